@@ -1,0 +1,32 @@
+"""The exceptions the engine raises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DshellError(Exception):
+    """Base of every error raised by dshell.client."""
+
+
+class ValidationError(DshellError, ValueError):
+    """A request that does not fit the spec: nothing was sent."""
+
+
+class VersionError(DshellError):
+    """An API version dshell has no spec for."""
+
+
+class ConnectionError(DshellError):  # noqa: A001 - the public name is part of the contract
+    """The daemon could not be reached, or the connection broke."""
+
+
+class DockerError(DshellError):
+    """The daemon answered with an error: ``status``, its ``message``, the ``op`` and the parsed ``body``."""
+
+    def __init__(self, status: int, message: str, op: str | None = None, body: Any = None) -> None:
+        super().__init__(f"{status} {message}" if status else message)
+        self.status = status
+        self.message = message
+        self.op = op
+        self.body = body

@@ -1,0 +1,231 @@
+"""Load the packaged API specs, index them, and cache the parsed index on disk (keyed by file hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ._errors import VersionError
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
+OLDEST, NEWEST = "v1.25", "v1.56"
+DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter of an operation, as the spec names it."""
+
+    name: str
+    location: str  # path | query | header | body
+    type: str | None = None
+    format: str | None = None
+    required: bool = False
+    enum: tuple[Any, ...] | None = None
+    default: Any = None
+    items: dict[str, Any] | None = None
+    schema: dict[str, Any] | None = None
+    collection_format: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The param as plain data (what ``doc`` returns)."""
+        out: dict[str, Any] = {"name": self.name, "in": self.location, "type": self.type,
+                               "required": self.required}
+        for key in ("format", "enum", "default", "items"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = list(value) if key == "enum" else value
+        if self.schema is not None:
+            out["schema"] = self.schema
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation (operationId) of the spec."""
+
+    name: str
+    category: str
+    method: str
+    path: str
+    summary: str
+    tags: tuple[str, ...]
+    params: dict[str, Param]
+    consumes: tuple[str, ...]
+    produces: tuple[str, ...]
+    responses: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def body_param(self) -> Param | None:
+        """The parameter that travels in the request body, if any."""
+        return next((p for p in self.params.values() if p.location == "body"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecIndex:
+    """The parsed, indexed form of one spec version."""
+
+    version: str
+    ops: dict[str, Operation]
+    definitions: dict[str, Any]
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """The categories: first path segments of the spec's paths."""
+        return frozenset(op.category for op in self.ops.values())
+
+    def resolve(self, schema: dict[str, Any] | None) -> dict[str, Any]:
+        """Follow ``$ref`` (and merge ``allOf``) to the schema's own structure."""
+        seen = 0
+        while schema and "$ref" in schema and seen < 20:
+            schema = self.definitions.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            seen += 1
+        if schema and "allOf" in schema:
+            merged: dict[str, Any] = {"type": "object", "properties": {}}
+            for part in schema["allOf"]:
+                merged["properties"].update(self.resolve(part).get("properties", {}))
+            merged["properties"].update(schema.get("properties", {}))
+            return merged
+        return schema or {}
+
+
+def version_key(version: str) -> tuple[int, int]:
+    """``"v1.41"`` → ``(1, 41)``; accepts ``"1.41"`` too."""
+    major, _, minor = version.lstrip("v").partition(".")
+    return int(major), int(minor)
+
+
+def normalize_version(version: str) -> str:
+    """``"1.41"`` → ``"v1.41"``; raises VersionError for a malformed version."""
+    try:
+        major, minor = version_key(version)
+    except ValueError:
+        raise VersionError(f"malformed API version {version!r}: expected like v1.41") from None
+    return f"v{major}.{minor}"
+
+
+@cache
+def versions() -> tuple[str, ...]:
+    """Every API version dshell has a spec for, oldest first."""
+    return tuple(sorted((p.stem for p in SPEC_DIR.glob("v1.*.yaml")), key=version_key))
+
+
+def check_version(version: str) -> str:
+    """Return the normalized version, or raise VersionError listing the versions we have."""
+    version = normalize_version(version)
+    have = versions()
+    if version not in have:
+        raise VersionError(f"no spec for API version {version}: have {have[0]}–{have[-1]}")
+    return version
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dshell" / "specs"
+
+
+def _category(path: str) -> str:
+    return path.strip("/").split("/", 1)[0]
+
+
+def _param(raw: dict[str, Any]) -> Param:
+    enum = raw.get("enum")
+    return Param(
+        name=raw["name"], location=raw["in"],
+        type=raw.get("type") or (raw.get("schema") or {}).get("type") or ("object" if "schema" in raw else None),
+        format=raw.get("format"), required=bool(raw.get("required", False)),
+        enum=tuple(enum) if enum else None, default=raw.get("default"), items=raw.get("items"),
+        schema=raw.get("schema"), collection_format=raw.get("collectionFormat"),
+    )
+
+
+def build_index(spec: dict[str, Any], version: str) -> SpecIndex:
+    """Index a parsed (reduced or upstream) spec by operationId."""
+    root_consumes = tuple(spec.get("consumes") or ())
+    root_produces = tuple(spec.get("produces") or ())
+    ops: dict[str, Operation] = {}
+    for path, methods in spec["paths"].items():
+        for method, raw in methods.items():
+            if method == "parameters" or not isinstance(raw, dict) or "operationId" not in raw:
+                continue
+            params = {p["name"]: _param(p) for p in raw.get("parameters") or ()}
+            ops[raw["operationId"]] = Operation(
+                name=raw["operationId"], category=_category(path), method=method.upper(), path=path,
+                summary=raw.get("summary", ""), tags=tuple(raw.get("tags") or ()), params=params,
+                consumes=tuple(raw.get("consumes") or root_consumes),
+                produces=tuple(raw.get("produces") or root_produces),
+                responses={int(k): (v or {}).get("schema") for k, v in (raw.get("responses") or {}).items()
+                           if str(k).isdigit()},
+            )
+    return SpecIndex(version=version, ops=ops, definitions=spec.get("definitions") or {})
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_bytes(), Loader=loader)
+
+
+def _cached(path: Path, kind: str, build: Any) -> Any:
+    """Return ``build(path)``, memoized on disk under the sha256 of the file's bytes."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    cache_file = _cache_dir() / f"{kind}-{path.stem}-{digest}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    value = build(path)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_file)
+    except OSError:
+        pass  # a read-only cache costs speed, not correctness
+    return value
+
+
+@cache
+def load(version: str = NEWEST) -> SpecIndex:
+    """The indexed spec of ``version`` (parsed once, then read from the on-disk cache)."""
+    version = check_version(version)
+    return _cached(SPEC_DIR / f"{version}.yaml", "index",
+                   lambda p: build_index(_load_yaml(p), version))
+
+
+def _extract_descriptions(path: Path) -> dict[str, dict[str, Any]]:
+    spec = _load_yaml(path)
+    out: dict[str, dict[str, Any]] = {}
+    for methods in spec["paths"].values():
+        for raw in methods.values():
+            if isinstance(raw, dict) and "operationId" in raw:
+                out[raw["operationId"]] = {
+                    "doc": raw.get("description", ""),
+                    "params": {p["name"]: p.get("description", "") for p in raw.get("parameters") or ()},
+                }
+    return out
+
+
+@cache
+def descriptions(version: str) -> dict[str, dict[str, Any]]:
+    """Upstream prose per op from ``$DSHELL_SPECS/<version>.yaml``, or {} when not configured."""
+    folder = os.environ.get("DSHELL_SPECS")
+    if not folder:
+        return {}
+    path = Path(folder) / f"{version}.yaml"
+    if not path.is_file():
+        return {}
+    return _cached(path, "prose", _extract_descriptions)
+
+
+def doc_url(op: Operation, version: str) -> str:
+    """The operation's page in Docker's online API reference."""
+    return DOCS_URL.format(version=version, tag=op.tags[0] if op.tags else op.category, op=op.name)

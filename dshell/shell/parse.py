@@ -1,0 +1,344 @@
+"""Turn one input (possibly several lines) into a Command; free of prompt_toolkit and of the client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import Ref, ValueSyntaxError, parse_ref, parse_value
+from .words import Word, scan
+
+OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
+CATEGORY_RE = re.compile(r"_?[a-z]+")
+PARAM_RE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
+STREAM_COMMANDS = ("tail", "logs", "events", "stats", "attach", "exec")
+FULL_FLAGS = ("--full", "all")
+
+
+class ParseError(ValueError):
+    """Input that is not a command; the message is one line and says what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpCall:
+    """``[category] Op name=value ... [positional ...]``; values may hold Refs, resolved at run time."""
+
+    op: str
+    params: dict[str, Any] = field(default_factory=dict)
+    args: tuple[Any, ...] = ()
+    category: str | None = None
+    raw: dict[str, str] = field(default_factory=dict)  # name → the value as typed (for string params)
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """``doc Op``: the op's summary, params and docs URL."""
+
+    op: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ops:
+    """``ops [category]``."""
+
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Categories:
+    """``categories``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """``use v1.41`` pins the API version; ``use auto`` negotiates again."""
+
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Connect:
+    """``connect [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F --tlspass P]``."""
+
+    uri: str | None = None
+    api_version: str | None = None
+    tls: dict[str, str] = field(default_factory=dict)  # ca, cert, key, password
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """``fetch [METHOD] /path [name=value ...] [body]``: a raw request."""
+
+    method: str
+    path: str
+    query: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """``history [N]``: the stored results, the last N."""
+
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    """``help [topic]`` where topic is a command or an op."""
+
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A reference typed alone (``_3.Config``), maybe piped into a JMESPath query, maybe in full."""
+
+    ref: Ref | None  # None: where ``cd`` went
+    query: str | None = None
+    full: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cd:
+    """``cd _3.Config`` / ``cd ..`` / ``cd Config`` / ``cd`` (back to the top)."""
+
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ls:
+    """``ls [path]``: the keys (or indices) at the current location."""
+
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pwd:
+    """``pwd``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Save:
+    """``save _3 file.json`` (or .yaml)."""
+
+    ref: Ref
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Set:
+    """``set vi`` / ``set emacs`` / ``set pager off`` / ``set`` (list settings)."""
+
+    key: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """``exit`` / ``quit``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """``tail``/``logs``/``events``/``stats``/``attach``/``exec`` with their words (run by panes later)."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+
+Command = (OpCall | Doc | Ops | Categories | Use | Connect | Fetch | History | Help | Show | Cd | Ls | Pwd
+           | Save | Set | Exit | Stream)
+
+
+def _texts(words: tuple[Word, ...]) -> list[str]:
+    return [w.text for w in words]
+
+
+def _value(text: str) -> Any:
+    try:
+        return parse_value(text)
+    except ValueSyntaxError as exc:
+        raise ParseError(str(exc)) from None
+
+
+def _arity(args: list[str], lo: int, hi: int, usage: str) -> None:
+    if not lo <= len(args) <= hi:
+        raise ParseError(f"usage: {usage}")
+
+
+def _ref(text: str, usage: str) -> Ref:
+    ref = parse_ref(text)
+    if ref is None:
+        raise ParseError(f"{text!r} is not a result reference (like _, _3 or _3.Config): usage: {usage}")
+    return ref
+
+
+def _one(cls: Callable[..., Any], optional: bool = False) -> Callable[[list[str], str], Any]:
+    def build(args: list[str], usage: str) -> Any:
+        _arity(args, 0 if optional else 1, 1, usage)
+        return cls(*args)
+    return build
+
+
+def _none(cls: Callable[[], Any]) -> Callable[[list[str], str], Any]:
+    def build(args: list[str], usage: str) -> Any:
+        _arity(args, 0, 0, usage)
+        return cls()
+    return build
+
+
+def _history(args: list[str], usage: str) -> History:
+    _arity(args, 0, 1, usage)
+    if args and not args[0].isdigit():
+        raise ParseError(f"usage: {usage}")
+    return History(int(args[0]) if args else None)
+
+
+def _save(args: list[str], usage: str) -> Save:
+    _arity(args, 2, 2, usage)
+    return Save(_ref(args[0], usage), args[1])
+
+
+def _set(args: list[str], usage: str) -> Set:
+    _arity(args, 0, 2, usage)
+    if len(args) == 1 and args[0] in ("vi", "emacs"):
+        return Set("editing_mode", args[0])
+    if len(args) == 1:
+        raise ParseError(f"set {args[0]} needs a value: usage: {usage}")
+    return Set(*args)
+
+
+def _show(args: list[str], usage: str) -> Show:
+    full = bool(args) and args[-1] in FULL_FLAGS
+    rest = args[:-1] if full else args
+    _arity(rest, 0, 1, usage)
+    return Show(_ref(rest[0], usage) if rest else None, None, full)
+
+
+_TLS_FLAGS = {"--tlscacert": "ca", "--tlscert": "cert", "--tlskey": "key", "--tlspass": "password"}
+
+
+def _connect(args: list[str], usage: str) -> Connect:
+    uri, version, tls = None, None, {}
+    it = iter(args)
+    for arg in it:
+        flag, eq, inline = arg.partition("=")
+        if flag in _TLS_FLAGS or flag == "--api-version":
+            value = inline if eq else next(it, None)
+            if value is None:
+                raise ParseError(f"{flag} needs a value: usage: {usage}")
+            if flag == "--api-version":
+                version = value
+            else:
+                tls[_TLS_FLAGS[flag]] = value
+        elif arg.startswith("-") or uri is not None:
+            raise ParseError(f"unexpected {arg!r}: usage: {usage}")
+        else:
+            uri = arg
+    return Connect(uri, version, tls)
+
+
+def _fetch(args: list[str], usage: str) -> Fetch:
+    if args and not args[0].startswith("/"):
+        method, args = args[0].upper(), args[1:]
+    else:
+        method = "GET"
+    if not args or not args[0].startswith("/"):
+        raise ParseError(f"usage: {usage}")
+    path, query, body = args[0], {}, None
+    for arg in args[1:]:
+        m = PARAM_RE.fullmatch(arg)
+        if m and arg[0] not in "{[\"'":
+            query[m["name"]] = _value(m["value"])
+        elif body is None:
+            body = _value(arg)
+        else:
+            raise ParseError(f"unexpected {arg!r}: usage: {usage}")
+    return Fetch(method, path, query, body)
+
+
+def _stream(name: str) -> Callable[[list[str], str], Stream]:
+    return lambda args, usage: Stream(name, tuple(args))
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """How a built-in command is read (``build(args, usage)``), its usage line and its one-line help."""
+
+    build: Callable[[list[str], str], Any]
+    usage: str
+    summary: str
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    "doc": CommandSpec(_one(Doc), "doc Op", "the op's summary, parameters and reference URL"),
+    "ops": CommandSpec(_one(Ops, optional=True), "ops [category]", "the ops, or those of a category"),
+    "categories": CommandSpec(_none(Categories), "categories", "the API's categories"),
+    "use": CommandSpec(_one(Use), "use v1.41 | use auto", "pin the API version, or negotiate it again"),
+    "connect": CommandSpec(_connect, "connect [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F]",
+                           "connect to another daemon (no URI: the default one)"),
+    "fetch": CommandSpec(_fetch, "fetch [METHOD] /path [name=value ...] [body]",
+                         "a raw request to the daemon"),
+    "history": CommandSpec(_history, "history [N]", "the stored results (also those of earlier sessions)"),
+    "help": CommandSpec(_one(Help, optional=True), "help [command|Op]", "this help, or an op's doc"),
+    "show": CommandSpec(_show, "show _3 [all]", "show a result; `all` (or `_3 --full`) shows all of it"),
+    "cd": CommandSpec(_one(Cd, optional=True), "cd _3.Config | cd .. | cd Key | cd", "move into a result"),
+    "ls": CommandSpec(_one(Ls, optional=True), "ls [path]", "the keys at the current location"),
+    "pwd": CommandSpec(_none(Pwd), "pwd", "where cd went"),
+    "save": CommandSpec(_save, "save _3 file.json",
+                        "save a result as JSON or YAML (by the file extension)"),
+    "set": CommandSpec(_set, "set vi | set emacs | set KEY VALUE",
+                       "change a setting (editing_mode, pager, refresh)"),
+    "exit": CommandSpec(_none(Exit), "exit", "leave (also quit, Ctrl-D)"),
+    "quit": CommandSpec(_none(Exit), "quit", "leave"),
+} | {name: CommandSpec(_stream(name), f"{name} ...", "not yet available") for name in STREAM_COMMANDS}
+
+
+def _op_call(words: list[str], category: str | None) -> OpCall:
+    op, params, raw, args = words[0], {}, {}, []
+    if not OP_RE.fullmatch(op):
+        raise ParseError(f"unknown command {op!r}: try `help`, `ops`, or an op name like ContainerList")
+    for word in words[1:]:
+        m = PARAM_RE.fullmatch(word)
+        if m and word[0] not in "{[\"'":
+            params[m["name"]] = _value(m["value"])
+            raw[m["name"]] = m["value"]
+        else:
+            args.append(_value(word))
+    return OpCall(op, params, tuple(args), category, raw)
+
+
+def _reference(words: list[str], query: str | None) -> Show:
+    full = False
+    if query is not None:
+        if query.endswith(" --full"):
+            query, full = query[: -len("--full")].rstrip(), True
+        if not query:
+            raise ParseError("a query is missing after '|': e.g. _3 | [].Names")
+    full = full or (len(words) == 2 and words[1] in FULL_FLAGS)
+    if len(words) > 1 + full:
+        raise ParseError(f"unexpected {words[1 + full]!r} after a reference: e.g. _3.Config --full")
+    return Show(_ref(words[0], "_3.Config [--full] [| query]") if words else None, query, full)
+
+
+def parse_line(text: str) -> Command | None:
+    """Parse one input; None for blank input. Raises ParseError with a one-line message."""
+    found = scan(text)
+    if found.pending:
+        raise ParseError(f"unclosed {found.pending[-1]!r}")
+    words = _texts(found.words)
+    query = found.query(text)
+    if query is not None or (words and words[0].startswith("_") and parse_ref(words[0])):
+        return _reference(words, query)
+    if not words:
+        return None
+    head = words[0]
+    is_command = head in COMMANDS and head not in STREAM_COMMANDS
+    if len(words) > 1 and not is_command and CATEGORY_RE.fullmatch(head) and OP_RE.fullmatch(words[1]):
+        return _op_call(words[1:], head)
+    if head in COMMANDS:
+        spec = COMMANDS[head]
+        return spec.build(words[1:], spec.usage)
+    return _op_call(words, None)

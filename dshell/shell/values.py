@@ -1,0 +1,117 @@
+"""Literal values typed at the prompt: JSON/YAML-flow collections, scalars and result references."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+_STEP = r"""\.[^\s.\[\]]+|\[(?:-?\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]"""
+REF_RE = re.compile(rf"_(?P<index>\d+)?(?P<path>(?:{_STEP})*)")
+_INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_BOOLS = {"true": True, "false": False}
+_NULLS = {"null"}
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a stored result: ``_`` (the last one) or ``_3``, plus a path like ``.Config.Env[0]``."""
+
+    index: int | None
+    path: str = ""
+
+    @property
+    def text(self) -> str:
+        """The reference as typed."""
+        return f"_{'' if self.index is None else self.index}{self.path}"
+
+
+class ValueSyntaxError(ValueError):
+    """A literal that cannot be read; the message is one line."""
+
+
+def parse_ref(text: str) -> Ref | None:
+    """``_3.Config.Image`` → ``Ref(3, ".Config.Image")``; None when ``text`` is not a reference."""
+    m = REF_RE.fullmatch(text)
+    if not m:
+        return None
+    return Ref(int(m["index"]) if m["index"] else None, m["path"])
+
+
+def parse_scalar(text: str) -> Any:
+    """A bare word: true/false/null, an int (also 0x/0o/0b), a float (also 1e3; not 010), a ref, else text."""
+    low = text.lower()
+    if low in _BOOLS:
+        return _BOOLS[low]
+    if low in _NULLS:
+        return None
+    if _INT_RE.fullmatch(text):
+        return int(text, 0)
+    if _FLOAT_RE.fullmatch(text) and not re.match(r"[-+]?0\d", text):
+        return float(text)
+    return parse_ref(text) or text
+
+
+def _construct_scalar(loader: Any, node: Any) -> Any:
+    return parse_scalar(loader.construct_scalar(node))
+
+
+@cache
+def _loader() -> type:
+    """A YAML safe loader whose plain scalars follow ``parse_scalar`` (no YAML 1.1 yes/no, dates, octals)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = type("ValueLoader", (base,), {"yaml_implicit_resolvers": {}})
+    tag = "tag:dshell,2024:plain"
+    loader.add_implicit_resolver(tag, re.compile(r"(?s).*"), None)
+    loader.add_constructor(tag, _construct_scalar)
+    return loader
+
+
+def _collection(text: str) -> Any:
+    import yaml
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueSyntaxError(f"cannot read {text[:40]!r}: {problem}{where}") from None
+
+
+def parse_value(text: str) -> Any:
+    """Read one typed value: ``{...}``/``[...]`` (JSON or YAML flow), a quoted string, or a bare word."""
+    if not text:
+        return ""
+    if text[0] in "{[":
+        return _collection(text)
+    if text[0] == '"':
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueSyntaxError(f"unterminated or bad string {text[:40]}") from None
+    if text[0] == "'":
+        if len(text) < 2 or text[-1] != "'":
+            raise ValueSyntaxError(f"unterminated string {text[:40]}")
+        return text[1:-1].replace("''", "'")
+    return parse_scalar(text)
+
+
+def contains_ref(value: Any) -> bool:
+    """True when ``value`` holds a Ref anywhere (so it must be resolved before sending)."""
+    if isinstance(value, Ref):
+        return True
+    if isinstance(value, dict):
+        return any(contains_ref(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_ref(v) for v in value)
+    return False

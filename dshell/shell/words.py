@@ -1,0 +1,68 @@
+"""Split an input line into words, keeping quotes and brackets together; tolerant of unfinished input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPENERS = {"{": "}", "[": "]", "(": ")"}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+QUOTES = "\"'"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of the input and where it sits (``start``/``end`` offsets into the scanned text)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The words before a top-level ``|``, the text after it, and what is still open at the end."""
+
+    words: tuple[Word, ...]
+    pending: str  # unclosed openers and quotes, innermost last
+    pipe: int | None = None  # offset of the top-level "|", if any
+
+    def query(self, text: str) -> str | None:
+        """The text after the top-level ``|`` of ``text`` (the scanned text), or None."""
+        return None if self.pipe is None else text[self.pipe + 1:].strip()
+
+
+def scan(text: str) -> Scan:
+    """Split ``text`` at top-level whitespace; stop at a top-level ``|``."""
+    words: list[Word] = []
+    stack: list[str] = []
+    start: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if stack and stack[-1] in QUOTES:
+            if ch == "\\" and stack[-1] == '"':
+                i += 1
+            elif ch == stack[-1]:
+                stack.pop()
+        elif not stack and (ch.isspace() or ch == "|"):
+            if start is not None:
+                words.append(Word(text[start:i], start, i))
+                start = None
+            if ch == "|":
+                return Scan(tuple(words), "", i)
+        else:
+            if start is None:
+                start = i
+            if ch in QUOTES or ch in OPENERS:
+                stack.append(ch)
+            elif ch in CLOSERS and stack and stack[-1] == CLOSERS[ch]:
+                stack.pop()
+        i += 1
+    if start is not None:
+        words.append(Word(text[start:], start, n))
+    return Scan(tuple(words), "".join(stack))
+
+
+def is_complete(text: str) -> bool:
+    """True when every bracket and quote of ``text`` is closed (so the input can run)."""
+    return not scan(text).pending

@@ -1,0 +1,21 @@
+"""dshell.client: every Docker Engine API operation, driven by the API's own Swagger description.
+
+    import dshell.client as docker
+    images = docker.client("images")
+    docker.invoke(images, {"op": "ImageList"})
+"""
+
+from ._client import Client, categories, client, doc, fetch, invoke, last_response, ops
+from ._errors import ConnectionError, DockerError, DshellError, ValidationError, VersionError
+from ._hijack import HijackedSocket
+from ._request import registry_auth
+from ._specs import NEWEST, OLDEST, Operation, Param, SpecIndex, versions
+from ._specs import load as spec
+from ._streams import DockerStream, FrameDecoder, JSONDecoder, demux
+
+__all__ = [
+    "NEWEST", "OLDEST", "Client", "ConnectionError", "DockerError", "DockerStream", "DshellError", "FrameDecoder",
+    "HijackedSocket", "JSONDecoder", "Operation", "Param", "SpecIndex", "ValidationError", "VersionError",
+    "categories", "client", "demux", "doc", "fetch", "invoke", "last_response", "ops", "registry_auth", "spec",
+    "versions",
+]

@@ -1,0 +1,228 @@
+"""The public operations: client, ops, doc, invoke, fetch."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from . import _auth, _specs
+from ._config import default_conn
+from ._errors import ConnectionError, ValidationError
+from ._hijack import HijackedSocket
+from ._request import Request, build, find_op, raw_request, registry_auth, validate
+from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
+from ._streams import DockerStream
+from ._transport import Endpoint, Pool
+from ._versions import negotiate
+
+MODES = ("data", "stream", "socket")
+
+
+class Client:
+    """A connection to one daemon, scoped to a category of ops (None: every category).
+
+    The API version is pinned, or negotiated with the daemon on first use.
+    """
+
+    def __init__(self, category: str | None = None, conn: dict[str, Any] | None = None,
+                 api_version: str | None = None) -> None:
+        self.conn = dict(conn) if conn else default_conn()
+        self.endpoint = Endpoint.parse(self.conn)
+        self.pool = Pool(self.endpoint)
+        self._pinned = _specs.check_version(api_version) if api_version else None
+        self._negotiated: str | None = None
+        self._lock = threading.Lock()
+        if category is not None and category not in _specs.load(self._pinned or _specs.NEWEST).categories:
+            cats = sorted(_specs.load(self._pinned or _specs.NEWEST).categories)
+            from ._request import did_you_mean
+
+            raise ValidationError(f"unknown category {category!r}{did_you_mean(category, cats)}")
+        self.category = category
+        self.last_status: int | None = None
+        self.last_duration: float = 0.0
+
+    @property
+    def uri(self) -> str:
+        """The endpoint's URI."""
+        return self.endpoint.uri
+
+    @property
+    def pinned(self) -> str | None:
+        """The pinned API version, or None when negotiated."""
+        return self._pinned
+
+    @property
+    def api_version(self) -> str:
+        """The API version spoken: the pin, else negotiated once with the daemon."""
+        if self._pinned:
+            return self._pinned
+        if self._negotiated is None:
+            with self._lock:
+                if self._negotiated is None:
+                    self._negotiated = negotiate(self.pool)
+        return self._negotiated
+
+    def pin(self, version: str | None) -> None:
+        """Pin ``version``, or with None negotiate again on next use."""
+        self._pinned = _specs.check_version(version) if version else None
+        self._negotiated = None
+
+    @property
+    def spec(self) -> _specs.SpecIndex:
+        """The spec of the version spoken."""
+        return _specs.load(self.api_version)
+
+    def listing_spec(self) -> _specs.SpecIndex:
+        """The spec to list ops from: the version spoken, or the newest when the daemon is unreachable."""
+        try:
+            return self.spec
+        except ConnectionError:
+            return _specs.load(_specs.NEWEST)
+
+    def close(self) -> None:
+        """Close the idle connections."""
+        self.pool.close()
+
+    def __repr__(self) -> str:
+        version = self._pinned or self._negotiated or "auto"
+        return f"<dshell.client.Client {self.category or '*'} {self.uri} {version}>"
+
+
+def client(category: str | None = None, conn: dict[str, Any] | None = None,
+           api_version: str | None = None) -> Client:
+    """A client for the ops of ``category`` on the daemon at ``conn`` (default: as the docker CLI would)."""
+    return Client(category, conn, api_version)
+
+
+def categories(version: str | None = None) -> set[str]:
+    """The categories of the spec of ``version`` (default: the newest)."""
+    return set(_specs.load(version or _specs.NEWEST).categories)
+
+
+def ops(c: Client) -> list[str]:
+    """The op names of the client's category, in spec order."""
+    return [o.name for o in c.listing_spec().ops.values() if c.category is None or o.category == c.category]
+
+
+def doc(c: Client, op: str) -> dict[str, Any]:
+    """The op's summary, params and online reference URL (with upstream prose when DSHELL_SPECS is set)."""
+    spec = c.listing_spec()
+    operation = find_op(spec, op, c.category)
+    prose = _specs.descriptions(spec.version).get(op, {})
+    params = []
+    for p in operation.params.values():
+        item = p.as_dict()
+        if prose.get("params", {}).get(p.name):
+            item["doc"] = prose["params"][p.name]
+        params.append(item)
+    return {"op": op, "category": operation.category, "method": operation.method, "path": operation.path,
+            "summary": operation.summary, "doc": prose.get("doc") or operation.summary,
+            "url": _specs.doc_url(operation, spec.version), "version": spec.version, "params": params}
+
+
+def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Any:
+    """A callable telling whether a stdio op's container/exec/service has a TTY (one inspect, when asked)."""
+    if op not in STDIO_OPS:
+        return None
+    body = params.get("execStartConfig") or {}
+    if op == "ExecStart" and "Tty" in body:
+        return lambda: bool(body["Tty"])
+    inspect = {"ContainerLogs": ("ContainerInspect", lambda d: d["Config"]["Tty"]),
+               "ContainerAttach": ("ContainerInspect", lambda d: d["Config"]["Tty"]),
+               "ExecStart": ("ExecInspect", lambda d: d["ProcessConfig"]["tty"]),
+               "ServiceLogs": ("ServiceInspect", lambda d: d["Spec"]["TaskTemplate"]["ContainerSpec"].get("TTY")),
+               "TaskLogs": ("TaskInspect", lambda d: d["Spec"]["ContainerSpec"].get("TTY"))}[op]
+
+    def lookup() -> bool:
+        data = invoke(c, {"op": inspect[0], "params": {"id": params["id"]}, "throw": True})
+        try:
+            return bool(inspect[1](data))
+        except (KeyError, TypeError):
+            return False
+
+    return lookup
+
+
+def _with_registry_auth(op: _specs.Operation, params: dict[str, Any]) -> dict[str, Any]:
+    if "X-Registry-Auth" not in op.params or params.get("X-Registry-Auth") is not None:
+        return params
+    image = _auth.image_of(op.name, params)
+    found = _auth.lookup(_auth.registry_of(image)) if image else None
+    return {**params, "X-Registry-Auth": registry_auth(found)} if found else params
+
+
+def invoke(c: Client, request: dict[str, Any]) -> Any:
+    """Run ``{"op", "params", "as": data|stream|socket, "throw"}`` on the daemon; see the README."""
+    name = request.get("op")
+    if not isinstance(name, str):
+        raise ValidationError("invoke needs {'op': NAME, 'params': {...}}")
+    params = request.get("params") or {}
+    mode = request.get("as", "data")
+    if mode not in MODES:
+        raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    spec = c.spec
+    op = find_op(spec, name, c.category)
+    validate(op, params)
+    params = _with_registry_auth(op, params)
+    req = build(op, params, spec.version, validated=True)
+    return _send(c, req, name, mode, bool(request.get("throw")), _tty_lookup(c, name, params))
+
+
+def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: Any) -> Any:
+    started = time.perf_counter()
+    head = req.head(c.endpoint.host_header, upgrade=mode == "socket")
+    conn, status, headers, body = c.pool.request(head, req.body, req.method)
+    c.last_status = status
+    if status >= 400:
+        parsed = error_body(headers, body.read_all())
+        c.last_duration = time.perf_counter() - started
+        if throw:
+            raise docker_error(op, status, parsed)
+        return parsed
+    if mode == "socket":
+        c.last_duration = time.perf_counter() - started
+        return HijackedSocket(conn, op, tty)
+    if mode == "stream":
+        conn.sock.settimeout(None)
+        c.last_duration = time.perf_counter() - started
+        return DockerStream(body, op, tty, status, headers)
+    data = decode(op, headers, body.read_all(), tty)
+    c.last_duration = time.perf_counter() - started
+    if throw:
+        check_stream_errors(op, status, data)
+    return data
+
+
+def last_response(c: Client) -> tuple[int | None, float]:
+    """Status and duration (seconds) of the client's last call."""
+    return c.last_status, c.last_duration
+
+
+_fetch_clients: dict[str, Client] = {}
+_fetch_lock = threading.Lock()
+
+
+def _fetch_client(conn: Any) -> Client:
+    if isinstance(conn, Client):
+        return conn
+    key = json.dumps(conn, sort_keys=True, default=str)
+    with _fetch_lock:
+        if key not in _fetch_clients:
+            _fetch_clients[key] = Client(None, conn)
+        return _fetch_clients[key]
+
+
+def fetch(request: dict[str, Any]) -> Any:
+    """A raw call to any endpoint: {"conn", "url", "path", "method", "query", "header", "body", "as", "throw"}."""
+    url = request.get("url")
+    if not isinstance(url, str) or not url:
+        raise ValidationError("fetch needs a 'url' such as '/v1.41/containers/json'")
+    mode = request.get("as", "data")
+    if mode not in MODES:
+        raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    c = _fetch_client(request.get("conn"))
+    req = raw_request(request.get("method") or "get", url, request.get("path"), request.get("query"),
+                      request.get("header"), request.get("body"))
+    return _send(c, req, None, mode, bool(request.get("throw")), None)

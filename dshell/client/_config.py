@@ -1,0 +1,79 @@
+"""The endpoint the docker CLI would use: DOCKER_HOST & co., docker contexts, the default socket."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_URI = "unix:///var/run/docker.sock"
+
+
+def docker_config_dir() -> Path:
+    """``$DOCKER_CONFIG`` or ``~/.docker``."""
+    return Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+
+
+def load_docker_config() -> dict[str, Any]:
+    """``config.json`` of the docker CLI, or {} when absent or unreadable."""
+    try:
+        return json.loads((docker_config_dir() / "config.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _cert_files(folder: Path) -> dict[str, str]:
+    files = {"ca": folder / "ca.pem", "cert": folder / "cert.pem", "key": folder / "key.pem"}
+    return {k: str(v) for k, v in files.items() if v.is_file()}
+
+
+def _from_env() -> dict[str, Any] | None:
+    host = os.environ.get("DOCKER_HOST")
+    if not host:
+        return None
+    conn: dict[str, Any] = {"uri": host}
+    verify = os.environ.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
+    cert_path = os.environ.get("DOCKER_CERT_PATH")
+    if host.startswith(("tcp://", "https://")) and (verify or os.environ.get("DOCKER_TLS")):
+        folder = Path(cert_path) if cert_path else docker_config_dir()
+        conn["mtls"] = _cert_files(folder)
+        if not verify:
+            conn["mtls"]["verify"] = False
+        if host.startswith("tcp://"):
+            conn["uri"] = "https://" + host[len("tcp://"):]
+    return conn
+
+
+def _from_context(name: str) -> dict[str, Any] | None:
+    if name == "default":
+        return None
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    base = docker_config_dir() / "contexts"
+    try:
+        meta = json.loads((base / "meta" / digest / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    endpoint = (meta.get("Endpoints") or {}).get("docker") or {}
+    if not endpoint.get("Host"):
+        return None
+    conn: dict[str, Any] = {"uri": endpoint["Host"]}
+    tls = _cert_files(base / "tls" / digest / "docker")
+    if tls:
+        conn["mtls"] = tls
+        if endpoint["Host"].startswith("tcp://"):
+            conn["uri"] = "https://" + endpoint["Host"][len("tcp://"):]
+    if endpoint.get("SkipTLSVerify"):
+        conn.setdefault("mtls", {})["verify"] = False
+    return conn
+
+
+def default_conn() -> dict[str, Any]:
+    """DOCKER_HOST (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH), else DOCKER_CONTEXT or the current context,
+    else the default unix socket."""
+    conn = _from_env()
+    if conn:
+        return conn
+    context = os.environ.get("DOCKER_CONTEXT") or load_docker_config().get("currentContext")
+    return (_from_context(context) if context else None) or {"uri": DEFAULT_URI}

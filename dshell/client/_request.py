@@ -1,0 +1,242 @@
+"""An op and its params → a validated HTTP request (routing, encoding, nearest-name hints)."""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from ._errors import ValidationError
+from ._specs import Operation, Param, SpecIndex
+
+USER_AGENT = "dshell/0.1"
+_AUTH_HEADERS = frozenset({"X-Registry-Auth", "X-Registry-Config"})
+_JSON_TYPES = ("application/json",)
+_TYPE_NAMES = {"boolean": "true/false", "integer": "an integer", "number": "a number", "string": "a string",
+               "array": "a list", "object": "an object"}
+
+
+@dataclass(slots=True)
+class Request:
+    """A request ready for the wire."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes | Iterable[bytes] | None = None
+
+    def head(self, host: str, upgrade: bool = False) -> bytes:
+        """The request line and headers as bytes."""
+        lines = [f"{self.method} {self.target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n"]
+        for name, value in self.headers.items():
+            lines.append(f"{name}: {value}\r\n")
+        body = self.body
+        if body is None:
+            if self.method in ("POST", "PUT"):
+                lines.append("Content-Length: 0\r\n")
+        elif isinstance(body, bytes | bytearray):
+            lines.append(f"Content-Length: {len(body)}\r\n")
+        else:
+            lines.append("Transfer-Encoding: chunked\r\n")
+        if upgrade:
+            lines.append("Connection: Upgrade\r\nUpgrade: tcp\r\n")
+        lines.append("\r\n")
+        return "".join(lines).encode("latin-1")
+
+
+def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates closest to ``name``, ignoring case (prefix matches first)."""
+    by_lower = {c.lower(): c for c in candidates}
+    low = name.lower()
+    found = [c for k, c in by_lower.items() if low and k.startswith(low)]
+    found += [by_lower[k] for k in difflib.get_close_matches(low, by_lower, n=n, cutoff=0.6)]
+    return list(dict.fromkeys(found))[:n]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``": did you mean a, b?"`` or ``""`` when nothing is close."""
+    near = nearest(name, candidates)
+    return f": did you mean {', '.join(near)}?" if near else ""
+
+
+def find_op(spec: SpecIndex, name: str, category: str | None = None) -> Operation:
+    """The op called ``name`` (in ``category`` when given), or ValidationError naming the nearest ops."""
+    op = spec.ops.get(name)
+    if op is not None and (category is None or op.category == category):
+        return op
+    names = [o.name for o in spec.ops.values() if category is None or o.category == category]
+    if op is not None:
+        raise ValidationError(f"op {name!r} is in category {op.category!r}, not {category!r}")
+    where = f" in category {category!r}" if category else f" in API {spec.version}"
+    raise ValidationError(f"unknown op {name!r}{where}{did_you_mean(name, names)}")
+
+
+def registry_auth(auth: dict[str, Any] | str | None = None, **fields: Any) -> str:
+    """Encode registry credentials for ``X-Registry-Auth``: {username, password, serveraddress} or
+    {identitytoken}; an already encoded string is returned as is."""
+    if isinstance(auth, str):
+        return auth
+    data = {**(auth or {}), **fields}
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def _type_ok(param: Param, value: Any) -> bool:
+    kind = param.type
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "array":
+        return isinstance(value, list | tuple)
+    if kind == "string":
+        if param.location == "body":
+            return isinstance(value, bytes | bytearray | str) or hasattr(value, "read") or _is_chunks(value)
+        if param.location == "header" and param.name in _AUTH_HEADERS:
+            return isinstance(value, str | dict)
+        return isinstance(value, str | int | float | dict | list) and not isinstance(value, bool)
+    if kind == "object":
+        return isinstance(value, (dict | list, bytes | bytearray)) or hasattr(value, "read")
+    return True
+
+
+def _is_chunks(value: Any) -> bool:
+    return isinstance(value, Iterator) or (isinstance(value, Iterable) and not isinstance(value, str | dict))
+
+
+def _describe(param: Param) -> str:
+    if param.location == "body" and param.type == "string":
+        return "bytes or a file-like object"
+    if param.location == "header" and param.name in _AUTH_HEADERS:
+        return "an encoded string or a {username, password, serveraddress} map"
+    return _TYPE_NAMES.get(param.type or "", param.type or "a value")
+
+
+def validate(op: Operation, params: dict[str, Any]) -> None:
+    """Raise ValidationError when ``params`` do not fit ``op``."""
+    spec_params = op.params
+    for name, value in params.items():
+        param = spec_params.get(name)
+        if param is None:
+            hint = did_you_mean(name, spec_params) or (
+                f" (params: {', '.join(spec_params)})" if spec_params else " (it takes no params)")
+            raise ValidationError(f"{op.name}: unknown param {name!r}{hint}")
+        if value is None:
+            continue
+        if not _type_ok(param, value):
+            raise ValidationError(f"{op.name}: param {name!r} must be {_describe(param)}, "
+                                  f"got {type(value).__name__} {_short(value)}")
+        if param.enum is not None and value not in param.enum:
+            raise ValidationError(f"{op.name}: param {name!r} must be one of "
+                                  f"{', '.join(map(str, param.enum))}; got {value!r}")
+    for name, param in spec_params.items():
+        if param.required and params.get(name) is None:
+            raise ValidationError(f"{op.name}: missing required param {name!r} ({_describe(param)})")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _query_value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def _body_content_type(op: Operation) -> str:
+    consumes = op.consumes
+    if "application/x-tar" in consumes or op.name == "ImageBuild":
+        return "application/x-tar"
+    return next((c for c in consumes if c not in _JSON_TYPES), "application/octet-stream")
+
+
+def _file_chunks(fh: Any, size: int = 65536) -> Iterator[bytes]:
+    while chunk := fh.read(size):
+        yield chunk if isinstance(chunk, bytes) else chunk.encode()
+
+
+def encode_body(op: Operation, value: Any) -> tuple[bytes | Iterable[bytes] | None, str | None]:
+    """The body bytes (or chunks) and their content type."""
+    if value is None:
+        return None, None
+    if isinstance(value, dict | list) and not (op.body_param and op.body_param.type == "string"):
+        return json.dumps(value).encode(), "application/json"
+    ctype = _body_content_type(op)
+    if isinstance(value, str):
+        return value.encode(), ctype
+    if isinstance(value, bytes | bytearray):
+        return bytes(value), ctype
+    if hasattr(value, "read"):
+        return _file_chunks(value), ctype
+    return value, ctype
+
+
+def build(op: Operation, params: dict[str, Any], version: str, validated: bool = False) -> Request:
+    """Route ``params`` to path, query, header and body and return the request."""
+    if not validated:
+        validate(op, params)
+    path = op.path
+    query: list[str] = []
+    headers: dict[str, str] = {}
+    body: Any = None
+    spec_params = op.params
+    for name, value in params.items():
+        if value is None:
+            continue
+        where = spec_params[name].location
+        if where == "query":
+            key = quote(name, safe="")
+            if isinstance(value, list | tuple) and spec_params[name].type == "array":
+                query.extend(f"{key}={quote(_query_value(v), safe='')}" for v in value)
+            else:
+                query.append(f"{key}={quote(_query_value(value), safe='')}")
+        elif where == "path":
+            path = path.replace("{" + name + "}", quote(str(value), safe="/:@"))
+        elif where == "header":
+            headers[name] = registry_auth(value) if name in _AUTH_HEADERS else str(value)
+        else:
+            body = value
+    target = f"/{version}{path}?{'&'.join(query)}" if query else f"/{version}{path}"
+    data, ctype = encode_body(op, body)
+    if ctype:
+        headers["Content-Type"] = ctype
+    return Request(op.method, target, headers, data)
+
+
+def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[str, Any] | None,
+                header: dict[str, Any] | None, body: Any) -> Request:
+    """A request for ``fetch``: no spec, the caller's URL with ``{name}`` placeholders filled."""
+    for name, value in (path or {}).items():
+        url = url.replace("{" + name + "}", quote(str(value), safe="/:@"))
+    parts = []
+    for name, value in (query or {}).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        parts.extend(f"{quote(name, safe='')}={quote(_query_value(v), safe='')}" for v in values if v is not None)
+    if parts:
+        url += ("&" if "?" in url else "?") + "&".join(parts)
+    headers = {k: registry_auth(v) if k in _AUTH_HEADERS else str(v) for k, v in (header or {}).items()}
+    if isinstance(body, dict | list):
+        data: Any = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    elif isinstance(body, str):
+        data = body.encode()
+    elif body is not None and hasattr(body, "read"):
+        data = _file_chunks(body)
+    else:
+        data = body
+    if data is not None and not isinstance(data, bytes | bytearray | Iterator):
+        data = iter(data)
+    if data is not None:
+        headers.setdefault("Content-Type", "application/octet-stream")
+    return Request(method.upper(), url if url.startswith("/") else "/" + url, headers, data)

@@ -1,0 +1,75 @@
+"""A response → data; daemon errors → DockerError with the parsed body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ._errors import DockerError
+from ._streams import STDIN, demux, json_values, stream_error
+
+try:  # orjson decodes API responses several times faster; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - depends on the environment
+    _loads = json.loads
+
+# Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
+JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",
+                            "PluginPull", "PluginUpgrade"})
+# Ops whose body is stdout/stderr: multiplexed frames unless the container or exec has a TTY.
+STDIO_OPS = frozenset({"ContainerLogs", "ContainerAttach", "ExecStart", "ServiceLogs", "TaskLogs"})
+
+
+def parse_json(raw: bytes, many: bool = False) -> Any:
+    """One JSON document, or a list when the body holds several (JSON lines) or ``many`` is set."""
+    try:
+        value = _loads(raw)
+    except ValueError:
+        return json_values(raw)
+    return [value] if many else value
+
+
+def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[], bool] | None) -> Any:
+    """The data of a successful response, by op and Content-Type."""
+    if op in STDIO_OPS:
+        if tty is not None and not tty():
+            raw = b"".join(payload for stream, payload in demux(raw) if stream != STDIN)
+        return raw.decode("utf-8", "replace")
+    if not raw:
+        return None
+    ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype == "application/json" or ctype.endswith("+json") or (not ctype and raw[:1] in (b"{", b"[")):
+        return parse_json(raw, many=op in JSON_LINES_OPS)
+    if ctype.startswith("text/"):
+        return raw.decode("utf-8", "replace")
+    return raw
+
+
+def error_body(headers: dict[str, str], raw: bytes) -> Any:
+    """The parsed body of an error response."""
+    try:
+        return _loads(raw) if raw else None
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def docker_error(op: str | None, status: int, body: Any) -> DockerError:
+    """A DockerError carrying the daemon's message."""
+    if isinstance(body, dict):
+        message = str(body.get("message") or body.get("error") or body)
+    else:
+        message = str(body or "").strip() or _REASONS.get(status, "error")
+    return DockerError(status, message, op, body)
+
+
+def check_stream_errors(op: str | None, status: int, data: Any) -> None:
+    """Raise DockerError for an ``error`` object inside a 200 JSON stream."""
+    for value in data if isinstance(data, list) else [data]:
+        message = stream_error(value)
+        if message is not None:
+            raise DockerError(status, message, op, data)
+
+
+_REASONS = {400: "bad parameter", 401: "unauthorized", 403: "forbidden", 404: "not found", 409: "conflict",
+            500: "server error", 503: "service unavailable"}

@@ -1,0 +1,369 @@
+"""Connections to the daemon: unix, tcp/http, https with mTLS; a keep-alive pool; HTTP/1.1 on the wire.
+
+One small HTTP/1.1 implementation serves every mode (data, stream, hijacked socket): the daemon's API needs
+connection upgrades and half-closes that general-purpose clients hide, and a lean hot path keeps a call close
+to the cost of a raw request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._errors import ConnectionError
+
+RECV_SIZE = 262144
+_CRLF2 = b"\r\n\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds; None means no limit."""
+
+    connect: float | None = None
+    read: float | None = None
+    write: float | None = None
+    call: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where and how to connect: ``scheme`` is unix, http or https."""
+
+    uri: str
+    scheme: str
+    address: str | tuple[str, int]
+    host_header: str
+    mtls: dict[str, Any] = field(default_factory=dict)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+    @classmethod
+    def parse(cls, conn: dict[str, Any]) -> Endpoint:
+        """Build an endpoint from a ``conn`` map: {"uri", "mtls": {ca, cert, key, password}, "timeouts"}."""
+        uri = conn.get("uri") or ""
+        parts = urlsplit(uri)
+        mtls = dict(conn.get("mtls") or {})
+        timeouts = Timeouts(**{k: v for k, v in (conn.get("timeouts") or {}).items()
+                               if k in ("connect", "read", "write", "call")})
+        scheme = parts.scheme
+        if scheme == "unix":
+            path = parts.path or parts.netloc
+            return cls(uri, "unix", path, "docker", mtls, timeouts)
+        if scheme in ("tcp", "http", "https"):
+            if scheme == "tcp":
+                scheme = "https" if mtls else "http"
+            port = parts.port or (2376 if scheme == "https" else 2375)
+            host = parts.hostname or "127.0.0.1"
+            return cls(uri, scheme, (host, port), f"{host}:{port}", mtls, timeouts)
+        if scheme == "ssh":
+            raise ConnectionError(f"{uri}: ssh:// endpoints are not supported yet; forward the socket "
+                                  "(ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and use unix://")
+        raise ConnectionError(f"unsupported docker endpoint {uri!r}: use unix://PATH, tcp://HOST:PORT, "
+                              "http://HOST:PORT or https://HOST:PORT")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS context: server verification with ``ca`` (or system roots), client cert when given."""
+        ctx = ssl.create_default_context(cafile=self.mtls.get("ca"))
+        if self.mtls.get("verify") is False:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if self.mtls.get("cert"):
+            ctx.load_cert_chain(self.mtls["cert"], self.mtls.get("key"), password=self.mtls.get("password"))
+        return ctx
+
+
+class Connection:
+    """One HTTP/1.1 connection with a read buffer that survives an upgrade."""
+
+    __slots__ = ("sock", "buf", "endpoint", "reused")
+
+    def __init__(self, sock: socket.socket, endpoint: Endpoint) -> None:
+        self.sock = sock
+        self.buf = bytearray()
+        self.endpoint = endpoint
+        self.reused = False
+
+    @classmethod
+    def open(cls, endpoint: Endpoint) -> Connection:
+        """Connect to ``endpoint``; a refusal becomes ConnectionError naming the URI and the fix."""
+        try:
+            if endpoint.scheme == "unix":
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.settimeout(endpoint.timeouts.connect)
+                sock.connect(endpoint.address)
+            else:
+                sock = socket.create_connection(endpoint.address, timeout=endpoint.timeouts.connect)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if endpoint.scheme == "https":
+                    host = endpoint.address[0]
+                    sock = endpoint.ssl_context().wrap_socket(sock, server_hostname=host)
+        except ssl.SSLError as exc:
+            raise ConnectionError(f"TLS handshake with {endpoint.uri} failed: {exc.reason or exc}; "
+                                  "check the CA, client certificate and key") from None
+        except FileNotFoundError:
+            raise ConnectionError(f"cannot connect to {endpoint.uri}: no such socket; is the Docker daemon "
+                                  "running? Start it, or set DOCKER_HOST to the right endpoint") from None
+        except (TimeoutError, OSError) as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise ConnectionError(f"cannot connect to {endpoint.uri}: {reason}; is the Docker daemon running? "
+                                  "Start it, or set DOCKER_HOST to the right endpoint") from None
+        sock.settimeout(endpoint.timeouts.read)
+        return cls(sock, endpoint)
+
+    def fill(self) -> bool:
+        """Read what the peer sent into the buffer; False at EOF."""
+        try:
+            data = self.sock.recv(RECV_SIZE)
+        except TimeoutError:
+            raise ConnectionError(f"{self.endpoint.uri}: read timed out") from None
+        except OSError as exc:
+            raise ConnectionError(f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})") from None
+        if not data:
+            return False
+        self.buf += data
+        return True
+
+    def send(self, head: bytes, body: bytes | Iterable[bytes] | None) -> None:
+        """Send a request head and its body (bytes, or chunks sent with chunked encoding)."""
+        t = self.endpoint.timeouts
+        if t.write != t.read:
+            self.sock.settimeout(t.write)
+        try:
+            if body is None or isinstance(body, bytes | bytearray):
+                self.sock.sendall(head + body if body else head)
+            else:
+                self.sock.sendall(head)
+                for chunk in body:
+                    if chunk:
+                        self.sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.sock.sendall(b"0\r\n\r\n")
+        except TimeoutError:
+            raise ConnectionError(f"{self.endpoint.uri}: write timed out") from None
+        except OSError as exc:
+            raise ConnectionError(f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})") from None
+        finally:
+            if t.write != t.read:
+                self.sock.settimeout(t.read)
+
+    def read_head(self) -> tuple[int, dict[str, str]]:
+        """Read the status line and headers (lower-cased names)."""
+        buf = self.buf
+        while True:
+            end = buf.find(_CRLF2)
+            if end >= 0:
+                break
+            if not self.fill():
+                raise ConnectionError(f"{self.endpoint.uri}: the daemon closed the connection")
+        lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
+        del buf[: end + 4]
+        try:
+            status = int(lines[0].split(" ", 2)[1])
+        except (IndexError, ValueError):
+            raise ConnectionError(f"{self.endpoint.uri}: not an HTTP response: {lines[0][:60]!r}") from None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.strip().lower()
+            headers[name] = f"{headers[name]}, {value.strip()}" if name in headers else value.strip()
+        if status == 100:
+            return self.read_head()
+        return status, headers
+
+    def close(self) -> None:
+        """Close the socket."""
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+class Body:
+    """The body of one response: Content-Length, chunked, or read-until-close."""
+
+    __slots__ = ("conn", "remaining", "chunked", "chunk_left", "done", "on_done", "keep_alive")
+
+    def __init__(self, conn: Connection, status: int, headers: dict[str, str], method: str,
+                 on_done: Any = None) -> None:
+        self.conn = conn
+        self.on_done = on_done
+        self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        self.chunk_left = 0
+        self.keep_alive = headers.get("connection", "").lower() != "close"
+        length = headers.get("content-length")
+        self.remaining: int | None = None
+        if method == "HEAD" or status in (204, 304) or status < 200:
+            self.remaining = 0
+        elif not self.chunked:
+            if length is not None:
+                self.remaining = int(length)
+            else:
+                self.keep_alive = False
+        self.done = self.remaining == 0 and not self.chunked
+        if self.done:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.done = True
+        if self.on_done is not None:
+            on_done, self.on_done = self.on_done, None
+            on_done(self.conn, self.keep_alive)
+
+    def read_all(self) -> bytes:
+        """The whole (remaining) body."""
+        if self.done:
+            return b""
+        conn = self.conn
+        if self.remaining is not None and not self.chunked:
+            need = self.remaining
+            while len(conn.buf) < need:
+                if not conn.fill():
+                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-response")
+            data = bytes(conn.buf[:need])
+            del conn.buf[:need]
+            self.remaining = 0
+            self._finish()
+            return data
+        parts = []
+        while True:
+            chunk = self.read1()
+            if not chunk:
+                return b"".join(parts)
+            parts.append(chunk)
+
+    def read1(self, limit: int = RECV_SIZE) -> bytes:
+        """Up to ``limit`` bytes as soon as any are available; b"" at the end of the body."""
+        if self.done:
+            return b""
+        conn = self.conn
+        buf = conn.buf
+        if self.chunked:
+            if self.chunk_left == 0 and not self._next_chunk():
+                return b""
+            while not buf:
+                if not conn.fill():
+                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-stream")
+            n = min(limit, self.chunk_left, len(buf))
+            data = bytes(buf[:n])
+            del buf[:n]
+            self.chunk_left -= n
+            return data
+        if self.remaining is None:  # until close
+            if not buf and not conn.fill():
+                self.keep_alive = False
+                self._finish()
+                return b""
+            n = min(limit, len(buf))
+        else:
+            while not buf:
+                if not conn.fill():
+                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-response")
+            n = min(limit, len(buf), self.remaining)
+            self.remaining -= n
+        data = bytes(buf[:n])
+        del buf[:n]
+        if self.remaining == 0:
+            self._finish()
+        return data
+
+    def _next_chunk(self) -> bool:
+        conn = self.conn
+        buf = conn.buf
+        while True:
+            if buf[:2] == b"\r\n":  # the CRLF that ends the previous chunk
+                del buf[:2]
+            end = buf.find(b"\r\n")
+            if end > 0:
+                break
+            if not conn.fill():
+                raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-stream")
+        size = int(bytes(buf[:end]).split(b";", 1)[0], 16)
+        del buf[: end + 2]
+        if size == 0:
+            while buf.find(b"\r\n") < 0:  # trailers end with an empty line
+                if not conn.fill():
+                    break
+            end = buf.find(b"\r\n")
+            del buf[: end + 2]
+            self._finish()
+            return False
+        self.chunk_left = size
+        return True
+
+    def iter_chunks(self) -> Iterator[bytes]:
+        """The body piece by piece, as it arrives."""
+        while chunk := self.read1():
+            yield chunk
+
+    def close(self) -> None:
+        """Abandon the body: the connection is closed, not reused."""
+        if not self.done:
+            self.keep_alive = False
+            self._finish()
+        self.conn.close()
+
+
+class Pool:
+    """Keep-alive connections to one endpoint, safe across threads."""
+
+    def __init__(self, endpoint: Endpoint, size: int = 8) -> None:
+        self.endpoint = endpoint
+        self.size = size
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Connection:
+        """An idle connection, or a new one."""
+        with self._lock:
+            if self._idle:
+                conn = self._idle.pop()
+                conn.reused = True
+                return conn
+        return Connection.open(self.endpoint)
+
+    def release(self, conn: Connection, keep_alive: bool) -> None:
+        """Give a connection back after its response was read in full."""
+        if keep_alive and not conn.buf:
+            with self._lock:
+                if len(self._idle) < self.size:
+                    self._idle.append(conn)
+                    return
+        conn.close()
+
+    def request(self, head: bytes, body: bytes | Iterable[bytes] | None,
+                method: str) -> tuple[Connection, int, dict[str, str], Body]:
+        """Send one request and read its head; a stale keep-alive connection is retried once, fresh."""
+        deadline = self.endpoint.timeouts.call
+        started = time.monotonic()
+        for attempt in (0, 1):
+            conn = self.acquire()
+            try:
+                if deadline is not None:
+                    conn.sock.settimeout(self._read_timeout(started))
+                conn.send(head, body)
+                status, headers = conn.read_head()
+            except ConnectionError:
+                conn.close()
+                if attempt == 0 and conn.reused and (body is None or isinstance(body, bytes | bytearray)):
+                    continue
+                raise
+            return conn, status, headers, Body(conn, status, headers, method, self.release)
+        raise AssertionError("unreachable")
+
+    def _read_timeout(self, started: float) -> float | None:
+        t = self.endpoint.timeouts
+        if t.call is None:
+            return t.read
+        left = max(0.001, t.call - (time.monotonic() - started))
+        return left if t.read is None else min(left, t.read)
+
+    def close(self) -> None:
+        """Close every idle connection."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()

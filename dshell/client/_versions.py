@@ -1,0 +1,38 @@
+"""Choose the API version: a pin, or negotiation with the daemon's /_ping like Docker's Go client."""
+
+from __future__ import annotations
+
+from ._errors import VersionError
+from ._specs import NEWEST, version_key, versions
+from ._transport import Pool
+
+PING = b"GET /_ping HTTP/1.1\r\nHost: %s\r\nUser-Agent: dshell/0.1\r\n\r\n"
+
+
+def choose(server: str | None) -> str:
+    """The newest spec version not above the daemon's ``server`` API version (never above v1.56)."""
+    have = versions()
+    if not server:
+        return NEWEST if NEWEST in have else have[-1]
+    try:
+        limit = version_key(server)
+    except ValueError:
+        raise VersionError(f"the daemon reports an unreadable API version {server!r}") from None
+    fitting = [v for v in have if version_key(v) <= limit]
+    if not fitting:
+        raise VersionError(f"the daemon speaks API v{server.lstrip('v')}, older than every spec dshell has "
+                           f"({have[0]}–{have[-1]})")
+    return fitting[-1]
+
+
+def ping_version(pool: Pool) -> str | None:
+    """The ``Api-Version`` the daemon reports on /_ping (None if it reports none)."""
+    head = PING % pool.endpoint.host_header.encode()
+    _, _, headers, body = pool.request(head, None, "GET")
+    body.read_all()
+    return headers.get("api-version")
+
+
+def negotiate(pool: Pool) -> str:
+    """Ask the daemon and choose the version to speak."""
+    return choose(ping_version(pool))

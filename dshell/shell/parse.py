@@ -217,7 +217,7 @@ def _show(args: list[str], usage: str) -> Show:
     return Show(_ref(rest[0], usage) if rest else None, None, full)
 
 
-_TLS_FLAGS = {"--tlscacert": "ca", "--tlscert": "cert", "--tlskey": "key", "--tlspass": "password"}
+TLS_FLAGS = {"--tlscacert": "ca", "--tlscert": "cert", "--tlskey": "key", "--tlspass": "password"}
 
 
 def _connect(args: list[str], usage: str) -> Connect:
@@ -225,14 +225,14 @@ def _connect(args: list[str], usage: str) -> Connect:
     it = iter(args)
     for arg in it:
         flag, eq, inline = arg.partition("=")
-        if flag in _TLS_FLAGS or flag == "--api-version":
+        if flag in TLS_FLAGS or flag == "--api-version":
             value = inline if eq else next(it, None)
             if value is None:
                 raise ParseError(f"{flag} needs a value: usage: {usage}")
             if flag == "--api-version":
                 version = value
             else:
-                tls[_TLS_FLAGS[flag]] = value
+                tls[TLS_FLAGS[flag]] = value
         elif arg.startswith("-") or uri is not None:
             raise ParseError(f"unexpected {arg!r}: usage: {usage}")
         else:

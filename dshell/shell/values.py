@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_STEP = r"""\.[^\s.\[\]]+|\[(?:-?\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]"""
+_STEP = r"""\.[A-Za-z0-9_\-]+|\[(?:-?\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]"""
 REF_RE = re.compile(rf"_(?P<index>\d+)?(?P<path>(?:{_STEP})*)")
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")

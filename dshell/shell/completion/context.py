@@ -1,0 +1,133 @@
+"""What is being typed at the cursor: which word, in which role (op, param, value, body key, ref, ...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..parse import CATEGORY_RE, COMMANDS, OP_RE, PARAM_RE, STREAM_COMMANDS
+from ..words import scan
+
+HEAD = "head"  # the first word: a command, an op, a category or a reference
+OP_IN_CATEGORY = "op_in_category"  # the op after a category
+PARAM = "param"  # a param name (or a positional value) after an op
+VALUE = "value"  # the value after ``name=``
+BODY_KEY = "body_key"  # a key inside ``{...}`` of a body
+BODY_VALUE = "body_value"  # a value inside ``{...}`` of a body
+REF = "ref"  # ``_``, ``_3`` or a path into a result
+ARG = "arg"  # an argument of a built-in command
+QUERY = "query"  # after a top-level ``|``
+REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The completion context: ``word`` is the text the completion replaces."""
+
+    kind: str
+    word: str
+    command: str | None = None
+    op: str | None = None
+    category: str | None = None
+    param: str | None = None
+    path: tuple[str, ...] = ()  # inside a body: the keys walked into ("[]" for list items)
+    used: frozenset[str] = frozenset()  # params already given
+    position: int = 0  # which argument of the command (or positional value of the op) this is
+    positional: int = 0  # how many positional values the op already has
+    prior: tuple[str, ...] = ()  # the command's arguments before this one
+
+
+@dataclass(slots=True)
+class _Frame:
+    opener: str
+    elem: str  # how the parent reaches this collection: a key or "[]"
+    key: str | None = None
+    in_value: bool = False
+
+
+def body_position(text: str) -> tuple[tuple[str, ...], bool, str] | None:
+    """For an unfinished ``{...}``/``[...]`` literal: (key path, typing a key?, the typed part), or None
+    when the literal is closed."""
+    frames: list[_Frame] = []
+    token, quote = 0, ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "{[":
+            top = frames[-1] if frames else None
+            elem = "" if top is None else (top.key or "") if top.opener == "{" else "[]"
+            frames.append(_Frame(ch, elem, in_value=ch == "["))
+            token = i + 1
+        elif ch in "}]":
+            if frames:
+                frames.pop()
+            token = i + 1
+        elif ch == ":" and frames and frames[-1].opener == "{" and not frames[-1].in_value:
+            frames[-1].key, frames[-1].in_value = text[token:i].strip().strip("\"'"), True
+            token = i + 1
+        elif ch == ",":
+            if frames and frames[-1].opener == "{":
+                frames[-1].key, frames[-1].in_value = None, False
+            token = i + 1
+    if not frames:
+        return None
+    path = tuple(f.elem for f in frames[1:])
+    top, typed = frames[-1], text[token:].lstrip()
+    if top.opener == "[":
+        return path + ("[]",), False, typed
+    if top.in_value:
+        return path + (top.key or "",), False, typed
+    return path, True, typed
+
+
+def _value_context(value: str, **common: object) -> Context:
+    """The context inside a value: a reference, a body literal, or a plain value."""
+    if REF_START.fullmatch(value):
+        return Context(REF, value, **common)  # type: ignore[arg-type]
+    if value.startswith(("{", "[")):
+        found = body_position(value)
+        if found is not None:
+            path, is_key, typed = found
+            return Context(BODY_KEY if is_key else BODY_VALUE, typed, path=path, **common)  # type: ignore[arg-type]
+    return Context(VALUE, value, **common)  # type: ignore[arg-type]
+
+
+def analyze(text: str) -> Context:
+    """The context at the end of ``text`` (the input up to the cursor)."""
+    found = scan(text)
+    if found.pipe is not None:
+        return Context(QUERY, text[found.pipe + 1:].lstrip())
+    words = [w.text for w in found.words]
+    if not words or text[-1:].isspace() and not found.pending:
+        words.append("")
+    *before, current = words
+    if not before:
+        return Context(REF if REF_START.fullmatch(current) else HEAD, current)
+    head = before[0]
+    is_command = head in COMMANDS and head not in STREAM_COMMANDS
+    if not is_command and CATEGORY_RE.fullmatch(head):
+        if len(before) == 1 and not (head in STREAM_COMMANDS and not current[:1].isupper()):
+            return Context(OP_IN_CATEGORY, current, category=head)
+        if len(before) > 1 and OP_RE.fullmatch(before[1]):
+            return _op_context(before[1], before[2:], current, head)
+    if head in COMMANDS:
+        if REF_START.fullmatch(current) and head in ("show", "save", "cd", "ls"):
+            return Context(REF, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
+        return Context(ARG, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
+    if REF_START.fullmatch(head):
+        return Context(ARG, current, command="show", position=len(before) - 1)
+    return _op_context(head, before[1:], current, None)
+
+
+def _op_context(op: str, given: list[str], current: str, category: str | None) -> Context:
+    used = frozenset(m["name"] for w in given if (m := PARAM_RE.fullmatch(w)) and w[0] not in "{[\"'")
+    positional = len(given) - len(used)
+    common = {"op": op, "category": category, "used": used, "positional": positional}
+    m = PARAM_RE.fullmatch(current)
+    if m and current[0] not in "{[\"'":
+        return _value_context(m["value"], param=m["name"], **common)
+    if current.startswith(("{", "[")):
+        return _value_context(current, **common)
+    return Context(PARAM, current, **common)

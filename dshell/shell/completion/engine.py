@@ -1,0 +1,212 @@
+"""Completion candidates for the input up to the cursor; front-end free (prompt_toolkit or IPython)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..config import SETTINGS
+from ..parse import COMMANDS, STREAM_COMMANDS, TLS_FLAGS
+from . import context as C
+from .live import NAMED_KIND, kind_for
+from .matching import Candidate, rank
+
+if TYPE_CHECKING:
+    from dshell.client import Operation, Param, SpecIndex
+
+MAX_CANDIDATES = 200
+_LOCATION_ORDER = {"path": 0, "query": 1, "body": 2, "header": 3}
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
+_CONTAINER_COMMANDS = tuple(name for name in STREAM_COMMANDS if name != "events")
+
+
+class Sources(Protocol):
+    """What completion reads; every method answers at once (from memory, never from the daemon)."""
+
+    def spec(self) -> SpecIndex | None:
+        """The spec of the API version in use, or None while it loads."""
+
+    def versions(self) -> Sequence[str]:
+        """The API versions dshell has specs for."""
+
+    def live(self, kind: str) -> Sequence[tuple[str, str]]:
+        """Cached (name, meta) of a kind of daemon object (containers, images, ...)."""
+
+    def refs(self, word: str) -> Sequence[str]:
+        """Whole references extending ``word`` (``_3.Con`` → ``_3.Config``)."""
+
+    def here(self) -> Sequence[str]:
+        """The keys (or indices) where ``cd`` went."""
+
+
+def complete(text: str, sources: Sources) -> tuple[C.Context, list[Candidate]]:
+    """The context at the end of ``text`` and its candidates, best first; each replaces ``context.word``."""
+    ctx = C.analyze(text)
+    spec = sources.spec()
+    found = _CANDIDATES[ctx.kind](ctx, spec, sources)
+    return ctx, rank(ctx.word, found)[:MAX_CANDIDATES]
+
+
+_BY_VERSION: dict[tuple[str, str], tuple[Candidate, ...]] = {}
+
+
+def _op_candidates(spec: SpecIndex) -> tuple[Candidate, ...]:
+    key = ("ops", spec.version)
+    if key not in _BY_VERSION:
+        _BY_VERSION[key] = tuple(Candidate(op.name, f"{op.category} · {op.summary}") for op in spec.ops.values())
+    return _BY_VERSION[key]
+
+
+def _category_candidates(spec: SpecIndex) -> tuple[Candidate, ...]:
+    key = ("categories", spec.version)
+    if key not in _BY_VERSION:
+        _BY_VERSION[key] = tuple(Candidate(cat, "category") for cat in sorted(spec.categories))
+    return _BY_VERSION[key]
+
+
+_COMMAND_CANDIDATES = tuple(Candidate(name, cmd.summary) for name, cmd in COMMANDS.items())
+
+
+def _ops(spec: SpecIndex | None) -> tuple[Candidate, ...]:
+    return _op_candidates(spec) if spec is not None else ()
+
+
+def _head(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    categories = _category_candidates(spec) if spec is not None else ()
+    return (*_COMMAND_CANDIDATES, *_ops(spec), *categories)
+
+
+def _op_in_category(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return [c for c in _ops(spec) if spec and spec.ops[c.text].category == ctx.category]
+
+
+def _operation(ctx: C.Context, spec: SpecIndex | None) -> Operation | None:
+    return spec.ops.get(ctx.op or "") if spec is not None else None
+
+
+def param_meta(param: Param) -> str:
+    """``string · query · required`` (the type, where it travels, whether it must be given)."""
+    kind = param.type or "any"
+    if param.type == "array" and param.items:
+        kind = f"{param.items.get('type', 'any')}[]"
+    return " · ".join([kind, param.location] + (["required"] if param.required else []))
+
+
+def _live(sources: Sources, kind: str | None) -> list[Candidate]:
+    return [Candidate(name, meta) for name, meta in sources.live(kind)] if kind else []
+
+
+def _params(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    op = _operation(ctx, spec)
+    if op is None:
+        return []
+    order = sorted(op.params.values(), key=lambda p: (not p.required, _LOCATION_ORDER.get(p.location, 9)))
+    found = [Candidate(f"{p.name}=", param_meta(p), p.name) for p in order if p.name not in ctx.used]
+    open_path = [p for p in op.params.values() if p.location == "path" and p.name not in ctx.used]
+    if ctx.positional < len(open_path):
+        found += _live(sources, kind_for(op.category, open_path[ctx.positional].name, "path"))
+    return found
+
+
+def _scalar_values(schema: dict[str, Any], kind: str | None, sources: Sources) -> list[Candidate]:
+    found = [Candidate(_literal(v), "enum") for v in schema.get("enum") or ()]
+    if schema.get("type") == "boolean":
+        found += [Candidate("true", "boolean"), Candidate("false", "boolean")]
+    if schema.get("default") is not None and not found:
+        found.append(Candidate(_literal(schema["default"]), "default"))
+    return found + _live(sources, kind)
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    text = str(value)
+    return text if text and not any(ch.isspace() or ch in "{}[],'\"" for ch in text) else f'"{text}"'
+
+
+def _value(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    op = _operation(ctx, spec)
+    param = op.params.get(ctx.param or "") if op else None
+    if op is None or param is None:
+        return []
+    schema = {"type": param.type, "enum": param.enum, "default": param.default}
+    return _scalar_values(schema, kind_for(op.category, param.name, param.location), sources)
+
+
+def _body_schema(ctx: C.Context, spec: SpecIndex | None) -> dict[str, Any]:
+    """The schema at ``ctx.path`` inside the op's body param ({} when unknown)."""
+    op = _operation(ctx, spec)
+    if op is None or spec is None:
+        return {}
+    param = op.params.get(ctx.param) if ctx.param else op.body_param
+    if param is None or param.location != "body":
+        return {}
+    schema = spec.resolve(param.schema)
+    for step in ctx.path:
+        if step == "[]":
+            schema = spec.resolve(schema.get("items"))
+        else:
+            schema = spec.resolve((schema.get("properties") or {}).get(step))
+    return schema
+
+
+def _body_key(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    props = _body_schema(ctx, spec).get("properties") or {}
+    resolve = spec.resolve if spec is not None else dict
+    return [Candidate(f"{key}: ", resolve(sub).get("type") or "object", key) for key, sub in props.items()]
+
+
+def _body_value(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    key = next((step for step in reversed(ctx.path) if step != "[]"), "")
+    return _scalar_values(_body_schema(ctx, spec), NAMED_KIND.get(key), sources)
+
+
+def _refs(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return [Candidate(text) for text in sources.refs(ctx.word)]
+
+
+def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    name, pos = ctx.command, ctx.position
+    if name == "doc" and pos == 0:
+        return _ops(spec)
+    if name == "help" and pos == 0:
+        return (*_COMMAND_CANDIDATES, *_ops(spec))
+    if name == "ops" and pos == 0:
+        return _category_candidates(spec) if spec is not None else ()
+    if name == "use" and pos == 0:
+        return [Candidate("auto", "negotiate with the daemon"), *(Candidate(v) for v in sources.versions())]
+    if name == "set":
+        return _setting(ctx)
+    if name in ("cd", "ls") and pos == 0:
+        return [Candidate(".."), *(Candidate(key) for key in sources.here()), *_refs(ctx, spec, sources)]
+    if name in ("show", "save") and pos == 0:
+        return [Candidate(text) for text in sources.refs("_")]
+    if name == "show" and pos > 0:
+        return [Candidate("--full", "show everything"), Candidate("|", "a JMESPath query")]
+    if name == "connect":
+        return [Candidate(flag) for flag in (*TLS_FLAGS, "--api-version")]
+    if name == "fetch" and pos == 0:
+        return [Candidate(m) for m in _METHODS]
+    if name in _CONTAINER_COMMANDS and pos == 0:
+        return _live(sources, "containers")
+    return []
+
+
+def _setting(ctx: C.Context) -> Iterable[Candidate]:
+    if ctx.position == 0:
+        return [Candidate("vi", "vi key bindings"), Candidate("emacs", "emacs key bindings"),
+                *(Candidate(key, "setting") for key in SETTINGS)]
+    allowed = SETTINGS.get(ctx.prior[0]) if ctx.position == 1 else None
+    return [Candidate(value) for value in allowed or ()]
+
+
+def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return []
+
+
+_CANDIDATES = {
+    C.HEAD: _head, C.OP_IN_CATEGORY: _op_in_category, C.PARAM: _params, C.VALUE: _value,
+    C.BODY_KEY: _body_key, C.BODY_VALUE: _body_value, C.REF: _refs, C.ARG: _arg, C.QUERY: _nothing,
+}

@@ -1,0 +1,100 @@
+"""The user's settings: ``$XDG_CONFIG_HOME/dshell/config.yaml``, and where dshell keeps its data."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+# each setting and the values it takes (None: free text or a number)
+SETTINGS: dict[str, tuple[str, ...] | None] = {
+    "editing_mode": ("emacs", "vi"),
+    "pager": ("auto", "always", "off"),
+    "refresh": None,
+    "endpoint": None,
+    "api_version": None,
+    "tlscacert": None,
+    "tlscert": None,
+    "tlskey": None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings from the config file, then the command line, then ``set``."""
+
+    editing_mode: str = "emacs"
+    pager: str = "auto"  # auto: page output taller than the screen
+    refresh: float = 30.0  # seconds between refreshes of live names
+    endpoint: str | None = None  # None: DOCKER_HOST / docker context / default socket
+    api_version: str | None = None  # None: negotiate
+    tlscacert: str | None = None
+    tlscert: str | None = None
+    tlskey: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def with_setting(self, key: str, value: Any) -> Config:
+        """A copy with ``key`` set; raises ValueError (one line) for an unknown key or a bad value."""
+        if key not in SETTINGS:
+            raise ValueError(f"unknown setting {key!r}: have {', '.join(SETTINGS)}")
+        allowed = SETTINGS[key]
+        if allowed and value not in allowed:
+            raise ValueError(f"{key} must be one of {', '.join(allowed)}; got {value!r}")
+        if key == "refresh":
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"refresh must be a number of seconds; got {value!r}") from None
+        elif value is not None:
+            value = str(value)
+        return replace(self, **{key: value})
+
+    def conn(self) -> dict[str, Any] | None:
+        """The connection the settings name, or None for the client's default."""
+        if not self.endpoint:
+            return None
+        mtls = {k: v for k, v in (("ca", self.tlscacert), ("cert", self.tlscert), ("key", self.tlskey)) if v}
+        return {"uri": self.endpoint, **({"mtls": mtls} if mtls else {})}
+
+    def items(self) -> list[tuple[str, Any]]:
+        """(setting, value) pairs, for ``set`` without arguments."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name in SETTINGS]
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    base = os.environ.get(var, "")
+    return Path(base) if os.path.isabs(base) else Path.home() / fallback
+
+
+def config_path() -> Path:
+    """``$XDG_CONFIG_HOME/dshell/config.yaml`` (default ``~/.config/dshell/config.yaml``)."""
+    return _xdg("XDG_CONFIG_HOME", ".config") / "dshell" / "config.yaml"
+
+
+def data_dir() -> Path:
+    """``$XDG_DATA_HOME/dshell`` (default ``~/.local/share/dshell``): command history lives here."""
+    return _xdg("XDG_DATA_HOME", ".local/share") / "dshell"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The settings in ``path`` (default: ``config_path()``); a missing file gives the defaults, and a bad
+    file or setting gives the defaults for it plus a warning in ``Config.warnings``."""
+    path = path or config_path()
+    if not path.is_file():
+        return Config()
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        return Config(warnings=(f"{path}: not read ({str(exc).splitlines()[0]})",))
+    if not isinstance(raw, dict):
+        return Config(warnings=(f"{path}: expected a mapping of settings",))
+    config, warnings = Config(), []
+    for key, value in raw.items():
+        try:
+            config = config.with_setting(str(key).replace("-", "_"), value)
+        except ValueError as exc:
+            warnings.append(f"{path}: {exc}")
+    return replace(config, warnings=tuple(warnings))

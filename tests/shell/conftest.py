@@ -1,0 +1,52 @@
+"""Shared fixtures of the shell tests: a spec and completion sources that need no daemon."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pytest
+
+from dshell.client import _specs
+
+
+@dataclass
+class FakeSources:
+    """Completion sources from memory: a spec, canned live names, canned refs."""
+
+    index: _specs.SpecIndex | None
+    names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    ref_texts: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def spec(self) -> _specs.SpecIndex | None:
+        return self.index
+
+    def versions(self) -> Sequence[str]:
+        return ("v1.40", "v1.41")
+
+    def live(self, kind: str) -> Sequence[tuple[str, str]]:
+        return self.names.get(kind, [])
+
+    def refs(self, word: str) -> Sequence[str]:
+        return [text for text in self.ref_texts if text.startswith(word)]
+
+    def here(self) -> Sequence[str]:
+        return self.keys
+
+
+@pytest.fixture(scope="session")
+def spec41() -> _specs.SpecIndex:
+    return _specs.load("v1.41")
+
+
+@pytest.fixture
+def sources(spec41) -> FakeSources:
+    return FakeSources(
+        spec41,
+        names={"containers": [("web", "container running busybox"), ("db", "container exited busybox"),
+                              ("0123456789ab", "container running busybox web")],
+               "images": [("busybox:latest", "image")]},
+        ref_texts=["_1", "_2", "_2.Config", "_2.Created"],
+        keys=["Config", "State"],
+    )

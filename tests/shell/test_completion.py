@@ -1,0 +1,114 @@
+"""Context analysis, fuzzy matching and the candidates of the completion engine (spec v1.41, no daemon)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dshell.shell.completion import context as C
+from dshell.shell.completion.engine import complete
+from dshell.shell.completion.matching import Candidate, rank, score
+
+
+def texts(text, sources):
+    return [c.text for c in complete(text, sources)[1]]
+
+
+@pytest.mark.parametrize(("text", "kind", "word"), [
+    ("", C.HEAD, ""), ("Cont", C.HEAD, "Cont"), ("containers ", C.OP_IN_CATEGORY, ""),
+    ("ContainerList a", C.PARAM, "a"), ("ContainerList all=t", C.VALUE, "t"),
+    ("ContainerCreate body={Image: busybox, HostConfig: {Bi", C.BODY_KEY, "Bi"),
+    ("ContainerCreate body={Image: bu", C.BODY_VALUE, "bu"), ("ContainerCreate {Cmd: [a, ", C.BODY_VALUE, ""),
+    ("_3.Con", C.REF, "_3.Con"), ("ContainerInspect id=_2[0].", C.REF, "_2[0]."),
+    ("doc Con", C.ARG, "Con"), ("_3 | [0].N", C.QUERY, "[0].N"), ("logs w", C.ARG, "w"),
+    ("exec Ex", C.OP_IN_CATEGORY, "Ex"), ("ContainerInspect web ", C.PARAM, ""),
+])
+def test_context(text, kind, word):
+    ctx = C.analyze(text)
+    assert (ctx.kind, ctx.word) == (kind, word)
+
+
+def test_body_position_walks_nested_keys_and_lists():
+    assert C.body_position("{HostConfig: {PortBindings: {}, Bi") == (("HostConfig",), True, "Bi")
+    assert C.body_position("{Mounts: [{Ty") == (("Mounts", "[]"), True, "Ty")
+    assert C.body_position('{"Env": ["A=1", "B') == (("Env", "[]"), False, '"B')
+    assert C.body_position("{a: 1}") is None
+
+
+def test_matching_prefers_prefix_then_substring_then_subsequence():
+    assert score("cl", "ContainerList")[0] == 2
+    assert score("Cont", "ContainerList")[0] == 0
+    assert score("List", "ContainerList")[0] == 1
+    assert score("xyz", "ContainerList") is None
+    ranked = rank("list", [Candidate("ContainerList"), Candidate("ListThings"), Candidate("LiXsXt")])
+    assert [c.text for c in ranked] == ["ListThings", "ContainerList", "LiXsXt"]
+
+
+def test_op_names_with_summaries(sources):
+    ctx, found = complete("ContainerLi", sources)
+    assert found[0].text == "ContainerList"
+    assert "List containers" in found[0].meta
+    assert "ContainerList" in texts("clist", sources)  # fuzzy
+
+
+def test_ops_of_a_category(sources):
+    found = texts("images ", sources)
+    assert "ImageList" in found and "ContainerList" not in found
+
+
+def test_params_with_type_location_and_required(sources):
+    _, found = complete("ContainerInspect ", sources)
+    by_text = {c.text: c for c in found}
+    assert by_text["id="].meta == "string · path · required"
+    assert by_text["size="].meta == "boolean · query"
+    assert found[0].text == "id="  # required first
+    assert "web" in by_text  # a positional container name for the open path param
+    assert "all=" not in texts("ContainerList all=true ", sources)
+
+
+def test_enum_and_boolean_values(sources):
+    assert texts("ContainerList all=", sources) == ["true", "false"]
+    assert texts("ContainerList size=f", sources) == ["false"]
+    assert texts("ImageList all=", sources) == ["true", "false"]
+
+
+def test_live_names_for_container_and_image_params(sources):
+    assert texts("ContainerInspect id=w", sources) == ["web"]
+    assert "busybox:latest" in texts("ImageInspect name=", sources)
+    assert "busybox:latest" in texts("ContainerCreate body={Image: bu", sources)
+    assert texts("logs d", sources) == ["db"]
+
+
+def test_body_keys_from_the_schema(sources):
+    found = complete("ContainerCreate body={Ima", sources)[1]
+    assert found[0].text == "Image: " and found[0].display == "Image"
+    assert "Binds: " in texts("ContainerCreate body={Image: busybox, HostConfig: {Bin", sources)
+    assert "Type: " in texts("ContainerCreate body={HostConfig: {Mounts: [{Ty", sources)
+    assert "Image: " in texts("ContainerCreate {Ima", sources)  # positional body
+    assert "true" in texts("ContainerCreate body={Tty: ", sources)
+
+
+def test_refs_and_paths(sources):
+    assert texts("_2.C", sources) == ["_2.Config", "_2.Created"]
+    assert texts("ContainerInspect id=_2.Con", sources) == ["_2.Config"]
+    assert "_1" in texts("save ", sources)
+
+
+def test_command_arguments(sources):
+    assert texts("use v1.4", sources) == ["v1.40", "v1.41"]
+    assert texts("set ", sources)[:2] == ["vi", "emacs"]
+    assert texts("set pager ", sources) == ["auto", "always", "off"]
+    assert "ContainerList" in texts("doc ContainerL", sources)
+    assert texts("cd Con", sources) == ["Config"]
+    assert "images" in texts("ops im", sources)
+    assert texts("connect x --tlsca", sources) == ["--tlscacert"]
+
+
+def test_no_spec_yet_means_no_ops_but_no_error(sources):
+    sources.index = None
+    assert "help" in texts("he", sources)
+    assert texts("ContainerList a", sources) == []
+
+
+def test_enum_values(sources):
+    assert texts("ContainerWait condition=", sources) == ["not-running", "next-exit", "removed"]
+    assert texts("ContainerWait condition=rem", sources) == ["removed"]

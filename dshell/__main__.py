@@ -1,0 +1,69 @@
+"""``dshell`` / ``python -m dshell``: the interactive Docker Engine API shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dshell.shell.session import Session
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dshell", description="An interactive shell on the Docker Engine API.")
+    parser.add_argument("-H", "--host", help="daemon to connect to (unix:///path, tcp://host:port, https://...)")
+    parser.add_argument("--api-version", help="API version to speak, e.g. v1.41 (default: negotiate)")
+    parser.add_argument("--tlscacert", help="CA certificate for mTLS")
+    parser.add_argument("--tlscert", help="client certificate for mTLS")
+    parser.add_argument("--tlskey", help="client key for mTLS")
+    parser.add_argument("--vi", action="store_true", help="vi key bindings")
+    parser.add_argument("-c", "--command", action="append", metavar="INPUT",
+                        help="run INPUT (repeatable) and exit instead of prompting")
+    parser.add_argument("--exit-at-prompt", action="store_true", help="exit once the prompt shows (benchmarks)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the shell; returns the exit status."""
+    args = _arguments(argv)
+    from dshell.shell.config import load_config
+    from dshell.shell.session import Session
+
+    config = load_config()
+    overrides = {"endpoint": args.host, "api_version": args.api_version, "tlscacert": args.tlscacert,
+                 "tlscert": args.tlscert, "tlskey": args.tlskey, "editing_mode": "vi" if args.vi else None}
+    config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    session = Session(config)
+    if args.command:
+        return _run_commands(session, args.command)
+    from dshell.shell.app import Shell
+
+    shell = Shell(session)
+    for warning in config.warnings:
+        shell.printer.error(warning)
+    shell.run(exit_at_prompt=args.exit_at_prompt)
+    return 0
+
+
+def _run_commands(session: Session, inputs: list[str]) -> int:
+    """Run each input in turn, printing replies unpaged; exit status 1 when any failed."""
+    from dshell.shell.output import Printer
+
+    session.start(background=False)
+    printer, status = Printer(pager="off"), 0
+    try:
+        for text in inputs:
+            reply = session.execute(text)
+            printer.show(reply)
+            status = 1 if reply.error else status
+            if reply.exit:
+                break
+    finally:
+        session.close()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

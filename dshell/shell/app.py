@@ -1,0 +1,131 @@
+"""The prompt_toolkit application: prompt, completion menu, toolbar, colours, history; the read-run loop."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.enums import EditingMode
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History
+from prompt_toolkit.styles import Style
+
+from .completion.completer import DshellCompleter
+from .completion.sources import SessionSources
+from .config import data_dir
+from .keys import key_bindings
+from .lexer import DshellLexer
+from .output import Printer
+from .session import Session, one_line
+from .worker import Cancelled, run_cancellable
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+    from rich.console import Console
+
+STYLE = Style.from_dict({
+    "prompt": "bold ansiblue",
+    "prompt.where": "ansicyan",
+    "dshell.op": "bold ansicyan",
+    "dshell.op.unknown": "ansired",
+    "dshell.command": "bold ansigreen",
+    "dshell.category": "ansimagenta",
+    "dshell.param": "ansiyellow",
+    "dshell.key": "ansiyellow",
+    "dshell.string": "ansigreen",
+    "dshell.number": "ansibrightblue",
+    "dshell.keyword": "ansimagenta",
+    "dshell.ref": "underline ansicyan",
+    "dshell.query": "ansibrightmagenta",
+    "dshell.flag": "ansibrightblack",
+    "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+    "bottom-toolbar.key": "bold #ffffff",
+})
+
+
+class Shell:
+    """The interactive shell over a Session: reads inputs, runs them cancellably and prints the replies."""
+
+    def __init__(self, session: Session, *, history: History | None = None, input: Input | None = None,
+                 output: Output | None = None, console: Console | None = None) -> None:
+        self.session = session
+        config = session.config
+        self.printer = Printer(console, config.pager)
+        if history is None:
+            data_dir().mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(data_dir() / "history"))
+        self.prompt: PromptSession[str] = PromptSession(
+            self._message, multiline=True, prompt_continuation=self._continuation,
+            lexer=DshellLexer(self._is_op), completer=DshellCompleter(SessionSources(session)),
+            complete_while_typing=True, auto_suggest=AutoSuggestFromHistory(), history=history,
+            key_bindings=key_bindings(), bottom_toolbar=self._toolbar, style=STYLE, refresh_interval=0.5,
+            editing_mode=self._mode(), input=input, output=output, include_default_pygments_style=False,
+        )
+        self._started = False
+        self._exit_at_prompt = False
+        self.prompt.app.after_render += self._after_render
+
+    def _is_op(self, name: str) -> bool:
+        spec = self.session.spec_index
+        return spec is None or name in spec.ops  # nothing is a typo before the spec has loaded
+
+    def _mode(self) -> EditingMode:
+        return EditingMode.VI if self.session.config.editing_mode == "vi" else EditingMode.EMACS
+
+    def _message(self) -> FormattedText:
+        nav = self.session.navigator
+        where = [("class:prompt.where", f" {nav.pwd()}")] if nav is not None and nav.ref is not None else []
+        return FormattedText([("class:prompt", "dshell"), *where, ("class:prompt", "> ")])
+
+    @staticmethod
+    def _continuation(width: int, line_number: int, wrap_count: int) -> str:
+        return "." * (width - 1) + " "
+
+    def _toolbar(self) -> FormattedText:
+        st = self.session.status()
+        mode = self.session.config.editing_mode
+        return FormattedText([
+            ("class:bottom-toolbar.key", f" {st.endpoint} "), ("", " API "),
+            ("class:bottom-toolbar.key", st.api_version), ("", f"  {st.results} results  {mode}"),
+            ("", "" if st.ready else "  loading…"),
+        ])
+
+    def _after_render(self, app: Any) -> None:
+        if not self._started:  # load the client and history only once the prompt is on screen
+            self._started = True
+            self.session.start()
+        if self._exit_at_prompt:
+            app.exit(exception=EOFError)
+
+    def run(self, exit_at_prompt: bool = False) -> None:
+        """Read and run inputs until exit or Ctrl-D (``exit_at_prompt``: leave once the prompt shows)."""
+        self._exit_at_prompt = exit_at_prompt
+        try:
+            while True:
+                try:
+                    text = self.prompt.prompt()
+                except KeyboardInterrupt:
+                    continue
+                except EOFError:
+                    break
+                if not self.run_line(text):
+                    break
+        finally:
+            self.session.close()
+
+    def run_line(self, text: str) -> bool:
+        """Run one input and print its reply; False when the shell should end."""
+        try:
+            reply = self.session.execute(text, run_cancellable)
+            self.printer.show(reply)
+        except (Cancelled, KeyboardInterrupt):
+            self.printer.error("cancelled")
+            return True
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the user's session
+            self.printer.error(f"internal error: {type(exc).__name__}: {one_line(exc)}")
+            return True
+        self.printer.pager = self.session.config.pager
+        self.prompt.app.editing_mode = self._mode()
+        return not reply.exit

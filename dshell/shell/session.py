@@ -1,0 +1,414 @@
+"""The shell's core: run a Command against a client and the results history, and say what to show.
+
+Free of prompt_toolkit (an IPython ``%docker`` magic can reuse it). The daemon is reached only inside
+``runner`` calls, so a front end can run them in a worker thread and abandon them on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from . import parse as P
+from .completion.live import CHANGES, LiveNames
+from .config import Config
+from .values import Ref
+
+if TYPE_CHECKING:
+    from dshell.client import Client, Operation, SpecIndex
+    from dshell.explorer import History, Navigator, Result
+
+T = TypeVar("T")
+Runner = Callable[[Callable[[], T]], T]
+PREFETCH = ("containers", "images")
+
+
+def run_here(fn: Callable[[], T]) -> T:
+    """The plain runner: call ``fn`` in this thread."""
+    return fn()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a command produced: ``body`` to show (a rich renderable or text), an ``error`` line, ``exit``."""
+
+    body: Any = None
+    error: str | None = None
+    exit: bool = False
+    result: Result | None = None  # the numbered result the command made, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the toolbar shows: where we are connected, the API version, how many results there are."""
+
+    endpoint: str
+    api_version: str
+    results: int
+    ready: bool
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class Session:
+    """A client, a results history, a navigator and live names; ``execute`` runs one input."""
+
+    def __init__(self, config: Config | None = None,
+                 results_file: Path | Literal["default"] | None = "default") -> None:
+        self.config = config or Config()
+        self.results_file = results_file
+        self.client: Client | None = None
+        self.history: History | None = None
+        self.navigator: Navigator | None = None
+        self.spec_index: SpecIndex | None = None
+        self.live = LiveNames(self._live_invoke, self.config.refresh)
+        self.streams: dict[str, Callable[[P.Stream], Reply]] = {}  # tail/logs/events/... plug in here
+        self.handlers: dict[type, Callable[[Any, Runner], Reply]] = {
+            P.OpCall: self._op_call, P.Doc: self._doc, P.Ops: self._ops, P.Categories: self._categories,
+            P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
+            P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls, P.Pwd: self._pwd,
+            P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
+            P.Stream: self._stream,
+        }
+        self._live_client: Client | None = None
+        self._version: str | None = None
+        self._ready = threading.Event()
+        self._load_error: str | None = None
+
+    # ------------------------------------------------------------------ loading
+    def start(self, background: bool = True) -> None:
+        """Import the client and explorer, open the history and connect; in a thread unless told not to."""
+        if background:
+            threading.Thread(target=self._load, name="dshell-load", daemon=True).start()
+        else:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            from dshell.explorer import History, Navigator, default_history_path
+
+            path = default_history_path() if self.results_file == "default" else self.results_file
+            self.history = History(path)
+            self.navigator = Navigator(self.history)
+            self._switch(self.config.conn(), self.config.api_version)
+        except Exception as exc:  # noqa: BLE001 - reported on the first command instead of killing a thread
+            self._load_error = one_line(exc)
+        finally:
+            self._ready.set()
+        self._negotiate()
+
+    def _switch(self, conn: dict[str, Any] | None, api_version: str | None) -> Client:
+        import dshell.client as docker
+
+        new = docker.client(conn=conn, api_version=api_version)
+        old, self.client, self._version = self.client, new, api_version
+        self._live_client = docker.client(conn=new.conn, api_version=api_version)
+        self.spec_index = docker.spec(api_version or docker.NEWEST)
+        if old is not None:
+            old.close()
+        self.live.reset()
+        self.live.refresh(PREFETCH)
+        return new
+
+    def _negotiate(self) -> None:
+        """Learn the API version (and so the spec) now, so completion offers what the daemon speaks."""
+        c = self.client
+        if c is None:
+            return
+        try:
+            self.spec_index, self._version = c.spec, c.api_version
+        except Exception:  # noqa: BLE001 - an unreachable daemon is reported when a command needs it
+            return
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for ``start`` to finish (True when it did)."""
+        return self._ready.wait(timeout)
+
+    def status(self) -> Status:
+        """The toolbar's facts; never waits."""
+        c = self.client
+        version = self._version or ((c.pinned or "auto") if c else "…")
+        return Status(c.uri if c else "connecting…", version, len(self.history) if self.history else 0,
+                      self._ready.is_set())
+
+    def _client(self) -> Client:
+        self._ready.wait()
+        if self.client is None:
+            import dshell.client as docker
+
+            raise docker.DshellError(f"not connected ({self._load_error}): use connect URI")
+        return self.client
+
+    def _live_invoke(self, op: str, params: dict[str, Any]) -> Any:
+        import dshell.client as docker
+
+        c = self._live_client
+        if c is None:
+            return []
+        return docker.invoke(c, {"op": op, "params": params, "throw": True})
+
+    # ------------------------------------------------------------------ running
+    def execute(self, text: str | P.Command | None, runner: Runner = run_here) -> Reply:
+        """Parse (if given text) and run one input; user and daemon errors come back as ``Reply.error``."""
+        import dshell.client as docker
+
+        try:
+            cmd = P.parse_line(text) if isinstance(text, str) else text
+            if cmd is None:
+                return Reply()
+            self._ready.wait()
+            return self.handlers[type(cmd)](cmd, runner)
+        except (docker.DshellError, ValueError, OSError) as exc:
+            return Reply(error=one_line(exc))
+
+    def _record(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
+                c: Client) -> Reply:
+        from dshell.explorer import render
+
+        assert self.history is not None
+        status, duration, data, error = outcome
+        result = self.history.add(op, params, status, duration, data, error, endpoint=c.uri,
+                                  api_version=self._version or c.pinned or "")
+        if result.failed:
+            return Reply(error=f"[{result.n}] {status} {error}", result=result)
+        return Reply(render(result), result=result)
+
+    def _call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
+        """Run ``send`` and return (status, duration, data, error message); a daemon error is an outcome."""
+        import dshell.client as docker
+
+        started = time.perf_counter()
+        try:
+            data = send()
+        except docker.DockerError as exc:
+            return exc.status, time.perf_counter() - started, exc.body, exc.message
+        status, duration = docker.last_response(c)
+        return status, duration or time.perf_counter() - started, data, None
+
+    def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
+        import dshell.client as docker
+
+        c = self._client()
+
+        def call() -> tuple[dict[str, Any], Any]:
+            spec = c.spec
+            self.spec_index, self._version = spec, c.api_version
+            params = self._bind(cmd, spec)
+            request = {"op": cmd.op, "params": params, "throw": True}
+            return params, self._call(c, lambda: docker.invoke(c, request))
+
+        params, outcome = run(call)
+        op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
+        if op is not None and op.method != "GET" and op.category in CHANGES:
+            self.live.refresh([CHANGES[op.category]])
+        return self._record(cmd.op, params, outcome, c)
+
+    def _bind(self, cmd: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
+        """The op's params: refs resolved, positional values placed, numbers typed for a string kept as text."""
+        import dshell.client as docker
+
+        op = spec.ops.get(cmd.op)
+        if op is not None and cmd.category and op.category != cmd.category:
+            raise docker.ValidationError(f"op {cmd.op!r} is in category {op.category!r}, not {cmd.category!r}")
+        params = {name: self.resolve(value) for name, value in cmd.params.items()}
+        if op is None:
+            return params
+        for name, value in params.items():
+            param = op.params.get(name)
+            if param is not None and param.type == "string" and not isinstance(value, str) and name in cmd.raw \
+                    and not isinstance(cmd.params[name], Ref):
+                params[name] = cmd.raw[name]
+        for raw in cmd.args:
+            value = self.resolve(raw)
+            params[self._slot(op, params, value)] = value
+        return params
+
+    @staticmethod
+    def _slot(op: Operation, params: dict[str, Any], value: Any) -> str:
+        """Where a positional value goes: the body for {...}/[...], else the next path param."""
+        import dshell.client as docker
+
+        body = op.body_param
+        if isinstance(value, dict | list) and body is not None and body.name not in params:
+            return body.name
+        for param in op.params.values():
+            if param.location == "path" and param.name not in params:
+                return param.name
+        raise docker.ValidationError(f"{op.name}: no place for the positional value {value!r}; give name=value")
+
+    def resolve(self, value: Any) -> Any:
+        """``value`` with every Ref replaced by the data it points at."""
+        if isinstance(value, Ref):
+            from dshell.explorer import parse_ref, resolve
+
+            assert self.history is not None
+            return resolve(parse_ref(value.text), self.history)
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    def _fetch(self, cmd: P.Fetch, run: Runner) -> Reply:
+        import dshell.client as docker
+
+        c = self._client()
+        request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": cmd.query,
+                   "body": self.resolve(cmd.body), "throw": True}
+        outcome = run(lambda: self._call(c, lambda: docker.fetch(request)))
+        params = {"method": cmd.method, "url": cmd.path, "query": cmd.query, "body": request["body"]}
+        params = {k: v for k, v in params.items() if v not in (None, {})}
+        return self._record("fetch", params, outcome, c)
+
+    # ------------------------------------------------------------------ the spec
+    def _spec(self) -> SpecIndex:
+        self._ready.wait()
+        if self.spec_index is None:
+            self._client()
+        assert self.spec_index is not None
+        return self.spec_index
+
+    def _doc(self, cmd: P.Doc, run: Runner) -> Reply:
+        import dshell.client as docker
+
+        from .views import doc_view
+
+        c = self._client()
+        return Reply(doc_view(docker.doc(c, cmd.op)))
+
+    def _check_category(self, spec: SpecIndex, category: str) -> None:
+        if category not in spec.categories:
+            import difflib
+
+            import dshell.client as docker
+
+            near = difflib.get_close_matches(category, sorted(spec.categories), n=3)
+            hint = f": did you mean {', '.join(near)}?" if near else ": see `categories`"
+            raise docker.ValidationError(f"unknown category {category!r}{hint}")
+
+    def _ops(self, cmd: P.Ops, run: Runner) -> Reply:
+        from .views import ops_view
+
+        spec = self._spec()
+        if cmd.category:
+            self._check_category(spec, cmd.category)
+        return Reply(ops_view(spec, cmd.category))
+
+    def _categories(self, cmd: P.Categories, run: Runner) -> Reply:
+        from .views import categories_view
+
+        return Reply(categories_view(self._spec()))
+
+    def _help(self, cmd: P.Help, run: Runner) -> Reply:
+        from .views import help_view
+
+        if cmd.topic is None or cmd.topic in P.COMMANDS:
+            return Reply(help_view(cmd.topic))
+        return self._doc(P.Doc(cmd.topic), run)
+
+    # ------------------------------------------------------------------ connection
+    def _use(self, cmd: P.Use, run: Runner) -> Reply:
+        c = self._client()
+        c.pin(None if cmd.version == "auto" else cmd.version)
+        self._version = c.pinned
+        assert self._live_client is not None
+        self._live_client.pin(c.pinned)
+        self.live.reset()
+        spec = run(lambda: c.spec)
+        self.spec_index, self._version = spec, c.api_version
+        return Reply(f"API {c.api_version} ({'pinned' if c.pinned else 'negotiated'})")
+
+    def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
+        conn = {"uri": cmd.uri, **({"mtls": cmd.tls} if cmd.tls else {})} if cmd.uri else self.config.conn()
+        self._client()
+        c = self._switch(conn, cmd.api_version)
+        try:
+            run(self._negotiate_or_raise)
+        except Exception as exc:  # noqa: BLE001 - connected anyway: the daemon may come up later
+            return Reply(error=f"connected to {c.uri}, but: {one_line(exc)}")
+        return Reply(f"connected to {c.uri} (API {self._version})")
+
+    def _negotiate_or_raise(self) -> None:
+        c = self._client()
+        self.spec_index, self._version = c.spec, c.api_version
+
+    # ------------------------------------------------------------------ results
+    def _nav(self) -> Navigator:
+        if self.navigator is None:
+            self._client()  # waits for the load, and says why it failed
+        assert self.navigator is not None
+        return self.navigator
+
+    def _show(self, cmd: P.Show, run: Runner) -> Reply:
+        from dshell.explorer import parse_ref, query, render, resolve
+
+        assert self.history is not None
+        if cmd.ref is not None:
+            ref = parse_ref(cmd.ref.text)
+        elif (here := self._nav().ref) is not None:
+            ref = here
+        else:
+            return Reply(error="nothing to show here: name a result (_3) or cd into one")
+        limit = None if cmd.full else 200
+        value = resolve(ref, self.history)  # checks that the result and the path exist
+        if not ref.steps and cmd.query is None:
+            result = self.history.last if ref.result is None else self.history[ref.result]
+            return Reply(render(result, full=cmd.full, limit=limit))
+        if cmd.query is not None:
+            value = query(value, cmd.query)
+        return Reply(render(value, full=cmd.full, limit=limit))
+
+    def _history(self, cmd: P.History, run: Runner) -> Reply:
+        from .views import history_view
+
+        self._nav()
+        assert self.history is not None
+        results = list(self.history)[-cmd.limit:] if cmd.limit else list(self.history)
+        return Reply(history_view(results) if results else "no results yet")
+
+    def _cd(self, cmd: P.Cd, run: Runner) -> Reply:
+        return Reply(self._nav().cd(cmd.target or "/"))
+
+    def _ls(self, cmd: P.Ls, run: Runner) -> Reply:
+        return Reply(self._nav().ls(cmd.target or "."))
+
+    def _pwd(self, cmd: P.Pwd, run: Runner) -> Reply:
+        return Reply(self._nav().pwd())
+
+    def _save(self, cmd: P.Save, run: Runner) -> Reply:
+        from dshell.explorer import save
+
+        path = save(self.resolve(cmd.ref), os.path.expanduser(cmd.path))
+        return Reply(f"saved {cmd.ref.text} to {path}")
+
+    # ------------------------------------------------------------------ settings and the rest
+    def _set(self, cmd: P.Set, run: Runner) -> Reply:
+        from .views import settings_view
+
+        if cmd.key is None:
+            return Reply(settings_view(self.config.items()))
+        self.config = self.config.with_setting(cmd.key, cmd.value)
+        self.live.interval = self.config.refresh
+        return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
+
+    def _stream(self, cmd: P.Stream, run: Runner) -> Reply:
+        handler = self.streams.get(cmd.name)
+        if handler is None:
+            return Reply(error=f"{cmd.name}: not yet available")
+        return handler(cmd)
+
+    def close(self) -> None:
+        """Stop the background refresh and close connections."""
+        self.live.stop()
+        for c in (self.client, self._live_client):
+            if c is not None:
+                c.close()

@@ -1,0 +1,107 @@
+"""Rich renderables for the shell's own outputs: doc, ops, categories, help, settings."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .parse import COMMANDS
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from dshell.client import SpecIndex
+    from dshell.explorer import Result
+
+SYNTAX = (
+    ("ContainerList all=true", "run an op: name=value params; values are true/false/null, numbers, "
+                               "strings, {...} and [...] (JSON or YAML flow)"),
+    ("containers ContainerList", "the category before the op is optional"),
+    ("ContainerInspect web", "a positional value fills the op's path param; {...} alone is the body"),
+    ("_  _3  _3[0].Names", "results: the last, number 3, a path into it; also as a value: id=_3[0].Id"),
+    ("_3 | [?State=='running'].Names", "a JMESPath query over a result"),
+    ("_3 --full", "everything, not the first rows; long output goes through the pager"),
+)
+
+
+def _table(rows: Iterable[tuple[str, ...]], *styles: str, title: str | None = None) -> RenderableType:
+    """A borderless table of plain text (no rich markup is read from the cells)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=False, pad_edge=False, title=title, title_justify="left")
+    for style in styles:
+        table.add_column(style=style, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def doc_view(info: dict[str, Any]) -> RenderableType:
+    """``doc Op``: the op's method and path, summary, params table and reference URL."""
+    from rich.console import Group
+    from rich.text import Text
+
+    head = Text.assemble((info["op"], "bold"), f"  {info['method']} {info['path']}  ",
+                         (f"({info['category']}, API {info['version']})", "dim"))
+    rows = []
+    for p in info["params"]:
+        extra = [f"enum {', '.join(map(str, p['enum']))}" if p.get("enum") else "",
+                 f"default {json.dumps(p['default'])}" if p.get("default") not in (None, "") else "", p.get("doc", "")]
+        rows.append((p["name"], f"{p.get('type') or 'any'} · {p['in']}", "required" if p["required"] else "",
+                     "  ".join(e for e in extra if e)))
+    parts: list[Any] = [head, Text(info["doc"])]
+    if rows:
+        parts.append(_table(rows, "bold cyan", "green", "yellow", "dim"))
+    parts.append(Text(info["url"], style="blue underline"))
+    return Group(*parts)
+
+
+def ops_view(spec: SpecIndex, category: str | None) -> RenderableType:
+    """``ops [category]``: op names with their category and summary."""
+    rows = [(op.name, op.category, op.summary) for op in spec.ops.values()
+            if category is None or op.category == category]
+    return _table(rows, "bold", "dim", "")
+
+
+def categories_view(spec: SpecIndex) -> RenderableType:
+    """``categories``: each category and how many ops it has."""
+    counts: dict[str, int] = {}
+    for op in spec.ops.values():
+        counts[op.category] = counts.get(op.category, 0) + 1
+    return _table(((cat, f"{counts[cat]} ops") for cat in sorted(counts)), "bold", "dim")
+
+
+def help_view(topic: str | None = None) -> RenderableType:
+    """``help``: the commands and the input syntax; ``help cmd``: that command's usage."""
+    if topic in COMMANDS:
+        cmd = COMMANDS[topic]
+        return _table([(cmd.usage, cmd.summary)], "bold cyan", "")
+    commands = _table(((c.usage, c.summary) for c in COMMANDS.values()), "bold cyan", "", title="commands")
+    from rich.console import Group
+
+    syntax = _table(SYNTAX, "bold green", "", title="input")
+    return Group(syntax, "", commands, "", "Tab completes; Ctrl-R searches the command history; "
+                 "Ctrl-C cancels a running call; Ctrl-D or exit leaves.")
+
+
+def settings_view(items: Iterable[tuple[str, Any]]) -> RenderableType:
+    """``set``: each setting and its value."""
+    return _table(((key, "" if value is None else str(value)) for key, value in items), "bold", "")
+
+
+def _brief(params: dict[str, Any], width: int = 50) -> str:
+    text = " ".join(f"{k}={json.dumps(v, default=str)}" for k, v in params.items())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def history_view(results: Iterable[Result]) -> RenderableType:
+    """``history``: number, op, params, status (or the error), duration and when, one result a line."""
+    rows = []
+    for r in results:
+        outcome = f"{r.status or ''} {r.error or ''}".strip() if r.failed else str(r.status or "")
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.time))
+        rows.append((f"_{r.n}", r.op, _brief(r.params), outcome, f"{r.duration * 1000:.0f} ms", when))
+    return _table(rows, "bold cyan", "bold", "", "green", "dim", "dim")

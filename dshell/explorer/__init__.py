@@ -1,0 +1,30 @@
+"""Results and the explorer: numbered call results, paths into them, queries, rendering and export.
+
+Plain data in, rich renderables out; nothing here talks to Docker.
+"""
+
+from ._complete import path_completions
+from ._export import save
+from ._navigator import Navigator
+from ._paths import PathError, parse_ref, resolve
+from ._query import QueryError, query, split_pipe
+from ._redact import redact
+from ._render import render
+from ._results import History, Result, default_history_path
+
+__all__ = [
+    "History",
+    "Navigator",
+    "PathError",
+    "QueryError",
+    "Result",
+    "default_history_path",
+    "parse_ref",
+    "path_completions",
+    "query",
+    "redact",
+    "render",
+    "resolve",
+    "save",
+    "split_pipe",
+]

@@ -1,0 +1,87 @@
+"""A borderless, `docker ps`-style table renderable, fast enough for thousands of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+GAP = 3
+"""Spaces between columns, as in docker's own tables."""
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """A column header; `shrink=False` keeps the column at full width when the table is too wide."""
+
+    header: str
+    shrink: bool = True
+    justify: Literal["left", "right"] = "left"
+
+
+class Grid:
+    """Rows of plain strings under bold headers; too-wide columns are cut with '…', widest first."""
+
+    def __init__(self, columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], more: int = 0) -> None:
+        self.columns = tuple(columns)
+        self.rows = [[cell.replace("\n", "⏎") for cell in row] for row in rows]
+        self.more = more
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.style import Style
+
+        natural = [
+            max([cell_len(column.header), *(cell_len(row[i]) for row in self.rows)])
+            for i, column in enumerate(self.columns)
+        ]
+        minimum = [
+            width if not column.shrink else min(width, max(cell_len(column.header), 4))
+            for width, column in zip(natural, self.columns, strict=True)
+        ]
+        widths = fit_widths(natural, minimum, options.max_width - GAP * (len(self.columns) - 1))
+        header = Style(bold=True)
+        gap = Segment(" " * GAP)
+        last = len(self.columns) - 1
+        for i, column in enumerate(self.columns):
+            yield Segment(_cell(column.header, widths[i], column.justify, i == last), header)
+            yield gap if i != last else Segment.line()
+        for row in self.rows:
+            for i, column in enumerate(self.columns):
+                yield Segment(_cell(row[i], widths[i], column.justify, i == last))
+                yield gap if i != last else Segment.line()
+        if self.more:
+            yield Segment(f"… {self.more} more rows", Style(dim=True))
+            yield Segment.line()
+
+
+def _cell(text: str, width: int, justify: str, last: bool) -> str:
+    from rich.cells import cell_len, set_cell_size
+
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if last and justify == "left":
+        return text
+    pad = " " * (width - length)
+    return pad + text if justify == "right" else text + pad
+
+
+def fit_widths(natural: Sequence[int], minimum: Sequence[int], budget: int) -> list[int]:
+    """Column widths summing to at most `budget` (if the minimums allow), cutting the widest columns first."""
+    widths = list(natural)
+    while (excess := sum(widths) - budget) > 0:
+        shrinkable = [i for i, width in enumerate(widths) if width > minimum[i]]
+        if not shrinkable:
+            break
+        top = max(widths[i] for i in shrinkable)
+        widest = [i for i in shrinkable if widths[i] == top]
+        floor = max([widths[i] for i in shrinkable if widths[i] < top] + [minimum[i] for i in widest])
+        cut = min(top - floor, -(-excess // len(widest)))
+        for i in widest:
+            widths[i] = max(top - cut, minimum[i])
+    return widths

@@ -1,0 +1,138 @@
+"""`render`: the fitting renderable for any value: results, list tables, trees, hexdumps, text."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from ._hexdump import WIDTH, Hexdump
+from ._results import Result
+from ._tables import generic_table, op_table
+from ._tree import DataTree, scalar_text
+from ._view import View
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
+    from rich.text import Text
+
+DEFAULT_LIMIT = 200
+"""Rows, lines, tree children and hexdump lines shown before "… N more"."""
+LINE_CHARS = 500
+"""Text is cut after `limit * LINE_CHARS` characters even without line breaks."""
+
+
+def render(
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT
+) -> View:
+    """A renderable (terminal and notebook) for `value`; `op` picks a known table, `full` shows every key.
+
+    `limit` bounds what is shown (rows, lines, children per node); None shows everything.
+    """
+    return View(renderable(value, op, full=full, limit=limit))
+
+
+def renderable(
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT
+) -> ConsoleRenderable:
+    """The plain rich renderable behind `render`."""
+    if isinstance(value, Result):
+        return ResultView(value, full=full, limit=limit)
+    if not full and (table := op_table(value, op, limit)) is not None:
+        return table
+    return _by_type(value, full, limit)
+
+
+@singledispatch
+def _by_type(value: Any, full: bool, limit: int | None) -> ConsoleRenderable:
+    return scalar_text(value)
+
+
+@_by_type.register(bytes)
+@_by_type.register(bytearray)
+def _bytes(value: bytes | bytearray, full: bool, limit: int | None) -> ConsoleRenderable:
+    return Hexdump(bytes(value), None if limit is None else limit * WIDTH)
+
+
+@_by_type.register(str)
+def _str(value: str, full: bool, limit: int | None) -> ConsoleRenderable:
+    from rich.console import Group
+    from rich.text import Text
+
+    end = len(value) if limit is None else min(len(value), limit * LINE_CHARS, _line_end(value, limit))
+    if end == len(value):
+        return Text(value)
+    return Group(Text(value[:end]), Text(f"… {len(value) - end} more characters", style="dim"))
+
+
+def _line_end(value: str, lines: int) -> int:
+    """The offset of the `lines`-th line break in `value`, or its length if it has fewer."""
+    pos = -1
+    for _ in range(lines):
+        pos = value.find("\n", pos + 1)
+        if pos < 0:
+            return len(value)
+    return pos
+
+
+@_by_type.register(dict)
+def _dict(value: dict, full: bool, limit: int | None) -> ConsoleRenderable:
+    return DataTree(value, limit) if value else scalar_text(value)
+
+
+@_by_type.register(list)
+@_by_type.register(tuple)
+def _list(value: list | tuple, full: bool, limit: int | None) -> ConsoleRenderable:
+    if not value:
+        return scalar_text(value)
+    if not full and all(isinstance(item, dict) for item in value):
+        return generic_table(list(value), limit)
+    return DataTree(value, limit)
+
+
+class ResultView:
+    """A result as its header line (`[3] ContainerList  200  12 ms`) and body; a failure is one red line."""
+
+    def __init__(self, result: Result, *, full: bool = False, limit: int | None = DEFAULT_LIMIT) -> None:
+        self.result = result
+        self.full = full
+        self.limit = limit
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield header(self.result)
+        if not self.result.failed:
+            yield renderable(self.result.data, self.result.op, full=self.full, limit=self.limit)
+
+
+def header(result: Result) -> Text:
+    """`[n] Op  status  duration`; for a failed result the status part is the red error message."""
+    from rich.text import Text
+
+    text = Text.assemble((f"[{result.n}] ", "bold cyan"), (result.op, "bold"))
+    if result.failed:
+        text.append(f"  {error_message(result)}", style="bold red")
+    elif result.status is not None:
+        text.append(f"  {result.status}", style="green")
+    text.append(f"  {_duration(result.duration)}", style="dim")
+    return text
+
+
+def error_message(result: Result) -> str:
+    """`404 No such container: foo`: the status and the best message available."""
+    message = result.error
+    if not message and isinstance(result.data, dict):
+        message = result.data.get("message")
+    if not message and result.status is not None:
+        message = _reason(result.status)
+    return " ".join(str(part) for part in (result.status, message) if part)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"

@@ -1,0 +1,272 @@
+"""Tables for lists of objects: docker-CLI-like columns for known list operations, a generic fallback."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ._format import compact, ellipsis, human_size, short_id, time_ago
+from ._grid import Grid, GridColumn
+
+Row = dict[str, Any]
+GENERIC_COLUMNS = 8
+"""The generic table shows at most this many columns."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column(GridColumn):
+    """A grid column plus `cell`, which turns a row into the cell text."""
+
+    cell: Callable[[Row], str]
+
+
+def _is_rows(data: Any) -> bool:
+    return isinstance(data, list) and all(isinstance(row, dict) for row in data)
+
+
+def _list_rows(data: Any) -> list[Row] | None:
+    return data if _is_rows(data) else None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one operation's data becomes a table: the columns, and where the rows are (None: not here)."""
+
+    columns: tuple[Column, ...]
+    rows: Callable[[Any], list[Row] | None] = _list_rows
+
+
+def dig(row: Any, path: str) -> Any:
+    """The value at a dotted `path` in nested dicts, or None where it stops."""
+    for key in path.split("."):
+        if not isinstance(row, dict):
+            return None
+        row = row.get(key)
+    return row
+
+
+def text(value: Any) -> str:
+    """Cell text for any value: '' for None, lists joined with ', ', nested values compacted."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(text, value))
+    return value if isinstance(value, str) else compact(value, 40)
+
+
+def at(path: str, fmt: Callable[[Any], str] = text) -> Callable[[Row], str]:
+    """A cell function formatting the value at dotted `path` with `fmt`."""
+    return lambda row: fmt(dig(row, path))
+
+
+def _capitalized(value: Any) -> str:
+    return text(value).capitalize()
+
+
+def _port(port: dict[str, Any], public: str, private: str, protocol: str, host: str) -> str:
+    inner = f"{port.get(private, '')}/{port.get(protocol) or 'tcp'}"
+    if not port.get(public):
+        return inner
+    ip = str(port.get(host) or "*")
+    return f"{f'[{ip}]' if ':' in ip else ip}:{port[public]}->{inner}"
+
+
+def _ports(public: str, private: str, protocol: str, host: str) -> Callable[[Any], str]:
+    def fmt(ports: Any) -> str:
+        cells = (_port(p, public, private, protocol, host) for p in ports or () if isinstance(p, dict))
+        return ", ".join(dict.fromkeys(cells))
+
+    return fmt
+
+
+def _names(names: Any) -> str:
+    return ",".join(str(name).lstrip("/") for name in names or ())
+
+
+def _command(command: Any) -> str:
+    return json.dumps(ellipsis(str(command or ""), 20), ensure_ascii=False)
+
+
+def _image_ref(image: Any) -> str:
+    return str(image or "").split("@sha256:")[0]
+
+
+def _split_tag(reference: str) -> tuple[str, str]:
+    repo, sep, tag = reference.rpartition(":")
+    return (repo, tag) if sep and "/" not in tag else (reference, "<none>")
+
+
+def _image_rows(data: Any) -> list[Row] | None:
+    """One row per repository tag, like `docker images`; untagged images show <none>."""
+    if not _is_rows(data):
+        return None
+    rows: list[Row] = []
+    for image in data:
+        tags = [tag for tag in image.get("RepoTags") or () if tag != "<none>:<none>"]
+        digests = [digest.split("@")[0] for digest in image.get("RepoDigests") or ()]
+        pairs = [_split_tag(tag) for tag in tags] or [(digests[0] if digests else "<none>", "<none>")]
+        rows.extend({**image, "Repository": repo, "Tag": tag} for repo, tag in pairs)
+    return rows
+
+
+def _volume_rows(data: Any) -> list[Row] | None:
+    volumes = (data.get("Volumes") or []) if isinstance(data, dict) else None
+    return _list_rows(volumes)
+
+
+def _service_mode(mode: Any) -> str:
+    return next(iter(mode), "").lower() if isinstance(mode, dict) else ""
+
+
+def _replicas(service: Row) -> str:
+    status = service.get("ServiceStatus")
+    if isinstance(status, dict) and "DesiredTasks" in status:
+        return f"{status.get('RunningTasks', 0)}/{status['DesiredTasks']}"
+    return text(dig(service, "Spec.Mode.Replicated.Replicas"))
+
+
+def _manager_status(node: Row) -> str:
+    manager = node.get("ManagerStatus")
+    if not isinstance(manager, dict):
+        return ""
+    return "Leader" if manager.get("Leader") else _capitalized(manager.get("Reachability"))
+
+
+def _task_state(task: Row) -> str:
+    return f"{_capitalized(dig(task, 'Status.State'))} {time_ago(dig(task, 'Status.Timestamp'))}".strip()
+
+
+def _task_name(task: Row) -> str:
+    slot = task.get("Slot")
+    return short_id(task.get("ServiceID")) + ("" if slot is None else f".{slot}")
+
+
+def _id(header: str = "ID", key: str = "ID") -> Column:
+    return Column(header, shrink=False, cell=at(key, short_id))
+
+
+_SWARM_OBJECT = TableSpec(
+    (
+        _id(),
+        Column("NAME", cell=at("Spec.Name")),
+        Column("CREATED", cell=at("CreatedAt", time_ago)),
+        Column("UPDATED", cell=at("UpdatedAt", time_ago)),
+    )
+)
+
+TABLES: dict[str, TableSpec] = {
+    "ContainerList": TableSpec(
+        (
+            _id("CONTAINER ID", "Id"),
+            Column("IMAGE", cell=at("Image")),
+            Column("COMMAND", cell=at("Command", _command)),
+            Column("CREATED", cell=at("Created", time_ago)),
+            Column("STATUS", cell=at("Status")),
+            Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
+            Column("NAMES", cell=at("Names", _names)),
+        )
+    ),
+    "ImageList": TableSpec(
+        (
+            Column("REPOSITORY", cell=at("Repository")),
+            Column("TAG", cell=at("Tag")),
+            _id("IMAGE ID", "Id"),
+            Column("CREATED", cell=at("Created", time_ago)),
+            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size)),
+        ),
+        _image_rows,
+    ),
+    "NetworkList": TableSpec(
+        (
+            _id("NETWORK ID", "Id"),
+            Column("NAME", cell=at("Name")),
+            Column("DRIVER", cell=at("Driver")),
+            Column("SCOPE", cell=at("Scope")),
+        )
+    ),
+    "VolumeList": TableSpec(
+        (Column("DRIVER", cell=at("Driver")), Column("VOLUME NAME", cell=at("Name"))),
+        _volume_rows,
+    ),
+    "ServiceList": TableSpec(
+        (
+            _id(),
+            Column("NAME", cell=at("Spec.Name")),
+            Column("MODE", cell=at("Spec.Mode", _service_mode)),
+            Column("REPLICAS", cell=_replicas),
+            Column("IMAGE", cell=at("Spec.TaskTemplate.ContainerSpec.Image", _image_ref)),
+            Column(
+                "PORTS", cell=at("Endpoint.Ports", _ports("PublishedPort", "TargetPort", "Protocol", "Host"))
+            ),
+        )
+    ),
+    "NodeList": TableSpec(
+        (
+            _id(),
+            Column("HOSTNAME", cell=at("Description.Hostname")),
+            Column("STATUS", cell=at("Status.State", _capitalized)),
+            Column("AVAILABILITY", cell=at("Spec.Availability", _capitalized)),
+            Column("MANAGER STATUS", cell=_manager_status),
+            Column("ENGINE VERSION", cell=at("Description.Engine.EngineVersion")),
+        )
+    ),
+    "TaskList": TableSpec(
+        (
+            _id(),
+            Column("NAME", cell=_task_name),
+            Column("IMAGE", cell=at("Spec.ContainerSpec.Image", _image_ref)),
+            Column("NODE", cell=at("NodeID", short_id)),
+            Column("DESIRED STATE", cell=at("DesiredState", _capitalized)),
+            Column("CURRENT STATE", cell=_task_state),
+            Column("ERROR", cell=at("Status.Err")),
+        )
+    ),
+    "SecretList": _SWARM_OBJECT,
+    "ConfigList": _SWARM_OBJECT,
+    "PluginList": TableSpec(
+        (
+            _id(key="Id"),
+            Column("NAME", cell=at("Name")),
+            Column("DESCRIPTION", cell=at("Config.Description")),
+            Column("ENABLED", cell=at("Enabled", lambda enabled: str(bool(enabled)).lower())),
+        )
+    ),
+}
+
+
+def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
+    """The known table for `op`'s data, or None when `op` has none or the data has another shape."""
+    spec = TABLES.get(op or "")
+    rows = spec.rows(data) if spec else None
+    return None if spec is None or rows is None else table(spec.columns, rows, limit)
+
+
+def generic_table(rows: list[Row], limit: int | None) -> Grid:
+    """A table of the keys most rows share (scalar keys first), nested values shown compactly."""
+    keys = _common_keys(rows[:limit])
+    return table(tuple(Column(key, cell=_key_cell(key)) for key in keys), rows, limit)
+
+
+def _key_cell(key: str) -> Callable[[Row], str]:
+    return lambda row: text(row.get(key))
+
+
+def _common_keys(rows: list[Row]) -> list[str]:
+    present: Counter[str] = Counter()
+    scalar: Counter[str] = Counter()
+    for row in rows:
+        for key, value in row.items():
+            present[key] += 1
+            scalar[key] += not isinstance(value, dict | list | tuple)
+    common = [key for key, count in present.items() if count * 2 >= len(rows)]
+    common.sort(key=lambda key: scalar[key] * 2 < present[key])  # stable: mostly-scalar keys first
+    return common[:GENERIC_COLUMNS]
+
+
+def table(columns: tuple[Column, ...], rows: list[Row], limit: int | None) -> Grid:
+    """A grid of the first `limit` rows (all if None), noting how many more there are."""
+    shown = rows if limit is None else rows[:limit]
+    return Grid(columns, [[column.cell(row) for column in columns] for row in shown], len(rows) - len(shown))

@@ -1,0 +1,191 @@
+"""Result history: numbering, persistence across sessions, crash safety, redaction, side files."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from dshell.explorer import History, Result, default_history_path, redact
+
+
+def test_redact_masks_secret_keys_at_any_depth_without_touching_the_input() -> None:
+    params = {
+        "X-Registry-Auth": "token",
+        "name": "web",
+        "body": {"Password": "hunter2", "Username": "me", "nested": [{"auth": "abc", "keep": 1}]},
+        "x_registry_config": "cfg",
+        "IdentityToken": "t",
+        "RegistryToken": "r",
+        "authconfig": {"whole": "thing"},
+    }
+    masked = redact(params)
+    assert masked == {
+        "X-Registry-Auth": "***",
+        "name": "web",
+        "body": {"Password": "***", "Username": "me", "nested": [{"auth": "***", "keep": 1}]},
+        "x_registry_config": "***",
+        "IdentityToken": "***",
+        "RegistryToken": "***",
+        "authconfig": "***",
+    }
+    assert params["body"]["Password"] == "hunter2"
+
+
+def test_add_numbers_results_and_redacts(tmp_path: Path) -> None:
+    hist = History(tmp_path / "results.jsonl")
+    first = hist.add("ImagePull", {"fromImage": "nginx", "X-Registry-Auth": "s3cret"}, 200, 0.5, "ok")
+    second = hist.add("ContainerList", {}, 200, 0.01, [])
+    assert (first.n, second.n) == (1, 2)
+    assert first.params == {"fromImage": "nginx", "X-Registry-Auth": "***"}
+    assert hist[1] is first and hist.last is second and len(hist) == 2
+    assert [r.n for r in hist] == [1, 2]
+    assert "s3cret" not in (tmp_path / "results.jsonl").read_text()
+
+
+def test_results_persist_and_numbering_continues_across_sessions(tmp_path: Path) -> None:
+    path = tmp_path / "dshell" / "results.jsonl"
+    first = History(path)
+    first.add(
+        "ContainerList",
+        {"all": True},
+        200,
+        0.012,
+        [{"Id": "abc"}],
+        endpoint="GET /containers/json",
+        api_version="1.45",
+    )
+    first.add("ContainerLogs", {"id": "web"}, 200, 0.02, b"\x01\x00\x00\x00\x00\x00\x00\x03hi\n")
+    first.add("ContainerInspect", {"id": "x"}, 404, 0.001, None, "No such container: x")
+
+    second = History(path)
+    assert len(second) == 3
+    assert second[1].data == [{"Id": "abc"}]
+    assert second[1].endpoint == "GET /containers/json" and second[1].api_version == "1.45"
+    assert second[2].data == b"\x01\x00\x00\x00\x00\x00\x00\x03hi\n"
+    assert second[3].error == "No such container: x" and second[3].status == 404
+    assert second.add("Ping", {}, 200, 0.001, "OK").n == 4
+    assert History(path).last.op == "Ping"
+
+
+def test_bytes_are_stored_base64_tagged(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    History(path).add("ContainerExport", {}, 200, 0.1, b"\xff\x00raw")
+    line = json.loads(path.read_text())
+    assert line["data"] == {"__bytes__": "/wByYXc="}
+
+
+def test_truncated_last_line_is_skipped_and_appending_still_works(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    hist = History(path)
+    hist.add("ContainerList", {}, 200, 0.01, [1])
+    hist.add("ImageList", {}, 200, 0.01, [2])
+    text = path.read_text()
+    path.write_text(text[: len(text) - 15])  # a crash in the middle of writing result 2
+
+    survivor = History(path)
+    assert [r.n for r in survivor] == [1]
+    assert survivor.add("VolumeList", {}, 200, 0.01, {"Volumes": []}).n == 2
+    assert [(r.n, r.op) for r in History(path)] == [(1, "ContainerList"), (2, "VolumeList")]
+
+
+def test_garbage_lines_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    path.write_text('not json\n{"no": "number"}\n[1, 2]\n')
+    hist = History(path)
+    assert len(hist) == 0
+    assert hist.add("Ping", {}, 200, 0.0, "OK").n == 1
+
+
+def test_huge_result_goes_to_a_side_file_and_loads_lazily(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    big = [{"Id": f"{i:064x}", "Blob": b"\x00" * 10} for i in range(50)]
+    History(path, inline_limit=1_000).add("ContainerList", {}, 200, 0.3, big)
+
+    side = tmp_path / "results" / "1.json"
+    assert side.exists()
+    line = json.loads(path.read_text())
+    assert line["data_file"] == "results/1.json" and "data" not in line
+    assert len(path.read_text()) < 1_000
+
+    loaded = History(path)[1]
+    assert not loaded.data_loaded
+    assert loaded.data == big
+    assert loaded.data_loaded
+
+
+def test_missing_side_file_gives_a_note_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    History(path, inline_limit=10).add("ImageList", {}, 200, 0.3, ["x" * 100])
+    (tmp_path / "results" / "1.json").unlink()
+    assert "data unavailable" in History(path)[1].data
+
+
+def test_in_memory_history_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    hist = History(None)
+    hist.add("Ping", {}, 200, 0.0, "OK")
+    assert hist.path is None and hist.load() == 0 and len(hist) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_is_idempotent_and_picks_up_other_writers(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    mine, other = History(path), History(path)
+    mine.add("Ping", {}, 200, 0.0, "OK")
+    assert len(other) == 0
+    assert other.load() == 1 and other.load() == 1
+    assert [r.op for r in other] == ["Ping"]
+
+
+def test_concurrent_adds_get_distinct_numbers_and_lines(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    hist = History(path)
+
+    def worker() -> None:
+        for _ in range(25):
+            hist.add("Ping", {}, 200, 0.0, "OK")
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.n for r in hist] == list(range(1, 201))
+    assert [json.loads(line)["n"] for line in path.read_text().splitlines()] == list(range(1, 201))
+
+
+def test_unwritable_file_warns_and_keeps_results_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.warns(RuntimeWarning, match="no longer saved"):
+        hist = History(blocker / "results.jsonl")  # parent is a file: cannot be read or created
+    assert hist.path is None
+    assert [hist.add("Ping", {}, 200, 0.0, "OK").n for _ in range(2)] == [1, 2]
+
+
+def test_failing_write_warns_and_keeps_results_in_memory(tmp_path: Path) -> None:
+    hist = History(tmp_path / "results.jsonl")
+    hist.add("Ping", {}, 200, 0.0, "OK")
+    (tmp_path / "results.jsonl").unlink()
+    (tmp_path / "results.jsonl").mkdir()  # appending now fails
+    with pytest.warns(RuntimeWarning, match="no longer saved"):
+        second = hist.add("Ping", {}, 200, 0.0, "OK")
+    assert second.n == 2 and hist.path is None and len(hist) == 2
+
+
+def test_default_history_path_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_history_path() == tmp_path / "dshell" / "results.jsonl"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_history_path() == tmp_path / "home" / ".local" / "share" / "dshell" / "results.jsonl"
+
+
+def test_result_failed_and_repr() -> None:
+    ok = Result(1, "Ping", {}, 200, 0.0, 0.0, "OK")
+    assert not ok.failed and repr(ok) == "<Result _1 Ping status=200>"
+    assert Result(2, "ContainerInspect", {}, 404, 0.0, 0.0).failed
+    assert Result(3, "Ping", {}, None, 0.0, 0.0, error="connection refused").failed

@@ -82,11 +82,18 @@ class Session:
         self._live_client: Client | None = None
         self._version: str | None = None
         self._ready = threading.Event()
+        self._start_lock = threading.Lock()
+        self._starting = False
         self._load_error: str | None = None
 
     # ------------------------------------------------------------------ loading
     def start(self, background: bool = True) -> None:
-        """Import the client and explorer, open the history and connect; in a thread unless told not to."""
+        """Import the client and explorer, open the history and connect; in a thread unless told not to.
+        Only the first call does anything."""
+        with self._start_lock:
+            if self._starting:
+                return
+            self._starting = True
         if background:
             threading.Thread(target=self._load, name="dshell-load", daemon=True).start()
         else:

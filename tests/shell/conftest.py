@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +54,31 @@ def sources(spec41) -> FakeSources:
         ref_texts=["_1", "_2", "_2.Config", "_2.Created"],
         keys=["Config", "State"],
     )
+
+
+@pytest.fixture
+def live_engine(request) -> dict:
+    """The test engine (the suite's ``engine`` fixture when there is one, else /tmp/dsh/env.json);
+    skips when it is not running."""
+    try:
+        return request.getfixturevalue("engine")
+    except pytest.FixtureLookupError:
+        pass
+    path = Path(os.environ.get("DSHELL_ENGINE_ENV") or "/tmp/dsh/env.json")
+    try:
+        env = json.loads(path.read_text())
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.connect(env["socket"])
+    except (OSError, ValueError, KeyError):
+        pytest.skip("the test engine is not running: scripts/engine up")
+    return env
+
+
+@pytest.fixture
+def shell_home(tmp_path, monkeypatch) -> Path:
+    """HOME and the XDG dirs in a tmp dir, so no test touches the user's files."""
+    for var, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_CACHE_HOME", "cache")):
+        (tmp_path / sub).mkdir()
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    return tmp_path

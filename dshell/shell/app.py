@@ -93,11 +93,11 @@ class Shell:
         ])
 
     def _after_render(self, app: Any) -> None:
-        if not self._started:  # load the client and history only once the prompt is on screen
-            self._started = True
-            self.session.start()
         if self._exit_at_prompt:
             app.exit(exception=EOFError)
+        elif not self._started:  # load the client and history only once the prompt is on screen
+            self._started = True
+            self.session.start()
 
     def run(self, exit_at_prompt: bool = False) -> None:
         """Read and run inputs until exit or Ctrl-D (``exit_at_prompt``: leave once the prompt shows)."""

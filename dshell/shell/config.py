@@ -39,6 +39,8 @@ class Config:
         if key not in SETTINGS:
             raise ValueError(f"unknown setting {key!r}: have {', '.join(SETTINGS)}")
         allowed = SETTINGS[key]
+        if isinstance(value, bool) and allowed and "off" in allowed:
+            value = allowed[0] if value else "off"  # YAML reads `pager: off` as false
         if allowed and value not in allowed:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}; got {value!r}")
         if key == "refresh":

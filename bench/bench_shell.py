@@ -1,0 +1,121 @@
+"""Shell speed: start to first prompt against importing prompt_toolkit, and completion latency.
+
+    python bench/bench_shell.py [--runs N]
+
+Prints the measurements and ratios of one run; asserts nothing (machines differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+NOWHERE = "unix:///tmp/dshell-bench-no-such.sock"
+SPEC_INPUTS = [
+    "", "C", "Cont", "ContainerLi", "clist", "images ", "images Im", "ContainerList ", "ContainerList a",
+    "ContainerList all=", "ContainerWait condition=", "ContainerCreate body={", "ContainerCreate body={Ima",
+    "ContainerCreate body={Image: busybox, HostConfig: {Bi", "ContainerCreate {HostConfig: {Mounts: [{Ty",
+    "ServiceCreate body={TaskTemplate: {ContainerSpec: {", "doc Ima", "help ", "ops ", "use v1.4", "set pager ",
+]
+LIVE_INPUTS = ["ContainerInspect ", "ContainerInspect id=", "ContainerInspect id=we", "ImageInspect name=bu",
+               "logs ", "ContainerCreate body={Image: "]
+
+
+def _spawn_seconds(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time of ``argv`` in a pseudo-terminal, from spawn to its exit."""
+    import pexpect
+
+    started = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env=env, dimensions=(40, 120), timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    return time.perf_counter() - started
+
+
+def startup(runs: int) -> None:
+    home = tempfile.mkdtemp(prefix="dshell-bench-")
+    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
+           "PYTHONPATH": str(REPO), "TERM": "xterm",
+           "PROMPT_TOOLKIT_NO_CPR": "1"}  # no terminal emulator answers cursor-position requests here
+    base_argv = [sys.executable, "-c", "import prompt_toolkit.shortcuts"]
+    shell_argv = [sys.executable, "-m", "dshell", "--exit-at-prompt", "-H", NOWHERE]
+    _spawn_seconds(shell_argv, env)  # warm the spec cache and the OS file cache
+    base, shell = [], []
+    for _ in range(runs):
+        base.append(_spawn_seconds(base_argv, env))
+        shell.append(_spawn_seconds(shell_argv, env))
+    b, s = statistics.median(base), statistics.median(shell)
+    print(f"import prompt_toolkit.shortcuts   median {b * 1000:7.1f} ms  (min {min(base) * 1000:.1f})")
+    print(f"dshell start to first prompt       median {s * 1000:7.1f} ms  (min {min(shell) * 1000:.1f})")
+    print(f"ratio                              {s / b:.2f}x   (goal <= 1.5x)")
+
+
+def _latencies(completer, inputs: list[str], rounds: int) -> list[float]:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    event = CompleteEvent(completion_requested=True)
+    docs = [Document(text) for text in inputs]
+    times = []
+    for _ in range(rounds):
+        for doc in docs:
+            started = time.perf_counter()
+            list(completer.get_completions(doc, event))
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def _report(name: str, times: list[float], goal: str) -> None:
+    times = sorted(times)
+    p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99) - 1]
+    print(f"{name:34s} n={len(times):5d}  p50 {p50 * 1000:6.3f} ms  p99 {p99 * 1000:6.3f} ms  max "
+          f"{times[-1] * 1000:6.3f} ms  ({goal})")
+
+
+def completion(rounds: int) -> None:
+    from dshell.shell.completion.completer import DshellCompleter
+    from dshell.shell.completion.sources import SessionSources
+    from dshell.shell.config import Config
+    from dshell.shell.session import Session
+
+    session = Session(Config(endpoint=NOWHERE, api_version="v1.41"), results_file=None)
+    session.start(background=False)
+    completer = DshellCompleter(SessionSources(session))
+    _report("completion, spec items", _latencies(completer, SPEC_INPUTS, rounds), "goal p99 < 10 ms")
+
+    slow = {"calls": 0}
+
+    def slow_daemon(op: str, params: dict) -> list:
+        slow["calls"] += 1
+        time.sleep(0.5)  # a slow daemon: completion must not wait for it
+        names = [f"/web-{i}" for i in range(200)]
+        return [{"Id": f"{i:064x}", "Names": [n], "State": "running", "Image": "busybox", "RepoTags": [n[1:]]}
+                for i, n in enumerate(names)]
+
+    session.live.reset(slow_daemon)
+    cold = _latencies(completer, LIVE_INPUTS, 1)
+    _report("live names, cold (daemon busy)", cold, "answered at once, empty")
+    session.live.settle(10)
+    _report("live names, from cache", _latencies(completer, LIVE_INPUTS, rounds), f"{slow['calls']} fetches")
+    session.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="start-up runs of each command")
+    parser.add_argument("--rounds", type=int, default=100, help="completion rounds over the inputs")
+    args = parser.parse_args()
+    startup(args.runs)
+    completion(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -131,9 +131,12 @@ def validate(op: Operation, params: dict[str, Any]) -> None:
         if not _type_ok(param, value):
             raise ValidationError(f"{op.name}: param {name!r} must be {_describe(param)}, "
                                   f"got {type(value).__name__} {_short(value)}")
-        if param.enum is not None and value not in param.enum:
-            raise ValidationError(f"{op.name}: param {name!r} must be one of "
-                                  f"{', '.join(map(str, param.enum))}; got {value!r}")
+        allowed = param.enum if param.enum is not None else (param.items or {}).get("enum")
+        if allowed is not None:
+            for item in value if param.type == "array" else (value,):
+                if item not in allowed:
+                    raise ValidationError(f"{op.name}: param {name!r} must be one of "
+                                          f"{', '.join(map(str, allowed))}; got {item!r}")
     for name, param in spec_params.items():
         if param.required and params.get(name) is None:
             raise ValidationError(f"{op.name}: missing required param {name!r} ({_describe(param)})")
@@ -209,7 +212,7 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
             body = value
     target = f"/{version}{path}?{'&'.join(query)}" if query else f"/{version}{path}"
     data, ctype = encode_body(op, body)
-    if ctype:
+    if ctype and not any(h.lower() == "content-type" for h in headers):
         headers["Content-Type"] = ctype
     return Request(op.method, target, headers, data)
 

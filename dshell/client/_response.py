@@ -30,7 +30,7 @@ def parse_json(raw: bytes, many: bool = False) -> Any:
     return [value] if many else value
 
 
-def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[], bool] | None) -> Any:
+def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[], bool] | None = None) -> Any:
     """The data of a successful response, by op and Content-Type."""
     if op in STDIO_OPS:
         if tty is not None and not tty():

@@ -190,7 +190,7 @@ class Body:
     def __init__(self, conn: Connection, status: int, headers: dict[str, str], method: str,
                  on_done: Any = None) -> None:
         self.conn = conn
-        self.on_done = on_done
+        self.on_done = None if status == 101 else on_done  # an upgraded connection never goes back to the pool
         self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         self.chunk_left = 0
         self.keep_alive = headers.get("connection", "").lower() != "close"

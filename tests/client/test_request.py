@@ -1,0 +1,116 @@
+"""Routing, encoding and validation of requests (no daemon)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+
+from dshell.client import ValidationError, registry_auth
+from dshell.client._request import build, find_op, raw_request, validate
+from dshell.client._specs import load
+
+SPEC = load("v1.41")
+
+
+def op(name):
+    return SPEC.ops[name]
+
+
+def test_query_booleans_numbers_and_filters_are_encoded_as_the_engine_expects():
+    req = build(op("ContainerList"), {"all": True, "limit": 3, "filters": {"status": ["running"]}}, "v1.41")
+    assert req.method == "GET"
+    assert req.target == "/v1.41/containers/json?all=true&limit=3&filters=%7B%22status%22%3A%5B%22running%22%5D%7D"
+    assert req.body is None
+
+
+def test_path_params_are_filled_and_image_names_keep_their_slashes():
+    req = build(op("ImageInspect"), {"name": "127.0.0.1:5000/dshell/busybox:latest"}, "v1.41")
+    assert req.target == "/v1.41/images/127.0.0.1:5000/dshell/busybox:latest/json"
+    assert build(op("ContainerInspect"), {"id": "a b"}, "v1.40").target == "/v1.40/containers/a%20b/json"
+
+
+def test_json_body_and_content_type():
+    req = build(op("ContainerCreate"), {"name": "c", "body": {"Image": "busybox"}}, "v1.41")
+    assert req.target == "/v1.41/containers/create?name=c"
+    assert json.loads(req.body) == {"Image": "busybox"}
+    assert req.headers["Content-Type"] == "application/json"
+    assert b"Content-Length: 20\r\n" in req.head("docker")
+
+
+def test_binary_bodies_stream_with_the_spec_content_type():
+    req = build(op("PutContainerArchive"), {"id": "c", "path": "/tmp", "inputStream": b"tar"}, "v1.41")
+    assert req.body == b"tar" and req.headers["Content-Type"] == "application/x-tar"
+    req = build(op("ImageBuild"), {"inputStream": io.BytesIO(b"x" * 70000)}, "v1.41")
+    assert req.headers["Content-Type"] == "application/x-tar"
+    assert b"Transfer-Encoding: chunked" in req.head("docker")
+    assert b"".join(req.body) == b"x" * 70000
+
+
+def test_array_query_params_repeat_their_key():
+    req = build(op("ImageGetAll"), {"names": ["a", "b"]}, "v1.41")
+    assert req.target == "/v1.41/images/get?names=a&names=b"
+
+
+def test_registry_auth_dict_is_encoded_and_string_passed_through():
+    encoded = registry_auth({"username": "u", "password": "p", "serveraddress": "r:5000"})
+    expected = {"username": "u", "password": "p", "serveraddress": "r:5000"}
+    assert json.loads(base64.urlsafe_b64decode(encoded)) == expected
+    req = build(op("ImageCreate"), {"fromImage": "x", "X-Registry-Auth": {"identitytoken": "t"}}, "v1.41")
+    assert json.loads(base64.urlsafe_b64decode(req.headers["X-Registry-Auth"])) == {"identitytoken": "t"}
+    assert registry_auth("abc") == "abc"
+
+
+def test_hijack_head_asks_for_an_upgrade():
+    req = build(op("ContainerAttach"), {"id": "c", "stream": True, "stdin": True}, "v1.41")
+    head = req.head("docker", upgrade=True)
+    assert b"Connection: Upgrade\r\nUpgrade: tcp\r\n" in head and head.endswith(b"\r\n\r\n")
+
+
+@pytest.mark.parametrize(("name", "params", "message"), [
+    ("ContainerList", {"al": True}, "unknown param 'al': did you mean all?"),
+    ("ContainerList", {"all": "yes"}, "param 'all' must be true/false, got str 'yes'"),
+    ("ContainerList", {"limit": True}, "param 'limit' must be an integer"),
+    ("ContainerInspect", {}, "missing required param 'id'"),
+    ("ContainerCreate", {}, "missing required param 'body'"),
+    ("ContainerLogs", {"id": "c", "stdout": 1}, "must be true/false"),
+    ("ImageList", {"zzz": 1}, "unknown param 'zzz' (params: all, filters"),
+])
+def test_validation_errors_name_what_is_wrong(name, params, message):
+    with pytest.raises(ValidationError) as err:
+        validate(op(name), params)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_enum_values_are_checked_for_scalars_and_array_items():
+    with pytest.raises(ValidationError, match="'condition' must be one of not-running, next-exit, removed"):
+        validate(op("ContainerWait"), {"id": "c", "condition": "gone"})
+    validate(op("ContainerWait"), {"id": "c", "condition": "removed"})
+    spec = load("v1.44")
+    with pytest.raises(ValidationError, match="must be one of container, image, volume, build-cache"):
+        validate(spec.ops["SystemDataUsage"], {"type": ["image", "nope"]})
+    validate(spec.ops["SystemDataUsage"], {"type": ["image", "volume"]})
+
+
+def test_a_content_type_header_param_wins_over_the_derived_one():
+    req = build(op("ImageBuild"), {"inputStream": b"t", "Content-type": "application/x-tar"}, "v1.41")
+    assert req.head("docker").lower().count(b"content-type") == 1
+
+
+def test_unknown_op_names_the_nearest_ops():
+    with pytest.raises(ValidationError, match="unknown op 'ContainerLis'.*did you mean ContainerList"):
+        find_op(SPEC, "ContainerLis")
+    with pytest.raises(ValidationError, match="did you mean ImageList"):
+        find_op(SPEC, "imagelist")
+    with pytest.raises(ValidationError, match="is in category 'images', not 'containers'"):
+        find_op(SPEC, "ImageList", "containers")
+
+
+def test_raw_request_fills_path_and_query():
+    req = raw_request("get", "/v1.41/containers/{id}/checkpoints", {"id": "c"}, {"dir": "x y", "n": [1, 2]}, {}, None)
+    assert (req.method, req.target) == ("GET", "/v1.41/containers/c/checkpoints?dir=x%20y&n=1&n=2")
+    req = raw_request("put", "/x", None, None, None, {"a": 1})
+    assert req.body == b'{"a": 1}' and req.headers["Content-Type"] == "application/json"

@@ -1,0 +1,110 @@
+"""Spec reduction, loading, the on-disk index cache and version choice (no daemon)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dshell.client import _specs, _versions
+from dshell.client._errors import VersionError
+from dshell.client._reduce import reduce_file, reduce_spec
+
+UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "specs" / "upstream"  # beside the checkout, as in CI
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_version_from_v1_25_to_v1_56_is_packaged():
+    have = _specs.versions()
+    assert have[0] == "v1.25" and have[-1] == "v1.56"
+    assert len(have) == 32
+
+
+def test_packaged_specs_carry_no_prose():
+    for path in (ROOT / "specs").glob("v1.*.yaml"):
+        text = path.read_text()
+        assert "\n    description:" not in text and "example:" not in text.replace('"example":', ""), path
+
+
+def test_reduce_drops_prose_but_keeps_structure_and_property_names():
+    spec = {"info": {"title": "t", "description": "prose"},
+            "definitions": {"X": {"type": "object", "description": "d", "example": {"a": 1},
+                                  "properties": {"description": {"type": "string", "description": "p"}}}},
+            "paths": {"/x": {"get": {"operationId": "X", "summary": "s", "description": "long",
+                                     "responses": {200: {"description": "ok", "examples": {}}}}}}}
+    out = reduce_spec(spec)
+    assert out["info"] == {"title": "t"}
+    assert out["definitions"]["X"] == {"type": "object", "properties": {"description": {"type": "string"}}}
+    assert out["paths"]["/x"]["get"] == {"operationId": "X", "summary": "s", "responses": {200: {}}}
+
+
+def test_packaged_spec_matches_a_fresh_reduction_of_upstream(tmp_path):
+    reduce_file(UPSTREAM / "v1.41.yaml", tmp_path / "v1.41.yaml")
+    assert (tmp_path / "v1.41.yaml").read_text() == (ROOT / "specs" / "v1.41.yaml").read_text()
+    upstream = yaml.safe_load((UPSTREAM / "v1.41.yaml").read_text())
+    reduced = yaml.safe_load((ROOT / "specs" / "v1.41.yaml").read_text())
+    assert reduced["paths"].keys() == upstream["paths"].keys()
+    assert reduced["definitions"].keys() == upstream["definitions"].keys()
+
+
+def test_index_has_ops_categories_and_params():
+    spec = _specs.load("v1.41")
+    assert {"containers", "images", "_ping", "system", "networks", "swarm"} <= spec.categories
+    logs = spec.ops["ContainerLogs"]
+    assert (logs.method, logs.path, logs.category) == ("GET", "/containers/{id}/logs", "containers")
+    assert logs.params["follow"].type == "boolean" and logs.params["id"].required
+    assert spec.ops["ContainerCreate"].body_param.name == "body"
+    assert "properties" in spec.resolve({"$ref": "#/definitions/ContainerConfig"})
+
+
+def test_versions_differ_where_the_api_changed():
+    assert "ImageHistory" in _specs.load("v1.25").ops
+    assert "platform" not in _specs.load("v1.25").ops["ImageCreate"].params
+    assert "platform" in _specs.load("v1.41").ops["ImageCreate"].params
+
+
+def test_index_cache_is_keyed_by_file_hash(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    spec_file = tmp_path / "v1.41.yaml"
+    spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
+    first = _specs._cached(spec_file, "index", lambda p: _specs.build_index(_specs._load_yaml(p), "v1.41"))
+    assert len(list((tmp_path / "dshell" / "specs").glob("index-v1.41-*.pickle"))) == 1
+    calls = []
+    second = _specs._cached(spec_file, "index", lambda p: calls.append(p))
+    assert calls == [] and second.ops.keys() == first.ops.keys()
+    spec_file.write_text(spec_file.read_text() + "\n# changed\n")
+    _specs._cached(spec_file, "index", lambda p: calls.append(p))
+    assert calls == [spec_file]
+
+
+@pytest.mark.parametrize(("server", "chosen"), [("1.41", "v1.41"), ("1.99", "v1.56"), ("1.25", "v1.25"),
+                                                ("1.56", "v1.56"), (None, "v1.56")])
+def test_negotiation_chooses_newest_spec_not_above_server(server, chosen):
+    assert _versions.choose(server) == chosen
+
+
+def test_negotiation_refuses_a_daemon_older_than_every_spec():
+    with pytest.raises(VersionError, match=r"1\.24.*v1\.25–v1\.56"):
+        _versions.choose("1.24")
+
+
+def test_unknown_version_lists_what_we_have():
+    with pytest.raises(VersionError, match="v1.25–v1.56"):
+        _specs.check_version("v1.99")
+    with pytest.raises(VersionError, match="malformed"):
+        _specs.check_version("latest")
+
+
+def test_doc_descriptions_come_from_DSHELL_SPECS(monkeypatch):
+    import dshell.client as docker
+
+    monkeypatch.setenv("DSHELL_SPECS", str(UPSTREAM))
+    _specs.descriptions.cache_clear()
+    c = docker.client("containers", conn={"uri": "unix:///nonexistent"}, api_version="v1.41")
+    info = docker.doc(c, "ContainerLogs")
+    assert "json-file" in info["doc"]
+    assert any("Keep connection" in p.get("doc", "") for p in info["params"])
+    monkeypatch.delenv("DSHELL_SPECS")
+    _specs.descriptions.cache_clear()
+    assert docker.doc(c, "ContainerLogs")["doc"] == "Get container logs"

@@ -1,0 +1,130 @@
+"""HTTP/1.1 on the wire against a scripted peer: lengths, chunks, close-delimited bodies, upgrades."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import dshell.client as docker
+from dshell.client._transport import Endpoint, Pool
+
+
+@pytest.fixture
+def peer(tmp_path: Path) -> Iterator:
+    """A unix-socket server answering each connection's requests with scripted bytes."""
+    path = str(tmp_path / "s.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen(8)
+    scripts: list[list[bytes]] = []
+    received: list[bytes] = []
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            answers = scripts.pop(0)
+            for answer in answers:
+                if answer is None:  # hang up without waiting for another request
+                    conn.close()
+                    break
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    piece = conn.recv(65536)
+                    if not piece:
+                        break
+                    data += piece
+                received.append(data)
+                conn.sendall(answer)
+            else:
+                held.append(conn)  # the peer keeps its side open, like an idle daemon
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield path, scripts, received
+    server.close()
+    for conn in held:
+        conn.close()
+
+
+def pool(path: str, **timeouts: float) -> Pool:
+    return Pool(Endpoint.parse({"uri": f"unix://{path}", "timeouts": timeouts}))
+
+
+def test_keep_alive_reuses_one_connection(peer):
+    path, scripts, received = peer
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+    scripts.append([ok, ok, ok])
+    p = pool(path)
+    for _ in range(3):
+        _, status, _, body = p.request(b"GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n", None, "GET")
+        assert (status, body.read_all()) == (200, b"OK")
+    assert len(received) == 3 and scripts == []
+
+
+def test_chunked_body_split_into_tiny_writes(peer):
+    path, scripts, _ = peer
+    chunks = b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n"
+    scripts.append([b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks])
+    _, _, _, body = pool(path).request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+    assert b"".join(body.iter_chunks()) == b"hello world"
+
+
+def test_close_delimited_body_reads_to_eof(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\nall of it", None])
+    _, _, _, body = pool(path).request(b"POST / HTTP/1.1\r\n\r\n", None, "POST")
+    assert body.read_all() == b"all of it" and not body.keep_alive
+
+
+def test_upgrade_keeps_bytes_sent_right_after_the_101(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nearly bytes", None])
+    conn, status, _, _ = pool(path).request(b"POST / HTTP/1.1\r\n\r\n", None, "POST")
+    sock = docker.HijackedSocket(conn, tty=True)
+    assert status == 101 and sock.pending() == 11
+    assert sock.recv(5) == b"early" and sock.recv(100) == b" bytes" and sock.recv(100) == b""
+
+
+def test_stale_keep_alive_connection_is_retried_on_a_fresh_one(peer):
+    path, scripts, received = peer
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+    scripts.extend([[ok, None], [ok]])
+    p = pool(path)
+    for _ in range(2):
+        _, _, _, body = p.request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+        assert body.read_all() == b"OK"
+
+
+def test_a_connection_dropped_mid_body_is_an_error_not_a_hang(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly some", None])
+    _, _, _, body = pool(path, read=5).request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+    with pytest.raises(docker.ConnectionError, match="closed mid-response"):
+        body.read_all()
+
+
+def test_read_timeout(peer):
+    path, scripts, _ = peer
+    scripts.append([b""])  # answers nothing, keeps the connection open until the test ends
+    with pytest.raises(docker.ConnectionError, match="read timed out"):
+        pool(path, read=0.2).request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+
+
+def test_a_daemon_that_is_down_names_the_uri_and_the_fix(tmp_path):
+    c = docker.client(conn={"uri": f"unix://{tmp_path}/none.sock"})
+    with pytest.raises(docker.ConnectionError) as err:
+        docker.invoke(c, {"op": "SystemPing"})
+    assert f"unix://{tmp_path}/none.sock" in str(err.value) and "DOCKER_HOST" in str(err.value)
+
+
+def test_unsupported_endpoints_say_what_is_supported():
+    with pytest.raises(docker.ConnectionError, match="unix://PATH, tcp://HOST:PORT"):
+        docker.client(conn={"uri": "ftp://x"})

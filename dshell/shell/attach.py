@@ -1,0 +1,352 @@
+"""``attach NAME`` and ``exec NAME [CMD ...]``: the user's terminal wired to a container's or an exec's stdio.
+
+A raw session independent of prompt_toolkit: a select() loop between the tty and the hijacked socket,
+the terminal always restored. ``python -m dshell.shell.attach attach|exec ...`` runs one against DOCKER_HOST.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shlex
+import socket
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import dshell.client as docker
+from dshell.client._config import load_docker_config
+
+from .terminal import (
+    DEFAULT_DETACH_KEYS,
+    DetachFilter,
+    LineEditor,
+    ResizeSignal,
+    describe_keys,
+    parse_detach_keys,
+    terminal_mode,
+    terminal_size,
+)
+
+EXIT_WAIT = 2.0  # seconds to wait for the process's state once its stream ended
+_VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
+                  "--env": "env", "--detach-keys": "detach_keys"}
+_FLAGS = {"-i": None, "--interactive": None, "-t": True, "--tty": True, "-it": True, "-ti": True,
+          "-T": False, "--no-tty": False}
+ATTACH_USAGE = "attach [--detach-keys KEYS] NAME"
+EXEC_USAGE = "exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What to connect to: a running container's stdio, or a new exec (``cmd``) in it."""
+
+    kind: Literal["attach", "exec"]
+    container: str
+    cmd: tuple[str, ...] = ()
+    user: str | None = None
+    workdir: str | None = None
+    env: tuple[str, ...] = ()
+    tty: bool | None = None  # exec: None allocates a TTY when the user's stdin is a terminal
+    detach_keys: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.container if self.kind == "attach" else f"{self.container}: {shlex.join(self.cmd)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a session ended: the process's ``exit_code``, ``detached`` (it keeps running), or an ``error``."""
+
+    target: Target
+    exit_code: int | None = None
+    detached: bool = False
+    error: str | None = None
+    how: str = ""  # what detached, or why the state is unknown
+    data: dict[str, Any] = field(default_factory=dict)  # what the daemon said (exec id, ...)
+
+    def message(self) -> str:
+        """One line for the user."""
+        if self.error:
+            return f"{self.target.kind} {self.target.container}: {self.error}"
+        what = "container " + self.target.container if self.target.kind == "attach" else self.target.label
+        if self.detached:
+            return f"detached from {what} ({self.how}); it keeps running"
+        return f"{what} exited with code {self.exit_code}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The outcome as a result for the history."""
+        out = {"kind": self.target.kind, "container": self.target.container, "exit_code": self.exit_code,
+               "detached": self.detached, "error": self.error, **self.data}
+        if self.target.kind == "exec":
+            out["cmd"] = list(self.target.cmd)
+        return out
+
+
+def _options(args: Sequence[str], usage: str, allowed: set[str]) -> tuple[dict[str, Any], list[str]]:
+    """Leading docker-style options (``-u root``, ``-uroot``, ``--user=root``, flags) and the rest."""
+    found: dict[str, Any] = {"env": []}
+    words = list(args)
+    while words and words[0].startswith("-") and words[0] != "-":
+        word = words.pop(0)
+        if word == "--":
+            break
+        name, eq, inline = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
+        if word in _FLAGS and word in allowed:
+            if _FLAGS[word] is not None:
+                found["tty"] = _FLAGS[word]
+        elif name in _VALUE_OPTIONS and name in allowed:
+            value = inline if (eq or inline) else (words.pop(0) if words else None)
+            if value is None:
+                raise ValueError(f"{name} needs a value: usage: {usage}")
+            key = _VALUE_OPTIONS[name]
+            found[key] = [*found["env"], value] if key == "env" else value
+        else:
+            raise ValueError(f"unknown option {word!r}: usage: {usage}")
+    return found, words
+
+
+def parse_target(kind: str, args: Sequence[str]) -> Target:
+    """``attach`` / ``exec`` words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
+    words = shlex.split(" ".join(args))
+    if kind == "attach":
+        options, rest = _options(words, ATTACH_USAGE, {"--detach-keys"})
+        if len(rest) != 1:
+            raise ValueError(f"usage: {ATTACH_USAGE}")
+        return Target("attach", rest[0], detach_keys=options.get("detach_keys"))
+    if kind != "exec":
+        raise ValueError(f"not attach or exec: {kind!r}")
+    options, rest = _options(words, EXEC_USAGE, set(_VALUE_OPTIONS) | set(_FLAGS))
+    if not rest:
+        raise ValueError(f"usage: {EXEC_USAGE}")
+    return Target("exec", rest[0], tuple(rest[1:]) or ("sh",), options.get("user"), options.get("workdir"),
+                  tuple(options["env"]), options.get("tty"), options.get("detach_keys"))
+
+
+def detach_keys(override: str | None = None) -> str:
+    """The detach keys: ``override``, else ``detachKeys`` of ~/.docker/config.json, else ctrl-p,ctrl-q."""
+    return override or load_docker_config().get("detachKeys") or DEFAULT_DETACH_KEYS
+
+
+@dataclass
+class _Connection:
+    """A started stdio stream and the calls that go with its process."""
+
+    sock: docker.HijackedSocket
+    tty: bool
+    stdin: bool
+    resize: Callable[[int, int], None]
+    state: Callable[[], tuple[bool, int | None]]  # (running, exit code)
+    data: dict[str, Any]
+
+
+def _api_at_least(c: docker.Client, major: int, minor: int) -> bool:
+    return tuple(int(p) for p in c.api_version.lstrip("v").split(".")) >= (major, minor)
+
+
+def _open_attach(c: docker.Client, target: Target, keys: str) -> _Connection:
+    def call(op: str, **params: Any) -> Any:
+        return docker.invoke(c, {"op": op, "params": {"id": target.container, **params}, "throw": True})
+
+    info = call("ContainerInspect")
+    if not info["State"]["Running"]:
+        raise docker.DshellError("the container is not running: start it first (ContainerStart)")
+    config = info["Config"]
+    stdin = bool(config.get("OpenStdin"))
+    sock = docker.invoke(c, {"op": "ContainerAttach", "as": "socket", "throw": True, "params": {
+        "id": target.container, "stream": True, "stdin": stdin, "stdout": True, "stderr": True, "detachKeys": keys}})
+
+    def state() -> tuple[bool, int | None]:
+        now = call("ContainerInspect")["State"]
+        return bool(now["Running"]), now.get("ExitCode")
+
+    return _Connection(sock, bool(config.get("Tty")), stdin, lambda h, w: call("ContainerResize", h=h, w=w),
+                       state, {"id": info["Id"]})
+
+
+def _open_exec(c: docker.Client, target: Target, keys: str, size: tuple[int, int] | None) -> _Connection:
+    tty = target.tty if target.tty is not None else size is not None
+    config: dict[str, Any] = {"Cmd": list(target.cmd), "AttachStdin": True, "AttachStdout": True,
+                              "AttachStderr": True, "Tty": tty, "DetachKeys": keys}
+    config |= {k: v for k, v in (("User", target.user), ("WorkingDir", target.workdir)) if v}
+    if target.env:
+        config["Env"] = list(target.env)
+    if tty and size and _api_at_least(c, 1, 42):
+        config["ConsoleSize"] = list(size)
+    created = docker.invoke(c, {"op": "ContainerExec", "params": {"id": target.container, "execConfig": config},
+                                "throw": True})
+    exec_id = created["Id"]
+    sock = docker.invoke(c, {"op": "ExecStart", "as": "socket", "throw": True, "params": {
+        "id": exec_id, "execStartConfig": {"Detach": False, "Tty": tty}}})
+
+    def call(op: str, **params: Any) -> Any:
+        return docker.invoke(c, {"op": op, "params": {"id": exec_id, **params}, "throw": True})
+
+    def state() -> tuple[bool, int | None]:
+        now = call("ExecInspect")
+        return bool(now["Running"]), now.get("ExitCode")
+
+    return _Connection(sock, tty, True, lambda h, w: call("ExecResize", h=h, w=w), state, {"exec_id": exec_id})
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _initial_resize(conn: _Connection, size: tuple[int, int]) -> None:
+    """Resize once the process exists (an exec may not have started yet: retry briefly, like docker)."""
+    for attempt in range(10):
+        try:
+            conn.resize(*size)
+            return
+        except docker.DockerError:
+            time.sleep(0.01 * (attempt + 1))
+
+
+class _Relay:
+    """The select() loop: keys to the socket, output to the screen, resizes to the daemon."""
+
+    def __init__(self, conn: _Connection, keys: str, fds: tuple[int, int, int]) -> None:
+        self.conn = conn
+        self.keys = keys
+        self.stdin, self.stdout, self.stderr = fds
+        interactive = os.isatty(self.stdin)
+        self.detach = DetachFilter(parse_detach_keys(keys) if interactive else b"")
+        self.editor = LineEditor() if interactive and not conn.tty else None
+        self.frames = None if conn.tty else docker.FrameDecoder()
+        self.reading = True  # the user's stdin is still read (even when not forwarded: for the detach keys)
+        self.detached = ""
+
+    def run(self, winch: ResizeSignal) -> None:
+        """Relay until the stream ends or the user detaches."""
+        sock = self.conn.sock
+        while True:
+            ready = [sock] if sock.pending() else self._wait(winch)
+            if sock in ready and not self._output(sock.recv(262144)):
+                return
+            if self.stdin in ready and not self._input(os.read(self.stdin, 65536)):
+                return
+            if winch in ready:
+                winch.drain()
+                size = terminal_size(self.stdin)
+                if size and self.conn.tty:
+                    with contextlib.suppress(docker.DockerError):
+                        self.conn.resize(*size)
+
+    def _wait(self, winch: ResizeSignal) -> list[Any]:
+        watched: list[Any] = [self.conn.sock, winch]
+        if self.reading:
+            watched.append(self.stdin)
+        return select.select(watched, [], [])[0]
+
+    def _output(self, data: bytes) -> bool:
+        if not data:
+            return False
+        if self.frames is None:
+            _write(self.stdout, data)
+        else:
+            for stream, payload in self.frames.feed(data):
+                _write(self.stderr if stream == 2 else self.stdout, payload)
+        return True
+
+    def _input(self, data: bytes) -> bool:
+        if not data:
+            self._end_stdin()
+            return True
+        data, done = self.detach.feed(data)
+        if done:
+            self.detached = describe_keys(self.keys)
+        if self.editor is not None:
+            edit = self.editor.feed(data)
+            _write(self.stdout, edit.echo)
+            data = edit.send
+            if edit.interrupt:
+                self.detached = "ctrl-c"
+            elif edit.eof:
+                self._send(data)
+                self._end_stdin()
+                return not self.detached
+        self._send(data)
+        return not self.detached
+
+    def _send(self, data: bytes) -> None:
+        if data and self.conn.stdin:
+            self.conn.sock.sendall(data)
+
+    def _end_stdin(self) -> None:
+        """The user's input ended: tell the process (stdin EOF), keep showing its output."""
+        self.reading = False
+        if self.conn.stdin:
+            with contextlib.suppress(OSError):
+                self.conn.sock.shutdown(socket.SHUT_WR)
+
+
+def _outcome(target: Target, conn: _Connection, relay: _Relay) -> Outcome:
+    if relay.detached:
+        return Outcome(target, detached=True, how=relay.detached, data=conn.data)
+    deadline = time.monotonic() + EXIT_WAIT
+    while True:
+        running, code = conn.state()
+        if not running:
+            return Outcome(target, exit_code=code, data=conn.data)
+        if time.monotonic() > deadline:
+            return Outcome(target, detached=True, how="the stream ended", data=conn.data)
+        time.sleep(0.02)
+
+
+def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2)) -> Outcome:
+    """Connect the terminal on ``fds`` (stdin, stdout, stderr) to ``target`` until its process ends, the
+    user detaches, or the connection breaks; the terminal is restored whatever happens."""
+    stdin, stdout, stderr = fds
+    conn: _Connection | None = None
+    try:
+        keys = detach_keys(target.detach_keys)
+        parse_detach_keys(keys)  # a bad setting is reported before anything starts
+        size = terminal_size(stdin)
+        conn = _open_attach(c, target, keys) if target.kind == "attach" else _open_exec(c, target, keys, size)
+        relay = _Relay(conn, keys, fds)
+        mode = "raw" if conn.tty else "keys"
+        hint = f"ctrl-d sends EOF, ctrl-c or {describe_keys(keys)} detaches" if relay.editor else \
+            f"{describe_keys(keys)} detaches"
+        if os.isatty(stdin):
+            _write(stderr, f"[{target.kind} {target.label}{' (tty)' if conn.tty else ''}: {hint}]\r\n".encode())
+        with ResizeSignal() as winch, terminal_mode(stdin, mode):
+            if conn.tty and size:
+                _initial_resize(conn, size)
+            relay.run(winch)
+        if os.isatty(stdout):
+            _write(stdout, b"\r\n")
+        return _outcome(target, conn, relay)
+    except docker.DockerError as exc:
+        return Outcome(target, error=exc.message)
+    except (docker.DshellError, OSError, ValueError) as exc:
+        return Outcome(target, error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    finally:
+        if conn is not None:
+            conn.sock.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dshell.shell.attach attach NAME`` / ``... exec NAME [CMD ...]`` against DOCKER_HOST."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in ("attach", "exec"):
+        print(f"usage: {ATTACH_USAGE}\n       {EXEC_USAGE}", file=sys.stderr)
+        return 2
+    try:
+        target = parse_target(args[0], [shlex.quote(a) for a in args[1:]])
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    outcome = run(docker.client(), target)
+    print(outcome.message())
+    return 1 if outcome.error else (outcome.exit_code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

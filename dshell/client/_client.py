@@ -42,6 +42,7 @@ class Client:
         self.category = category
         self.last_status: int | None = None
         self.last_duration: float = 0.0
+        self.last_request: str = ""
 
     @property
     def uri(self) -> str:
@@ -173,6 +174,7 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
 def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: Any) -> Any:
     started = time.perf_counter()
     head = req.head(c.endpoint.host_header, upgrade=mode == "socket")
+    c.last_request = f"{req.method} {req.target}"
     conn, status, headers, body = c.pool.request(head, req.body, req.method)
     c.last_status = status
     if status >= 400:
@@ -196,7 +198,7 @@ def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: 
 
 
 def last_response(c: Client) -> tuple[int | None, float]:
-    """Status and duration (seconds) of the client's last call."""
+    """Status and duration (seconds) of the client's last call (``c.last_request`` has its method and URL)."""
     return c.last_status, c.last_duration
 
 

@@ -75,7 +75,12 @@ class Endpoint:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
         if self.mtls.get("cert"):
-            ctx.load_cert_chain(self.mtls["cert"], self.mtls.get("key"), password=self.mtls.get("password"))
+            try:
+                ctx.load_cert_chain(self.mtls["cert"], self.mtls.get("key"), password=self.mtls.get("password"))
+            except (ssl.SSLError, OSError) as exc:
+                raise ConnectionError(f"cannot load the client certificate {self.mtls['cert']} and key "
+                                      f"{self.mtls.get('key')}: {exc.strerror or exc.reason or exc} "
+                                      "(wrong key password, or not PEM files?)") from None
         return ctx
 
 
@@ -123,6 +128,11 @@ class Connection:
             data = self.sock.recv(RECV_SIZE)
         except TimeoutError:
             raise ConnectionError(f"{self.endpoint.uri}: read timed out") from None
+        except ssl.SSLError as exc:
+            if "CERTIFICATE" in str(exc.reason):
+                raise ConnectionError(f"{self.endpoint.uri}: the daemon rejected the TLS client certificate "
+                                      f"({exc.reason}); give mtls cert and key signed by its CA") from None
+            raise ConnectionError(f"{self.endpoint.uri}: TLS error ({exc.reason or exc})") from None
         except OSError as exc:
             raise ConnectionError(f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})") from None
         if not data:

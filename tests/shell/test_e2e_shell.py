@@ -35,6 +35,7 @@ class Terminal:
         command = f"cd {REPO} && {sys.executable} -m dshell; sleep 60"
         self.tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "main", command)
         self.wait(r"^dshell>", timeout=20)
+        self.wait(r"API v1\.\d+\s+\d+ results\s+\w+\s*$", timeout=20)  # loaded and negotiated
 
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "main", "-l", text)
@@ -112,7 +113,7 @@ def test_run_ops_and_drill_into_a_result(term, container):
     term.wait(r"\[3\] ContainerInspect\s+200")
 
 
-def test_complete_an_op_and_a_live_container_name(term, container):
+def test_complete_an_op_and_a_live_container_name(container, term):
     term.type("ContainerInsp")
     term.keys("Tab")
     term.wait(r"^dshell> ContainerInspect\s*$")

@@ -6,7 +6,9 @@ and a stale name beats a slow keystroke.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -99,12 +101,15 @@ FETCHERS: dict[str, Callable[[Invoke], list[tuple[str, str]]]] = {
 
 class LiveNames:
     """Cached daemon names per kind. ``get`` answers from the snapshot at once and, for a kind never
-    fetched, asks the background thread for it; kinds once asked for are refreshed every ``interval`` s."""
+    fetched or older than ``stale`` seconds, asks the background thread for it; kinds once asked for are
+    also refreshed every ``interval`` seconds."""
 
-    def __init__(self, invoke: Invoke, interval: float = 30.0) -> None:
+    def __init__(self, invoke: Invoke, interval: float = 30.0, stale: float = 3.0) -> None:
         self._invoke = invoke
         self.interval = interval
+        self.stale = stale
         self.snapshot: dict[str, Names] = {}  # replaced whole, never changed in place
+        self._fetched: dict[str, float] = {}  # kind → monotonic time of its last fetch
         self.errors: dict[str, str] = {}
         self._wanted: set[str] = set()
         self._due: set[str] = set()
@@ -119,7 +124,8 @@ class LiveNames:
     def get(self, kind: str) -> Names:
         """The cached names of ``kind`` (maybe empty, maybe stale); never waits."""
         snapshot = self.snapshot
-        if kind not in self._wanted and kind in FETCHERS:
+        fresh = time.monotonic() - self._fetched.get(kind, -math.inf) < self.stale
+        if kind in FETCHERS and not fresh and kind not in self._due:
             self.refresh([kind])
         return snapshot.get(kind, ())
 
@@ -173,8 +179,10 @@ class LiveNames:
             names: Names = tuple(dict.fromkeys(FETCHERS[kind](invoke)))
         except Exception as exc:  # noqa: BLE001 - a background refresh must never die; stale beats broken
             self.errors[kind] = f"{type(exc).__name__}: {exc}"
+            self._fetched[kind] = time.monotonic()  # not again at every keystroke
             return
         with self._lock:
+            self._fetched[kind] = time.monotonic()
             if generation == self._generation:
                 self.errors.pop(kind, None)
                 self.snapshot = {**self.snapshot, kind: names}

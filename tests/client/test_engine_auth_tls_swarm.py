@@ -1,0 +1,112 @@
+"""Registry auth, mTLS and swarm against the real engine and the local registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import dshell.client as docker
+
+pytestmark = pytest.mark.engine
+
+
+def pull(c, engine, **auth):
+    repo, _, tag = engine["registry_image"].rpartition(":")
+    params = {"fromImage": repo, "tag": tag}
+    if auth:
+        params["X-Registry-Auth"] = {**auth, "serveraddress": engine["registry"]}
+    return docker.invoke(c, {"op": "ImageCreate", "params": params, "throw": True})
+
+
+def test_pull_from_the_local_registry_with_registry_auth(dc, engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))  # no credentials on disk
+    progress = pull(dc, engine, username=engine["registry_user"], password=engine["registry_password"])
+    assert isinstance(progress, list) and "Status: " in progress[-1]["status"]
+    inspected = docker.invoke(dc, {"op": "ImageInspect", "params": {"name": engine["registry_image"]}})
+    assert engine["registry_image"] in inspected["RepoTags"]
+
+
+def test_a_wrong_password_fails_and_no_password_fails(dc, engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    with pytest.raises(docker.DockerError) as err:
+        pull(dc, engine, username=engine["registry_user"], password="wrong")
+    assert "unauthorized" in err.value.message or "authentication required" in err.value.message
+    with pytest.raises(docker.DockerError, match="no basic auth credentials|unauthorized|authentication required"):
+        pull(dc, engine)
+
+
+def test_credentials_are_found_in_the_docker_config(dc, engine, monkeypatch):
+    monkeypatch.setenv("DOCKER_CONFIG", engine["docker_config"])  # `docker login` stored them there
+    assert engine["registry"] in json.loads((Path(engine["docker_config"]) / "config.json").read_text())["auths"]
+    assert "Status: " in pull(dc, engine)[-1]["status"]
+
+
+def test_credential_helpers_are_asked(dc, engine, tmp_path, monkeypatch):
+    helper = tmp_path / "bin" / "docker-credential-dshelltest"
+    helper.parent.mkdir()
+    answer = json.dumps({"ServerURL": engine["registry"], "Username": engine["registry_user"],
+                         "Secret": engine["registry_password"]})
+    helper.write_text(f"#!/bin/sh\nread server\necho '{answer}'\n")
+    helper.chmod(0o755)
+    (tmp_path / "config.json").write_text(json.dumps({"credHelpers": {engine["registry"]: "dshelltest"}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    monkeypatch.setenv("PATH", f"{helper.parent}:{os.environ['PATH']}")
+    assert "Status: " in pull(dc, engine)[-1]["status"]
+
+
+def tls_conn(engine, **mtls):
+    return {"uri": engine["tls_uri"], "mtls": {"ca": engine["ca"], **mtls}}
+
+
+def test_mtls_ping_with_a_client_certificate(engine):
+    c = docker.client("_ping", conn=tls_conn(engine, cert=engine["cert"], key=engine["key"]))
+    assert docker.invoke(c, {"op": "SystemPing"}) == "OK" and c.api_version == "v1.41"
+
+
+def test_mtls_with_a_password_protected_key(engine):
+    conn = tls_conn(engine, cert=engine["cert"], key=engine["key_enc"], password=engine["key_password"])
+    assert docker.invoke(docker.client("_ping", conn=conn), {"op": "SystemPing"}) == "OK"
+    bad = tls_conn(engine, cert=engine["cert"], key=engine["key_enc"], password="nope")
+    with pytest.raises(docker.ConnectionError, match="wrong key password"):
+        docker.invoke(docker.client("_ping", conn=bad), {"op": "SystemPing"})
+
+
+def test_mtls_refuses_a_client_without_a_certificate(engine):
+    with pytest.raises(docker.ConnectionError, match="rejected the TLS client certificate"):
+        docker.invoke(docker.client("_ping", conn=tls_conn(engine)), {"op": "SystemPing"})
+    with pytest.raises(docker.ConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        docker.invoke(docker.client("_ping", conn={"uri": engine["tls_uri"]}), {"op": "SystemPing"})
+
+
+def test_tls_verify_environment_like_the_docker_cli(engine, tmp_path, monkeypatch):
+    for name, src in (("ca.pem", "ca"), ("cert.pem", "cert"), ("key.pem", "key")):
+        (tmp_path / name).write_bytes(Path(engine[src]).read_bytes())
+    monkeypatch.setenv("DOCKER_HOST", engine["tls_host"])
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
+    c = docker.client("_ping")
+    assert c.uri.startswith("https://") and docker.invoke(c, {"op": "SystemPing"}) == "OK"
+
+
+def test_swarm_init_service_tasks_and_leave(dc, unique_name):
+    docker.invoke(dc, {"op": "SwarmInit", "throw": True,
+                       "params": {"body": {"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}}})
+    try:
+        name = unique_name("dsh-svc")
+        made = docker.invoke(dc, {"op": "ServiceCreate", "throw": True, "params": {"body": {
+            "Name": name, "TaskTemplate": {"ContainerSpec": {"Image": "busybox:latest", "Command": ["sleep", "60"]}}}}})
+        deadline = time.monotonic() + 30
+        while not (tasks := docker.invoke(dc, {"op": "TaskList", "throw": True,
+                                              "params": {"filters": {"service": [name]}}})):
+            assert time.monotonic() < deadline, "no task appeared"
+            time.sleep(0.2)
+        assert tasks[0]["ServiceID"] == made["ID"]
+        docker.invoke(dc, {"op": "ServiceDelete", "params": {"id": name}, "throw": True})
+    finally:
+        docker.invoke(dc, {"op": "SwarmLeave", "params": {"force": True}, "throw": True})
+    with pytest.raises(docker.DockerError, match="not a swarm manager|This node is not"):
+        docker.invoke(dc, {"op": "ServiceList", "throw": True})

@@ -30,6 +30,7 @@ class OpCall:
     args: tuple[Any, ...] = ()
     category: str | None = None
     raw: dict[str, str] = field(default_factory=dict)  # name → the value as typed (for string params)
+    raw_args: tuple[str, ...] = ()  # the positional values as typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +298,7 @@ COMMANDS: dict[str, CommandSpec] = {
 
 
 def _op_call(words: list[str], category: str | None) -> OpCall:
-    op, params, raw, args = words[0], {}, {}, []
+    op, params, raw, args, raw_args = words[0], {}, {}, [], []
     if not OP_RE.fullmatch(op):
         raise ParseError(f"unknown command {op!r}: try `help`, `ops`, or an op name like ContainerList")
     for word in words[1:]:
@@ -307,7 +308,8 @@ def _op_call(words: list[str], category: str | None) -> OpCall:
             raw[m["name"]] = m["value"]
         else:
             args.append(_value(word))
-    return OpCall(op, params, tuple(args), category, raw)
+            raw_args.append(word)
+    return OpCall(op, params, tuple(args), category, raw, tuple(raw_args))
 
 
 def _reference(words: list[str], query: str | None) -> Show:

@@ -229,14 +229,18 @@ class Session:
         params = {name: self.resolve(value) for name, value in cmd.params.items()}
         if op is None:
             return params
+        raw = {name: text for name, text in cmd.raw.items() if not isinstance(cmd.params[name], Ref)}
+        for typed, text in zip(cmd.args, cmd.raw_args, strict=True):
+            value = self.resolve(typed)
+            name = self._slot(op, params, value)
+            params[name] = value
+            if not isinstance(typed, Ref):
+                raw[name] = text
         for name, value in params.items():
             param = op.params.get(name)
-            if param is not None and param.type == "string" and not isinstance(value, str) and name in cmd.raw \
-                    and not isinstance(cmd.params[name], Ref):
-                params[name] = cmd.raw[name]
-        for raw in cmd.args:
-            value = self.resolve(raw)
-            params[self._slot(op, params, value)] = value
+            if param is not None and param.type == "string" and isinstance(value, int | float | bool) \
+                    and name in raw:
+                params[name] = raw[name]  # `id=010` or `ContainerInspect 12345` mean text
         return params
 
     @staticmethod

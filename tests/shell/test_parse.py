@@ -38,7 +38,7 @@ def test_scan_keeps_brackets_and_quotes_together():
     ("ContainerList all=true", P.OpCall("ContainerList", {"all": True}, raw={"all": "true"})),
     ("containers ContainerList", P.OpCall("ContainerList", category="containers")),
     ("exec ExecInspect id=abc", P.OpCall("ExecInspect", {"id": "abc"}, category="exec", raw={"id": "abc"})),
-    ("ContainerInspect web", P.OpCall("ContainerInspect", args=("web",))),
+    ("ContainerInspect web", P.OpCall("ContainerInspect", args=("web",), raw_args=("web",))),
     ("ContainerInspect id=_2[0].Id",
      P.OpCall("ContainerInspect", {"id": Ref(2, "[0].Id")}, raw={"id": "_2[0].Id"})),
     ("doc ContainerList", P.Doc("ContainerList")),

@@ -1,0 +1,112 @@
+"""The Session core without a terminal: binding params, refs, settings, errors; on the engine where needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from dshell.shell.config import Config, load_config
+from dshell.shell.lexer import highlight
+from dshell.shell.parse import OpCall, parse_line
+from dshell.shell.session import Session
+
+NOWHERE = "unix:///tmp/dshell-test-no-such.sock"
+
+
+@pytest.fixture
+def offline(shell_home) -> Session:
+    """A session pinned to v1.41 on a daemon that is not there, with three stored results."""
+    session = Session(Config(endpoint=NOWHERE, api_version="v1.41"), results_file=None)
+    session.start(background=False)
+    session.history.add("ContainerList", {}, 200, 0.01, [{"Id": "abc123", "Names": ["/web"]}])
+    session.history.add("ImageList", {}, 200, 0.01, [{"Id": "sha256:ff", "RepoTags": ["busybox:latest"]}])
+    session.history.add("ImageInspect", {}, 200, 0.01, {"Id": "sha256:ff"})
+    yield session
+    session.close()
+
+
+def bind(session: Session, text: str) -> dict:
+    cmd = parse_line(text)
+    assert isinstance(cmd, OpCall)
+    return session._bind(cmd, session.spec_index)
+
+
+def test_bind_resolves_refs_and_places_positional_values(offline):
+    assert bind(offline, "ContainerInspect _1[0].Id") == {"id": "abc123"}
+    assert bind(offline, "ContainerInspect id=_1[0].Names[0] size=true") == {"id": "/web", "size": True}
+    assert bind(offline, "ContainerCreate {Image: _3.Id}")["body"] == {"Image": "sha256:ff"}
+    assert bind(offline, "ContainerCreate {Image: '_3.Id'}")["body"] == {"Image": "_3.Id"}  # quoted: text
+
+
+def test_bind_keeps_text_for_string_params(offline):
+    assert bind(offline, "ContainerInspect id=010") == {"id": "010"}
+    assert bind(offline, "ContainerInspect 12345") == {"id": "12345"}
+    assert bind(offline, "ContainerList limit=5") == {"limit": 5}
+
+
+def test_errors_come_back_as_one_line(offline):
+    assert offline.execute("ContainerInspect a b").error.startswith("ContainerInspect: no place for")
+    assert "no result 9 (have 1-3)" in offline.execute("_9").error
+    assert "is in category 'containers', not 'images'" in offline.execute("images ContainerList").error
+    assert "did you mean images" in offline.execute("ops imags").error
+    assert "cannot connect" in offline.execute("ContainerList").error
+    assert offline.execute("logs web").error == "logs: not yet available"
+
+
+def test_streams_plug_in(offline):
+    from dshell.shell.session import Reply
+
+    offline.streams["logs"] = lambda cmd: Reply(f"following {cmd.args[0]}")
+    assert offline.execute("logs web").body == "following web"
+
+
+def test_show_query_cd_and_save(offline, tmp_path):
+    assert offline.execute("_1 | [0].Names[0]").body is not None
+    assert offline.execute("cd _2[0]").body == "_2[0]"
+    assert offline.execute("pwd").body == "_2[0]"
+    assert offline.execute("save _2 " + str(tmp_path / "x.json")).body.startswith("saved _2 to")
+    assert '"busybox:latest"' in (tmp_path / "x.json").read_text()
+    assert offline.execute("exit").exit
+
+
+def test_set_and_config_file(offline, shell_home):
+    assert offline.execute("set refresh 5").body == "refresh = 5.0"
+    assert offline.live.interval == 5.0
+    assert "must be one of" in offline.execute("set pager sometimes").error
+    path = shell_home / "config" / "dshell" / "config.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("editing_mode: vi\npager: off\nrefresh: nope\nendpoint: tcp://h:2376\n")
+    config = load_config()
+    assert (config.editing_mode, config.pager, config.endpoint) == ("vi", "off", "tcp://h:2376")
+    assert any("refresh must be a number" in w for w in config.warnings)
+
+
+def test_highlight_marks_ops_params_literals_and_refs():
+    spans = highlight("ContainerList all=true limit=10 x=_3.Id", lambda name: name == "ContainerList")
+    text = "ContainerList all=true limit=10 x=_3.Id"
+    assert [(text[a:b], kind) for a, b, kind in spans] == [
+        ("ContainerList", "op"), ("all", "param"), ("=", "punct"), ("true", "keyword"), ("limit", "param"),
+        ("=", "punct"), ("10", "number"), ("x", "param"), ("=", "punct"), ("_3.Id", "ref")]
+    assert highlight("ContainerLis", lambda name: False) == [(0, 12, "op.unknown")]
+
+
+@pytest.mark.engine
+def test_op_calls_become_numbered_results(live_engine, shell_home, tmp_path):
+    session = Session(Config(endpoint=live_engine["docker_host"]), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    try:
+        ok = session.execute("ImageList")
+        assert ok.result.n == 1 and ok.error is None
+        failed = session.execute("ImageInspect name=no-such-image-dshell:x")
+        assert failed.error.startswith("[2] 404 ") and failed.result.failed
+        assert session.execute("fetch get /_ping").result.data == "OK"
+        assert session.execute("use v1.40").body == "API v1.40 (pinned)"
+        assert session.execute("use auto").body.endswith("(negotiated)")
+    finally:
+        session.close()
+    again = Session(Config(endpoint=live_engine["docker_host"]), results_file=tmp_path / "r.jsonl")
+    again.start(background=False)
+    try:
+        assert len(again.history) == 3
+        assert again.execute("_1 | [0].Id").error is None
+    finally:
+        again.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 from typing import Any
 
 from ._config import load_docker_config
@@ -21,6 +20,8 @@ def registry_of(image: str) -> str:
 
 
 def _helper_credentials(helper: str, server: str) -> dict[str, Any] | None:
+    import subprocess
+
     try:
         out = subprocess.run([f"docker-credential-{helper}", "get"], input=server.encode(),
                              capture_output=True, timeout=10, check=True).stdout

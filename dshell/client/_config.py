@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -49,6 +48,8 @@ def _from_env() -> dict[str, Any] | None:
 def _from_context(name: str) -> dict[str, Any] | None:
     if name == "default":
         return None
+    import hashlib
+
     digest = hashlib.sha256(name.encode()).hexdigest()
     base = docker_config_dir() / "contexts"
     try:

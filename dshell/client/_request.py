@@ -6,8 +6,7 @@ import base64
 import difflib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from ._errors import ValidationError
@@ -20,8 +19,7 @@ _TYPE_NAMES = {"boolean": "true/false", "integer": "an integer", "number": "a nu
                "array": "a list", "object": "an object"}
 
 
-@dataclass(slots=True)
-class Request:
+class Request(NamedTuple):
     """A request ready for the wire."""
 
     method: str

@@ -9,11 +9,6 @@ from typing import Any
 from ._errors import DockerError
 from ._streams import STDIN, demux, json_values, stream_error
 
-try:  # orjson decodes API responses several times faster; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - depends on the environment
-    _loads = json.loads
-
 # Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
 JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",
                             "PluginPull", "PluginUpgrade"})
@@ -24,7 +19,7 @@ STDIO_OPS = frozenset({"ContainerLogs", "ContainerAttach", "ExecStart", "Service
 def parse_json(raw: bytes, many: bool = False) -> Any:
     """One JSON document, or a list when the body holds several (JSON lines) or ``many`` is set."""
     try:
-        value = _loads(raw)
+        value = json.loads(raw)
     except ValueError:
         return json_values(raw)
     return [value] if many else value
@@ -49,7 +44,7 @@ def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[]
 def error_body(headers: dict[str, str], raw: bytes) -> Any:
     """The parsed body of an error response."""
     try:
-        return _loads(raw) if raw else None
+        return json.loads(raw) if raw else None
     except ValueError:
         return raw.decode("utf-8", "replace")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+import zlib
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import VersionError
 
@@ -17,8 +16,7 @@ OLDEST, NEWEST = "v1.25", "v1.56"
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of an operation, as the spec names it."""
 
     name: str
@@ -45,8 +43,7 @@ class Param:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(NamedTuple):
     """One operation (operationId) of the spec."""
 
     name: str
@@ -58,7 +55,7 @@ class Operation:
     params: dict[str, Param]
     consumes: tuple[str, ...]
     produces: tuple[str, ...]
-    responses: dict[int, Any] = field(default_factory=dict)
+    responses: dict[int, Any]
 
     @property
     def body_param(self) -> Param | None:
@@ -66,8 +63,7 @@ class Operation:
         return next((p for p in self.params.values() if p.location == "body"), None)
 
 
-@dataclass(frozen=True, slots=True)
-class SpecIndex:
+class SpecIndex(NamedTuple):
     """The parsed, indexed form of one spec version."""
 
     version: str
@@ -173,8 +169,9 @@ def _load_yaml(path: Path) -> dict[str, Any]:
 
 
 def _cached(path: Path, kind: str, build: Any) -> Any:
-    """Return ``build(path)``, memoized on disk under the sha256 of the file's bytes."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes."""
+    data = path.read_bytes()
+    digest = f"{zlib.crc32(data):08x}{len(data):x}"
     cache_file = _cache_dir() / f"{kind}-{path.stem}-{digest}.pickle"
     try:
         with cache_file.open("rb") as fh:

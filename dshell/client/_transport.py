@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ._errors import ConnectionError
 
-RECV_SIZE = 262144
+if TYPE_CHECKING:
+    import ssl
+
+RECV_SIZE = 65536  # larger reads cost more in allocation than they save in calls
 _CRLF2 = b"\r\n\r\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Timeouts:
+class Timeouts(NamedTuple):
     """Seconds; None means no limit."""
 
     connect: float | None = None
@@ -33,16 +33,15 @@ class Timeouts:
     call: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """Where and how to connect: ``scheme`` is unix, http or https."""
 
     uri: str
     scheme: str
     address: str | tuple[str, int]
     host_header: str
-    mtls: dict[str, Any] = field(default_factory=dict)
-    timeouts: Timeouts = field(default_factory=Timeouts)
+    mtls: dict[str, Any]
+    timeouts: Timeouts
 
     @classmethod
     def parse(cls, conn: dict[str, Any]) -> Endpoint:
@@ -70,6 +69,8 @@ class Endpoint:
 
     def ssl_context(self) -> ssl.SSLContext:
         """The TLS context: server verification with ``ca`` (or system roots), client cert when given."""
+        import ssl
+
         ctx = ssl.create_default_context(cafile=self.mtls.get("ca"))
         if self.mtls.get("verify") is False:
             ctx.check_hostname = False
@@ -84,6 +85,11 @@ class Endpoint:
         return ctx
 
 
+def _tls_reason(exc: OSError) -> str | None:
+    """The OpenSSL reason of an ssl.SSLError (without importing ssl), else None."""
+    return str(getattr(exc, "reason", None) or exc) if type(exc).__module__ == "ssl" else None
+
+
 class Connection:
     """One HTTP/1.1 connection with a read buffer that survives an upgrade."""
 
@@ -96,8 +102,8 @@ class Connection:
         self.reused = False
 
     @classmethod
-    def open(cls, endpoint: Endpoint) -> Connection:
-        """Connect to ``endpoint``; a refusal becomes ConnectionError naming the URI and the fix."""
+    def open(cls, endpoint: Endpoint, tls: ssl.SSLContext | None = None) -> Connection:
+        """Connect to ``endpoint`` (over ``tls`` for https); a refusal becomes ConnectionError naming the fix."""
         try:
             if endpoint.scheme == "unix":
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -106,16 +112,15 @@ class Connection:
             else:
                 sock = socket.create_connection(endpoint.address, timeout=endpoint.timeouts.connect)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                if endpoint.scheme == "https":
-                    host = endpoint.address[0]
-                    sock = endpoint.ssl_context().wrap_socket(sock, server_hostname=host)
-        except ssl.SSLError as exc:
-            raise ConnectionError(f"TLS handshake with {endpoint.uri} failed: {exc.reason or exc}; "
-                                  "check the CA, client certificate and key") from None
+                if tls is not None:
+                    sock = tls.wrap_socket(sock, server_hostname=endpoint.address[0])
         except FileNotFoundError:
             raise ConnectionError(f"cannot connect to {endpoint.uri}: no such socket; is the Docker daemon "
                                   "running? Start it, or set DOCKER_HOST to the right endpoint") from None
-        except (TimeoutError, OSError) as exc:
+        except OSError as exc:
+            if _tls_reason(exc):
+                raise ConnectionError(f"TLS handshake with {endpoint.uri} failed: {_tls_reason(exc)}; "
+                                      "check the CA, client certificate and key") from None
             reason = exc.strerror or str(exc) or type(exc).__name__
             raise ConnectionError(f"cannot connect to {endpoint.uri}: {reason}; is the Docker daemon running? "
                                   "Start it, or set DOCKER_HOST to the right endpoint") from None
@@ -128,17 +133,20 @@ class Connection:
             data = self.sock.recv(RECV_SIZE)
         except TimeoutError:
             raise ConnectionError(f"{self.endpoint.uri}: read timed out") from None
-        except ssl.SSLError as exc:
-            if "CERTIFICATE" in str(exc.reason):
-                raise ConnectionError(f"{self.endpoint.uri}: the daemon rejected the TLS client certificate "
-                                      f"({exc.reason}); give mtls cert and key signed by its CA") from None
-            raise ConnectionError(f"{self.endpoint.uri}: TLS error ({exc.reason or exc})") from None
         except OSError as exc:
-            raise ConnectionError(f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})") from None
+            raise self.lost(exc) from None
         if not data:
             return False
         self.buf += data
         return True
+
+    def lost(self, exc: OSError) -> ConnectionError:
+        """The error for a connection that broke with ``exc``."""
+        reason = _tls_reason(exc)
+        if reason and "CERTIFICATE" in reason:
+            return ConnectionError(f"{self.endpoint.uri}: the daemon rejected the TLS client certificate "
+                                   f"({reason}); give mtls cert and key signed by its CA")
+        return ConnectionError(f"{self.endpoint.uri}: connection lost ({reason or exc.strerror or exc})")
 
     def send(self, head: bytes, body: bytes | Iterable[bytes] | None) -> None:
         """Send a request head and its body (bytes, or chunks sent with chunked encoding)."""
@@ -157,7 +165,7 @@ class Connection:
         except TimeoutError:
             raise ConnectionError(f"{self.endpoint.uri}: write timed out") from None
         except OSError as exc:
-            raise ConnectionError(f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})") from None
+            raise self.lost(exc) from None
         finally:
             if t.write != t.read:
                 self.sock.settimeout(t.read)
@@ -325,6 +333,7 @@ class Pool:
         self.size = size
         self._idle: list[Connection] = []
         self._lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None
 
     def acquire(self) -> Connection:
         """An idle connection, or a new one."""
@@ -333,7 +342,9 @@ class Pool:
                 conn = self._idle.pop()
                 conn.reused = True
                 return conn
-        return Connection.open(self.endpoint)
+        if self.endpoint.scheme == "https" and self._tls is None:
+            self._tls = self.endpoint.ssl_context()
+        return Connection.open(self.endpoint, self._tls)
 
     def release(self, conn: Connection, keep_alive: bool) -> None:
         """Give a connection back after its response was read in full."""

@@ -1,0 +1,183 @@
+"""Engine speed: per-call cost and log throughput as ratios against a raw socket, measured in one run.
+
+    python bench/bench_client.py            # against $DOCKER_HOST, else the throwaway engine (/tmp/dsh)
+
+Targets (issue "The spec-driven engine"): per call <= 1.5x a raw HTTP/1.1 keep-alive request;
+demultiplexed logs >= 50% of raw socket throughput; warm import + categories() + ops() < 50 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dshell.client as docker  # noqa: E402
+
+CALLS = 300
+
+
+def docker_host() -> str:
+    if os.environ.get("DOCKER_HOST", "").startswith("unix://"):
+        return os.environ["DOCKER_HOST"]
+    env = Path(os.environ.get("DSHELL_ENGINE_ENV", "/tmp/dsh/env.json"))
+    return json.loads(env.read_text())["docker_host"]
+
+
+class RawHTTP:
+    """The baseline: a prebuilt HTTP/1.1 request on one keep-alive unix socket, reading Content-Length bytes."""
+
+    def __init__(self, path: str) -> None:
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(path)
+
+    def get(self, target: str) -> bytes:
+        self.sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\n\r\n".encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += self.sock.recv(262144)
+        head, _, body = data.partition(b"\r\n\r\n")
+        if b"chunked" in head.lower():  # read to the last chunk, undecoded
+            while not body.endswith(b"0\r\n\r\n"):
+                body += self.sock.recv(262144)
+            return body
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        while len(body) < length:
+            body += self.sock.recv(262144)
+        return body
+
+
+def median_us(*fns: Callable[[], object], n: int = CALLS) -> list[float]:
+    """Median microseconds per call of each function, calls interleaved so load drifts hit all alike."""
+    for fn in fns:
+        for _ in range(20):
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(n):
+        for fn, bucket in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - t)
+    return [statistics.median(bucket) * 1e6 for bucket in times]
+
+
+def ensure_containers(c: docker.Client, count: int = 20) -> list[str]:
+    made = []
+    have = docker.invoke(c, {"op": "ContainerList", "params": {"all": True}})
+    for i in range(max(0, count - len(have))):
+        name = f"dsh-bench-{os.getpid()}-{i}"
+        docker.invoke(c, {"op": "ContainerCreate", "throw": True,
+                          "params": {"name": name, "body": {"Image": "busybox:latest", "Cmd": ["true"]}}})
+        made.append(name)
+    return made
+
+
+def per_call(c: docker.Client, path: str) -> None:
+    raw = RawHTTP(path)
+    version = c.api_version
+    rows = []
+    for label, op, params, target in [
+        ("ContainerList all=true", "ContainerList", {"all": True}, f"/{version}/containers/json?all=true"),
+        ("SystemPing", "SystemPing", {}, f"/{version}/_ping"),
+    ]:
+        request = {"op": op, "params": params}
+        base, ours = median_us(lambda t=target: raw.get(t), lambda r=request: docker.invoke(c, r))
+        rows.append((label, base, ours))
+        others = {}
+        try:
+            import docker as docker_py
+
+            py = docker_py.DockerClient(base_url=f"unix://{path}", version=version.lstrip("v"))
+            call = functools.partial(py.api.containers, all=True) if op == "ContainerList" else py.api.ping
+            others["docker-py"] = median_us(call, n=100)[0]
+        except ImportError:
+            pass
+        for name, value in others.items():
+            print(f"  (reference) {label:24s} {name}: {value:8.0f} us  {value / base:5.2f}x raw")
+    for label, base, ours in rows:
+        print(f"{label:26s} raw {base:8.0f} us   dshell {ours:8.0f} us   ratio {ours / base:5.2f}x  (target <= 1.5x)")
+
+
+def log_throughput(c: docker.Client, path: str, megabytes: int) -> None:
+    name = f"dsh-bench-logs-{os.getpid()}"
+    script = f"yes {'x' * 99} | head -n {megabytes * 10000}"  # 100-byte lines
+    docker.invoke(c, {"op": "ContainerCreate", "throw": True,
+                      "params": {"name": name, "body": {"Image": "busybox:latest", "Cmd": ["sh", "-c", script]}}})
+    try:
+        docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+        docker.invoke(c, {"op": "ContainerWait", "params": {"id": name}, "throw": True})
+        target = f"/{c.api_version}/containers/{name}/logs?stdout=true"
+
+        def raw_read() -> int:
+            sock = socket.socket(socket.AF_UNIX)
+            sock.connect(path)
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n".encode())
+            total = 0
+            buf = bytearray(262144)
+            while n := sock.recv_into(buf):
+                total += n
+            sock.close()
+            return total
+
+        def ours() -> int:
+            total = 0
+            with docker.invoke(c, {"op": "ContainerLogs", "as": "stream",
+                                   "params": {"id": name, "stdout": True}}) as stream:
+                for _, payload in stream.frames():
+                    total += len(payload)
+            return total
+
+        results = {}
+        for label, fn in (("raw socket", raw_read), ("dshell demux", ours), ("raw socket", raw_read)):
+            t = time.perf_counter()
+            size = fn()
+            results.setdefault(label, []).append(size / (time.perf_counter() - t) / 1e6)
+        raw_rate, our_rate = max(results["raw socket"]), max(results["dshell demux"])
+        print(f"ContainerLogs {megabytes} MB     raw {raw_rate:7.1f} MB/s  dshell demux {our_rate:7.1f} MB/s"
+              f"   {our_rate / raw_rate:5.0%} of raw  (target >= 50%)")
+    finally:
+        docker.invoke(c, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
+
+
+def warm_start() -> None:
+    code = ("import time; t=time.perf_counter(); import dshell.client as d; d.categories(); "
+            "d.ops(d.client('images', conn={'uri': 'unix:///nonexistent'})); print((time.perf_counter()-t)*1000)")
+    base_code = "import time; t=time.perf_counter(); import json, socket; print((time.perf_counter()-t)*1000)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(src: str) -> float:
+        return float(subprocess.run([sys.executable, "-c", src], env=env, capture_output=True, text=True,
+                                    check=True).stdout)
+
+    run(code)
+    ours = statistics.median(run(code) for _ in range(5))
+    base = statistics.median(run(base_code) for _ in range(5))
+    print(f"warm import+categories+ops  {ours:6.1f} ms (target < 50 ms; baseline import json,socket {base:.1f} ms)")
+
+
+def main() -> None:
+    host = docker_host()
+    path = host[len("unix://"):]
+    c = docker.client(conn={"uri": host})
+    made = ensure_containers(c)
+    try:
+        per_call(c, path)
+    finally:
+        for name in made:
+            docker.invoke(c, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
+    log_throughput(c, path, int(os.environ.get("BENCH_LOG_MB", "100")))
+    warm_start()
+
+
+if __name__ == "__main__":
+    main()

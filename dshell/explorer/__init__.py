@@ -11,6 +11,7 @@ from ._query import QueryError, query, split_pipe
 from ._redact import redact
 from ._render import render
 from ._results import History, Result, default_history_path
+from ._view import View
 
 __all__ = [
     "History",
@@ -18,6 +19,7 @@ __all__ = [
     "PathError",
     "QueryError",
     "Result",
+    "View",
     "default_history_path",
     "parse_ref",
     "path_completions",

@@ -106,6 +106,11 @@ def parse_value(text: str) -> Any:
     return parse_scalar(text)
 
 
+def parse_body(text: str) -> Any:
+    """A body written out on its own (the rest of a ``%%docker`` cell): JSON, or YAML read like values."""
+    return _collection(text)
+
+
 def contains_ref(value: Any) -> bool:
     """True when ``value`` holds a Ref anywhere (so it must be resolved before sending)."""
     if isinstance(value, Ref):

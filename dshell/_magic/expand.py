@@ -1,0 +1,84 @@
+"""Python values in ``%docker`` input: ``$name`` and ``{expr}``, as IPython expands them in magics.
+
+A ``$name`` or ``{expr}`` that is a whole value (``id=$cid``, ``{cfg}``) passes the Python value itself,
+written as a JSON literal so that strings with spaces, numbers, lists and dicts arrive as they are; inside a
+longer word (``name=web-{i}``) it is inserted as text. As in IPython, what cannot be evaluated stays as typed,
+so YAML and JSON literals like ``{Image: busybox}`` pass through. In a cell body, a scalar ``$name`` is
+replaced by the value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from IPython.utils.text import DollarFormatter
+
+from dshell.shell.parse import PARAM_RE
+from dshell.shell.words import scan
+
+_FORMATTER = DollarFormatter()
+_BODY_VAR = re.compile(r"\$([A-Za-z_][\w.]*)")
+
+
+def _whole_field(text: str) -> str | None:
+    """The expression when ``text`` is exactly one ``$name`` or ``{expr}``, else None."""
+    try:
+        parts = [p for p in _FORMATTER.parse(text) if p != ("", None, None, None)]
+    except ValueError:
+        return None
+    if len(parts) == 1 and parts[0][0] == "" and parts[0][1] and not parts[0][2] and parts[0][3] is None:
+        return parts[0][1]
+    return None
+
+
+def _literal(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+def _value(text: str, ns: dict[str, Any]) -> str:
+    if "$" not in text and "{" not in text:
+        return text
+    expr = _whole_field(text)
+    try:
+        if expr is not None:
+            return _literal(eval(expr, ns))  # noqa: S307 - the user's own namespace, as IPython does
+        return _FORMATTER.vformat(text, args=[], kwargs=ns)
+    except Exception:  # noqa: BLE001 - as IPython: what cannot be expanded stays as typed
+        return text
+
+
+def _word(text: str, ns: dict[str, Any]) -> str:
+    m = PARAM_RE.fullmatch(text)
+    if m and text[0] not in "{[\"'":
+        return f"{m['name']}={_value(m['value'], ns)}"
+    return _value(text, ns)
+
+
+def expand_line(line: str, ns: dict[str, Any]) -> str:
+    """``line`` with each word's Python references replaced (a query after ``|`` is expanded as text)."""
+    found = scan(line)
+    out, pos = [], 0
+    for w in found.words:
+        out += [line[pos:w.start], _word(w.text, ns)]
+        pos = w.end
+    rest = line[pos:]
+    if found.pipe is not None:
+        cut = found.pipe - pos + 1
+        rest = rest[:cut] + _value(rest[cut:], ns)
+    return "".join(out) + rest
+
+
+def expand_body(value: Any, ns: dict[str, Any]) -> Any:
+    """A parsed body with every string that is exactly ``$name`` replaced by that Python value."""
+    if isinstance(value, dict):
+        return {k: expand_body(v, ns) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand_body(v, ns) for v in value]
+    if isinstance(value, str) and (m := _BODY_VAR.fullmatch(value)):
+        try:
+            return eval(m[1], ns)  # noqa: S307 - the user's own namespace
+        except Exception:  # noqa: BLE001 - stays as typed, as in the line
+            return value
+    return value

@@ -1,0 +1,113 @@
+"""``%docker`` and ``%%docker``: the dshell prompt inside IPython and Jupyter (``%load_ext dshell``).
+
+The line is the shell's input (``%docker ContainerList all=true``); in a cell the first line is the op and the
+rest its body, YAML or JSON. Commands run on the shell's Session, so results share its numbered history and
+renderers. An op returns its ``Result`` (``.data``, ``.op``, ``.status``, ``.duration``); bad input raises
+``UsageError`` with the shell's one-line message.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+
+from dshell.shell import parse as P
+from dshell.shell.session import Session
+from dshell.shell.values import parse_body
+from dshell.shell.worker import Cancelled, run_cancellable
+
+from ._magic.expand import expand_body, expand_line
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from dshell.shell.session import Reply
+
+
+@magics_class
+class DockerMagics(Magics):
+    """``%docker`` / ``%%docker`` over one Session (started in the background when the extension loads)."""
+
+    def __init__(self, shell: InteractiveShell, session: Session) -> None:
+        super().__init__(shell)
+        self.session = session
+
+    @no_var_expand
+    @line_cell_magic
+    def docker(self, line: str, cell: str | None = None) -> Any:
+        """Run a dshell input: ``%docker ContainerList all=true``; ``%%docker VolumeCreate`` + a YAML body."""
+        ns = self._namespace()
+        try:
+            cmd = P.parse_line(expand_line(line, ns)) or P.Help()
+            if cell is not None:
+                cmd = with_body(cmd, cell, ns)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        try:
+            reply = self.session.execute(cmd, run_cancellable)
+        except Cancelled:
+            raise UsageError("cancelled") from None
+        return outcome(reply)
+
+    def _namespace(self) -> dict[str, Any]:
+        """The user's namespace, with the locals of the function that ran the magic, if any."""
+        ns = dict(self.shell.user_ns)
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name != "run_line_magic":
+            frame = frame.f_back
+        if frame is not None and frame.f_back is not None:
+            ns.update(frame.f_back.f_locals)
+        return ns
+
+
+def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command:
+    """``cmd`` (an op call or ``fetch``) with the cell's YAML or JSON as its body."""
+    if not isinstance(cmd, P.OpCall | P.Fetch):
+        raise P.ParseError("%%docker: the first line is an op with its params (or fetch), the rest its body")
+    body = expand_body(parse_body(cell), ns) if cell.strip() else None
+    if body is None:
+        return cmd
+    if isinstance(cmd, P.Fetch):
+        return replace(cmd, body=body)
+    if not isinstance(body, dict | list):
+        raise P.ParseError(f"%%docker {cmd.op}: the body must be a mapping or a list, not {body!r}")
+    return replace(cmd, args=(*cmd.args, body), raw_args=(*cmd.raw_args, cell))
+
+
+def outcome(reply: Reply) -> Any:
+    """What the magic returns: the Result an op made (failed ones too), else what to show; errors raise."""
+    if reply.result is not None:
+        return reply.result
+    if reply.error:
+        raise UsageError(reply.error)
+    body = reply.body
+    if body is None:
+        return None
+    from rich.text import Text
+
+    from dshell.explorer import View
+
+    return body if isinstance(body, View) else View(Text(body) if isinstance(body, str) else body)
+
+
+def load_ipython_extension(ip: InteractiveShell) -> None:
+    """Register the magics, completion and terminal colours on ``ip``; connect in the background."""
+    from dshell.shell.config import load_config
+
+    from ._magic.complete import register_completion
+    from ._magic.display import register_terminal_display
+    from ._magic.streams import register_streams
+
+    config = load_config()
+    for warning in config.warnings:
+        print(warning, file=sys.stderr)
+    session = Session(config)
+    register_streams(session, ip)
+    ip.register_magics(DockerMagics(ip, session))
+    register_completion(ip, session)
+    register_terminal_display(ip)
+    session.start()

@@ -82,6 +82,10 @@ class Client:
         except ConnectionError:
             return _specs.load(_specs.NEWEST)
 
+    def cancel(self) -> int:
+        """Abort every call, stream and socket of this client in flight (from any thread); how many."""
+        return self.pool.cancel()
+
     def close(self) -> None:
         """Close the idle connections."""
         self.pool.close()

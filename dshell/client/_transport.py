@@ -11,6 +11,7 @@ import contextlib
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
@@ -93,7 +94,7 @@ def _tls_reason(exc: OSError) -> str | None:
 class Connection:
     """One HTTP/1.1 connection with a read buffer that survives an upgrade."""
 
-    __slots__ = ("sock", "buf", "endpoint", "reused")
+    __slots__ = ("sock", "buf", "endpoint", "reused", "__weakref__")
 
     def __init__(self, sock: socket.socket, endpoint: Endpoint) -> None:
         self.sock = sock
@@ -334,6 +335,7 @@ class Pool:
         self._idle: list[Connection] = []
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
+        self._busy: weakref.WeakSet[Connection] = weakref.WeakSet()  # handed out: in a call, stream or socket
 
     def acquire(self) -> Connection:
         """An idle connection, or a new one."""
@@ -341,14 +343,22 @@ class Pool:
             if self._idle:
                 conn = self._idle.pop()
                 conn.reused = True
+                self._busy.add(conn)
                 return conn
         if self.endpoint.scheme == "https" and self._tls is None:
             self._tls = self.endpoint.ssl_context()
-        return Connection.open(self.endpoint, self._tls)
+        conn = Connection.open(self.endpoint, self._tls)
+        with self._lock:
+            self._busy.add(conn)
+        return conn
 
     def release(self, conn: Connection, keep_alive: bool) -> None:
         """Give a connection back after its response was read in full."""
+        with self._lock:
+            self._busy.discard(conn)
         if keep_alive and not conn.buf:
+            if conn.sock.gettimeout() != self.endpoint.timeouts.read:
+                conn.sock.settimeout(self.endpoint.timeouts.read)
             with self._lock:
                 if len(self._idle) < self.size:
                     self._idle.append(conn)
@@ -381,6 +391,17 @@ class Pool:
             return t.read
         left = max(0.001, t.call - (time.monotonic() - started))
         return left if t.read is None else min(left, t.read)
+
+    def cancel(self) -> int:
+        """Break every connection in use (calls, streams, sockets) so their readers stop; how many."""
+        with self._lock:
+            busy = list(self._busy)
+            self._busy.clear()
+        for conn in busy:
+            with contextlib.suppress(OSError):
+                conn.sock.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        return len(busy)
 
     def close(self) -> None:
         """Close every idle connection."""

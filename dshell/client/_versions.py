@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._errors import VersionError
+from ._errors import ConnectionError, VersionError
 from ._specs import NEWEST, version_key, versions
 from ._transport import Pool
 
@@ -28,8 +28,12 @@ def choose(server: str | None) -> str:
 def ping_version(pool: Pool) -> str | None:
     """The ``Api-Version`` the daemon reports on /_ping (None if it reports none)."""
     head = PING % pool.endpoint.host_header.encode()
-    _, _, headers, body = pool.request(head, None, "GET")
-    body.read_all()
+    _, status, headers, body = pool.request(head, None, "GET")
+    text = body.read_all()
+    if status != 200 and "api-version" not in headers:
+        hint = ("it speaks TLS: use https://… with the CA, cert and key"
+                if b"HTTPS" in text else "is it a Docker daemon?")
+        raise ConnectionError(f"{pool.endpoint.uri} answered /_ping with {status}: {hint}")
     return headers.get("api-version")
 
 

@@ -17,6 +17,7 @@ from .config import data_dir
 from .keys import key_bindings
 from .lexer import DshellLexer
 from .output import Printer
+from .panes.commands import install as install_panes
 from .session import Session, one_line
 from .worker import Cancelled, run_cancellable
 
@@ -66,6 +67,7 @@ class Shell:
         self._started = False
         self._exit_at_prompt = False
         self.prompt.app.after_render += self._after_render
+        self.panes = install_panes(self)
 
     def _is_op(self, name: str) -> bool:
         spec = self.session.spec_index
@@ -89,7 +91,7 @@ class Shell:
         return FormattedText([
             ("class:bottom-toolbar.key", f" {st.endpoint} "), ("", " API "),
             ("class:bottom-toolbar.key", st.api_version), ("", f"  {st.results} results  {mode}"),
-            ("", "" if st.ready else "  loading…"),
+            ("", "" if st.ready else "  loading…"), *self.panes.toolbar(),
         ])
 
     def _after_render(self, app: Any) -> None:
@@ -113,6 +115,7 @@ class Shell:
                 if not self.run_line(text):
                     break
         finally:
+            self.panes.close_all()
             self.session.close()
 
     def run_line(self, text: str) -> bool:
@@ -121,6 +124,7 @@ class Shell:
             reply = self.session.execute(text, run_cancellable)
             self.printer.show(reply)
         except (Cancelled, KeyboardInterrupt):
+            self.session.cancel()
             self.printer.error("cancelled")
             return True
         except Exception as exc:  # noqa: BLE001 - a bug must not end the user's session

@@ -71,7 +71,8 @@ class Session:
         self.navigator: Navigator | None = None
         self.spec_index: SpecIndex | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
-        self.streams: dict[str, Callable[[P.Stream], Reply]] = {}  # tail/logs/events/... plug in here
+        self.streams: dict[str, Callable[[P.Stream], Reply]] = {  # tail/logs/events/... plug in here
+            "attach": self._terminal, "exec": self._terminal}
         self.handlers: dict[type, Callable[[Any, Runner], Reply]] = {
             P.OpCall: self._op_call, P.Doc: self._doc, P.Ops: self._ops, P.Categories: self._categories,
             P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
@@ -416,6 +417,16 @@ class Session:
         if handler is None:
             return Reply(error=f"{cmd.name}: not yet available")
         return handler(cmd)
+
+    def _terminal(self, cmd: P.Stream) -> Reply:
+        from .attach import command
+
+        return command(self, cmd)
+
+    def cancel(self) -> None:
+        """Abort the calls in flight (after Ctrl-C): their connections are broken, not left to the daemon."""
+        if self.client is not None:
+            self.client.cancel()
 
     def close(self) -> None:
         """Stop the background refresh and close connections."""

@@ -110,3 +110,8 @@ def test_swarm_init_service_tasks_and_leave(dc, unique_name):
         docker.invoke(dc, {"op": "SwarmLeave", "params": {"force": True}, "throw": True})
     with pytest.raises(docker.DockerError, match="not a swarm manager|This node is not"):
         docker.invoke(dc, {"op": "ServiceList", "throw": True})
+
+
+def test_plain_http_to_the_tls_port_says_to_use_https(engine):
+    with pytest.raises(docker.ConnectionError, match="answered /_ping with 400: it speaks TLS: use https"):
+        docker.invoke(docker.client(conn={"uri": engine["tls_host"]}), {"op": "SystemPing"})

@@ -209,3 +209,29 @@ def test_docker_host_from_the_environment(engine, monkeypatch):
     c = docker.client("_ping")
     assert c.uri == engine["docker_host"] and docker.invoke(c, {"op": "SystemPing"}) == "OK"
     assert docker.invoke(docker.client("version"), {"op": "SystemVersion"})["ApiVersion"] == c.api_version[1:]
+
+
+def test_cancel_aborts_a_blocked_call_and_a_followed_stream_from_another_thread(dc, container):
+    import threading
+
+    name = container(["sleep", "60"], start=True)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            docker.invoke(dc, {"op": "ContainerWait", "params": {"id": name}})
+        except docker.ConnectionError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=wait)
+    worker.start()
+    time.sleep(0.3)
+    assert dc.cancel() == 1
+    worker.join(5)
+    assert not worker.is_alive() and outcome
+    logs = docker.invoke(dc, {"op": "ContainerLogs", "as": "stream", "params": {"id": name, "follow": True,
+                                                                                "stdout": True}})
+    threading.Timer(0.3, dc.cancel).start()
+    with pytest.raises(docker.ConnectionError):
+        logs.read()
+    assert docker.invoke(dc, {"op": "SystemPing"}) == "OK"

@@ -14,8 +14,8 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import dshell.client as docker
 from dshell.client._config import load_docker_config
@@ -30,6 +30,10 @@ from .terminal import (
     terminal_mode,
     terminal_size,
 )
+
+if TYPE_CHECKING:
+    from .parse import Stream
+    from .session import Reply, Session
 
 EXIT_WAIT = 2.0  # seconds to wait for the process's state once its stream ended
 _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
@@ -330,6 +334,25 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2))
     finally:
         if conn is not None:
             conn.sock.close()
+
+
+def command(session: Session, cmd: Stream) -> Reply:
+    """``attach``/``exec`` typed at the prompt: run the session, keep its outcome as a numbered result."""
+    from .session import Reply
+
+    try:
+        target = parse_target(cmd.name, cmd.args)
+    except ValueError as exc:
+        return Reply(error=str(exc))
+    c = session._client()
+    started = time.perf_counter()
+    outcome = run(c, target)
+    params = {k: v for k, v in asdict(target).items() if v not in (None, (), "") and k != "kind"}
+    assert session.history is not None
+    result = session.history.add(target.kind, params, None, time.perf_counter() - started, outcome.as_dict(),
+                                 outcome.error, endpoint=c.uri, api_version=c.api_version)
+    text = f"{outcome.message()}  (_{result.n})"
+    return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)
 
 
 def main(argv: list[str] | None = None) -> int:

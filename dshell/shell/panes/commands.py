@@ -1,0 +1,98 @@
+"""The shell's ``tail``/``logs``/``events``/``stats`` commands: panes above the prompt, fed in the background.
+
+Imported when the prompt starts: the client (and the stream code that needs it) loads on the first pane.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.key_binding import merge_key_bindings
+from prompt_toolkit.layout import HSplit
+from prompt_toolkit.styles import merge_styles
+
+from .keys import HINTS, pane_bindings
+from .layout import STYLE, PaneArea, Refresher
+from .model import StreamPane
+
+if TYPE_CHECKING:
+    from dshell.client import Client
+
+    from ..app import Shell
+    from ..parse import Stream
+    from ..session import Reply, Session
+
+PANE_COMMANDS = ("tail", "logs", "events", "stats")
+
+
+class Panes:
+    """Opens a pane per command, stores what a pane holds as a result ("keep"), closes them all at exit."""
+
+    def __init__(self, session: Session, redraw: Any) -> None:
+        self.session = session
+        self.area = PaneArea()
+        self.refresh = Refresher(redraw)
+
+    def _client(self) -> Client:
+        return self.session._client()
+
+    def _bind(self, words: list[str]) -> tuple[str, dict[str, Any]]:
+        """Op words as typed → (op, params), read and resolved like an op typed at the prompt."""
+        from ..parse import OpCall, parse_line
+
+        cmd = parse_line(" ".join(words))
+        spec = self._client().spec
+        if not isinstance(cmd, OpCall) or cmd.op not in spec.ops:
+            raise ValueError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
+        return cmd.op, self.session._bind(cmd, spec)
+
+    def open(self, cmd: Stream) -> Reply:
+        """Open a pane streaming what ``cmd`` names."""
+        from ..session import Reply
+        from .reader import Feed
+        from .sources import source
+
+        src = source(cmd.name, list(cmd.args), self._bind)
+        pane = StreamPane(src.title)
+        self.area.open(pane, Feed(self._client(), src, pane, self.refresh))
+        return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
+
+    def keep(self) -> None:
+        """Store the selected pane's lines as a numbered result."""
+        view, history = self.area.current, self.session.history
+        if view is None or history is None:
+            return
+        feed, c = view.feed, self._client()
+        result = history.add(feed.source.op, feed.source.params, 200, time.time() - feed.started, view.pane.keep(),
+                             None if not view.pane.status.startswith("error") else view.pane.status,
+                             endpoint=c.uri, api_version=c.api_version)
+        view.notice.set(f"kept as _{result.n}")
+
+    def toolbar(self) -> StyleAndTextTuples:
+        """The pane keys, for the toolbar (nothing while no pane is open)."""
+        if not self.area.views:
+            return []
+        out: StyleAndTextTuples = [("", "  ")]
+        for keys, what in HINTS:
+            out += [("class:bottom-toolbar.key", keys), ("", f" {what} ")]
+        return out
+
+    def close_all(self) -> None:
+        """Close every pane and its stream."""
+        self.area.close_all()
+
+
+def install(shell: Shell) -> Panes:
+    """Put the pane area above the shell's prompt, add the pane keys and colours, route the commands."""
+    prompt, session = shell.prompt, shell.session
+    panes = Panes(session, prompt.app.invalidate)
+    layout = prompt.app.layout
+    layout.container = HSplit([panes.area.container, layout.container])
+    prompt.key_bindings = merge_key_bindings([prompt.key_bindings or merge_key_bindings([]),
+                                              pane_bindings(panes.area, panes.keep)])
+    prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE
+    for name in PANE_COMMANDS:
+        session.streams[name] = panes.open
+    return panes

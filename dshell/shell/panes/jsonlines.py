@@ -1,0 +1,47 @@
+"""JSON-lines streams: decode values as chunks arrive and turn each into lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import dshell.client as docker
+
+from .model import Line
+
+ERROR_STYLE = "class:pane.bad"
+
+
+def error_line(value: Any) -> Line | None:
+    """A red line for an in-stream ``error``/``errorDetail`` object, else None."""
+    if isinstance(value, dict) and ("error" in value or "errorDetail" in value):
+        detail = value.get("errorDetail") or {}
+        return Line(f"error: {value.get('error') or detail.get('message') or detail}", ERROR_STYLE, value)
+    return None
+
+
+def compact_lines(value: Any) -> list[Line]:
+    """Any JSON value as one compact line."""
+    error = error_line(value)
+    return [error or Line(json.dumps(value, separators=(", ", ": "), ensure_ascii=False), data=value)]
+
+
+class JSONFormatter:
+    """Chunks of concatenated JSON values → ``lines(value)`` for each value."""
+
+    def __init__(self, lines: Callable[[Any], list[Line]] = compact_lines) -> None:
+        self._decoder = docker.JSONDecoder()
+        self._lines = lines
+
+    def feed(self, chunk: bytes) -> list[Line]:
+        """The lines of the values completed by ``chunk``."""
+        return [line for value in self._decoder.feed(chunk) for line in self._lines(value)]
+
+    def close(self) -> list[Line]:
+        """A line saying what could not be decoded at the end, if anything."""
+        try:
+            self._decoder.close()
+        except ValueError as exc:
+            return [Line(str(exc), ERROR_STYLE)]
+        return []

@@ -1,0 +1,63 @@
+"""A background thread per pane: open the stream, format what arrives, say how it ended."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import dshell.client as docker
+
+from .model import StreamPane
+from .sources import Source, formatter
+
+
+class Feed:
+    """Streams ``source`` into ``pane`` in a daemon thread; ``notify`` is called after each batch of lines.
+    ``close`` ends the stream (a blocked read is interrupted)."""
+
+    def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:
+        self.client, self.source, self.pane, self.notify = c, source, pane, notify
+        self.closed = False
+        self.started = time.time()
+        self._stream: docker.DockerStream | None = None
+        self._lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
+
+    def start(self) -> Feed:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            stream = self.source.open(self.client)
+            with self._lock:
+                self._stream = stream
+                if self.closed:
+                    stream.close()
+                    return
+            fmt = formatter(self.source.op, stream)
+            self.pane.status = "streaming"
+            self.notify()
+            for chunk in stream.chunks():
+                self.pane.add(fmt.feed(chunk))
+                self.notify()
+            self.pane.add(fmt.close())
+            self._end("stream ended", "class:pane.end")
+        except docker.DockerError as exc:
+            self._end(f"error: {exc.message}", "class:pane.bad")
+        except (docker.DshellError, OSError, ValueError) as exc:
+            self._end(f"error: {exc}", "class:pane.bad")
+
+    def _end(self, status: str, style: str) -> None:
+        if not self.closed:
+            self.pane.finish(status, style)
+            self.notify()
+
+    def close(self) -> None:
+        """Stop streaming and close the connection."""
+        with self._lock:
+            self.closed = True
+            stream = self._stream
+        if stream is not None:
+            stream.close()

@@ -1,0 +1,102 @@
+"""What a pane streams: ``tail Op ...`` and the shorthands ``logs``/``events``/``stats`` as op calls, and
+the formatter that suits the op."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import dshell.client as docker
+
+from .events import event_lines
+from .jsonlines import JSONFormatter
+from .logs import LogFormatter
+from .model import Line
+from .progress import progress_lines
+from .stats import stats_lines
+
+Bind = Callable[[list[str]], tuple[str, dict[str, Any]]]  # op words as typed → (op, params)
+LOG_OPS = ("ContainerLogs", "ContainerAttach", "ServiceLogs", "TaskLogs")
+JSON_OPS: dict[str, Callable[[Any], list[Line]]] = {
+    "SystemEvents": event_lines, "ContainerStats": stats_lines, "ImageCreate": progress_lines,
+    "ImagePush": progress_lines, "ImageBuild": progress_lines, "ImageLoad": progress_lines,
+    "PluginPull": progress_lines, "PluginUpgrade": progress_lines,
+}
+EVENT_PARAMS = ("since", "until", "filters")
+USAGE = {
+    "tail": "tail Op name=value ...  (e.g. tail ContainerLogs web follow=true stdout=true)",
+    "logs": "logs NAME [tail=100] [timestamps=true] [since=...] [name=value ...]",
+    "events": "events [type=container] [event=start] [container=NAME] [since=...] [until=...]",
+    "stats": "stats NAME",
+}
+
+
+class Formatter(Protocol):
+    """Turns a stream's chunks into pane lines."""
+
+    def feed(self, chunk: bytes) -> list[Line]: ...
+
+    def close(self) -> list[Line]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An op call to stream into a pane, and the pane's title."""
+
+    title: str
+    op: str
+    params: dict[str, Any]
+
+    def open(self, c: docker.Client) -> docker.DockerStream:
+        """Start the call; its body as a stream."""
+        return docker.invoke(c, {"op": self.op, "params": self.params, "as": "stream", "throw": True})
+
+
+def formatter(op: str, stream: docker.DockerStream) -> Formatter:
+    """The formatter for ``op``'s stream (may look up whether a container has a TTY)."""
+    if op in LOG_OPS:
+        return LogFormatter(stream.tty)
+    if op in JSON_OPS:
+        return JSONFormatter(JSON_OPS[op])
+    if "json" in stream.headers.get("content-type", ""):
+        return JSONFormatter()
+    return LogFormatter(tty=True)
+
+
+def _event_words(args: list[str]) -> list[str]:
+    """``type=container event=start since=1h`` → SystemEvents words with the filters gathered."""
+    filters: dict[str, list[str]] = {}
+    words = ["SystemEvents"]
+    for arg in args:
+        name, eq, value = arg.partition("=")
+        if not eq:
+            raise ValueError(f"expected KEY=VALUE, got {arg!r}: usage: {USAGE['events']}")
+        if name in EVENT_PARAMS:
+            words.append(arg)
+        else:
+            filters.setdefault(name, []).append(value.strip("'\""))
+    if filters:
+        words.append("filters=" + json.dumps(filters, separators=(",", ":")))
+    return words
+
+
+def source(name: str, args: list[str], bind: Bind) -> Source:
+    """The Source for ``tail``/``logs``/``events``/``stats`` with ``args`` (words as typed)."""
+    if name == "tail":
+        if not args:
+            raise ValueError(f"usage: {USAGE['tail']}")
+        words = args
+    elif name == "events":
+        words = _event_words(args)
+    elif name in ("logs", "stats"):
+        if not args or "=" in args[0]:
+            raise ValueError(f"usage: {USAGE[name]}")
+        defaults = ["follow=true", "stdout=true", "stderr=true", "tail=100"] if name == "logs" else ["stream=true"]
+        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[0], *defaults, *args[1:]]
+    else:
+        raise ValueError(f"no pane for {name!r}")
+    op, params = bind(words)
+    title = " ".join([name, *args]) if name != "tail" else " ".join(args)
+    return Source(title, op, params)

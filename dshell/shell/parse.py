@@ -14,6 +14,7 @@ OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
 PARAM_RE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 STREAM_COMMANDS = ("tail", "logs", "events", "stats", "attach", "exec")
+CATEGORY_COMMANDS = ("events", "exec")  # stream commands that are also API categories: `exec ExecInspect ...`
 FULL_FLAGS = ("--full", "all")
 
 
@@ -337,7 +338,7 @@ def parse_line(text: str) -> Command | None:
     if not words:
         return None
     head = words[0]
-    is_command = head in COMMANDS and head not in STREAM_COMMANDS
+    is_command = head in COMMANDS and head not in CATEGORY_COMMANDS
     if len(words) > 1 and not is_command and CATEGORY_RE.fullmatch(head) and OP_RE.fullmatch(words[1]):
         return _op_call(words[1:], head)
     if head in COMMANDS:

@@ -235,3 +235,17 @@ def test_cancel_aborts_a_blocked_call_and_a_followed_stream_from_another_thread(
     with pytest.raises(docker.ConnectionError):
         logs.read()
     assert docker.invoke(dc, {"op": "SystemPing"}) == "OK"
+
+
+def test_one_client_is_safe_across_threads(dc, container):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [container(["true"]) for _ in range(3)]
+
+    def inspect(i: int) -> str:
+        return docker.invoke(dc, {"op": "ContainerInspect", "params": {"id": names[i % 3]}, "throw": True})["Name"]
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(inspect, range(120)))
+    assert got == [f"/{names[i % 3]}" for i in range(120)]
+    assert len(dc.pool._idle) <= dc.pool.size

@@ -128,3 +128,13 @@ def test_a_daemon_that_is_down_names_the_uri_and_the_fix(tmp_path):
 def test_unsupported_endpoints_say_what_is_supported():
     with pytest.raises(docker.ConnectionError, match="unix://PATH, tcp://HOST:PORT"):
         docker.client(conn={"uri": "ftp://x"})
+
+
+def test_a_stream_whose_connection_drops_mid_chunk_ends_with_an_error(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nline1\n\r\n10\r\npart", None])
+    _, status, headers, body = pool(path).request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+    stream = docker.DockerStream(body, status=status, headers=headers)
+    assert stream.readline() == b"line1\n"
+    with pytest.raises(docker.ConnectionError, match="closed mid-stream"):
+        stream.readline()

@@ -17,6 +17,7 @@ def test_public_api() -> None:
             "PathError",
             "QueryError",
             "Result",
+            "View",
             "default_history_path",
             "parse_ref",
             "path_completions",

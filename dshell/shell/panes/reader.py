@@ -14,13 +14,14 @@ from .sources import Source, formatter
 
 class Feed:
     """Streams ``source`` into ``pane`` in a daemon thread; ``notify`` is called after each batch of lines.
-    ``close`` ends the stream (a blocked read is interrupted)."""
+    ``close`` ends the stream at once, even while a read waits for data."""
 
     def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:
-        self.client, self.source, self.pane, self.notify = c, source, pane, notify
+        # a client of its own, so that cancelling it breaks this stream only
+        self.client = docker.client(None, c.conn, c.pinned or c.api_version)
+        self.source, self.pane, self.notify = source, pane, notify
         self.closed = False
         self.started = time.time()
-        self._stream: docker.DockerStream | None = None
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
 
@@ -32,7 +33,6 @@ class Feed:
         try:
             stream = self.source.open(self.client)
             with self._lock:
-                self._stream = stream
                 if self.closed:
                     stream.close()
                     return
@@ -48,6 +48,8 @@ class Feed:
             self._end(f"error: {exc.message}", "class:pane.bad")
         except (docker.DshellError, OSError, ValueError) as exc:
             self._end(f"error: {exc}", "class:pane.bad")
+        finally:
+            self.client.close()
 
     def _end(self, status: str, style: str) -> None:
         if not self.closed:
@@ -58,6 +60,4 @@ class Feed:
         """Stop streaming and close the connection."""
         with self._lock:
             self.closed = True
-            stream = self._stream
-        if stream is not None:
-            stream.close()
+        self.client.cancel()  # wakes a blocked read (closing the stream alone does not)

@@ -1,0 +1,92 @@
+"""Pane feeds against the real engine: logs (TTY or not), events, stats, errors, closing a follow."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell.panes.model import StreamPane
+from dshell.shell.panes.reader import Feed
+from dshell.shell.panes.sources import source
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def client(engine):
+    c = docker.client(None, conn={"uri": engine["docker_host"]})
+    yield c
+    c.close()
+
+
+def bind(words: list[str]) -> tuple[str, dict]:
+    """Enough of the shell's binding for these tests: NAME → id, k=v with true/false."""
+    params: dict = {}
+    for word in words[1:]:
+        name, eq, value = word.partition("=")
+        if not eq:
+            params["id"] = word
+        else:
+            params[name] = {"true": True, "false": False}.get(value, value.strip("'"))
+    return words[0], params
+
+
+def feed(c, name: str, *args: str) -> tuple[StreamPane, Feed, threading.Event]:
+    src = source(name, list(args), bind)
+    pane, changed = StreamPane(src.title), threading.Event()
+    return pane, Feed(c, src, pane, changed.set).start(), changed
+
+
+def wait_for(check, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_logs_demultiplexed_and_ended(client, docker_cli, unique_name, cleanup_containers):
+    name = unique_name()
+    docker_cli("run", "--name", name, "busybox", "sh", "-c", "echo out1; echo err1 >&2; printf 'no newline'")
+    pane, f, _ = feed(client, "logs", name)
+    wait_for(lambda: pane.ended)
+    lines = [(line.text, line.style) for line in pane.visible(10)[1]]
+    assert ("out1", "") in lines and ("err1", "class:pane.stderr") in lines and ("no newline", "") in lines
+    assert pane.status == "stream ended" and lines[-1] == ("── stream ended ──", "class:pane.end")
+
+
+def test_tty_logs_and_closing_a_follow(client, docker_cli, unique_name, cleanup_containers):
+    name = unique_name()
+    docker_cli("run", "-d", "-t", "--name", name, "busybox", "sh", "-c", "echo hello; sleep 300")
+    pane, f, _ = feed(client, "logs", name, "tail=all")
+    wait_for(lambda: any(line.text == "hello" for line in pane.visible(10)[1]))
+    started = time.monotonic()
+    f.close()
+    f.thread.join(5)
+    assert not f.thread.is_alive() and time.monotonic() - started < 2
+    assert pane.status == "streaming"  # closed by the user: no "error" line
+
+
+def test_events_and_stats(client, docker_cli, unique_name, cleanup_containers):
+    name = unique_name()
+    events, ef, _ = feed(client, "events", "type=container", f"container={name}")
+    wait_for(lambda: events.status == "streaming")
+    docker_cli("run", "-d", "--name", name, "busybox", "sleep", "300")
+    wait_for(lambda: any(" container start " in line.text and f"name={name}" in line.text
+                         for line in events.visible(20)[1]))
+    stats, sf, _ = feed(client, "stats", name)
+    wait_for(lambda: stats.total >= 2)
+    header, row = stats.visible(5)[1][:2]
+    assert header.text.startswith("CONTAINER ID") and row.data["name"] == name and "%" in row.text
+    time.sleep(1.5)
+    assert stats.total == 2  # later samples update the row in place
+    ef.close()
+    sf.close()
+
+
+def test_errors_end_the_pane(client, unique_name):
+    pane, f, _ = feed(client, "logs", unique_name("dsh-none"))
+    wait_for(lambda: pane.ended)
+    assert pane.status.startswith("error: No such container")

@@ -25,6 +25,7 @@ from ._magic.expand import expand_body, expand_line
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
+    from dshell.explorer import Result
     from dshell.shell.session import Reply
 
 
@@ -51,7 +52,15 @@ class DockerMagics(Magics):
             reply = self.session.execute(cmd, run_cancellable)
         except Cancelled:
             raise UsageError("cancelled") from None
-        return outcome(reply)
+        shown = outcome(reply)
+        return self._stored(cmd) or shown
+
+    def _stored(self, cmd: P.Command) -> Result | None:
+        """For ``%docker _3`` (or ``_``): the stored Result itself, so that ``.data`` is at hand."""
+        history = self.session.history
+        if not isinstance(cmd, P.Show) or cmd.ref is None or cmd.ref.path or cmd.query or cmd.full or not history:
+            return None
+        return history.last if cmd.ref.index is None else history[cmd.ref.index]
 
     def _namespace(self) -> dict[str, Any]:
         """The user's namespace, with the locals of the function that ran the magic, if any."""

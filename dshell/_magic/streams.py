@@ -1,0 +1,166 @@
+"""Streams in IPython: ``tail``/``logs``/``events``/``stats`` update one display as lines arrive.
+
+The stream is read, formatted and buffered by the shell's pane code (``shell.panes``: Source, Feed, StreamPane);
+only the showing is IPython's: a display updated at most every ``INTERVAL`` seconds in a notebook, a rich Live
+area in a terminal. An interrupt closes the stream and the kernel goes on; what the stream showed is stored as
+a numbered result and returned, like an op's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import dshell.client as docker
+from dshell.shell import parse as P
+from dshell.shell.panes.model import StreamPane
+from dshell.shell.panes.reader import Feed
+from dshell.shell.panes.sources import Source, source
+
+from .display import in_terminal
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+    from rich.console import RenderableType
+
+    from dshell.shell.session import Reply, Session
+
+INTERVAL = 0.2  # seconds between display updates
+SHOWN = 30  # lines on show while streaming
+STREAMS = ("tail", "logs", "events", "stats")
+STYLES = {"class:pane.stderr": "red", "class:pane.bad": "bold red", "class:pane.warn": "yellow",
+          "class:pane.good": "green", "class:pane.end": "italic dim"}
+TERMINAL_ONLY = ("attach", "exec")
+
+
+@dataclass(frozen=True, slots=True)
+class Opened(Source):
+    """A Source whose stream is already open (so that a daemon error is a failed result, as for an op)."""
+
+    stream: Any = None
+
+    def open(self, c: docker.Client) -> docker.DockerStream:
+        return self.stream
+
+
+def view(pane: StreamPane, note: str, lines: int = SHOWN) -> RenderableType:
+    """The pane's last ``lines`` lines in their colours, then ``note`` dimmed."""
+    from rich.console import Group
+    from rich.text import Text
+
+    shown = [Text.from_ansi(line.text, style=STYLES.get(line.style, "")) for line in pane.visible(lines)[1]]
+    return Group(*shown, Text(note, style="dim"))
+
+
+class NotebookArea:
+    """One display, updated in place (Jupyter, or any front end with display ids)."""
+
+    def __init__(self, first: RenderableType) -> None:
+        from IPython.display import display
+
+        from dshell.explorer import View
+
+        self._view = View
+        self.handle = display(View(first), display_id=True)
+
+    def update(self, renderable: RenderableType) -> None:
+        self.handle.update(self._view(renderable))
+
+    def close(self) -> None:
+        """Leave the display as last updated."""
+
+
+class TerminalArea:
+    """A rich Live area in a terminal IPython, gone once the stream is over (the result is shown instead)."""
+
+    def __init__(self, first: RenderableType) -> None:
+        from rich.live import Live
+
+        self.live = Live(first, auto_refresh=False, transient=True)
+        self.live.start()
+
+    def update(self, renderable: RenderableType) -> None:
+        self.live.update(renderable, refresh=True)
+
+    def close(self) -> None:
+        self.live.stop()
+
+
+def data(pane: StreamPane) -> Any:
+    """What the pane showed, as a result's data: log lines as one text, JSON values as a list."""
+    kept = pane.keep()[:-1] if pane.ended else pane.keep()  # without the end marker
+    if all(isinstance(item, str) for item in kept):
+        return "".join(f"{line}\n" for line in kept)
+    return kept
+
+
+def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
+    """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result."""
+    c = session._client()
+    src = source(cmd.name, list(cmd.args), partial(bind, session, c))
+    own = docker.client(None, c.conn, c.pinned or c.api_version)  # cancelling it breaks this stream only
+    request = {"op": src.op, "params": src.params, "as": "stream", "throw": True}
+    started = time.perf_counter()
+    try:
+        status, _, body, error = session._call(own, lambda: docker.invoke(own, request))
+        if error is None:
+            pane = StreamPane(src.title)
+            feed = Feed(own, Opened(src.title, src.op, src.params, body), pane, lambda: None).start()
+            area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, f"{src.title}: starting"))
+            follow(feed, area, own)
+            body = data(pane)
+    finally:
+        own.close()
+    return session._record(src.op, src.params, (status, time.perf_counter() - started, body, error), c)
+
+
+def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) -> None:
+    """Update ``area`` while ``feed`` streams; an interrupt cancels ``own`` (the stream's client)."""
+    pane, shown, how = feed.pane, -1, ""
+    try:
+        while feed.thread.is_alive():
+            feed.thread.join(INTERVAL)
+            if pane.total != shown:
+                shown = pane.total
+                area.update(view(pane, f"{note(feed, pane.status)} (interrupt the kernel to stop)"))
+    except KeyboardInterrupt:
+        feed.close()
+        own.cancel()
+        how = "stopped by interrupt"
+    finally:
+        area.update(view(feed.pane, note(feed, how or pane.status), 0))
+        area.close()
+
+
+def note(feed: Feed, how: str) -> str:
+    """``logs web: streaming, 12 lines``."""
+    return f"{feed.source.title}: {how}, {feed.pane.total - feed.pane.ended} lines"
+
+
+def bind(session: Session, c: docker.Client, words: list[str]) -> tuple[str, dict[str, Any]]:
+    """Op words as typed → (op, params), read and resolved like an op typed at the prompt."""
+    cmd = P.parse_line(" ".join(words))
+    spec = c.spec
+    if not isinstance(cmd, P.OpCall) or cmd.op not in spec.ops:
+        raise P.ParseError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
+    return cmd.op, session._bind(cmd, spec)
+
+
+def terminal_only(cmd: P.Stream) -> Reply:
+    """``attach``/``exec`` in a notebook: say what to use instead of a terminal."""
+    from dshell.shell.session import Reply
+
+    return Reply(error=f"{cmd.name} needs a terminal (dshell, or a terminal IPython); in a notebook, run "
+                       "ContainerExec, ExecStart and ExecInspect, or follow output with `logs NAME`")
+
+
+def register_streams(session: Session, ip: InteractiveShell) -> None:
+    """Route the stream commands of ``session`` to live displays in ``ip``; outside a terminal, attach and
+    exec say what to do instead."""
+    for name in STREAMS:
+        session.streams[name] = partial(run_stream, session, ip)
+    if not in_terminal(ip):
+        for name in TERMINAL_ONLY:
+            session.streams[name] = terminal_only

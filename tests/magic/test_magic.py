@@ -1,0 +1,109 @@
+"""%docker and %%docker in an in-process IPython against the real engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from IPython.core.error import UsageError
+
+from dshell.explorer import History, Result, View, default_history_path
+
+pytestmark = pytest.mark.engine
+
+
+def test_line_magic_returns_the_result(docker):
+    result = docker("ContainerList all=true")
+    assert isinstance(result, Result)
+    assert (result.op, result.status, result.error) == ("ContainerList", 200, None)
+    assert isinstance(result.data, list) and result.duration > 0
+    bundle = result._repr_mimebundle_()
+    assert "CONTAINER ID" in bundle["text/plain"] and "<pre" in bundle["text/html"]
+    assert "CONTAINER ID" in result._repr_html_()
+
+
+def test_cell_body_in_yaml_or_json_with_python_values(docker, ip, unique_name):
+    name, other = unique_name("dsh-vol"), unique_name("dsh-vol")
+    ip.user_ns["vol_name"], ip.user_ns["vol_labels"] = name, {"made-by": "magic"}
+    try:
+        made = docker("VolumeCreate", "Name: $vol_name\nLabels: $vol_labels\n")
+        assert (made.op, made.status) == ("VolumeCreate", 201)
+        assert made.data["Name"] == name and made.data["Labels"] == {"made-by": "magic"}
+        made = docker("volumes VolumeCreate", f'{{"Name": "{other}", "Labels": {{"n": "010"}}}}')
+        assert made.data["Labels"] == {"n": "010"}
+        assert docker("VolumeInspect name=$vol_name").data["Name"] == name
+        assert docker("VolumeInspect {vol_name}").data["Name"] == name
+    finally:
+        assert docker(f"VolumeDelete name={name}").status == 204
+        assert docker(f"VolumeDelete name={other}").status == 204
+
+
+def test_python_values_in_a_function_use_its_locals(ip):
+    ip.run_cell("def inspect_image(image):\n    return get_ipython().run_line_magic('docker', 'ImageInspect $image')")
+    assert "busybox:latest" in ip.user_ns["inspect_image"]("busybox:latest").data["RepoTags"]
+
+
+@pytest.mark.parametrize("line", ["ContainerLst", "ContainerList al=true", "ContainerList {", "ops contaners",
+                                  "ContainerInspect a b", "_99999", "show x"])
+def test_bad_input_raises_the_shells_one_line_message(docker, session, line):
+    expected = session.execute(line).error
+    with pytest.raises(UsageError) as raised:
+        docker(line)
+    assert str(raised.value) == expected and "\n" not in expected
+    assert "Traceback" not in expected
+
+
+def test_nearest_names_in_messages(docker):
+    with pytest.raises(UsageError, match="did you mean ContainerList"):
+        docker("ContainerLst all=true")
+    with pytest.raises(UsageError, match="unknown param 'al': did you mean all"):
+        docker("ContainerList al=true")
+
+
+def test_a_cell_needs_an_op_and_a_collection(docker):
+    with pytest.raises(UsageError, match="first line is an op"):
+        docker("history", "Name: x")
+    with pytest.raises(UsageError, match="must be a mapping or a list"):
+        docker("VolumeCreate", "just-text")
+    with pytest.raises(UsageError, match="cannot read"):
+        docker("VolumeCreate", "Name: [x")
+
+
+def test_a_daemon_error_is_a_failed_result_with_status_and_message(docker, unique_name):
+    result = docker(f"ContainerInspect {unique_name()}")
+    assert result.failed and result.status == 404
+    assert "404 No such container" in result._repr_mimebundle_()["text/plain"]
+
+
+def test_results_share_the_shells_numbered_history(docker, session):
+    made = docker("ImageInspect busybox:latest")
+    assert made is session.history.last
+    on_disk = History(default_history_path())  # what the shell reads at start
+    assert on_disk[made.n].op == "ImageInspect" and on_disk[made.n].data["Id"] == made.data["Id"]
+    shown = docker(f"_{made.n}")
+    assert shown is made
+    path = docker(f"_{made.n}.RepoTags")
+    assert isinstance(path, View) and "busybox:latest" in str(path)
+    query = docker(f"_{made.n} | RepoTags[0]")
+    assert "busybox:latest" in str(query)
+    assert f"_{made.n}" in str(docker("history 3"))
+
+
+def test_shell_commands_render_as_views(docker):
+    for line in ("help", "", "ops volumes", "doc VolumeCreate", "categories"):
+        view = docker(line)
+        assert isinstance(view, View)
+        assert view._repr_mimebundle_()["text/html"].startswith("<pre")
+    assert "VolumeCreate" in str(docker("ops volumes"))
+
+
+def test_attach_and_exec_say_what_to_do_in_a_notebook(docker):
+    with pytest.raises(UsageError, match="needs a terminal.*ContainerExec, ExecStart and ExecInspect"):
+        docker("exec web ls")
+
+
+def test_import_dshell_stays_cheap():
+    code = "import sys, dshell; print(sorted(m for m in sys.modules if m.startswith(('IPython', 'dshell.'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,79 @@
+"""Streams under %docker: one display updated as lines arrive, the lines kept as a result, interrupts."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pytest
+from IPython.utils.capture import capture_output
+
+from dshell.explorer import Result
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def container(docker_cli, unique_name, cleanup_containers):
+    """``container("sh script")`` runs busybox with it, named uniquely, removed after the test."""
+
+    def run(script: str) -> str:
+        name = unique_name("dsh-magic")
+        docker_cli("run", "-d", "--name", name, "busybox:latest", "sh", "-c", script)
+        return name
+
+    return run
+
+
+def test_logs_update_one_display_and_keep_the_lines(docker, container):
+    name = container("for i in 1 2 3 4; do echo line $i; echo oops $i >&2; sleep 0.3; done")
+    with capture_output() as cap:
+        result = docker(f"logs {name}")
+    assert isinstance(result, Result) and (result.op, result.status) == ("ContainerLogs", 200)
+    assert result.params["id"] == name and result.params["follow"] is True
+    assert [line for line in result.data.splitlines() if line.startswith("line")] == [f"line {i}" for i in range(1, 5)]
+    assert "oops 4" in result.data
+    first, *updates = cap.outputs
+    display_id = first.transient["display_id"]
+    assert updates and all(out.update and out.transient["display_id"] == display_id for out in updates)
+    assert any("line 1" in out.data["text/plain"] for out in updates)
+    assert f"logs {name}: stream ended, 8 lines" in updates[-1].data["text/plain"]
+    assert "<pre" in updates[-1].data["text/html"]
+
+
+def test_tail_any_op_with_python_values(docker, container, ip):
+    ip.user_ns["logs_of"] = container("echo hello; echo world")
+    time.sleep(0.5)
+    with capture_output():
+        result = docker("tail ContainerLogs id=$logs_of follow=true stdout=true")
+    assert result.data == "hello\nworld\n"
+
+
+def test_events_keep_the_values(docker, container):
+    since = int(time.time()) - 1
+    name = container("true")
+    time.sleep(1.2)
+    with capture_output():
+        result = docker(f"events type=container container={name} since={since} until={int(time.time())}")
+    assert result.op == "SystemEvents"
+    assert {"create", "start", "die"} <= {event["Action"] for event in result.data}
+
+
+def test_a_stream_that_cannot_open_is_a_failed_result(docker, unique_name):
+    result = docker(f"logs {unique_name()}")
+    assert result.failed and result.status == 404 and "No such container" in result.error
+
+
+def test_an_interrupt_stops_the_stream_and_keeps_what_it_showed(docker, container):
+    name = container("i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done")
+    main = threading.main_thread().ident
+    timer = threading.Timer(1.5, signal.pthread_kill, (main, signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with capture_output() as cap:
+        result = docker(f"logs {name}")
+    assert time.monotonic() - started < 5
+    assert result.status == 200 and result.data.startswith("tick 1\ntick 2\n")
+    assert "stopped by interrupt" in cap.outputs[-1].data["text/plain"]
+    assert docker(f"ContainerInspect {name}").data["State"]["Running"] is True

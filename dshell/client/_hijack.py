@@ -75,7 +75,9 @@ class HijackedSocket:
                 yield from decoder.feed(data)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (a thread blocked in ``recv`` wakes up with b"")."""
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._sock.close()
 

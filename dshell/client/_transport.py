@@ -196,7 +196,9 @@ class Connection:
         return status, headers
 
     def close(self) -> None:
-        """Close the socket."""
+        """Shut the socket down (waking a thread blocked reading it) and close it."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self.sock.close()
 
@@ -398,8 +400,6 @@ class Pool:
             busy = list(self._busy)
             self._busy.clear()
         for conn in busy:
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
             conn.close()
         return len(busy)
 

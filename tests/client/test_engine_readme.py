@@ -249,3 +249,25 @@ def test_one_client_is_safe_across_threads(dc, container):
         got = list(pool.map(inspect, range(120)))
     assert got == [f"/{names[i % 3]}" for i in range(120)]
     assert len(dc.pool._idle) <= dc.pool.size
+
+
+def test_closing_a_followed_stream_from_another_thread_wakes_its_reader(dc, container):
+    import threading
+
+    name = container(["sleep", "60"], start=True)
+    logs = docker.invoke(dc, {"op": "ContainerLogs", "as": "stream", "params": {"id": name, "follow": True,
+                                                                                "stdout": True}})
+    reader = threading.Thread(target=_drain, args=(logs,))
+    reader.start()
+    time.sleep(0.3)
+    logs.close()
+    reader.join(3)
+    assert not reader.is_alive()
+
+
+def _drain(stream) -> None:
+    try:
+        for _ in stream.chunks():
+            pass
+    except docker.ConnectionError:
+        pass

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -166,3 +169,73 @@ def test_results_survive_a_restart(env, container):
         second.wait(r"\[2\] SystemPing\s+200")
     finally:
         second.close()
+
+
+class SocketRelay:
+    """A unix socket that relays to the engine's: stopping it is the daemon going away, starting it coming back."""
+
+    def __init__(self, path: str, target: str) -> None:
+        self.path, self.target = path, target
+        self.listener: socket.socket | None = None
+        self.open: list[socket.socket] = []
+
+    def start(self) -> None:
+        self.listener = socket.socket(socket.AF_UNIX)
+        self.listener.bind(self.path)
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.socket(socket.AF_UNIX)
+            upstream.connect(self.target)
+            self.open += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+        for sock in self.open:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.open.clear()
+        os.unlink(self.path)
+
+
+def test_a_daemon_that_goes_away_is_an_error_line_and_the_shell_works_when_it_is_back(env, live_engine, tmp_path):
+    relay = SocketRelay(str(tmp_path / "relay.sock"), live_engine["socket"])
+    relay.start()
+    term = Terminal({**env, "DOCKER_HOST": f"unix://{relay.path}"})
+    try:
+        term.start()
+        term.run("SystemPing")
+        term.wait(r"\[1\] SystemPing\s+200")
+        relay.stop()
+        term.run("ContainerList")
+        term.wait(r"^cannot connect to unix://\S+relay\.sock: no such socket; is the Docker daemon running\?")
+        relay.start()
+        term.run("ContainerList all=true")
+        term.wait(r"\[\d\] ContainerList\s+200")
+        assert "Traceback" not in term.screen()
+    finally:
+        term.close()
+        if relay.listener is not None:
+            relay.stop()

@@ -107,3 +107,10 @@ def test_import_dshell_stays_cheap():
     code = "import sys, dshell; print(sorted(m for m in sys.modules if m.startswith(('IPython', 'dshell.'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_terminal_colours_come_from_rich(docker):
+    from dshell._magic.display import ansi_bundle
+
+    text = ansi_bundle(docker("ContainerList all=true"))["text/plain"]
+    assert "\x1b[" in text and "ContainerList" in text

@@ -1,0 +1,82 @@
+"""Panes in the real dshell, in a real terminal (tmux), against the real engine."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from test_e2e_shell import Terminal, env, term  # noqa: F401 - the shell's tmux driver and its fixtures
+
+pytestmark = pytest.mark.engine
+COUNTER = "i=0; while true; do i=$((i+1)); echo {tag}-$i {redirect}; sleep 0.1; done"
+
+
+@pytest.fixture
+def counters(docker_cli, unique_name, cleanup_containers) -> tuple[str, str]:
+    """Two containers counting: one on stdout, one on stderr."""
+    names = unique_name(), unique_name()
+    for name, tag, redirect in ((names[0], "OUT", ""), (names[1], "ERR", ">&2")):
+        docker_cli("run", "-d", "--name", name, "busybox", "sh", "-c", COUNTER.format(tag=tag, redirect=redirect))
+    return names
+
+
+def last_count(screen: str, tag: str) -> int:
+    return max(int(n) for n in re.findall(rf"^{tag}-(\d+)", screen, re.M))
+
+
+def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):  # noqa: F811
+    a, b = counters
+    term.run(f"logs {a}")
+    term.wait(rf"\[1\] logs {a}\s+streaming")
+    term.run(f"logs {b} tail=5")
+    term.wait(rf"\[2\] logs {b} tail=5\s+streaming")
+    term.wait(r"^OUT-\d+")
+    term.wait(r"^ERR-\d+")
+    term.type("ContainerList")  # half typed: the panes go on meanwhile
+    before = last_count(term.screen(), "OUT"), last_count(term.screen(), "ERR")
+    time.sleep(1.0)
+    screen = term.screen()
+    assert last_count(screen, "OUT") > before[0] and last_count(screen, "ERR") > before[1]
+    assert re.search(r"^dshell> ContainerList\s*$", screen, re.M)
+    term.keys("Enter")
+    term.wait(r"\[\d+\] ContainerList\s+200")
+    term.wait(rf"\s{b}\s*$")
+    term.wait(r"\^W ↑↓ pane")  # the pane keys in the toolbar
+
+
+def test_pane_keys_pause_search_keep_close(term, counters):  # noqa: F811
+    a, b = counters
+    term.run(f"logs {a} tail=all")
+    term.run(f"logs {b} tail=all")
+    term.wait(r"^ERR-\d+")
+    term.keys("C-w", "p")  # pause pane 2 (the selected one)
+    term.wait(rf"\[2\] logs {b} tail=all .* paused \+\d+")
+    term.keys("C-w", "/")
+    term.wait(r"^search:")
+    term.type("err-3")
+    term.keys("Enter")
+    term.wait(r"/err-3(\s|$)")
+    term.keys("C-w", "k")
+    kept = int(term.wait(r"kept as _(\d+)")[1])
+    term.keys("C-w", "Up")  # select pane 1, close it
+    term.keys("C-w", "x")
+    time.sleep(0.5)
+    assert f"logs {a}" not in term.screen().split("pane 2:")[-1]
+    term.run(f"_{kept}[0]")
+    term.wait(r"^ERR-1\s*$")
+
+
+def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanup_containers):  # noqa: F811
+    name = unique_name()
+    term.run(f"events type=container container={name}")
+    term.wait(rf"\[1\] events type=container container={name}\s+streaming")
+    docker_cli("run", "-d", "--name", name, "busybox", "sh", "-c", "echo bye; sleep 2")
+    term.wait(rf" container start \w+ \(image=busybox, name={name}\)")
+    term.run(f"stats {name}")
+    term.wait(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS")
+    term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+")
+    term.run(f"logs {name}")
+    term.wait(rf" container die \w+ \(exitCode=0, image=busybox", timeout=15)
+    term.wait(rf"\[3\] logs {name}\s+stream ended")
+    term.wait(r"── stream ended ──")

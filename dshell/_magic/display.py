@@ -15,7 +15,8 @@ def ansi_bundle(obj: Any) -> dict[str, str]:
     """``obj`` (a rich renderable) as text/plain with the terminal's colours and width."""
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), force_terminal=True, width=shutil.get_terminal_size().columns)
+    console = Console(file=io.StringIO(), force_terminal=True, force_jupyter=False,
+                      width=shutil.get_terminal_size().columns)
     console.print(obj)
     return {"text/plain": console.file.getvalue().rstrip("\n")}
 

@@ -1,8 +1,9 @@
 """Python values in ``%docker`` input: ``$name`` and ``{expr}``, as IPython expands them in magics.
 
-A ``$name`` or ``{expr}`` that is a whole value (``id=$cid``, ``{cfg}``) passes the Python value itself,
-written as a JSON literal so that strings with spaces, numbers, lists and dicts arrive as they are; inside a
-longer word (``name=web-{i}``) it is inserted as text. As in IPython, what cannot be evaluated stays as typed,
+A ``$name`` or ``{expr}`` that is a whole value of an op or a stream (``id=$cid``, ``{cfg}``) passes the
+Python value itself, written as a JSON literal so that strings with spaces, numbers, lists and dicts arrive as
+they are; inside a longer word (``name=web-{i}``), and in the words of built-in commands (``save _3 {path}``),
+it is inserted as text. As in IPython, what cannot be evaluated stays as typed,
 so YAML and JSON literals like ``{Image: busybox}`` pass through. In a cell body, a scalar ``$name`` is
 replaced by the value.
 """
@@ -15,11 +16,13 @@ from typing import Any
 
 from IPython.utils.text import DollarFormatter
 
-from dshell.shell.parse import PARAM_RE
+from dshell.shell.parse import COMMANDS, PARAM_RE, STREAM_COMMANDS
+from dshell.shell.values import parse_scalar
 from dshell.shell.words import scan
 
 _FORMATTER = DollarFormatter()
 _BODY_VAR = re.compile(r"\$([A-Za-z_][\w.]*)")
+_PLAIN = re.compile(r"[\w.:/@+-]+")
 
 
 def _whole_field(text: str) -> str | None:
@@ -34,13 +37,16 @@ def _whole_field(text: str) -> str | None:
 
 
 def _literal(value: Any) -> str:
+    """``value`` as a literal that reads back as itself: a plain word when it is one, else JSON."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and parse_scalar(value) == value:
+        return value
     return json.dumps(value, default=str)
 
 
-def _value(text: str, ns: dict[str, Any]) -> str:
+def _value(text: str, ns: dict[str, Any], typed: bool = False) -> str:
     if "$" not in text and "{" not in text:
         return text
-    expr = _whole_field(text)
+    expr = _whole_field(text) if typed else None
     try:
         if expr is not None:
             return _literal(eval(expr, ns))  # noqa: S307 - the user's own namespace, as IPython does
@@ -49,19 +55,21 @@ def _value(text: str, ns: dict[str, Any]) -> str:
         return text
 
 
-def _word(text: str, ns: dict[str, Any]) -> str:
+def _word(text: str, ns: dict[str, Any], typed: bool) -> str:
     m = PARAM_RE.fullmatch(text)
     if m and text[0] not in "{[\"'":
-        return f"{m['name']}={_value(m['value'], ns)}"
-    return _value(text, ns)
+        return f"{m['name']}={_value(m['value'], ns, typed)}"
+    return _value(text, ns, typed)
 
 
 def expand_line(line: str, ns: dict[str, Any]) -> str:
     """``line`` with each word's Python references replaced (a query after ``|`` is expanded as text)."""
     found = scan(line)
+    head = found.words[0].text if found.words else ""
+    typed = head not in COMMANDS or head in STREAM_COMMANDS
     out, pos = [], 0
     for w in found.words:
-        out += [line[pos:w.start], _word(w.text, ns)]
+        out += [line[pos:w.start], _word(w.text, ns, typed)]
         pos = w.end
     rest = line[pos:]
     if found.pipe is not None:

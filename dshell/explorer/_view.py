@@ -37,7 +37,8 @@ class View:
             for mime in ("text/plain", "text/html")
             if (include is None or mime in include) and (exclude is None or mime not in exclude)
         ]
-        console = Console(record=True, file=io.StringIO(), width=EXPORT_WIDTH, color_system="truecolor")
+        console = Console(record=True, file=io.StringIO(), width=EXPORT_WIDTH, color_system="truecolor",
+                          force_jupyter=False)  # in a kernel rich would display what it prints, twice
         console.print(self.renderable)
         exports = {
             "text/plain": lambda: console.export_text(clear=False),

@@ -45,3 +45,16 @@ def test_body_scalars_that_name_a_variable():
     body = {"Name": "$cid", "Labels": "$labels", "Cmd": ["$text", "$nope", "x$cid"], "Size": 3}
     assert expand_body(body, NS) == {"Name": "abc123", "Labels": {"a": "b"}, "Cmd": ["two words", "$nope", "x$cid"],
                                      "Size": 3}
+
+
+def test_built_in_commands_get_text():
+    assert expand_line("save _3 {path}", {"path": "/tmp/a b.json"}) == "save _3 /tmp/a b.json"
+    assert expand_line("logs $cid tail={n}", NS) == "logs abc123 tail=3"
+
+
+def test_strings_stay_strings():
+    ns = {"s": ["true", "010", "_3", "12", "a b", "x:y/z@1.0"]}
+    for i, text in enumerate(ns["s"]):
+        cmd = parse_line(expand_line(f"X v={{s[{i}]}}", ns))
+        assert cmd.params["v"] == text
+    assert expand_line("X v={s[5]} w={s[0]}", ns) == 'X v=x:y/z@1.0 w="true"'

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 LINE = re.compile(r"\s*%docker\s")
 CELL = re.compile(r"\s*%%docker\s")
+IDENTIFIER = "dshell.docker"
 
 
 def docker_input(context: CompletionContext) -> str | None:
@@ -33,10 +34,10 @@ def docker_input(context: CompletionContext) -> str | None:
 
 
 def register_completion(ip: InteractiveShell, session: Session) -> None:
-    """Put the ``%docker`` matcher first among ``ip``'s completers."""
+    """Put the ``%docker`` matcher first among ``ip``'s completers (replacing one of an earlier load)."""
     sources = SessionSources(session)
 
-    @completion_matcher(identifier="dshell.docker", priority=100, api_version=2)
+    @completion_matcher(identifier=IDENTIFIER, priority=100, api_version=2)
     def docker_matcher(context: CompletionContext) -> dict[str, Any]:
         text = docker_input(context)
         if text is None:
@@ -45,4 +46,5 @@ def register_completion(ip: InteractiveShell, session: Session) -> None:
         return {"completions": [SimpleCompletion(c.text, type=c.meta or None) for c in found],
                 "matched_fragment": ctx.word, "suppress": True, "ordered": True}
 
-    ip.Completer.custom_matchers.insert(0, docker_matcher)
+    matchers = ip.Completer.custom_matchers
+    matchers[:] = [docker_matcher, *(m for m in matchers if getattr(m, "matcher_identifier", "") != IDENTIFIER)]

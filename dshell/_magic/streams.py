@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import dshell.client as docker
+from dshell.explorer import View
 from dshell.shell import parse as P
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.reader import Feed
@@ -60,13 +61,10 @@ class NotebookArea:
     def __init__(self, first: RenderableType) -> None:
         from IPython.display import display
 
-        from dshell.explorer import View
-
-        self._view = View
         self.handle = display(View(first), display_id=True)
 
     def update(self, renderable: RenderableType) -> None:
-        self.handle.update(self._view(renderable))
+        self.handle.update(View(renderable))
 
     def close(self) -> None:
         """Leave the display as last updated."""
@@ -124,13 +122,13 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) ->
             feed.thread.join(INTERVAL)
             if pane.total != shown:
                 shown = pane.total
-                area.update(view(pane, f"{note(feed, pane.status)} (interrupt the kernel to stop)"))
+                area.update(view(pane, f"{note(feed, pane.status)} (interrupt to stop)"))
     except KeyboardInterrupt:
         feed.close()
         own.cancel()
         how = "stopped by interrupt"
     finally:
-        area.update(view(feed.pane, note(feed, how or pane.status), 0))
+        area.update(view(pane, note(feed, how or pane.status), 0))
         area.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,10 @@ def test_notebook_is_committed_without_outputs(path):
     assert not stale, f"{path.name}: clear the outputs of cells {stale} (they would not match a run)"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, engine, tmp_path, monkeypatch):
-    import nbformat
+@pytest.fixture
+def kernel_manager(engine, tmp_path, monkeypatch):
+    """A python3 kernel manager (IPC on loopback files) whose kernel talks to the engine, its files in tmp."""
     from jupyter_client import KernelManager
-    from nbclient import NotebookClient
 
     for var, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
         (tmp_path / sub).mkdir()
@@ -39,9 +39,16 @@ def test_notebook_runs(path, engine, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", engine["docker_host"])
     for var in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         monkeypatch.delenv(var, raising=False)
+    return KernelManager(kernel_name="python3", transport="ipc", connection_file=str(tmp_path / "kernel.json"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path, kernel_manager, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
     nb = nbformat.read(path, as_version=4)
-    km = KernelManager(kernel_name="python3", transport="ipc", connection_file=str(tmp_path / "kernel.json"))
-    client = NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(nb, km=kernel_manager, timeout=120, resources={"metadata": {"path": str(tmp_path)}})
     client.execute()  # raises CellExecutionError when a cell fails (cells tagged raises-exception may)
     plain = [out.data["text/plain"] for cell in nb.cells for out in cell.get("outputs", []) if "data" in out]
     assert not [text for text in plain if "\x1b[" in text], "rich printed into the kernel (shown twice)"
@@ -49,3 +56,39 @@ def test_notebook_runs(path, engine, tmp_path, monkeypatch):
         if "raises-exception" in cell.metadata.get("tags", []):
             said = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
             assert said.startswith("UsageError: ") and said.count("\n") == 1, said
+
+
+def test_a_kernel_interrupt_stops_a_stream_and_the_kernel_goes_on(kernel_manager, docker_cli, unique_name,
+                                                                 cleanup_containers):
+    name = unique_name("dsh-interrupt")
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sh", "-c",
+               "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done")
+    kernel_manager.start_kernel()
+    kc = kernel_manager.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive("%load_ext dshell", timeout=60)
+        assert reply["content"]["status"] == "ok"
+        outputs: list[dict] = []
+        msg_id = kc.execute(f"r = %docker logs {name}\nr")
+        time.sleep(3)
+        kernel_manager.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=30)
+        while True:
+            msg = kc.get_iopub_msg(timeout=10)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            outputs.append(msg)
+        assert reply["content"]["status"] == "ok"
+        updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+        assert "stopped by interrupt" in updates[-1]["content"]["data"]["text/plain"]
+        result = next(m for m in outputs if m["msg_type"] == "execute_result")["content"]["data"]["text/plain"]
+        assert "ContainerLogs  200" in result and "tick 3" in result
+        after = kc.execute_interactive("assert r.data.startswith('tick 1\\n') and r.status == 200", timeout=30)
+        assert after["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        kernel_manager.shutdown_kernel(now=True)

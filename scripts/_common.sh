@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# Shared by scripts/test and scripts/try (sourced, not run).
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
+
+# True when dshell is installed editable from *this* checkout with pyproject's version and
+# scripts, and every requirement of pyproject (dependencies + the `test` extra) is satisfied.
+python_deps_ok() {
+    "$PYTHON" -I - "$REPO" <<'PY'
+import json
+import pathlib
+import sys
+import tomllib
+from importlib import metadata
+
+try:
+    from packaging.requirements import Requirement
+except ImportError:
+    from pip._vendor.packaging.requirements import Requirement
+
+root = pathlib.Path(sys.argv[1]).resolve()
+project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+reqs = list(project.get("dependencies", [])) + list(project.get("optional-dependencies", {}).get("test", []))
+
+
+def satisfied(text):
+    req = Requirement(text)
+    if req.marker and not req.marker.evaluate({"extra": ""}):
+        return True
+    try:
+        return req.specifier.contains(metadata.version(req.name), prereleases=True)
+    except metadata.PackageNotFoundError:
+        return False
+
+
+try:
+    dist = metadata.distribution(project["name"])
+    direct = json.loads(dist.read_text("direct_url.json") or "{}")
+except (metadata.PackageNotFoundError, ValueError):
+    sys.exit(1)
+ok = (
+    all(satisfied(r) for r in reqs)
+    and dist.version == project["version"]
+    and direct.get("dir_info", {}).get("editable")
+    and direct.get("url") == root.as_uri()
+    and {ep.name for ep in dist.entry_points if ep.group == "console_scripts"}
+    == set(project.get("scripts", {}))
+)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# pip install -e '.[test]' into the current Python, only when something is missing or stale.
+ensure_python_deps() {
+    if python_deps_ok; then
+        return 0
+    fi
+    say "pip install -e '.[test]'"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$PYTHON" -m pip install --root-user-action=ignore -q \
+        -e "$REPO[test]"
+}
+
+# scripts/engine up, then export DSHELL_ENGINE_ENV/DSHELL_ENGINE_DIR (not DOCKER_HOST).
+ensure_engine() {
+    "$REPO/scripts/engine" up
+    local dir="${DSHELL_ENGINE_DIR:-/tmp/dsh}"
+    export DSHELL_ENGINE_DIR="$dir"
+    export DSHELL_ENGINE_ENV="$dir/env.json"
+}

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import dshell.client as docker
 from dshell.client._config import load_docker_config
 
+from .parse import COMMANDS
 from .terminal import (
     DEFAULT_DETACH_KEYS,
     DetachFilter,
@@ -40,8 +41,7 @@ _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": 
                   "--env": "env", "--detach-keys": "detach_keys"}
 _FLAGS = {"-i": None, "--interactive": None, "-t": True, "--tty": True, "-it": True, "-ti": True,
           "-T": False, "--no-tty": False}
-ATTACH_USAGE = "attach [--detach-keys KEYS] NAME"
-EXEC_USAGE = "exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]"
+ATTACH_USAGE, EXEC_USAGE = COMMANDS["attach"].usage, COMMANDS["exec"].usage
 
 
 @dataclass(frozen=True, slots=True)

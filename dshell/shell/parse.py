@@ -295,7 +295,16 @@ COMMANDS: dict[str, CommandSpec] = {
                        "change a setting (editing_mode, pager, refresh)"),
     "exit": CommandSpec(_none(Exit), "exit", "leave (also quit, Ctrl-D)"),
     "quit": CommandSpec(_none(Exit), "quit", "leave"),
-} | {name: CommandSpec(_stream(name), f"{name} ...", "not yet available") for name in STREAM_COMMANDS}
+} | {name: CommandSpec(_stream(name), usage, summary) for name, (usage, summary) in {
+    "tail": ("tail Op name=value ...", "stream an op into a pane, e.g. tail ContainerLogs web follow=true stdout=true"),
+    "logs": ("logs NAME [tail=100] [timestamps=true] [since=...]", "follow a container's logs in a pane"),
+    "events": ("events [type=container] [event=start] [container=NAME] [since=...]",
+               "the daemon's events in a pane, one line each"),
+    "stats": ("stats NAME", "a container's CPU %, memory, net and block I/O in a pane"),
+    "attach": ("attach [--detach-keys KEYS] NAME", "your terminal on a running container (ctrl-p ctrl-q detaches)"),
+    "exec": ("exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]",
+             "run a command (default: sh) in a container, interactively"),
+}.items()}
 
 
 def _op_call(words: list[str], category: str | None) -> OpCall:

@@ -25,7 +25,7 @@ from .view import Notice, PaneControl, title_fragments
 if TYPE_CHECKING:
     from .reader import Feed
 
-AREA_SHARE = 0.6  # of the terminal's rows, shared by the panes when they open
+AREA_SHARE = 0.5  # of the terminal's rows, shared by the panes when they open
 MIN_HEIGHT = 2
 STYLE = Style.from_dict({
     "pane.title": "bg:#3a3a3a #d0d0d0",

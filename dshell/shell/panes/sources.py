@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import dshell.client as docker
 
+from ..parse import COMMANDS
 from .events import event_lines
 from .jsonlines import JSONFormatter
 from .logs import LogFormatter
@@ -25,12 +26,6 @@ JSON_OPS: dict[str, Callable[[Any], list[Line]]] = {
     "PluginPull": progress_lines, "PluginUpgrade": progress_lines,
 }
 EVENT_PARAMS = ("since", "until", "filters")
-USAGE = {
-    "tail": "tail Op name=value ...  (e.g. tail ContainerLogs web follow=true stdout=true)",
-    "logs": "logs NAME [tail=100] [timestamps=true] [since=...] [name=value ...]",
-    "events": "events [type=container] [event=start] [container=NAME] [since=...] [until=...]",
-    "stats": "stats NAME",
-}
 
 
 class Formatter(Protocol):
@@ -72,7 +67,7 @@ def _event_words(args: list[str]) -> list[str]:
     for arg in args:
         name, eq, value = arg.partition("=")
         if not eq:
-            raise ValueError(f"expected KEY=VALUE, got {arg!r}: usage: {USAGE['events']}")
+            raise ValueError(f"expected KEY=VALUE, got {arg!r}: usage: {COMMANDS['events'].usage}")
         if name in EVENT_PARAMS:
             words.append(arg)
         else:
@@ -86,13 +81,13 @@ def source(name: str, args: list[str], bind: Bind) -> Source:
     """The Source for ``tail``/``logs``/``events``/``stats`` with ``args`` (words as typed)."""
     if name == "tail":
         if not args:
-            raise ValueError(f"usage: {USAGE['tail']}")
+            raise ValueError(f"usage: {COMMANDS['tail'].usage}")
         words = args
     elif name == "events":
         words = _event_words(args)
     elif name in ("logs", "stats"):
         if not args or "=" in args[0]:
-            raise ValueError(f"usage: {USAGE[name]}")
+            raise ValueError(f"usage: {COMMANDS[name].usage}")
         defaults = ["follow=true", "stdout=true", "stderr=true", "tail=100"] if name == "logs" else ["stream=true"]
         words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[0], *defaults, *args[1:]]
     else:

@@ -130,8 +130,8 @@ def main() -> None:
     env = engine()
     name = f"dshell-bench-{uuid.uuid4().hex[:8]}"
     docker = ["docker", "-H", env["docker_host"]]
-    subprocess.run([*docker, "run", "-d", "-it", "--name", name, env.get("image", "busybox:latest"), "sh"],
-                   check=True, capture_output=True)
+    subprocess.run([*docker, "run", "-d", "-it", "--network", "none", "--name", name,
+                    env.get("image", "busybox:latest"), "sh"], check=True, capture_output=True)
     try:
         term = start_dshell(shell_env(env["docker_host"]))
         term.send(f"attach {name}\r".encode())

@@ -59,8 +59,8 @@ def main() -> None:
         prompt_latencies(term, count=40)  # warm up: completion loads on the first keys
         idle_times = prompt_latencies(term, count=200)
         idle = report("prompt, no pane: key to echo", idle_times)
-        subprocess.run([*docker, "run", "-d", "--name", name, env.get("image", "busybox:latest"), "sh", "-c", script],
-                       check=True, capture_output=True)
+        subprocess.run([*docker, "run", "-d", "--network", "none", "--name", name, env.get("image", "busybox:latest"),
+                        "sh", "-c", script], check=True, capture_output=True)
         exited = threading.Event()
         threading.Thread(target=lambda: (subprocess.run([*docker, "wait", name], capture_output=True),
                                          exited.set()), daemon=True).start()

@@ -8,6 +8,7 @@ from test_e2e_shell import Terminal, env, term  # noqa: F401 - the shell's tmux 
 import dshell.client as docker
 
 pytestmark = pytest.mark.engine
+RUN = ("run", "--network", "none")  # no container here needs a network
 HINT = r"^\[(attach|exec) .*detaches\]"
 
 
@@ -15,7 +16,7 @@ HINT = r"^\[(attach|exec) .*detaches\]"
 def tty_shell(docker_cli, unique_name, cleanup_containers) -> str:
     """A running busybox ``sh`` with a TTY and stdin open."""
     name = unique_name()
-    docker_cli("run", "-d", "-it", "--name", name, "busybox", "sh")
+    docker_cli(*RUN, "-d", "-it", "--name", name, "busybox", "sh")
     return name
 
 
@@ -54,7 +55,7 @@ def test_attach_without_tty_sends_stdin_and_eof(term, live_engine, unique_name, 
     name = unique_name()
     c = docker.client(None, conn={"uri": live_engine["docker_host"]})
     body = {"Image": "busybox", "Cmd": ["sh", "-c", "while read l; do echo got:$l; echo err:$l >&2; done; exit 5"],
-            "OpenStdin": True, "StdinOnce": True}
+            "OpenStdin": True, "StdinOnce": True, "HostConfig": {"NetworkMode": "none"}}
     docker.invoke(c, {"op": "ContainerCreate", "params": {"name": name, "body": body}, "throw": True})
     docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
     term.run(f"attach {name}")

@@ -9,6 +9,7 @@ import pytest
 from test_e2e_shell import Terminal, env, term  # noqa: F401 - the shell's tmux driver and its fixtures
 
 pytestmark = pytest.mark.engine
+RUN = ("run", "--network", "none")  # no container here needs a network
 COUNTER = "i=0; while true; do i=$((i+1)); echo {tag}-$i {redirect}; sleep 0.1; done"
 
 
@@ -17,7 +18,7 @@ def counters(docker_cli, unique_name, cleanup_containers) -> tuple[str, str]:
     """Two containers counting: one on stdout, one on stderr."""
     names = unique_name(), unique_name()
     for name, tag, redirect in ((names[0], "OUT", ""), (names[1], "ERR", ">&2")):
-        docker_cli("run", "-d", "--name", name, "busybox", "sh", "-c", COUNTER.format(tag=tag, redirect=redirect))
+        docker_cli(*RUN, "-d", "--name", name, "busybox", "sh", "-c", COUNTER.format(tag=tag, redirect=redirect))
     return names
 
 
@@ -71,12 +72,12 @@ def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanu
     name = unique_name()
     term.run(f"events type=container container={name}")
     term.wait(rf"\[1\] events type=container container={name}\s+streaming")
-    docker_cli("run", "-d", "--name", name, "busybox", "sh", "-c", "echo bye; sleep 2")
+    docker_cli(*RUN, "-d", "--name", name, "busybox", "sh", "-c", "echo bye; sleep 2")
     term.wait(rf" container start \w+ \(image=busybox, name={name}\)")
     term.run(f"stats {name}")
     term.wait(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS")
     term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+")
     term.run(f"logs {name}")
-    term.wait(rf" container die \w+ \(exitCode=0, image=busybox", timeout=15)
+    term.wait(r" container die \w+ \(exitCode=0, image=busybox", timeout=15)
     term.wait(rf"\[3\] logs {name}\s+stream ended")
     term.wait(r"── stream ended ──")

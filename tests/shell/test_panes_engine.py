@@ -13,6 +13,7 @@ from dshell.shell.panes.reader import Feed
 from dshell.shell.panes.sources import source
 
 pytestmark = pytest.mark.engine
+RUN = ("run", "--network", "none")  # no container here needs a network
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def wait_for(check, timeout: float = 15.0) -> None:
 
 def test_logs_demultiplexed_and_ended(client, docker_cli, unique_name, cleanup_containers):
     name = unique_name()
-    docker_cli("run", "--name", name, "busybox", "sh", "-c", "echo out1; echo err1 >&2; printf 'no newline'")
+    docker_cli(*RUN, "--name", name, "busybox", "sh", "-c", "echo out1; echo err1 >&2; printf 'no newline'")
     pane, f, _ = feed(client, "logs", name)
     wait_for(lambda: pane.ended)
     lines = [(line.text, line.style) for line in pane.visible(10)[1]]
@@ -59,7 +60,7 @@ def test_logs_demultiplexed_and_ended(client, docker_cli, unique_name, cleanup_c
 
 def test_tty_logs_and_closing_a_follow(client, docker_cli, unique_name, cleanup_containers):
     name = unique_name()
-    docker_cli("run", "-d", "-t", "--name", name, "busybox", "sh", "-c", "echo hello; sleep 300")
+    docker_cli(*RUN, "-d", "-t", "--name", name, "busybox", "sh", "-c", "echo hello; sleep 300")
     pane, f, _ = feed(client, "logs", name, "tail=all")
     wait_for(lambda: any(line.text == "hello" for line in pane.visible(10)[1]))
     started = time.monotonic()
@@ -73,7 +74,7 @@ def test_events_and_stats(client, docker_cli, unique_name, cleanup_containers):
     name = unique_name()
     events, ef, _ = feed(client, "events", "type=container", f"container={name}")
     wait_for(lambda: events.status == "streaming")
-    docker_cli("run", "-d", "--name", name, "busybox", "sleep", "300")
+    docker_cli(*RUN, "-d", "--name", name, "busybox", "sleep", "300")
     wait_for(lambda: any(" container start " in line.text and f"name={name}" in line.text
                          for line in events.visible(20)[1]))
     stats, sf, _ = feed(client, "stats", name)

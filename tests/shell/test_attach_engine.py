@@ -1,0 +1,165 @@
+"""attach/exec sessions in this process on a pseudo-terminal, against the real engine: the terminal comes
+back as it was however the session ends (detach, exit, error, a dropped connection); SIGWINCH resizes."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import signal
+import socket
+import struct
+import termios
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell.attach import Target, run
+
+pytestmark = pytest.mark.engine
+RUN = ("run", "--network", "none")
+
+
+class Pty:
+    """A pseudo-terminal: the session uses the follower side; the test types into and reads the leader."""
+
+    def __init__(self) -> None:
+        self.leader, self.follower = pty.openpty()
+        self.resize(24, 80)
+        self.saved = termios.tcgetattr(self.follower)
+        self.output = bytearray()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            while data := os.read(self.leader, 65536):
+                self.output += data
+
+    def resize(self, rows: int, cols: int) -> None:
+        fcntl.ioctl(self.leader, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def script(self, *steps: tuple[bytes, bytes | Callable[[], object]], timeout: float = 10) -> None:
+        """In a thread while the session runs: for each step, once its bytes showed, type or do something."""
+        def play() -> None:
+            for shown, action in steps:
+                deadline = time.monotonic() + timeout
+                while shown not in self.output and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                if callable(action):
+                    action()
+                else:
+                    os.write(self.leader, action)
+        threading.Thread(target=play, daemon=True).start()
+
+    @property
+    def fds(self) -> tuple[int, int, int]:
+        return self.follower, self.follower, self.follower
+
+    def restored(self) -> bool:
+        return termios.tcgetattr(self.follower) == self.saved
+
+    def close(self) -> None:
+        os.close(self.follower)
+        os.close(self.leader)
+
+
+class Proxy:
+    """A unix-socket relay to the engine whose connections can be cut (a dropped connection)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.path = f"/tmp/dsh-proxy-{uuid.uuid4().hex[:8]}.sock"
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(self.path)
+        self.server.listen()
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = self.server.accept()
+                upstream = socket.socket(socket.AF_UNIX)
+                upstream.connect(self.target)
+                self.conns += [client, upstream]
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        with contextlib.suppress(OSError):
+            b.shutdown(socket.SHUT_WR)
+
+    def cut(self) -> None:
+        """Drop every connection and stop listening."""
+        for s in [self.server, *self.conns]:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        os.unlink(self.path)
+
+
+@pytest.fixture
+def term():
+    t = Pty()
+    yield t
+    t.close()
+
+
+@pytest.fixture
+def client(engine):
+    c = docker.client(None, conn={"uri": engine["docker_host"]})
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def shell(docker_cli, unique_name, cleanup_containers) -> str:
+    name = unique_name()
+    docker_cli(*RUN, "-d", "-it", "--name", name, "busybox", "sh")
+    return name
+
+
+def test_detach_restores_the_terminal_and_sigwinch_resizes(client, term, shell, docker_cli):
+    def resized() -> None:
+        term.resize(30, 100)
+        os.kill(os.getpid(), signal.SIGWINCH)  # what the terminal does when its window changes
+        time.sleep(0.5)
+        os.write(term.leader, b"stty size\r")
+
+    term.script((b"detaches]", b"stty size\r"), (b"24 80", resized), (b"30 100", b"\x10\x11"))
+    outcome = run(client, Target("attach", shell), term.fds)
+    assert outcome.detached and outcome.how == "ctrl-p ctrl-q", outcome
+    assert b"24 80" in term.output and b"30 100" in term.output
+    assert term.restored()
+    assert docker_cli("inspect", "-f", "{{.State.Running}}", shell).strip() == "true"
+
+
+def test_exit_and_errors_restore_the_terminal(client, term, shell):
+    term.script((b"detaches]", b"exit 9\r"))
+    outcome = run(client, Target("exec", shell, ("sh",)), term.fds)
+    assert outcome.exit_code == 9 and term.restored()
+    outcome = run(client, Target("exec", shell, ("no-such-program",)), term.fds)
+    assert outcome.exit_code in (126, 127) and term.restored()  # 126 on docker 20.10
+    outcome = run(client, Target("attach", "dsh-no-such-container"), term.fds)
+    assert "No such container" in (outcome.error or "") and term.restored()
+    outcome = run(client, Target("attach", shell, detach_keys="ctrl-pp"), term.fds)
+    assert "unknown key" in (outcome.error or "") and term.restored()
+
+
+def test_a_dropped_connection_restores_the_terminal(engine, term, shell):
+    proxy = Proxy(engine["socket"])
+    c = docker.client(None, conn={"uri": f"unix://{proxy.path}"})
+    threading.Thread(target=lambda: (time.sleep(1.5), proxy.cut()), daemon=True).start()
+    started = time.monotonic()
+    outcome = run(c, Target("attach", shell), term.fds)
+    assert outcome.error and "cannot connect" in outcome.error, outcome
+    assert time.monotonic() - started < 10 and term.restored()

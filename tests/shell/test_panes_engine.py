@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -91,3 +92,23 @@ def test_errors_end_the_pane(client, unique_name):
     pane, f, _ = feed(client, "logs", unique_name("dsh-none"))
     wait_for(lambda: pane.ended)
     assert pane.status.startswith("error: No such container")
+
+
+def test_pull_progress_one_line_per_layer(client, engine, docker_cli, unique_name, cleanup_containers, monkeypatch):
+    name = unique_name()
+    image = f"{engine['registry']}/dshell/{name}"
+    docker_cli(*RUN, "--name", name, "busybox", "sh", "-c", "date > /stamp")  # a layer the engine will not have
+    docker_cli("commit", name, f"{image}:latest")
+    docker_cli("push", f"{image}:latest")
+    docker_cli("rmi", f"{image}:latest")
+    monkeypatch.setenv("DOCKER_CONFIG", engine["docker_config"])  # the registry's credentials
+    try:
+        pane, f, _ = feed(client, "tail", "ImageCreate", f"fromImage={image}", "tag=latest")
+        wait_for(lambda: pane.ended, timeout=60)
+        texts = [line.text for line in pane.visible(50)[1]]
+        layers = [t for t in texts if re.fullmatch(r"[0-9a-f]{12}: .*", t)]
+        assert texts[0] == f"latest: Pulling from dshell/{name}" and texts[-2].startswith("Status: Downloaded newer")
+        assert any(t.endswith(": Pull complete") for t in layers) and len(layers) == len({t[:12] for t in layers})
+        assert pane.total < 10 and all(isinstance(value, dict) for value in pane.keep()[:-1])
+    finally:
+        docker_cli("rmi", f"{image}:latest", check=False)

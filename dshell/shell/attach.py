@@ -21,6 +21,7 @@ import dshell.client as docker
 from dshell.client._config import load_docker_config
 
 from .parse import COMMANDS
+from .session import Reply, one_line
 from .terminal import (
     DEFAULT_DETACH_KEYS,
     DetachFilter,
@@ -34,7 +35,7 @@ from .terminal import (
 
 if TYPE_CHECKING:
     from .parse import Stream
-    from .session import Reply, Session
+    from .session import Session
 
 EXIT_WAIT = 2.0  # seconds to wait for the process's state once its stream ended
 _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
@@ -227,6 +228,13 @@ class _Relay:
         self.reading = True  # the user's stdin is still read (even when not forwarded: for the detach keys)
         self.detached = ""
 
+    def hint(self) -> str:
+        """Which keys do what, for the line shown when the session starts."""
+        keys = describe_keys(self.keys)
+        if not self.conn.stdin:
+            return f"its stdin is closed; {keys} detaches"
+        return f"ctrl-d sends EOF, ctrl-c or {keys} detaches" if self.editor else f"{keys} detaches"
+
     def run(self, winch: ResizeSignal) -> None:
         """Relay until the stream ends or the user detaches."""
         sock = self.conn.sock
@@ -266,17 +274,16 @@ class _Relay:
         data, done = self.detach.feed(data)
         if done:
             self.detached = describe_keys(self.keys)
+        eof = False
         if self.editor is not None:
             edit = self.editor.feed(data)
             _write(self.stdout, edit.echo)
-            data = edit.send
+            data, eof = edit.send, edit.eof
             if edit.interrupt:
                 self.detached = "ctrl-c"
-            elif edit.eof:
-                self._send(data)
-                self._end_stdin()
-                return not self.detached
         self._send(data)
+        if eof:
+            self._end_stdin()
         return not self.detached
 
     def _send(self, data: bytes) -> None:
@@ -296,7 +303,10 @@ def _outcome(target: Target, conn: _Connection, relay: _Relay) -> Outcome:
         return Outcome(target, detached=True, how=relay.detached, data=conn.data)
     deadline = time.monotonic() + EXIT_WAIT
     while True:
-        running, code = conn.state()
+        try:
+            running, code = conn.state()
+        except docker.ConnectionError as exc:
+            return Outcome(target, error=f"the connection to the daemon was lost ({exc})", data=conn.data)
         if not running:
             return Outcome(target, exit_code=code, data=conn.data)
         if time.monotonic() > deadline:
@@ -315,12 +325,9 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2))
         size = terminal_size(stdin)
         conn = _open_attach(c, target, keys) if target.kind == "attach" else _open_exec(c, target, keys, size)
         relay = _Relay(conn, keys, fds)
-        mode = "raw" if conn.tty else "keys"
-        hint = f"ctrl-d sends EOF, ctrl-c or {describe_keys(keys)} detaches" if relay.editor else \
-            f"{describe_keys(keys)} detaches"
         if os.isatty(stdin):
-            _write(stderr, f"[{target.kind} {target.label}{' (tty)' if conn.tty else ''}: {hint}]\r\n".encode())
-        with ResizeSignal() as winch, terminal_mode(stdin, mode):
+            _write(stderr, f"[{target.kind} {target.label}{' (tty)' if conn.tty else ''}: {relay.hint()}]\r\n".encode())
+        with ResizeSignal() as winch, terminal_mode(stdin, "raw" if conn.tty else "keys"):
             if conn.tty and size:
                 _initial_resize(conn, size)
             relay.run(winch)
@@ -330,7 +337,7 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2))
     except docker.DockerError as exc:
         return Outcome(target, error=exc.message)
     except (docker.DshellError, OSError, ValueError) as exc:
-        return Outcome(target, error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        return Outcome(target, error=one_line(exc))
     finally:
         if conn is not None:
             conn.sock.close()
@@ -338,8 +345,6 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2))
 
 def command(session: Session, cmd: Stream) -> Reply:
     """``attach``/``exec`` typed at the prompt: run the session, keep its outcome as a numbered result."""
-    from .session import Reply
-
     try:
         target = parse_target(cmd.name, cmd.args)
     except ValueError as exc:

@@ -26,6 +26,13 @@ def last_count(screen: str, tag: str) -> int:
     return max(int(n) for n in re.findall(rf"^{tag}-(\d+)", screen, re.M))
 
 
+def title_distance(screen: str) -> int:
+    """Rows from pane 1's title to pane 2's."""
+    rows = screen.splitlines()
+    first = max(i for i, row in enumerate(rows) if row.startswith(" [1] "))
+    return next(i for i, row in enumerate(rows) if row.startswith(" [2] ") and i > first) - first
+
+
 def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):  # noqa: F811
     a, b = counters
     term.run(f"logs {a}")
@@ -60,7 +67,15 @@ def test_pane_keys_pause_search_keep_close(term, counters):  # noqa: F811
     term.wait(r"/err-3(\s|$)")
     term.keys("C-w", "k")
     kept = int(term.wait(r"kept as _(\d+)")[1])
-    term.keys("C-w", "Up")  # select pane 1, close it
+    term.keys("C-w", "o")  # side by side: both titles on one row
+    term.wait(rf"\[1\] logs {a} tail=all .*│ *\[2\] logs {b} tail=all ")
+    term.keys("C-w", "o")
+    term.keys("C-w", "Up")  # select pane 1, make it 4 rows smaller, close it
+    before = title_distance(term.screen())
+    term.keys("C-w", "-")
+    term.keys("C-w", "-")
+    time.sleep(0.5)
+    assert title_distance(term.screen()) == before - 4
     term.keys("C-w", "x")
     time.sleep(0.5)
     assert f"logs {a}" not in term.screen().split("pane 2:")[-1]

@@ -112,7 +112,7 @@ class PaneArea:
                                    self.current is view, view.notice.get())
 
         def height() -> Dimension:
-            rows = max(v.height for v in self.views) if self.side_by_side else view.height
+            rows = max((v.height for v in self.views), default=view.height) if self.side_by_side else view.height
             return Dimension(min=1, preferred=rows, max=rows)
 
         view = PaneView(pane, feed, Window(FormattedTextControl(title), height=1),

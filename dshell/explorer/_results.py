@@ -6,6 +6,7 @@ import os
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 from pathlib import Path
 from time import time as _now
@@ -111,16 +112,20 @@ class History:
         if self._store is None:
             return 0
         with self._lock:
-            try:
-                records = list(self._store.read())
-            except OSError as exc:
-                self._give_up_saving(exc)
-                return 0
-            loaded = {
-                record["n"]: Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data)
-                for record, data in records
-                if all(k in record for k in _REQUIRED_FIELDS)
-            }
+            return self._read(new_only=False)
+
+    def _read(self, new_only: bool) -> int:
+        try:
+            records = list(self._store.read(new_only)) if self._store else []
+        except OSError as exc:
+            self._give_up_saving(exc)
+            return 0
+        loaded = {
+            record["n"]: Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data)
+            for record, data in records
+            if all(k in record for k in _REQUIRED_FIELDS)
+        }
+        if loaded:
             self._results = dict(sorted({**self._results, **loaded}.items()))
         return len(loaded)
 
@@ -137,8 +142,11 @@ class History:
         api_version: str = "",
         time: float | None = None,
     ) -> Result:
-        """Record a call's outcome under the next number (params are redacted) and persist it."""
-        with self._lock:
+        """Record a call's outcome under the next number (params are redacted) and persist it.
+
+        The number follows the newest result in the file, also one another process just added."""
+        with self._lock, self._file_lock():
+            self._read(new_only=True)
             result = Result(
                 n=(last.n if (last := self.last) else 0) + 1,
                 op=op,
@@ -154,6 +162,9 @@ class History:
             self._results[result.n] = result
             self._persist(result)
         return result
+
+    def _file_lock(self) -> AbstractContextManager[None]:
+        return self._store.locked() if self._store else nullcontext()
 
     def _persist(self, result: Result) -> None:
         if self._store is None:

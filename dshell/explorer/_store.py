@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +31,36 @@ class SideFile:
 
 
 class ResultStore:
-    """Appends result records to a JSON-lines file and reads them back, skipping damaged lines."""
+    """Appends result records to a JSON-lines file and reads them back, skipping damaged lines.
+
+    Several processes (a shell and a notebook kernel) may share the file: ``locked()`` holds an exclusive
+    lock while a number is chosen and its line written, and ``read(new_only=True)`` picks up what the
+    others appended since this process last read.
+    """
 
     def __init__(self, path: Path, inline_limit: int = INLINE_LIMIT) -> None:
         self.path = path
         self.side_dir = path.with_suffix("")
         self.inline_limit = inline_limit
         self._tail_checked = False
+        self._offset = 0  # bytes of the file already read
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's exclusive lock (between processes); without one to be had, the write that
+        follows reports the problem."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            file = self.path.open("ab")
+        except OSError:
+            yield
+            return
+        with file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
 
     def append(self, record: dict[str, Any], data: Any) -> None:
         """Write `record` (which must hold an int "n") with `data` as one line, flushed at once."""
@@ -55,15 +80,22 @@ class ResultStore:
                     file.write("\n")
             file.write(line + "\n")
             file.flush()
+            self._offset = file.tell()
 
-    def read(self) -> Iterator[tuple[dict[str, Any], Any]]:
-        """Yield (record, data) per intact line; data is a `SideFile` for side-stored results."""
+    def read(self, new_only: bool = False) -> Iterator[tuple[dict[str, Any], Any]]:
+        """Yield (record, data) per intact line (only lines appended since the last read with ``new_only``);
+        data is a `SideFile` for side-stored results."""
         try:
             file = self.path.open("rb")
         except FileNotFoundError:
             return
         with file:
-            for raw in file:
+            if new_only:
+                file.seek(self._offset)
+            for raw in iter(file.readline, b""):
+                if not raw.endswith(b"\n"):
+                    break  # a line still being written
+                self._offset = file.tell()
                 try:
                     record = loads(raw)
                 except ValueError:

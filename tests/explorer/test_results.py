@@ -189,3 +189,19 @@ def test_result_failed_and_repr() -> None:
     assert not ok.failed and repr(ok) == "<Result _1 Ping status=200>"
     assert Result(2, "ContainerInspect", {}, 404, 0.0, 0.0).failed
     assert Result(3, "Ping", {}, None, 0.0, 0.0, error="connection refused").failed
+
+
+def test_two_processes_sharing_the_file_never_reuse_a_number(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "results.jsonl"
+    code = ("import sys; from pathlib import Path; from dshell.explorer import History; "
+            "h = History(Path(sys.argv[1])); [h.add('Ping', {}, 200, 0.0, i) for i in range(40)]")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(3)]
+    mine = History(path)
+    numbers = [mine.add("Mine", {}, 200, 0.0, i).n for i in range(40)]
+    assert all(p.wait(60) == 0 for p in procs)
+    assert numbers == sorted(numbers)
+    reread = History(path)
+    assert sorted(r.n for r in reread) == list(range(1, 161))

@@ -50,7 +50,10 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
         return spans + [(w.start, w.end, "flag") for w in rest]
     is_command = head.text in COMMANDS and head.text not in STREAM_COMMANDS
     op = head
-    if rest and not is_command and CATEGORY_RE.fullmatch(head.text) and OP_RE.fullmatch(rest[0].text):
+    if rest and head.text == "tail":  # tail Op params...: styled like the op call it streams
+        spans.append((head.start, head.end, "command"))
+        op = rest.pop(0)
+    elif rest and not is_command and CATEGORY_RE.fullmatch(head.text) and OP_RE.fullmatch(rest[0].text):
         spans.append((head.start, head.end, "category"))
         op = rest.pop(0)
     elif head.text in COMMANDS:

@@ -50,6 +50,14 @@ def test_op_names_with_summaries(sources):
     assert "ContainerList" in texts("clist", sources)  # fuzzy
 
 
+def test_tail_completes_any_op_then_its_params(sources):
+    assert C.analyze("tail Con").kind == C.OP_IN_CATEGORY
+    assert "ContainerLogs" in texts("tail ContainerLo", sources)
+    assert "SystemEvents" in texts("tail SystemEv", sources)
+    assert "follow=" in texts("tail ContainerLogs web fol", sources)
+    assert "web" in texts("tail ContainerLogs id=w", sources)
+
+
 def test_ops_of_a_category(sources):
     found = texts("images ", sources)
     assert "ImageList" in found and "ContainerList" not in found

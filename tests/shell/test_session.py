@@ -87,6 +87,10 @@ def test_highlight_marks_ops_params_literals_and_refs():
         ("ContainerList", "op"), ("all", "param"), ("=", "punct"), ("true", "keyword"), ("limit", "param"),
         ("=", "punct"), ("10", "number"), ("x", "param"), ("=", "punct"), ("_3.Id", "ref")]
     assert highlight("ContainerLis", lambda name: False) == [(0, 12, "op.unknown")]
+    text = "tail ContainerLogs follow=true"
+    spans = highlight(text, lambda name: name == "ContainerLogs")
+    assert [(text[a:b], kind) for a, b, kind in spans][:3] == [
+        ("tail", "command"), ("ContainerLogs", "op"), ("follow", "param")]
 
 
 @pytest.mark.engine

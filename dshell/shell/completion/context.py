@@ -106,6 +106,10 @@ def analyze(text: str) -> Context:
     if not before:
         return Context(REF if REF_START.fullmatch(current) else HEAD, current)
     head = before[0]
+    if head == "tail":  # tail Op params...: an op of any category, then its params
+        if len(before) == 1:
+            return Context(OP_IN_CATEGORY, current, command=head)
+        return _op_context(before[1], before[2:], current, None)
     is_command = head in COMMANDS and head not in STREAM_COMMANDS
     if not is_command and CATEGORY_RE.fullmatch(head):
         if len(before) == 1 and not (head in STREAM_COMMANDS and not current[:1].isupper()):

@@ -77,6 +77,8 @@ def _head(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[
 
 
 def _op_in_category(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    if ctx.category is None:
+        return _ops(spec)
     return [c for c in _ops(spec) if spec and spec.ops[c.text].category == ctx.category]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .values import Ref, ValueSyntaxError, parse_ref, parse_value
@@ -32,6 +32,7 @@ class OpCall:
     category: str | None = None
     raw: dict[str, str] = field(default_factory=dict)  # name → the value as typed (for string params)
     raw_args: tuple[str, ...] = ()  # the positional values as typed
+    query: str | None = None  # ``Op ... | expr``: a JMESPath query shown over the (stored) result
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +343,15 @@ def parse_line(text: str) -> Command | None:
         raise ParseError(f"unclosed {found.pending[-1]!r}")
     words = _texts(found.words)
     query = found.query(text)
-    if query is not None or (words and words[0].startswith("_") and parse_ref(words[0])):
+    is_ref = bool(words and words[0].startswith("_") and parse_ref(words[0]))
+    if query is not None and not is_ref and words:
+        call = parse_line(text[: found.pipe])
+        if not isinstance(call, OpCall):
+            raise ParseError("'|' follows a result or an op call: e.g. ContainerList | [].Names")
+        if not query:
+            raise ParseError("a query is missing after '|': e.g. ContainerList | [].Names")
+        return replace(call, query=query)
+    if query is not None or is_ref:
         return _reference(words, query)
     if not words:
         return None

@@ -218,7 +218,12 @@ class Session:
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
             self.live.refresh([CHANGES[op.category]])
-        return self._record(cmd.op, params, outcome, c)
+        reply = self._record(cmd.op, params, outcome, c)
+        if cmd.query is None or reply.error or reply.result is None:
+            return reply
+        from dshell.explorer import query, render
+
+        return Reply(render(query(reply.result.data, cmd.query)), result=reply.result)
 
     def _bind(self, cmd: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
         """The op's params: refs resolved, positional values placed, numbers typed for a string kept as text."""

@@ -57,6 +57,8 @@ def test_scan_keeps_brackets_and_quotes_together():
     ("_3 | [?State=='running'].Names", P.Show(Ref(3), "[?State=='running'].Names")),
     ("_3 | [].Id --full", P.Show(Ref(3), "[].Id", True)),
     ("| [0]", P.Show(None, "[0]")),
+    ("ContainerList all=true | [].Names", P.OpCall("ContainerList", {"all": True}, raw={"all": "true"},
+                                                   query="[].Names")),
     ("cd _3.Config", P.Cd("_3.Config")), ("cd ..", P.Cd("..")), ("cd Config", P.Cd("Config")), ("cd", P.Cd()),
     ("ls", P.Ls()), ("pwd", P.Pwd()), ("save _3 out.yaml", P.Save(Ref(3), "out.yaml")),
     ("set vi", P.Set("editing_mode", "vi")), ("set pager off", P.Set("pager", "off")), ("set", P.Set()),

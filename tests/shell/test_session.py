@@ -103,6 +103,8 @@ def test_op_calls_become_numbered_results(live_engine, shell_home, tmp_path):
         failed = session.execute("ImageInspect name=no-such-image-dshell:x")
         assert failed.error.startswith("[2] 404 ") and failed.result.failed
         assert session.execute("fetch get /_ping").result.data == "OK"
+        queried = session.execute("ImageList | [].RepoTags[] | contains(@, 'busybox:latest')")
+        assert queried.result.n == 4 and queried.result.op == "ImageList" and str(queried.body).strip() == "true"
         assert session.execute("use v1.40").body == "API v1.40 (pinned)"
         assert session.execute("use auto").body.endswith("(negotiated)")
     finally:
@@ -110,7 +112,7 @@ def test_op_calls_become_numbered_results(live_engine, shell_home, tmp_path):
     again = Session(Config(endpoint=live_engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     again.start(background=False)
     try:
-        assert len(again.history) == 3
+        assert len(again.history) == 4
         assert again.execute("_1 | [0].Id").error is None
     finally:
         again.close()

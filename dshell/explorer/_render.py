@@ -100,7 +100,7 @@ class ResultView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield header(self.result)
-        if not self.result.failed:
+        if not self.result.failed and self.result.data is not None:  # 204 and the like: the header says it all
             yield renderable(self.result.data, self.result.op, full=self.full, limit=self.limit)
 
 

@@ -268,3 +268,10 @@ def test_task_secret_and_plugin_tables() -> None:
         "sshFS plugin",
         "true",
     ]
+
+
+def test_a_result_without_data_is_its_header_alone() -> None:
+    from dshell.explorer import Result
+
+    text = render_text(Result(4, "ContainerStart", {"id": "web"}, 204, 0.012, 0.0, None))
+    assert text.strip() == "[4] ContainerStart  204  12 ms"

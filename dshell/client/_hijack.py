@@ -6,11 +6,11 @@ import contextlib
 import socket
 from collections.abc import Callable, Iterator
 
-from ._streams import STDOUT, FrameDecoder
+from ._streams import StdioFrames
 from ._transport import Connection
 
 
-class HijackedSocket:
+class HijackedSocket(StdioFrames):
     """A socket-like object over a hijacked connection.
 
     Bytes the daemon sent right after its 101 answer (already read while parsing the head) are returned
@@ -58,21 +58,10 @@ class HijackedSocket:
     def setblocking(self, flag: bool) -> None:
         self._sock.setblocking(flag)
 
-    @property
-    def tty(self) -> bool:
-        """True for a TTY (raw output), False for multiplexed stdout/stderr frames."""
-        if callable(self._tty):
-            self._tty = bool(self._tty())
-        return bool(self._tty)
-
-    def frames(self) -> Iterator[tuple[int, bytes]]:
-        """(stream, payload) pairs until the daemon closes its side."""
-        decoder = None if self.tty else FrameDecoder()
+    def chunks(self) -> Iterator[bytes]:
+        """Output piece by piece until the daemon closes its side."""
         while data := self.recv(262144):
-            if decoder is None:
-                yield STDOUT, data
-            else:
-                yield from decoder.feed(data)
+            yield data
 
     def close(self) -> None:
         """Close the connection (a thread blocked in ``recv`` wakes up with b"")."""

@@ -109,12 +109,39 @@ def stream_error(value: Any) -> str | None:
     return None
 
 
-class DockerStream:
-    """A response body read as it arrives: file-like bytes, lines, JSON values, or demultiplexed frames.
+class StdioFrames:
+    """The stdout/stderr view shared by streams and hijacked sockets.
 
-    ``tty`` tells whether the body is raw (a container/exec with a TTY) or multiplexed; it is a callable so
-    that the lookup (an inspect call) happens only when frames are asked for.
+    ``_tty`` tells whether the output is raw (a container/exec with a TTY) or multiplexed; it may be a
+    callable, so that the lookup (an inspect call) happens only when frames are asked for.
     """
+
+    _tty: Callable[[], bool] | bool | None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The raw bytes piece by piece as they arrive."""
+        raise NotImplementedError
+
+    @property
+    def tty(self) -> bool:
+        """True when the output is a raw TTY stream rather than multiplexed frames."""
+        if callable(self._tty):
+            self._tty = bool(self._tty())
+        return bool(self._tty)
+
+    def frames(self) -> Iterator[tuple[int, bytes]]:
+        """(stream, payload) pairs: 1 stdout, 2 stderr; raw TTY output comes as stdout."""
+        if self.tty:
+            for piece in self.chunks():
+                yield STDOUT, piece
+            return
+        decoder = FrameDecoder()
+        for piece in self.chunks():
+            yield from decoder.feed(piece)
+
+
+class DockerStream(StdioFrames):
+    """A response body read as it arrives: file-like bytes, lines, JSON values, or demultiplexed frames."""
 
     def __init__(self, body: Body, op: str | None = None, tty: Callable[[], bool] | None = None,
                  status: int = 200, headers: dict[str, str] | None = None) -> None:
@@ -182,23 +209,6 @@ class DockerStream:
                     raise DockerError(self.status, message, self.op, value)
                 yield value
         decoder.close()
-
-    @property
-    def tty(self) -> bool:
-        """True when the body is a raw TTY stream rather than multiplexed frames."""
-        if callable(self._tty):
-            self._tty = bool(self._tty())
-        return bool(self._tty)
-
-    def frames(self) -> Iterator[tuple[int, bytes]]:
-        """(stream, payload) pairs: 1 stdout, 2 stderr; raw TTY output comes as stdout."""
-        if self.tty:
-            for piece in self.chunks():
-                yield STDOUT, piece
-            return
-        decoder = FrameDecoder()
-        for piece in self.chunks():
-            yield from decoder.feed(piece)
 
     # lifecycle -------------------------------------------------------------------------------------
     def close(self) -> None:

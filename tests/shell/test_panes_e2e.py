@@ -26,11 +26,17 @@ def last_count(screen: str, tag: str) -> int:
     return max(int(n) for n in re.findall(rf"^{tag}-(\d+)", screen, re.M))
 
 
-def title_distance(screen: str) -> int:
-    """Rows from pane 1's title to pane 2's."""
-    rows = screen.splitlines()
-    first = max(i for i, row in enumerate(rows) if row.startswith(" [1] "))
-    return next(i for i, row in enumerate(rows) if row.startswith(" [2] ") and i > first) - first
+def title_distance(terminal: Terminal) -> int:
+    """Rows from pane 1's title to pane 2's (once both are drawn)."""
+    deadline = time.monotonic() + 5
+    while True:
+        rows = terminal.screen().splitlines()
+        first = max((i for i, row in enumerate(rows) if row.startswith(" [1] ")), default=len(rows))
+        second = next((i for i, row in enumerate(rows) if row.startswith(" [2] ") and i > first), None)
+        if second is not None:
+            return second - first
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.1)
 
 
 def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):  # noqa: F811
@@ -71,11 +77,11 @@ def test_pane_keys_pause_search_keep_close(term, counters):  # noqa: F811
     term.wait(rf"\[1\] logs {a} tail=all .*│ *\[2\] logs {b} tail=all ")
     term.keys("C-w", "o")
     term.keys("C-w", "Up")  # select pane 1, make it 4 rows smaller, close it
-    before = title_distance(term.screen())
+    before = title_distance(term)
     term.keys("C-w", "-")
     term.keys("C-w", "-")
     time.sleep(0.5)
-    assert title_distance(term.screen()) == before - 4
+    assert title_distance(term) == before - 4
     term.keys("C-w", "x")
     time.sleep(0.5)
     assert f"logs {a}" not in term.screen().split("pane 2:")[-1]

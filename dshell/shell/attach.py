@@ -1,7 +1,7 @@
 """``attach NAME`` and ``exec NAME [CMD ...]``: the user's terminal wired to a container's or an exec's stdio.
 
 A raw session independent of prompt_toolkit: a select() loop between the tty and the hijacked socket,
-the terminal always restored. ``python -m dshell.shell.attach attach|exec ...`` runs one against DOCKER_HOST.
+the terminal always restored.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 import select
 import shlex
 import socket
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -116,15 +115,13 @@ def _options(args: Sequence[str], usage: str, allowed: set[str]) -> tuple[dict[s
 
 
 def parse_target(kind: str, args: Sequence[str]) -> Target:
-    """``attach`` / ``exec`` words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
+    """``attach`` (else ``exec``) words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
     words = shlex.split(" ".join(args))
     if kind == "attach":
         options, rest = _options(words, ATTACH_USAGE, {"--detach-keys"})
         if len(rest) != 1:
             raise ValueError(f"usage: {ATTACH_USAGE}")
         return Target("attach", rest[0], detach_keys=options.get("detach_keys"))
-    if kind != "exec":
-        raise ValueError(f"not attach or exec: {kind!r}")
     options, rest = _options(words, EXEC_USAGE, set(_VALUE_OPTIONS) | set(_FLAGS))
     if not rest:
         raise ValueError(f"usage: {EXEC_USAGE}")
@@ -358,23 +355,3 @@ def command(session: Session, cmd: Stream) -> Reply:
                                  outcome.error, endpoint=c.uri, api_version=c.api_version)
     text = f"{outcome.message()}  (_{result.n})"
     return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m dshell.shell.attach attach NAME`` / ``... exec NAME [CMD ...]`` against DOCKER_HOST."""
-    args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] not in ("attach", "exec"):
-        print(f"usage: {ATTACH_USAGE}\n       {EXEC_USAGE}", file=sys.stderr)
-        return 2
-    try:
-        target = parse_target(args[0], [shlex.quote(a) for a in args[1:]])
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    outcome = run(docker.client(), target)
-    print(outcome.message())
-    return 1 if outcome.error else (outcome.exit_code or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

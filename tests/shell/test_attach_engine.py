@@ -163,3 +163,12 @@ def test_a_dropped_connection_restores_the_terminal(engine, term, shell):
     outcome = run(c, Target("attach", shell), term.fds)
     assert outcome.error and "cannot connect" in outcome.error, outcome
     assert time.monotonic() - started < 10 and term.restored()
+
+
+def test_detach_keys_from_the_docker_config(client, term, shell, tmp_path, monkeypatch):
+    (tmp_path / "config.json").write_text('{"detachKeys": "ctrl-x,x"}')
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    # ctrl-p ctrl-q are ordinary keys now (the daemon is told too): the line still runs
+    term.script((b"ctrl-x x detaches]", b"\x10\x11echo still-here\r"), (b"\nstill-here\r\n", b"\x18x"))
+    outcome = run(client, Target("attach", shell), term.fds)
+    assert outcome.detached and outcome.how == "ctrl-x x" and term.restored(), outcome

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from dshell.client import _specs
+
+from .tmux import REPO, Terminal
 
 
 @dataclass
@@ -57,21 +57,22 @@ def sources(spec41) -> FakeSources:
 
 
 @pytest.fixture
-def live_engine(request) -> dict:
-    """The test engine (the suite's ``engine`` fixture when there is one, else /tmp/dsh/env.json);
-    skips when it is not running."""
-    try:
-        return request.getfixturevalue("engine")
-    except pytest.FixtureLookupError:
-        pass
-    path = Path(os.environ.get("DSHELL_ENGINE_ENV") or "/tmp/dsh/env.json")
-    try:
-        env = json.loads(path.read_text())
-        with socket.socket(socket.AF_UNIX) as sock:
-            sock.connect(env["socket"])
-    except (OSError, ValueError, KeyError):
-        pytest.skip("the test engine is not running: scripts/engine up")
-    return env
+def env(engine, tmp_path) -> dict[str, str]:
+    home = tmp_path / "home"
+    (home / ".config" / "dshell").mkdir(parents=True)
+    (home / ".config" / "dshell" / "config.yaml").write_text("pager: off\n")
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "XDG_"))},
+            "HOME": str(home), "DOCKER_HOST": engine["docker_host"], "TERM": "xterm-256color",
+            "PYTHONPATH": str(REPO)}
+
+
+@pytest.fixture
+def term(env):
+    terminal = Terminal(env)
+    terminal.start()
+    yield terminal
+    terminal.close()
+
 
 
 @pytest.fixture

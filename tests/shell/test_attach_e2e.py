@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from test_e2e_shell import Terminal, env, term  # noqa: F401 - the shell's tmux driver and its fixtures
 
 import dshell.client as docker
 
@@ -20,7 +19,7 @@ def tty_shell(docker_cli, unique_name, cleanup_containers) -> str:
     return name
 
 
-def test_attach_run_resize_detach(term, tty_shell, docker_cli):  # noqa: F811
+def test_attach_run_resize_detach(term, tty_shell, docker_cli):
     term.run(f"attach {tty_shell}")
     term.wait(HINT)
     term.run("stty size")
@@ -40,7 +39,7 @@ def test_attach_run_resize_detach(term, tty_shell, docker_cli):  # noqa: F811
     term.wait(r"\[\d+\] ContainerList\s+200")
 
 
-def test_exec_prints_the_exit_code(term, tty_shell):  # noqa: F811
+def test_exec_prints_the_exit_code(term, tty_shell):
     term.run(f"exec -w /tmp -e GREETING=hi {tty_shell} sh -c 'echo $GREETING from $(pwd); exit 3'")
     term.wait(r"^hi from /tmp\s*$")
     term.wait(rf"{tty_shell}: sh -c 'echo \$GREETING from \$\(pwd\); exit 3' exited with code 3")
@@ -51,9 +50,9 @@ def test_exec_prints_the_exit_code(term, tty_shell):  # noqa: F811
     term.wait(rf"{tty_shell}: sh exited with code 4")
 
 
-def test_attach_without_tty_sends_stdin_and_eof(term, live_engine, unique_name, cleanup_containers):  # noqa: F811
+def test_attach_without_tty_sends_stdin_and_eof(term, engine, unique_name, cleanup_containers):
     name = unique_name()
-    c = docker.client(None, conn={"uri": live_engine["docker_host"]})
+    c = docker.client(None, conn={"uri": engine["docker_host"]})
     body = {"Image": "busybox", "Cmd": ["sh", "-c", "while read l; do echo got:$l; echo err:$l >&2; done; exit 5"],
             "OpenStdin": True, "StdinOnce": True, "HostConfig": {"NetworkMode": "none"}}
     docker.invoke(c, {"op": "ContainerCreate", "params": {"name": name, "body": body}, "throw": True})
@@ -68,7 +67,7 @@ def test_attach_without_tty_sends_stdin_and_eof(term, live_engine, unique_name, 
     term.wait(r"^dshell>\s*$")
 
 
-def test_killing_the_container_gives_the_prompt_back(term, tty_shell, docker_cli):  # noqa: F811
+def test_killing_the_container_gives_the_prompt_back(term, tty_shell, docker_cli):
     term.run(f"attach {tty_shell}")
     term.wait(HINT)
     docker_cli("kill", tty_shell)
@@ -77,7 +76,7 @@ def test_killing_the_container_gives_the_prompt_back(term, tty_shell, docker_cli
     term.wait(r"\[\d+\] ContainerList\s+200")
 
 
-def test_attach_errors_are_one_line(term, tty_shell, docker_cli):  # noqa: F811
+def test_attach_errors_are_one_line(term, tty_shell, docker_cli):
     docker_cli("stop", "-t", "0", tty_shell)
     term.run(f"attach {tty_shell}")
     term.wait(rf"attach {tty_shell}: the container is not running")

@@ -4,93 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 import dshell.client as docker
 
-pytestmark = [pytest.mark.engine,
-              pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
-REPO = Path(__file__).resolve().parents[2]
+from .tmux import Terminal
 
-
-class Terminal:
-    """One dshell in its own tmux server (its own socket: nothing else of the user's is touched)."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.socket = f"dshell-e2e-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, check=False,
-                              capture_output=True, text=True).stdout
-
-    def start(self) -> None:
-        command = f"cd {REPO} && {sys.executable} -m dshell; sleep 60"
-        self.tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "main", command)
-        self.wait(r"^dshell>", timeout=20)
-        self.wait(r"API v1\.\d+\s+\d+ results\s+\w+\s*$", timeout=20)  # loaded and negotiated
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "main", "-l", text)
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "main", *keys)
-
-    def run(self, text: str) -> None:
-        self.type(text)
-        self.keys("Enter")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-t", "main", "-p", "-S", "-500")
-
-    def wait(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = re.search(pattern, self.screen(), re.M)
-            if found:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} not on screen:\n{self.screen()}")
-            time.sleep(0.1)
-
-    def close(self) -> None:
-        self.tmux("kill-server")
+pytestmark = pytest.mark.engine
 
 
 @pytest.fixture
-def env(live_engine, tmp_path) -> dict[str, str]:
-    home = tmp_path / "home"
-    (home / ".config" / "dshell").mkdir(parents=True)
-    (home / ".config" / "dshell" / "config.yaml").write_text("pager: off\n")
-    return {**{k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "XDG_"))},
-            "HOME": str(home), "DOCKER_HOST": live_engine["docker_host"], "TERM": "xterm-256color",
-            "PYTHONPATH": str(REPO)}
-
-
-@pytest.fixture
-def term(env):
-    terminal = Terminal(env)
-    terminal.start()
-    yield terminal
-    terminal.close()
-
-
-@pytest.fixture
-def container(live_engine):
+def container(engine):
     """A running busybox container with a unique name; removed afterwards."""
-    c = docker.client(conn={"uri": live_engine["docker_host"]})
+    c = docker.client(conn={"uri": engine["docker_host"]})
     name = f"dsh-e2e-{uuid.uuid4().hex[:8]}"
-    body = {"Image": live_engine.get("image", "busybox:latest"), "Cmd": ["sleep", "300"]}
+    body = {"Image": engine.get("image", "busybox:latest"), "Cmd": ["sleep", "300"]}
     created = docker.invoke(c, {"op": "ContainerCreate", "params": {"name": name, "body": body}, "throw": True})
     docker.invoke(c, {"op": "ContainerStart", "params": {"id": created["Id"]}, "throw": True})
     yield name
@@ -220,8 +153,8 @@ class SocketRelay:
         os.unlink(self.path)
 
 
-def test_a_daemon_that_goes_away_is_an_error_line_and_the_shell_works_when_it_is_back(env, live_engine, tmp_path):
-    relay = SocketRelay(str(tmp_path / "relay.sock"), live_engine["socket"])
+def test_a_daemon_that_goes_away_is_an_error_line_and_the_shell_works_when_it_is_back(env, engine, tmp_path):
+    relay = SocketRelay(str(tmp_path / "relay.sock"), engine["socket"])
     relay.start()
     term = Terminal({**env, "DOCKER_HOST": f"unix://{relay.path}"})
     try:

@@ -6,7 +6,8 @@ import re
 import time
 
 import pytest
-from test_e2e_shell import Terminal, env, term  # noqa: F401 - the shell's tmux driver and its fixtures
+
+from .tmux import Terminal
 
 pytestmark = pytest.mark.engine
 RUN = ("run", "--network", "none")  # no container here needs a network
@@ -39,7 +40,7 @@ def title_distance(terminal: Terminal) -> int:
         time.sleep(0.1)
 
 
-def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):  # noqa: F811
+def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):
     a, b = counters
     term.run(f"logs {a}")
     term.wait(rf"\[1\] logs {a}\s+streaming")
@@ -59,7 +60,7 @@ def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):  # noq
     term.wait(r"\^W ↑↓ pane")  # the pane keys in the toolbar
 
 
-def test_pane_keys_pause_search_keep_close(term, counters):  # noqa: F811
+def test_pane_keys_pause_search_keep_close(term, counters):
     a, b = counters
     term.run(f"logs {a} tail=all")
     term.run(f"logs {b} tail=all")
@@ -89,7 +90,7 @@ def test_pane_keys_pause_search_keep_close(term, counters):  # noqa: F811
     term.wait(r"^ERR-1\s*$")
 
 
-def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanup_containers):  # noqa: F811
+def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanup_containers):
     name = unique_name()
     term.run(f"events type=container container={name}")
     term.wait(rf"\[1\] events type=container container={name}\s+streaming")

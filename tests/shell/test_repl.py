@@ -63,8 +63,8 @@ def test_settings_change_mode_and_pager(shell_home):
 
 
 @pytest.mark.engine
-def test_ops_results_refs_and_queries_on_the_engine(shell_home, live_engine, tmp_path):
-    config = Config(endpoint=live_engine["docker_host"])
+def test_ops_results_refs_and_queries_on_the_engine(shell_home, engine, tmp_path):
+    config = Config(endpoint=engine["docker_host"])
     out = run_shell("ImageList\r_1 | [].RepoTags[]\r_1[0].Id\rImageInspect name=_1[0].Id\rhistory\r"
                     "save _1 " + str(tmp_path / "images.yaml") + "\r", config, tmp_path / "results.jsonl")
     assert "[1] ImageList  200" in out

@@ -94,8 +94,8 @@ def test_highlight_marks_ops_params_literals_and_refs():
 
 
 @pytest.mark.engine
-def test_op_calls_become_numbered_results(live_engine, shell_home, tmp_path):
-    session = Session(Config(endpoint=live_engine["docker_host"]), results_file=tmp_path / "r.jsonl")
+def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     session.start(background=False)
     try:
         ok = session.execute("ImageList")
@@ -109,7 +109,7 @@ def test_op_calls_become_numbered_results(live_engine, shell_home, tmp_path):
         assert session.execute("use auto").body.endswith("(negotiated)")
     finally:
         session.close()
-    again = Session(Config(endpoint=live_engine["docker_host"]), results_file=tmp_path / "r.jsonl")
+    again = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     again.start(background=False)
     try:
         assert len(again.history) == 4

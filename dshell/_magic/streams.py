@@ -86,32 +86,24 @@ class TerminalArea:
         self.live.stop()
 
 
-def data(pane: StreamPane) -> Any:
-    """What the pane showed, as a result's data: log lines as one text, JSON values as a list."""
-    kept = pane.keep()[:-1] if pane.ended else pane.keep()  # without the end marker
-    if all(isinstance(item, str) for item in kept):
-        return "".join(f"{line}\n" for line in kept)
-    return kept
-
-
 def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
     """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result."""
-    c = session._client()
-    src = source(cmd.name, list(cmd.args), partial(bind, session, c))
+    c = session.require_client()
+    src = source(cmd.name, list(cmd.args), session.bind_words)
     own = docker.client(None, c.conn, c.pinned or c.api_version)  # cancelling it breaks this stream only
     request = {"op": src.op, "params": src.params, "as": "stream", "throw": True}
     started = time.perf_counter()
     try:
-        status, _, body, error = session._call(own, lambda: docker.invoke(own, request))
+        status, _, body, error = session.call(own, lambda: docker.invoke(own, request))
         if error is None:
             pane = StreamPane(src.title)
             feed = Feed(own, Opened(src.title, src.op, src.params, body), pane, lambda: None).start()
             area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, f"{src.title}: starting"))
             follow(feed, area, own)
-            body = data(pane)
+            body = pane.kept()
     finally:
         own.close()
-    return session._record(src.op, src.params, (status, time.perf_counter() - started, body, error), c)
+    return session.record(src.op, src.params, (status, time.perf_counter() - started, body, error), c)
 
 
 def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) -> None:
@@ -135,15 +127,6 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) ->
 def note(feed: Feed, how: str) -> str:
     """``logs web: streaming, 12 lines``."""
     return f"{feed.source.title}: {how}, {feed.pane.total - feed.pane.ended} lines"
-
-
-def bind(session: Session, c: docker.Client, words: list[str]) -> tuple[str, dict[str, Any]]:
-    """Op words as typed → (op, params), read and resolved like an op typed at the prompt."""
-    cmd = P.parse_line(" ".join(words))
-    spec = c.spec
-    if not isinstance(cmd, P.OpCall) or cmd.op not in spec.ops:
-        raise P.ParseError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
-    return cmd.op, session._bind(cmd, spec)
 
 
 def terminal_only(cmd: P.Stream) -> Reply:

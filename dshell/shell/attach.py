@@ -346,7 +346,7 @@ def command(session: Session, cmd: Stream) -> Reply:
         target = parse_target(cmd.name, cmd.args)
     except ValueError as exc:
         return Reply(error=str(exc))
-    c = session._client()
+    c = session.require_client()
     started = time.perf_counter()
     outcome = run(c, target)
     params = {k: v for k, v in asdict(target).items() if v not in (None, (), "") and k != "kind"}

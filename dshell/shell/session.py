@@ -148,7 +148,8 @@ class Session:
         return Status(c.uri if c else "connecting…", version, len(self.history) if self.history else 0,
                       self._ready.is_set())
 
-    def _client(self) -> Client:
+    def require_client(self) -> Client:
+        """The connected client (once loading finished), or DshellError saying why there is none."""
         self._ready.wait()
         if self.client is None:
             import dshell.client as docker
@@ -178,8 +179,9 @@ class Session:
         except (docker.DshellError, ValueError, OSError) as exc:
             return Reply(error=one_line(exc))
 
-    def _record(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
-                c: Client) -> Reply:
+    def record(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
+               c: Client) -> Reply:
+        """Store a call's outcome as the next numbered result; the reply renders it (or says its error)."""
         from dshell.explorer import render
 
         assert self.history is not None
@@ -190,7 +192,7 @@ class Session:
             return Reply(error=f"[{result.n}] {status} {error}", result=result)
         return Reply(render(result), result=result)
 
-    def _call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
+    def call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
         """Run ``send`` and return (status, duration, data, error message); a daemon error is an outcome."""
         import dshell.client as docker
 
@@ -205,25 +207,33 @@ class Session:
     def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
         import dshell.client as docker
 
-        c = self._client()
+        c = self.require_client()
 
         def call() -> tuple[dict[str, Any], Any]:
             spec = c.spec
             self.spec_index, self._version = spec, c.api_version
             params = self._bind(cmd, spec)
             request = {"op": cmd.op, "params": params, "throw": True}
-            return params, self._call(c, lambda: docker.invoke(c, request))
+            return params, self.call(c, lambda: docker.invoke(c, request))
 
         params, outcome = run(call)
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
             self.live.refresh([CHANGES[op.category]])
-        reply = self._record(cmd.op, params, outcome, c)
+        reply = self.record(cmd.op, params, outcome, c)
         if cmd.query is None or reply.error or reply.result is None:
             return reply
         from dshell.explorer import query, render
 
         return Reply(render(query(reply.result.data, cmd.query)), result=reply.result)
+
+    def bind_words(self, words: list[str]) -> tuple[str, dict[str, Any]]:
+        """Op words as typed (``ContainerLogs web follow=true``) → (op, params), read like a prompt line."""
+        cmd = P.parse_line(" ".join(words))
+        spec = self.require_client().spec
+        if not isinstance(cmd, P.OpCall) or cmd.op not in spec.ops:
+            raise P.ParseError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
+        return cmd.op, self._bind(cmd, spec)
 
     def _bind(self, cmd: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
         """The op's params: refs resolved, positional values placed, numbers typed for a string kept as text."""
@@ -278,19 +288,19 @@ class Session:
     def _fetch(self, cmd: P.Fetch, run: Runner) -> Reply:
         import dshell.client as docker
 
-        c = self._client()
+        c = self.require_client()
         request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": cmd.query,
                    "body": self.resolve(cmd.body), "throw": True}
-        outcome = run(lambda: self._call(c, lambda: docker.fetch(request)))
+        outcome = run(lambda: self.call(c, lambda: docker.fetch(request)))
         params = {"method": cmd.method, "url": cmd.path, "query": cmd.query, "body": request["body"]}
         params = {k: v for k, v in params.items() if v not in (None, {})}
-        return self._record("fetch", params, outcome, c)
+        return self.record("fetch", params, outcome, c)
 
     # ------------------------------------------------------------------ the spec
     def _spec(self) -> SpecIndex:
         self._ready.wait()
         if self.spec_index is None:
-            self._client()
+            self.require_client()
         assert self.spec_index is not None
         return self.spec_index
 
@@ -299,7 +309,7 @@ class Session:
 
         from .views import doc_view
 
-        c = self._client()
+        c = self.require_client()
         return Reply(doc_view(docker.doc(c, cmd.op)))
 
     def _check_category(self, spec: SpecIndex, category: str) -> None:
@@ -334,7 +344,7 @@ class Session:
 
     # ------------------------------------------------------------------ connection
     def _use(self, cmd: P.Use, run: Runner) -> Reply:
-        c = self._client()
+        c = self.require_client()
         c.pin(None if cmd.version == "auto" else cmd.version)
         self._version = c.pinned
         assert self._live_client is not None
@@ -346,7 +356,7 @@ class Session:
 
     def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
         conn = {"uri": cmd.uri, **({"mtls": cmd.tls} if cmd.tls else {})} if cmd.uri else self.config.conn()
-        self._client()
+        self.require_client()
         c = self._switch(conn, cmd.api_version)
         try:
             run(self._negotiate_or_raise)
@@ -355,13 +365,13 @@ class Session:
         return Reply(f"connected to {c.uri} (API {self._version})")
 
     def _negotiate_or_raise(self) -> None:
-        c = self._client()
+        c = self.require_client()
         self.spec_index, self._version = c.spec, c.api_version
 
     # ------------------------------------------------------------------ results
     def _nav(self) -> Navigator:
         if self.navigator is None:
-            self._client()  # waits for the load, and says why it failed
+            self.require_client()  # waits for the load, and says why it failed
         assert self.navigator is not None
         return self.navigator
 

@@ -17,8 +17,9 @@ def filled(count: int, limit: int = 100) -> StreamPane:
 
 def test_buffer_is_bounded():
     pane = filled(250, limit=100)
-    assert (pane.total, pane.first, len(pane.keep())) == (250, 150, 100)
-    assert pane.keep()[0] == "line 150" and pane.keep()[-1] == "line 249"
+    kept = pane.kept().splitlines()
+    assert (pane.total, pane.first, len(kept)) == (250, 150, 100)
+    assert kept[0] == "line 150" and kept[-1] == "line 249"
 
 
 def test_following_view_shows_the_end():
@@ -63,10 +64,10 @@ def test_keyed_lines_update_in_place():
     pane = StreamPane("t", limit=3)
     pane.add([Line("header", key="h"), Line("a: 1%", key="a"), Line("b: 1%", key="b")])
     pane.add([Line("a: 50%", "class:x", {"a": 50}, key="a")])
-    assert pane.keep() == ["header", {"a": 50}, "b: 1%"] and pane.total == 3
+    assert pane.kept() == ["header", {"a": 50}, "b: 1%"] and pane.total == 3
     pane.add([Line("plain")])  # evicts "header"
     pane.add([Line("header again", key="h")])  # evicted: appended anew
-    assert pane.keep() == ["b: 1%", "plain", "header again"]
+    assert pane.kept() == "b: 1%\nplain\nheader again\n"
 
 
 def test_search_is_smart_case_and_moves_the_view():
@@ -86,4 +87,6 @@ def test_search_is_smart_case_and_moves_the_view():
 def test_finish_says_why():
     pane = filled(2)
     pane.finish("stream ended")
-    assert pane.ended and pane.status == "stream ended" and pane.keep()[-1] == "── stream ended ──"
+    assert pane.ended and pane.status == "stream ended"
+    assert pane.visible(5)[1][-1].text == "── stream ended ──"
+    assert pane.kept() == "line 0\nline 1\n"  # the marker is not data

@@ -18,7 +18,6 @@ from .layout import STYLE, PaneArea, Refresher
 from .model import StreamPane
 
 if TYPE_CHECKING:
-    from dshell.client import Client
 
     from ..app import Shell
     from ..parse import Stream
@@ -35,28 +34,15 @@ class Panes:
         self.area = PaneArea()
         self.refresh = Refresher(redraw)
 
-    def _client(self) -> Client:
-        return self.session._client()
-
-    def _bind(self, words: list[str]) -> tuple[str, dict[str, Any]]:
-        """Op words as typed → (op, params), read and resolved like an op typed at the prompt."""
-        from ..parse import OpCall, parse_line
-
-        cmd = parse_line(" ".join(words))
-        spec = self._client().spec
-        if not isinstance(cmd, OpCall) or cmd.op not in spec.ops:
-            raise ValueError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
-        return cmd.op, self.session._bind(cmd, spec)
-
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names."""
         from ..session import Reply
         from .reader import Feed
         from .sources import source
 
-        src = source(cmd.name, list(cmd.args), self._bind)
+        src = source(cmd.name, list(cmd.args), self.session.bind_words)
         pane = StreamPane(src.title)
-        self.area.open(pane, Feed(self._client(), src, pane, self.refresh))
+        self.area.open(pane, Feed(self.session.require_client(), src, pane, self.refresh))
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
     def keep(self) -> None:
@@ -64,8 +50,8 @@ class Panes:
         view, history = self.area.current, self.session.history
         if view is None or history is None:
             return
-        feed, c = view.feed, self._client()
-        result = history.add(feed.source.op, feed.source.params, 200, time.time() - feed.started, view.pane.keep(),
+        feed, c = view.feed, self.session.require_client()
+        result = history.add(feed.source.op, feed.source.params, 200, time.time() - feed.started, view.pane.kept(),
                              None if not view.pane.status.startswith("error") else view.pane.status,
                              endpoint=c.uri, api_version=c.api_version)
         view.notice.set(f"kept as _{result.n}")

@@ -129,7 +129,12 @@ class StreamPane:
                 return True
         return False
 
-    def keep(self) -> list[Any]:
-        """What the pane holds, as data: each line's ``data`` (its text when it has none)."""
+    def kept(self) -> Any:
+        """What the pane holds, as a result's data: text lines as one text, else a list of each line's
+        ``data`` (its text when it has none); the end-of-stream marker is left out."""
         with self._lock:
-            return [line.text if line.data is None else line.data for line in self._lines]
+            lines = list(self._lines)[:-1] if self.ended else list(self._lines)
+        values = [line.text if line.data is None else line.data for line in lines]
+        if all(isinstance(value, str) for value in values):
+            return "".join(f"{value}\n" for value in values)
+        return values

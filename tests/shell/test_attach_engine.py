@@ -8,7 +8,6 @@ import fcntl
 import os
 import pty
 import signal
-import socket
 import struct
 import termios
 import threading
@@ -20,6 +19,8 @@ import pytest
 
 import dshell.client as docker
 from dshell.shell.attach import Target, run
+
+from ..relay import SocketRelay
 
 pytestmark = pytest.mark.engine
 RUN = ("run", "--network", "none")
@@ -66,45 +67,6 @@ class Pty:
     def close(self) -> None:
         os.close(self.follower)
         os.close(self.leader)
-
-
-class Proxy:
-    """A unix-socket relay to the engine whose connections can be cut (a dropped connection)."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.path = f"/tmp/dsh-proxy-{uuid.uuid4().hex[:8]}.sock"
-        self.server = socket.socket(socket.AF_UNIX)
-        self.server.bind(self.path)
-        self.server.listen()
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                client, _ = self.server.accept()
-                upstream = socket.socket(socket.AF_UNIX)
-                upstream.connect(self.target)
-                self.conns += [client, upstream]
-                for a, b in ((client, upstream), (upstream, client)):
-                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := a.recv(65536):
-                b.sendall(data)
-        with contextlib.suppress(OSError):
-            b.shutdown(socket.SHUT_WR)
-
-    def cut(self) -> None:
-        """Drop every connection and stop listening."""
-        for s in [self.server, *self.conns]:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-            s.close()
-        os.unlink(self.path)
 
 
 @pytest.fixture
@@ -156,9 +118,10 @@ def test_exit_and_errors_restore_the_terminal(client, term, shell):
 
 
 def test_a_dropped_connection_restores_the_terminal(engine, term, shell):
-    proxy = Proxy(engine["socket"])
+    proxy = SocketRelay(f"/tmp/dsh-proxy-{uuid.uuid4().hex[:8]}.sock", engine["socket"])
+    proxy.start()
     c = docker.client(None, conn={"uri": f"unix://{proxy.path}"})
-    threading.Thread(target=lambda: (time.sleep(1.5), proxy.cut()), daemon=True).start()
+    threading.Thread(target=lambda: (time.sleep(1.5), proxy.stop()), daemon=True).start()
     started = time.monotonic()
     outcome = run(c, Target("attach", shell), term.fds)
     assert outcome.error and "cannot connect" in outcome.error, outcome

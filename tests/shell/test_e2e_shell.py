@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import threading
 import time
 import uuid
 
@@ -13,6 +9,7 @@ import pytest
 
 import dshell.client as docker
 
+from ..relay import SocketRelay
 from .tmux import Terminal
 
 pytestmark = pytest.mark.engine
@@ -102,55 +99,6 @@ def test_results_survive_a_restart(env, container):
         second.wait(r"\[2\] SystemPing\s+200")
     finally:
         second.close()
-
-
-class SocketRelay:
-    """A unix socket that relays to the engine's: stopping it is the daemon going away, starting it coming back."""
-
-    def __init__(self, path: str, target: str) -> None:
-        self.path, self.target = path, target
-        self.listener: socket.socket | None = None
-        self.open: list[socket.socket] = []
-
-    def start(self) -> None:
-        self.listener = socket.socket(socket.AF_UNIX)
-        self.listener.bind(self.path)
-        self.listener.listen(16)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.socket(socket.AF_UNIX)
-            upstream.connect(self.target)
-            self.open += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        for sock in (src, dst):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def stop(self) -> None:
-        if self.listener is not None:
-            self.listener.close()
-            self.listener = None
-        for sock in self.open:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self.open.clear()
-        os.unlink(self.path)
 
 
 def test_a_daemon_that_goes_away_is_an_error_line_and_the_shell_works_when_it_is_back(env, engine, tmp_path):

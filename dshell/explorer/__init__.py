@@ -8,7 +8,7 @@ from ._export import save
 from ._navigator import Navigator
 from ._paths import PathError, parse_ref, resolve
 from ._query import QueryError, query, split_pipe
-from ._redact import redact
+from ._redact import redact, redact_line
 from ._render import render
 from ._results import History, Result, default_history_path
 from ._view import View
@@ -25,6 +25,7 @@ __all__ = [
     "path_completions",
     "query",
     "redact",
+    "redact_line",
     "render",
     "resolve",
     "save",

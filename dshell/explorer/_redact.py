@@ -1,7 +1,8 @@
-"""Masking of secrets in call parameters before they are shown or stored."""
+"""Masking of secrets (registry credentials, auth headers, tokens) before anything is shown or stored."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MASK = "***"
@@ -11,9 +12,22 @@ _SECRET_KEYS = frozenset(
 )
 
 
-def redact(params: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `params` whose secret values (at any depth) are replaced by '***'."""
-    return _redact(params)
+def redact(value: Any) -> Any:
+    """A copy of `value` (params, or a result's data) whose secret values at any depth are '***'."""
+    return _redact(value)
+
+
+_QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
+# `X-Registry-Auth=VALUE` (VALUE quoted, a flat {...}, or a bare word) and `password: VALUE` inside literals.
+_HEADER_ARG = re.compile(rf"(?i)\b(x-registry-auth|x-registry-config|authconfig)=({_QUOTED}|\{{[^}}]*\}}|\S+)")
+_SECRET_ENTRY = re.compile(
+    rf"(?i)([\"']?(?:password|identitytoken|registrytoken|auth)[\"']?\s*:\s*)({_QUOTED}|[^,}}\s]+)")
+
+
+def redact_line(text: str) -> str:
+    """An input line with the secrets it spells out replaced by '***' (for command history files)."""
+    text = _HEADER_ARG.sub(lambda m: f"{m[1]}={MASK}", text)
+    return _SECRET_ENTRY.sub(lambda m: f"{m[1]}{MASK}", text)
 
 
 def _redact(value: Any) -> Any:

@@ -154,7 +154,7 @@ class History:
                 status=status,
                 duration=duration,
                 time=_now() if time is None else time,
-                data=data,
+                data=redact(data),
                 error=error,
                 endpoint=endpoint,
                 api_version=api_version,

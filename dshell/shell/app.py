@@ -8,12 +8,13 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.enums import EditingMode
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.history import FileHistory, History
+from prompt_toolkit.history import History
 from prompt_toolkit.styles import Style
 
 from .completion.completer import DshellCompleter
 from .completion.sources import SessionSources
 from .config import data_dir
+from .history import RedactingFileHistory
 from .keys import key_bindings
 from .lexer import DshellLexer
 from .output import Printer
@@ -56,7 +57,7 @@ class Shell:
         self.printer = Printer(console, config.pager)
         if history is None:
             data_dir().mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(data_dir() / "history"))
+            history = RedactingFileHistory(str(data_dir() / "history"))
         self.prompt: PromptSession[str] = PromptSession(
             self._message, multiline=True, prompt_continuation=self._continuation,
             lexer=DshellLexer(self._is_op), completer=DshellCompleter(SessionSources(session)),

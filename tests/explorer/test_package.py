@@ -23,6 +23,7 @@ def test_public_api() -> None:
             "path_completions",
             "query",
             "redact",
+            "redact_line",
             "render",
             "resolve",
             "save",

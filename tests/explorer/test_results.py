@@ -205,3 +205,27 @@ def test_two_processes_sharing_the_file_never_reuse_a_number(tmp_path: Path) -> 
     assert numbers == sorted(numbers)
     reread = History(path)
     assert sorted(r.n for r in reread) == list(range(1, 161))
+
+
+def test_secrets_in_a_results_data_are_masked_too(tmp_path: Path) -> None:
+    hist = History(tmp_path / "results.jsonl")
+    result = hist.add("SystemAuth", {"authConfig": {"username": "u", "password": "pw"}}, 200, 0.0,
+                      {"Status": "Login Succeeded", "IdentityToken": "tok-123"})
+    assert result.params == {"authConfig": "***"} and result.data["IdentityToken"] == "***"
+    assert "tok-123" not in (tmp_path / "results.jsonl").read_text()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("ImageCreate fromImage=r/x X-Registry-Auth={username: u, password: p}",
+     "ImageCreate fromImage=r/x X-Registry-Auth=***"),
+    ("ImagePush name=r/x X-Registry-Auth=eyJ1c2VyIjoidSJ9", "ImagePush name=r/x X-Registry-Auth=***"),
+    ('SystemAuth {username: u, "password": "p w", serveraddress: r}',
+     'SystemAuth {username: u, "password": ***, serveraddress: r}'),
+    ('fetch post /auth {"password":"s3cret","identitytoken": t}',
+     'fetch post /auth {"password":***,"identitytoken": ***}'),
+    ("ContainerList all=true", "ContainerList all=true"),
+])
+def test_redact_line_masks_what_a_typed_line_spells_out(typed: str, stored: str) -> None:
+    from dshell.explorer import redact_line
+
+    assert redact_line(typed) == stored

@@ -17,12 +17,13 @@ from dshell.shell.session import Session
 NOWHERE = "unix:///tmp/dshell-test-no-such.sock"
 
 
-def run_shell(text: str, config: Config, results_file=None) -> str:
+def run_shell(text: str, config: Config, results_file=None, history=None) -> str:
     """Type ``text`` into a fresh shell (then end of input) and return what it printed."""
     console = Console(file=io.StringIO(), width=120, color_system=None)
     session = Session(config, results_file=results_file)
     with create_pipe_input() as pipe:
-        shell = Shell(session, history=InMemoryHistory(), input=pipe, output=DummyOutput(), console=console)
+        shell = Shell(session, history=history or InMemoryHistory(), input=pipe, output=DummyOutput(),
+                      console=console)
         pipe.send_text(text)
         pipe.close()
         shell.run()
@@ -73,3 +74,21 @@ def test_ops_results_refs_and_queries_on_the_engine(shell_home, engine, tmp_path
     assert "[2] ImageInspect  200" in out
     assert "_2  ImageInspect" in out
     assert (tmp_path / "images.yaml").read_text().startswith("- ")
+
+
+@pytest.mark.engine
+def test_registry_credentials_are_never_printed_or_stored(shell_home, engine, tmp_path):
+    from dshell.shell.history import RedactingFileHistory
+
+    secret = engine["registry_password"]
+    repo, _, tag = engine["registry_image"].rpartition(":")
+    line = (f"ImageCreate fromImage={repo} tag={tag} X-Registry-Auth={{username: {engine['registry_user']}, "
+            f"password: {secret}, serveraddress: '{engine['registry']}'}}\r_1\rhistory\r")
+    typed = tmp_path / "typed"
+    out = run_shell(line, Config(endpoint=engine["docker_host"]), tmp_path / "results.jsonl",
+                    RedactingFileHistory(str(typed)))
+    assert "[1] ImageCreate  200" in out
+    assert "Downloaded newer image" in out or "Image is up to date" in out
+    assert secret not in out
+    assert secret not in typed.read_text() and "X-Registry-Auth=***" in typed.read_text()
+    assert secret not in (tmp_path / "results.jsonl").read_text()

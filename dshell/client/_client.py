@@ -187,11 +187,12 @@ def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: 
         if throw:
             raise docker_error(op, status, parsed)
         return parsed
-    if mode == "socket":
+    if mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
         c.last_duration = time.perf_counter() - started
         return HijackedSocket(conn, op, tty)
     if mode == "stream":
-        conn.sock.settimeout(None)
+        if not body.done:  # a done body's connection is back in the pool: leave it alone
+            conn.sock.settimeout(None)
         c.last_duration = time.perf_counter() - started
         return DockerStream(body, op, tty, status, headers)
     data = decode(op, headers, body.read_all(), tty)

@@ -36,8 +36,10 @@ class HijackedSocket(StdioFrames):
             return b""
 
     def pending(self) -> int:
-        """Bytes already received and not yet returned by ``recv`` (select() on fileno cannot see them)."""
-        return len(self._pending)
+        """Bytes already received and not yet returned by ``recv`` (select() on fileno cannot see them),
+        including what TLS decrypted ahead."""
+        tls_pending = getattr(self._sock, "pending", None)
+        return len(self._pending) + (tls_pending() if tls_pending else 0)
 
     def sendall(self, data: bytes) -> None:
         """Send ``data`` (stdin) to the process."""
@@ -50,12 +52,15 @@ class HijackedSocket(StdioFrames):
         socket.socket.shutdown(self._sock, how)  # under TLS too: TCP half-close, the TLS session stays usable
 
     def fileno(self) -> int:
+        """The socket's file descriptor (for select; check ``pending()`` first)."""
         return self._sock.fileno()
 
     def settimeout(self, value: float | None) -> None:
+        """Set the socket's timeout (None: block)."""
         self._sock.settimeout(value)
 
     def setblocking(self, flag: bool) -> None:
+        """Set the socket blocking or not."""
         self._sock.setblocking(flag)
 
     def chunks(self) -> Iterator[bytes]:

@@ -94,7 +94,7 @@ def _type_ok(param: Param, value: Any) -> bool:
         return isinstance(value, list | tuple)
     if kind == "string":
         if param.location == "body":
-            return isinstance(value, bytes | bytearray | str) or hasattr(value, "read") or _is_chunks(value)
+            return isinstance(value, bytes | bytearray | str | Iterator) or hasattr(value, "read")
         if param.location == "header" and param.name in _AUTH_HEADERS:
             return isinstance(value, str | dict)
         return isinstance(value, str | int | float | dict | list) and not isinstance(value, bool)
@@ -103,13 +103,9 @@ def _type_ok(param: Param, value: Any) -> bool:
     return True
 
 
-def _is_chunks(value: Any) -> bool:
-    return isinstance(value, Iterator) or (isinstance(value, Iterable) and not isinstance(value, str | dict))
-
-
 def _describe(param: Param) -> str:
     if param.location == "body" and param.type == "string":
-        return "bytes or a file-like object"
+        return "bytes, a file-like object or an iterator of bytes"
     if param.location == "header" and param.name in _AUTH_HEADERS:
         return "an encoded string or a {username, password, serveraddress} map"
     return _TYPE_NAMES.get(param.type or "", param.type or "a value")
@@ -232,12 +228,13 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
         headers.setdefault("Content-Type", "application/json")
     elif isinstance(body, str):
         data = body.encode()
-    elif body is not None and hasattr(body, "read"):
+    elif hasattr(body, "read"):
         data = _file_chunks(body)
-    else:
+    elif body is None or isinstance(body, bytes | bytearray | Iterator):
         data = body
-    if data is not None and not isinstance(data, bytes | bytearray | Iterator):
-        data = iter(data)
+    else:
+        raise ValidationError(f"fetch: the body must be a map, a list, text, bytes, a file or an iterator of "
+                              f"bytes; got {type(body).__name__} {_short(body)}")
     if data is not None:
         headers.setdefault("Content-Type", "application/octet-stream")
     return Request(method.upper(), url if url.startswith("/") else "/" + url, headers, data)

@@ -21,7 +21,10 @@ def parse_json(raw: bytes, many: bool = False) -> Any:
     try:
         value = json.loads(raw)
     except ValueError:
-        return json_values(raw)
+        try:
+            return json_values(raw)
+        except ValueError:  # declared JSON, but not: the text as it came
+            return raw.decode("utf-8", "replace")
     return [value] if many else value
 
 

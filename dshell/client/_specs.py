@@ -13,6 +13,7 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
+CACHE_FORMAT = 2  # bumped whenever the shape of the cached index changes
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 
@@ -172,7 +173,7 @@ def _cached(path: Path, kind: str, build: Any) -> Any:
     """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes."""
     data = path.read_bytes()
     digest = f"{zlib.crc32(data):08x}{len(data):x}"
-    cache_file = _cache_dir() / f"{kind}-{path.stem}-{digest}.pickle"
+    cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.pickle"
     try:
         with cache_file.open("rb") as fh:
             return pickle.load(fh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -60,17 +61,18 @@ def demux(data: bytes) -> list[tuple[int, bytes]]:
 
 
 class JSONDecoder:
-    """Incremental decoder of concatenated / newline-separated JSON values."""
+    """Incremental decoder of concatenated / newline-separated JSON values (UTF-8 split anywhere)."""
 
-    __slots__ = ("_buf", "_decoder")
+    __slots__ = ("_buf", "_decoder", "_text")
 
     def __init__(self) -> None:
         self._buf = ""
         self._decoder = json.JSONDecoder()
+        self._text = codecs.getincrementaldecoder("utf-8")("replace")
 
     def feed(self, data: bytes) -> list[Any]:
-        """Return the JSON values completed by ``data``."""
-        self._buf += data.decode("utf-8", "replace")
+        """Return the JSON values completed by ``data``; ValueError for data that is not JSON."""
+        self._buf += self._text.decode(data)
         out = []
         buf, pos, end = self._buf, 0, len(self._buf)
         while True:
@@ -80,7 +82,9 @@ class JSONDecoder:
                 break
             try:
                 value, pos2 = self._decoder.raw_decode(buf, pos)
-            except json.JSONDecodeError:
+            except json.JSONDecodeError as exc:
+                if "\n" in buf[exc.pos:]:  # a whole line that is not JSON (the values are newline-ended)
+                    raise ValueError(f"not JSON in the stream: {buf[pos:pos + 80]!r}") from None
                 break  # incomplete: wait for more
             out.append(value)
             pos = pos2

@@ -59,7 +59,10 @@ class Endpoint(NamedTuple):
         if scheme in ("tcp", "http", "https"):
             if scheme == "tcp":
                 scheme = "https" if mtls else "http"
-            port = parts.port or (2376 if scheme == "https" else 2375)
+            try:
+                port = parts.port or (2376 if scheme == "https" else 2375)
+            except ValueError:
+                raise ConnectionError(f"bad port in docker endpoint {uri!r}: expected e.g. tcp://HOST:2376") from None
             host = parts.hostname or "127.0.0.1"
             return cls(uri, scheme, (host, port), f"{host}:{port}", mtls, timeouts)
         if scheme == "ssh":
@@ -72,7 +75,11 @@ class Endpoint(NamedTuple):
         """The TLS context: server verification with ``ca`` (or system roots), client cert when given."""
         import ssl
 
-        ctx = ssl.create_default_context(cafile=self.mtls.get("ca"))
+        try:
+            ctx = ssl.create_default_context(cafile=self.mtls.get("ca"))
+        except (OSError, ssl.SSLError) as exc:
+            raise ConnectionError(f"cannot load the CA certificate {self.mtls.get('ca')}: "
+                                  f"{exc.strerror or exc}") from None
         if self.mtls.get("verify") is False:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
@@ -86,9 +93,26 @@ class Endpoint(NamedTuple):
         return ctx
 
 
+class PeerClosed(ConnectionError):
+    """The daemon closed the connection before answering (an idle keep-alive connection, typically)."""
+
+
 def _tls_reason(exc: OSError) -> str | None:
     """The OpenSSL reason of an ssl.SSLError (without importing ssl), else None."""
     return str(getattr(exc, "reason", None) or exc) if type(exc).__module__ == "ssl" else None
+
+
+def _refused(endpoint: Endpoint, exc: OSError) -> ConnectionError:
+    """The error for a connection attempt that failed with ``exc``, naming the URI and the fix."""
+    if isinstance(exc, FileNotFoundError):
+        return ConnectionError(f"cannot connect to {endpoint.uri}: no such socket; is the Docker daemon "
+                               "running? Start it, or set DOCKER_HOST to the right endpoint")
+    if _tls_reason(exc):
+        return ConnectionError(f"TLS handshake with {endpoint.uri} failed: {_tls_reason(exc)}; "
+                               "check the CA, client certificate and key")
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return ConnectionError(f"cannot connect to {endpoint.uri}: {reason}; is the Docker daemon running? "
+                           "Start it, or set DOCKER_HOST to the right endpoint")
 
 
 class Connection:
@@ -105,6 +129,7 @@ class Connection:
     @classmethod
     def open(cls, endpoint: Endpoint, tls: ssl.SSLContext | None = None) -> Connection:
         """Connect to ``endpoint`` (over ``tls`` for https); a refusal becomes ConnectionError naming the fix."""
+        sock: socket.socket | None = None
         try:
             if endpoint.scheme == "unix":
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -115,16 +140,10 @@ class Connection:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 if tls is not None:
                     sock = tls.wrap_socket(sock, server_hostname=endpoint.address[0])
-        except FileNotFoundError:
-            raise ConnectionError(f"cannot connect to {endpoint.uri}: no such socket; is the Docker daemon "
-                                  "running? Start it, or set DOCKER_HOST to the right endpoint") from None
         except OSError as exc:
-            if _tls_reason(exc):
-                raise ConnectionError(f"TLS handshake with {endpoint.uri} failed: {_tls_reason(exc)}; "
-                                      "check the CA, client certificate and key") from None
-            reason = exc.strerror or str(exc) or type(exc).__name__
-            raise ConnectionError(f"cannot connect to {endpoint.uri}: {reason}; is the Docker daemon running? "
-                                  "Start it, or set DOCKER_HOST to the right endpoint") from None
+            if sock is not None:
+                sock.close()
+            raise _refused(endpoint, exc) from None
         sock.settimeout(endpoint.timeouts.read)
         return cls(sock, endpoint)
 
@@ -134,6 +153,8 @@ class Connection:
             data = self.sock.recv(RECV_SIZE)
         except TimeoutError:
             raise ConnectionError(f"{self.endpoint.uri}: read timed out") from None
+        except ConnectionResetError:
+            raise PeerClosed(f"{self.endpoint.uri}: the daemon reset the connection") from None
         except OSError as exc:
             raise self.lost(exc) from None
         if not data:
@@ -152,7 +173,8 @@ class Connection:
     def send(self, head: bytes, body: bytes | Iterable[bytes] | None) -> None:
         """Send a request head and its body (bytes, or chunks sent with chunked encoding)."""
         t = self.endpoint.timeouts
-        if t.write != t.read:
+        before = self.sock.gettimeout()
+        if t.write != before:
             self.sock.settimeout(t.write)
         try:
             if body is None or isinstance(body, bytes | bytearray):
@@ -165,11 +187,13 @@ class Connection:
                 self.sock.sendall(b"0\r\n\r\n")
         except TimeoutError:
             raise ConnectionError(f"{self.endpoint.uri}: write timed out") from None
+        except (BrokenPipeError, ConnectionResetError):
+            raise PeerClosed(f"{self.endpoint.uri}: the daemon closed the connection") from None
         except OSError as exc:
             raise self.lost(exc) from None
         finally:
-            if t.write != t.read:
-                self.sock.settimeout(t.read)
+            if t.write != before:
+                self.sock.settimeout(before)
 
     def read_head(self) -> tuple[int, dict[str, str]]:
         """Read the status line and headers (lower-cased names)."""
@@ -179,7 +203,8 @@ class Connection:
             if end >= 0:
                 break
             if not self.fill():
-                raise ConnectionError(f"{self.endpoint.uri}: the daemon closed the connection")
+                closed = PeerClosed if not buf else ConnectionError
+                raise closed(f"{self.endpoint.uri}: the daemon closed the connection")
         lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
         del buf[: end + 4]
         try:
@@ -321,11 +346,12 @@ class Body:
             yield chunk
 
     def close(self) -> None:
-        """Abandon the body: the connection is closed, not reused."""
+        """Abandon the body: unless it was read to its end (then its connection is back in the pool), the
+        connection is closed, not reused."""
         if not self.done:
             self.keep_alive = False
             self._finish()
-        self.conn.close()
+            self.conn.close()
 
 
 class Pool:
@@ -369,7 +395,10 @@ class Pool:
 
     def request(self, head: bytes, body: bytes | Iterable[bytes] | None,
                 method: str) -> tuple[Connection, int, dict[str, str], Body]:
-        """Send one request and read its head; a stale keep-alive connection is retried once, fresh."""
+        """Send one request and read its head.
+
+        A keep-alive connection the daemon closed while idle (no byte of an answer came) is retried once on a
+        fresh one; a timeout never is, so nothing is sent twice."""
         deadline = self.endpoint.timeouts.call
         started = time.monotonic()
         for attempt in (0, 1):
@@ -379,10 +408,13 @@ class Pool:
                     conn.sock.settimeout(self._read_timeout(started))
                 conn.send(head, body)
                 status, headers = conn.read_head()
-            except ConnectionError:
+            except PeerClosed:
                 conn.close()
                 if attempt == 0 and conn.reused and (body is None or isinstance(body, bytes | bytearray)):
                     continue
+                raise
+            except BaseException:
+                conn.close()
                 raise
             return conn, status, headers, Body(conn, status, headers, method, self.release)
         raise AssertionError("unreachable")

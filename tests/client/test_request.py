@@ -114,3 +114,11 @@ def test_raw_request_fills_path_and_query():
     assert (req.method, req.target) == ("GET", "/v1.41/containers/c/checkpoints?dir=x%20y&n=1&n=2")
     req = raw_request("put", "/x", None, None, None, {"a": 1})
     assert req.body == b'{"a": 1}' and req.headers["Content-Type"] == "application/json"
+
+
+def test_bodies_that_cannot_be_sent_are_validation_errors():
+    with pytest.raises(ValidationError, match="'inputStream' must be bytes, a file-like object or an iterator"):
+        validate(op("ImageBuild"), {"inputStream": [1, 2]})
+    validate(op("ImageBuild"), {"inputStream": iter([b"a", b"b"])})
+    with pytest.raises(ValidationError, match="fetch: the body must be .*; got int 5"):
+        raw_request("post", "/x", None, None, None, 5)

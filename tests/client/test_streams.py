@@ -53,6 +53,22 @@ def test_json_lines_split_anywhere(step):
     assert out == values
 
 
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_multibyte_characters_and_tokens_split_across_reads(step):
+    data = '{"name": "café ☕", "ok": true, "n": -1.5}\n{"a": null}\n'.encode()
+    decoder = JSONDecoder()
+    out = []
+    for i in range(0, len(data), step):
+        out += decoder.feed(data[i:i + step])
+    assert out == [{"name": "café ☕", "ok": True, "n": -1.5}, {"a": None}]
+
+
+def test_a_line_that_is_not_json_is_an_error_not_a_stall():
+    with pytest.raises(ValueError, match="not JSON in the stream: 'oops"):
+        JSONDecoder().feed(b'{"a": 1}\noops\n{"b": 2}\n')
+    assert parse_json(b"oops, not JSON after all") == "oops, not JSON after all"
+
+
 def test_json_decoder_reports_garbage_left_at_the_end():
     decoder = JSONDecoder()
     decoder.feed(b'{"a": 1}\n{"b"')

@@ -138,3 +138,43 @@ def test_a_stream_whose_connection_drops_mid_chunk_ends_with_an_error(peer):
     assert stream.readline() == b"line1\n"
     with pytest.raises(docker.ConnectionError, match="closed mid-stream"):
         stream.readline()
+
+
+def test_a_timeout_is_never_retried_so_nothing_is_sent_twice(peer):
+    path, scripts, received = peer
+    scripts.extend([[b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK", b""], [b"unexpected"]])
+    p = pool(path, read=0.3)
+    _, _, _, body = p.request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+    assert body.read_all() == b"OK"
+    with pytest.raises(docker.ConnectionError, match="read timed out"):
+        p.request(b"POST /containers/create HTTP/1.1\r\n\r\n", b"", "POST")  # reused, the peer says nothing
+    assert [r.split(b" ")[1] for r in received] == [b"/", b"/containers/create"] and len(scripts) == 1
+
+
+def test_the_call_deadline_holds_across_a_write_timeout_setting(peer):
+    path, scripts, _ = peer
+    scripts.append([b""])
+    p = Pool(Endpoint.parse({"uri": f"unix://{path}", "timeouts": {"call": 0.3, "write": 5}}))
+    with pytest.raises(docker.ConnectionError, match="read timed out"):
+        p.request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
+
+
+def test_a_204_in_stream_or_socket_mode_leaves_the_pooled_connection_alone(peer):
+    path, scripts, _ = peer
+    no_content = b"HTTP/1.1 204 No Content\r\n\r\n"
+    ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK"
+    scripts.append([no_content, no_content, ok])
+    c = docker.client(conn={"uri": f"unix://{path}", "timeouts": {"read": 5}}, api_version="v1.41")
+    stream = docker.invoke(c, {"op": "ContainerStart", "params": {"id": "x"}, "as": "stream"})
+    assert stream.read() == b""
+    assert docker.invoke(c, {"op": "ContainerStart", "params": {"id": "x"}, "as": "socket"}) is None
+    assert docker.invoke(c, {"op": "SystemPing"}) == "OK"
+    assert c.pool._idle and c.pool._idle[0].sock.gettimeout() == 5
+
+
+def test_endpoint_mistakes_are_connection_errors_naming_them(tmp_path):
+    with pytest.raises(docker.ConnectionError, match="bad port in docker endpoint 'tcp://h:abc'"):
+        docker.client(conn={"uri": "tcp://h:abc"})
+    c = docker.client(conn={"uri": "https://127.0.0.1:1", "mtls": {"ca": str(tmp_path / "none.pem")}})
+    with pytest.raises(docker.ConnectionError, match="cannot load the CA certificate .*none.pem"):
+        docker.invoke(c, {"op": "SystemPing"})

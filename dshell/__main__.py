@@ -15,9 +15,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dshell", description="An interactive shell on the Docker Engine API.")
     parser.add_argument("-H", "--host", help="daemon to connect to (unix:///path, tcp://host:port, https://...)")
     parser.add_argument("--api-version", help="API version to speak, e.g. v1.41 (default: negotiate)")
-    parser.add_argument("--tlscacert", help="CA certificate for mTLS")
-    parser.add_argument("--tlscert", help="client certificate for mTLS")
-    parser.add_argument("--tlskey", help="client key for mTLS")
+    tls = "for mTLS to -H (else to DOCKER_HOST or the docker context)"
+    parser.add_argument("--tlscacert", help=f"CA certificate {tls}")
+    parser.add_argument("--tlscert", help=f"client certificate {tls}")
+    parser.add_argument("--tlskey", help=f"client key {tls}")
     parser.add_argument("--vi", action="store_true", help="vi key bindings")
     parser.add_argument("-c", "--command", action="append", metavar="INPUT",
                         help="run INPUT (repeatable) and exit instead of prompting")

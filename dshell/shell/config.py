@@ -18,6 +18,7 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "tlscert": None,
     "tlskey": None,
 }
+MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,24 +45,43 @@ class Config:
         if allowed and value not in allowed:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}; got {value!r}")
         if key == "refresh":
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"refresh must be a number of seconds; got {value!r}") from None
+            value = _refresh(value)
         elif value is not None:
             value = str(value)
         return replace(self, **{key: value})
 
     def conn(self) -> dict[str, Any] | None:
-        """The connection the settings name, or None for the client's default."""
-        if not self.endpoint:
-            return None
+        """The connection the settings name, or None for the client's default. TLS files without an
+        endpoint apply to the default one (DOCKER_HOST or the docker context), as with the docker CLI;
+        ValueError when that endpoint is a unix socket (no TLS there)."""
         mtls = {k: v for k, v in (("ca", self.tlscacert), ("cert", self.tlscert), ("key", self.tlskey)) if v}
-        return {"uri": self.endpoint, **({"mtls": mtls} if mtls else {})}
+        if not mtls:
+            return {"uri": self.endpoint} if self.endpoint else None
+        if self.endpoint:
+            conn: dict[str, Any] = {"uri": self.endpoint}
+        else:
+            from dshell.client._config import default_conn
+
+            conn = default_conn()
+        if conn["uri"].startswith("unix:"):
+            raise ValueError(f"tlscacert/tlscert/tlskey need a tcp:// or https:// daemon, and {conn['uri']} is "
+                             "a unix socket: give one with -H (or DOCKER_HOST)")
+        return {**conn, "mtls": {**conn.get("mtls", {}), **mtls}}
 
     def items(self) -> list[tuple[str, Any]]:
         """(setting, value) pairs, for ``set`` without arguments."""
         return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name in SETTINGS]
+
+
+def _refresh(value: Any) -> float:
+    """``value`` as seconds between refreshes: a number above 0 and at most a day."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"refresh must be a number of seconds; got {value!r}") from None
+    if not (0 < seconds <= MAX_REFRESH):
+        raise ValueError(f"refresh must be more than 0 and at most {MAX_REFRESH:g} seconds; got {value!r}")
+    return seconds
 
 
 def _xdg(var: str, fallback: str) -> Path:

@@ -119,10 +119,13 @@ class Session:
 
         new = docker.client(conn=conn, api_version=api_version)
         old, self.client, self._version = self.client, new, api_version
-        self._live_client = docker.client(conn=new.conn, api_version=api_version)
+        old_live, self._live_client = self._live_client, docker.client(conn=new.conn, api_version=api_version)
         self.spec_index = docker.spec(api_version or docker.NEWEST)
         if old is not None:
             old.close()
+        if old_live is not None:
+            old_live.cancel()  # a refresh in flight is for the old daemon: its answer is dropped anyway
+            old_live.close()
         self.live.reset()
         self.live.refresh(PREFETCH)
         return new
@@ -289,10 +292,10 @@ class Session:
         import dshell.client as docker
 
         c = self.require_client()
-        request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": cmd.query,
+        request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": self.resolve(cmd.query),
                    "body": self.resolve(cmd.body), "throw": True}
         outcome = run(lambda: self.call(c, lambda: docker.fetch(request)))
-        params = {"method": cmd.method, "url": cmd.path, "query": cmd.query, "body": request["body"]}
+        params = {"method": cmd.method, "url": cmd.path, "query": request["query"], "body": request["body"]}
         params = {k: v for k, v in params.items() if v not in (None, {})}
         return self.record("fetch", params, outcome, c)
 
@@ -312,22 +315,16 @@ class Session:
         c = self.require_client()
         return Reply(doc_view(docker.doc(c, cmd.op)))
 
-    def _check_category(self, spec: SpecIndex, category: str) -> None:
-        if category not in spec.categories:
-            import difflib
-
-            import dshell.client as docker
-
-            near = difflib.get_close_matches(category, sorted(spec.categories), n=3)
-            hint = f": did you mean {', '.join(near)}?" if near else ": see `categories`"
-            raise docker.ValidationError(f"unknown category {category!r}{hint}")
-
     def _ops(self, cmd: P.Ops, run: Runner) -> Reply:
         from .views import ops_view
 
         spec = self._spec()
-        if cmd.category:
-            self._check_category(spec, cmd.category)
+        if cmd.category and cmd.category not in spec.categories:
+            import dshell.client as docker
+            from dshell.client._request import did_you_mean
+
+            hint = did_you_mean(cmd.category, spec.categories) or ": see `categories`"
+            raise docker.ValidationError(f"unknown category {cmd.category!r}{hint}")
         return Reply(ops_view(spec, cmd.category))
 
     def _categories(self, cmd: P.Categories, run: Runner) -> Reply:
@@ -356,7 +353,7 @@ class Session:
 
     def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
         conn = {"uri": cmd.uri, **({"mtls": cmd.tls} if cmd.tls else {})} if cmd.uri else self.config.conn()
-        self.require_client()
+        self._ready.wait()  # not require_client: connect is how to recover from a first connection that failed
         c = self._switch(conn, cmd.api_version)
         try:
             run(self._negotiate_or_raise)
@@ -430,7 +427,7 @@ class Session:
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:
         handler = self.streams.get(cmd.name)
         if handler is None:
-            return Reply(error=f"{cmd.name}: not yet available")
+            return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")
         return handler(cmd)
 
     def _terminal(self, cmd: P.Stream) -> Reply:

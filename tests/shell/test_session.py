@@ -49,7 +49,7 @@ def test_errors_come_back_as_one_line(offline):
     assert "is in category 'containers', not 'images'" in offline.execute("images ContainerList").error
     assert "did you mean images" in offline.execute("ops imags").error
     assert "cannot connect" in offline.execute("ContainerList").error
-    assert offline.execute("logs web").error == "logs: not yet available"
+    assert offline.execute("logs web").error == "logs needs the interactive prompt (panes); run dshell without -c"
 
 
 def test_streams_plug_in(offline):
@@ -60,7 +60,7 @@ def test_streams_plug_in(offline):
 
 
 def test_show_query_cd_and_save(offline, tmp_path):
-    assert offline.execute("_1 | [0].Names[0]").body is not None
+    assert str(offline.execute("_1 | [0].Names[0]").body) == "/web\n"
     assert offline.execute("cd _2[0]").body == "_2[0]"
     assert offline.execute("pwd").body == "_2[0]"
     assert offline.execute("save _2 " + str(tmp_path / "x.json")).body.startswith("saved _2 to")
@@ -71,6 +71,9 @@ def test_show_query_cd_and_save(offline, tmp_path):
 def test_set_and_config_file(offline, shell_home):
     assert offline.execute("set refresh 5").body == "refresh = 5.0"
     assert offline.live.interval == 5.0
+    for bad in ("0", "-1", "inf", "nan", "86401"):  # a busy loop, or a refresh thread that dies
+        assert "refresh must be more than 0 and at most 86400 seconds" in offline.execute(f"set refresh {bad}").error
+    assert offline.live.interval == 5.0 and offline.config.refresh == 5.0
     assert "must be one of" in offline.execute("set pager sometimes").error
     path = shell_home / "config" / "dshell" / "config.yaml"
     path.parent.mkdir(parents=True)
@@ -78,6 +81,20 @@ def test_set_and_config_file(offline, shell_home):
     config = load_config()
     assert (config.editing_mode, config.pager, config.endpoint) == ("vi", "off", "tcp://h:2376")
     assert any("refresh must be a number" in w for w in config.warnings)
+    path.write_text("refresh: 0\n")
+    config = load_config()
+    assert config.refresh == Config().refresh and any("more than 0" in w for w in config.warnings)
+
+
+def test_tls_files_without_an_endpoint_apply_to_the_default_one(monkeypatch):
+    tls = Config(tlscacert="ca.pem", tlscert="cert.pem", tlskey="key.pem")
+    monkeypatch.delenv("DOCKER_TLS_VERIFY", raising=False)
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2376")
+    assert tls.conn() == {"uri": "tcp://127.0.0.1:2376", "mtls": {"ca": "ca.pem", "cert": "cert.pem", "key": "key.pem"}}
+    monkeypatch.setenv("DOCKER_HOST", "unix:///run/docker.sock")
+    with pytest.raises(ValueError, match=r"need a tcp:// or https:// daemon, and unix:///run/docker.sock is a unix"):
+        tls.conn()
+    assert Config().conn() is None and Config(endpoint="tcp://h:1").conn() == {"uri": "tcp://h:1"}
 
 
 def test_highlight_marks_ops_params_literals_and_refs():
@@ -116,3 +133,47 @@ def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
         assert again.execute("_1 | [0].Id").error is None
     finally:
         again.close()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("config", [{"api_version": "v1.99"}, {"endpoint": "tcp://127.0.0.1:99999"}],
+                         ids=["bad-version", "bad-port"])
+def test_connect_recovers_from_a_first_connection_that_failed(engine, shell_home, config):
+    session = Session(Config(**{"endpoint": engine["docker_host"], **config}), results_file=None)
+    session.start(background=False)
+    try:
+        assert "not connected" in session.execute("SystemPing").error
+        assert session.execute(f"connect {engine['docker_host']}").body.startswith(
+            f"connected to {engine['docker_host']} (API v1.")
+        assert session.execute("SystemPing").result.status == 200
+    finally:
+        session.close()
+
+
+@pytest.mark.engine
+def test_fetch_resolves_refs_in_the_query_too(engine, shell_home):
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
+    session.start(background=False)
+    try:
+        session.history.add("x", {}, 200, 0.0, {"f": '{"reference": ["busybox:latest"]}'})
+        reply = session.execute("fetch /images/json filters=_1.f")
+        assert reply.error is None and reply.result.params["query"] == {"filters": '{"reference": ["busybox:latest"]}'}
+        assert [tags for image in reply.result.data for tags in image["RepoTags"]] == ["busybox:latest"]
+    finally:
+        session.close()
+
+
+@pytest.mark.engine
+def test_connect_closes_the_clients_it_replaces(engine, shell_home):
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
+    session.start(background=False)
+    try:
+        assert session.live.settle(10)  # the prefetch left a connection open in the live names' pool
+        old, old_live = session.client, session._live_client
+        assert old_live.pool._idle
+        session.execute("SystemPing")
+        assert old.pool._idle
+        assert session.execute(f"connect {engine['docker_host']}").error is None
+        assert session._live_client is not old_live and not old_live.pool._idle and not old.pool._idle
+    finally:
+        session.close()

@@ -1,0 +1,37 @@
+"""``dshell -c INPUT``: the command line's settings reach the connection; replies and errors are printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from dshell.__main__ import main
+
+
+@pytest.fixture
+def no_docker_env(shell_home, monkeypatch):
+    for var in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_TLS"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.engine
+def test_tls_flags_without_host_apply_to_docker_host(engine, no_docker_env, capsys):
+    no_docker_env.setenv("DOCKER_HOST", engine["tls_host"])  # tcp://, and nothing says TLS but the flags
+    tls = ["--tlscacert", engine["ca"], "--tlscert", engine["cert"], "--tlskey", engine["key"]]
+    assert main([*tls, "-c", "SystemPing"]) == 0, capsys.readouterr()
+    assert "SystemPing  200" in capsys.readouterr().out
+
+
+def test_tls_flags_for_a_unix_socket_are_an_error_line(no_docker_env, capsys):
+    no_docker_env.setenv("DOCKER_HOST", "unix:///tmp/dshell-test-no-such.sock")
+    assert main(["--tlscacert", "ca.pem", "-c", "SystemPing"]) == 1
+    out = capsys.readouterr()
+    assert "tlscacert/tlscert/tlskey need a tcp:// or https:// daemon" in out.out + out.err
+    assert "Traceback" not in out.out + out.err
+
+
+def test_a_pane_command_says_it_needs_the_prompt(no_docker_env, capsys):
+    no_docker_env.setenv("DOCKER_HOST", "unix:///tmp/dshell-test-no-such.sock")
+    assert main(["--api-version", "v1.41", "-c", "logs web"]) == 1
+    out = capsys.readouterr()
+    assert "logs needs the interactive prompt (panes); run dshell without -c" in out.out + out.err

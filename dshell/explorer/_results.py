@@ -150,7 +150,7 @@ class History:
             result = Result(
                 n=(last.n if (last := self.last) else 0) + 1,
                 op=op,
-                params=redact(params or {}),
+                params=redact(params or {}, op),
                 status=status,
                 duration=duration,
                 time=_now() if time is None else time,

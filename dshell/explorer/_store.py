@@ -1,12 +1,17 @@
-"""The results file: one JSON line per result, huge data in side files read on demand."""
+"""The results file: one JSON line per result, huge data in side files read on demand.
+
+Results hold what the daemon said (a container's Env often has credentials): the folders dshell makes are
+the owner's only (0700), and so are the files (0600).
+"""
 
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ._codec import dumps, loads
 
@@ -30,6 +35,17 @@ class SideFile:
             return f"(data unavailable: {self.path}: {exc})"
 
 
+def private_dir(path: Path) -> None:
+    """Make the folder ``path`` (and missing parents) if it is not there, ``path`` itself mode 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_open(path: Path, mode: str) -> IO[Any]:
+    """``open(path, mode)`` for "a", "ab" or "w" (UTF-8 text unless binary); a file it creates is mode 0600."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    return open(os.open(path, flags, 0o600), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+
+
 class ResultStore:
     """Appends result records to a JSON-lines file and reads them back, skipping damaged lines.
 
@@ -50,8 +66,8 @@ class ResultStore:
         """Hold the file's exclusive lock (between processes); without one to be had, the write that
         follows reports the problem."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            file = self.path.open("ab")
+            private_dir(self.path.parent)
+            file = private_open(self.path, "ab")
         except OSError:
             yield
             return
@@ -67,13 +83,14 @@ class ResultStore:
         payload = dumps(data)
         if len(payload) > self.inline_limit:
             side = self.side_dir / f"{record['n']}.json"
-            side.parent.mkdir(parents=True, exist_ok=True)
-            side.write_text(payload, encoding="utf-8")
+            private_dir(side.parent)
+            with private_open(side, "w") as out:
+                out.write(payload)
             line = dumps({**record, "data_file": side.relative_to(self.path.parent).as_posix()})
         else:
             line = dumps(record)[:-1] + ', "data": ' + payload + "}"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as file:
+        private_dir(self.path.parent)
+        with private_open(self.path, "a") as file:
             if not self._tail_checked:
                 self._tail_checked = True
                 if file.tell() and not self._ends_with_newline():

@@ -56,7 +56,7 @@ class Shell:
         config = session.config
         self.printer = Printer(console, config.pager)
         if history is None:
-            data_dir().mkdir(parents=True, exist_ok=True)
+            data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # results and history: the owner's only
             history = RedactingFileHistory(str(data_dir() / "history"))
         self.prompt: PromptSession[str] = PromptSession(
             self._message, multiline=True, prompt_continuation=self._continuation,

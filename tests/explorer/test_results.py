@@ -34,6 +34,25 @@ def test_redact_masks_secret_keys_at_any_depth_without_touching_the_input() -> N
     assert params["body"]["Password"] == "hunter2"
 
 
+def test_redact_masks_swarm_tokens_and_a_secrets_data() -> None:
+    swarm = {"ID": "s", "JoinTokens": {"Worker": "SWMTKN-1-w", "Manager": "SWMTKN-1-m"}}
+    assert redact(swarm) == {"ID": "s", "JoinTokens": "***"}
+    assert redact({"body": {"JoinToken": "SWMTKN-1-w", "RemoteAddrs": ["h"]}}) == {
+        "body": {"JoinToken": "***", "RemoteAddrs": ["h"]}}
+    assert redact({"UnlockKey": "SWMKEY-1-k"}) == {"UnlockKey": "***"}
+    spec = {"body": {"Name": "db-pass", "Data": "c2VjcmV0"}}
+    assert redact(spec, op="SecretCreate") == {"body": {"Name": "db-pass", "Data": "***"}}
+    assert redact(spec, op="SecretUpdate")["body"]["Data"] == "***"
+    assert redact(spec, op="ConfigCreate") == spec  # a config's data is not a secret
+
+
+def test_a_secrets_data_is_not_stored(tmp_path: Path) -> None:
+    hist = History(tmp_path / "results.jsonl")
+    made = hist.add("SecretCreate", {"body": {"Name": "db-pass", "Data": "c2VjcmV0"}}, 201, 0.0, {"ID": "x"})
+    assert made.params == {"body": {"Name": "db-pass", "Data": "***"}}
+    assert "c2VjcmV0" not in (tmp_path / "results.jsonl").read_text()
+
+
 def test_add_numbers_results_and_redacts(tmp_path: Path) -> None:
     hist = History(tmp_path / "results.jsonl")
     first = hist.add("ImagePull", {"fromImage": "nginx", "X-Registry-Auth": "s3cret"}, 200, 0.5, "ok")
@@ -224,8 +243,34 @@ def test_secrets_in_a_results_data_are_masked_too(tmp_path: Path) -> None:
     ('fetch post /auth {"password":"s3cret","identitytoken": t}',
      'fetch post /auth {"password":***,"identitytoken": ***}'),
     ("ContainerList all=true", "ContainerList all=true"),
+    ("connect tcp://h:2376 --tlskey k.pem --tlspass 'p w'", "connect tcp://h:2376 --tlskey k.pem --tlspass ***"),
+    ("connect tcp://h:2376 --tlspass=s3cret --tlscert c.pem", "connect tcp://h:2376 --tlspass=*** --tlscert c.pem"),
+    ("SwarmJoin {JoinToken: SWMTKN-1-x, RemoteAddrs: [h]}", "SwarmJoin {JoinToken: ***, RemoteAddrs: [h]}"),
+    ('swarm SwarmUnlock {"UnlockKey": "SWMKEY-1-k"}', 'swarm SwarmUnlock {"UnlockKey": ***}'),
+    ("SecretCreate {Name: db-pass, Data: c2VjcmV0}", "SecretCreate {Name: db-pass, Data: ***}"),
+    ("ConfigCreate {Name: app, Data: eA==}", "ConfigCreate {Name: app, Data: eA==}"),
+    ("ImagePush name=r/x password=p", "ImagePush name=r/x password=***"),
 ])
 def test_redact_line_masks_what_a_typed_line_spells_out(typed: str, stored: str) -> None:
     from dshell.explorer import redact_line
 
     assert redact_line(typed) == stored
+
+
+def test_files_and_folders_made_for_results_are_the_owners_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    umask = os.umask(0o022)  # the usual one, which leaves new files readable by everyone
+    try:
+        hist = History(tmp_path / "data" / "dshell" / "results.jsonl", inline_limit=10)
+        hist.add("ContainerInspect", {}, 200, 0.0, {"Config": {"Env": ["DB_PASSWORD_IS=hunter2"]}})
+    finally:
+        os.umask(umask)
+    side = tmp_path / "data" / "dshell" / "results" / "1.json"
+    assert "hunter2" in side.read_text()
+    assert mode(tmp_path / "data" / "dshell") == mode(side.parent) == 0o700
+    assert mode(tmp_path / "data" / "dshell" / "results.jsonl") == mode(side) == 0o600

@@ -92,3 +92,18 @@ def test_registry_credentials_are_never_printed_or_stored(shell_home, engine, tm
     assert secret not in out
     assert secret not in typed.read_text() and "X-Registry-Auth=***" in typed.read_text()
     assert secret not in (tmp_path / "results.jsonl").read_text()
+
+
+def test_the_command_history_is_the_owners_only(shell_home):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        with create_pipe_input() as pipe:
+            Shell(Session(Config(endpoint=NOWHERE)), input=pipe, output=DummyOutput())
+    finally:
+        os.umask(umask)
+    data = shell_home / "data" / "dshell"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "history").stat().st_mode) == 0o600

@@ -51,6 +51,7 @@ class DockerMagics(Magics):
         try:
             reply = self.session.execute(cmd, run_cancellable)
         except Cancelled:
+            self.session.cancel()  # break the abandoned call's connection, as the shell does
             raise UsageError("cancelled") from None
         shown = outcome(reply)
         return self._stored(cmd) or shown

@@ -17,7 +17,7 @@ import dshell.client as docker
 from dshell.explorer import View
 from dshell.shell import parse as P
 from dshell.shell.panes.model import StreamPane
-from dshell.shell.panes.reader import Feed
+from dshell.shell.panes.reader import Feed, own_client
 from dshell.shell.panes.sources import Source, source
 
 from .display import in_terminal
@@ -43,6 +43,7 @@ class Opened(Source):
     stream: Any = None
 
     def open(self, c: docker.Client) -> docker.DockerStream:
+        """The stream opened already (on ``c``)."""
         return self.stream
 
 
@@ -90,7 +91,7 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
     """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result."""
     c = session.require_client()
     src = source(cmd.name, list(cmd.args), session.bind_words)
-    own = docker.client(None, c.conn, c.pinned or c.api_version)  # cancelling it breaks this stream only
+    own = own_client(c)  # the stream's own: the feed cancels it on an interrupt
     request = {"op": src.op, "params": src.params, "as": "stream", "throw": True}
     started = time.perf_counter()
     try:
@@ -99,15 +100,15 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
             pane = StreamPane(src.title)
             feed = Feed(own, Opened(src.title, src.op, src.params, body), pane, lambda: None).start()
             area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, f"{src.title}: starting"))
-            follow(feed, area, own)
+            follow(feed, area)
             body = pane.kept()
     finally:
-        own.close()
+        own.close()  # the feed closes it when done too; this is for a stream that never got one
     return session.record(src.op, src.params, (status, time.perf_counter() - started, body, error), c)
 
 
-def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) -> None:
-    """Update ``area`` while ``feed`` streams; an interrupt cancels ``own`` (the stream's client)."""
+def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
+    """Update ``area`` while ``feed`` streams; an interrupt closes the feed (and so its stream)."""
     pane, shown, how = feed.pane, -1, ""
     try:
         while feed.thread.is_alive():
@@ -117,7 +118,6 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea, own: docker.Client) ->
                 area.update(view(pane, f"{note(feed, pane.status)} (interrupt to stop)"))
     except KeyboardInterrupt:
         feed.close()
-        own.cancel()
         how = "stopped by interrupt"
     finally:
         area.update(view(pane, note(feed, how or pane.status), 0))

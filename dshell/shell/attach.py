@@ -59,6 +59,7 @@ class Target:
 
     @property
     def label(self) -> str:
+        """The container, or for an exec the container and the command, for messages."""
         return self.container if self.kind == "attach" else f"{self.container}: {shlex.join(self.cmd)}"
 
 
@@ -350,8 +351,7 @@ def command(session: Session, cmd: Stream) -> Reply:
     started = time.perf_counter()
     outcome = run(c, target)
     params = {k: v for k, v in asdict(target).items() if v not in (None, (), "") and k != "kind"}
-    assert session.history is not None
-    result = session.history.add(target.kind, params, None, time.perf_counter() - started, outcome.as_dict(),
-                                 outcome.error, endpoint=c.uri, api_version=c.api_version)
+    result = session.store(target.kind, params, (None, time.perf_counter() - started, outcome.as_dict(),
+                                                 outcome.error), c)
     text = f"{outcome.message()}  (_{result.n})"
     return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)

@@ -187,13 +187,19 @@ class Session:
         """Store a call's outcome as the next numbered result; the reply renders it (or says its error)."""
         from dshell.explorer import render
 
+        result = self.store(op, params, outcome, c)
+        if result.failed:
+            return Reply(error=f"[{result.n}] {result.status} {result.error}", result=result)
+        return Reply(render(result), result=result)
+
+    def store(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
+              c: Client) -> Result:
+        """Store a call's outcome, made on ``c``, as the next numbered result; never waits on the daemon (the
+        API version is the one known by now)."""
         assert self.history is not None
         status, duration, data, error = outcome
-        result = self.history.add(op, params, status, duration, data, error, endpoint=c.uri,
-                                  api_version=self._version or c.pinned or "")
-        if result.failed:
-            return Reply(error=f"[{result.n}] {status} {error}", result=result)
-        return Reply(render(result), result=result)
+        return self.history.add(op, params, status, duration, data, error, endpoint=c.uri,
+                                api_version=self._version or c.pinned or "")
 
     def call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
         """Run ``send`` and return (status, duration, data, error message); a daemon error is an outcome."""

@@ -114,3 +114,23 @@ def test_terminal_colours_come_from_rich(docker):
 
     text = ansi_bundle(docker("ContainerList all=true"))["text/plain"]
     assert "\x1b[" in text and "ContainerList" in text
+
+
+def test_an_interrupt_cancels_the_call_and_breaks_its_connection(docker, docker_cli, unique_name,
+                                                                  cleanup_containers):
+    import signal
+    import threading
+    import time
+
+    name = unique_name("dsh-magic")
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sleep", "300")
+    before = set(threading.enumerate())
+    threading.Timer(1.0, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)).start()
+    with pytest.raises(UsageError, match="^cancelled$"):
+        docker(f"ContainerWait {name}")
+    calls = [t for t in set(threading.enumerate()) - before if t.name == "dshell-call"]
+    assert calls  # the abandoned ContainerWait, which would wait for the container for 300 s
+    deadline = time.monotonic() + 5
+    while any(t.is_alive() for t in calls):
+        assert time.monotonic() < deadline, "the cancelled call still waits on the daemon"
+        time.sleep(0.05)

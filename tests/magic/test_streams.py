@@ -77,3 +77,25 @@ def test_an_interrupt_stops_the_stream_and_keeps_what_it_showed(docker, containe
     assert result.status == 200 and result.data.startswith("tick 1\ntick 2\n")
     assert "stopped by interrupt" in cap.outputs[-1].data["text/plain"]
     assert docker(f"ContainerInspect {name}").data["State"]["Running"] is True
+
+
+def test_closing_a_feed_ends_a_stream_it_was_handed_open(session, container):
+    import dshell.client as docker_client
+    from dshell._magic.streams import Opened
+    from dshell.shell.panes.model import StreamPane
+    from dshell.shell.panes.reader import Feed, own_client
+
+    name = container("echo hi; sleep 300")
+    own = own_client(session.client)
+    request = {"op": "ContainerLogs", "params": {"id": name, "follow": True, "stdout": True}, "as": "stream",
+               "throw": True}
+    stream = docker_client.invoke(own, request)
+    pane = StreamPane("t")
+    feed = Feed(own, Opened("t", "ContainerLogs", {}, stream), pane, lambda: None).start()
+    deadline = time.monotonic() + 10
+    while pane.total < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    feed.close()
+    feed.thread.join(3)
+    assert not feed.thread.is_alive() and pane.kept() == "hi\n"

@@ -10,7 +10,7 @@ import pytest
 
 import dshell.client as docker
 from dshell.shell.panes.model import StreamPane
-from dshell.shell.panes.reader import Feed
+from dshell.shell.panes.reader import Feed, own_client
 from dshell.shell.panes.sources import source
 
 pytestmark = pytest.mark.engine
@@ -39,7 +39,7 @@ def bind(words: list[str]) -> tuple[str, dict]:
 def feed(c, name: str, *args: str) -> tuple[StreamPane, Feed, threading.Event]:
     src = source(name, list(args), bind)
     pane, changed = StreamPane(src.title), threading.Event()
-    return pane, Feed(c, src, pane, changed.set).start(), changed
+    return pane, Feed(own_client(c), src, pane, changed.set).start(), changed
 
 
 def wait_for(check, timeout: float = 15.0) -> None:
@@ -112,3 +112,29 @@ def test_pull_progress_one_line_per_layer(client, engine, docker_cli, unique_nam
         assert pane.total < 10 and all(isinstance(value, dict) for value in pane.kept())
     finally:
         docker_cli("rmi", f"{image}:latest", check=False)
+
+
+def test_keep_stores_what_a_pane_holds_with_the_streams_status(engine, shell_home, docker_cli, unique_name,
+                                                                cleanup_containers):
+    from dshell.shell.config import Config
+    from dshell.shell.panes.commands import Panes
+    from dshell.shell.parse import parse_line
+    from dshell.shell.session import Session
+
+    name = unique_name()
+    docker_cli(*RUN, "--name", name, "busybox", "echo", "hello")
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
+    session.start(background=False)
+    panes = Panes(session, lambda: None)
+    try:
+        for target in (name, unique_name("dsh-none")):
+            assert panes.open(parse_line(f"logs {target}")).error is None
+            wait_for(lambda: panes.area.current.pane.ended)
+            panes.keep()
+        ok, missing = list(session.history)
+        assert (ok.op, ok.status, ok.error, ok.data) == ("ContainerLogs", 200, None, "hello\n")
+        assert ok.endpoint == engine["docker_host"] and ok.api_version == session.client.api_version
+        assert missing.status == 404 and missing.error.startswith("error: No such container")
+    finally:
+        panes.close_all()
+        session.close()

@@ -90,3 +90,49 @@ def test_finish_says_why():
     assert pane.ended and pane.status == "stream ended"
     assert pane.visible(5)[1][-1].text == "── stream ended ──"
     assert pane.kept() == "line 0\nline 1\n"  # the marker is not data
+
+
+NOWHERE = "unix:///tmp/dshell-test-no-such.sock"
+
+
+def test_a_bug_in_a_feed_ends_its_pane_with_a_line(shell_home):
+    import dshell.client as docker
+    from dshell.shell.panes.reader import Feed
+    from dshell.shell.panes.sources import Source
+
+    class Broken(Source):
+        def open(self, c):
+            raise KeyError("boom")
+
+    pane = StreamPane("t")
+    feed = Feed(docker.client(None, {"uri": NOWHERE}, "v1.41"), Broken("t", "ContainerLogs", {}), pane,
+                lambda: None).start()
+    feed.thread.join(5)
+    assert pane.ended and pane.status == "internal error: KeyError: 'boom'"
+
+
+def test_keep_never_asks_the_daemon(shell_home):
+    """^W k runs in a key handler: with the daemon gone and the version never negotiated, it still keeps."""
+    import dshell.client as docker
+    from dshell.shell.config import Config
+    from dshell.shell.panes.commands import Panes
+    from dshell.shell.panes.reader import Feed
+    from dshell.shell.panes.sources import Source
+    from dshell.shell.session import Session
+
+    session = Session(Config(endpoint=NOWHERE), results_file=None)
+    session.start(background=False)
+    try:
+        panes = Panes(session, lambda: None)
+        pane = StreamPane("logs web")
+        feed = Feed(docker.client(None, {"uri": NOWHERE}), Source("logs web", "ContainerLogs", {"id": "web"}), pane,
+                    lambda: None)
+        panes.area.open(pane, feed)
+        feed.thread.join(5)
+        panes.keep()
+        kept = session.history.last
+        assert (kept.op, kept.params, kept.status, kept.api_version) == ("ContainerLogs", {"id": "web"}, None, "")
+        assert kept.error.startswith("error: cannot connect to " + NOWHERE)
+        assert panes.area.current.notice.get() == f"kept as _{kept.n}"
+    finally:
+        session.close()

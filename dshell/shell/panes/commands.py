@@ -13,6 +13,7 @@ from prompt_toolkit.key_binding import merge_key_bindings
 from prompt_toolkit.layout import HSplit
 from prompt_toolkit.styles import merge_styles
 
+from ..session import one_line
 from .keys import HINTS, pane_bindings
 from .layout import STYLE, PaneArea, Refresher
 from .model import StreamPane
@@ -37,23 +38,28 @@ class Panes:
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names."""
         from ..session import Reply
-        from .reader import Feed
+        from .reader import Feed, own_client
         from .sources import source
 
         src = source(cmd.name, list(cmd.args), self.session.bind_words)
         pane = StreamPane(src.title)
-        self.area.open(pane, Feed(self.session.require_client(), src, pane, self.refresh))
+        self.area.open(pane, Feed(own_client(self.session.require_client()), src, pane, self.refresh))
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
     def keep(self) -> None:
-        """Store the selected pane's lines as a numbered result."""
-        view, history = self.area.current, self.session.history
-        if view is None or history is None:
+        """Store the selected pane's lines as a numbered result (a key handler: never waits on the daemon, and
+        a failure is the pane's notice)."""
+        view = self.area.current
+        if view is None:
             return
-        feed, c = view.feed, self.session.require_client()
-        result = history.add(feed.source.op, feed.source.params, 200, time.time() - feed.started, view.pane.kept(),
-                             None if not view.pane.status.startswith("error") else view.pane.status,
-                             endpoint=c.uri, api_version=c.api_version)
+        feed, pane = view.feed, view.pane
+        error = pane.status if pane.status.startswith("error") else None
+        try:
+            result = self.session.store(feed.source.op, feed.source.params,
+                                        (feed.status, time.time() - feed.started, pane.kept(), error), feed.client)
+        except Exception as exc:  # noqa: BLE001 - a key handler that raises ends the shell
+            view.notice.set(f"not kept: {one_line(exc)}")
+            return
         view.notice.set(f"kept as _{result.n}")
 
     def toolbar(self) -> StyleAndTextTuples:

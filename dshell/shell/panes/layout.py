@@ -145,6 +145,7 @@ class PaneArea:
     # ------------------------------------------------------------------ commands
     @property
     def current(self) -> PaneView | None:
+        """The selected pane, or None when none is open."""
         return self.views[self.selected] if self.views else None
 
     def open(self, pane: StreamPane, feed: Feed) -> PaneView:

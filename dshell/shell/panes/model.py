@@ -50,6 +50,7 @@ class StreamPane:
 
     @property
     def following(self) -> bool:
+        """True while the view follows the newest lines (not pinned)."""
         return self.top is None
 
     # ------------------------------------------------------------------ the reader's side

@@ -8,30 +8,39 @@ from collections.abc import Callable
 
 import dshell.client as docker
 
+from ..session import one_line
 from .model import StreamPane
 from .sources import Source, formatter
 
 
+def own_client(c: docker.Client) -> docker.Client:
+    """A client to ``c``'s daemon, speaking its version, for one stream: cancelling it breaks that stream only."""
+    return docker.client(None, c.conn, c.pinned or c.api_version)
+
+
 class Feed:
-    """Streams ``source`` into ``pane`` in a daemon thread; ``notify`` is called after each batch of lines.
-    ``close`` ends the stream at once, even while a read waits for data."""
+    """Streams ``source`` into ``pane`` in a daemon thread on the client ``c``, which it owns (see
+    ``own_client``): ``close`` cancels it, which ends the stream at once, even while a read waits for data.
+    ``notify`` is called after each batch of lines."""
 
     def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:
-        # a client of its own, so that cancelling it breaks this stream only
-        self.client = docker.client(None, c.conn, c.pinned or c.api_version)
+        self.client = c
         self.source, self.pane, self.notify = source, pane, notify
+        self.status: int | None = None  # the HTTP status the stream answered with
         self.closed = False
         self.started = time.time()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
 
     def start(self) -> Feed:
+        """Start streaming in the background; returns the feed."""
         self.thread.start()
         return self
 
     def _run(self) -> None:
         try:
             stream = self.source.open(self.client)
+            self.status = stream.status
             with self._lock:
                 if self.closed:
                     stream.close()
@@ -45,9 +54,12 @@ class Feed:
             self.pane.add(fmt.close())
             self._end("stream ended", "class:pane.end")
         except docker.DockerError as exc:
+            self.status = exc.status
             self._end(f"error: {exc.message}", "class:pane.bad")
         except (docker.DshellError, OSError, ValueError) as exc:
             self._end(f"error: {exc}", "class:pane.bad")
+        except Exception as exc:  # noqa: BLE001 - a bug ends this pane, not with a traceback over the prompt
+            self._end(f"internal error: {type(exc).__name__}: {one_line(exc)}", "class:pane.bad")
         finally:
             self.client.close()
 

@@ -63,9 +63,11 @@ class Notice:
         self._text, self._until = "", 0.0
 
     def set(self, text: str) -> None:
+        """Show ``text`` for the next NOTICE_SECONDS."""
         self._text, self._until = text, time.monotonic() + NOTICE_SECONDS
 
     def get(self) -> str:
+        """The notice while it shows, else ""."""
         return self._text if time.monotonic() < self._until else ""
 
 

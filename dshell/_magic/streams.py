@@ -17,8 +17,9 @@ import dshell.client as docker
 from dshell.explorer import View
 from dshell.shell import parse as P
 from dshell.shell.panes.model import StreamPane
-from dshell.shell.panes.reader import Feed, own_client
+from dshell.shell.panes.reader import Feed
 from dshell.shell.panes.sources import Source, source
+from dshell.shell.session import own_client
 
 from .display import in_terminal
 

@@ -11,6 +11,7 @@ import os
 import select
 import shlex
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,9 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import dshell.client as docker
 from dshell.client._config import load_docker_config
+from dshell.client._specs import version_key
 
 from .parse import COMMANDS
-from .session import Reply, one_line
+from .session import Reply, one_line, own_client
 from .terminal import (
     DEFAULT_DETACH_KEYS,
     DetachFilter,
@@ -145,10 +147,38 @@ class _Connection:
     resize: Callable[[int, int], None]
     state: Callable[[], tuple[bool, int | None]]  # (running, exit code)
     data: dict[str, Any]
+    close: Callable[[], None] = lambda: None  # once the session is over
 
 
-def _api_at_least(c: docker.Client, major: int, minor: int) -> bool:
-    return tuple(int(p) for p in c.api_version.lstrip("v").split(".")) >= (major, minor)
+class _ExitWait:
+    """ContainerWait sent before attaching, as the docker CLI does: it has the exit code even of a container
+    that removes itself when it stops (``--rm``), whose inspect answers 404 by then. On a client of its own,
+    cancelled by ``close`` (after a detach the wait would last as long as the container)."""
+
+    def __init__(self, c: docker.Client, container: str) -> None:
+        self.client = own_client(c)
+        self.code: int | None = None
+        self.failed = False
+        self.done = threading.Event()
+        request = {"op": "ContainerWait", "params": {"id": container}, "throw": True}
+        threading.Thread(target=self._run, args=(request,), name="dshell-attach-wait", daemon=True).start()
+
+    def _run(self, request: dict[str, Any]) -> None:
+        try:
+            self.code = (docker.invoke(self.client, request) or {}).get("StatusCode")
+        except docker.DshellError:
+            self.failed = True  # the inspect that follows says why
+        finally:
+            self.done.set()
+
+    def exited(self, timeout: float) -> bool:
+        """Whether the wait answered (within ``timeout`` seconds) with the exit code in ``code``."""
+        return self.done.wait(timeout) and not self.failed
+
+    def close(self) -> None:
+        """Abandon the wait."""
+        self.client.cancel()
+        self.client.close()
 
 
 def _open_attach(c: docker.Client, target: Target, keys: str) -> _Connection:
@@ -160,15 +190,28 @@ def _open_attach(c: docker.Client, target: Target, keys: str) -> _Connection:
         raise docker.DshellError("the container is not running: start it first (ContainerStart)")
     config = info["Config"]
     stdin = bool(config.get("OpenStdin"))
-    sock = docker.invoke(c, {"op": "ContainerAttach", "as": "socket", "throw": True, "params": {
-        "id": target.container, "stream": True, "stdin": stdin, "stdout": True, "stderr": True, "detachKeys": keys}})
+    wait = _ExitWait(c, target.container)
+    try:
+        sock = docker.invoke(c, {"op": "ContainerAttach", "as": "socket", "throw": True, "params": {
+            "id": target.container, "stream": True, "stdin": stdin, "stdout": True, "stderr": True,
+            "detachKeys": keys}})
+    except BaseException:
+        wait.close()
+        raise
 
     def state() -> tuple[bool, int | None]:
-        now = call("ContainerInspect")["State"]
+        if wait.exited(0.1):
+            return False, wait.code
+        try:
+            now = call("ContainerInspect")["State"]
+        except docker.DockerError as exc:
+            if exc.status == 404 and wait.exited(EXIT_WAIT):  # removed once it stopped: the wait knows how
+                return False, wait.code
+            raise
         return bool(now["Running"]), now.get("ExitCode")
 
     return _Connection(sock, bool(config.get("Tty")), stdin, lambda h, w: call("ContainerResize", h=h, w=w),
-                       state, {"id": info["Id"]})
+                       state, {"id": info["Id"]}, wait.close)
 
 
 def _open_exec(c: docker.Client, target: Target, keys: str, size: tuple[int, int] | None) -> _Connection:
@@ -178,7 +221,7 @@ def _open_exec(c: docker.Client, target: Target, keys: str, size: tuple[int, int
     config |= {k: v for k, v in (("User", target.user), ("WorkingDir", target.workdir)) if v}
     if target.env:
         config["Env"] = list(target.env)
-    if tty and size and _api_at_least(c, 1, 42):
+    if tty and size and version_key(c.api_version) >= (1, 42):
         config["ConsoleSize"] = list(size)
     created = docker.invoke(c, {"op": "ContainerExec", "params": {"id": target.container, "execConfig": config},
                                 "throw": True})
@@ -339,6 +382,7 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2))
     finally:
         if conn is not None:
             conn.sock.close()
+            conn.close()
 
 
 def command(session: Session, cmd: Stream) -> Reply:

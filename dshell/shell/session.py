@@ -59,6 +59,13 @@ def one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def own_client(c: Client) -> Client:
+    """A client to ``c``'s daemon speaking its version, for one stream or wait: cancelling it breaks that only."""
+    import dshell.client as docker
+
+    return docker.client(None, c.conn, c.pinned or c.api_version)
+
+
 class Session:
     """A client, a results history, a navigator and live names; ``execute`` runs one input."""
 

@@ -83,7 +83,8 @@ def test_closing_a_feed_ends_a_stream_it_was_handed_open(session, container):
     import dshell.client as docker_client
     from dshell._magic.streams import Opened
     from dshell.shell.panes.model import StreamPane
-    from dshell.shell.panes.reader import Feed, own_client
+    from dshell.shell.panes.reader import Feed
+    from dshell.shell.session import own_client
 
     name = container("echo hi; sleep 300")
     own = own_client(session.client)

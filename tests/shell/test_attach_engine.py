@@ -8,6 +8,7 @@ import fcntl
 import os
 import pty
 import signal
+import socket
 import struct
 import termios
 import threading
@@ -103,6 +104,8 @@ def test_detach_restores_the_terminal_and_sigwinch_resizes(client, term, shell, 
     assert b"24 80" in term.output and b"30 100" in term.output
     assert term.restored()
     assert docker_cli("inspect", "-f", "{{.State.Running}}", shell).strip() == "true"
+    time.sleep(0.5)
+    assert not [t for t in threading.enumerate() if t.name == "dshell-attach-wait"]  # the exit wait was abandoned
 
 
 def test_exit_and_errors_restore_the_terminal(client, term, shell):
@@ -135,3 +138,37 @@ def test_detach_keys_from_the_docker_config(client, term, shell, tmp_path, monke
     term.script((b"ctrl-x x detaches]", b"\x10\x11echo still-here\r"), (b"\nstill-here\r\n", b"\x18x"))
     outcome = run(client, Target("attach", shell), term.fds)
     assert outcome.detached and outcome.how == "ctrl-x x" and term.restored(), outcome
+
+
+class LateEndRelay(SocketRelay):
+    """A relay that passes the end of a connection on a second late: the attach stream of a --rm container
+    ends only once the container is gone."""
+
+    @staticmethod
+    def _pump(src, dst) -> None:
+        with contextlib.suppress(OSError):
+            while data := src.recv(65536):
+                dst.sendall(data)
+        time.sleep(1.0)
+        for sock in (src, dst):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["tty", "no-tty"])
+def test_a_container_that_removes_itself_exits_with_its_code(engine, term, docker_cli, unique_name,
+                                                             cleanup_containers, tty):
+    name = unique_name()
+    docker_cli(*RUN, "-d", "-i", *(["-t"] if tty else []), "--rm", "--name", name, "busybox", "sh")
+    relay = LateEndRelay(f"/tmp/dsh-relay-{uuid.uuid4().hex[:8]}.sock", engine["socket"])
+    relay.start()
+    c = docker.client(None, conn={"uri": f"unix://{relay.path}"})
+    try:
+        term.script((b"detaches]", b"exit 7\r" if tty else b"exit 7\n"))
+        outcome = run(c, Target("attach", name), term.fds)
+    finally:
+        c.close()
+        relay.stop()
+    assert (outcome.exit_code, outcome.error, outcome.detached) == (7, None, False), outcome
+    assert term.restored()
+    assert name not in docker_cli("ps", "-a", "--format", "{{.Names}}").split()  # --rm did remove it

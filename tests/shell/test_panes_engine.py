@@ -10,8 +10,9 @@ import pytest
 
 import dshell.client as docker
 from dshell.shell.panes.model import StreamPane
-from dshell.shell.panes.reader import Feed, own_client
+from dshell.shell.panes.reader import Feed
 from dshell.shell.panes.sources import source
+from dshell.shell.session import own_client
 
 pytestmark = pytest.mark.engine
 RUN = ("run", "--network", "none")  # no container here needs a network

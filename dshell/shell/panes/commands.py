@@ -37,8 +37,8 @@ class Panes:
 
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names."""
-        from ..session import Reply
-        from .reader import Feed, own_client
+        from ..session import Reply, own_client
+        from .reader import Feed
         from .sources import source
 
         src = source(cmd.name, list(cmd.args), self.session.bind_words)

@@ -13,14 +13,9 @@ from .model import StreamPane
 from .sources import Source, formatter
 
 
-def own_client(c: docker.Client) -> docker.Client:
-    """A client to ``c``'s daemon, speaking its version, for one stream: cancelling it breaks that stream only."""
-    return docker.client(None, c.conn, c.pinned or c.api_version)
-
-
 class Feed:
     """Streams ``source`` into ``pane`` in a daemon thread on the client ``c``, which it owns (see
-    ``own_client``): ``close`` cancels it, which ends the stream at once, even while a read waits for data.
+    ``session.own_client``): ``close`` cancels it, which ends the stream at once, even while a read waits for data.
     ``notify`` is called after each batch of lines."""
 
     def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:

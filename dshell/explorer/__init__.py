@@ -7,7 +7,7 @@ from ._complete import path_completions
 from ._export import save
 from ._navigator import Navigator
 from ._paths import PathError, parse_ref, resolve
-from ._query import QueryError, query, split_pipe
+from ._query import QueryError, query
 from ._redact import redact, redact_line
 from ._render import render
 from ._results import History, Result, default_history_path
@@ -29,5 +29,4 @@ __all__ = [
     "render",
     "resolve",
     "save",
-    "split_pipe",
 ]

@@ -110,13 +110,3 @@ def parse_body(text: str) -> Any:
     """A body written out on its own (the rest of a ``%%docker`` cell): JSON, or YAML read like values."""
     return _collection(text)
 
-
-def contains_ref(value: Any) -> bool:
-    """True when ``value`` holds a Ref anywhere (so it must be resolved before sending)."""
-    if isinstance(value, Ref):
-        return True
-    if isinstance(value, dict):
-        return any(contains_ref(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_ref(v) for v in value)
-    return False

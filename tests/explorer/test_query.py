@@ -1,32 +1,12 @@
-"""JMESPath queries and splitting `path | query`."""
+"""JMESPath queries over result values."""
 
 from __future__ import annotations
 
 import pytest
 
-from dshell.explorer import QueryError, query, split_pipe
+from dshell.explorer import QueryError, query
 
 from .conftest import containers
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("_3", ("_3", None)),
-        ("_3 | [?State=='running'].Names", ("_3", "[?State=='running'].Names")),
-        ("_3|length(@)", ("_3", "length(@)")),
-        ("_3 | [].Names | [0]", ("_3", "[].Names | [0]")),
-        ("_3 | [?a || b]", ("_3", "[?a || b]")),
-        ('_3["a|b"] | keys(@)', ('_3["a|b"]', "keys(@)")),
-        ("_3['it''s|'] | x", ("_3['it''s|']", "x")),
-        (r'_3["q\"|"] | x', (r'_3["q\"|"]', "x")),
-        ("_3 |", ("_3", "")),
-        ("_3[a|b]", ("_3[a|b]", None)),
-        ("_3[(a|b)] | x", ("_3[(a|b)]", "x")),
-    ],
-)
-def test_split_pipe(text: str, expected: tuple[str, str | None]) -> None:
-    assert split_pipe(text) == expected
 
 
 def test_query_filters_and_projects() -> None:

@@ -33,6 +33,24 @@ def test_scan_keeps_brackets_and_quotes_together():
     assert is_complete("ContainerCreate body={\n Image: busybox\n}")
 
 
+@pytest.mark.parametrize(("text", "words", "query"), [
+    ("_3", ["_3"], None),
+    ("_3 | [?State=='running'].Names", ["_3"], "[?State=='running'].Names"),
+    ("_3|length(@)", ["_3"], "length(@)"),
+    ("_3 | [].Names | [0]", ["_3"], "[].Names | [0]"),
+    ("_3 | [?a || b]", ["_3"], "[?a || b]"),
+    ('_3["a|b"] | keys(@)', ['_3["a|b"]'], "keys(@)"),
+    ("_3['it''s|'] | x", ["_3['it''s|']"], "x"),
+    (r'_3["q\"|"] | x', [r'_3["q\"|"]'], "x"),
+    ("_3 |", ["_3"], ""),
+    ("_3[a|b]", ["_3[a|b]"], None),
+    ("_3[(a|b)] | x", ["_3[(a|b)]"], "x"),
+])
+def test_scan_splits_at_the_first_pipe_outside_quotes_and_brackets(text, words, query):
+    found = scan(text)
+    assert [w.text for w in found.words] == words and found.query(text) == query
+
+
 @pytest.mark.parametrize(("text", "command"), [
     ("", None),
     ("ContainerList all=true", P.OpCall("ContainerList", {"all": True}, raw={"all": "true"})),

@@ -177,3 +177,22 @@ def test_connect_closes_the_clients_it_replaces(engine, shell_home):
         assert session._live_client is not old_live and not old_live.pool._idle and not old.pool._idle
     finally:
         session.close()
+
+
+def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
+    from dshell.explorer import History
+    from dshell.explorer._paths import Ref as Location
+    from dshell.shell.completion.sources import SessionSources
+
+    path = tmp_path / "r.jsonl"
+    History(path, inline_limit=10).add("ContainerInspect", {}, 200, 0.0, {"Config": {"Env": ["A=1"], "Cmd": []}})
+    session = Session(Config(endpoint=NOWHERE, api_version="v1.41"), results_file=path)
+    session.start(background=False)
+    try:
+        sources, result = SessionSources(session), session.history[1]
+        session.navigator.ref = Location(1, ("Config",))  # where a cd went, the data since stored away again
+        assert sources.here() == () and not result.data_loaded
+        assert session.execute("cd _1.Config").error is None and result.data_loaded
+        assert sources.here() == ["Env", "Cmd"]
+    finally:
+        session.close()

@@ -37,20 +37,18 @@ def kind_for(category: str | None, param: str, location: str | None) -> str | No
     return NAMED_KIND.get(param)
 
 
-def _short(value: Any) -> str:
-    return str(value or "").removeprefix("sha256:")[:12]
-
-
 def _pairs(rows: Any, name: Callable[[dict[str, Any]], Any], ident: str,
            meta: Callable[[dict[str, Any]], str]) -> list[tuple[str, str]]:
     """(name, meta) for each name of each row, and (short id, meta + first name) when ``ident`` is set."""
+    from dshell.explorer._format import short_id  # in the refresh thread: not at start-up
+
     out: list[tuple[str, str]] = []
     for row in rows or ():
         label, found = meta(row), name(row)
         names = [str(v) for v in (found if isinstance(found, list) else [found]) if v]
         out += [(value, label) for value in names]
         if ident and row.get(ident):
-            out.append((_short(row[ident]), " ".join([label, *names[:1]])))
+            out.append((short_id(row[ident]), " ".join([label, *names[:1]])))
     return out
 
 

@@ -42,10 +42,14 @@ class SessionSources:
             return ()
         if nav.ref is None:
             return [f"_{result.n}" for result in history]
-        from dshell.explorer import PathError, resolve
+        from dshell.explorer import PathError
+        from dshell.explorer._paths import select, walk
 
         try:
-            value = resolve(nav.ref, history)
+            result = select(nav.ref, history)
+            if not result.data_loaded:  # a keystroke never reads a side file (cd has read it, normally)
+                return ()
+            value = walk(result.data, nav.ref)
         except PathError:
             return ()
         if isinstance(value, dict):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dshell.client as docker
+from dshell.client._streams import stream_error
 
 from .model import Line
 
@@ -15,10 +16,8 @@ ERROR_STYLE = "class:pane.bad"
 
 def error_line(value: Any) -> Line | None:
     """A red line for an in-stream ``error``/``errorDetail`` object, else None."""
-    if isinstance(value, dict) and ("error" in value or "errorDetail" in value):
-        detail = value.get("errorDetail") or {}
-        return Line(f"error: {value.get('error') or detail.get('message') or detail}", ERROR_STYLE, value)
-    return None
+    message = stream_error(value)
+    return None if message is None else Line(f"error: {message}", ERROR_STYLE, value)
 
 
 def compact_lines(value: Any) -> list[Line]:

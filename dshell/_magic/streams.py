@@ -66,6 +66,7 @@ class NotebookArea:
         self.handle = display(View(first), display_id=True)
 
     def update(self, renderable: RenderableType) -> None:
+        """Show ``renderable`` in place of what the display showed."""
         self.handle.update(View(renderable))
 
     def close(self) -> None:
@@ -82,9 +83,11 @@ class TerminalArea:
         self.live.start()
 
     def update(self, renderable: RenderableType) -> None:
+        """Show ``renderable`` in place of what the area showed."""
         self.live.update(renderable, refresh=True)
 
     def close(self) -> None:
+        """Take the area off the screen."""
         self.live.stop()
 
 

@@ -46,7 +46,11 @@ class SocketRelay:
                 sock.shutdown(socket.SHUT_RDWR)
 
     def stop(self) -> None:
+        """The daemon goes away: no new connections (the path is gone first), the open ones are cut."""
+        os.unlink(self.path)  # first: a thread still in accept() on the closing listener gets no one
         if self.listener is not None:
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         for sock in self.open:
@@ -54,4 +58,3 @@ class SocketRelay:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
         self.open.clear()
-        os.unlink(self.path)

@@ -5,6 +5,7 @@ Plain data in, rich renderables out; nothing here talks to Docker.
 
 from ._complete import path_completions
 from ._export import save
+from ._format import short_id
 from ._navigator import Navigator
 from ._paths import PathError, parse_ref, resolve
 from ._query import QueryError, query
@@ -29,4 +30,5 @@ __all__ = [
     "render",
     "resolve",
     "save",
+    "short_id",
 ]

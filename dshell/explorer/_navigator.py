@@ -97,6 +97,22 @@ class Navigator:
         entries = [Entry(name, type_label(item), compact(item)) for name, item in islice(pairs, LIST_LIMIT)]
         return Listing(entries, _size(value) - len(entries), str(ref))
 
+    def names_here(self) -> list[str]:
+        """What can follow here (result names at the root, else keys or indices), for completion: from memory
+        only, never reading a side file; [] when the location no longer resolves."""
+        if self.ref is None:
+            return [f"_{result.n}" for result in self.history]
+        try:
+            result = select(self.ref, self.history)
+            if not result.data_loaded:
+                return []
+            value = walk(result.data, self.ref)
+        except PathError:
+            return []
+        if isinstance(value, dict):
+            return [str(key) for key in value]
+        return [f"[{i}]" for i in range(len(value))] if isinstance(value, list | tuple) else []
+
     def locate(self, target: str) -> Ref | None:
         """The absolute location `target` names relative to here (None for the root); `_` is pinned."""
         text = target.strip()

@@ -18,8 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import dshell.client as docker
-from dshell.client._config import load_docker_config
-from dshell.client._specs import version_key
+from dshell.client import load_docker_config, version_key
 
 from .parse import COMMANDS
 from .session import Reply, one_line, own_client

@@ -60,7 +60,7 @@ class Config:
         if self.endpoint:
             conn: dict[str, Any] = {"uri": self.endpoint}
         else:
-            from dshell.client._config import default_conn
+            from dshell.client import default_conn
 
             conn = default_conn()
         if conn["uri"].startswith("unix:"):

@@ -334,7 +334,7 @@ class Session:
         spec = self._spec()
         if cmd.category and cmd.category not in spec.categories:
             import dshell.client as docker
-            from dshell.client._request import did_you_mean
+            from dshell.client import did_you_mean
 
             hint = did_you_mean(cmd.category, spec.categories) or ": see `categories`"
             raise docker.ValidationError(f"unknown category {cmd.category!r}{hint}")

@@ -181,7 +181,7 @@ def test_connect_closes_the_clients_it_replaces(engine, shell_home):
 
 def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
     from dshell.explorer import History
-    from dshell.explorer._paths import Ref as Location
+    from dshell.explorer._paths import Ref as Location  # a location as cd sets it
     from dshell.shell.completion.sources import SessionSources
 
     path = tmp_path / "r.jsonl"
@@ -191,7 +191,7 @@ def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
     try:
         sources, result = SessionSources(session), session.history[1]
         session.navigator.ref = Location(1, ("Config",))  # where a cd went, the data since stored away again
-        assert sources.here() == () and not result.data_loaded
+        assert list(sources.here()) == [] and not result.data_loaded
         assert session.execute("cd _1.Config").error is None and result.data_loaded
         assert sources.here() == ["Env", "Cmd"]
     finally:

@@ -40,7 +40,7 @@ def kind_for(category: str | None, param: str, location: str | None) -> str | No
 def _pairs(rows: Any, name: Callable[[dict[str, Any]], Any], ident: str,
            meta: Callable[[dict[str, Any]], str]) -> list[tuple[str, str]]:
     """(name, meta) for each name of each row, and (short id, meta + first name) when ``ident`` is set."""
-    from dshell.explorer._format import short_id  # in the refresh thread: not at start-up
+    from dshell.explorer import short_id  # in the refresh thread: not at start-up
 
     out: list[tuple[str, str]] = []
     for row in rows or ():

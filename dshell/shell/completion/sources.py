@@ -37,21 +37,5 @@ class SessionSources:
         return path_completions(word, history)
 
     def here(self) -> Sequence[str]:
-        nav, history = self.session.navigator, self.session.history
-        if nav is None or history is None:
-            return ()
-        if nav.ref is None:
-            return [f"_{result.n}" for result in history]
-        from dshell.explorer import PathError
-        from dshell.explorer._paths import select, walk
-
-        try:
-            result = select(nav.ref, history)
-            if not result.data_loaded:  # a keystroke never reads a side file (cd has read it, normally)
-                return ()
-            value = walk(result.data, nav.ref)
-        except PathError:
-            return ()
-        if isinstance(value, dict):
-            return [str(key) for key in value]
-        return [f"[{i}]" for i in range(len(value))] if isinstance(value, list) else ()
+        nav = self.session.navigator
+        return nav.names_here() if nav is not None else ()

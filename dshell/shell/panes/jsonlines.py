@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dshell.client as docker
-from dshell.client._streams import stream_error
+from dshell.client import stream_error
 
 from .model import Line
 

@@ -82,6 +82,8 @@ class Outcome:
         what = "container " + self.target.container if self.target.kind == "attach" else self.target.label
         if self.detached:
             return f"detached from {what} ({self.how}); it keeps running"
+        if self.exit_code is None:
+            return f"{what} ended; its exit code went with the container"
         return f"{what} exited with code {self.exit_code}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -232,7 +234,12 @@ def _open_exec(c: docker.Client, target: Target, keys: str, size: tuple[int, int
         return docker.invoke(c, {"op": op, "params": {"id": exec_id, **params}, "throw": True})
 
     def state() -> tuple[bool, int | None]:
-        now = call("ExecInspect")
+        try:
+            now = call("ExecInspect")
+        except docker.DockerError as exc:
+            if exc.status == 404:  # the container went, and its execs with it: ended, code unknown
+                return False, None
+            raise
         return bool(now["Running"]), now.get("ExitCode")
 
     return _Connection(sock, tty, True, lambda h, w: call("ExecResize", h=h, w=w), state, {"exec_id": exec_id})

@@ -120,6 +120,16 @@ def test_exit_and_errors_restore_the_terminal(client, term, shell):
     assert "unknown key" in (outcome.error or "") and term.restored()
 
 
+def test_an_exec_whose_container_is_removed_ends_without_an_error(client, term, shell, docker_cli):
+    def remove() -> None:
+        docker_cli("rm", "-f", shell)
+
+    term.script((b"detaches]", remove))
+    outcome = run(client, Target("exec", shell, ("sleep", "30")), term.fds)
+    assert (outcome.exit_code, outcome.error, outcome.detached) == (None, None, False), outcome
+    assert outcome.message().endswith("ended; its exit code went with the container") and term.restored()
+
+
 def test_a_dropped_connection_restores_the_terminal(engine, term, shell):
     proxy = SocketRelay(f"/tmp/dsh-proxy-{uuid.uuid4().hex[:8]}.sock", engine["socket"])
     proxy.start()

@@ -19,7 +19,8 @@ from collections.abc import Callable
 import pytest
 
 import dshell.client as docker
-from dshell.shell.attach import Target, run
+from dshell.shell.attach import run
+from dshell.shell.targets import Target
 
 from ..relay import SocketRelay
 

@@ -10,7 +10,7 @@ import termios
 
 import pytest
 
-from dshell.shell.attach import Outcome, Target, detach_keys, parse_target
+from dshell.shell.targets import Outcome, Target, detach_keys, parse_target
 from dshell.shell.terminal import DetachFilter, LineEditor, parse_detach_keys, terminal_mode, terminal_size
 
 

@@ -53,6 +53,8 @@ class DockerMagics(Magics):
         except Cancelled:
             self.session.cancel()  # break the abandoned call's connection, as the shell does
             raise UsageError("cancelled") from None
+        if isinstance(cmd, P.OpCall) and cmd.query is not None and not reply.error:
+            reply = replace(reply, result=None)  # `Op ... | query` shows the query, as `_3 | query` does
         shown = outcome(reply)
         return self._stored(cmd) or shown
 

@@ -88,6 +88,9 @@ def test_results_share_the_shells_numbered_history(docker, session):
     query = docker(f"_{made.n} | RepoTags[0]")
     assert "busybox:latest" in str(query)
     assert f"_{made.n}" in str(docker("history 3"))
+    queried = docker("ImageInspect busybox:latest | RepoTags")
+    assert isinstance(queried, View) and "busybox:latest" in str(queried)
+    assert session.history.last.op == "ImageInspect" and session.history.last.n == made.n + 1  # still stored
 
 
 def test_shell_commands_render_as_views(docker):

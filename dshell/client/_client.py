@@ -11,7 +11,7 @@ from . import _auth, _specs
 from ._config import default_conn
 from ._errors import ConnectionError, ValidationError
 from ._hijack import HijackedSocket
-from ._request import Request, build, find_op, raw_request, registry_auth, validate
+from ._request import Request, build, did_you_mean, find_op, raw_request, registry_auth, validate
 from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
 from ._streams import DockerStream
 from ._transport import Endpoint, Pool
@@ -34,11 +34,9 @@ class Client:
         self._pinned = _specs.check_version(api_version) if api_version else None
         self._negotiated: str | None = None
         self._lock = threading.Lock()
-        if category is not None and category not in _specs.load(self._pinned or _specs.NEWEST).categories:
-            cats = sorted(_specs.load(self._pinned or _specs.NEWEST).categories)
-            from ._request import did_you_mean
-
-            raise ValidationError(f"unknown category {category!r}{did_you_mean(category, cats)}")
+        known = _specs.load(self._pinned or _specs.NEWEST).categories
+        if category is not None and category not in known:
+            raise ValidationError(f"unknown category {category!r}{did_you_mean(category, sorted(known))}")
         self.category = category
         self.last_status: int | None = None
         self.last_duration: float = 0.0

@@ -14,7 +14,6 @@ from ._specs import Operation, Param, SpecIndex
 
 USER_AGENT = "dshell/0.1"
 _AUTH_HEADERS = frozenset({"X-Registry-Auth", "X-Registry-Config"})
-_JSON_TYPES = ("application/json",)
 _TYPE_NAMES = {"boolean": "true/false", "integer": "an integer", "number": "a number", "string": "a string",
                "array": "a list", "object": "an object"}
 
@@ -155,7 +154,7 @@ def _body_content_type(op: Operation) -> str:
     consumes = op.consumes
     if "application/x-tar" in consumes or op.name == "ImageBuild":
         return "application/x-tar"
-    return next((c for c in consumes if c not in _JSON_TYPES), "application/octet-stream")
+    return next((c for c in consumes if c != "application/json"), "application/octet-stream")
 
 
 def _file_chunks(fh: Any, size: int = 65536) -> Iterator[bytes]:

@@ -57,8 +57,17 @@ def docker_error(op: str | None, status: int, body: Any) -> DockerError:
     if isinstance(body, dict):
         message = str(body.get("message") or body.get("error") or body)
     else:
-        message = str(body or "").strip() or _REASONS.get(status, "error")
+        message = str(body or "").strip() or _reason(status)
     return DockerError(status, message, op, body)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
 
 
 def check_stream_errors(op: str | None, status: int, data: Any) -> None:
@@ -67,7 +76,3 @@ def check_stream_errors(op: str | None, status: int, data: Any) -> None:
         message = stream_error(value)
         if message is not None:
             raise DockerError(status, message, op, data)
-
-
-_REASONS = {400: "bad parameter", 401: "unauthorized", 403: "forbidden", 404: "not found", 409: "conflict",
-            500: "server error", 503: "service unavailable"}

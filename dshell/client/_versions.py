@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from ._errors import ConnectionError, VersionError
+from ._request import Request
 from ._specs import NEWEST, version_key, versions
 from ._transport import Pool
-
-PING = b"GET /_ping HTTP/1.1\r\nHost: %s\r\nUser-Agent: dshell/0.1\r\n\r\n"
 
 
 def choose(server: str | None) -> str:
@@ -27,7 +26,7 @@ def choose(server: str | None) -> str:
 
 def ping_version(pool: Pool) -> str | None:
     """The ``Api-Version`` the daemon reports on /_ping (None if it reports none)."""
-    head = PING % pool.endpoint.host_header.encode()
+    head = Request("GET", "/_ping", {}).head(pool.endpoint.host_header)
     _, status, headers, body = pool.request(head, None, "GET")
     text = body.read_all()
     if status != 200 and "api-version" not in headers:

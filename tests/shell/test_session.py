@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 
 from dshell.shell.config import Config, load_config
 from dshell.shell.lexer import highlight
 from dshell.shell.parse import OpCall, parse_line
 from dshell.shell.session import Session
+
+
+@contextmanager
+def started(config: Config, results_file: Any) -> Iterator[Session]:
+    """A Session loaded in this thread, closed afterwards."""
+    session = Session(config, results_file=results_file)
+    session.start(background=False)
+    try:
+        yield session
+    finally:
+        session.close()
 
 NOWHERE = "unix:///tmp/dshell-test-no-such.sock"
 
@@ -112,9 +127,7 @@ def test_highlight_marks_ops_params_literals_and_refs():
 
 @pytest.mark.engine
 def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
-    session = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
-    session.start(background=False)
-    try:
+    with started(Config(endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
         ok = session.execute("ImageList")
         assert ok.result.n == 1 and ok.error is None
         failed = session.execute("ImageInspect name=no-such-image-dshell:x")
@@ -124,8 +137,6 @@ def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
         assert queried.result.n == 4 and queried.result.op == "ImageList" and str(queried.body).strip() == "true"
         assert session.execute("use v1.40").body == "API v1.40 (pinned)"
         assert session.execute("use auto").body.endswith("(negotiated)")
-    finally:
-        session.close()
     again = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     again.start(background=False)
     try:
@@ -139,35 +150,25 @@ def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
 @pytest.mark.parametrize("config", [{"api_version": "v1.99"}, {"endpoint": "tcp://127.0.0.1:99999"}],
                          ids=["bad-version", "bad-port"])
 def test_connect_recovers_from_a_first_connection_that_failed(engine, shell_home, config):
-    session = Session(Config(**{"endpoint": engine["docker_host"], **config}), results_file=None)
-    session.start(background=False)
-    try:
+    with started(Config(**{"endpoint": engine["docker_host"], **config}), None) as session:
         assert "not connected" in session.execute("SystemPing").error
         assert session.execute(f"connect {engine['docker_host']}").body.startswith(
             f"connected to {engine['docker_host']} (API v1.")
         assert session.execute("SystemPing").result.status == 200
-    finally:
-        session.close()
 
 
 @pytest.mark.engine
 def test_fetch_resolves_refs_in_the_query_too(engine, shell_home):
-    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
-    session.start(background=False)
-    try:
+    with started(Config(endpoint=engine["docker_host"]), None) as session:
         session.history.add("x", {}, 200, 0.0, {"f": '{"reference": ["busybox:latest"]}'})
         reply = session.execute("fetch /images/json filters=_1.f")
         assert reply.error is None and reply.result.params["query"] == {"filters": '{"reference": ["busybox:latest"]}'}
         assert [tags for image in reply.result.data for tags in image["RepoTags"]] == ["busybox:latest"]
-    finally:
-        session.close()
 
 
 @pytest.mark.engine
 def test_connect_closes_the_clients_it_replaces(engine, shell_home):
-    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
-    session.start(background=False)
-    try:
+    with started(Config(endpoint=engine["docker_host"]), None) as session:
         assert session.live.settle(10)  # the prefetch left a connection open in the live names' pool
         old, old_live = session.client, session._live_client
         assert old_live.pool._idle
@@ -175,8 +176,6 @@ def test_connect_closes_the_clients_it_replaces(engine, shell_home):
         assert old.pool._idle
         assert session.execute(f"connect {engine['docker_host']}").error is None
         assert session._live_client is not old_live and not old_live.pool._idle and not old.pool._idle
-    finally:
-        session.close()
 
 
 def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
@@ -186,13 +185,9 @@ def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
 
     path = tmp_path / "r.jsonl"
     History(path, inline_limit=10).add("ContainerInspect", {}, 200, 0.0, {"Config": {"Env": ["A=1"], "Cmd": []}})
-    session = Session(Config(endpoint=NOWHERE, api_version="v1.41"), results_file=path)
-    session.start(background=False)
-    try:
+    with started(Config(endpoint=NOWHERE, api_version="v1.41"), path) as session:
         sources, result = SessionSources(session), session.history[1]
         session.navigator.ref = Location(1, ("Config",))  # where a cd went, the data since stored away again
         assert list(sources.here()) == [] and not result.data_loaded
         assert session.execute("cd _1.Config").error is None and result.data_loaded
         assert sources.here() == ["Env", "Cmd"]
-    finally:
-        session.close()

@@ -9,12 +9,13 @@ from typing import Any
 
 from . import _auth, _specs
 from ._config import default_conn
+from ._endpoint import Endpoint
 from ._errors import ConnectionError, ValidationError
 from ._hijack import HijackedSocket
 from ._request import Request, build, did_you_mean, find_op, raw_request, registry_auth, validate
 from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
 from ._streams import DockerStream
-from ._transport import Endpoint, Pool
+from ._transport import Pool
 from ._versions import negotiate
 
 MODES = ("data", "stream", "socket")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import dshell.client as docker
-from dshell.client._transport import Endpoint, Pool
+from dshell.client._endpoint import Endpoint
+from dshell.client._transport import Pool
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Plain data in, rich renderables out; nothing here talks to Docker.
 """
 
 from ._complete import path_completions
+from ._diff import Change, diff, format_path
 from ._export import save
 from ._format import short_id
 from ._navigator import Navigator
@@ -15,6 +16,7 @@ from ._results import History, Result, default_history_path
 from ._view import View
 
 __all__ = [
+    "Change",
     "History",
     "Navigator",
     "PathError",
@@ -22,6 +24,8 @@ __all__ = [
     "Result",
     "View",
     "default_history_path",
+    "diff",
+    "format_path",
     "parse_ref",
     "path_completions",
     "query",

@@ -54,6 +54,7 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
 
     session.start(background=False)
     printer, status = Printer(pager="off"), 0
+    session.say = printer.line
     try:
         for text in inputs:
             reply = session.execute(text)

@@ -11,7 +11,7 @@ from ._navigator import Navigator
 from ._paths import PathError, parse_ref, resolve
 from ._query import QueryError, query
 from ._redact import redact, redact_line
-from ._render import render
+from ._render import header, render
 from ._results import History, Result, default_history_path
 from ._view import View
 
@@ -26,6 +26,7 @@ __all__ = [
     "default_history_path",
     "diff",
     "format_path",
+    "header",
     "parse_ref",
     "path_completions",
     "query",

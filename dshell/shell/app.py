@@ -55,6 +55,7 @@ class Shell:
         self.session = session
         config = session.config
         self.printer = Printer(console, config.pager)
+        session.say = self.printer.line
         if history is None:
             data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # results and history: the owner's only
             history = RedactingFileHistory(str(data_dir() / "history"))

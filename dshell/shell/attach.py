@@ -58,12 +58,14 @@ class _ExitWait:
     that removes itself when it stops (``--rm``), whose inspect answers 404 by then. On a client of its own,
     cancelled by ``close`` (after a detach the wait would last as long as the container)."""
 
-    def __init__(self, c: docker.Client, container: str) -> None:
+    def __init__(self, c: docker.Client, container: str, condition: str | None = None) -> None:
         self.client = own_client(c)
         self.code: int | None = None
         self.failed = False
         self.done = threading.Event()
-        request = {"op": "ContainerWait", "params": {"id": container}, "throw": True}
+        self.settle = EXIT_WAIT if condition == "removed" else 0.1  # how long the answer may take once it ended
+        params = {"id": container, **({"condition": condition} if condition else {})}
+        request = {"op": "ContainerWait", "params": params, "throw": True}
         threading.Thread(target=self._run, args=(request,), name="dshell-attach-wait", daemon=True).start()
 
     def _run(self, request: dict[str, Any]) -> None:
@@ -84,26 +86,34 @@ class _ExitWait:
         self.client.close()
 
 
-def _open_attach(c: docker.Client, target: Target, keys: str) -> _Connection:
+def _open_attach(c: docker.Client, target: Target, keys: str, start: Callable[[], None] | None = None,
+                 condition: str | None = None) -> _Connection:
+    """Attach to a running container, or (``start`` given) attach to a created one and then start it, as
+    docker run does: nothing it prints is lost. ``condition`` is the ContainerWait condition."""
     def call(op: str, **params: Any) -> Any:
         return docker.invoke(c, {"op": op, "params": {"id": target.container, **params}, "throw": True})
 
     info = call("ContainerInspect")
-    if not info["State"]["Running"]:
+    if start is None and not info["State"]["Running"]:
         raise docker.DshellError("the container is not running: start it first (ContainerStart)")
     config = info["Config"]
     stdin = bool(config.get("OpenStdin"))
-    wait = _ExitWait(c, target.container)
+    wait = _ExitWait(c, target.container, condition)
+    sock = None
     try:
         sock = docker.invoke(c, {"op": "ContainerAttach", "as": "socket", "throw": True, "params": {
             "id": target.container, "stream": True, "stdin": stdin, "stdout": True, "stderr": True,
             "detachKeys": keys}})
+        if start is not None:
+            start()
     except BaseException:
+        if sock is not None:
+            sock.close()
         wait.close()
         raise
 
     def state() -> tuple[bool, int | None]:
-        if wait.exited(0.1):
+        if wait.exited(wait.settle):
             return False, wait.code
         try:
             now = call("ContainerInspect")["State"]
@@ -263,16 +273,21 @@ def _outcome(target: Target, conn: _Connection, relay: _Relay) -> Outcome:
         time.sleep(0.02)
 
 
-def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2)) -> Outcome:
+def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2), *,
+        start: Callable[[], None] | None = None, condition: str | None = None) -> Outcome:
     """Connect the terminal on ``fds`` (stdin, stdout, stderr) to ``target`` until its process ends, the
-    user detaches, or the connection breaks; the terminal is restored whatever happens."""
+    user detaches, or the connection breaks; the terminal is restored whatever happens. ``start`` (an
+    attach only) starts the container once attached; ``condition`` is the exit wait's."""
     stdin, stdout, stderr = fds
     conn: _Connection | None = None
     try:
         keys = detach_keys(target.detach_keys)
         parse_detach_keys(keys)  # a bad setting is reported before anything starts
         size = terminal_size(stdin)
-        conn = _open_attach(c, target, keys) if target.kind == "attach" else _open_exec(c, target, keys, size)
+        if target.kind == "attach":
+            conn = _open_attach(c, target, keys, start, condition)
+        else:
+            conn = _open_exec(c, target, keys, size)
         relay = _Relay(conn, keys, fds)
         if os.isatty(stdin):
             _write(stderr, f"[{target.kind} {target.label}{' (tty)' if conn.tty else ''}: {relay.hint()}]\r\n".encode())

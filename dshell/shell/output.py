@@ -37,6 +37,10 @@ class Printer:
 
         self.console.print(Text(message, style="bold red"), soft_wrap=True)
 
+    def line(self, body: Any) -> None:
+        """Print ``body`` now, never paged (a workflow's progress)."""
+        self.console.print(body, soft_wrap=True)
+
     def show(self, reply: Reply) -> None:
         """The reply's error line, then its body."""
         if reply.error:

@@ -151,8 +151,16 @@ class Stream:
     args: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """``run ...`` and the other workflow commands with their words as typed (see ``shell.workflows``)."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+
 Command = (OpCall | Doc | Ops | Categories | Use | Connect | Fetch | History | Help | Show | Cd | Ls | Pwd
-           | Save | Set | Exit | Stream)
+           | Save | Set | Exit | Stream | Workflow)
 
 
 def _texts(words: tuple[Word, ...]) -> list[str]:
@@ -266,6 +274,10 @@ def _stream(name: str) -> Callable[[list[str], str], Stream]:
     return lambda args, usage: Stream(name, tuple(args))
 
 
+def _workflow(name: str) -> Callable[[list[str], str], Workflow]:
+    return lambda args, usage: Workflow(name, tuple(args))
+
+
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
     """How a built-in command is read (``build(args, usage)``), its usage line and its one-line help."""
@@ -305,6 +317,10 @@ COMMANDS: dict[str, CommandSpec] = {
     "attach": ("attach [--detach-keys KEYS] NAME", "your terminal on a running container (ctrl-p ctrl-q detaches)"),
     "exec": ("exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]",
              "run a command (default: sh) in a container, interactively"),
+}.items()} | {name: CommandSpec(_workflow(name), usage, summary) for name, (usage, summary) in {
+    "run": ("run [-d] [-i] [-t] [--rm] [--name N] [-e K=V] [-p [IP:]HOST:PORT] [-v SRC:DST] [...] IMAGE [CMD ...]",
+            "create and start a container like docker run (ImageCreate, ContainerCreate, ContainerStart, "
+            "ContainerAttach); --dry-run shows the body"),
 }.items()}
 
 

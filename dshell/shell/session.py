@@ -85,8 +85,9 @@ class Session:
             P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
             P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls, P.Pwd: self._pwd,
             P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
-            P.Stream: self._stream,
+            P.Stream: self._stream, P.Workflow: self._workflow,
         }
+        self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
         self._live_client: Client | None = None
         self._version: str | None = None
         self._ready = threading.Event()
@@ -442,6 +443,11 @@ class Session:
         if handler is None:
             return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")
         return handler(cmd)
+
+    def _workflow(self, cmd: P.Workflow, run: Runner) -> Reply:
+        from .workflows import command
+
+        return command(self, cmd, run)
 
     def _terminal(self, cmd: P.Stream) -> Reply:
         from .attach import command

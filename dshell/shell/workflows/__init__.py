@@ -1,0 +1,23 @@
+"""Workflow commands (``run``, ...): short, visible compositions of spec ops, each op's outcome stored.
+
+Each workflow is a module with ``command(session, cmd, run) -> Reply``, imported when first used; the ops it
+runs go through ``Steps``, which stores every outcome as a numbered result and shows its header at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..parse import Workflow
+    from ..session import Reply, Runner, Session
+
+WORKFLOWS = {"run": "dshell.shell.workflows.run"}  # command name → its module
+
+
+def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+    """Run the workflow ``cmd`` names."""
+    module = importlib.import_module(WORKFLOWS[cmd.name])
+    reply: Reply = module.command(session, cmd, run)
+    return reply

@@ -1,0 +1,301 @@
+"""``run``: docker run's everyday flags mapped onto ContainerCreate's body, then pull / create / start /
+attach / wait as ordinary ops (each stored as a result); the exit code is stored like exec's."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..parse import COMMANDS
+
+if TYPE_CHECKING:
+    from dshell.explorer import Result
+
+    from ..parse import Workflow
+    from ..session import Reply, Runner, Session
+    from .steps import Steps
+
+USAGE = COMMANDS["run"].usage
+_FLAGS = {"-d": "detach", "--detach": "detach", "-i": "interactive", "--interactive": "interactive",
+          "-t": "tty", "--tty": "tty", "--rm": "rm", "--dry-run": "dry_run"}
+_VALUES = {"--name": "name", "-e": "env", "--env": "env", "--env-file": "env_file", "-p": "publish",
+           "--publish": "publish", "-v": "volume", "--volume": "volume", "-w": "workdir", "--workdir": "workdir",
+           "-u": "user", "--user": "user", "-l": "label", "--label": "label", "--entrypoint": "entrypoint",
+           "--network": "network", "--net": "network", "--restart": "restart", "-h": "hostname",
+           "--hostname": "hostname", "--detach-keys": "detach_keys"}
+_LISTS = ("env", "env_file", "publish", "volume", "label")
+_SHORT_FLAGS = {name[1]: key for name, key in _FLAGS.items() if len(name) == 2}
+RESTART = ("no", "always", "unless-stopped", "on-failure")
+
+
+@dataclass
+class RunOptions:
+    """What a ``run`` line asks for."""
+
+    image: str = ""
+    cmd: list[str] = field(default_factory=list)
+    detach: bool = False
+    interactive: bool = False
+    tty: bool = False
+    rm: bool = False
+    dry_run: bool = False
+    name: str | None = None
+    workdir: str | None = None
+    user: str | None = None
+    entrypoint: str | None = None
+    network: str | None = None
+    restart: str | None = None
+    hostname: str | None = None
+    detach_keys: str | None = None
+    env: list[str] = field(default_factory=list)
+    env_file: list[str] = field(default_factory=list)
+    publish: list[str] = field(default_factory=list)
+    volume: list[str] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+
+
+def parse_run(args: Sequence[str]) -> RunOptions:
+    """``run`` words as typed (quoted like a shell's) → RunOptions; ValueError (one line) when wrong."""
+    try:
+        words = shlex.split(" ".join(args))
+    except ValueError as exc:
+        raise ValueError(f"run: {exc}: usage: {USAGE}") from None
+    opts = RunOptions()
+    while words and words[0].startswith("-") and words[0] != "-":
+        word = words.pop(0)
+        if word == "--":
+            break
+        name, eq, inline = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
+        if word in _FLAGS:
+            setattr(opts, _FLAGS[word], True)
+        elif name in _VALUES:
+            value = inline if (eq or inline) else (words.pop(0) if words else None)
+            if value is None:
+                raise ValueError(f"{name} needs a value: usage: {USAGE}")
+            key = _VALUES[name]
+            if key in _LISTS:
+                getattr(opts, key).append(value)
+            else:
+                setattr(opts, key, value)
+        elif not word.startswith("--") and all(ch in _SHORT_FLAGS for ch in word[1:]):
+            for ch in word[1:]:  # -it, -dit
+                setattr(opts, _SHORT_FLAGS[ch], True)
+        else:
+            raise ValueError(f"unknown option {word!r}: usage: {USAGE}")
+    if not words:
+        raise ValueError(f"run needs an image: usage: {USAGE}")
+    opts.image, opts.cmd = words[0], words[1:]
+    if opts.rm and opts.restart not in (None, "no"):
+        raise ValueError("--rm and --restart conflict: a container removed when it stops cannot be restarted")
+    return opts
+
+
+def _env_file(path: str) -> list[str]:
+    try:
+        lines = open(os.path.expanduser(path), encoding="utf-8").read().splitlines()  # noqa: SIM115
+    except OSError as exc:
+        raise ValueError(f"--env-file {path}: {exc.strerror or exc}") from None
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _env(items: list[str]) -> list[str]:
+    """``K=V`` kept, a bare ``K`` takes its value from the local environment (dropped when unset), as docker."""
+    out = []
+    for item in items:
+        if "=" in item:
+            out.append(item)
+        elif item in os.environ:
+            out.append(f"{item}={os.environ[item]}")
+    return out
+
+
+def _port(spec: str) -> tuple[str, dict[str, str]]:
+    """``[IP:][HOST:]PORT[/PROTO]`` → ("PORT/PROTO", {HostIp, HostPort})."""
+    rest, _, proto = spec.partition("/")
+    ip, host, port = "", "", rest
+    if rest.startswith("["):  # [::1]:8080:80
+        close = rest.find("]")
+        ip, rest = rest[1:close], rest[close + 2:]
+        host, _, port = rest.rpartition(":")
+    elif rest.count(":") == 2:
+        ip, host, port = rest.split(":")
+    elif rest.count(":") == 1:
+        host, port = rest.split(":")
+    if not port.isdigit() or (host and not host.isdigit()) or proto not in ("", "tcp", "udp", "sctp"):
+        raise ValueError(f"-p {spec}: expected [IP:][HOST_PORT:]CONTAINER_PORT[/tcp|udp|sctp], e.g. "
+                         "-p 127.0.0.1:8080:80")
+    return f"{port}/{proto or 'tcp'}", {"HostIp": ip, "HostPort": host}
+
+
+def _volume(spec: str) -> tuple[str | None, str]:
+    """``SRC:DST[:OPTS]`` → (a bind, None) with a local SRC made absolute, or (None, DST) for ``-v /DST``."""
+    parts = spec.split(":")
+    if len(parts) == 1:
+        if not spec.startswith("/"):
+            raise ValueError(f"-v {spec}: expected SRC:DST[:ro] or an absolute container path")
+        return None, spec
+    if len(parts) > 3 or not parts[0] or not parts[1].startswith("/"):
+        raise ValueError(f"-v {spec}: expected SRC:DST[:OPTIONS] with an absolute DST, e.g. -v ./site:/www:ro")
+    src = parts[0]
+    if src.startswith((".", "~", "/")):
+        src = os.path.abspath(os.path.expanduser(src))
+    return ":".join([src, *parts[1:]]), ""
+
+
+def _restart(policy: str) -> dict[str, Any]:
+    name, _, count = policy.partition(":")
+    if name not in RESTART or (count and (name != "on-failure" or not count.isdigit())):
+        raise ValueError(f"--restart {policy}: expected no, always, unless-stopped or on-failure[:N]")
+    return {"Name": name, **({"MaximumRetryCount": int(count)} if count else {})}
+
+
+def _labels(items: list[str]) -> dict[str, str]:
+    return dict((item.partition("=")[0], item.partition("=")[2]) for item in items)
+
+
+def create_params(opts: RunOptions) -> dict[str, Any]:
+    """ContainerCreate's params (``name``, ``body``) for ``opts``, as the docker CLI would send them."""
+    body: dict[str, Any] = {"Image": opts.image}
+    host: dict[str, Any] = {}
+    if opts.cmd:
+        body["Cmd"] = list(opts.cmd)
+    if opts.entrypoint is not None:
+        body["Entrypoint"] = [opts.entrypoint]
+    env = _env([line for path in opts.env_file for line in _env_file(path)] + opts.env)
+    scalars = (("Hostname", opts.hostname), ("User", opts.user), ("WorkingDir", opts.workdir))
+    body |= {key: value for key, value in scalars if value}
+    if env:
+        body["Env"] = env
+    if opts.label:
+        body["Labels"] = _labels(opts.label)
+    if opts.tty:
+        body["Tty"] = True
+    if opts.interactive:
+        body |= {"OpenStdin": True, "StdinOnce": True, "AttachStdin": True}
+    if not opts.detach:
+        body |= {"AttachStdout": True, "AttachStderr": True}
+    if opts.publish:
+        bindings: dict[str, list[dict[str, str]]] = {}
+        for spec in opts.publish:
+            port, binding = _port(spec)
+            bindings.setdefault(port, []).append(binding)
+        body["ExposedPorts"] = {port: {} for port in bindings}
+        host["PortBindings"] = bindings
+    for spec in opts.volume:
+        bind, anonymous = _volume(spec)
+        if bind:
+            host.setdefault("Binds", []).append(bind)
+        else:
+            body.setdefault("Volumes", {})[anonymous] = {}
+    if opts.network:
+        host["NetworkMode"] = opts.network
+    if opts.restart:
+        host["RestartPolicy"] = _restart(opts.restart)
+    if opts.rm:
+        host["AutoRemove"] = True
+    if host:
+        body["HostConfig"] = host
+    return {**({"name": opts.name} if opts.name else {}), "body": body}
+
+
+def image_params(image: str) -> dict[str, str]:
+    """ImageCreate's params to pull ``image`` (``busybox`` → fromImage busybox, tag latest)."""
+    if "@" in image:
+        return {"fromImage": image}
+    repo, sep, tag = image.rpartition(":")
+    if sep and "/" not in tag:
+        return {"fromImage": repo, "tag": tag}
+    return {"fromImage": image, "tag": "latest"}
+
+
+class _Progress:
+    """Pull progress as lines: one per layer whenever its status changes (not every byte count)."""
+
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> None:
+        if not isinstance(value, dict) or not value.get("status"):
+            return
+        ident, status = str(value.get("id") or ""), str(value["status"])
+        if self.seen.get(ident) == status:
+            return
+        self.seen[ident] = status
+        self.steps.note(f"{ident}: {status}" if ident else status)
+
+
+def ensure_image(steps: Steps, image: str) -> Result | None:
+    """ImageInspect, and on 404 ImageCreate with per-layer progress; the failed result, else None."""
+    found = steps.call("ImageInspect", {"name": image})
+    if not found.failed:
+        return None
+    if found.status != 404:
+        return found
+    steps.note(f"{image} is not here: pulling it")
+    pulled = steps.stream("ImageCreate", image_params(image), _Progress(steps))
+    return pulled if pulled.failed else None
+
+
+def _failed(result: Result) -> Reply:
+    from ..session import Reply
+
+    return Reply(error=f"run stopped: {result.op} failed (_{result.n})", result=result)
+
+
+def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+    """``run ...`` at the prompt (or in ``-c``)."""
+    from dshell.explorer import render
+
+    from ..session import Reply
+    from .steps import Steps
+
+    try:
+        opts = parse_run(cmd.args)
+        params = create_params(opts)
+    except ValueError as exc:
+        return Reply(error=str(exc))
+    if opts.dry_run:
+        return Reply(render({"op": "ContainerCreate", "params": params}, full=True))
+    steps = Steps(session, run)
+    failed = ensure_image(steps, opts.image)
+    if failed is not None:
+        return _failed(failed)
+    created = steps.call("ContainerCreate", params)
+    if created.failed:
+        return _failed(created)
+    cid = str(created.data["Id"])
+    for warning in created.data.get("Warnings") or ():
+        steps.note(f"warning: {warning}")
+    if opts.detach:
+        started = steps.call("ContainerStart", {"id": cid})
+        if started.failed:
+            return _failed(started)
+        data = {"Id": cid, "name": opts.name, "detached": True, "ops": steps.refs()}
+        result = steps.keep("run", {"args": list(cmd.args)}, data)
+        return Reply(f"{cid}  (_{result.n})", result=result)
+    return _attached(session, steps, opts, cid, list(cmd.args))
+
+
+def _attached(session: Session, steps: Steps, opts: RunOptions, cid: str, args: list[str]) -> Reply:
+    """Attach before starting (nothing is lost), start, relay until the process ends, keep the exit code."""
+    import dshell.client as docker
+
+    from ..attach import run as attach
+    from ..session import Reply
+    from ..targets import Target
+
+    def start() -> None:
+        started = steps.call("ContainerStart", {"id": cid})
+        if started.failed:
+            raise docker.DshellError(f"ContainerStart failed: {started.error} (_{started.n})")
+
+    target = Target("attach", opts.name or cid[:12], detach_keys=opts.detach_keys)
+    outcome = attach(steps.client, target, start=start, condition="removed" if opts.rm else "next-exit")
+    data = {**outcome.as_dict(), "kind": "run", "Id": cid, "ops": steps.refs()}
+    result = steps.keep("run", {"args": args}, data, outcome.error)
+    text = f"{outcome.message().replace('attach ', 'run ', 1)}  (_{result.n})"
+    return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)

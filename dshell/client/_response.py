@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._errors import DockerError
-from ._streams import STDIN, demux, json_values, stream_error
+from ._streams import demux_text, json_values, stream_error
 
 # Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
 JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",
@@ -32,7 +32,7 @@ def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[]
     """The data of a successful response, by op and Content-Type."""
     if op in STDIO_OPS:
         if tty is not None and not tty():
-            raw = b"".join(payload for stream, payload in demux(raw) if stream != STDIN)
+            return demux_text(raw)
         return raw.decode("utf-8", "replace")
     if not raw:
         return None

@@ -17,47 +17,70 @@ _HEADER = 8
 class FrameDecoder:
     """Incremental parser of the daemon's multiplexed stream (8-byte header: stream, 0, 0, 0, size BE32).
 
-    ``feed`` accepts arbitrary pieces (frames may be split anywhere) and returns complete payloads; adjacent
-    payloads of the same stream are joined, which keeps the per-frame cost off the hot path.
+    ``feed`` accepts arbitrary pieces (frames may be split anywhere) and returns the payload bytes they
+    carry as they come, a frame's payload possibly in several pieces: only a split header is ever held
+    back, so a header claiming 4 GB costs nothing and time is linear in what is fed. Adjacent payloads of
+    the same stream within one ``feed`` are joined, which keeps the per-frame cost off the hot path.
     """
 
-    __slots__ = ("_buf",)
+    __slots__ = ("_head", "_left", "_stream")
 
     def __init__(self) -> None:
-        self._buf = b""
+        self._head = b""  # the start of a header split across feeds
+        self._stream = -1  # the stream of the frame being read
+        self._left = 0  # payload bytes of that frame still to come
 
     def feed(self, data: bytes) -> list[tuple[int, bytes]]:
-        """Return the (stream, payload) pairs completed by ``data``."""
-        buf = self._buf + data if self._buf else data
+        """Return the (stream, payload) pieces ``data`` carries."""
+        view = memoryview(self._head + data if self._head else data)
+        self._head = b""
         out: list[tuple[int, bytes]] = []
-        pos, end = 0, len(buf)
-        cur_stream, parts = -1, []
-        while end - pos >= _HEADER:
-            size = int.from_bytes(buf[pos + 4:pos + 8], "big")
-            stop = pos + _HEADER + size
-            if stop > end:
-                break
-            stream = buf[pos]
-            if stream != cur_stream and parts:
+        cur_stream, parts = -1, list[memoryview]()
+        pos, end = 0, len(view)
+        while pos < end:
+            if self._left == 0:
+                if end - pos < _HEADER:
+                    self._head = bytes(view[pos:])
+                    break
+                self._stream = view[pos]
+                self._left = int.from_bytes(view[pos + 4:pos + 8], "big")
+                pos += _HEADER
+                continue
+            take = min(self._left, end - pos)
+            if self._stream != cur_stream and parts:
                 out.append((cur_stream, b"".join(parts)))
                 parts = []
-            cur_stream = stream
-            parts.append(buf[pos + _HEADER:stop])
-            pos = stop
+            cur_stream = self._stream
+            parts.append(view[pos:pos + take])
+            self._left -= take
+            pos += take
         if parts:
             out.append((cur_stream, b"".join(parts)))
-        self._buf = buf[pos:]
         return out
 
     @property
     def pending(self) -> int:
-        """Bytes of an incomplete frame held back."""
-        return len(self._buf)
+        """Bytes of the current frame not received yet (header bytes included while it is split)."""
+        return self._left + (_HEADER - len(self._head) if self._head else 0)
 
 
 def demux(data: bytes) -> list[tuple[int, bytes]]:
     """Split a whole multiplexed body into (stream, payload) pairs."""
     return FrameDecoder().feed(data)
+
+
+def demux_text(data: bytes) -> str:
+    """The stdout and stderr payloads of a whole multiplexed body as one text (stdin echoes left out).
+
+    Copies each payload once into one buffer, so a log costs about its size twice over, not per frame."""
+    view, out = memoryview(data), bytearray()
+    pos, end = 0, len(view)
+    while end - pos >= _HEADER:
+        stop = min(end, pos + _HEADER + int.from_bytes(view[pos + 4:pos + 8], "big"))
+        if view[pos] != STDIN:
+            out += view[pos + _HEADER:stop]
+        pos = stop
+    return out.decode("utf-8", "replace")
 
 
 class JSONDecoder:
@@ -86,23 +109,42 @@ class JSONDecoder:
                 if "\n" in buf[exc.pos:]:  # a whole line that is not JSON (the values are newline-ended)
                     raise ValueError(f"not JSON in the stream: {buf[pos:pos + 80]!r}") from None
                 break  # incomplete: wait for more
+            except RecursionError:
+                raise ValueError(f"JSON nested too deeply in the stream: {buf[pos:pos + 20]!r}...") from None
+            if _number(value) and (pos2 == end or buf[pos2] in _NUMBER_CHARS
+                                   and not buf[pos2:end].strip(_NUMBER_CHARS)):
+                break  # `1` or `1.` may be the start of `10.5e3`: wait for what ends it
             out.append(value)
             pos = pos2
         self._buf = buf[pos:]
         return out
 
-    def close(self) -> None:
-        """Raise if undecodable data is left over."""
-        if self._buf.strip():
-            raise ValueError(f"undecodable JSON at end of stream: {self._buf[:80]!r}")
+    def close(self) -> list[Any]:
+        """The value left at the end (a number only its end completes); ValueError for undecodable data."""
+        rest, self._buf = self._buf.strip(), ""
+        if not rest:
+            return []
+        try:
+            value, stop = self._decoder.raw_decode(rest)
+        except json.JSONDecodeError:
+            stop = -1
+        if stop != len(rest):
+            raise ValueError(f"undecodable JSON at end of stream: {rest[:80]!r}")
+        return [value]
+
+
+_NUMBER_CHARS = "0123456789.eE+-"
+
+
+def _number(value: Any) -> bool:
+    """True for a number (which more digits, a fraction or an exponent may still extend)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def json_values(data: bytes) -> list[Any]:
     """Every JSON value in ``data`` (one document, or JSON lines)."""
     decoder = JSONDecoder()
-    values = decoder.feed(data)
-    decoder.close()
-    return values
+    return decoder.feed(data) + decoder.close()
 
 
 def stream_error(value: Any) -> str | None:
@@ -212,7 +254,7 @@ class DockerStream(StdioFrames):
                 if message is not None:
                     raise DockerError(self.status, message, self.op, value)
                 yield value
-        decoder.close()
+        yield from decoder.close()
 
     # lifecycle -------------------------------------------------------------------------------------
     def close(self) -> None:

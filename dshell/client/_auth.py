@@ -67,13 +67,11 @@ def image_of(op: str, params: dict[str, Any]) -> str | None:
     """The image a registry-talking op pulls or pushes, if it names one."""
     if op == "ImageCreate":
         return params.get("fromImage")
-    if op in ("ImagePush", "ImageTag"):
+    if op in ("ImagePush", "ImageTag", "PluginPush", "DistributionInspect"):
         return params.get("name")
-    if op in ("PluginPull", "PluginUpgrade"):
+    if op in ("PluginPull", "PluginUpgrade", "GetPluginPrivileges"):
         return params.get("remote")
     if op in ("ServiceCreate", "ServiceUpdate"):
         spec = ((params.get("body") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}
         return spec.get("Image")
-    if op == "DistributionInspect":
-        return params.get("name")
     return None

@@ -7,16 +7,16 @@ import threading
 import time
 from typing import Any
 
-from . import _auth, _specs
+from . import _auth, _reqlog, _specs
 from ._config import default_conn
 from ._endpoint import Endpoint
 from ._errors import ConnectionError, ValidationError
-from ._hijack import HijackedSocket
 from ._request import Request, build, did_you_mean, find_op, raw_request, registry_auth, validate
 from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
 from ._streams import DockerStream
 from ._transport import Pool
 from ._versions import negotiate
+from ._websocket import UPGRADES, socket_for, upgraded_request
 
 MODES = ("data", "stream", "socket")
 
@@ -166,17 +166,21 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
     mode = request.get("as", "data")
     if mode not in MODES:
         raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    if name in UPGRADES and mode != "socket":
+        raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
     spec = c.spec
     op = find_op(spec, name, c.category)
     validate(op, params)
     params = _with_registry_auth(op, params)
     req = build(op, params, spec.version, validated=True)
+    _reqlog.log(op.method, op.path, name)
     return _send(c, req, name, mode, bool(request.get("throw")), _tty_lookup(c, name, params))
 
 
 def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: Any) -> Any:
     started = time.perf_counter()
-    head = req.head(c.endpoint.host_header, upgrade=mode == "socket")
+    req, upgrade, key = upgraded_request(req, op, mode)
+    head = req.head(c.endpoint.host_header, upgrade=upgrade)
     c.last_request = f"{req.method} {req.target}"
     conn, status, headers, body = c.pool.request(head, req.body, req.method)
     c.last_status = status
@@ -188,7 +192,7 @@ def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: 
         return parsed
     if mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
         c.last_duration = time.perf_counter() - started
-        return HijackedSocket(conn, op, tty)
+        return socket_for(conn, op, tty, headers, key)
     if mode == "stream":
         if not body.done:  # a done body's connection is back in the pool: leave it alone
             conn.sock.settimeout(None)
@@ -231,4 +235,5 @@ def fetch(request: dict[str, Any]) -> Any:
     c = _fetch_client(request.get("conn"))
     req = raw_request(request.get("method") or "get", url, request.get("path"), request.get("query"),
                       request.get("header"), request.get("body"))
+    _reqlog.log(req.method, url.split("?", 1)[0], None)
     return _send(c, req, None, mode, bool(request.get("throw")), None)

@@ -26,8 +26,8 @@ class Request(NamedTuple):
     headers: dict[str, str]
     body: bytes | Iterable[bytes] | None = None
 
-    def head(self, host: str, upgrade: bool = False) -> bytes:
-        """The request line and headers as bytes."""
+    def head(self, host: str, upgrade: str | None = None) -> bytes:
+        """The request line and headers as bytes; ``upgrade`` names the protocol asked for (tcp, h2c, websocket)."""
         lines = [f"{self.method} {self.target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n"]
         for name, value in self.headers.items():
             lines.append(f"{name}: {value}\r\n")
@@ -40,7 +40,7 @@ class Request(NamedTuple):
         else:
             lines.append("Transfer-Encoding: chunked\r\n")
         if upgrade:
-            lines.append("Connection: Upgrade\r\nUpgrade: tcp\r\n")
+            lines.append(f"Connection: Upgrade\r\nUpgrade: {upgrade}\r\n")
         lines.append("\r\n")
         return "".join(lines).encode("latin-1")
 

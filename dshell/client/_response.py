@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from typing import Any
@@ -28,14 +30,52 @@ def parse_json(raw: bytes, many: bool = False) -> Any:
     return [value] if many else value
 
 
+def _path_stat(headers: dict[str, str]) -> Any:
+    """The decoded ``X-Docker-Container-Path-Stat`` (base64 JSON: name, size, mode, mtime, linkTarget)."""
+    value = headers.get("x-docker-container-path-stat")
+    if value is None:
+        return None
+    try:
+        return json.loads(base64.b64decode(value))
+    except (binascii.Error, ValueError):
+        return value
+
+
+# The ping headers (spec names), as SystemPingHead's data; Docker-Experimental is a boolean.
+_PING_HEADERS = ("Api-Version", "Builder-Version", "Docker-Experimental", "OSType", "Swarm",
+                 "Cache-Control", "Pragma")
+
+
+def _ping_headers(headers: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _PING_HEADERS:
+        value = headers.get(name.lower())
+        if value is not None:
+            out[name] = value == "true" if name == "Docker-Experimental" else value
+    return out
+
+
+# Ops whose answer is in headers (HEAD requests): the data is decoded from them.
+HEADER_OPS: dict[str, Callable[[dict[str, str]], Any]] = {
+    "ContainerArchiveInfo": _path_stat, "SystemPingHead": _ping_headers}
+
+
+def header_data(op: str | None, headers: dict[str, str]) -> Any:
+    """The data an op's response carries in its headers (None for ops whose answer is the body)."""
+    decoder = HEADER_OPS.get(op or "")
+    return decoder(headers) if decoder else None
+
+
 def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[], bool] | None = None) -> Any:
     """The data of a successful response, by op and Content-Type."""
     if op in STDIO_OPS:
         if tty is not None and not tty():
             return demux_text(raw)
         return raw.decode("utf-8", "replace")
+    if op in HEADER_OPS:
+        return header_data(op, headers)
     if not raw:
-        return None
+        return [] if op in JSON_LINES_OPS else None
     ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json") or (not ctype and raw[:1] in (b"{", b"[")):
         return parse_json(raw, many=op in JSON_LINES_OPS)

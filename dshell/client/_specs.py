@@ -13,7 +13,11 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 2  # bumped whenever the shape of the cached index changes
+CACHE_FORMAT = 3  # bumped whenever the shape of the cached index changes
+# Headers the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares.
+# specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and completion know them.
+UNDECLARED_HEADERS = {op: ("X-Registry-Auth",) for op in
+                      ("DistributionInspect", "PluginPull", "PluginUpgrade", "PluginPush", "GetPluginPrivileges")}
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 
@@ -151,6 +155,8 @@ def build_index(spec: dict[str, Any], version: str) -> SpecIndex:
             if method == "parameters" or not isinstance(raw, dict) or "operationId" not in raw:
                 continue
             params = {p["name"]: _param(p) for p in raw.get("parameters") or ()}
+            for header in UNDECLARED_HEADERS.get(raw["operationId"], ()):
+                params.setdefault(header, Param(header, "header", "string"))
             ops[raw["operationId"]] = Operation(
                 name=raw["operationId"], category=_category(path), method=method.upper(), path=path,
                 summary=raw.get("summary", ""), tags=tuple(raw.get("tags") or ()), params=params,

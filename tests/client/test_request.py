@@ -63,10 +63,22 @@ def test_registry_auth_dict_is_encoded_and_string_passed_through():
     assert registry_auth("abc") == "abc"
 
 
-def test_hijack_head_asks_for_an_upgrade():
+def test_hijack_head_asks_for_the_op_s_upgrade():
+    from dshell.client._websocket import accept_for, upgraded_request
+
     req = build(op("ContainerAttach"), {"id": "c", "stream": True, "stdin": True}, "v1.41")
-    head = req.head("docker", upgrade=True)
-    assert b"Connection: Upgrade\r\nUpgrade: tcp\r\n" in head and head.endswith(b"\r\n\r\n")
+    req, upgrade, key = upgraded_request(req, "ContainerAttach", "socket")
+    head = req.head("docker", upgrade=upgrade)
+    assert b"Connection: Upgrade\r\nUpgrade: tcp\r\n" in head and head.endswith(b"\r\n\r\n") and key is None
+    session, upgrade, _ = upgraded_request(build(op("Session"), {}, "v1.41"), "Session", "socket")
+    assert b"\r\nUpgrade: h2c\r\n" in session.head("docker", upgrade=upgrade)
+    ws = build(op("ContainerAttachWebsocket"), {"id": "c", "stream": True}, "v1.41")
+    ws, upgrade, key = upgraded_request(ws, "ContainerAttachWebsocket", "socket")
+    head = ws.head("docker", upgrade=upgrade)
+    assert b"\r\nUpgrade: websocket\r\n" in head and b"\r\nSec-WebSocket-Version: 13\r\n" in head
+    assert f"\r\nSec-WebSocket-Key: {key}\r\n".encode() in head and len(base64.b64decode(key)) == 16
+    assert accept_for("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # RFC 6455's example
+    assert upgraded_request(ws, "ContainerAttachWebsocket", "data") == (ws, None, None)
 
 
 @pytest.mark.parametrize(("name", "params", "message"), [

@@ -1,0 +1,38 @@
+"""An opt-in log of the requests sent: ``DSHELL_REQUEST_LOG=PATH`` appends one ``METHOD path-template op``
+line per request (``op`` is ``-`` for ``fetch``). No params, no headers, no bodies: nothing secret.
+
+The variable is read once, at import; unset, a call costs one comparison. The file is created owner-only
+(0600) and opened for appending, so that several processes may share it (each line is one ``write``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+_ENV = "DSHELL_REQUEST_LOG"
+_fd: int | None = None
+_path = os.environ.get(_ENV) or None
+
+
+def _open(path: str) -> int | None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):  # not ours to change: still append
+        os.fchmod(fd, 0o600)
+    return fd
+
+
+def log(method: str, template: str, op: str | None) -> None:
+    """Append ``METHOD template op`` when the log is on."""
+    global _fd, _path
+    if _path is None:
+        return
+    if _fd is None:
+        _fd = _open(_path)
+        if _fd is None:
+            _path = None  # unwritable: off, rather than failing every call
+            return
+    os.write(_fd, f"{method} {template} {op or '-'}\n".encode("utf-8", "replace"))

@@ -18,6 +18,6 @@ from ._websocket import WebSocket
 __all__ = [
     "NEWEST", "OLDEST", "Client", "ConnectionError", "DockerError", "DockerStream", "DshellError", "FrameDecoder",
     "HijackedSocket", "JSONDecoder", "Operation", "Param", "SpecIndex", "ValidationError", "VersionError",
-    "WebSocket", "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fetch", "invoke", "last_response",
-    "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
+    "WebSocket", "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fetch", "invoke",
+    "last_response", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
 ]

@@ -150,11 +150,16 @@ def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Any:
 
 
 def _with_registry_auth(op: _specs.Operation, params: dict[str, Any]) -> dict[str, Any]:
-    if "X-Registry-Auth" not in op.params or params.get("X-Registry-Auth") is not None:
+    """The login of the docker config for the image's registry, before validation (ImagePush requires the
+    header); an op that requires it gets an empty one when there is no login, as the docker CLI sends."""
+    param = op.params.get("X-Registry-Auth")
+    if param is None or params.get("X-Registry-Auth") is not None:
         return params
     image = _auth.image_of(op.name, params)
-    found = _auth.lookup(_auth.registry_of(image)) if image else None
-    return {**params, "X-Registry-Auth": registry_auth(found)} if found else params
+    found = _auth.lookup(_auth.registry_of(image)) if isinstance(image, str) else None
+    if found is None and not param.required:
+        return params
+    return {**params, "X-Registry-Auth": registry_auth(found or {})}
 
 
 def invoke(c: Client, request: dict[str, Any]) -> Any:
@@ -170,8 +175,8 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
         raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
     spec = c.spec
     op = find_op(spec, name, c.category)
-    validate(op, params)
     params = _with_registry_auth(op, params)
+    validate(op, params)
     req = build(op, params, spec.version, validated=True)
     _reqlog.log(op.method, op.path, name)
     return _send(c, req, name, mode, bool(request.get("throw")), _tty_lookup(c, name, params))

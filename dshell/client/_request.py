@@ -6,9 +6,11 @@ import base64
 import difflib
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from ._context import is_local, local_bodies, path_chunks
 from ._errors import ValidationError
 from ._specs import Operation, Param, SpecIndex
 
@@ -83,6 +85,8 @@ def registry_auth(auth: dict[str, Any] | str | None = None, **fields: Any) -> st
 
 def _type_ok(param: Param, value: Any) -> bool:
     kind = param.type
+    if is_local(value) and kind in ("string", "object"):
+        return True
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "integer":
@@ -104,7 +108,7 @@ def _type_ok(param: Param, value: Any) -> bool:
 
 def _describe(param: Param) -> str:
     if param.location == "body" and param.type == "string":
-        return "bytes, a file-like object or an iterator of bytes"
+        return "bytes, a file-like object, an iterator of bytes or a local path (pathlib.Path; a folder goes as a tar)"
     if param.location == "header" and param.name in _AUTH_HEADERS:
         return "an encoded string or a {username, password, serveraddress} map"
     return _TYPE_NAMES.get(param.type or "", param.type or "a value")
@@ -182,6 +186,7 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
     """Route ``params`` to path, query, header and body and return the request."""
     if not validated:
         validate(op, params)
+    params = local_bodies(op.name, params)
     path = op.path
     query: list[str] = []
     headers: dict[str, str] = {}
@@ -215,7 +220,7 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
     """A request for ``fetch``: no spec, the caller's URL with ``{name}`` placeholders filled."""
     for name, value in (path or {}).items():
         url = url.replace("{" + name + "}", quote(str(value), safe="/:@"))
-    parts = []
+    parts: list[str] = []
     for name, value in (query or {}).items():
         values = value if isinstance(value, list | tuple) else [value]
         parts.extend(f"{quote(name, safe='')}={quote(_query_value(v), safe='')}" for v in values if v is not None)
@@ -229,11 +234,13 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
         data = body.encode()
     elif hasattr(body, "read"):
         data = _file_chunks(body)
+    elif is_local(body):
+        data = path_chunks(Path(body))
     elif body is None or isinstance(body, bytes | bytearray | Iterator):
         data = body
     else:
-        raise ValidationError(f"fetch: the body must be a map, a list, text, bytes, a file or an iterator of "
-                              f"bytes; got {type(body).__name__} {_short(body)}")
+        raise ValidationError(f"fetch: the body must be a map, a list, text, bytes, a file, a local path or an "
+                              f"iterator of bytes; got {type(body).__name__} {_short(body)}")
     if data is not None:
         headers.setdefault("Content-Type", "application/octet-stream")
     return Request(method.upper(), url if url.startswith("/") else "/" + url, headers, data)

@@ -129,7 +129,8 @@ def test_raw_request_fills_path_and_query():
 
 
 def test_bodies_that_cannot_be_sent_are_validation_errors():
-    with pytest.raises(ValidationError, match="'inputStream' must be bytes, a file-like object, an iterator of bytes or a local path"):
+    expected = "'inputStream' must be bytes, a file-like object, an iterator of bytes or a local path"
+    with pytest.raises(ValidationError, match=expected):
         validate(op("ImageBuild"), {"inputStream": [1, 2]})
     validate(op("ImageBuild"), {"inputStream": iter([b"a", b"b"])})
     with pytest.raises(ValidationError, match="fetch: the body must be .*; got int 5"):

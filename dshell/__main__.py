@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dshell", description="An interactive shell on the Docker Engine API.")
-    parser.add_argument("-H", "--host", help="daemon to connect to (unix:///path, tcp://host:port, https://...)")
+    parser.add_argument("-H", "--host", help="daemon to connect to (unix:///path, tcp://host:port, https://..., ssh://user@host)")
     parser.add_argument("--api-version", help="API version to speak, e.g. v1.41 (default: negotiate)")
     tls = "for mTLS to -H (else to DOCKER_HOST or the docker context)"
     parser.add_argument("--tlscacert", help=f"CA certificate {tls}")

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by scripts/test and scripts/try (sourced, not run).
+# Shared by the scripts (sourced, not run).
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
@@ -69,4 +69,50 @@ ensure_engine() {
     local dir="${DSHELL_ENGINE_DIR:-/tmp/dsh}"
     export DSHELL_ENGINE_DIR="$dir"
     export DSHELL_ENGINE_ENV="$dir/env.json"
+}
+
+# apt_install PACKAGE...: apt-get update (once per call) and install, quietly.
+apt_install() {
+    say "installing apt packages: $*"
+    export DEBIAN_FRONTEND=noninteractive
+    local apt=(apt-get -o DPkg::Lock::Timeout=600 -y -q)
+    "${apt[@]}" update >/dev/null
+    "${apt[@]}" install "$@" >/dev/null
+}
+
+# alive PID: the process exists and is not a zombie (a killed daemon whose parent is gone
+# may linger as one: init here need not reap)
+alive() {
+    local stat
+    kill -0 "$1" 2>/dev/null || return 1
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+    stat="${stat##*) }"
+    [[ "${stat:0:1}" != Z ]]
+}
+
+# pid_of PIDFILE COMM: print the pid if the process is alive and is COMM
+pid_of() {
+    local pid
+    [[ -s "$1" ]] || return 1
+    pid="$(tr -dc '0-9' <"$1")"
+    [[ -n "$pid" ]] && alive "$pid" || return 1
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$2" ]] || return 1
+    echo "$pid"
+}
+
+# stop_pid PID NAME SECONDS: TERM, wait, then KILL
+stop_pid() {
+    local pid="$1" name="$2" secs="$3" i
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < secs * 10; i++)); do
+        alive "$pid" || return 0
+        sleep 0.1
+    done
+    say "$name did not stop in ${secs}s: KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        alive "$pid" || return 0
+        sleep 0.1
+    done
 }

@@ -1,5 +1,5 @@
-"""Where and how to reach a daemon: a ``conn`` map -> an Endpoint (unix, tcp/http, https with mTLS); the TLS
-context; the wording of a refused connection."""
+"""Where and how to reach a daemon: a ``conn`` map -> an Endpoint (unix, tcp/http, https with mTLS, ssh); the
+TLS context; the wording of a refused connection."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Timeouts(NamedTuple):
 
 
 class Endpoint(NamedTuple):
-    """Where and how to connect: ``scheme`` is unix, http or https."""
+    """Where and how to connect: ``scheme`` is unix, http, https or ssh."""
 
     uri: str
     scheme: str
@@ -53,10 +53,12 @@ class Endpoint(NamedTuple):
             host = parts.hostname or "127.0.0.1"
             return cls(uri, scheme, (host, port), f"{host}:{port}", mtls, timeouts)
         if scheme == "ssh":
-            raise ConnectionError(f"{uri}: ssh:// endpoints are not supported yet; forward the socket "
-                                  "(ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and use unix://")
+            from ._ssh import Target
+
+            target = Target.parse(uri)
+            return cls(uri, "ssh", (target.host, target.port or 22), "docker", mtls, timeouts)
         raise ConnectionError(f"unsupported docker endpoint {uri!r}: use unix://PATH, tcp://HOST:PORT, "
-                              "http://HOST:PORT or https://HOST:PORT")
+                              "http://HOST:PORT, https://HOST:PORT or ssh://[USER@]HOST[:PORT]")
 
     def ssl_context(self) -> ssl.SSLContext:
         """The TLS context: server verification with ``ca`` (or system roots), client cert when given."""

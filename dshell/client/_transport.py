@@ -45,7 +45,11 @@ class Connection:
         """Connect to ``endpoint`` (over ``tls`` for https); a refusal becomes ConnectionError naming the fix."""
         sock: socket.socket | None = None
         try:
-            if endpoint.scheme == "unix":
+            if endpoint.scheme == "ssh":
+                from ._ssh import dial
+
+                sock = dial(endpoint)  # raises its own one-line errors
+            elif endpoint.scheme == "unix":
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 sock.settimeout(endpoint.timeouts.connect)
                 sock.connect(endpoint.address)

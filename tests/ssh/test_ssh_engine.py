@@ -1,0 +1,120 @@
+"""ssh:// endpoints against a real OpenSSH server whose remote side runs the docker CLI's dial-stdio."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dshell.client as docker
+
+pytestmark = pytest.mark.engine
+
+
+def test_ops_over_ssh(ssh_client, unique_name, cleanup_containers, engine) -> None:
+    c = ssh_client()
+    assert docker.invoke(c, {"op": "SystemPing"}) == "OK"
+    assert c.api_version == "v1.41"
+    name = unique_name()
+    docker.invoke(c, {"op": "ContainerCreate", "throw": True,
+                      "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
+    docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+    listed = docker.invoke(c, {"op": "ContainerList", "params": {"filters": {"name": [name]}}})
+    assert [n["Names"] for n in listed] == [[f"/{name}"]]
+    # the same daemon as the unix socket sees
+    local = docker.client(conn={"uri": engine["docker_host"]})
+    assert docker.invoke(local, {"op": "ContainerInspect", "params": {"id": name}})["State"]["Running"]
+    local.close()
+    error = docker.invoke(c, {"op": "ContainerInspect", "params": {"id": name + "-nope"}})
+    assert "No such container" in error["message"]
+    docker.invoke(c, {"op": "ContainerDelete", "params": {"id": name, "force": True}, "throw": True})
+
+
+def test_followed_log_stream(ssh_client, unique_name, cleanup_containers) -> None:
+    c = ssh_client()
+    name = unique_name()
+    docker.invoke(c, {"op": "ContainerCreate", "throw": True, "params": {"name": name, "body": {
+        "Image": "busybox", "Cmd": ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.3; done; echo err >&2"]}}})
+    docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+    logs = docker.invoke(c, {"op": "ContainerLogs", "as": "stream",
+                             "params": {"id": name, "follow": True, "stdout": True, "stderr": True}})
+    frames = [(stream, payload) for stream, payload in logs.frames()]  # ends when the container does
+    logs.close()
+    out = b"".join(p for s, p in frames if s == 1).decode()
+    assert out.splitlines() == ["line 1", "line 2", "line 3"]
+    assert b"".join(p for s, p in frames if s == 2) == b"err\n"
+
+
+def test_interactive_exec_with_half_close(ssh_client, unique_name, cleanup_containers) -> None:
+    c = ssh_client()
+    name = unique_name()
+    docker.invoke(c, {"op": "ContainerCreate", "throw": True,
+                      "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "60"]}}})
+    docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+    ex = docker.invoke(c, {"op": "ContainerExec", "throw": True, "params": {"id": name, "execConfig": {
+        "Cmd": ["sh", "-c", "tr a-z A-Z; echo stdin ended"], "AttachStdin": True, "AttachStdout": True,
+        "AttachStderr": True}}})
+    sock = docker.invoke(c, {"op": "ExecStart", "as": "socket",
+                             "params": {"id": ex["Id"], "execStartConfig": {"Detach": False, "Tty": False}}})
+    with sock:
+        sock.sendall(b"hello over ssh\n")
+        first = sock.recv(4096)  # the answer comes while stdin is still open
+        sock.shutdown(socket.SHUT_WR)  # stdin EOF reaches tr through ssh and dial-stdio
+        rest = b"".join(sock.chunks())
+    out = b"".join(payload for _, payload in _frames(first + rest))
+    assert out == b"HELLO OVER SSH\nstdin ended\n"
+    assert docker.invoke(c, {"op": "ExecInspect", "params": {"id": ex["Id"]}})["ExitCode"] == 0
+
+
+def _frames(data: bytes) -> list[tuple[int, bytes]]:
+    frames = []
+    while data:
+        size = int.from_bytes(data[4:8], "big")
+        frames.append((data[0], data[8:8 + size]))
+        data = data[8 + size:]
+    return frames
+
+
+def test_docker_host_and_context(ssh_env, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", ssh_env["alias_uri"])
+    c = docker.client()
+    assert c.uri == "ssh://dshell-sshd"
+    assert docker.invoke(c, {"op": "SystemPing"}) == "OK"
+    c.close()
+    monkeypatch.delenv("DOCKER_HOST")
+    meta = tmp_path / "contexts" / "meta" / hashlib.sha256(b"remote").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps(
+        {"Name": "remote", "Endpoints": {"docker": {"Host": ssh_env["uri"], "SkipTLSVerify": False}}}))
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "remote"}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    c = docker.client()
+    assert c.uri == ssh_env["uri"]
+    assert docker.invoke(c, {"op": "SystemInfo"})["ID"]
+    c.close()
+
+
+def test_shell_over_ssh(ssh_env) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "dshell", *args], env=env, capture_output=True, text=True,
+                              timeout=60, stdin=subprocess.DEVNULL, check=False)
+
+    ok = run("-H", ssh_env["alias_uri"], "-c", "SystemVersion | ApiVersion")
+    assert ok.returncode == 0, ok.stderr
+    assert "1.41" in ok.stdout
+    done = run("-c", f"connect {ssh_env['alias_uri']}")
+    assert "connected to ssh://dshell-sshd (API v1.41)" in done.stdout + done.stderr
+    bad = run("-H", "ssh://dshell-nodaemon", "-c", "SystemPing")
+    said = (bad.stdout + bad.stderr).strip()
+    assert bad.returncode != 0
+    assert "Traceback" not in said and len(said.splitlines()) == 1, said
+    assert "the Docker daemon on dshell-nodaemon does not answer" in said
+
+

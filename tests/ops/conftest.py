@@ -4,7 +4,9 @@ DOCKER_CONFIG holding the local registry's login."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,17 @@ from tests.client.conftest import container, dc  # noqa: F401  (fixtures shared 
 def call(c: docker.Client, op: str, **params: Any) -> Any:
     """``invoke`` an op with ``throw`` (the suite's short form)."""
     return docker.invoke(c, {"op": op, "params": params, "throw": True})
+
+
+def tar_of(files: dict[str, bytes], mode: int = 0o644) -> bytes:
+    """A tar archive of ``{path: content}`` (directories implied)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path, data in files.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime = len(data), mode, 1_700_000_000
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
 
 
 @pytest.fixture

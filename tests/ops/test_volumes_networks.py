@@ -1,0 +1,67 @@
+"""Volumes and networks, with connect/disconnect and label-scoped prunes, against the real engine."""
+
+from __future__ import annotations
+
+import pytest
+
+import dshell.client as docker
+
+from .conftest import call
+
+pytestmark = pytest.mark.engine
+
+
+def test_volume_create_inspect_list_use_delete(dc, container, unique_name):
+    name = unique_name("dsh-test-vol")
+    made = call(dc, "VolumeCreate", volumeConfig={"Name": name, "Labels": {"dsh.test": name}})
+    assert made["Name"] == name and made["Driver"] == "local"
+    assert call(dc, "VolumeInspect", name=name)["Labels"] == {"dsh.test": name}
+    listed = call(dc, "VolumeList", filters={"name": [name]})["Volumes"]
+    assert [v["Name"] for v in listed] == [name]
+    writer = container(["sh", "-c", "echo kept > /v/file"], start=True, HostConfig={"Binds": [f"{name}:/v"]})
+    call(dc, "ContainerWait", id=writer)
+    reader = container(["cat", "/v/file"], start=True, HostConfig={"Binds": [f"{name}:/v"]})
+    call(dc, "ContainerWait", id=reader)
+    assert call(dc, "ContainerLogs", id=reader, stdout=True) == "kept\n"
+    with pytest.raises(docker.DockerError) as in_use:
+        call(dc, "VolumeDelete", name=name)
+    assert in_use.value.status == 409
+    for c in (writer, reader):
+        call(dc, "ContainerDelete", id=c)
+    call(dc, "VolumeDelete", name=name)
+    assert call(dc, "VolumeList", filters={"name": [name]})["Volumes"] in ([], None)
+
+
+def test_volume_prune_by_label(dc, unique_name):
+    name = unique_name("dsh-test-vol")
+    call(dc, "VolumeCreate", volumeConfig={"Name": name, "Labels": {"dsh.test.prune": name}})
+    pruned = call(dc, "VolumePrune", filters={"label": [f"dsh.test.prune={name}"]})
+    assert pruned["VolumesDeleted"] == [name]
+
+
+def test_network_create_connect_disconnect_delete(dc, container, unique_name):
+    name = unique_name("dsh-test-net")
+    made = call(dc, "NetworkCreate", networkConfig={"Name": name, "Labels": {"dsh.test": name},
+                                                    "CheckDuplicate": True})
+    try:
+        assert call(dc, "NetworkInspect", id=name)["Id"] == made["Id"]
+        assert [n["Name"] for n in call(dc, "NetworkList", filters={"name": [name]})] == [name]
+        box = container(["sleep", "60"], start=True)
+        call(dc, "NetworkConnect", id=name, container={"Container": box, "EndpointConfig": {"Aliases": ["dshbox"]}})
+        networks = call(dc, "ContainerInspect", id=box)["NetworkSettings"]["Networks"]
+        assert "dshbox" in networks[name]["Aliases"] and networks[name]["IPAddress"]
+        assert box in {c["Name"] for c in call(dc, "NetworkInspect", id=name)["Containers"].values()}
+        call(dc, "NetworkDisconnect", id=name, container={"Container": box, "Force": False})
+        assert name not in call(dc, "ContainerInspect", id=box)["NetworkSettings"]["Networks"]
+    finally:
+        call(dc, "NetworkDelete", id=name)
+    with pytest.raises(docker.DockerError) as gone:
+        call(dc, "NetworkInspect", id=name)
+    assert gone.value.status == 404
+
+
+def test_network_prune_by_label(dc, unique_name):
+    name = unique_name("dsh-test-net")
+    call(dc, "NetworkCreate", networkConfig={"Name": name, "Labels": {"dsh.test.prune": name}})
+    pruned = call(dc, "NetworkPrune", filters={"label": [f"dsh.test.prune={name}"]})
+    assert pruned["NetworksDeleted"] == [name]

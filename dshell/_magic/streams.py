@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import dshell.client as docker
-from dshell.explorer import View
+from dshell.explorer import LOG_OPS, LogText, Note, Stack, StatsChart, View, stats_samples
 from dshell.shell import parse as P
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.reader import Feed
@@ -48,13 +48,17 @@ class Opened(Source):
         return self.stream
 
 
-def view(pane: StreamPane, note: str, lines: int = SHOWN) -> RenderableType:
-    """The pane's last ``lines`` lines in their colours, then ``note`` dimmed."""
-    from rich.console import Group
+def view(pane: StreamPane, op: str, note: str, lines: int = SHOWN) -> RenderableType:
+    """A chart of the samples so far for stats, else the pane's last ``lines`` lines (logs as logs, others in
+    their colours); then ``note`` dimmed."""
     from rich.text import Text
 
-    shown = [Text.from_ansi(line.text, style=STYLES.get(line.style, "")) for line in pane.visible(lines)[1]]
-    return Group(*shown, Text(note, style="dim"))
+    if op == "ContainerStats" and (rows := stats_samples(pane.kept())):
+        return StatsChart(rows, pane.title, note)
+    visible = pane.visible(lines)[1]
+    if op in LOG_OPS:
+        return Stack(LogText("".join(f"{line.text}\n" for line in visible)), Note(note))
+    return Stack(*(Text.from_ansi(line.text, style=STYLES.get(line.style, "")) for line in visible), Note(note))
 
 
 class NotebookArea:
@@ -103,7 +107,7 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
         if error is None:
             pane = StreamPane(src.title)
             feed = Feed(own, Opened(src.title, src.op, src.params, body), pane, lambda: None).start()
-            area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, f"{src.title}: starting"))
+            area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, src.op, f"{src.title}: starting"))
             follow(feed, area)
             body = pane.kept()
     finally:
@@ -117,14 +121,14 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
     try:
         while feed.thread.is_alive():
             feed.thread.join(INTERVAL)
-            if pane.total != shown:
-                shown = pane.total
-                area.update(view(pane, f"{note(feed, pane.status)} (interrupt to stop)"))
+            if pane.changes != shown:
+                shown = pane.changes
+                area.update(view(pane, feed.source.op, f"{note(feed, pane.status)} (interrupt to stop)"))
     except KeyboardInterrupt:
         feed.close()
         how = "stopped by interrupt"
     finally:
-        area.update(view(pane, note(feed, how or pane.status), 0))
+        area.update(view(pane, feed.source.op, note(feed, how or pane.status), 0))
         area.close()
 
 

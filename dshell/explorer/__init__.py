@@ -3,26 +3,39 @@
 Plain data in, rich renderables out; nothing here talks to Docker.
 """
 
+from ._chart import StatsChart, sparkline
 from ._complete import path_completions
 from ._diff import Change, diff, format_path
 from ._export import save
 from ._format import short_id
+from ._logs import LOG_OPS, STDERR_MARK, LogText
 from ._navigator import Navigator
 from ._paths import PathError, parse_ref, resolve
 from ._query import QueryError, query
 from ._redact import redact, redact_line
 from ._render import header, render
 from ._results import History, Result, default_history_path
-from ._view import View
+from ._stats import binary_size, decimal_size
+from ._stats import samples as stats_samples
+from ._stats import summary as stats_summary
+from ._view import Note, Stack, View
 
 __all__ = [
+    "LOG_OPS",
+    "STDERR_MARK",
+    "StatsChart",
     "Change",
     "History",
+    "LogText",
+    "Note",
+    "Stack",
     "Navigator",
     "PathError",
     "QueryError",
     "Result",
     "View",
+    "binary_size",
+    "decimal_size",
     "default_history_path",
     "diff",
     "format_path",
@@ -36,4 +49,7 @@ __all__ = [
     "resolve",
     "save",
     "short_id",
+    "sparkline",
+    "stats_samples",
+    "stats_summary",
 ]

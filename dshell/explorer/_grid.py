@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from . import _html as H
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
@@ -23,7 +25,9 @@ class GridColumn:
 
 
 class Grid:
-    """Rows of plain strings under bold headers; too-wide columns are cut with '…', widest first."""
+    """Rows of plain strings under bold headers; too-wide columns are cut with '…', widest first.
+
+    In a notebook: a `<table>` of the full cells, its row count and how many `more` rows there are."""
 
     def __init__(self, columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], more: int = 0) -> None:
         self.columns = tuple(columns)
@@ -57,6 +61,11 @@ class Grid:
         if self.more:
             yield Segment(f"… {self.more} more rows", Style(dim=True))
             yield Segment.line()
+
+
+    def __html__(self) -> str:
+        return H.table([c.header for c in self.columns], [c.justify == "right" for c in self.columns],
+                       self.rows, len(self.rows), self.more)
 
 
 def _cell(text: str, width: int, justify: str, last: bool) -> str:

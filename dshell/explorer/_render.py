@@ -6,11 +6,13 @@ from functools import singledispatch
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from . import _html as H
 from ._hexdump import WIDTH, Hexdump
+from ._logs import LOG_OPS, LogText
 from ._results import Result
 from ._tables import generic_table, op_table
 from ._tree import DataTree, scalar_text
-from ._view import View
+from ._view import View, html_of
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
@@ -23,39 +25,43 @@ LINE_CHARS = 500
 
 
 def render(
-    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str = "_"
 ) -> View:
     """A renderable (terminal and notebook) for `value`; `op` picks a known table, `full` shows every key.
 
-    `limit` bounds what is shown (rows, lines, children per node); None shows everything.
+    `limit` bounds what is shown (rows, lines, children per node); None shows everything. `path` is where
+    `value` lies (`_3.Config`), for the drill-down paths a notebook shows.
     """
-    return View(renderable(value, op, full=full, limit=limit))
+    data, op = (value.data, value.op) if isinstance(value, Result) else (value, op)
+    return View(renderable(value, op, full=full, limit=limit, path=path), data, op)
 
 
 def renderable(
-    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str = "_"
 ) -> ConsoleRenderable:
     """The plain rich renderable behind `render`."""
     if isinstance(value, Result):
         return ResultView(value, full=full, limit=limit)
     if not full and (table := op_table(value, op, limit)) is not None:
         return table
-    return _by_type(value, full, limit)
+    if op in LOG_OPS and isinstance(value, str):
+        return LogText(value, limit)
+    return _by_type(value, full, limit, path)
 
 
 @singledispatch
-def _by_type(value: Any, full: bool, limit: int | None) -> ConsoleRenderable:
+def _by_type(value: Any, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
     return scalar_text(value)
 
 
 @_by_type.register(bytes)
 @_by_type.register(bytearray)
-def _bytes(value: bytes | bytearray, full: bool, limit: int | None) -> ConsoleRenderable:
+def _bytes(value: bytes | bytearray, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
     return Hexdump(bytes(value), None if limit is None else limit * WIDTH)
 
 
 @_by_type.register(str)
-def _str(value: str, full: bool, limit: int | None) -> ConsoleRenderable:
+def _str(value: str, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
     from rich.console import Group
     from rich.text import Text
 
@@ -76,18 +82,18 @@ def _line_end(value: str, lines: int) -> int:
 
 
 @_by_type.register(dict)
-def _dict(value: dict, full: bool, limit: int | None) -> ConsoleRenderable:
-    return DataTree(value, limit) if value else scalar_text(value)
+def _dict(value: dict[str, Any], full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+    return DataTree(value, limit, path) if value else scalar_text(value)
 
 
 @_by_type.register(list)
 @_by_type.register(tuple)
-def _list(value: list | tuple, full: bool, limit: int | None) -> ConsoleRenderable:
+def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, path: str) -> ConsoleRenderable:
     if not value:
         return scalar_text(value)
     if not full and all(isinstance(item, dict) for item in value):
         return generic_table(list(value), limit)
-    return DataTree(value, limit)
+    return DataTree(value, limit, path)
 
 
 class ResultView:
@@ -100,8 +106,23 @@ class ResultView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield header(self.result)
-        if not self.result.failed and self.result.data is not None:  # 204 and the like: the header says it all
-            yield renderable(self.result.data, self.result.op, full=self.full, limit=self.limit)
+        if (body := self._body()) is not None:
+            yield body
+
+    def _body(self) -> ConsoleRenderable | None:
+        if self.result.failed or self.result.data is None:  # 204 and the like: the header says it all
+            return None
+        return renderable(self.result.data, self.result.op, full=self.full, limit=self.limit, path=f"_{self.result.n}")
+
+    def __html__(self) -> str:
+        result = self.result
+        if result.failed:
+            return H.error_line(f"[{result.n}] {result.op}  {error_message(result)}  {_duration(result.duration)}")
+        status = "" if result.status is None else f' <span style="color:{H.COLOURS["str"]}">{result.status}</span>'
+        head = (f'<div style="{H.MONO}"><b style="color:#2a9fb0">[{result.n}]</b> <b>{H.escape(result.op)}</b>'
+                f'{status} <span style="{H.DIM}">{_duration(result.duration)}</span></div>')
+        body = self._body()
+        return head + ("" if body is None else html_of(body))
 
 
 def header(result: Result) -> Text:

@@ -18,6 +18,8 @@ from ._store import INLINE_LIMIT, ResultStore, SideFile
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
+    from ._chart import StatsChart
+
 
 class _LazyData:
     """Descriptor for `Result.data`: a `SideFile` placeholder is read on first access."""
@@ -77,6 +79,18 @@ class Result:
 
     def _repr_html_(self) -> str:
         return self._repr_mimebundle_(include=["text/html"])["text/html"]
+
+    def to_pandas(self) -> Any:
+        """A list result as a pandas DataFrame with its table's columns (`pip install 'dshell[pandas]'`)."""
+        from ._frame import frame
+
+        return frame(self.data, self.op, f"_{self.n}")
+
+    def plot(self) -> StatsChart:
+        """A chart of a stats result's CPU % and memory over time (an inline SVG in a notebook)."""
+        from ._chart import plot
+
+        return plot(self)
 
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Result) if f.name != "data")

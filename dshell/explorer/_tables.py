@@ -6,21 +6,27 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from ._format import compact, ellipsis, human_size, short_id, time_ago
+from ._format import compact, ellipsis, human_size, short_id, time_ago, to_epoch
 from ._grid import Grid, GridColumn
+from ._stats import binary_size, decimal_size, samples
 
 Row = dict[str, Any]
 GENERIC_COLUMNS = 8
 """The generic table shows at most this many columns."""
+GENERIC_SAMPLE = 200
+"""A DataFrame's generic columns are those of its first rows, as a shown table's are."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Column(GridColumn):
-    """A grid column plus `cell`, which turns a row into the cell text."""
+    """A grid column plus `cell`, which turns a row into the cell text, and `value`, its value in a DataFrame
+    (the cell text when None)."""
 
     cell: Callable[[Row], str]
+    value: Callable[[Row], Any] | None = None
 
 
 def _is_rows(data: Any) -> bool:
@@ -57,9 +63,19 @@ def text(value: Any) -> str:
     return value if isinstance(value, str) else compact(value, 40)
 
 
-def at(path: str, fmt: Callable[[Any], str] = text) -> Callable[[Row], str]:
+def at(path: str, fmt: Callable[[Any], Any] = text) -> Callable[[Row], Any]:
     """A cell function formatting the value at dotted `path` with `fmt`."""
     return lambda row: fmt(dig(row, path))
+
+
+def when(value: Any) -> datetime | None:
+    """An epoch or RFC 3339 timestamp as a local datetime; None when missing or unparseable."""
+    epoch = to_epoch(value)
+    return datetime.fromtimestamp(epoch).astimezone() if epoch else None
+
+
+def _time(header: str, key: str) -> Column:
+    return Column(header, cell=at(key, time_ago), value=at(key, when))
 
 
 def _capitalized(value: Any) -> str:
@@ -148,12 +164,47 @@ def _id(header: str = "ID", key: str = "ID") -> Column:
     return Column(header, shrink=False, cell=at(key, short_id))
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _pair(first: str, second: str, fmt: Callable[[float], str]) -> Callable[[Row], str]:
+    return lambda row: f"{fmt(row.get(first) or 0)} / {fmt(row.get(second) or 0)}"
+
+
+def _number(header: str, key: str, fmt: str) -> Column:
+    return Column(header, shrink=False, justify="right", cell=lambda row: fmt.format(row.get(key) or 0),
+                  value=at(key, _same))
+
+
+def _stats_time(value: Any) -> str:
+    moment = when(value)
+    return moment.strftime("%H:%M:%S.%f")[:-3] if moment else ""
+
+
+_STATS = TableSpec(
+    (
+        Column("READ", shrink=False, cell=at("read", _stats_time), value=at("read", when)),
+        Column("NAME", cell=at("name")),
+        _number("CPU %", "cpu_percent", "{:.2f}%"),
+        Column("MEM USAGE / LIMIT", justify="right", cell=_pair("mem_usage", "mem_limit", binary_size),
+               value=at("mem_usage", _same)),
+        _number("MEM %", "mem_percent", "{:.2f}%"),
+        Column("NET I/O", justify="right", cell=_pair("net_rx", "net_tx", decimal_size), value=at("net_rx", _same)),
+        Column("BLOCK I/O", justify="right", cell=_pair("block_read", "block_write", decimal_size),
+               value=at("block_read", _same)),
+        _number("PIDS", "pids", "{}"),
+    ),
+    lambda data: samples(data) if isinstance(data, list) else None,
+)
+"""A kept stats result: one row per sample (the raw figures are the data's keys)."""
+
 _SWARM_OBJECT = TableSpec(
     (
         _id(),
         Column("NAME", cell=at("Spec.Name")),
-        Column("CREATED", cell=at("CreatedAt", time_ago)),
-        Column("UPDATED", cell=at("UpdatedAt", time_ago)),
+        _time("CREATED", "CreatedAt"),
+        _time("UPDATED", "UpdatedAt"),
     )
 )
 
@@ -163,7 +214,7 @@ TABLES: dict[str, TableSpec] = {
             _id("CONTAINER ID", "Id"),
             Column("IMAGE", cell=at("Image")),
             Column("COMMAND", cell=at("Command", _command)),
-            Column("CREATED", cell=at("Created", time_ago)),
+            _time("CREATED", "Created"),
             Column("STATUS", cell=at("Status")),
             Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
             Column("NAMES", cell=at("Names", _names)),
@@ -174,8 +225,8 @@ TABLES: dict[str, TableSpec] = {
             Column("REPOSITORY", cell=at("Repository")),
             Column("TAG", cell=at("Tag")),
             _id("IMAGE ID", "Id"),
-            Column("CREATED", cell=at("Created", time_ago)),
-            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size)),
+            _time("CREATED", "Created"),
+            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size), value=at("Size", _same)),
         ),
         _image_rows,
     ),
@@ -224,6 +275,7 @@ TABLES: dict[str, TableSpec] = {
             Column("ERROR", cell=at("Status.Err")),
         )
     ),
+    "ContainerStats": _STATS,
     "SecretList": _SWARM_OBJECT,
     "ConfigList": _SWARM_OBJECT,
     "PluginList": TableSpec(
@@ -245,13 +297,30 @@ def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
 
 
 def generic_table(rows: list[Row], limit: int | None) -> Grid:
-    """A table of the keys most rows share (scalar keys first), nested values shown compactly."""
-    keys = _common_keys(rows[:limit])
-    return table(tuple(Column(key, cell=_key_cell(key)) for key in keys), rows, limit)
+    """A table of the keys most rows share (scalar keys first), nested values shown compactly, numbers
+    right-aligned."""
+    return table(generic_columns(rows[:limit]), rows, limit)
+
+
+def generic_columns(rows: list[Row]) -> tuple[Column, ...]:
+    """The columns of `generic_table` for `rows`."""
+    return tuple(
+        Column(key, justify="right" if _numeric(rows, key) else "left", cell=_key_cell(key), value=_key_value(key))
+        for key in _common_keys(rows)
+    )
+
+
+def _numeric(rows: list[Row], key: str) -> bool:
+    values = [row[key] for row in rows if row.get(key) is not None]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def _key_cell(key: str) -> Callable[[Row], str]:
     return lambda row: text(row.get(key))
+
+
+def _key_value(key: str) -> Callable[[Row], Any]:
+    return lambda row: row.get(key) if not isinstance(row.get(key), dict | list | tuple) else text(row.get(key))
 
 
 def _common_keys(rows: list[Row]) -> list[str]:
@@ -264,6 +333,17 @@ def _common_keys(rows: list[Row]) -> list[str]:
     common = [key for key, count in present.items() if count * 2 >= len(rows)]
     common.sort(key=lambda key: scalar[key] * 2 < present[key])  # stable: mostly-scalar keys first
     return common[:GENERIC_COLUMNS]
+
+
+def layout(data: Any, op: str | None) -> tuple[tuple[Column, ...], list[Row]] | None:
+    """The columns and all rows of the table `data` shows as (`op`'s own, else generic); None if no table."""
+    spec = TABLES.get(op or "")
+    rows = spec.rows(data) if spec else None
+    if spec is not None and rows is not None:
+        return spec.columns, rows
+    if isinstance(data, list | tuple) and data and all(isinstance(row, dict) for row in data):
+        return generic_columns(list(data[:GENERIC_SAMPLE])), list(data)
+    return None
 
 
 def table(columns: tuple[Column, ...], rows: list[Row], limit: int | None) -> Grid:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import ConsoleRenderable, RenderableType
+    from rich.console import Console, RenderableType
 
 EXPORT_WIDTH = 120
 """Console width used when exporting to text/plain and text/html."""
@@ -17,11 +17,31 @@ _HTML = (
 )
 
 
-class View:
-    """A renderable for terminals (via `__rich__`) and notebooks (via `_repr_mimebundle_`)."""
+def _recorded(renderable: RenderableType) -> Console:
+    from rich.console import Console
 
-    def __init__(self, renderable: ConsoleRenderable) -> None:
+    console = Console(record=True, file=io.StringIO(), width=EXPORT_WIDTH, color_system="truecolor",
+                      force_jupyter=False)  # in a kernel rich would display what it prints, twice
+    console.print(renderable)
+    return console
+
+
+def html_of(renderable: RenderableType) -> str:
+    """Notebook HTML for `renderable`: its own `__html__`, else rich's coloured text in a `<pre>`."""
+    own = getattr(renderable, "__html__", None)
+    if callable(own):
+        return str(own())
+    return _recorded(renderable).export_html(inline_styles=True, code_format=_HTML, clear=False)
+
+
+class View:
+    """A renderable for terminals (via `__rich__`) and notebooks (via `_repr_mimebundle_`), with the `data`
+    (and `op`) it shows, if any, for `to_pandas`."""
+
+    def __init__(self, renderable: RenderableType, data: Any = None, op: str | None = None) -> None:
         self.renderable = renderable
+        self.data = data
+        self.op = op
 
     def __rich__(self) -> RenderableType:
         return self.renderable
@@ -29,25 +49,57 @@ class View:
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        """text/plain and text/html renderings, filtered by IPython's include/exclude."""
-        from rich.console import Console
-
-        wanted = [
-            mime
-            for mime in ("text/plain", "text/html")
-            if (include is None or mime in include) and (exclude is None or mime not in exclude)
-        ]
-        console = Console(record=True, file=io.StringIO(), width=EXPORT_WIDTH, color_system="truecolor",
-                          force_jupyter=False)  # in a kernel rich would display what it prints, twice
-        console.print(self.renderable)
-        exports = {
-            "text/plain": lambda: console.export_text(clear=False),
-            "text/html": lambda: console.export_html(inline_styles=True, code_format=_HTML, clear=False),
+        """text/plain (what the terminal shows) and text/html, filtered by IPython's include/exclude."""
+        exports: dict[str, Callable[[], str]] = {
+            "text/plain": lambda: _recorded(self.renderable).export_text(clear=False),
+            "text/html": lambda: html_of(self.renderable),
         }
-        return {mime: exports[mime]() for mime in wanted}
+        return {
+            mime: export()
+            for mime, export in exports.items()
+            if (include is None or mime in include) and (exclude is None or mime not in exclude)
+        }
 
     def _repr_html_(self) -> str:
-        return self._repr_mimebundle_(include=["text/html"])["text/html"]
+        return html_of(self.renderable)
 
     def __str__(self) -> str:
-        return self._repr_mimebundle_(include=["text/plain"])["text/plain"]
+        return _recorded(self.renderable).export_text(clear=False)
+
+    def to_pandas(self) -> Any:
+        """The shown data as a pandas DataFrame with the table's columns (needs pandas)."""
+        from ._frame import frame
+
+        return frame(self.data, self.op)
+
+
+class Note:
+    """A dimmed line (a stream's state, a count)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich__(self) -> RenderableType:
+        from rich.text import Text
+
+        return Text(self.text, style="dim")
+
+    def __html__(self) -> str:
+        from ._html import DIM, MONO, escape
+
+        return f'<div style="{DIM};{MONO}">{escape(self.text)}</div>'
+
+
+class Stack:
+    """Renderables one under the other, in terminals and notebooks."""
+
+    def __init__(self, *parts: RenderableType) -> None:
+        self.parts = parts
+
+    def __rich__(self) -> RenderableType:
+        from rich.console import Group
+
+        return Group(*self.parts)
+
+    def __html__(self) -> str:
+        return "".join(html_of(part) for part in self.parts)

@@ -216,7 +216,7 @@ def test_error_result_is_one_red_line() -> None:
     unreachable = Result(6, "Ping", {}, None, 0.0, 0.0, error="connection refused")
     assert lines(render_text(unreachable)) == ["[6] Ping  connection refused  0 ms"]
     html = failed._repr_html_()
-    assert "No such container: foo" in html and "color: #800000" in html
+    assert "No such container: foo" in html and "#d43c3c" in html
 
 
 def test_mimebundle_has_plain_text_and_html() -> None:
@@ -224,7 +224,7 @@ def test_mimebundle_has_plain_text_and_html() -> None:
     bundle = result._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "text/html"}
     assert "CONTAINER ID" in bundle["text/plain"] and "5 minutes ago" in bundle["text/plain"]
-    assert bundle["text/html"].startswith("<pre") and "CONTAINER ID" in bundle["text/html"]
+    assert "<table" in bundle["text/html"] and "CONTAINER ID" in bundle["text/html"]
     assert set(result._repr_mimebundle_(include=["text/html"])) == {"text/html"}
     assert set(result._repr_mimebundle_(exclude=["text/html"])) == {"text/plain"}
     assert "&lt;none&gt;" in render([{"Tag": "<none>"}])._repr_html_()

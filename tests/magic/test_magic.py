@@ -19,7 +19,7 @@ def test_line_magic_returns_the_result(docker):
     assert (result.op, result.status, result.error) == ("ContainerList", 200, None)
     assert isinstance(result.data, list) and result.duration > 0
     bundle = result._repr_mimebundle_()
-    assert "CONTAINER ID" in bundle["text/plain"] and "<pre" in bundle["text/html"]
+    assert "CONTAINER ID" in bundle["text/plain"] and "<table" in bundle["text/html"]
     assert "CONTAINER ID" in result._repr_html_()
 
 

@@ -39,7 +39,7 @@ def test_logs_update_one_display_and_keep_the_lines(docker, container):
     assert updates and all(out.update and out.transient["display_id"] == display_id for out in updates)
     assert any("line 1" in out.data["text/plain"] for out in updates)
     assert f"logs {name}: stream ended, 8 lines" in updates[-1].data["text/plain"]
-    assert "<pre" in updates[-1].data["text/html"]
+    assert any("stderr</span> oops 4" in out.data["text/html"] for out in updates)
 
 
 def test_tail_any_op_with_python_values(docker, container, ip):

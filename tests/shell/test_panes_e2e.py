@@ -24,7 +24,7 @@ def counters(docker_cli, unique_name, cleanup_containers) -> tuple[str, str]:
 
 
 def last_count(screen: str, tag: str) -> int:
-    return max(int(n) for n in re.findall(rf"^{tag}-(\d+)", screen, re.M))
+    return max(int(n) for n in re.findall(rf"^(?:\[stderr\] )?{tag}-(\d+)", screen, re.M))
 
 
 def title_distance(terminal: Terminal) -> int:
@@ -47,7 +47,7 @@ def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):
     term.run(f"logs {b} tail=5")
     term.wait(rf"\[2\] logs {b} tail=5\s+streaming")
     term.wait(r"^OUT-\d+")
-    term.wait(r"^ERR-\d+")
+    term.wait(r"^\[stderr\] ERR-\d+")
     term.type("ContainerList")  # half typed: the panes go on meanwhile
     before = last_count(term.screen(), "OUT"), last_count(term.screen(), "ERR")
     time.sleep(1.0)
@@ -64,7 +64,7 @@ def test_pane_keys_pause_search_keep_close(term, counters):
     a, b = counters
     term.run(f"logs {a} tail=all")
     term.run(f"logs {b} tail=all")
-    term.wait(r"^ERR-\d+")
+    term.wait(r"^\[stderr\] ERR-\d+")
     term.keys("C-w", "p")  # pause pane 2 (the selected one)
     term.wait(rf"\[2\] logs {b} tail=all .* paused \+\d+")
     term.keys("C-w", "/")
@@ -87,7 +87,7 @@ def test_pane_keys_pause_search_keep_close(term, counters):
     time.sleep(0.5)
     assert f"logs {a}" not in term.screen().split("pane 2:")[-1]
     term.run(f"_{kept}[0]")
-    term.wait(r"^ERR-1\s*$")
+    term.wait(r"^\[stderr\] ERR-1\s*$")  # stderr lines stay marked in what is kept
 
 
 def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanup_containers):
@@ -98,7 +98,7 @@ def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanu
     term.wait(rf" container start \w+ \(image=busybox, name={name}\)")
     term.run(f"stats {name}")
     term.wait(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS")
-    term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+")
+    term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[▁-█]+\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+[▁-█]+\s+")
     term.run(f"logs {name}")
     term.wait(r" container die \w+ \(exitCode=0, image=busybox", timeout=15)
     term.wait(rf"\[3\] logs {name}\s+stream ended")

@@ -56,7 +56,7 @@ def test_logs_demultiplexed_and_ended(client, docker_cli, unique_name, cleanup_c
     pane, f, _ = feed(client, "logs", name)
     wait_for(lambda: pane.ended)
     lines = [(line.text, line.style) for line in pane.visible(10)[1]]
-    assert ("out1", "") in lines and ("err1", "class:pane.stderr") in lines and ("no newline", "") in lines
+    assert ("out1", "") in lines and ("[stderr] err1", "class:pane.stderr") in lines and ("no newline", "") in lines
     assert pane.status == "stream ended" and lines[-1] == ("── stream ended ──", "class:pane.end")
 
 
@@ -82,9 +82,11 @@ def test_events_and_stats(client, docker_cli, unique_name, cleanup_containers):
     stats, sf, _ = feed(client, "stats", name)
     wait_for(lambda: stats.total >= 2)
     header, row = stats.visible(5)[1][:2]
-    assert header.text.startswith("CONTAINER ID") and row.data["name"] == name and "%" in row.text
-    time.sleep(1.5)
-    assert stats.total == 2  # later samples update the row in place
+    assert header.text.startswith("CONTAINER ID") and row.data[-1]["name"] == name and "%" in row.text
+    wait_for(lambda: len(row.data) >= 3)
+    assert stats.total == 2  # later samples update the row in place, and add to its sparklines
+    assert re.search(r"%\s+[▁-█]{3}\s", row.text)
+    assert [sample["name"] for sample in stats.kept()] == [name] * len(row.data)  # samples only, no header
     ef.close()
     sf.close()
 

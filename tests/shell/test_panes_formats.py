@@ -8,12 +8,16 @@ from datetime import datetime
 
 import pytest
 
+from dshell.explorer import STDERR_MARK, binary_size, decimal_size
+from dshell.explorer import stats_summary as summary
+from dshell.explorer._stats import cpu_percent, memory
 from dshell.shell.panes.events import event_lines, event_time
 from dshell.shell.panes.jsonlines import JSONFormatter, compact_lines
 from dshell.shell.panes.logs import MAX_LINE, LogFormatter, clean
+from dshell.shell.panes.model import Samples, StreamPane
 from dshell.shell.panes.progress import progress_lines
 from dshell.shell.panes.sources import source
-from dshell.shell.panes.stats import binary_size, cpu_percent, decimal_size, memory, stats_lines, summary
+from dshell.shell.panes.stats import SPARK, StatsLines
 
 
 def frame(stream: int, data: bytes) -> bytes:
@@ -33,7 +37,14 @@ def test_multiplexed_logs_split_anywhere_and_mark_stderr():
     fmt = LogFormatter(tty=False)
     lines = [line for i in range(len(data)) for line in fmt.feed(data[i:i + 1])]  # one byte at a time
     assert [(line.text, line.style) for line in lines] == [
-        ("out 1", ""), ("err 1", "class:pane.stderr"), ("out 2", "")]
+        ("out 1", ""), (f"{STDERR_MARK}err 1", "class:pane.stderr"), ("out 2", "")]
+
+
+def test_kept_logs_mark_stderr_lines():
+    pane = StreamPane("logs x")
+    fmt = LogFormatter(tty=False)
+    pane.add(fmt.feed(frame(1, b"out\n") + frame(2, b"bad\n")))
+    assert pane.kept() == "out\n[stderr] bad\n"
 
 
 def test_endless_line_is_cut():
@@ -84,12 +95,40 @@ def test_stats_like_docker_stats():
     s = summary(STATS)
     assert (s["name"], s["mem_percent"], s["net_rx"], s["net_tx"], s["block_read"], s["pids"]) == \
         ("web", 0.49, 2000, 2_500_000, 8192, 3)
-    header, row = stats_lines(STATS)
+    header, row = StatsLines()(STATS)
     assert header.text.split() == ["CONTAINER", "ID", "NAME", "CPU", "%", "MEM", "USAGE", "/", "LIMIT", "MEM", "%",
                                    "NET", "I/O", "BLOCK", "I/O", "PIDS"]
-    assert row.text.split() == ["0123456789ab", "web", "40.00%", "10MiB", "/", "2GiB", "0.49%", "2kB", "/",
-                                "2.5MB", "8.19kB", "/", "0B", "3"]
-    assert (header.key, row.key, row.data) == ("header", "0123456789abcdef", s)
+    assert row.text.split() == ["0123456789ab", "web", "40.00%", "█", "10MiB", "/", "2GiB", "█", "0.49%", "2kB",
+                                "/", "2.5MB", "8.19kB", "/", "0B", "3"]
+    assert (header.key, row.key, row.data, header.data) == ("header", "0123456789abcdef", [s], [])
+
+
+def sample(cpu_total: int, mem: int, name: str = "/web", ident: str = "0123456789abcdef") -> dict:
+    return {**STATS, "id": ident, "name": name, "memory_stats": {"usage": mem, "limit": 2 * 2**30},
+            "cpu_stats": {**STATS["cpu_stats"], "cpu_usage": {"total_usage": cpu_total}}}
+
+
+def test_stats_rows_draw_sparklines_of_the_last_samples_scaled_per_column():
+    lines = StatsLines()
+    for i in range(SPARK + 3):  # CPU % climbs 0, 4, 8, ... ; memory stays flat
+        header, row = lines(sample(200_000_000 + i * 20_000_000, 5 * 2**20))
+    cpu_spark, mem_spark = row.text.split()[3], row.text.split()[7]
+    assert len(cpu_spark) == SPARK and cpu_spark[-1] == "█" and list(cpu_spark) == sorted(cpu_spark)
+    assert cpu_spark[0] != "█" and mem_spark == "█" * SPARK
+    _, other = lines(sample(200_000_000, 2**20, "/db", "fedcba9876543210"))  # its memory is a fifth of web's
+    assert other.text.split()[7] == "▂"  # on the column's scale, not its own
+
+
+def test_a_kept_stats_pane_is_the_samples_only():
+    """`.data[0]` was the header string `"CONTAINER ID  NAME ..."` mixed into the samples."""
+    pane, lines = StreamPane("stats web"), StatsLines()
+    for i in range(3):
+        pane.add(lines(sample(200_000_000 + i * 10_000_000, 2**20)))
+    pane.finish("stream ended")
+    kept = pane.kept()
+    assert [type(value) for value in kept] == [dict] * 3 and kept[0]["name"] == "web"
+    assert [value["cpu_percent"] for value in kept] == [0.0, 2.0, 4.0]
+    assert isinstance(pane.visible(5)[1][1].data, Samples) and pane.total == 3
 
 
 @pytest.mark.parametrize(("size", "binary", "decimal"), [

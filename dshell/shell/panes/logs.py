@@ -1,8 +1,10 @@
-"""Log output (raw TTY bytes or stdout/stderr frames) as pane lines; stderr lines stand out."""
+"""Log output (raw TTY bytes or stdout/stderr frames) as pane lines; stderr lines stand out: red, and marked
+(``[stderr] ``, also in what "keep" stores)."""
 
 from __future__ import annotations
 
 import dshell.client as docker
+from dshell.explorer import STDERR_MARK
 
 from .model import Line
 
@@ -50,5 +52,6 @@ class LogFormatter:
         texts = data.decode("utf-8", "replace").split("\n")
         if texts[-1] == "":
             texts.pop()
-        style = STDERR_STYLE if stream == 2 else ""
-        return [Line(clean(t[:MAX_LINE]), style) for t in texts]
+        if stream == 2:
+            return [Line(STDERR_MARK + clean(t[:MAX_LINE]), STDERR_STYLE) for t in texts]
+        return [Line(clean(t[:MAX_LINE])) for t in texts]

@@ -27,6 +27,10 @@ class Line:
     key: str | None = None
 
 
+class Samples(list[Any]):
+    """A line's data standing for several values (a container's stats samples): "keep" stores each of them."""
+
+
 class StreamPane:
     """The lines a stream produced (the last ``limit``), what part of them shows, and the stream's status."""
 
@@ -35,6 +39,7 @@ class StreamPane:
         self.status = "starting"
         self.ended = False
         self.total = 0  # lines ever added; the buffer holds the last ``limit`` of them
+        self.changes = 0  # lines ever added or updated in place
         self.top: int | None = None  # index of the first line shown when pinned; None follows the end
         self.page = 10  # lines on screen, set by the view
         self.pattern: str | None = None
@@ -58,6 +63,7 @@ class StreamPane:
         """Append ``lines``; a keyed line still held is updated in place instead."""
         with self._lock:
             first = self.first
+            self.changes += len(lines)
             for line in lines:
                 if line.key is not None:
                     held = self._keyed.get(line.key)
@@ -132,10 +138,15 @@ class StreamPane:
 
     def kept(self) -> Any:
         """What the pane holds, as a result's data: text lines as one text, else a list of each line's
-        ``data`` (its text when it has none); the end-of-stream marker is left out."""
+        ``data`` (its text when it has none, each sample of ``Samples``); the end-of-stream marker is left out."""
         with self._lock:
             lines = list(self._lines)[:-1] if self.ended else list(self._lines)
-        values = [line.text if line.data is None else line.data for line in lines]
+            values: list[Any] = []
+            for line in lines:
+                if isinstance(line.data, Samples):
+                    values += line.data
+                else:
+                    values.append(line.text if line.data is None else line.data)
         if all(isinstance(value, str) for value in values):
             return "".join(f"{value}\n" for value in values)
         return values

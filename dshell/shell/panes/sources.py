@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import dshell.client as docker
+from dshell.explorer import LOG_OPS
 
 from ..parse import COMMANDS
 from .events import event_lines
@@ -16,14 +17,20 @@ from .jsonlines import JSONFormatter
 from .logs import LogFormatter
 from .model import Line
 from .progress import progress_lines
-from .stats import stats_lines
+from .stats import StatsLines
 
 Bind = Callable[[list[str]], tuple[str, dict[str, Any]]]  # op words as typed → (op, params)
-LOG_OPS = ("ContainerLogs", "ContainerAttach", "ServiceLogs", "TaskLogs")
-JSON_OPS: dict[str, Callable[[Any], list[Line]]] = {
-    "SystemEvents": event_lines, "ContainerStats": stats_lines, "ImageCreate": progress_lines,
-    "ImagePush": progress_lines, "ImageBuild": progress_lines, "ImageLoad": progress_lines,
-    "PluginPull": progress_lines, "PluginUpgrade": progress_lines,
+Lines = Callable[[Any], list[Line]]  # a JSON value → its pane lines
+
+
+def _plain(lines: Lines) -> Callable[[], Lines]:
+    return lambda: lines
+
+
+JSON_OPS: dict[str, Callable[[], Lines]] = {  # op → a maker of its lines function (one per stream)
+    "SystemEvents": _plain(event_lines), "ContainerStats": StatsLines, "ImageCreate": _plain(progress_lines),
+    "ImagePush": _plain(progress_lines), "ImageBuild": _plain(progress_lines), "ImageLoad": _plain(progress_lines),
+    "PluginPull": _plain(progress_lines), "PluginUpgrade": _plain(progress_lines),
 }
 EVENT_PARAMS = ("since", "until", "filters")
 
@@ -54,7 +61,7 @@ def formatter(op: str, stream: docker.DockerStream) -> Formatter:
     if op in LOG_OPS:
         return LogFormatter(stream.tty)
     if op in JSON_OPS:
-        return JSONFormatter(JSON_OPS[op])
+        return JSONFormatter(JSON_OPS[op]())
     if "json" in stream.headers.get("content-type", ""):
         return JSONFormatter()
     return LogFormatter(tty=True)

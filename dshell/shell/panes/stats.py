@@ -1,87 +1,50 @@
-"""``ContainerStats`` samples as the rows of ``docker stats``: CPU %, memory, net and block I/O, PIDs."""
+"""``ContainerStats`` samples as the rows of ``docker stats``, with sparklines of CPU % and memory."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dshell.explorer import binary_size, decimal_size, sparkline, stats_summary
+
 from .jsonlines import error_line
-from .model import Line
+from .model import LIMIT, Line, Samples
 
-COLUMNS = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS")
-WIDTHS = (14, 20, 9, 22, 9, 20, 20, 0)
-_BINARY = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
-_DECIMAL = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
-
-
-def _size(value: float, base: float, units: tuple[str, ...], digits: int) -> str:
-    unit = 0
-    while value >= base and unit < len(units) - 1:
-        value /= base
-        unit += 1
-    return f"{value:.{digits}g}{units[unit]}"
-
-
-def binary_size(value: float) -> str:
-    """Memory like docker: ``1.5MiB``."""
-    return _size(value, 1024.0, _BINARY, 4)
-
-
-def decimal_size(value: float) -> str:
-    """Traffic like docker: ``1.2kB``."""
-    return _size(value, 1000.0, _DECIMAL, 3)
-
-
-def cpu_percent(stats: dict[str, Any]) -> float:
-    """CPU use since the previous sample, in % of one CPU (like docker: up to 100 × CPUs)."""
-    cpu, pre = stats.get("cpu_stats") or {}, stats.get("precpu_stats") or {}
-    cpu_delta = (cpu.get("cpu_usage") or {}).get("total_usage", 0) - (pre.get("cpu_usage") or {}).get("total_usage", 0)
-    system_delta = (cpu.get("system_cpu_usage") or 0) - (pre.get("system_cpu_usage") or 0)
-    cpus = cpu.get("online_cpus") or len((cpu.get("cpu_usage") or {}).get("percpu_usage") or []) or 1
-    if system_delta > 0 and cpu_delta > 0:
-        return cpu_delta / system_delta * cpus * 100.0
-    return 0.0
-
-
-def memory(stats: dict[str, Any]) -> tuple[float, float]:
-    """(usage without the page cache, limit) in bytes, as docker computes them (cgroup v1 and v2)."""
-    mem = stats.get("memory_stats") or {}
-    usage, detail = mem.get("usage") or 0, mem.get("stats") or {}
-    cache = detail.get("total_inactive_file", detail.get("inactive_file", 0))
-    return float(usage - cache if cache < usage else usage), float(mem.get("limit") or 0)
-
-
-def summary(stats: dict[str, Any]) -> dict[str, Any]:
-    """The figures of one sample."""
-    used, limit = memory(stats)
-    nets = (stats.get("networks") or {}).values()
-    blkio = (stats.get("blkio_stats") or {}).get("io_service_bytes_recursive") or []
-    return {
-        "id": stats.get("id", ""), "name": str(stats.get("name", "")).lstrip("/"),
-        "cpu_percent": round(cpu_percent(stats), 2), "mem_usage": used, "mem_limit": limit,
-        "mem_percent": round(used / limit * 100.0, 2) if limit else 0.0,
-        "net_rx": sum(n.get("rx_bytes", 0) for n in nets), "net_tx": sum(n.get("tx_bytes", 0) for n in nets),
-        "block_read": sum(e.get("value", 0) for e in blkio if str(e.get("op")).lower() == "read"),
-        "block_write": sum(e.get("value", 0) for e in blkio if str(e.get("op")).lower() == "write"),
-        "pids": (stats.get("pids_stats") or {}).get("current", 0), "read": stats.get("read"),
-    }
+SPARK = 12  # samples a pane's sparkline shows
+COLUMNS = ("CONTAINER ID", "NAME", "CPU %", "", "MEM USAGE / LIMIT", "", "MEM %", "NET I/O", "BLOCK I/O", "PIDS")
+WIDTHS = (14, 20, 9, SPARK + 2, 22, SPARK + 2, 9, 20, 20, 0)
 
 
 def _row(cells: tuple[str, ...]) -> str:
     return "".join(cell.ljust(width) for cell, width in zip(cells, WIDTHS, strict=True)).rstrip()
 
 
-def stats_row(s: dict[str, Any]) -> str:
-    """A summary as a ``docker stats`` row."""
-    return _row((s["id"][:12], s["name"], f"{s['cpu_percent']:.2f}%",
-                 f"{binary_size(s['mem_usage'])} / {binary_size(s['mem_limit'])}", f"{s['mem_percent']:.2f}%",
+def stats_row(s: dict[str, Any], cpu: str = "", mem: str = "") -> str:
+    """A summary as a ``docker stats`` row, with the ``cpu`` and ``mem`` sparklines beside their figures."""
+    return _row((s["id"][:12], s["name"], f"{s['cpu_percent']:.2f}%", cpu,
+                 f"{binary_size(s['mem_usage'])} / {binary_size(s['mem_limit'])}", mem, f"{s['mem_percent']:.2f}%",
                  f"{decimal_size(s['net_rx'])} / {decimal_size(s['net_tx'])}",
                  f"{decimal_size(s['block_read'])} / {decimal_size(s['block_write'])}", str(s["pids"])))
 
 
-def stats_lines(value: Any) -> list[Line]:
-    """The header and the container's row, both updated in place by later samples."""
-    error = error_line(value)
-    if error is not None or not isinstance(value, dict):
-        return [error or Line(str(value))]
-    s = summary(value)
-    return [Line(_row(COLUMNS), "class:pane.header", key="header"), Line(stats_row(s), data=s, key=s["id"])]
+class StatsLines:
+    """Samples → the header and a row per container, updated in place; each row's data is the container's
+    samples so far (what "keep" stores), its sparklines the last ``SPARK`` of them, scaled per column (the
+    largest CPU % and memory any container shows)."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, Samples] = {}
+
+    def __call__(self, value: Any) -> list[Line]:
+        error = error_line(value)
+        if error is not None or not isinstance(value, dict):
+            return [error or Line(str(value))]
+        s = stats_summary(value)
+        held = self.samples.setdefault(s["id"], Samples())
+        held.append(s)
+        del held[:-LIMIT]
+        cpu_top = max(x["cpu_percent"] for rows in self.samples.values() for x in rows[-SPARK:])
+        mem_top = max(x["mem_usage"] for rows in self.samples.values() for x in rows[-SPARK:])
+        cpu = sparkline([x["cpu_percent"] for x in held], SPARK, cpu_top)
+        mem = sparkline([x["mem_usage"] for x in held], SPARK, mem_top)
+        return [Line(_row(COLUMNS), "class:pane.header", Samples(), key="header"),
+                Line(stats_row(s, cpu, mem), data=held, key=s["id"])]

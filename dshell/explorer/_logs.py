@@ -1,0 +1,62 @@
+"""Log text: the stderr marker of kept logs, timestamps as people read them, and its renderable."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from . import _html as H
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+LOG_OPS = ("ContainerLogs", "ContainerAttach", "ServiceLogs", "TaskLogs")
+"""Ops whose body is a container's stdout and stderr."""
+STDERR_MARK = "[stderr] "
+"""How a stderr line starts in a kept logs result (and in a pane)."""
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_STAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ")
+
+
+def readable_stamp(line: str) -> tuple[str, str, str]:
+    """(the RFC 3339 stamp a line starts with, as people read it in local time, the rest); ("", "", line)
+    when it has none (``timestamps=true`` adds them)."""
+    match = _STAMP.match(line)
+    if match is None:
+        return "", "", line
+    stamp = match.group(1)
+    try:
+        when = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return "", "", line
+    return stamp, when.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], line[match.end():]
+
+
+class LogText:
+    """Log lines, the first ``limit`` of them (None: all): stderr lines red and marked, stamps readable."""
+
+    def __init__(self, text: str, limit: int | None = None) -> None:
+        lines = text.splitlines()
+        self.lines = lines if limit is None else lines[:limit]
+        self.more = len(lines) - len(self.lines)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        for line in self.lines:
+            yield Text.from_ansi(line, style="red" if line.startswith(STDERR_MARK) else "")
+        if self.more:
+            yield Text(f"… {self.more} more lines", style="dim")
+
+    def __html__(self) -> str:
+        rows = []
+        for line in self.lines:
+            stderr = line.startswith(STDERR_MARK)
+            stamp, readable, rest = readable_stamp(_ANSI.sub("", line).removeprefix(STDERR_MARK))
+            when = f'<span style="{H.DIM}" title="{stamp}">{readable}</span> ' if stamp else ""
+            mark = f'<span style="{H.BADGE}">stderr</span> ' if stderr else ""
+            rows.append(f'<div style="{H.STDERR if stderr else H.STDOUT}">{mark}{when}{H.escape(rest)}</div>')
+        if self.more:
+            rows.append(f'<div style="{H.DIM}">… {self.more:,} more lines</div>')
+        return f'<div style="{H.MONO};white-space:pre-wrap">{"".join(rows)}</div>'

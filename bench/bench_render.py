@@ -1,6 +1,7 @@
-"""Time rendering a 1,000-row ContainerList with dshell's renderer against a json.dumps baseline.
+"""Time rendering a 1,000-row ContainerList with dshell's renderer against a json.dumps baseline, and its
+notebook HTML against its terminal text (goal: at most 1.5x).
 
-Run from the repository root: python -m bench.bench_render  (prints milliseconds and the ratio; no assertions)
+Run from the repository root: python -m bench.bench_render  (prints milliseconds and the ratios; no assertions)
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ def main() -> None:
     print(f"render ContainerList table, {ROWS} rows: {ours:8.1f} ms  ({ours_size:,} chars)")
     print(f"baseline json.dumps + Text:          {base:8.1f} ms  ({base_size:,} chars)")
     print(f"ratio render/baseline: {ours / base:.2f}")
+    html, html_size = best(lambda: render(rows, "ContainerList", limit=None)._repr_html_())
+    print(f"the same, as notebook HTML:          {html:8.1f} ms  ({html_size:,} chars)")
+    print(f"ratio html/terminal text: {html / ours:.2f}  (goal: <= 1.5)")
+
+
+def best(make: Callable[[], str], repeat: int = 5) -> tuple[float, int]:
+    """Best wall time in ms over `repeat` runs of `make`, and the length of what it made."""
+    times, size = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = len(make())
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times), size
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def path_completions(prefix_text: str, history: ResultSource) -> list[str]:
     """
     text = prefix_text.lstrip()
     if _NUMBER.fullmatch(text):
-        return [name for result in reversed(list(history)) if (name := f"_{result.n}").startswith(text)][
+        return [name for n in reversed(history.numbers()) if (name := f"_{n}").startswith(text)][
             :MAX_CANDIDATES
         ]
     tail = _TAIL.search(text)

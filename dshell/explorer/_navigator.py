@@ -82,9 +82,8 @@ class Navigator:
         """The entries at `target` (default: here): keys or indices with type and preview, or the results."""
         ref = self.locate(target)
         if ref is None:
-            results = list(self.history)
-            shown = results[-LIST_LIMIT:]
-            return Listing([_result_entry(result) for result in shown], len(results) - len(shown), "/")
+            shown = self.history.recent(LIST_LIMIT)
+            return Listing([_result_entry(result) for result in shown], len(self.history.numbers()) - len(shown), "/")
         value = walk(select(ref, self.history).data, ref)
         if isinstance(value, dict):
             pairs: Iterable[tuple[str, Any]] = (
@@ -101,7 +100,7 @@ class Navigator:
         """What can follow here (result names at the root, else keys or indices), for completion: from memory
         only, never reading a side file; [] when the location no longer resolves."""
         if self.ref is None:
-            return [f"_{result.n}" for result in self.history]
+            return [f"_{n}" for n in self.history.numbers()]
         try:
             result = select(self.ref, self.history)
             if not result.data_loaded:

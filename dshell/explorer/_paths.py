@@ -32,9 +32,13 @@ class PathError(ValueError):
 
 
 class ResultSource(Protocol):
-    """What paths need from a history: lookup by number, the newest result, iteration."""
+    """What paths need from a history: lookup by number, the newest result, the numbers, the newest few."""
 
     def __getitem__(self, n: int) -> Result: ...
+
+    def numbers(self) -> list[int]: ...
+
+    def recent(self, limit: int | None = None) -> list[Result]: ...
 
     @property
     def last(self) -> Result | None: ...
@@ -108,7 +112,7 @@ def select(ref: Ref, history: ResultSource) -> Result:
 
 
 def _available(history: ResultSource) -> str:
-    numbers = [result.n for result in history]
+    numbers = history.numbers()
     if not numbers:
         return "no results yet"
     return f"have {numbers[0]}" if len(numbers) == 1 else f"have {numbers[0]}-{numbers[-1]}"

@@ -107,41 +107,49 @@ def default_history_path() -> Path:
 class History:
     """Numbered results, appended to a JSON-lines file as they are made (in memory only if `path` is None).
 
-    Earlier sessions' results are loaded on construction, so numbering continues across sessions.
+    Earlier sessions' results are indexed on construction, so numbering continues across sessions, and read
+    on first use: start-up costs the same with a 300 MB file as with an empty one.
     """
 
     def __init__(self, path: Path | None = None, *, inline_limit: int = INLINE_LIMIT) -> None:
         self._store = ResultStore(Path(path), inline_limit) if path is not None else None
-        self._results: dict[int, Result] = {}
+        self._saving = self._store is not None
+        self._cache: dict[int, Result] = {}  # results read or made by this process
+        self._unsaved: list[int] = []  # numbers of results kept in memory only
         self._lock = threading.Lock()
         self.load()
 
     @property
     def path(self) -> Path | None:
         """The results file, or None when results are kept in memory only."""
-        return self._store.path if self._store else None
+        return self._store.path if self._store and self._saving else None
 
     def load(self) -> int:
-        """(Re)read the results file, keeping results not yet in it; returns how many were read."""
+        """Catch up with the results file (what other processes added); returns how many results it has."""
         if self._store is None:
             return 0
-        with self._lock:
-            return self._read(new_only=False)
+        with self._lock, self._file_lock() as held:
+            self._sync(held)
+            if held and self._store is not None:
+                self._store.sweep_side_files()
+        return self._store.count if self._store else 0
 
-    def _read(self, new_only: bool) -> int:
+    def _sync(self, repair: bool) -> None:
+        store = self._store
+        if store is None:
+            return
         try:
-            records = list(self._store.read(new_only)) if self._store else []
+            store.sync(repair and self._saving)
         except OSError as exc:
             self._give_up_saving(exc)
-            return 0
-        loaded = {
-            record["n"]: Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data)
-            for record, data in records
-            if all(k in record for k in _REQUIRED_FIELDS)
-        }
-        if loaded:
-            self._results = dict(sorted({**self._results, **loaded}.items()))
-        return len(loaded)
+            if not store.count:
+                self._store = None
+            return
+        if store.skipped:
+            where = ", ".join(f"byte {offset}" for offset in store.skipped[:3])
+            warnings.warn(f"dshell: {store.path}: skipped {len(store.skipped)} damaged record(s) ({where}; "
+                          "a write cut short?)", RuntimeWarning, stacklevel=4)
+            store.skipped.clear()
 
     def add(
         self,
@@ -159,10 +167,10 @@ class History:
         """Record a call's outcome under the next number (params are redacted) and persist it.
 
         The number follows the newest result in the file, also one another process just added."""
-        with self._lock, self._file_lock():
-            self._read(new_only=True)
+        with self._lock, self._file_lock() as held:
+            self._sync(held)
             result = Result(
-                n=(last.n if (last := self.last) else 0) + 1,
+                n=self._last_number() + 1,
                 op=op,
                 params=redact(params or {}, op),
                 status=status,
@@ -173,35 +181,84 @@ class History:
                 endpoint=endpoint,
                 api_version=api_version,
             )
-            self._results[result.n] = result
-            self._persist(result)
+            self._cache[result.n] = result
+            if not self._persist(result):
+                self._unsaved.append(result.n)
         return result
 
-    def _file_lock(self) -> AbstractContextManager[None]:
-        return self._store.locked() if self._store else nullcontext()
+    def _last_number(self) -> int:
+        stored = self._store.last[0] if self._store and self._store.last else 0
+        return max(stored, self._unsaved[-1] if self._unsaved else 0)
 
-    def _persist(self, result: Result) -> None:
-        if self._store is None:
-            return
+    def _file_lock(self) -> AbstractContextManager[bool]:
+        return self._store.locked() if self._store and self._saving else nullcontext(False)
+
+    def _persist(self, result: Result) -> bool:
+        if self._store is None or not self._saving:
+            return False
         try:
             self._store.append({k: getattr(result, k) for k in _RECORD_FIELDS}, result.data)
         except OSError as exc:
             self._give_up_saving(exc)
+            return False
+        return True
 
     def _give_up_saving(self, exc: OSError) -> None:
         warnings.warn(f"dshell: results are no longer saved ({exc})", RuntimeWarning, stacklevel=4)
-        self._store = None
+        self._saving = False
 
     def __getitem__(self, n: int) -> Result:
-        return self._results[n]
+        if n in self._cache:
+            return self._cache[n]
+        result = self._read(n)
+        if result is None:
+            raise KeyError(n)
+        self._cache[n] = result
+        return result
+
+    def _read(self, n: int) -> Result | None:
+        """Result ``n`` from the file (None when it has none, or its line is damaged)."""
+        store = self._store
+        try:
+            entry = store.find(n) if store else None
+            found = store.read(entry) if store and entry else None
+        except OSError:
+            return None
+        if found is None:
+            return None
+        record, data = found
+        if not all(k in record for k in _REQUIRED_FIELDS):
+            return None
+        return Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data)
+
+    def numbers(self) -> list[int]:
+        """The number of every result, oldest first (reads the index only, no result)."""
+        try:
+            stored = self._store.numbers() if self._store else []
+        except OSError:
+            stored = []
+        return stored + self._unsaved
+
+    def recent(self, limit: int | None = None) -> list[Result]:
+        """The newest ``limit`` results (all without one), oldest first; damaged ones left out."""
+        numbers = self.numbers()
+        return [r for n in (numbers[-limit:] if limit else numbers) if (r := self.get(n)) is not None]
+
+    def get(self, n: int) -> Result | None:
+        """Result ``n``, or None."""
+        try:
+            return self[n]
+        except KeyError:
+            return None
 
     @property
     def last(self) -> Result | None:
         """The newest result, or None when there are none."""
-        return self._results[next(reversed(self._results))] if self._results else None
+        numbers = self._unsaved[-1:] or ([self._store.last[0]] if self._store and self._store.last else [])
+        return self.get(numbers[0]) if numbers else None
 
     def __len__(self) -> int:
-        return len(self._results)
+        return (self._store.count if self._store else 0) + len(self._unsaved)
 
     def __iter__(self) -> Iterator[Result]:
-        return iter(list(self._results.values()))
+        return iter(self.recent())

@@ -1,15 +1,27 @@
-"""The results file: one JSON line per result, huge data in side files read on demand.
+"""The results file: one JSON line per result, an index of where each line sits, huge data in side files.
 
 Results hold what the daemon said (a container's Env often has credentials): the folders dshell makes are
 the owner's only (0700), and so are the files (0600).
+
+Crash safety: a line is written whole under an exclusive lock, and ends with a CRC-32 of itself; a writer
+killed mid-line leaves a torn tail, which the next writer (holding the lock, so no one is writing) ends
+with a newline so that it never merges with the next record; readers skip it with a note. Side files are
+written to a temporary name and renamed; temporaries left by a killed writer are swept.
+
+Start-up does not read the results: ``results.idx`` holds (n, offset, length) per line, fixed-size, so the
+newest number and any result are found with a few small reads. The index is checked against the results
+file at each sync (its last entry must point at that record) and rebuilt from the file when it does not.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
+import struct
+import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +29,13 @@ from ._codec import dumps, loads
 
 INLINE_LIMIT = 5_000_000
 """Serialized data longer than this many characters goes to a side file."""
+
+_ENTRY = struct.Struct("<QQQ")  # n, offset, length (without the newline)
+_CRC = re.compile(rb', "crc": "([0-9a-f]{8})"\}\Z')
+_CRC_LEN = len(', "crc": "00000000"}')
+_HEAD = re.compile(rb'\{"n": (\d+)[,}]')
+_SCAN = 1 << 20  # bytes read at a time when scanning the results file
+_TMP = ".tmp-"
 
 
 class SideFile:
@@ -46,86 +65,231 @@ def private_open(path: Path, mode: str) -> IO[Any]:
     return open(os.open(path, flags, 0o600), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
 
 
+def seal(record_json: str) -> bytes:
+    """A record's JSON (an object) as a results line: a CRC-32 of the rest added as its last key."""
+    body = record_json.encode("utf-8")
+    crc = zlib.crc32(body[:-1] + b"}")
+    return body[:-1] + f', "crc": "{crc:08x}"}}\n'.encode()
+
+
+def line_number(line: bytes) -> int | None:
+    """The number of the record a results line holds, or None when it is damaged: the checksum is checked
+    and the line not parsed (that waits for the record's first use; older lines have no checksum)."""
+    head = _HEAD.match(line)
+    if head is None or not line.endswith(b"}"):
+        return None
+    found = _CRC.search(line, max(0, len(line) - _CRC_LEN))
+    if found is not None and zlib.crc32(line[:-_CRC_LEN] + b"}") != int(found[1], 16):
+        return None
+    return int(head[1])
+
+
+def unseal(line: bytes) -> dict[str, Any] | None:
+    """The record a results line holds, or None when it is damaged (a torn write, a checksum that fails,
+    not a numbered object); lines of older dshell versions carry no checksum and are only parsed."""
+    line = line.rstrip(b"\n")
+    found = _CRC.search(line, max(0, len(line) - _CRC_LEN))
+    if found is not None:
+        line = line[:-_CRC_LEN] + b"}"
+        if zlib.crc32(line) != int(found[1], 16):
+            return None
+    try:
+        record = loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("n"), int):
+        return None
+    return record
+
+
 class ResultStore:
-    """Appends result records to a JSON-lines file and reads them back, skipping damaged lines.
+    """Appends result records to a JSON-lines file and its index, and reads single records back.
 
     Several processes (a shell and a notebook kernel) may share the file: ``locked()`` holds an exclusive
-    lock while a number is chosen and its line written, and ``read(new_only=True)`` picks up what the
-    others appended since this process last read.
+    lock while a number is chosen and its line written; ``sync()`` picks up what the others appended.
     """
 
     def __init__(self, path: Path, inline_limit: int = INLINE_LIMIT) -> None:
         self.path = path
         self.side_dir = path.with_suffix("")
+        self.index_path = path.with_suffix(".idx")
         self.inline_limit = inline_limit
-        self._tail_checked = False
-        self._offset = 0  # bytes of the file already read
+        self.count = 0  # index entries
+        self.last: tuple[int, int, int] | None = None  # the last entry
+        self._scanned = 0  # bytes of the results file known to be indexed or damaged
+        self.skipped: list[int] = []  # offsets of damaged lines found since the last `take_skipped`
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the file's exclusive lock (between processes); without one to be had, the write that
-        follows reports the problem."""
+    def locked(self) -> Iterator[bool]:
+        """Hold the file's exclusive lock (between processes); True when held. Without one to be had,
+        the write that follows reports the problem."""
         try:
             private_dir(self.path.parent)
             file = private_open(self.path, "ab")
         except OSError:
-            yield
+            yield False
             return
         with file:
             fcntl.flock(file, fcntl.LOCK_EX)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
+    # ------------------------------------------------------------------ the index
+    def sync(self, repair: bool) -> None:
+        """Catch up with the files: the index entries others added, lines no entry covers yet (indexed,
+        when ``repair``), a torn tail (ended with a newline, when ``repair``: call it holding the lock)."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        entries = self._entries_on_disk(repair)
+        last = self._entry(entries - 1) if entries else None
+        if last is not None and not self._points_at_record(last, size):
+            entries, last, self._scanned = 0, None, 0  # not the index of this file: made again
+            if repair:
+                os.truncate(self.index_path, 0)
+        self.count, self.last = entries, last
+        covered = last[1] + last[2] + 1 if last else 0
+        self._scanned = max(self._scanned, covered)
+        if size > self._scanned:
+            self._index_tail(size, repair)
+
+    def _entries_on_disk(self, repair: bool) -> int:
+        try:
+            size = self.index_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+        if size % _ENTRY.size and repair:  # an entry cut short by a kill: it is made again from the file
+            os.truncate(self.index_path, size - size % _ENTRY.size)
+        return size // _ENTRY.size
+
+    def _entry(self, i: int) -> tuple[int, int, int]:
+        with self.index_path.open("rb") as index:
+            index.seek(i * _ENTRY.size)
+            raw = index.read(_ENTRY.size)
+        return _ENTRY.unpack(raw) if len(raw) == _ENTRY.size else (0, 0, 0)
+
+    def _points_at_record(self, entry: tuple[int, int, int], size: int) -> bool:
+        n, offset, length = entry
+        if offset + length >= size:
+            return False
+        with self.path.open("rb") as file:
+            file.seek(offset)
+            head = file.read(min(length, 40))
+            file.seek(offset + length)
+            end = file.read(1)
+        found = _HEAD.match(head)
+        return end == b"\n" and found is not None and int(found[1]) == n
+
+    def _index_tail(self, size: int, repair: bool) -> None:
+        """Index the complete lines after ``_scanned``; end a torn tail when ``repair``."""
+        new: list[tuple[int, int, int]] = []
+        last_n = self.last[0] if self.last else 0
+        with self.path.open("rb") as file:
+            file.seek(self._scanned)
+            offset, pending = self._scanned, b""
+            while chunk := file.read(_SCAN):
+                pending += chunk
+                start = 0
+                while (stop := pending.find(b"\n", start)) >= 0:
+                    n = line_number(pending[start:stop])
+                    if n is not None and n > last_n:
+                        last_n = n
+                        new.append((n, offset + start, stop - start))
+                    else:
+                        self.skipped.append(offset + start)
+                    start = stop + 1
+                offset += start
+                pending = pending[start:]
+        if new and repair:
+            private_dir(self.index_path.parent)
+            with private_open(self.index_path, "ab") as index:
+                index.write(b"".join(_ENTRY.pack(*entry) for entry in new))
+        if new:
+            self.count, self.last = self.count + len(new), new[-1]
+        self._scanned = offset
+        if pending and repair:  # nobody is writing (we hold the lock): a writer died mid-line
+            with private_open(self.path, "ab") as out:
+                out.write(b"\n")
+            self.skipped.append(offset)
+            self._scanned = offset + len(pending) + 1
+
+    def numbers(self) -> list[int]:
+        """The number of every indexed result, oldest first."""
+        try:
+            raw = self.index_path.read_bytes()[: self.count * _ENTRY.size]
+        except FileNotFoundError:
+            return []
+        return [entry[0] for entry in _ENTRY.iter_unpack(raw)]
+
+    def find(self, n: int) -> tuple[int, int, int] | None:
+        """The index entry of result ``n`` (a binary search over the sorted numbers), or None."""
+        lo, hi = 0, self.count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            entry = self._entry(mid)
+            if entry[0] == n:
+                return entry
+            if entry[0] < n:
+                lo = mid + 1
+            else:
+                hi = mid
+        return None
+
+    # ------------------------------------------------------------------ records
     def append(self, record: dict[str, Any], data: Any) -> None:
-        """Write `record` (which must hold an int "n") with `data` as one line, flushed at once."""
+        """Write `record` (which must hold an int "n") with `data` as one line and index it; call holding
+        the lock, after ``sync(repair=True)`` (which leaves the file ending in a newline)."""
         payload = dumps(data)
         if len(payload) > self.inline_limit:
-            side = self.side_dir / f"{record['n']}.json"
-            private_dir(side.parent)
-            with private_open(side, "w") as out:
-                out.write(payload)
-            line = dumps({**record, "data_file": side.relative_to(self.path.parent).as_posix()})
+            side = self._write_side_file(record["n"], payload)
+            line = seal(dumps({**record, "data_file": side.relative_to(self.path.parent).as_posix()}))
         else:
-            line = dumps(record)[:-1] + ', "data": ' + payload + "}"
+            line = seal(dumps(record)[:-1] + ', "data": ' + payload + "}")
         private_dir(self.path.parent)
-        with private_open(self.path, "a") as file:
-            if not self._tail_checked:
-                self._tail_checked = True
-                if file.tell() and not self._ends_with_newline():
-                    file.write("\n")
-            file.write(line + "\n")
-            file.flush()
-            self._offset = file.tell()
+        with private_open(self.path, "ab") as file:
+            offset = file.tell()
+            file.write(line)
+        entry = (record["n"], offset, len(line) - 1)
+        with private_open(self.index_path, "ab") as index:
+            index.write(_ENTRY.pack(*entry))
+        self.count, self.last, self._scanned = self.count + 1, entry, offset + len(line)
 
-    def read(self, new_only: bool = False) -> Iterator[tuple[dict[str, Any], Any]]:
-        """Yield (record, data) per intact line (only lines appended since the last read with ``new_only``);
-        data is a `SideFile` for side-stored results."""
+    def _write_side_file(self, n: int, payload: str) -> Path:
+        side = self.side_dir / f"{n}.json"
+        private_dir(side.parent)
+        tmp = side.with_name(f"{side.name}{_TMP}{os.getpid()}")
+        with private_open(tmp, "w") as out:
+            out.write(payload)
+        tmp.replace(side)
+        return side
+
+    def sweep_side_files(self) -> None:
+        """Remove what killed writers left in the side folder: temporaries, and files of results whose line
+        was never written (numbers above the last one); call holding the lock."""
+        last_n = self.last[0] if self.last else 0
         try:
-            file = self.path.open("rb")
-        except FileNotFoundError:
+            names = os.listdir(self.side_dir)
+        except OSError:
             return
-        with file:
-            if new_only:
-                file.seek(self._offset)
-            for raw in iter(file.readline, b""):
-                if not raw.endswith(b"\n"):
-                    break  # a line still being written
-                self._offset = file.tell()
-                try:
-                    record = loads(raw)
-                except ValueError:
-                    continue
-                if not isinstance(record, dict) or not isinstance(record.get("n"), int):
-                    continue
-                if "data_file" in record:
-                    data: Any = SideFile(self.path.parent / record.pop("data_file"))
-                else:
-                    data = record.pop("data", None)
-                yield record, data
+        for name in names:
+            stem = name.partition(".")[0]
+            if _TMP in name or (stem.isdigit() and int(stem) > last_n):
+                with suppress(OSError):
+                    os.unlink(self.side_dir / name)
 
-    def _ends_with_newline(self) -> bool:
+    def read(self, entry: tuple[int, int, int]) -> tuple[dict[str, Any], Any] | None:
+        """(record, data) of the line ``entry`` points at, data a `SideFile` for side-stored results; None
+        when the line is damaged."""
+        n, offset, length = entry
         with self.path.open("rb") as file:
-            file.seek(-1, 2)
-            return file.read(1) == b"\n"
+            file.seek(offset)
+            record = unseal(file.read(length))
+        if record is None or record["n"] != n:
+            return None
+        record.pop("crc", None)
+        if "data_file" in record:
+            return record, SideFile(self.path.parent / record.pop("data_file"))
+        return record, record.pop("data", None)

@@ -410,7 +410,7 @@ class Session:
 
         self._nav()
         assert self.history is not None
-        results = list(self.history)[-cmd.limit:] if cmd.limit else list(self.history)
+        results = self.history.recent(cmd.limit)
         return Reply(history_view(results) if results else "no results yet")
 
     def _cd(self, cmd: P.Cd, run: Runner) -> Reply:

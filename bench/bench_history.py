@@ -1,0 +1,85 @@
+"""Results history start-up: opening a 300 MB history against an empty one (time and memory).
+
+    python bench/bench_history.py [--mb 300] [--runs 5]
+
+Each start is a fresh process that opens the history, asks its length and reads the newest result (what
+the shell does before the first prompt). Prints the measurements and the ratios of one run; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+OPEN = """
+import resource, sys, time
+started = time.perf_counter()
+from dshell.explorer import History
+h = History(sys.argv[1])
+last = h.last
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(h))
+"""
+
+
+def make_history(path: Path, megabytes: int) -> int:
+    """A results file of about ``megabytes`` MB of container-list-like records, written as dshell writes."""
+    from dshell.explorer._store import seal
+
+    row = {"Id": "0" * 64, "Names": ["/web"], "Image": "busybox", "State": "running",
+           "Labels": {f"label.{i}": "value" * 4 for i in range(20)}}
+    data = json.dumps([row] * 8)
+    n, size = 0, 0
+    with path.open("wb") as out:
+        while size < megabytes << 20:
+            n += 1
+            line = seal(json.dumps({"n": n, "op": "ContainerList", "params": {"all": True}, "status": 200,
+                                    "duration": 0.01, "time": 0.0, "error": None, "endpoint": "unix:///x",
+                                    "api_version": "v1.41"})[:-1] + ', "data": ' + data + "}")
+            out.write(line)
+            size += len(line)
+    return n
+
+
+def start(path: Path) -> tuple[float, int, int]:
+    out = subprocess.run([sys.executable, "-c", OPEN, str(path)], capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dshell-bench-") as tmp:
+        empty, full = Path(tmp) / "empty" / "results.jsonl", Path(tmp) / "full" / "results.jsonl"
+        empty.parent.mkdir()
+        full.parent.mkdir()
+        records = make_history(full, args.mb)
+        started = time.perf_counter()
+        first = start(full)  # the first open indexes the file (once: a file from an older dshell)
+        print(f"history: {full.stat().st_size / 1e6:.0f} MB, {records} results; first open (builds the index) "
+              f"{time.perf_counter() - started:.2f} s")
+        assert first[2] == records
+        start(empty)
+        runs = [(start(empty), start(full)) for _ in range(args.runs)]
+    e_time = statistics.median(r[0][0] for r in runs)
+    f_time = statistics.median(r[1][0] for r in runs)
+    e_mem = statistics.median(r[0][1] for r in runs)
+    f_mem = statistics.median(r[1][1] for r in runs)
+    print(f"open, empty history      median {e_time * 1000:7.1f} ms   max RSS {e_mem / 1024:6.1f} MB")
+    print(f"open, {args.mb} MB history   median {f_time * 1000:7.1f} ms   max RSS {f_mem / 1024:6.1f} MB")
+    print(f"ratio                    time {f_time / e_time:.2f}x   memory {f_mem / e_mem:.2f}x   (goal ~1x)")
+
+
+if __name__ == "__main__":
+    main()

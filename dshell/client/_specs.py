@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 3  # bumped whenever the shape of the cached index changes
+CACHE_FORMAT = 4  # bumped whenever the shape of the cached index changes
+_MAGIC = b"dshell-spec-cache\n"  # then the SHA-256 of the pickle, then the pickle
+T = TypeVar("T")
 # Headers the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares.
 # specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and completion know them.
 UNDECLARED_HEADERS = {op: ("X-Registry-Auth",) for op in
@@ -175,34 +179,75 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return yaml.load(path.read_bytes(), Loader=loader)
 
 
-def _cached(path: Path, kind: str, build: Any) -> Any:
-    """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes."""
+def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
+    """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes.
+
+    The cache file carries a SHA-256 of its pickle: one that does not verify (a flipped byte, a write cut
+    short) or does not hold a ``want`` is built again and replaced, never trusted."""
     data = path.read_bytes()
     digest = f"{zlib.crc32(data):08x}{len(data):x}"
     cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.pickle"
+    value = _read_cache(cache_file, want)
+    if value is None:
+        value = build(path)
+        _write_cache(cache_file, value)
+    return value
+
+
+def _read_cache(cache_file: Path, want: type[T]) -> T | None:
     try:
-        with cache_file.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    value = build(path)
+        raw = cache_file.read_bytes()
+    except OSError:
+        return None
+    head, payload = raw[:len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
+    if head != _MAGIC + hashlib.sha256(payload).digest():
+        return None
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        value = pickle.loads(payload)  # noqa: S301 - our own file, verified by its hash
+    except Exception:  # noqa: BLE001 - a cache from another dshell: built again
+        return None
+    return value if isinstance(value, want) else None
+
+
+def _write_cache(cache_file: Path, value: Any) -> None:
+    """Write to a temporary, then rename (a killed write leaves no half file under the real name); sweep
+    the temporaries of writers that were killed."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _sweep(cache_file.parent)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
         tmp.replace(cache_file)
     except OSError:
         pass  # a read-only cache costs speed, not correctness
-    return value
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporaries whose writer is gone (its pid no longer runs)."""
+    for tmp in folder.glob("*.tmp"):
+        pid = tmp.suffixes[-2].lstrip(".") if len(tmp.suffixes) > 1 else ""
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 @cache
 def load(version: str = NEWEST) -> SpecIndex:
     """The indexed spec of ``version`` (parsed once, then read from the on-disk cache)."""
     version = check_version(version)
-    return _cached(SPEC_DIR / f"{version}.yaml", "index",
-                   lambda p: build_index(_load_yaml(p), version))
+    return _cached(SPEC_DIR / f"{version}.yaml", "index", lambda p: build_index(_load_yaml(p), version),
+                   SpecIndex)
 
 
 def _extract_descriptions(path: Path) -> dict[str, dict[str, Any]]:
@@ -227,7 +272,7 @@ def descriptions(version: str) -> dict[str, dict[str, Any]]:
     path = Path(folder) / f"{version}.yaml"
     if not path.is_file():
         return {}
-    return _cached(path, "prose", _extract_descriptions)
+    return _cached(path, "prose", _extract_descriptions, dict)
 
 
 def doc_url(op: Operation, version: str) -> str:

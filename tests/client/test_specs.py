@@ -64,18 +64,63 @@ def test_versions_differ_where_the_api_changed():
     assert "platform" in _specs.load("v1.41").ops["ImageCreate"].params
 
 
+def _build(p):
+    return _specs.build_index(_specs._load_yaml(p), "v1.41")
+
+
 def test_index_cache_is_keyed_by_file_hash(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     spec_file = tmp_path / "v1.41.yaml"
     spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
-    first = _specs._cached(spec_file, "index", lambda p: _specs.build_index(_specs._load_yaml(p), "v1.41"))
+    first = _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
     assert len(list((tmp_path / "dshell" / "specs").glob("index*-v1.41-*.pickle"))) == 1
     calls = []
-    second = _specs._cached(spec_file, "index", lambda p: calls.append(p))
+    second = _specs._cached(spec_file, "index", lambda p: calls.append(p), _specs.SpecIndex)
     assert calls == [] and second.ops.keys() == first.ops.keys()
     spec_file.write_text(spec_file.read_text() + "\n# changed\n")
-    _specs._cached(spec_file, "index", lambda p: calls.append(p))
+    _specs._cached(spec_file, "index", lambda p: calls.append(p), _specs.SpecIndex)
     assert calls == [spec_file]
+
+
+def test_a_damaged_cache_is_built_again_never_trusted(tmp_path, monkeypatch):
+    """Every single flipped byte (sampled across the file) and a cut-short file: rebuilt, no traceback."""
+    import random
+    import stat
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    spec_file = tmp_path / "v1.41.yaml"
+    spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
+    want = _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
+    (cache_file,) = (tmp_path / "dshell" / "specs").glob("index*.pickle")
+    assert stat.S_IMODE(cache_file.stat().st_mode) == 0o600
+    good = cache_file.read_bytes()
+    rng = random.Random(13)
+    damages = [good[: len(good) // 2], b""] + [
+        good[:i] + bytes([good[i] ^ (1 << rng.randrange(8))]) + good[i + 1:]
+        for i in sorted(rng.sample(range(len(good)), 40))]
+    rebuilt = []
+    for damaged in damages:
+        cache_file.write_bytes(damaged)
+        rebuilt.clear()
+        got = _specs._cached(spec_file, "index", lambda p: rebuilt.append(p) or _build(p), _specs.SpecIndex)
+        assert rebuilt == [spec_file] and got == want
+        assert cache_file.read_bytes() == good  # replaced by a good one
+
+
+def test_temporaries_of_killed_cache_writers_are_swept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    folder = tmp_path / "dshell" / "specs"
+    folder.mkdir(parents=True)
+    (folder / f"index3-v1.41-abc.{gone}.tmp").write_bytes(b"half a pickle")
+    spec_file = tmp_path / "v1.41.yaml"
+    spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
+    _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
+    assert [p.suffix for p in folder.iterdir()] == [".pickle"]
 
 
 @pytest.mark.parametrize(("server", "chosen"), [("1.41", "v1.41"), ("1.99", "v1.56"), ("1.25", "v1.25"),

@@ -14,7 +14,7 @@ import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol, cast
 
 from ._dockerignore import Matcher
 
@@ -22,6 +22,12 @@ CHUNK = 1 << 20
 BLOCK = tarfile.BLOCKSIZE
 _TYPES = {stat.S_IFDIR: tarfile.DIRTYPE, stat.S_IFLNK: tarfile.SYMTYPE, stat.S_IFCHR: tarfile.CHRTYPE,
           stat.S_IFBLK: tarfile.BLKTYPE, stat.S_IFIFO: tarfile.FIFOTYPE}
+
+
+class Readable(Protocol):
+    """What ``unpack`` reads from: a file, a response stream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class UnsafeEntry(ValueError):
@@ -207,13 +213,13 @@ def _replace(target: str, is_dir: bool) -> None:
     os.unlink(target)
 
 
-def unpack(stream: IO[bytes], dest: Path | str, rebase: Callable[[str], str] | None = None) -> Unpacked:
+def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | None = None) -> Unpacked:
     """Extract the tar read from ``stream`` into the existing folder ``dest`` as it arrives (``rebase`` renames
     entries first); UnsafeEntry, before anything of it is written, for an entry that would land outside."""
     root = os.path.realpath(dest)
     done = Unpacked()
     dirs: list[tuple[str, tarfile.TarInfo]] = []
-    with tarfile.open(fileobj=stream, mode="r|", bufsize=CHUNK) as tar:
+    with tarfile.open(fileobj=cast(IO[bytes], stream), mode="r|", bufsize=CHUNK) as tar:
         while (member := tar.next()) is not None:
             vars(tar)["members"].clear()  # a stream of any length: keep no header once it is written
             name = rebase(member.name) if rebase else member.name

@@ -11,7 +11,8 @@ SUFFIXES = (".json", ".yaml", ".yml", ".bin")
 
 
 def save(value: Any, path: str | Path) -> Path:
-    """Write `value` to `path` as .json (indent 2, bytes base64-tagged), .yaml/.yml, or .bin (bytes only)."""
+    """Write `value` to `path` as .json (indent 2, bytes base64-tagged), .yaml/.yml; bytes (a tar, ...) as they
+    are under any other name (.bin also takes text)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -21,11 +22,12 @@ def save(value: Any, path: str | Path) -> Path:
 
         plain = loads(dumps(value))  # tuples, sets and other objects as JSON would hold them
         path.write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    elif isinstance(value, bytes | bytearray) or (suffix == ".bin" and isinstance(value, str)):
+        path.write_bytes(value.encode() if isinstance(value, str) else bytes(value))  # a tar, an image, ...
     elif suffix == ".bin":
-        if not isinstance(value, bytes | bytearray | str):
-            raise ValueError(f"{path.name}: .bin needs bytes or text, not {type(value).__name__}")
-        path.write_bytes(value.encode() if isinstance(value, str) else bytes(value))
+        raise ValueError(f"{path.name}: .bin needs bytes or text, not {type(value).__name__}")
     else:
         kind = f"{suffix!r} files" if suffix else "files without a suffix"
-        raise ValueError(f"{path.name}: cannot save {kind}; use {', '.join(SUFFIXES)}")
+        raise ValueError(f"{path.name}: cannot save {type(value).__name__} as {kind}; use {', '.join(SUFFIXES)} "
+                         f"(bytes, such as a tar, go to any name)")
     return path

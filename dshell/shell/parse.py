@@ -321,13 +321,22 @@ COMMANDS: dict[str, CommandSpec] = {
     "run": ("run [-d] [-i] [-t] [--rm] [--name N] [-e K=V] [-p [IP:]HOST:PORT] [-v SRC:DST] [...] IMAGE [CMD ...]",
             "create and start a container like docker run (ImageCreate, ContainerCreate, ContainerStart, "
             "ContainerAttach); --dry-run shows the body"),
+    "cp": ("cp SRC DST", "copy between a local path and CONTAINER:PATH either way, as docker cp "
+           "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents"),
+    "build": ("build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--no-cache] DIR",
+              "build an image from the folder DIR, as docker build (ImageBuild; .dockerignore applies)"),
+    "login": ("login [-u USER] [-p PASSWORD | --password-stdin] [REGISTRY]",
+              "check a registry login (SystemAuth) and store it where the docker CLI does"),
+    "logout": ("logout [REGISTRY]", "forget a registry login (as docker logout)"),
 }.items()}
 
 
 def _op_call(words: list[str], category: str | None) -> OpCall:
     op, params, raw, args, raw_args = words[0], {}, {}, [], []
     if not OP_RE.fullmatch(op):
-        raise ParseError(f"unknown command {op!r}: try `help`, `ops`, or an op name like ContainerList")
+        from .hints import hint
+
+        raise ParseError(f"unknown command {op!r}: {hint(op) or 'try `help`, `ops`, or an op name like ContainerList'}")
     for word in words[1:]:
         m = PARAM_RE.fullmatch(word)
         if m and word[0] not in "{[\"'":

@@ -11,13 +11,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
-from .values import Ref
+from .values import LocalPath, Ref
 
 if TYPE_CHECKING:
     from dshell.client import Client, Operation, SpecIndex
@@ -205,8 +205,10 @@ class Session:
         """Store a call's outcome, made on ``c``, as the next numbered result; never waits on the daemon (the
         API version is the one known by now)."""
         assert self.history is not None
+        from .bodies import storable
+
         status, duration, data, error = outcome
-        return self.history.add(op, params, status, duration, data, error, endpoint=c.uri,
+        return self.history.add(op, storable(params), status, duration, data, error, endpoint=c.uri,
                                 api_version=self._version or c.pinned or "")
 
     def call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
@@ -284,6 +286,14 @@ class Session:
         body = op.body_param
         if isinstance(value, dict | list) and body is not None and body.name not in params:
             return body.name
+        if isinstance(value, PurePath) or hasattr(value, "read"):  # @path, @-
+            from .bodies import binary_body
+
+            name = binary_body(op)
+            if name is None or name in params:
+                raise docker.ValidationError(f"{op.name}: @path is for a binary body (inputStream of "
+                                             "PutContainerArchive, ImageBuild, ImageLoad, ...); this op has none free")
+            return name
         for param in op.params.values():
             if param.location == "path" and param.name not in params:
                 return param.name
@@ -300,6 +310,10 @@ class Session:
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
+        if isinstance(value, LocalPath):
+            from .bodies import local_value
+
+            return local_value(value)
         return value
 
     def _fetch(self, cmd: P.Fetch, run: Runner) -> Reply:
@@ -351,6 +365,10 @@ class Session:
 
         if cmd.topic is None or cmd.topic in P.COMMANDS:
             return Reply(help_view(cmd.topic))
+        if cmd.topic == "docker":
+            from .views import docker_view
+
+            return Reply(docker_view())
         return self._doc(P.Doc(cmd.topic), run)
 
     # ------------------------------------------------------------------ connection

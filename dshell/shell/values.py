@@ -29,6 +29,13 @@ class Ref:
         return f"_{'' if self.index is None else self.index}{self.path}"
 
 
+@dataclass(frozen=True, slots=True)
+class LocalPath:
+    """``@path``: a local file (streamed) or folder (sent as a tar) as a binary body; ``@-`` is stdin."""
+
+    text: str
+
+
 class ValueSyntaxError(ValueError):
     """A literal that cannot be read; the message is one line."""
 
@@ -42,7 +49,8 @@ def parse_ref(text: str) -> Ref | None:
 
 
 def parse_scalar(text: str) -> Any:
-    """A bare word: true/false/null, an int (also 0x/0o/0b), a float (also 1e3; not 010), a ref, else text."""
+    """A bare word: true/false/null, an int (also 0x/0o/0b), a float (also 1e3; not 010), a ref, ``@path``,
+    else text."""
     low = text.lower()
     if low in _BOOLS:
         return _BOOLS[low]
@@ -52,6 +60,8 @@ def parse_scalar(text: str) -> Any:
         return int(text, 0)
     if _FLOAT_RE.fullmatch(text) and not re.match(r"[-+]?0\d", text):
         return float(text)
+    if text.startswith("@") and len(text) > 1:
+        return LocalPath(text[1:])
     return parse_ref(text) or text
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .bodies import SYNTAX as BODY_SYNTAX
 from .parse import COMMANDS
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ SYNTAX = (
     ("_  _3  _3[0].Names", "results: the last, number 3, a path into it; also as a value: id=_3[0].Id"),
     ("_3 | [?State=='running'].Names", "a JMESPath query over a result"),
     ("_3 --full", "everything, not the first rows; long output goes through the pager"),
+    ("PutContainerArchive web path=/tmp @./site", BODY_SYNTAX),
+    ("help docker", "the docker CLI's commands and the ops that do their work"),
 )
 
 
@@ -50,6 +53,8 @@ def doc_view(info: dict[str, Any]) -> RenderableType:
     for p in info["params"]:
         extra = [f"enum {', '.join(map(str, p['enum']))}" if p.get("enum") else "",
                  f"default {json.dumps(p['default'])}" if p.get("default") not in (None, "") else "", p.get("doc", "")]
+        if p["in"] == "body" and p.get("type") == "string":
+            extra.insert(0, "@path: a local file, or a folder as a tar; @- stdin")
         rows.append((p["name"], f"{p.get('type') or 'any'} · {p['in']}", "required" if p["required"] else "",
                      "  ".join(e for e in extra if e)))
     parts: list[Any] = [head, Text(info["doc"])]
@@ -85,6 +90,14 @@ def help_view(topic: str | None = None) -> RenderableType:
     syntax = _table(SYNTAX, "bold green", "", title="input")
     return Group(syntax, "", commands, "", "Tab completes; Ctrl-R searches the command history; "
                  "Ctrl-C cancels a running call; Ctrl-D or exit leaves.")
+
+
+def docker_view() -> RenderableType:
+    """``help docker``: each docker CLI command and the ops (or dshell command) that do its work."""
+    from .hints import DOCKER_COMMANDS
+
+    return _table(((f"docker {name}", does) for name, does in DOCKER_COMMANDS.items()), "bold", "cyan",
+                  title="docker CLI → dshell")
 
 
 def settings_view(items: Iterable[tuple[str, Any]]) -> RenderableType:

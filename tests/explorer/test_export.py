@@ -41,10 +41,16 @@ def test_save_bin_writes_raw_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("out.csv", "cannot save '.csv' files"), ("out", "cannot save files without a suffix")],
+    [("out.csv", "cannot save list as '.csv' files"), ("out", "cannot save list as files without a suffix")],
 )
 def test_save_rejects_other_suffixes(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(ValueError, match=message) as err:
         save([1], tmp_path / name)
     assert ".json, .yaml, .yml, .bin" in str(err.value)
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("name", ["image.tar", "archive.tar.gz", "blob"])
+def test_save_writes_bytes_under_any_name(tmp_path: Path, name: str) -> None:
+    """A tar result (ContainerArchive, ImageGet) goes straight to out.tar; it was refused unless named .bin."""
+    assert save(b"\x00tar\xff", tmp_path / name).read_bytes() == b"\x00tar\xff"

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from ..parse import Workflow
     from ..session import Reply, Runner, Session
 
-WORKFLOWS = {"run": "dshell.shell.workflows.run"}  # command name → its module
+WORKFLOWS = {  # command name → its module
+    "run": "dshell.shell.workflows.run", "cp": "dshell.shell.workflows.cp", "build": "dshell.shell.workflows.build",
+    "login": "dshell.shell.workflows.login", "logout": "dshell.shell.workflows.login",
+}
 
 
 def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dshell.client import Client
+    from dshell.client import Client, DockerStream
     from dshell.explorer import Result
 
     from ..session import Runner, Session
@@ -67,6 +67,28 @@ class Steps:
         status, duration, data, error = self.run(lambda: self.session.call(c, send))
         failed = next((e for e in map(docker.stream_error, values) if e), None) if error is None else error
         return self._keep(op, params, (status, duration, data, failed))
+
+    def pipe(self, op: str, params: dict[str, Any], use: Callable[[DockerStream], Any]) -> Result:
+        """Run ``op`` as a stream handed to ``use`` (which reads what it needs: an archive unpacked as it comes,
+        a header); what ``use`` returns is the stored result, a ValueError or OSError it raises its error."""
+        import dshell.client as docker
+
+        from ..session import one_line
+
+        c = self.client
+        problem: list[str] = []
+
+        def send() -> Any:
+            stream = docker.invoke(c, {"op": op, "params": params, "as": "stream", "throw": True})
+            with stream:
+                try:
+                    return use(stream)
+                except (ValueError, OSError) as exc:
+                    problem.append(one_line(exc))
+                    return None
+
+        status, duration, data, error = self.run(lambda: self.session.call(c, send))
+        return self._keep(op, params, (status, duration, data, error or (problem[0] if problem else None)))
 
     def keep(self, op: str, params: dict[str, Any], data: Any, error: str | None = None) -> Result:
         """Store what the workflow itself found out (``run``'s exit code, ...) as a result, unannounced."""

@@ -1,0 +1,155 @@
+"""``cp SRC DST``: docker cp between a local path and ``CONTAINER:PATH``, in either direction.
+
+Into a container: ContainerArchiveInfo (does the destination exist, is it a folder?), then PutContainerArchive
+with the source packed as it is sent. Out of one: ContainerArchive, unpacked as it arrives. docker cp's rules
+(``dshell.client._copy``) decide the names; each op is a stored result.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from dshell.client._copy import CopyError, Info, local_info, normal, path_stat, place, stat_is_dir, stat_link
+from dshell.client._tarstream import Unpacked, pack, unpack
+
+from ..parse import COMMANDS
+
+if TYPE_CHECKING:
+    from dshell.client import DockerStream
+
+    from ..parse import Workflow
+    from ..session import Reply, Runner, Session
+    from .steps import Steps
+
+USAGE = COMMANDS["cp"].usage
+
+
+def split_arg(arg: str) -> tuple[str | None, str]:
+    """``web:/etc`` → ("web", "/etc"); a local path → (None, path) (an absolute or ``./`` path is local even
+    with a colon in it, as in docker cp)."""
+    if arg.startswith(("/", ".")):
+        return None, arg
+    container, sep, path = arg.partition(":")
+    return (container, path) if sep and container else (None, arg)
+
+
+def _local(path: str) -> str:
+    """An absolute local path with its trailing ``/`` or ``/.`` kept."""
+    expanded = os.path.expanduser(path)
+    return normal(os.path.join(os.getcwd(), expanded) if not os.path.isabs(expanded) else expanded)
+
+
+def _size(n: int) -> str:
+    """``512 B``, ``1.5 MB``: sizes as docker cp reports them (powers of 1000)."""
+    if n < 1000:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value:.1f} GB"
+
+
+def _container_info(steps: Steps, container: str, path: str) -> Info | None:
+    """The destination in the container (a symlink followed once), or None when ContainerArchiveInfo failed
+    for another reason than a missing path (its stored result says why)."""
+    for _ in range(2):
+        found = steps.pipe("ContainerArchiveInfo", {"id": container, "path": path}, lambda s: path_stat(s.headers))
+        if found.failed:
+            missing = found.status == 404 and "container" not in str(found.error).lower()
+            return Info(path) if missing else None
+        link = stat_link(found.data)
+        if link is None:
+            return Info(path, True, stat_is_dir(found.data))
+        path = link if link.startswith("/") else os.path.join(os.path.dirname(path.rstrip("/")), link)
+    return Info(path, True, False)
+
+
+def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str | None]:
+    """Local ``src`` into ``container:dst``: (what was sent, an error)."""
+    from ..bodies import Sent
+
+    local = _local(src)
+    root = local[:-2] if local.endswith("/.") else local.rstrip("/") or "/"
+    if not os.path.lexists(root):
+        return None, f"no such local file or folder: {src}"
+    is_dir = os.path.isdir(root) and not os.path.islink(root)
+    if not is_dir and root != local:
+        return None, f"not a directory: {src} (drop the trailing '/' or '/.')"
+    src_info = Info(local, True, is_dir)
+    dst_info = _container_info(steps, container, normal(dst))
+    if dst_info is None:
+        return None, f"cp stopped: ContainerArchiveInfo failed (_{steps.results[-1].n})"
+    placement = place(src_info, dst_info, f"{container}:")
+    base = os.path.basename(local.rstrip("/")) if not local.endswith("/.") else "."
+    name = placement.rebase(base) if placement.rebase else base
+    chunks = pack(root, "" if name == "." else name)
+    body = Sent(src, chunks)
+    put = steps.call("PutContainerArchive", {"id": container, "path": placement.into, "inputStream": body})
+    if put.failed:
+        return None, f"cp stopped: PutContainerArchive failed (_{put.n})"
+    return {"to": f"{container}:{placement.into}", "from": local}, None
+
+
+def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str | None]:
+    """``container:src`` to local ``dst`` (``-``: the tar itself to stdout): (what was written, an error)."""
+    source = normal(src)
+    if dst == "-":
+        def to_stdout(stream: DockerStream) -> dict[str, Any]:
+            total = 0
+            for piece in stream.chunks():
+                sys.stdout.buffer.write(piece)
+                total += len(piece)
+            sys.stdout.buffer.flush()
+            return {"stat": path_stat(stream.headers), "bytes": total}
+        got = steps.pipe("ContainerArchive", {"id": container, "path": source}, to_stdout)
+        return (got.data, None) if not got.failed else (None, f"cp stopped: ContainerArchive failed (_{got.n})")
+    target = _local(dst)
+    dst_info = local_info(target)
+
+    def unpack_here(stream: DockerStream) -> dict[str, Any]:
+        st = path_stat(stream.headers)
+        placement = place(Info(source, True, stat_is_dir(st)), dst_info)
+        done: Unpacked = unpack(stream, placement.into, placement.rebase)
+        return {"stat": st, "into": placement.into, "files": done.files, "bytes": done.size}
+
+    got = steps.pipe("ContainerArchive", {"id": container, "path": source}, unpack_here)
+    if got.failed:
+        return None, f"cp stopped: ContainerArchive failed (_{got.n}): {got.error}"
+    return got.data, None
+
+
+def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+    """``cp SRC DST`` at the prompt (or in ``-c``)."""
+    from ..session import Reply
+    from .steps import Steps
+
+    if len(cmd.args) != 2:
+        return Reply(error=f"usage: {USAGE}")
+    (src_ctr, src), (dst_ctr, dst) = split_arg(cmd.args[0]), split_arg(cmd.args[1])
+    if (src_ctr is None) == (dst_ctr is None):
+        both = "copying between containers is not supported" if src_ctr else "one side must be CONTAINER:PATH"
+        return Reply(error=f"cp: {both}: usage: {USAGE}")
+    steps = Steps(session, run)
+    try:
+        if dst_ctr is not None:
+            data, error = copy_in(steps, src, dst_ctr, dst)
+        else:
+            assert src_ctr is not None
+            data, error = copy_out(steps, src_ctr, src, dst)
+    except CopyError as exc:
+        data, error = None, str(exc)
+    result = steps.keep("cp", {"src": cmd.args[0], "dst": cmd.args[1]}, {**(data or {}), "ops": steps.refs()},
+                        error)
+    if error:
+        return Reply(error=error, result=result)
+    if dst_ctr is not None:
+        return Reply(f"copied {cmd.args[0]} to {cmd.args[1]}  (_{result.n})", result=result)
+    if dst == "-":
+        return Reply(result=result)
+    entries = f"{data['files']} {'entry' if data['files'] == 1 else 'entries'}"
+    return Reply(f"copied {cmd.args[0]} to {cmd.args[1]}: {_size(int(data['bytes']))} in {entries}  (_{result.n})",
+                 result=result)

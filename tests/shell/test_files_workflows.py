@@ -1,0 +1,281 @@
+"""Local files as bodies (@path), cp, build, login/logout, push/pull with that login, docker CLI hints."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dshell.shell.config import Config
+from dshell.shell.hints import DOCKER_COMMANDS
+from dshell.shell.parse import OpCall, ParseError, parse_line
+from dshell.shell.session import Session
+from dshell.shell.values import LocalPath
+from dshell.shell.workflows.build import parse_build
+from dshell.shell.workflows.cp import split_arg
+from dshell.shell.workflows.login import parse_login
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def session_on(engine: dict[str, Any], said: list[Any] | None = None) -> Iterator[Session]:
+    session = Session(Config(endpoint=engine["docker_host"], pager="off"), results_file=None)
+    session.say = (said.append if said is not None else lambda body: None)
+    session.start(background=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _text(body: Any) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    console.print(body)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def container(docker_cli, unique_name, cleanup_containers):
+    """``container()`` starts a busybox container sleeping (removed at the end) and returns its name."""
+    def make() -> str:
+        name = unique_name()
+        docker_cli("run", "-d", "--name", name, "busybox:latest", "sleep", "120")
+        return name
+    return make
+
+
+# ------------------------------------------------------------------ no daemon
+def test_at_path_is_a_local_path_value():
+    cmd = parse_line("PutContainerArchive web path=/tmp @./site")
+    assert isinstance(cmd, OpCall) and cmd.args == ("web", LocalPath("./site"))
+    assert parse_line("ImageLoad imagesTarball=@img.tar").params == {"imagesTarball": LocalPath("img.tar")}
+    assert parse_line('ImageLoad imagesTarball="@img.tar"').params == {"imagesTarball": "@img.tar"}  # quoted: text
+
+
+@pytest.mark.parametrize(("arg", "split"), [
+    ("web:/etc", ("web", "/etc")), ("/abs:x", (None, "/abs:x")), ("./a:b", (None, "./a:b")), ("plain", (None, "plain")),
+    ("web:", ("web", "")),
+])
+def test_cp_arguments_split_like_docker_cp(arg, split):
+    assert split_arg(arg) == split
+
+
+def test_build_and_login_flags():
+    opts = parse_build(["-t", "a:1", "--tag=b", "-f", "x/Dockerfile", "--build-arg", "K=V", "--target", "t",
+                        "--no-cache", "ctx"])
+    assert (opts.tags, opts.file, opts.build_args, opts.target, opts.no_cache, opts.context) == (
+        ["a:1", "b"], "x/Dockerfile", ["K=V"], "t", True, "ctx")
+    with pytest.raises(ValueError, match="build needs one folder"):
+        parse_build(["-t", "x"])
+    login = parse_login(["-u", "me", "--password-stdin", "reg:5000"])
+    assert (login.username, login.password_stdin, login.registry) == ("me", True, "reg:5000")
+    with pytest.raises(ValueError, match="not both"):
+        parse_login(["-p", "x", "--password-stdin"])
+
+
+@pytest.mark.parametrize(("word", "op"), [("ps", "ContainerList"), ("images", "ImageList"), ("rm", "ContainerDelete"),
+                                          ("stop", "ContainerStop"), ("inspect", "ContainerInspect"),
+                                          ("pull", "ImageCreate")])
+def test_docker_commands_get_a_one_line_hint(word, op):
+    with pytest.raises(ParseError) as err:
+        parse_line(f"{word} -a something")
+    message = str(err.value)
+    assert op in message and "help docker" in message and "\n" not in message
+    assert op in DOCKER_COMMANDS[word]
+
+
+def test_help_docker_prints_the_same_table(tmp_path):
+    session = Session(Config(endpoint="unix:///tmp/dshell-test-no-such.sock", api_version="v1.41"),
+                      results_file=None)
+    session.start(background=False)
+    try:
+        text = _text(session.execute("help docker").body)
+    finally:
+        session.close()
+    for word, does in DOCKER_COMMANDS.items():
+        assert f"docker {word}" in text and does in text
+
+
+# ------------------------------------------------------------------ the engine
+@pytest.mark.engine
+def test_cp_a_file_and_a_folder_in_and_back_out_byte_identical(engine, shell_home, tmp_path, container, docker_cli):
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "sub" / "data.bin").write_bytes(os.urandom(200_000))
+    (site / "run.sh").write_text("#!/bin/sh\necho run\n")
+    (site / "run.sh").chmod(0o754)
+    (site / "link").symlink_to("run.sh")
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"a single file\n")
+    name = container()
+    back = tmp_path / "back"
+    back.mkdir()
+    with session_on(engine) as session:
+        replies = [session.execute(line) for line in (
+            f"cp {site} {name}:/tmp", f"cp {note} {name}:/tmp/renamed.txt", f"cp {site}/. {name}:/tmp/contents",
+            f"cp {name}:/tmp/site {back}", f"cp {name}:/tmp/renamed.txt {back}/note.txt",
+            f"cp {name}:/tmp/contents/. {back}/copy")]
+        assert [r.error for r in replies] == [None] * 6
+        ops = [r.op for r in session.history]
+    assert ops[:3] == ["ContainerArchiveInfo", "PutContainerArchive", "cp"]
+    assert ops.count("ContainerArchive") == 3 and ops.count("cp") == 6
+    assert docker_cli("exec", name, "cat", "/tmp/renamed.txt") == "a single file\n"
+    assert docker_cli("exec", name, "ls", "/tmp/contents").split() == ["link", "run.sh", "sub"]
+    for copied in (back / "site", back / "copy"):
+        assert (copied / "sub" / "data.bin").read_bytes() == (site / "sub" / "data.bin").read_bytes()
+        assert (copied / "run.sh").stat().st_mode & 0o777 == 0o754
+        assert os.readlink(copied / "link") == "run.sh"
+    assert (back / "note.txt").read_bytes() == note.read_bytes()
+
+
+@pytest.mark.engine
+def test_cp_refuses_what_docker_cp_refuses(engine, shell_home, tmp_path, container):
+    name = container()
+    (tmp_path / "f.txt").write_text("x")
+    with session_on(engine) as session:
+        assert "one side must be CONTAINER:PATH" in session.execute(f"cp {tmp_path}/f.txt {tmp_path}/g").error
+        assert "directory onto the file" in session.execute(f"cp {tmp_path} {name}:/etc/hostname").error
+        assert "no such directory" in session.execute(f"cp {tmp_path}/f.txt {name}:/nowhere/").error
+        assert "Could not find the file" in session.execute(f"cp {name}:/nope {tmp_path}").error
+        assert "no such local file" in session.execute(f"cp {tmp_path}/nope {name}:/tmp").error
+
+
+@pytest.mark.engine
+def test_at_path_bodies_and_save_of_a_tar_result(engine, shell_home, tmp_path, container, docker_cli):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("hello\n")
+    name = container()
+    with session_on(engine) as session:
+        assert session.execute(f"PutContainerArchive {name} path=/tmp @{site}").error is None
+        stored = session.history.last
+        assert stored.params["inputStream"] == f"@{site}"
+        got = session.execute(f"ContainerArchive {name} path=/tmp/index.html")
+        assert got.error is None
+        saved = session.execute(f"save _{got.result.n} {tmp_path}/out.tar")
+        assert saved.error is None, saved.error
+    assert docker_cli("exec", name, "cat", "/tmp/index.html") == "hello\n"
+    with tarfile.open(tmp_path / "out.tar") as tar:
+        assert tar.extractfile("index.html").read() == b"hello\n"  # type: ignore[union-attr]
+
+
+@pytest.mark.engine
+def test_at_dash_reads_stdin_in_c_mode(engine, shell_home, tmp_path, container, docker_cli):
+    name = container()
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        info = tarfile.TarInfo("piped.txt")
+        info.size = 6
+        tar.addfile(info, io.BytesIO(b"piped\n"))
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"PutContainerArchive {name} path=/tmp @-"],
+                          input=data.getvalue(), env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert docker_cli("exec", name, "cat", "/tmp/piped.txt") == "piped\n"
+
+
+@pytest.mark.engine
+def test_build_with_dockerignore_and_run_the_result(engine, shell_home, tmp_path, unique_name, docker_cli):
+    ctx = tmp_path / "ctx"
+    (ctx / "docs").mkdir(parents=True)
+    (ctx / ".dockerignore").write_text("*.secret\ndocs\n!docs/keep.md\n**/*.tmp\n")
+    for name in ("app.txt", "db.secret", "docs/keep.md", "docs/drop.md", "docs/x.tmp"):
+        (ctx / name).write_text(name)
+    outside = tmp_path / "Dockerfile.dev"
+    outside.write_text("FROM busybox:latest\nARG GREETING=none\nRUN echo \"greeting=$GREETING\"\nCOPY . /ctx/\n"
+                       "CMD [\"find\", \"/ctx\", \"-type\", \"f\"]\n")
+    tag = unique_name()
+    said: list[Any] = []
+    with session_on(engine, said) as session:
+        reply = session.execute(f"build -t {tag} -f {outside} --build-arg GREETING=hi {ctx}")
+        assert reply.error is None, reply.error
+        shown = "\n".join(_text(s) for s in said)
+        assert "greeting=hi" in shown and "Successfully built" in shown
+        assert '"stream"' not in shown and "⏎" not in shown
+        image = reply.result.data["Id"]
+        assert image.startswith("sha256:") and _text(reply.body).startswith(image)
+        assert [r.op for r in session.history] == ["ImageBuild", "build"]
+        ran = session.execute(f"run --rm {tag}")
+        assert ran.error is None, ran.error
+    try:
+        listing = docker_cli("run", "--rm", tag).split()
+        assert sorted(listing) == ["/ctx/.dockerignore", "/ctx/app.txt", "/ctx/docs/keep.md"]
+    finally:
+        docker_cli("rmi", "-f", tag, check=False)
+
+
+@pytest.mark.engine
+def test_login_then_push_and_pull_back(engine, shell_home, tmp_path, monkeypatch, unique_name, docker_cli):
+    config = tmp_path / "docker-config"
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    repo, tag = f"{engine['registry']}/dsh-test/files-login", unique_name()
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login -u {engine['registry_user']} "
+                           f"--password-stdin {engine['registry']}"], input=engine["registry_password"] + "\n",
+                          text=True, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Login Succeeded" in done.stdout and engine["registry_password"] not in done.stdout + done.stderr
+    assert config.stat().st_mode & 0o777 == 0o700 and (config / "config.json").stat().st_mode & 0o777 == 0o600
+    stored = json.loads((config / "config.json").read_text())["auths"][engine["registry"]]
+    assert stored == {"auth": __import__("base64").b64encode(
+        f"{engine['registry_user']}:{engine['registry_password']}".encode()).decode()}
+    docker_cli("tag", engine["image"], f"{repo}:{tag}")
+    with session_on(engine) as session:
+        pushed = session.execute(f"ImagePush {repo} tag={tag}")
+        assert pushed.error is None, pushed.error
+        assert session.execute(f"ImageDelete {repo}:{tag}").error is None
+        pulled = session.execute(f"ImageCreate fromImage={repo} tag={tag}")
+        assert pulled.error is None, pulled.error
+        assert session.execute(f"ImageInspect {repo}:{tag}").error is None
+        assert "Removed login" in _text(session.execute(f"logout {engine['registry']}").body)
+        assert engine["registry"] not in json.loads((config / "config.json").read_text())["auths"]
+        history = [json.dumps(r.params) for r in session.history]
+    docker_cli("rmi", f"{repo}:{tag}", check=False)
+    assert not any(engine["registry_password"] in h for h in history)
+
+
+@pytest.mark.engine
+def test_login_uses_the_credential_store_when_configured(engine, shell_home, tmp_path, monkeypatch):
+    helper = tmp_path / "bin" / "docker-credential-dshelltest"
+    helper.parent.mkdir()
+    kept = tmp_path / "kept.json"
+    helper.write_text(f"#!/bin/sh\n[ \"$1\" = store ] && cat > {kept}\n[ \"$1\" = erase ] && rm -f {kept}\nexit 0\n")
+    helper.chmod(0o755)
+    config = tmp_path / "docker-config"
+    config.mkdir()
+    (config / "config.json").write_text(json.dumps({"credsStore": "dshelltest"}))
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO), "DOCKER_CONFIG": str(config),
+           "PATH": f"{helper.parent}:{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login -u {engine['registry_user']} "
+                           f"--password-stdin {engine['registry']}"], input=engine["registry_password"],
+                          text=True, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(kept.read_text()) == {"ServerURL": engine["registry"], "Username": engine["registry_user"],
+                                            "Secret": engine["registry_password"]}
+    saved = json.loads((config / "config.json").read_text())
+    assert saved["auths"] == {engine["registry"]: {}} and saved["credsStore"] == "dshelltest"
+
+
+@pytest.mark.engine
+def test_login_with_a_wrong_password_stores_nothing(engine, shell_home, tmp_path):
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO),
+           "DOCKER_CONFIG": str(tmp_path / "dc")}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login -u x --password-stdin {engine['registry']}"],
+                          input="wrong\n", text=True, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 1 and "login failed" in done.stdout
+    assert not (tmp_path / "dc" / "config.json").exists()
+    no_tty = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login {engine['registry']}"],
+                            stdin=subprocess.DEVNULL, text=True, env=env, capture_output=True, timeout=60, check=False)
+    assert "give -u USER" in no_tty.stdout

@@ -1,10 +1,9 @@
-"""Registry auth, mTLS and swarm against the real engine and the local registry."""
+"""Registry auth and mTLS against the real engine and the local registry (swarm: tests/ops/test_swarm.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -90,26 +89,6 @@ def test_tls_verify_environment_like_the_docker_cli(engine, tmp_path, monkeypatc
     monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
     c = docker.client("_ping")
     assert c.uri.startswith("https://") and docker.invoke(c, {"op": "SystemPing"}) == "OK"
-
-
-def test_swarm_init_service_tasks_and_leave(dc, unique_name):
-    docker.invoke(dc, {"op": "SwarmInit", "throw": True,
-                       "params": {"body": {"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}}})
-    try:
-        name = unique_name("dsh-svc")
-        made = docker.invoke(dc, {"op": "ServiceCreate", "throw": True, "params": {"body": {
-            "Name": name, "TaskTemplate": {"ContainerSpec": {"Image": "busybox:latest", "Command": ["sleep", "60"]}}}}})
-        deadline = time.monotonic() + 30
-        while not (tasks := docker.invoke(dc, {"op": "TaskList", "throw": True,
-                                              "params": {"filters": {"service": [name]}}})):
-            assert time.monotonic() < deadline, "no task appeared"
-            time.sleep(0.2)
-        assert tasks[0]["ServiceID"] == made["ID"]
-        docker.invoke(dc, {"op": "ServiceDelete", "params": {"id": name}, "throw": True})
-    finally:
-        docker.invoke(dc, {"op": "SwarmLeave", "params": {"force": True}, "throw": True})
-    with pytest.raises(docker.DockerError, match="not a swarm manager|This node is not"):
-        docker.invoke(dc, {"op": "ServiceList", "throw": True})
 
 
 def test_plain_http_to_the_tls_port_says_to_use_https(engine):

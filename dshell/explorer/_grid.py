@@ -25,7 +25,8 @@ class GridColumn:
 
 
 class Grid:
-    """Rows of plain strings under bold headers; too-wide columns are cut with '…', widest first.
+    """Rows of plain strings under bold headers; when too wide, the widest columns shrink first and their
+    cells wrap onto more lines (nothing is hidden behind '…').
 
     In a notebook: a `<table>` of the full cells, its row count and how many `more` rows there are."""
 
@@ -55,9 +56,17 @@ class Grid:
             yield Segment(_cell(column.header, widths[i], column.justify, i == last), header)
             yield gap if i != last else Segment.line()
         for row in self.rows:
-            for i, column in enumerate(self.columns):
-                yield Segment(_cell(row[i], widths[i], column.justify, i == last))
-                yield gap if i != last else Segment.line()
+            if all(cell_len(cell) <= width for cell, width in zip(row, widths, strict=True)):
+                for i, column in enumerate(self.columns):
+                    yield Segment(_cell(row[i], widths[i], column.justify, i == last))
+                    yield gap if i != last else Segment.line()
+                continue
+            pieces = [wrap(cell, width) for cell, width in zip(row, widths, strict=True)]
+            for n in range(max(map(len, pieces))):
+                for i, column in enumerate(self.columns):
+                    piece = pieces[i][n] if n < len(pieces[i]) else ""
+                    yield Segment(_cell(piece, widths[i], column.justify, i == last))
+                    yield gap if i != last else Segment.line()
         if self.more:
             yield Segment(f"… {self.more} more rows", Style(dim=True))
             yield Segment.line()
@@ -78,6 +87,21 @@ def _cell(text: str, width: int, justify: str, last: bool) -> str:
         return text
     pad = " " * (width - length)
     return pad + text if justify == "right" else text + pad
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken after a space where one is near."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    while cell_len(text) > width > 0:
+        head = chop_cells(text, width)[0]
+        space = head.rfind(" ")
+        if text[len(head)] != " " and space >= width // 2:
+            head = head[: space + 1]
+        lines.append(head.rstrip())
+        text = text[len(head):].lstrip(" ")
+    return [*lines, text] if text or not lines else lines
 
 
 def fit_widths(natural: Sequence[int], minimum: Sequence[int], budget: int) -> list[int]:

@@ -16,6 +16,9 @@ def query(value: Any, expression: str) -> Any:
 
     if not expression.strip():
         raise QueryError("empty query after '|'")
+    if isinstance(value, bytes | bytearray):
+        raise QueryError(f"{expression}: a query needs JSON data, and this result is {len(value)} bytes of "
+                         "binary data (save it to a file: save _N out.tar)")
     try:
         return jmespath.search(expression, value)
     except IncompleteExpressionError:

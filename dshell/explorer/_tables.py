@@ -160,6 +160,14 @@ def _task_name(task: Row) -> str:
     return short_id(task.get("ServiceID")) + ("" if slot is None else f".{slot}")
 
 
+def _history_image(image: Any) -> str:
+    return short_id(image) if image and image != "<missing>" else "<missing>"
+
+
+def _created_by(command: Any) -> str:
+    return ellipsis(" ".join(str(command or "").split()), 45)
+
+
 def _id(header: str = "ID", key: str = "ID") -> Column:
     return Column(header, shrink=False, cell=at(key, short_id))
 
@@ -230,6 +238,15 @@ TABLES: dict[str, TableSpec] = {
         ),
         _image_rows,
     ),
+    "ImageHistory": TableSpec(
+        (
+            Column("IMAGE", shrink=False, cell=at("Id", _history_image)),
+            Column("CREATED", cell=at("Created", time_ago)),
+            Column("CREATED BY", cell=at("CreatedBy", _created_by)),
+            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size)),
+            Column("COMMENT", cell=at("Comment")),
+        )
+    ),
     "NetworkList": TableSpec(
         (
             _id("NETWORK ID", "Id"),
@@ -296,18 +313,35 @@ def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     return None if spec is None or rows is None else table(spec.columns, rows, limit)
 
 
+EPOCH_KEYS = ("Created", "created", "time", "Time", "timeNano")
+"""Keys whose numbers are times (epoch seconds; `timeNano` nanoseconds), shown as "5 minutes ago"."""
+_EPOCH_RANGE = (1e8, 1e11)  # seconds: from 1973 to 5138, so a count or a size is not read as a time
+
+
 def generic_table(rows: list[Row], limit: int | None) -> Grid:
-    """A table of the keys most rows share (scalar keys first), nested values shown compactly, numbers
-    right-aligned."""
+    """A table of every key the rows have (scalar keys first; keys empty in every row left out), nested
+    values shown compactly, numbers right-aligned, epoch times as docker shows them."""
     return table(generic_columns(rows[:limit]), rows, limit)
 
 
 def generic_columns(rows: list[Row]) -> tuple[Column, ...]:
     """The columns of `generic_table` for `rows`."""
     return tuple(
-        Column(key, justify="right" if _numeric(rows, key) else "left", cell=_key_cell(key), value=_key_value(key))
-        for key in _common_keys(rows)
+        Column(key, justify="right" if _numeric(rows, key) and not _is_time(rows, key) else "left",
+               cell=_key_cell(key), value=_key_value(key))
+        for key in _all_keys(rows)
     )
+
+
+def _epoch(key: str, value: Any) -> float | None:
+    if key not in EPOCH_KEYS or not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    seconds = value / 1e9 if key == "timeNano" else value
+    return seconds if _EPOCH_RANGE[0] < seconds < _EPOCH_RANGE[1] else None
+
+
+def _is_time(rows: list[Row], key: str) -> bool:
+    return key in EPOCH_KEYS and any(_epoch(key, row.get(key)) is not None for row in rows)
 
 
 def _numeric(rows: list[Row], key: str) -> bool:
@@ -316,23 +350,31 @@ def _numeric(rows: list[Row], key: str) -> bool:
 
 
 def _key_cell(key: str) -> Callable[[Row], str]:
-    return lambda row: text(row.get(key))
+    def cell(row: Row) -> str:
+        value = row.get(key)
+        seconds = _epoch(key, value)
+        return text(value) if seconds is None else time_ago(seconds)
+
+    return cell
 
 
 def _key_value(key: str) -> Callable[[Row], Any]:
     return lambda row: row.get(key) if not isinstance(row.get(key), dict | list | tuple) else text(row.get(key))
 
 
-def _common_keys(rows: list[Row]) -> list[str]:
+def _all_keys(rows: list[Row]) -> list[str]:
+    """Every key of the rows that has a value in one of them, mostly-scalar keys first, at most
+    GENERIC_COLUMNS."""
     present: Counter[str] = Counter()
     scalar: Counter[str] = Counter()
     for row in rows:
         for key, value in row.items():
-            present[key] += 1
-            scalar[key] += not isinstance(value, dict | list | tuple)
-    common = [key for key, count in present.items() if count * 2 >= len(rows)]
-    common.sort(key=lambda key: scalar[key] * 2 < present[key])  # stable: mostly-scalar keys first
-    return common[:GENERIC_COLUMNS]
+            if value not in (None, "", {}, []):
+                present[key] += 1
+                scalar[key] += not isinstance(value, dict | list | tuple)
+    keys = list(present)
+    keys.sort(key=lambda key: scalar[key] * 2 < present[key])  # stable: mostly-scalar keys first
+    return keys[:GENERIC_COLUMNS]
 
 
 def layout(data: Any, op: str | None) -> tuple[tuple[Column, ...], list[Row]] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _html as H
@@ -13,7 +13,6 @@ from ._paths import Step, format_step
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.text import Text
-    from rich.tree import Tree
 
 NODES_PER_LIMIT = 10
 """A tree shows at most `limit * NODES_PER_LIMIT` nodes in all."""
@@ -50,6 +49,10 @@ def _steps(value: Any) -> Iterable[tuple[str, Step, Any]]:
     return ((f"[{i}]", i, item) for i, item in enumerate(value))
 
 
+_GUIDES = ("    ", "│   ", "├── ", "└── ")  # rich's tree guides: space, line, branch, last branch
+_END = object()
+
+
 class DataTree:
     """Dicts and lists as a tree of `key: value` leaves; `limit` bounds children per node (None: all).
 
@@ -66,11 +69,57 @@ class DataTree:
         return float("inf") if self.limit is None else self.limit * NODES_PER_LIMIT
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.tree import Tree
+        """One line at a time (no tree is built first): a huge result streams to a pager in small memory."""
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.style import Style
 
-        root = Tree("", hide_root=True, guide_style="dim")
-        self._fill(root, self.value, self._budget())
-        yield root
+        guide, width = Style(dim=True), options.max_width
+        for prefix, more, label in self._nodes():
+            room = width - cell_len(prefix)
+            if label.cell_len <= room or room < 8:
+                yield Segment(prefix, guide)
+                yield from label.render(console, end="")
+                yield Segment.line()
+                continue
+            for n, line in enumerate(label.wrap(console, room)):
+                yield Segment(prefix if n == 0 else more, guide)
+                yield from line.render(console, end="")
+                yield Segment.line()
+
+    def _nodes(self) -> Iterator[tuple[str, str, Text]]:
+        """(guide, guide of continuation lines, label) for each node in order, depth first, within the limits;
+        the top level has no guides, as in rich's tree with a hidden root."""
+        from rich.text import Text
+
+        limit, budget = self.limit, self._budget()
+        stack: list[list[Any]] = [[iter(_steps(self.value)), len(self.value), 0, None]]  # None: the top
+        while stack:
+            frame = stack[-1]
+            it, size, count, prefix = frame
+            item: Any = next(it, _END)
+            if item is _END:
+                stack.pop()
+                continue
+            if budget <= 0 or (limit is not None and count >= limit):
+                stack.pop()
+                top = prefix is None
+                guide = "" if top else prefix + _GUIDES[3]
+                yield guide, "" if top else prefix + _GUIDES[0], Text(f"… {size - count} more", style="dim")
+                continue
+            frame[2] = count + 1
+            budget -= 1
+            label, _, value = item
+            last = count + 1 == size
+            if prefix is None:
+                head = inner = ""
+            else:
+                head, inner = prefix + _GUIDES[3 if last else 2], prefix + _GUIDES[0 if last else 1]
+            if isinstance(value, dict | list | tuple) and value:
+                yield head, inner, Text.assemble((label, "json.key"), (f" {type_label(value)}", "dim"))
+                stack.append([iter(_steps(value)), len(value), 0, inner])
+            else:
+                yield head, inner, Text.assemble((label, "json.key"), ": ", scalar_text(value))
 
     def __html__(self) -> str:
         parts: list[str] = []
@@ -78,7 +127,7 @@ class DataTree:
         return f'<div style="{H.MONO}">{"".join(parts)}</div>'
 
     def _html(self, out: list[str], value: Any, path: str, budget: float) -> float:
-        """Append `value`'s children as HTML to `out`, as `_fill` does for the terminal; returns the budget left."""
+        """Append `value`'s children as HTML to `out`, as `_nodes` does for the terminal; returns the budget left."""
         for count, (label, step, item) in enumerate(_steps(value)):
             if budget <= 0 or (self.limit is not None and count >= self.limit):
                 out.append(f'<div style="{H.DIM}">… {len(value) - count} more</div>')
@@ -94,20 +143,4 @@ class DataTree:
                 out.append("</div></details>")
             else:
                 out.append(f'<div style="{_LEAF}" title="{where}">{H.key(label)}: {H.scalar(item, SCALAR_CHARS)}</div>')
-        return budget
-
-    def _fill(self, node: Tree, value: Any, budget: float) -> float:
-        """Add `value`'s children under `node`, one unit of `budget` per node; returns the budget left."""
-        from rich.text import Text
-
-        for count, (label, _, item) in enumerate(_steps(value)):
-            if budget <= 0 or (self.limit is not None and count >= self.limit):
-                node.add(Text(f"… {len(value) - count} more", style="dim"))
-                break
-            budget -= 1
-            if isinstance(item, dict | list | tuple) and item:
-                branch = node.add(Text.assemble((label, "json.key"), (f" {type_label(item)}", "dim")))
-                budget = self._fill(branch, item, budget)
-            else:
-                node.add(Text.assemble((label, "json.key"), ": ", scalar_text(item)))
         return budget

@@ -32,3 +32,10 @@ def test_query_errors_are_one_line(expression: str, message: str) -> None:
     with pytest.raises(QueryError, match=message) as err:
         query(containers(), expression)
     assert "\n" not in str(err.value)
+
+
+def test_a_query_over_binary_data_is_one_line() -> None:
+    with pytest.raises(QueryError) as info:
+        query(b"\x00\x01" * 5000, "length(@)")
+    assert str(info.value) == ("length(@): a query needs JSON data, and this result is 10000 bytes of binary "
+                               "data (save it to a file: save _N out.tar)")

@@ -133,14 +133,38 @@ def test_unknown_shape_for_known_op_falls_back() -> None:
     assert "message" in text and "page not found" in text and "CONTAINER ID" not in text
 
 
-def test_generic_table_picks_shared_scalar_keys_first() -> None:
+def test_generic_table_puts_scalar_keys_first_and_keeps_rare_ones() -> None:
     rows = [
         {"Name": f"n{i}", "Labels": {"a": "b"}, "Size": i, **({"Rare": 1} if i == 0 else {})}
         for i in range(4)
     ]
-    header, first, *_ = lines(render_text(render(rows)))
-    assert header.split() == ["Name", "Size", "Labels"]
-    assert first.split() == ["n0", "0", "a=b"]
+    header, first, second, *_ = lines(render_text(render(rows)))
+    assert header.split() == ["Name", "Size", "Rare", "Labels"]
+    assert first.split() == ["n0", "0", "1", "a=b"] and second.split() == ["n1", "1", "a=b"]
+
+
+def test_rows_with_different_keys_keep_every_column() -> None:
+    deleted = [{"Untagged": "busybox:latest"}, {"Deleted": "sha256:" + "a" * 64}, {"Deleted": "sha256:" + "b" * 64}]
+    text = render_text(render(deleted, "ImageDelete"))
+    assert "Untagged" in text and "busybox:latest" in text and "Deleted" in text
+    progress = [{"status": "Pulling from dshell/busybox", "id": "latest"}, {"status": "Digest: sha256:00"},
+                {"status": "Status: Downloaded newer image"}, {"status": "Pull complete", "id": "8f6f1f2b3c4d",
+                                                               "progressDetail": {}}]
+    header = lines(render_text(render(progress, "ImageCreate")))[0]
+    assert header.split() == ["status", "id"]  # progressDetail is empty in every row: left out
+
+
+def test_epoch_seconds_read_like_the_docker_cli() -> None:
+    now = time.time()
+    history = [{"Id": "sha256:" + "c" * 64, "Created": int(now - 7200), "CreatedBy": "/bin/sh -c #(nop)  CMD [\"sh\"]",
+                "Size": 1_234_000, "Comment": "", "Tags": ["busybox:latest"]},
+               {"Id": "<missing>", "Created": int(now - 3 * 86400), "CreatedBy": "ADD file:abc in /", "Size": 0,
+                "Comment": "imported", "Tags": None}]
+    header, first, second = lines(render_text(render(history, "ImageHistory")))
+    assert header.split() == ["IMAGE", "CREATED", "CREATED", "BY", "SIZE", "COMMENT"]
+    assert first.startswith("cccccccccccc   2 hours ago") and "1.23MB" in first
+    assert second.startswith("<missing>") and "3 days ago" in second and "imported" in second
+    assert "2 hours ago" in render_text(render([{"Created": int(now - 7200), "Name": "x"}]))
 
 
 def test_generic_table_limits_columns() -> None:
@@ -275,3 +299,12 @@ def test_a_result_without_data_is_its_header_alone() -> None:
 
     text = render_text(Result(4, "ContainerStart", {"id": "web"}, 204, 0.012, 0.0, None))
     assert text.strip() == "[4] ContainerStart  204  12 ms"
+
+
+def test_a_narrow_table_wraps_cells_instead_of_hiding_an_exit_code() -> None:
+    rows = [{**row, "Status": "Exited (3) 5 seconds ago", "Image": "ghcr.io/acme/some-long-image-name:2.3.1",
+             "Names": ["/a-container-with-a-long-name-" + str(n)]} for n, row in enumerate(containers())]
+    text = render_text(render(rows, "ContainerList"), width=90)
+    assert "…" not in text.replace("…\"", "")  # only the docker-like cut of COMMAND remains
+    assert "Exited (3)" in text and "ong-name-1" in text
+    assert all(len(line) <= 90 for line in text.splitlines())

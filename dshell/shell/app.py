@@ -47,6 +47,9 @@ STYLE = Style.from_dict({
 })
 
 
+FIRST_HINT = "type help to see the commands, try ContainerList, Tab completes"
+
+
 class Shell:
     """The interactive shell over a Session: reads inputs, runs them cancellably and prints the replies."""
 
@@ -56,6 +59,7 @@ class Shell:
         config = session.config
         self.printer = Printer(console, config.pager)
         session.say = self.printer.line
+        self.first_time = history is None and not (data_dir() / "history").exists()
         if history is None:
             data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # results and history: the owner's only
             history = RedactingFileHistory(str(data_dir() / "history"))
@@ -106,6 +110,8 @@ class Shell:
     def run(self, exit_at_prompt: bool = False) -> None:
         """Read and run inputs until exit or Ctrl-D (``exit_at_prompt``: leave once the prompt shows)."""
         self._exit_at_prompt = exit_at_prompt
+        if self.first_time:
+            self.printer.note(FIRST_HINT)
         try:
             while True:
                 try:

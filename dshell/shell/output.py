@@ -1,18 +1,41 @@
-"""Print replies: errors as one red line, bodies through rich, long ones through a pager."""
+"""Print replies: errors as one red line, bodies through rich, long ones streamed through a pager."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
-from typing import TYPE_CHECKING, Any
+import sys
+import termios
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
     from .session import Reply
 
-DEFAULT_PAGER = "less -R"
+DEFAULT_PAGER = "less -F -R -X"  # quit when it fits, keep colours, leave the text on screen after quitting
+PIPE_WIDTH = 10_000  # output into a pipe or a file is as wide as it is (rich's default would be 80)
+
+
+def pager_command() -> list[str]:
+    """``$DSHELL_PAGER``, else ``$PAGER``, else ``less -F -R -X``."""
+    return shlex.split(os.environ.get("DSHELL_PAGER") or os.environ.get("PAGER") or DEFAULT_PAGER)
+
+
+def pager_env() -> dict[str, str]:
+    """The pager's environment: less in secure mode (no log files, no shell escapes, no editor), and the
+    ``-F -R -X`` behaviour even for a ``$PAGER`` of plain ``less`` (``LESS`` not already set)."""
+    return {**os.environ, "LESSSECURE": "1", "LESS": os.environ.get("LESS", "FRX")}
+
+
+def flush_typeahead(fd: int) -> None:
+    """Discard what was typed while a command ran, so no keystroke reaches the pager meant for the prompt."""
+    with contextlib.suppress(OSError, termios.error):
+        if os.isatty(fd):
+            termios.tcflush(fd, termios.TCIFLUSH)
 
 
 class Printer:
@@ -24,11 +47,13 @@ class Printer:
 
     @property
     def console(self) -> Console:
-        """The rich console (made on first use: rich is imported only when something is printed)."""
+        """The rich console (made on first use: rich is imported only when something is printed); as wide as
+        the output needs when it goes to a pipe or a file."""
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console()
+            console = Console()
+            self._console = console if console.is_terminal else Console(width=PIPE_WIDTH, soft_wrap=True)
         return self._console
 
     def error(self, message: str) -> None:
@@ -41,6 +66,12 @@ class Printer:
         """Print ``body`` now, never paged (a workflow's progress)."""
         self.console.print(body, soft_wrap=True)
 
+    def note(self, text: str) -> None:
+        """One dim line."""
+        from rich.text import Text
+
+        self.console.print(Text(text, style="dim"), soft_wrap=True)
+
     def show(self, reply: Reply) -> None:
         """The reply's error line, then its body."""
         if reply.error:
@@ -49,7 +80,8 @@ class Printer:
             self.body(reply.body)
 
     def body(self, body: Any) -> None:
-        """Print ``body`` (text or a rich renderable), paged when the setting says so."""
+        """Print ``body`` (text or a rich renderable), paged when the setting says so. The rendering is
+        streamed line by line: a huge result never sits in memory as a whole."""
         from rich.text import Text
 
         console = self.console
@@ -57,18 +89,55 @@ class Printer:
         if self.pager == "off" or not console.is_terminal:
             console.print(renderable)
             return
-        with console.capture() as captured:
-            console.print(renderable)
-        text = captured.get()
-        if self.pager == "auto" and text.count("\n") < console.height - 1:
-            console.file.write(text)
-            console.file.flush()
-        else:
-            self._page(text)
+        lines = rendered_lines(console, renderable)
+        head: list[str] = []
+        if self.pager == "auto":
+            for line in lines:
+                head.append(line)
+                if len(head) >= console.height - 1:
+                    break
+            else:
+                console.file.write("".join(head))
+                console.file.flush()
+                return
+        self._page(head, lines)
 
-    def _page(self, text: str) -> None:
-        command = shlex.split(os.environ.get("PAGER") or DEFAULT_PAGER)
+    def _page(self, head: list[str], rest: Iterator[str]) -> None:
+        flush_typeahead(sys.stdin.fileno() if _has_fileno(sys.stdin) else -1)
         try:
-            subprocess.run(command, input=text, text=True, check=False)
+            proc = subprocess.Popen(pager_command(), stdin=subprocess.PIPE, env=pager_env(), text=True)
         except OSError:
-            self.console.file.write(text)
+            _write_all(self.console.file, head, rest)
+            return
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError, OSError):  # the user quit before the end
+            _write_all(proc.stdin, head, rest)
+        with contextlib.suppress(BrokenPipeError, OSError):
+            proc.stdin.close()
+        proc.wait()
+
+
+def _has_fileno(stream: Any) -> bool:
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _write_all(file: IO[str], head: list[str], rest: Iterator[str]) -> None:
+    file.write("".join(head))
+    for line in rest:
+        file.write(line)
+    file.flush()
+
+
+def rendered_lines(console: Console, renderable: RenderableType) -> Iterator[str]:
+    """``renderable`` as terminal lines (with colour codes, each ending in a newline), made one at a time."""
+    from rich.segment import Segment
+
+    color_system = console._color_system  # noqa: SLF001 - rich has no public name for the colour system in use
+    for line in Segment.split_lines(console.render(renderable)):
+        parts = [seg.style.render(seg.text, color_system=color_system) if seg.style else seg.text
+                 for seg in line if not seg.control]
+        yield "".join(parts) + "\n"

@@ -13,6 +13,7 @@ from .words import Word, scan
 OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
 PARAM_RE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
+RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
 STREAM_COMMANDS = ("tail", "logs", "events", "stats", "attach", "exec")
 CATEGORY_COMMANDS = ("events", "exec")  # stream commands that are also API categories: `exec ExecInspect ...`
 FULL_FLAGS = ("--full", "all")
@@ -98,9 +99,10 @@ class Help:
 class Show:
     """A reference typed alone (``_3.Config``), maybe piped into a JMESPath query, maybe in full."""
 
-    ref: Ref | None  # None: where ``cd`` went
+    ref: Ref | None  # None: where ``cd`` went (or ``path`` from there)
     query: str | None = None
     full: bool = False
+    path: str | None = None  # a path relative to where ``cd`` went: ``Networks.bridge.Gateway``
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +371,8 @@ def parse_line(text: str) -> Command | None:
     words = _texts(found.words)
     query = found.query(text)
     is_ref = bool(words and words[0].startswith("_") and parse_ref(words[0]))
+    if words and not is_ref and RELATIVE_RE.fullmatch(words[0]):
+        return replace(_reference(["_", *words[1:]], query), ref=None, path=words[0])
     if query is not None and not is_ref and words:
         call = parse_line(text[: found.pipe])
         if not isinstance(call, OpCall):

@@ -227,6 +227,8 @@ class Session:
         import dshell.client as docker
 
         c = self.require_client()
+        if self._is_key_here(cmd):  # `Networks` after `cd _3.NetworkSettings`
+            return self._show(P.Show(None, cmd.query, path=cmd.op), run)
 
         def call() -> tuple[dict[str, Any], Any]:
             spec = c.spec
@@ -245,6 +247,13 @@ class Session:
         from dshell.explorer import query, render
 
         return Reply(render(query(reply.result.data, cmd.query)), result=reply.result)
+
+    def _is_key_here(self, cmd: P.OpCall) -> bool:
+        """Whether ``cmd`` is a lone word that is no op but a key where ``cd`` went."""
+        nav, spec = self.navigator, self.spec_index
+        if nav is None or nav.ref is None or spec is None or cmd.op in spec.ops or cmd.params or cmd.args:
+            return False
+        return cmd.op in nav.names_here()
 
     def bind_words(self, words: list[str]) -> tuple[str, dict[str, Any]]:
         """Op words as typed (``ContainerLogs web follow=true``) → (op, params), read like a prompt line."""
@@ -410,6 +419,12 @@ class Session:
         assert self.history is not None
         if cmd.ref is not None:
             ref = parse_ref(cmd.ref.text)
+        elif cmd.path is not None:
+            found = self._nav().locate(cmd.path) if self._nav().ref is not None else None
+            if found is None:
+                return Reply(error=f"{cmd.path}: a path like this is relative to where cd went: cd _3 first, "
+                                   f"or name the result (_3.{cmd.path})")
+            ref = found
         elif (here := self._nav().ref) is not None:
             ref = here
         else:

@@ -35,3 +35,17 @@ def test_a_pane_command_says_it_needs_the_prompt(no_docker_env, capsys):
     assert main(["--api-version", "v1.41", "-c", "logs web"]) == 1
     out = capsys.readouterr()
     assert "logs needs the interactive prompt (panes); run dshell without -c" in out.out + out.err
+
+
+def test_output_into_a_pipe_is_not_cut_to_80_columns(shell_home):
+    import subprocess
+    import sys
+
+    from .tmux import REPO
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(shell_home / "home"), "PYTHONPATH": str(REPO), "COLUMNS": ""}
+    proc = subprocess.run([sys.executable, "-m", "dshell", "-H", "unix:///tmp/dshell-test-no-such.sock",
+                           "--api-version", "v1.41", "-c", "help"], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+    run = next(line for line in proc.stdout.splitlines() if line.startswith("run [-d]"))
+    assert len(run) > 100 and run.rstrip().endswith("--dry-run shows the body"), proc.stdout

@@ -191,3 +191,15 @@ def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
         assert list(sources.here()) == [] and not result.data_loaded
         assert session.execute("cd _1.Config").error is None and result.data_loaded
         assert sources.here() == ["Env", "Cmd"]
+
+
+def test_after_cd_a_relative_path_or_key_shows_what_is_there(offline):
+    offline.history.add("ContainerInspect", {}, 200, 0.01,
+                        {"NetworkSettings": {"Networks": {"bridge": {"Gateway": "172.17.0.1"}}}, "Id": "abc"})
+    assert "relative to where cd went" in offline.execute("Networks.bridge.Gateway").error
+    assert offline.execute("cd _4.NetworkSettings").body == "_4.NetworkSettings"
+    assert str(offline.execute("Networks.bridge.Gateway").body) == '172.17.0.1\n'
+    assert "bridge" in str(offline.execute("Networks").body)  # a lone key, though it looks like an op
+    assert str(offline.execute("Networks.bridge | Gateway").body) == '172.17.0.1\n'
+    assert "Nope" in offline.execute("Networks.Nope").error
+    assert "unknown op 'Netwerks'" in offline.execute("Netwerks").error

@@ -21,7 +21,7 @@ def score(word: str, text: str) -> tuple[int, int, int] | None:
         return (0, 0, 0)  # nothing typed: keep the given order
     w, t = word.lower(), text.lower()
     if t.startswith(w):
-        return (0, 0, len(t))
+        return (0, 0 if text.startswith(word) else 1, len(t))  # `Contai`: the ops before `containers`
     pos = t.find(w)
     if pos >= 0:
         return (1, pos, len(t))

@@ -1,18 +1,30 @@
-"""Masking of secrets (registry credentials, auth headers, tokens) before anything is shown or stored."""
+"""Masking of secrets (registry credentials, auth headers, tokens, keys) before anything is shown or stored.
+
+What is secret follows the API's meaning: the fields the API documents as credentials or keys, whatever
+nests them, and a secret's `Data` (not a config's). A raw request (`fetch POST /secrets/create`) is masked
+as the op its method and path name. Typed lines are masked by a linear scan that reads each `key: value`
+or `key=value` the way YAML and the shell do (a quoted, bracketed, multi-word or block value is masked
+whole), never by the shape of a single line.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 MASK = "***"
 # Compared after lower-casing and dropping '-' and '_', so `X-Registry-Auth` and `x_registry_auth` both match.
 _SECRET_KEYS = frozenset({
     "xregistryauth", "xregistryconfig", "authconfig", "password", "identitytoken", "registrytoken", "auth",
-    "jointoken", "jointokens", "unlockkey",
+    "jointoken", "jointokens", "unlockkey", "signingcakey", "tlspass",
 })
 # keys that are secret in the params of some ops only (a config's Data is not a secret, a secret's is)
 _OP_SECRET_KEYS = {"SecretCreate": frozenset({"data"}), "SecretUpdate": frozenset({"data"})}
+_OP = re.compile(r"\s*(?:[a-z]+\s+)?([A-Z]\w*)")  # the op of `[category] Op ...`
+_FETCH = re.compile(r"\s*fetch\s+(?:([A-Za-z]+)\s+)?(/\S*)")  # `fetch [METHOD] /path`
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_CLOSERS = {"{": "}", "[": "]"}
 
 
 def _keys(op: str | None) -> frozenset[str]:
@@ -20,36 +32,196 @@ def _keys(op: str | None) -> frozenset[str]:
 
 
 def redact(value: Any, op: str | None = None) -> Any:
-    """A copy of `value` (params, or a result's data) whose secret values at any depth are '***'; `op` names
-    the op whose params these are (SecretCreate's `Data` is masked too)."""
+    """`value` (params, or a result's data) with its secret values at any depth '***' (a copy where any is;
+    `value` itself when none is); `op` names the op whose params these are (SecretCreate's `Data` is
+    masked too; for "fetch", the op its method and url name)."""
+    if op == "fetch" and isinstance(value, dict):
+        op = fetched_op(str(value.get("method", "GET")), str(value.get("url", "")))
     return _redact(value, _keys(op))
 
 
-_QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
-# `X-Registry-Auth=VALUE` (VALUE quoted, a flat {...}, or a bare word) and `password: VALUE` inside literals;
-# each match is masked when its key is a secret one.
-_ARG = re.compile(rf"(?<![\w-])([A-Za-z][\w-]*)=({_QUOTED}|\{{[^}}]*\}}|\S+)")
-_ENTRY = re.compile(rf"([\"']?)([A-Za-z][\w-]*)\1(\s*:\s*)({_QUOTED}|[^,}}\s]+)")
-_TLS_PASS = re.compile(rf"(--tlspass)(=|\s+)({_QUOTED}|\S+)")  # connect's key password
-_OP = re.compile(r"\s*(?:[a-z]+\s+)?([A-Z]\w*)")  # the op of `[category] Op ...`
+def fetched_op(method: str, url: str) -> str | None:
+    """The op a raw request's method and path name in the newest spec (`POST /v1.41/secrets/create` →
+    SecretCreate), or None."""
+    path = re.sub(r"^/v\d+\.\d+(?=/)", "", url.split("?", 1)[0]).rstrip("/") or "/"
+    for pattern, verb, name in _routes():
+        if verb == method.upper() and pattern.fullmatch(path):
+            return name
+    return None
 
 
-def redact_line(text: str) -> str:
-    """An input line with the secrets it spells out replaced by '***' (for command history files)."""
-    op = _OP.match(text)
-    keys = _keys(op[1] if op else None)
-    text = _TLS_PASS.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text)
-    text = _ARG.sub(lambda m: f"{m[1]}={MASK}" if _is_secret(m[1], keys) else m[0], text)
-    return _ENTRY.sub(lambda m: f"{m[1]}{m[2]}{m[1]}{m[3]}{MASK}" if _is_secret(m[2], keys) else m[0], text)
+@cache
+def _routes() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    from dshell.client import spec
+
+    return tuple((re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path.rstrip("/") or "/"))),
+                  op.method, op.name) for op in spec().ops.values())
 
 
 def _redact(value: Any, keys: frozenset[str]) -> Any:
+    """``value`` itself when it holds no secret (so the caller can tell), else a masked copy."""
     if isinstance(value, dict):
-        return {key: MASK if _is_secret(key, keys) else _redact(item, keys) for key, item in value.items()}
+        masked = {key: MASK if _is_secret(key, keys) else _redact(item, keys) for key, item in value.items()}
+        return value if all(masked[key] is item for key, item in value.items()) else masked
     if isinstance(value, list | tuple):
-        return [_redact(item, keys) for item in value]
+        items = [_redact(item, keys) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     return value
 
 
 def _is_secret(key: Any, keys: frozenset[str]) -> bool:
     return isinstance(key, str) and key.lower().replace("-", "").replace("_", "") in keys
+
+
+def redact_line(text: str) -> str:
+    """An input (one line or several) with the secrets it spells out replaced by '***', for history files;
+    linear in the length of the input."""
+    fetch = _FETCH.match(text)
+    op = _OP.match(text)
+    keys = _keys(fetched_op(fetch[1] or "GET", fetch[2]) if fetch else op[1] if op else None)
+    return _LineMasker(text, keys).run()
+
+
+class _LineMasker:
+    """One pass over a typed input: keys are recognised where they start, their values skipped whole."""
+
+    def __init__(self, text: str, keys: frozenset[str]) -> None:
+        self.text, self.keys = text, keys
+        self.out: list[str] = []
+        self.done = 0  # text[:done] is in out
+        self.depth: list[str] = []  # the open flow collections' closers
+
+    def run(self) -> str:
+        text, i, n = self.text, 0, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch in "\"'":
+                end = _quoted_end(text, i)
+                i = self._maybe_key(i, end, text[i + 1:end - 1]) if end <= n and text[end - 1] == ch else end
+            elif ch in _NAME_CHARS and (i == 0 or text[i - 1] not in _NAME_CHARS):
+                end = i
+                while end < n and text[end] in _NAME_CHARS:
+                    end += 1
+                i = self._maybe_key(i, end, text[i:end].lstrip("-"))
+            else:
+                if ch in _CLOSERS:
+                    self.depth.append(_CLOSERS[ch])
+                elif self.depth and ch == self.depth[-1]:
+                    self.depth.pop()
+                i += 1
+        return "".join(self.out) + text[self.done:]
+
+    def _maybe_key(self, start: int, end: int, key: str) -> int:
+        """Mask the value after the key at text[start:end] when it is a secret one; where to go on."""
+        text, n = self.text, len(self.text)
+        sep = end
+        while sep < n and text[sep] in " \t" and text[start] != "-":
+            sep += 1
+        if sep >= n or not _is_secret(key, self.keys):
+            return end
+        if text[sep] == ":" and text[start] != "-":
+            value = _skip_blanks(text, sep + 1)
+            stop = self._flow_value(value) if self.depth else self._block_value(start, value)
+        elif text[sep] == "=" or (text[start] == "-" and sep == end and text[sep] in " \t"):
+            value = sep + 1 if text[sep] == "=" else _skip_blanks(text, sep)
+            stop = _word_end(text, value)
+        else:
+            return end
+        if stop > value:
+            on_next_line = text[value] == "\n" and text[value - 1] not in " \t"
+            self.out += [text[self.done:value], " " + MASK if on_next_line else MASK]
+            self.done = stop
+        return max(stop, end)
+
+    def _flow_value(self, i: int) -> int:
+        """The end of a value inside {...} or [...]: up to the `,` or closer of this level."""
+        text, n, nested = self.text, len(self.text), list[str]()
+        last = i  # after the last non-blank character of the value
+        while i < n:
+            ch = text[i]
+            if ch in "\"'":
+                i = _quoted_end(text, i)
+                last = i
+                continue
+            if not nested and (ch == "," or ch == self.depth[-1]):
+                break
+            if ch in _CLOSERS:
+                nested.append(_CLOSERS[ch])
+            elif nested and ch == nested[-1]:
+                nested.pop()
+            i += 1
+            if not ch.isspace():
+                last = i
+        return last
+
+    def _block_value(self, key_start: int, i: int) -> int:
+        """The end of a value in block YAML: a quoted or bracketed one, else the rest of the line and the
+        lines indented deeper than the key (a `|`/`>` block, a nested mapping or list, a folded scalar)."""
+        text, n = self.text, len(self.text)
+        if i < n and text[i] in "\"'":
+            return _quoted_end(text, i)
+        if i < n and text[i] in _CLOSERS:
+            return _bracketed_end(text, i)
+        column = key_start - (text.rfind("\n", 0, key_start) + 1)
+        stop = text.find("\n", i)
+        stop = n if stop < 0 else stop
+        while stop < n:
+            line_end = text.find("\n", stop + 1)
+            line_end = n if line_end < 0 else line_end
+            line = text[stop + 1:line_end]
+            if line.strip() and len(line) - len(line.lstrip(" \t")) <= column:
+                break
+            stop = line_end
+        return stop
+
+
+def _skip_blanks(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _quoted_end(text: str, i: int) -> int:
+    """The index after the string quoted at text[i] (`\\` escapes in double quotes, `''` in single)."""
+    quote, n = text[i], len(text)
+    i += 1
+    while i < n:
+        if text[i] == "\\" and quote == '"':
+            i += 2
+        elif text[i] == quote:
+            if quote == "'" and i + 1 < n and text[i + 1] == "'":
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    return n
+
+
+def _bracketed_end(text: str, i: int) -> int:
+    """The index after the collection opened at text[i] (or the end of an unclosed one)."""
+    stack, n = [_CLOSERS[text[i]]], len(text)
+    i += 1
+    while i < n and stack:
+        ch = text[i]
+        if ch in "\"'":
+            i = _quoted_end(text, i)
+            continue
+        if ch in _CLOSERS:
+            stack.append(_CLOSERS[ch])
+        elif ch == stack[-1]:
+            stack.pop()
+        i += 1
+    return i
+
+
+def _word_end(text: str, i: int) -> int:
+    """The end of a shell word starting at text[i]: quoted, bracketed, or up to whitespace."""
+    n = len(text)
+    if i < n and text[i] in "\"'":
+        return _quoted_end(text, i)
+    if i < n and text[i] in _CLOSERS:
+        return _bracketed_end(text, i)
+    while i < n and not text[i].isspace():
+        i += 1
+    return i

@@ -7,7 +7,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from time import time as _now
 from typing import TYPE_CHECKING, Any
@@ -164,9 +164,12 @@ class History:
         api_version: str = "",
         time: float | None = None,
     ) -> Result:
-        """Record a call's outcome under the next number (params are redacted) and persist it.
+        """Record a call's outcome under the next number and persist it, secrets masked in params and data.
 
-        The number follows the newest result in the file, also one another process just added."""
+        The number follows the newest result in the file, also one another process just added. What this
+        returns is for showing this call's answer: it has the data as the daemon sent it (the unlock key
+        SwarmUnlockkey was asked for), while the history keeps and stores the masked result."""
+        masked = redact(data)
         with self._lock, self._file_lock() as held:
             self._sync(held)
             result = Result(
@@ -176,7 +179,7 @@ class History:
                 status=status,
                 duration=duration,
                 time=_now() if time is None else time,
-                data=redact(data),
+                data=masked,
                 error=error,
                 endpoint=endpoint,
                 api_version=api_version,
@@ -184,7 +187,7 @@ class History:
             self._cache[result.n] = result
             if not self._persist(result):
                 self._unsaved.append(result.n)
-        return result
+        return result if masked is data else replace(result, data=data)
 
     def _last_number(self) -> int:
         stored = self._store.last[0] if self._store and self._store.last else 0

@@ -60,7 +60,7 @@ def private_dir(path: Path) -> None:
 
 
 def private_open(path: Path, mode: str) -> IO[Any]:
-    """``open(path, mode)`` for "a", "ab" or "w" (UTF-8 text unless binary); a file it creates is mode 0600."""
+    """``open(path, mode)`` for "a", "ab", "w" or "wb" (UTF-8 text unless binary); a file it creates is mode 0600."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     return open(os.open(path, flags, 0o600), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
 

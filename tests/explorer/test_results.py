@@ -230,7 +230,9 @@ def test_secrets_in_a_results_data_are_masked_too(tmp_path: Path) -> None:
     hist = History(tmp_path / "results.jsonl")
     result = hist.add("SystemAuth", {"authConfig": {"username": "u", "password": "pw"}}, 200, 0.0,
                       {"Status": "Login Succeeded", "IdentityToken": "tok-123"})
-    assert result.params == {"authConfig": "***"} and result.data["IdentityToken"] == "***"
+    assert result.params == {"authConfig": "***"}
+    assert result.data["IdentityToken"] == "tok-123"  # shown for this call, as asked
+    assert hist[result.n].data["IdentityToken"] == "***" and History(hist.path)[1].data["IdentityToken"] == "***"
     assert "tok-123" not in (tmp_path / "results.jsonl").read_text()
 
 

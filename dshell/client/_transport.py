@@ -13,7 +13,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._endpoint import Endpoint, refused, tls_reason
 from ._errors import ConnectionError
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 RECV_SIZE = 65536  # larger reads cost more in allocation than they save in calls
 _CRLF2 = b"\r\n\r\n"
+_BIG_CHUNK = 1 << 16  # body chunks this large are sent as they are, their framing apart
 
 
 class PeerClosed(ConnectionError):
@@ -54,7 +55,8 @@ class Connection:
                 sock.settimeout(endpoint.timeouts.connect)
                 sock.connect(endpoint.address)
             else:
-                sock = socket.create_connection(endpoint.address, timeout=endpoint.timeouts.connect)
+                address = cast("tuple[str, int]", endpoint.address)
+                sock = socket.create_connection(address, timeout=endpoint.timeouts.connect)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 if tls is not None:
                     sock = tls.wrap_socket(sock, server_hostname=endpoint.address[0])
@@ -100,7 +102,11 @@ class Connection:
             else:
                 self.sock.sendall(head)
                 for chunk in body:
-                    if chunk:
+                    if len(chunk) >= _BIG_CHUNK:  # framed without copying a large piece (a file being sent)
+                        self.sock.sendall(b"%x\r\n" % len(chunk))
+                        self.sock.sendall(chunk)
+                        self.sock.sendall(b"\r\n")
+                    elif chunk:
                         self.sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 self.sock.sendall(b"0\r\n\r\n")
         except TimeoutError:
@@ -192,7 +198,7 @@ class Body:
             self.remaining = 0
             self._finish()
             return data
-        parts = []
+        parts: list[bytes] = []
         while True:
             chunk = self.read1()
             if not chunk:

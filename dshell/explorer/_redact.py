@@ -22,6 +22,7 @@ _SECRET_KEYS = frozenset({
 # keys that are secret in the params of some ops only (a config's Data is not a secret, a secret's is)
 _OP_SECRET_KEYS = {"SecretCreate": frozenset({"data"}), "SecretUpdate": frozenset({"data"})}
 _OP = re.compile(r"\s*(?:[a-z]+\s+)?([A-Z]\w*)")  # the op of `[category] Op ...`
+_LOGIN = re.compile(r"\s*login\s")  # `login [-u USER] [-p PASSWORD] [REGISTRY]`
 _FETCH = re.compile(r"\s*fetch\s+(?:([A-Za-z]+)\s+)?(/\S*)")  # `fetch [METHOD] /path`
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _CLOSERS = {"{": "}", "[": "]"}
@@ -79,6 +80,8 @@ def redact_line(text: str) -> str:
     fetch = _FETCH.match(text)
     op = _OP.match(text)
     keys = _keys(fetched_op(fetch[1] or "GET", fetch[2]) if fetch else op[1] if op else None)
+    if _LOGIN.match(text):
+        keys |= {"p"}  # login -p PASSWORD (--password is a secret key anyway)
     return _LineMasker(text, keys).run()
 
 

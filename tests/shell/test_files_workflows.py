@@ -279,3 +279,37 @@ def test_login_with_a_wrong_password_stores_nothing(engine, shell_home, tmp_path
     no_tty = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login {engine['registry']}"],
                             stdin=subprocess.DEVNULL, text=True, env=env, capture_output=True, timeout=60, check=False)
     assert "give -u USER" in no_tty.stdout
+
+
+def test_paths_complete_after_at_and_in_cp_and_build(sources, tmp_path, monkeypatch):
+    from dshell.shell.completion.engine import complete
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("x")
+    (tmp_path / "sitemap.txt").write_text("x")
+    (tmp_path / ".hidden").write_text("x")
+
+    def texts(line: str) -> list[str]:
+        return [c.text for c in complete(line, sources)[1]]
+
+    assert texts("PutContainerArchive web path=/tmp @si") == ["@site/", "@sitemap.txt"]
+    assert texts("PutContainerArchive web path=/tmp @site/") == ["@site/index.html"]
+    assert texts("ImageLoad imagesTarball=@sitem") == ["@sitemap.txt"]
+    assert texts("cp si") == ["site/", "sitemap.txt"]
+    assert texts("build -t ") == []  # a tag, not a path
+    assert texts("build -t x ") == ["site/"]
+    assert texts("build ") == ["site/"]  # the context is a folder
+    assert ".hidden" in texts("cp .h")
+    assert texts(f"cp {tmp_path}/site/i") == [f"{tmp_path}/site/index.html"]
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("login -u me -p s3cret reg:5000", "login -u me -p *** reg:5000"),
+    ("login --password=s3cret reg", "login --password=*** reg"),
+    ("login -u me --password-stdin reg", "login -u me --password-stdin reg"),
+])
+def test_a_login_password_typed_on_the_line_is_masked_in_the_history_file(line, kept):
+    from dshell.explorer._redact import redact_line
+
+    assert redact_line(line) == kept

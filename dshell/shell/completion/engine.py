@@ -10,6 +10,7 @@ from ..parse import COMMANDS, STREAM_COMMANDS, TLS_FLAGS
 from . import context as C
 from .live import NAMED_KIND, kind_for
 from .matching import Candidate, rank
+from .paths import local_paths
 
 if TYPE_CHECKING:
     from dshell.client import Operation, Param, SpecIndex
@@ -43,8 +44,20 @@ def complete(text: str, sources: Sources) -> tuple[C.Context, list[Candidate]]:
     """The context at the end of ``text`` and its candidates, best first; each replaces ``context.word``."""
     ctx = C.analyze(text)
     spec = sources.spec()
-    found = _CANDIDATES[ctx.kind](ctx, spec, sources)
+    paths = _paths(ctx)
+    found = _CANDIDATES[ctx.kind](ctx, spec, sources) if paths is None else paths
     return ctx, rank(ctx.word, found)[:MAX_CANDIDATES]
+
+
+def _paths(ctx: C.Context) -> list[Candidate] | None:
+    """Local paths where one is typed: ``@path`` values, cp's arguments, build's folder; None elsewhere."""
+    if ctx.kind in (C.PARAM, C.VALUE) and ctx.word.startswith("@"):
+        return local_paths(ctx.word, "@")
+    if ctx.kind == C.ARG and ctx.command in ("cp", "build") and not ctx.word.startswith("-"):
+        if ctx.command == "build" and ctx.prior[-1:] and ctx.prior[-1] in ("-t", "--tag", "--target", "--build-arg"):
+            return []
+        return local_paths(ctx.word, folders_only=ctx.command == "build" and ctx.prior[-1:] != ("-f",))
+    return None
 
 
 _BY_VERSION: dict[tuple[str, str], tuple[Candidate, ...]] = {}

@@ -63,6 +63,14 @@ def lookup(server: str) -> dict[str, Any] | None:
     return None
 
 
+def all_logins() -> dict[str, dict[str, Any]]:
+    """Every login the docker config knows (its ``auths`` and ``credHelpers`` registries), by registry."""
+    config = load_docker_config()
+    servers = [*(config.get("auths") or {}), *(config.get("credHelpers") or {})]
+    found = {server: lookup(server) for server in dict.fromkeys(servers)}
+    return {server: creds for server, creds in found.items() if creds}
+
+
 def image_of(op: str, params: dict[str, Any]) -> str | None:
     """The image a registry-talking op pulls or pushes, if it names one."""
     if op == "ImageCreate":

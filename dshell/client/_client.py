@@ -162,6 +162,15 @@ def _with_registry_auth(op: _specs.Operation, params: dict[str, Any]) -> dict[st
     return {**params, "X-Registry-Auth": registry_auth(found or {})}
 
 
+def _with_registry_config(op: _specs.Operation, params: dict[str, Any]) -> dict[str, Any]:
+    """ImageBuild gets every login of the docker config (X-Registry-Config), as docker build sends them, so that
+    a FROM image of a private registry is pulled with its login."""
+    if op.name != "ImageBuild" or "X-Registry-Config" not in op.params or params.get("X-Registry-Config"):
+        return params
+    logins = _auth.all_logins()
+    return {**params, "X-Registry-Config": logins} if logins else params
+
+
 def invoke(c: Client, request: dict[str, Any]) -> Any:
     """Run ``{"op", "params", "as": data|stream|socket, "throw"}`` on the daemon; see the README."""
     name = request.get("op")
@@ -175,7 +184,7 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
         raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
     spec = c.spec
     op = find_op(spec, name, c.category)
-    params = _with_registry_auth(op, params)
+    params = _with_registry_config(op, _with_registry_auth(op, params))
     validate(op, params)
     req = build(op, params, spec.version, validated=True)
     _reqlog.log(op.method, op.path, name)

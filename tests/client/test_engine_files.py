@@ -94,3 +94,22 @@ def test_push_without_a_login_is_the_registry_refusal_not_a_missing_param(dc, en
             docker.invoke(dc, {"op": "ImagePush", "throw": True, "params": {"name": repo, "tag": tag}})
     finally:
         docker.invoke(dc, {"op": "ImageDelete", "params": {"name": f"{repo}:{tag}"}})
+
+
+def test_image_build_pulls_a_private_base_image_with_the_docker_config_login(dc, engine, tmp_path, monkeypatch,
+                                                                              unique_name) -> None:
+    """docker build sends every login (X-Registry-Config); without it a FROM of the local registry is refused."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text(f"FROM {engine['registry_image']}\nLABEL dsh-test=files\n")
+    tag = unique_name()
+    params = {"inputStream": ctx, "t": tag, "pull": "1", "nocache": True}
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "empty"))
+    with pytest.raises(docker.DockerError, match="no basic auth credentials|unauthorized|authentication required"):
+        docker.invoke(dc, {"op": "ImageBuild", "throw": True, "params": params})
+    monkeypatch.setenv("DOCKER_CONFIG", engine["docker_config"])
+    try:
+        progress = docker.invoke(dc, {"op": "ImageBuild", "throw": True, "params": params})
+        assert any("Successfully built" in str(p.get("stream", "")) for p in progress)
+    finally:
+        docker.invoke(dc, {"op": "ImageDelete", "params": {"name": tag, "force": True}})

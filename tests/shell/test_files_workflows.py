@@ -313,3 +313,35 @@ def test_a_login_password_typed_on_the_line_is_masked_in_the_history_file(line, 
     from dshell.explorer._redact import redact_line
 
     assert redact_line(line) == kept
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("repl", [False, True], ids=["c-mode-at-a-terminal", "prompt"])
+def test_login_at_a_terminal_asks_and_never_echoes_the_password(engine, shell_home, tmp_path, repl):
+    import pexpect
+
+    config = tmp_path / "docker-config"
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO), "DOCKER_CONFIG": str(config),
+           "TERM": "xterm"}
+    args = ["-m", "dshell"] if repl else ["-m", "dshell", "-c", f"login {engine['registry']}"]
+    child = pexpect.spawn(sys.executable, args, env=env, timeout=30, encoding="utf-8", dimensions=(40, 120))
+    try:
+        if repl:
+            child.expect("dshell")
+            child.expect("> ")
+            child.sendline(f"login {engine['registry']}")
+        child.expect(f"Username for {engine['registry']}: ")
+        child.sendline(engine["registry_user"])
+        child.expect("Password: ")
+        child.sendline(engine["registry_password"])
+        child.expect("Login Succeeded")
+        seen = child.before + child.after
+        if repl:
+            child.expect("> ")
+            child.sendline("exit")
+        child.expect(pexpect.EOF)
+        seen += child.before
+    finally:
+        child.close(force=True)
+    assert engine["registry_password"] not in seen
+    assert engine["registry"] in json.loads((config / "config.json").read_text())["auths"]

@@ -230,14 +230,20 @@ class Session:
         if self._is_key_here(cmd):  # `Networks` after `cd _3.NetworkSettings`
             return self._show(P.Show(None, cmd.query, path=cmd.op), run)
 
-        def call() -> tuple[dict[str, Any], Any]:
+        from . import follow as F
+
+        def bind() -> dict[str, Any]:
             spec = c.spec
             self.spec_index, self._version = spec, c.api_version
-            params = self._bind(cmd, spec)
-            request = {"op": cmd.op, "params": params, "throw": True}
-            return params, self.call(c, lambda: docker.invoke(c, request))
+            return self._bind(cmd, spec)
 
-        params, outcome = run(call)
+        params, told = F.with_defaults(cmd.op, run(bind))
+        if told:
+            F.note(self, told)
+        if F.streams(cmd.op, params):
+            return F.follow(self, cmd.op, params, c, run)
+        request = {"op": cmd.op, "params": params, "throw": True}
+        outcome = run(lambda: self.call(c, lambda: docker.invoke(c, request)))
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
             self.live.refresh([CHANGES[op.category]])

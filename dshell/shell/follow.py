@@ -1,0 +1,102 @@
+"""Raw ops that would otherwise bite: logs without a stream asked for, and ops that stream until stopped
+(``follow=true``, ``stream=true``, events without ``until``) typed as plain ops.
+
+A streaming op is shown inline, line by line as it arrives (the panes' formatters, free of prompt_toolkit),
+until it ends or Ctrl-C stops it; either way what arrived is stored as the result.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dshell.client import Client
+
+    from .session import Reply, Runner, Session
+
+LOG_OPS = ("ContainerLogs", "ServiceLogs", "TaskLogs")
+BOTH_STREAMS = "neither stdout nor stderr was asked for: showing both, as docker logs does"
+
+
+def with_defaults(op: str, params: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``params`` with what the daemon refuses to guess filled in, and a line saying so (or None)."""
+    if op in LOG_OPS and "stdout" not in params and "stderr" not in params:
+        return {**params, "stdout": True, "stderr": True}, BOTH_STREAMS
+    return params, None
+
+
+def streams(op: str, params: dict[str, Any]) -> bool:
+    """Whether ``op`` with ``params`` streams until it is stopped (so a plain call would never return)."""
+    if op in LOG_OPS:
+        return params.get("follow") is True
+    if op == "ContainerStats":
+        return params.get("stream", True) is not False  # the API's default is to stream
+    if op == "SystemEvents":
+        return "until" not in params
+    return False
+
+
+def say(session: Session, body: Any) -> None:
+    """Show ``body`` now, on the front end's output (the terminal when it set none)."""
+    if session.say is not None:
+        session.say(body)
+        return
+    from rich.console import Console
+
+    Console(soft_wrap=True).print(body)
+
+
+def note(session: Session, text: str) -> None:
+    """One dim line."""
+    from rich.text import Text
+
+    say(session, Text(text, style="dim"))
+
+
+def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner[Any]) -> Reply:
+    """Stream ``op`` inline until it ends or Ctrl-C; what arrived is the stored result either way."""
+    from rich.text import Text
+
+    import dshell.client as docker
+
+    from .panes.model import StreamPane
+    from .panes.sources import formatter
+    from .session import Reply, own_client
+    from .worker import Cancelled
+
+    client, pane, shown = own_client(c), StreamPane(op), threading.Event()
+    shown.set()  # cleared once stopped: a line read after that is kept but not printed
+    note(session, f"{op} streams until it ends: Ctrl-C stops it and keeps what arrived")
+    started = time.perf_counter()
+
+    def pump() -> int | None:
+        stream = docker.invoke(client, {"op": op, "params": params, "as": "stream", "throw": True})
+        fmt = formatter(op, stream)
+        with stream:
+            for chunk in stream.chunks():
+                lines = fmt.feed(chunk)
+                pane.add(lines)
+                for line in lines if shown.is_set() else ():
+                    say(session, Text(line.text, style="red" if "stderr" in line.style else ""))
+            pane.add(fmt.close())
+        return docker.last_response(client)[0]
+
+    stopped = False
+    try:
+        status, error = run(pump), None
+    except (Cancelled, KeyboardInterrupt):
+        shown.clear()
+        client.cancel()
+        status, error, stopped = 200, None, True
+    except docker.DockerError as exc:
+        status, error = exc.status, exc.message
+    finally:
+        client.close()
+    result = session.store(op, params, (status, time.perf_counter() - started, pane.kept(), error), c)
+    if error:
+        return Reply(error=f"[{result.n}] {status} {error}", result=result)
+    how = "stopped by Ctrl-C" if stopped else "the stream ended"
+    return Reply(Text(f"[{result.n}] {op}: {how}; {pane.total} lines kept as _{result.n}", style="dim"),
+                 result=result)

@@ -27,7 +27,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the shell; returns the exit status."""
+    """Run the shell; returns the exit status (130 after Ctrl-C outside the prompt, as shells do)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("dshell: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
     from dshell.shell.config import load_config
     from dshell.shell.session import Session

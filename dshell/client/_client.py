@@ -11,7 +11,17 @@ from . import _auth, _reqlog, _specs
 from ._config import default_conn
 from ._endpoint import Endpoint
 from ._errors import ConnectionError, ValidationError
-from ._request import Request, build, did_you_mean, find_op, raw_request, registry_auth, validate
+from ._request import (
+    Request,
+    build,
+    check_params,
+    check_timeouts,
+    did_you_mean,
+    find_op,
+    raw_request,
+    registry_auth,
+    validate,
+)
 from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
 from ._streams import DockerStream
 from ._transport import Pool
@@ -30,6 +40,7 @@ class Client:
     def __init__(self, category: str | None = None, conn: dict[str, Any] | None = None,
                  api_version: str | None = None) -> None:
         self.conn = dict(conn) if conn else default_conn()
+        check_timeouts(self.conn)
         self.endpoint = Endpoint.parse(self.conn)
         self.pool = Pool(self.endpoint)
         self._pinned = _specs.check_version(api_version) if api_version else None
@@ -176,7 +187,7 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
     name = request.get("op")
     if not isinstance(name, str):
         raise ValidationError("invoke needs {'op': NAME, 'params': {...}}")
-    params = request.get("params") or {}
+    params = check_params(name, request.get("params"))
     mode = request.get("as", "data")
     if mode not in MODES:
         raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")

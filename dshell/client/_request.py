@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import difflib
 import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -144,12 +145,13 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _query_value(value: Any) -> str:
+def _query_value(value: Any, name: str = "query") -> str:
     if value is True:
         return "true"
     if value is False:
         return "false"
     if isinstance(value, dict | list):
+        _check_json(name, value)
         return json.dumps(value, separators=(",", ":"))
     return str(value)
 
@@ -171,7 +173,7 @@ def encode_body(op: Operation, value: Any) -> tuple[bytes | Iterable[bytes] | No
     if value is None:
         return None, None
     if isinstance(value, dict | list) and not (op.body_param and op.body_param.type == "string"):
-        return json.dumps(value).encode(), "application/json"
+        return json_bytes(f"{op.name}: {op.body_param.name if op.body_param else 'body'}", value), "application/json"
     ctype = _body_content_type(op)
     if isinstance(value, str):
         return value.encode(), ctype
@@ -199,9 +201,9 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
         if where == "query":
             key = quote(name, safe="")
             if isinstance(value, list | tuple) and spec_params[name].type == "array":
-                query.extend(f"{key}={quote(_query_value(v), safe='')}" for v in value)
+                query.extend(f"{key}={quote(_query_value(v, f'{op.name}: {name}'), safe='')}" for v in value)
             else:
-                query.append(f"{key}={quote(_query_value(value), safe='')}")
+                query.append(f"{key}={quote(_query_value(value, f'{op.name}: {name}'), safe='')}")
         elif where == "path":
             path = path.replace("{" + name + "}", quote(str(value), safe="/:@"))
         elif where == "header":
@@ -223,12 +225,13 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
     parts: list[str] = []
     for name, value in (query or {}).items():
         values = value if isinstance(value, list | tuple) else [value]
-        parts.extend(f"{quote(name, safe='')}={quote(_query_value(v), safe='')}" for v in values if v is not None)
+        parts.extend(f"{quote(name, safe='')}={quote(_query_value(v, f'fetch: {name}'), safe='')}" for v in values
+                     if v is not None)
     if parts:
         url += ("&" if "?" in url else "?") + "&".join(parts)
     headers = {k: registry_auth(v) if k in _AUTH_HEADERS else str(v) for k, v in (header or {}).items()}
     if isinstance(body, dict | list):
-        data: Any = json.dumps(body).encode()
+        data: Any = json_bytes("fetch: body", body)
         headers.setdefault("Content-Type", "application/json")
     elif isinstance(body, str):
         data = body.encode()
@@ -244,3 +247,90 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
     if data is not None:
         headers.setdefault("Content-Type", "application/octet-stream")
     return Request(method.upper(), url if url.startswith("/") else "/" + url, headers, data)
+
+
+# ---------------------------------------------------------------------- the shape of what the caller gave
+_TIMEOUT_KINDS = ("connect", "read", "write", "call")
+_JSON_DEPTH = 200
+
+
+def check_params(op: str, params: Any) -> dict[str, Any]:
+    """``params`` when it is a map of param names; ValidationError saying what was given otherwise."""
+    if params is None:
+        return {}
+    if not isinstance(params, dict):
+        raise ValidationError(f"{op}: params must be a map of param name to value, like {{'all': True}}; got "
+                              f"{type(params).__name__} {_short(params)}")
+    bad = next((k for k in params if not isinstance(k, str)), None)
+    if bad is not None:
+        raise ValidationError(f"{op}: param names are text; got {type(bad).__name__} {_short(bad)}")
+    return params
+
+
+def check_timeouts(conn: dict[str, Any]) -> None:
+    """ValidationError for a ``conn["timeouts"]`` that is not {connect, read, write, call: seconds > 0 or None}."""
+    timeouts = conn.get("timeouts")
+    if timeouts is None:
+        return
+    if not isinstance(timeouts, dict):
+        raise ValidationError(f"timeouts must be a map like {{'connect': 10, 'read': 30}}; got "
+                              f"{type(timeouts).__name__} {_short(timeouts)}")
+    for kind, value in timeouts.items():
+        if kind not in _TIMEOUT_KINDS:
+            raise ValidationError(f"unknown timeout {kind!r}{did_you_mean(str(kind), _TIMEOUT_KINDS)} "
+                                  f"(have {', '.join(_TIMEOUT_KINDS)})")
+        ok = value is None or (isinstance(value, int | float) and not isinstance(value, bool)
+                               and math.isfinite(value) and value > 0)
+        if not ok:
+            raise ValidationError(f"timeout {kind!r} must be a number of seconds above 0 (or None for no "
+                                  f"limit); got {_short(value)}")
+
+
+def json_bytes(where: str, value: Any) -> bytes:
+    """``value`` as JSON for the wire, or ValidationError naming the place (``body.Labels.x``) of the first
+    thing JSON cannot hold: bytes, a date, a set, NaN or infinity, a cycle, another object, deep nesting."""
+    _check_json(where, value)
+    return json.dumps(value, allow_nan=False).encode()
+
+
+def _check_json(where: str, value: Any) -> None:
+    stack: list[tuple[str, Any, int]] = [(where, value, 0)]
+    open_: set[int] = set()  # the containers on the path being checked (a cycle comes back to one)
+    while stack:
+        place, item, depth = stack.pop()
+        if isinstance(item, str | bool | int) or item is None:
+            continue
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise ValidationError(f"{place}: {item} cannot be sent as JSON; give a finite number or null")
+            continue
+        if depth < 0:  # the marker left to close a container
+            open_.discard(id(item))
+            continue
+        if not isinstance(item, dict | list | tuple):
+            raise ValidationError(f"{place}: {_not_json(item)}")
+        if id(item) in open_:
+            raise ValidationError(f"{place}: the value contains itself (a cycle); JSON cannot hold it")
+        if depth >= _JSON_DEPTH:
+            raise ValidationError(f"{place}: nested deeper than {_JSON_DEPTH} levels")
+        open_.add(id(item))
+        stack.append((place, item, -1))
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    raise ValidationError(f"{place}: key {_short(key)} is a {type(key).__name__}; JSON keys "
+                                          "are text")
+                stack.append((f"{place}.{key}", child, depth + 1))
+        else:
+            stack.extend((f"{place}[{i}]", child, depth + 1) for i, child in enumerate(item))
+
+
+def _not_json(value: Any) -> str:
+    kind = type(value).__name__
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"{kind} cannot be sent as JSON; give text (base64 for binary data)"
+    if isinstance(value, set | frozenset):
+        return f"a {kind} cannot be sent as JSON; give a list"
+    if hasattr(value, "isoformat"):
+        return f"a {kind} cannot be sent as JSON; give text ({value.isoformat()}) or a number of seconds"
+    return f"a value of type {kind} ({_short(value)}) cannot be sent as JSON"

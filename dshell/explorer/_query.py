@@ -25,6 +25,8 @@ def query(value: Any, expression: str) -> Any:
         raise QueryError(f"{expression}: incomplete expression") from None
     except JMESPathError as exc:
         raise QueryError(f"{expression}: {_first_line(exc)}") from None
+    except RecursionError:  # jmespath parses and evaluates recursively
+        raise QueryError(f"{expression[:40]}...: nested too deeply to evaluate") from None
 
 
 def _first_line(exc: Exception) -> str:

@@ -12,6 +12,11 @@ _STEP = r"""\.[A-Za-z0-9_\-]+|\[(?:-?\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]"""
 REF_RE = re.compile(rf"_(?P<index>\d+)?(?P<path>(?:{_STEP})*)")
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_KEY_BEFORE = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,{}\[\]:]+)\s*\Z""")
+MAX_DEPTH = 100
+"""How deep a literal typed at the prompt may nest (an API body needs far fewer)."""
+MAX_VALUES = 100_000
+"""How many values a literal's YAML aliases may expand to."""
 _BOOLS = {"true": True, "false": False}
 _NULLS = {"null"}
 
@@ -85,17 +90,78 @@ def _loader() -> type:
 def _collection(text: str) -> Any:
     import yaml
 
+    _check_shape(text)
     try:
         return json.loads(text)
     except ValueError:
         pass
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        value = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ValueSyntaxError(f"cannot read {text[:40]!r}: {problem}{where}") from None
+    _check_expansion(value, text)
+    return value
+
+
+def _check_shape(text: str) -> None:
+    """Refuse, before any parser sees it, a literal nested deeper than MAX_DEPTH (parsers recurse: Python's
+    overflows, libyaml's crashes) and a flow key with nothing after its colon (`{"Name": }` would be null,
+    where a value was clearly meant). One linear pass, skipped when the text has few brackets."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH and ":" not in text:
+        return
+    depth, quote, last, i, n = 0, "", "", 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote, last = "", ch
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueSyntaxError(f"cannot read {text[:40]!r}...: nested deeper than {MAX_DEPTH} levels")
+        elif ch in "]},":
+            if last == ":" and depth:
+                key = _KEY_BEFORE.search(text, 0, text.rindex(":", 0, i))
+                name = key[1].strip("\"'") if key else "a key"
+                raise ValueSyntaxError(f"{name}: has no value (write {name}: null for none, {name}: '' for "
+                                       "empty text)")
+            depth -= ch != ","
+        if not ch.isspace() and not quote:
+            last = ch
+        i += 1
+
+
+def _check_expansion(value: Any, text: str) -> None:
+    """Refuse YAML aliases that refer to themselves or expand beyond MAX_VALUES values ("billion laughs"):
+    the size is counted over the shared nodes once each, so the check itself stays small and fast."""
+    if not isinstance(value, dict | list):
+        return
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, dict | list)]
+        if finished:
+            open_.discard(key)
+            sizes[key] = len(node) + 1 + sum(sizes[id(c)] for c in children)
+            if sizes[key] > MAX_VALUES:
+                raise ValueSyntaxError(f"cannot read {text[:40]!r}...: its aliases expand to more than "
+                                       f"{MAX_VALUES} values")
+        elif key in open_:
+            raise ValueSyntaxError(f"cannot read {text[:40]!r}...: an alias refers to itself")
+        elif key not in sizes:
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children)
 
 
 def parse_value(text: str) -> Any:

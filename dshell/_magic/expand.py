@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import PurePath
 from typing import Any
 
 from IPython.utils.text import DollarFormatter
@@ -37,7 +38,11 @@ def _whole_field(text: str) -> str | None:
 
 
 def _literal(value: Any) -> str:
-    """``value`` as a literal that reads back as itself: a plain word when it is one, else JSON."""
+    """``value`` as a literal that reads back as itself: a plain word when it is one, a ``pathlib`` path as
+    ``@path`` (a local file or folder to send), else JSON."""
+    if isinstance(value, PurePath):
+        text = str(value)
+        return f"@{text}" if _PLAIN.fullmatch(text) else f"@{json.dumps(text)}"
     if isinstance(value, str) and _PLAIN.fullmatch(value) and parse_scalar(value) == value:
         return value
     return json.dumps(value, default=str)

@@ -170,6 +170,8 @@ def parse_value(text: str) -> Any:
         return ""
     if text[0] in "{[":
         return _collection(text)
+    if text[:2] in ('@"', "@'"):  # @"a path with spaces"
+        return LocalPath(str(parse_value(text[1:])))
     if text[0] == '"':
         try:
             return json.loads(text)

@@ -62,6 +62,7 @@ def test_at_path_is_a_local_path_value():
     assert isinstance(cmd, OpCall) and cmd.args == ("web", LocalPath("./site"))
     assert parse_line("ImageLoad imagesTarball=@img.tar").params == {"imagesTarball": LocalPath("img.tar")}
     assert parse_line('ImageLoad imagesTarball="@img.tar"').params == {"imagesTarball": "@img.tar"}  # quoted: text
+    assert parse_line('ImageLoad @"my images/a b.tar"').args == (LocalPath("my images/a b.tar"),)
 
 
 @pytest.mark.parametrize(("arg", "split"), [

@@ -29,7 +29,8 @@ _PLAIN = re.compile(r"[\w.:/@+-]+")
 def _whole_field(text: str) -> str | None:
     """The expression when ``text`` is exactly one ``$name`` or ``{expr}``, else None."""
     try:
-        parts = [p for p in _FORMATTER.parse(text) if p != ("", None, None, None)]
+        parsed: list[tuple[str, str | None, str | None, str | None]] = list(_FORMATTER.parse(text))  # type: ignore[no-untyped-call]
+        parts = [p for p in parsed if p != ("", None, None, None)]
     except ValueError:
         return None
     if len(parts) == 1 and parts[0][0] == "" and parts[0][1] and not parts[0][2] and parts[0][3] is None:

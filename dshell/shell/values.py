@@ -75,12 +75,12 @@ def _construct_scalar(loader: Any, node: Any) -> Any:
 
 
 @cache
-def _loader() -> type:
+def _loader() -> Any:
     """A YAML safe loader whose plain scalars follow ``parse_scalar`` (no YAML 1.1 yes/no, dates, octals)."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = type("ValueLoader", (base,), {"yaml_implicit_resolvers": {}})
+    loader: Any = type("ValueLoader", (base,), {"yaml_implicit_resolvers": {}})
     tag = "tag:dshell,2024:plain"
     loader.add_implicit_resolver(tag, re.compile(r"(?s).*"), None)
     loader.add_constructor(tag, _construct_scalar)

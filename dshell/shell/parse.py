@@ -324,7 +324,8 @@ COMMANDS: dict[str, CommandSpec] = {
             "create and start a container like docker run (ImageCreate, ContainerCreate, ContainerStart, "
             "ContainerAttach); --dry-run shows the body"),
     "cp": ("cp SRC DST", "copy between a local path and CONTAINER:PATH either way, as docker cp "
-           "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents"),
+           "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents, "
+           "- is a tar on stdin or stdout"),
     "build": ("build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--no-cache] DIR",
               "build an image from the folder DIR, as docker build (ImageBuild; .dockerignore applies)"),
     "login": ("login [-u USER] [-p PASSWORD | --password-stdin] [REGISTRY]",

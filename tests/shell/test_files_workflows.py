@@ -346,3 +346,24 @@ def test_login_at_a_terminal_asks_and_never_echoes_the_password(engine, shell_ho
         child.close(force=True)
     assert engine["registry_password"] not in seen
     assert engine["registry"] in json.loads((config / "config.json").read_text())["auths"]
+
+
+@pytest.mark.engine
+def test_cp_dash_is_a_tar_on_stdin_or_stdout(engine, shell_home, tmp_path, container, docker_cli):
+    name = container()
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        info = tarfile.TarInfo("from-stdin.txt")
+        info.size = 6
+        tar.addfile(info, io.BytesIO(b"stdin\n"))
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"cp - {name}:/tmp"], input=data.getvalue(),
+                          env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert docker_cli("exec", name, "cat", "/tmp/from-stdin.txt") == "stdin\n"
+    out = subprocess.run([sys.executable, "-m", "dshell", "-c", f"cp {name}:/tmp/from-stdin.txt -"], env=env,
+                         capture_output=True, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    assert b"ContainerArchive" in out.stderr  # the op it ran is told on stderr: stdout is the archive alone
+    with tarfile.open(fileobj=io.BytesIO(out.stdout)) as tar:
+        assert tar.extractfile("from-stdin.txt").read() == b"stdin\n"  # type: ignore[union-attr]

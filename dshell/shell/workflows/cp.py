@@ -1,8 +1,9 @@
 """``cp SRC DST``: docker cp between a local path and ``CONTAINER:PATH``, in either direction.
 
 Into a container: ContainerArchiveInfo (does the destination exist, is it a folder?), then PutContainerArchive
-with the source packed as it is sent. Out of one: ContainerArchive, unpacked as it arrives. docker cp's rules
-(``dshell.client._copy``) decide the names; each op is a stored result.
+with the source packed as it is sent (``-``: a tar from stdin). Out of one: ContainerArchive, unpacked as it
+arrives (``-``: the tar to stdout). docker cp's rules (``dshell.client._copy``) decide the names; each op is a
+stored result.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str 
     """Local ``src`` into ``container:dst``: (what was sent, an error)."""
     from ..bodies import Sent
 
+    if src == "-":
+        return _stdin_in(steps, container, dst)
     local = _local(src)
     root = local[:-2] if local.endswith("/.") else local.rstrip("/") or "/"
     if not os.path.lexists(root):
@@ -92,6 +95,23 @@ def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str 
     if put.failed:
         return None, f"cp stopped: PutContainerArchive failed (_{put.n})"
     return {"to": f"{container}:{placement.into}", "from": local}, None
+
+
+def _stdin_in(steps: Steps, container: str, dst: str) -> tuple[Any, str | None]:
+    """``cp - CONTAINER:DIR``: a tar read from stdin, extracted into the folder DIR (as docker cp does)."""
+    from ..bodies import local_value
+    from ..values import LocalPath
+
+    dst_info = _container_info(steps, container, normal(dst))
+    if dst_info is None:
+        return None, f"cp stopped: ContainerArchiveInfo failed (_{steps.results[-1].n})"
+    if not dst_info.is_dir:
+        return None, f'destination "{container}:{dst}" must be a directory (cp - reads a tar)'
+    put = steps.call("PutContainerArchive", {"id": container, "path": dst_info.path,
+                                             "inputStream": local_value(LocalPath("-"))})
+    if put.failed:
+        return None, f"cp stopped: PutContainerArchive failed (_{put.n})"
+    return {"to": f"{container}:{dst_info.path}", "from": "-"}, None
 
 
 def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str | None]:
@@ -122,6 +142,12 @@ def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str
     return got.data, None
 
 
+def _to_stderr(body: Any) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, soft_wrap=True).print(body)
+
+
 def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
     """``cp SRC DST`` at the prompt (or in ``-c``)."""
     from ..session import Reply
@@ -134,6 +160,9 @@ def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
         both = "copying between containers is not supported" if src_ctr else "one side must be CONTAINER:PATH"
         return Reply(error=f"cp: {both}: usage: {USAGE}")
     steps = Steps(session, run)
+    said = session.say
+    if dst_ctr is None and dst == "-":
+        session.say = _to_stderr  # stdout carries the archive
     try:
         if dst_ctr is not None:
             data, error = copy_in(steps, src, dst_ctr, dst)
@@ -142,6 +171,8 @@ def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
             data, error = copy_out(steps, src_ctr, src, dst)
     except CopyError as exc:
         data, error = None, str(exc)
+    finally:
+        session.say = said
     result = steps.keep("cp", {"src": cmd.args[0], "dst": cmd.args[1]}, {**(data or {}), "ops": steps.refs()},
                         error)
     if error:

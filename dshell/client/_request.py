@@ -86,8 +86,8 @@ def registry_auth(auth: dict[str, Any] | str | None = None, **fields: Any) -> st
 
 def _type_ok(param: Param, value: Any) -> bool:
     kind = param.type
-    if is_local(value) and kind in ("string", "object"):
-        return True
+    if is_local(value):  # a local path: the binary body, or ImageBuild's Dockerfile
+        return kind == "string" and (param.location == "body" or param.name == "dockerfile")
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "integer":

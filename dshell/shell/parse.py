@@ -323,7 +323,7 @@ COMMANDS: dict[str, CommandSpec] = {
     "run": ("run [-d] [-i] [-t] [--rm] [--name N] [-e K=V] [-p [IP:]HOST:PORT] [-v SRC:DST] [...] IMAGE [CMD ...]",
             "create and start a container like docker run (ImageCreate, ContainerCreate, ContainerStart, "
             "ContainerAttach); --dry-run shows the body"),
-    "cp": ("cp SRC DST", "copy between a local path and CONTAINER:PATH either way, as docker cp "
+    "cp": ("cp [-a] [-L] SRC DST", "copy between a local path and CONTAINER:PATH either way, as docker cp "
            "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents, "
            "- is a tar on stdin or stdout"),
     "build": ("build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--no-cache] DIR",

@@ -181,3 +181,16 @@ def test_a_missing_path_is_one_line(tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="no such file or folder"):
         local_bodies("ImageLoad", {"imagesTarball": tmp_path / "nope.tar"})
+
+
+def test_a_local_path_is_for_a_binary_body_or_the_dockerfile_only(tmp_path: Path) -> None:
+    from dshell.client import ValidationError, spec
+    from dshell.client._request import validate
+
+    ops = spec("v1.41").ops
+    validate(ops["ImageBuild"], {"inputStream": tmp_path, "dockerfile": tmp_path / "Dockerfile"})
+    validate(ops["PutContainerArchive"], {"id": "x", "path": "/", "inputStream": tmp_path})
+    with pytest.raises(ValidationError, match="'body' must be an object, got PosixPath"):
+        validate(ops["ContainerCreate"], {"body": tmp_path})
+    with pytest.raises(ValidationError, match="'filters' must be a string"):
+        validate(ops["ContainerList"], {"filters": tmp_path})

@@ -367,3 +367,23 @@ def test_cp_dash_is_a_tar_on_stdin_or_stdout(engine, shell_home, tmp_path, conta
     assert b"ContainerArchive" in out.stderr  # the op it ran is told on stderr: stdout is the archive alone
     with tarfile.open(fileobj=io.BytesIO(out.stdout)) as tar:
         assert tar.extractfile("from-stdin.txt").read() == b"stdin\n"  # type: ignore[union-attr]
+
+
+@pytest.mark.engine
+def test_cp_follow_link_and_archive(engine, shell_home, tmp_path, container, docker_cli):
+    name = container()
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "f.txt").write_text("behind a link\n")
+    (tmp_path / "alias").symlink_to(real)
+    docker_cli("exec", name, "sh", "-c", "mkdir -p /opt/data && echo in-ctr > /opt/data/x && ln -s /opt/data /opt/ln")
+    with session_on(engine) as session:
+        assert session.execute(f"cp {tmp_path}/alias {name}:/tmp").error is None  # the link itself
+        assert session.execute(f"cp -aL {tmp_path}/alias {name}:/srv-copy").error is None  # what it points to
+        assert session.execute(f"cp -L {name}:/opt/ln {tmp_path}/out").error is None
+        assert session.execute(f"cp {name}:/opt/ln {tmp_path}/link-only").error is None
+        assert "unknown option '-x'" in session.execute(f"cp -x {tmp_path} {name}:/tmp").error
+    assert docker_cli("exec", name, "readlink", "/tmp/alias").strip() == str(real)
+    assert docker_cli("exec", name, "cat", "/srv-copy/f.txt") == "behind a link\n"
+    assert (tmp_path / "out" / "x").read_text() == "in-ctr\n"
+    assert os.readlink(tmp_path / "link-only") == "/opt/data"

@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from dshell.client._copy import CopyError, Info, local_info, normal, path_stat, place, stat_is_dir, stat_link
-from dshell.client._tarstream import Unpacked, pack, unpack
+from dshell.client._copy import (
+    CopyError,
+    Info,
+    local_info,
+    normal,
+    path_stat,
+    place,
+    split_entry,
+    stat_is_dir,
+    stat_link,
+)
+from dshell.client._tarstream import Unpacked, pack, rebaser, unpack
 
 from ..parse import COMMANDS
 
@@ -69,7 +81,35 @@ def _container_info(steps: Steps, container: str, path: str) -> Info | None:
     return Info(path, True, False)
 
 
-def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str | None]:
+@dataclass(frozen=True)
+class CpOptions:
+    """docker cp's flags: ``-a`` keeps uid/gid in the container, ``-L`` follows a symlink given as SRC."""
+
+    archive: bool = False
+    follow: bool = False
+
+
+_FLAGS = {"-a": "archive", "--archive": "archive", "-L": "follow", "--follow-link": "follow"}
+
+
+def parse_cp(args: Sequence[str]) -> tuple[CpOptions, list[str]]:
+    """(the flags, SRC and DST); ValueError (one line) when wrong."""
+    flags: dict[str, bool] = {}
+    words = list(args)
+    while words and words[0].startswith("-") and words[0] != "-":
+        word = words.pop(0)
+        letters = [f"-{ch}" for ch in word[1:]] if not word.startswith("--") else [word]
+        for flag in letters:
+            if flag not in _FLAGS:
+                raise ValueError(f"unknown option {word!r}: usage: {USAGE}")
+            flags[_FLAGS[flag]] = True
+    if len(words) != 2:
+        raise ValueError(f"usage: {USAGE}")
+    return CpOptions(**flags), words
+
+
+def copy_in(steps: Steps, src: str, container: str, dst: str,
+            opts: CpOptions = CpOptions()) -> tuple[Any, str | None]:  # noqa: B008 - a frozen default
     """Local ``src`` into ``container:dst``: (what was sent, an error)."""
     from ..bodies import Sent
 
@@ -79,6 +119,8 @@ def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str 
     root = local[:-2] if local.endswith("/.") else local.rstrip("/") or "/"
     if not os.path.lexists(root):
         return None, f"no such local file or folder: {src}"
+    if opts.follow and os.path.islink(root):
+        root = os.path.realpath(root)  # sent under the link's name, as docker cp -L does
     is_dir = os.path.isdir(root) and not os.path.islink(root)
     if not is_dir and root != local:
         return None, f"not a directory: {src} (drop the trailing '/' or '/.')"
@@ -91,7 +133,10 @@ def copy_in(steps: Steps, src: str, container: str, dst: str) -> tuple[Any, str 
     name = placement.rebase(base) if placement.rebase else base
     chunks = pack(root, "" if name == "." else name)
     body = Sent(src, chunks)
-    put = steps.call("PutContainerArchive", {"id": container, "path": placement.into, "inputStream": body})
+    params: dict[str, Any] = {"id": container, "path": placement.into, "inputStream": body}
+    if opts.archive:
+        params["copyUIDGID"] = "true"
+    put = steps.call("PutContainerArchive", params)
     if put.failed:
         return None, f"cp stopped: PutContainerArchive failed (_{put.n})"
     return {"to": f"{container}:{placement.into}", "from": local}, None
@@ -114,9 +159,22 @@ def _stdin_in(steps: Steps, container: str, dst: str) -> tuple[Any, str | None]:
     return {"to": f"{container}:{dst_info.path}", "from": "-"}, None
 
 
-def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str | None]:
+def _followed(steps: Steps, container: str, source: str) -> tuple[str, Callable[[str], str] | None]:
+    """``-L`` out of a container: the path a symlink SRC points to, and the renaming of its entries back to
+    SRC's name (ContainerArchiveInfo tells)."""
+    found = steps.pipe("ContainerArchiveInfo", {"id": container, "path": source}, lambda s: path_stat(s.headers))
+    link = stat_link(found.data) if not found.failed else None
+    if link is None:
+        return source, None
+    target = link if link.startswith("/") else os.path.join(split_entry(source)[0], link)
+    return target, rebaser(split_entry(target)[1], split_entry(source)[1])
+
+
+def copy_out(steps: Steps, container: str, src: str, dst: str,
+             opts: CpOptions = CpOptions()) -> tuple[Any, str | None]:  # noqa: B008 - a frozen default
     """``container:src`` to local ``dst`` (``-``: the tar itself to stdout): (what was written, an error)."""
     source = normal(src)
+    archived, back = _followed(steps, container, source) if opts.follow else (source, None)
     if dst == "-":
         def to_stdout(stream: DockerStream) -> dict[str, Any]:
             total = 0
@@ -125,7 +183,7 @@ def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str
                 total += len(piece)
             sys.stdout.buffer.flush()
             return {"stat": path_stat(stream.headers), "bytes": total}
-        got = steps.pipe("ContainerArchive", {"id": container, "path": source}, to_stdout)
+        got = steps.pipe("ContainerArchive", {"id": container, "path": archived}, to_stdout)
         return (got.data, None) if not got.failed else (None, f"cp stopped: ContainerArchive failed (_{got.n})")
     target = _local(dst)
     dst_info = local_info(target)
@@ -133,13 +191,20 @@ def copy_out(steps: Steps, container: str, src: str, dst: str) -> tuple[Any, str
     def unpack_here(stream: DockerStream) -> dict[str, Any]:
         st = path_stat(stream.headers)
         placement = place(Info(source, True, stat_is_dir(st)), dst_info)
-        done: Unpacked = unpack(stream, placement.into, placement.rebase)
+        done: Unpacked = unpack(stream, placement.into, _chain(back, placement.rebase))
         return {"stat": st, "into": placement.into, "files": done.files, "bytes": done.size}
 
-    got = steps.pipe("ContainerArchive", {"id": container, "path": source}, unpack_here)
+    got = steps.pipe("ContainerArchive", {"id": container, "path": archived}, unpack_here)
     if got.failed:
         return None, f"cp stopped: ContainerArchive failed (_{got.n}): {got.error}"
     return got.data, None
+
+
+def _chain(first: Callable[[str], str] | None, then: Callable[[str], str] | None) -> Callable[[str], str] | None:
+    """Two renamings of entries one after the other (either may be None)."""
+    if first is None or then is None:
+        return first or then
+    return lambda name: then(first(name))
 
 
 def _to_stderr(body: Any) -> None:
@@ -153,9 +218,11 @@ def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
     from ..session import Reply
     from .steps import Steps
 
-    if len(cmd.args) != 2:
-        return Reply(error=f"usage: {USAGE}")
-    (src_ctr, src), (dst_ctr, dst) = split_arg(cmd.args[0]), split_arg(cmd.args[1])
+    try:
+        opts, (src_arg, dst_arg) = parse_cp(cmd.args)
+    except ValueError as exc:
+        return Reply(error=str(exc))
+    (src_ctr, src), (dst_ctr, dst) = split_arg(src_arg), split_arg(dst_arg)
     if (src_ctr is None) == (dst_ctr is None):
         both = "copying between containers is not supported" if src_ctr else "one side must be CONTAINER:PATH"
         return Reply(error=f"cp: {both}: usage: {USAGE}")
@@ -165,22 +232,22 @@ def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
         session.say = _to_stderr  # stdout carries the archive
     try:
         if dst_ctr is not None:
-            data, error = copy_in(steps, src, dst_ctr, dst)
+            data, error = copy_in(steps, src, dst_ctr, dst, opts)
         else:
             assert src_ctr is not None
-            data, error = copy_out(steps, src_ctr, src, dst)
+            data, error = copy_out(steps, src_ctr, src, dst, opts)
     except CopyError as exc:
         data, error = None, str(exc)
     finally:
         session.say = said
-    result = steps.keep("cp", {"src": cmd.args[0], "dst": cmd.args[1]}, {**(data or {}), "ops": steps.refs()},
+    result = steps.keep("cp", {"src": src_arg, "dst": dst_arg, **asdict(opts)}, {**(data or {}), "ops": steps.refs()},
                         error)
     if error:
         return Reply(error=error, result=result)
     if dst_ctr is not None:
-        return Reply(f"copied {cmd.args[0]} to {cmd.args[1]}  (_{result.n})", result=result)
+        return Reply(f"copied {src_arg} to {dst_arg}  (_{result.n})", result=result)
     if dst == "-":
         return Reply(result=result)
     entries = f"{data['files']} {'entry' if data['files'] == 1 else 'entries'}"
-    return Reply(f"copied {cmd.args[0]} to {cmd.args[1]}: {_size(int(data['bytes']))} in {entries}  (_{result.n})",
+    return Reply(f"copied {src_arg} to {dst_arg}: {_size(int(data['bytes']))} in {entries}  (_{result.n})",
                  result=result)

@@ -121,11 +121,12 @@ def ops(c: Client) -> list[str]:
     return [o.name for o in c.listing_spec().ops.values() if c.category is None or o.category == c.category]
 
 
-def doc(c: Client, op: str) -> dict[str, Any]:
-    """The op's summary, params and online reference URL (with upstream prose when DSHELL_SPECS is set)."""
+def doc(c: Client, op: str, prose_dir: str | None = None) -> dict[str, Any]:
+    """The op's summary, params and online reference URL, with upstream prose from ``prose_dir`` (a folder of
+    upstream ``vX.YY.yaml`` files; default ``$DSHELL_SPECS``) when it has the version's file."""
     spec = c.listing_spec()
     operation = find_op(spec, op, c.category)
-    prose = _specs.descriptions(spec.version).get(op, {})
+    prose = _specs.descriptions(spec.version, prose_dir).get(op, {})
     params = []
     for p in operation.params.values():
         item = p.as_dict()

@@ -264,9 +264,10 @@ def _extract_descriptions(path: Path) -> dict[str, dict[str, Any]]:
 
 
 @cache
-def descriptions(version: str) -> dict[str, dict[str, Any]]:
-    """Upstream prose per op from ``$DSHELL_SPECS/<version>.yaml``, or {} when not configured."""
-    folder = os.environ.get("DSHELL_SPECS")
+def descriptions(version: str, folder: str | None = None) -> dict[str, dict[str, Any]]:
+    """Upstream prose per op from ``<folder>/<version>.yaml`` (default ``$DSHELL_SPECS``), or {} when there
+    is no such file."""
+    folder = folder or os.environ.get("DSHELL_SPECS")
     if not folder:
         return {}
     path = Path(folder) / f"{version}.yaml"

@@ -17,6 +17,8 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "tlscacert": None,
     "tlscert": None,
     "tlskey": None,
+    "docs_url": None,
+    "full_docs": ("on", "off"),
 }
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
@@ -33,6 +35,8 @@ class Config:
     tlscacert: str | None = None
     tlscert: str | None = None
     tlskey: str | None = None
+    docs_url: str = "https://docs.docker.com/reference/api/engine/version/{version}.yaml"  # doc OP --full
+    full_docs: str = "off"  # on: every doc downloads the upstream descriptions (as --full)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def with_setting(self, key: str, value: Any) -> Config:

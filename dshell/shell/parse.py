@@ -38,9 +38,10 @@ class OpCall:
 
 @dataclass(frozen=True, slots=True)
 class Doc:
-    """``doc Op``: the op's summary, params and docs URL."""
+    """``doc Op [--full]``: the op's summary, params and docs URL; ``--full`` adds the upstream prose."""
 
     op: str
+    full: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,13 @@ def _none(cls: Callable[[], Any]) -> Callable[[list[str], str], Any]:
     return build
 
 
+def _doc(args: list[str], usage: str) -> Doc:
+    full = "--full" in args
+    rest = [arg for arg in args if arg != "--full"]
+    _arity(rest, 1, 1, usage)
+    return Doc(rest[0], full)
+
+
 def _history(args: list[str], usage: str) -> History:
     _arity(args, 0, 1, usage)
     if args and not args[0].isdigit():
@@ -290,7 +298,8 @@ class CommandSpec:
 
 
 COMMANDS: dict[str, CommandSpec] = {
-    "doc": CommandSpec(_one(Doc), "doc Op", "the op's summary, parameters and reference URL"),
+    "doc": CommandSpec(_doc, "doc Op [--full]", "the op's summary, parameters and reference URL; --full "
+                       "downloads the upstream descriptions once (setting docs_url; full_docs on: always)"),
     "ops": CommandSpec(_one(Ops, optional=True), "ops [category]", "the ops, or those of a category"),
     "categories": CommandSpec(_none(Categories), "categories", "the API's categories"),
     "use": CommandSpec(_one(Use), "use v1.41 | use auto", "pin the API version, or negotiate it again"),

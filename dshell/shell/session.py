@@ -356,7 +356,20 @@ class Session:
         from .views import doc_view
 
         c = self.require_client()
-        return Reply(doc_view(docker.doc(c, cmd.op)))
+        if not (cmd.full or self.config.full_docs == "on"):
+            return Reply(doc_view(docker.doc(c, cmd.op)))
+        from .docs import DownloadError, upstream_folder
+
+        version = run(lambda: c.listing_spec().version)
+        try:
+            folder, url = run(lambda: upstream_folder(version, self.config.docs_url))
+        except DownloadError as exc:  # the structure still shows, under the one line saying why no prose
+            return Reply(doc_view(docker.doc(c, cmd.op)), error=str(exc))
+        if url:
+            from .follow import note
+
+            note(self, f"downloaded the API {version} descriptions from {url} to {folder} (kept for next time)")
+        return Reply(doc_view(docker.doc(c, cmd.op, folder)))
 
     def _ops(self, cmd: P.Ops, run: Runner) -> Reply:
         from .views import ops_view

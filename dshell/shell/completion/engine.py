@@ -186,6 +186,8 @@ def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[C
     name, pos = ctx.command, ctx.position
     if name == "doc" and pos == 0:
         return _ops(spec)
+    if name == "doc" and pos == 1:
+        return [Candidate("--full", "with the upstream descriptions (downloaded once)")]
     if name == "help" and pos == 0:
         return (*_COMMAND_CANDIDATES, *_ops(spec))
     if name == "ops" and pos == 0:

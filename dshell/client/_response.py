@@ -74,7 +74,7 @@ def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[]
         return raw.decode("utf-8", "replace")
     if op in HEADER_OPS:
         return header_data(op, headers)
-    if not raw:
+    if not raw or (raw[:1].isspace() and not raw.strip()):  # Podman answers some 201/200s with a bare "\n"
         return [] if op in JSON_LINES_OPS else None
     ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json") or (not ctype and raw[:1] in (b"{", b"[")):
@@ -98,7 +98,14 @@ def docker_error(op: str | None, status: int, body: Any) -> DockerError:
         message = str(body.get("message") or body.get("error") or body)
     else:
         message = str(body or "").strip() or _reason(status)
+    if status == 404 and op and message.lower() in _NO_ROUTE:
+        message = f"the daemon does not serve {op}: it answered {message!r} for the route itself"
     return DockerError(status, message, op, body)
+
+
+# What a daemon answers for a path it has no route for (Docker: JSON, Podman: Go's plain text), as opposed
+# to a 404 about a missing object ("No such container: x").
+_NO_ROUTE = frozenset({"page not found", "not found", "404 page not found"})
 
 
 def _reason(status: int) -> str:

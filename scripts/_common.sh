@@ -71,6 +71,12 @@ ensure_engine() {
     export DSHELL_ENGINE_ENV="$dir/env.json"
 }
 
+# scripts/podman up (after ensure_engine: busybox comes from the engine), then export DSHELL_PODMAN_ENV.
+ensure_podman() {
+    "$REPO/scripts/podman" up
+    export DSHELL_PODMAN_ENV="${DSHELL_PODMAN_DIR:-/tmp/dshp}/env.json"
+}
+
 # apt_install PACKAGE...: apt-get update (once per call) and install, quietly.
 apt_install() {
     say "installing apt packages: $*"

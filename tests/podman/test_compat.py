@@ -32,7 +32,7 @@ import dshell.client as docker
 from tests.conftest import REPO
 from tests.ops.conftest import call, tar_of
 
-pytestmark = pytest.mark.podman
+pytestmark = [pytest.mark.podman, pytest.mark.engine]  # the engine: busybox comes from it
 
 
 def test_ping_and_negotiation(pc):
@@ -215,3 +215,11 @@ def test_the_shell_in_c_mode(podman, box, tmp_path):
     missing = shell("ContainerInspect id=dsh-test-no-such-box")
     assert missing.returncode == 1 and "404" in missing.stdout + missing.stderr
     assert "Traceback" not in missing.stdout + missing.stderr
+
+
+def test_the_shared_engine_is_untouched(podman, pc, box, docker_cli):
+    box(["true"], start=True)  # Podman has run containers...
+    assert docker_cli("info", "--format", "{{.ServerVersion}}").strip()  # ...and dockerd still answers,
+    assert docker_cli("run", "--rm", "busybox:latest", "echo", "ok").strip() == "ok"  # runs with its runc,
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True, check=True).stdout
+    assert "cni-podman" not in links and "podman" not in links  # and no bridge of Podman's was made

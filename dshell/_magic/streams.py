@@ -133,8 +133,11 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
 
 
 def note(feed: Feed, how: str) -> str:
-    """``logs web: streaming, 12 lines``."""
-    return f"{feed.source.title}: {how}, {feed.pane.total - feed.pane.ended} lines"
+    """``logs web: streaming, 12 lines`` (``stats web: streaming, 8 samples``)."""
+    pane = feed.pane
+    if feed.source.op == "ContainerStats" and (rows := stats_samples(pane.kept())):
+        return f"{feed.source.title}: {how}, {len(rows)} sample{'' if len(rows) == 1 else 's'}"
+    return f"{feed.source.title}: {how}, {pane.total - pane.ended} lines"
 
 
 def terminal_only(cmd: P.Stream) -> Reply:

@@ -10,6 +10,7 @@ from . import _html as H
 from ._format import to_epoch
 from ._grid import Grid, GridColumn
 from ._stats import binary_size, samples
+from ._view import View
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -119,19 +120,16 @@ class StatsChart:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
         return "".join(parts)
 
-    def _repr_html_(self) -> str:
-        return self.__html__()
-
 
 def _seconds(sample: dict[str, Any], index: int) -> float:
     """When a sample was read (epoch seconds); its position when it says not."""
     return to_epoch(sample.get("read")) or float(index)
 
 
-def plot(result: Result) -> StatsChart:
-    """The chart of a stats result (a kept `stats NAME`, or ContainerStats data)."""
+def plot(result: Result) -> View:
+    """The chart of a stats result (a kept `stats NAME`, or ContainerStats data), for terminals and notebooks."""
     rows = samples(result.data)
     if rows is None or result.failed:
         raise ValueError(f"plot: _{result.n} ({result.op}) holds no stats samples; "
                          "keep a `stats NAME` stream (or run ContainerStats) and plot that")
-    return StatsChart(rows, f"_{result.n} {result.op}")
+    return View(StatsChart(rows, f"_{result.n} {result.op}"), rows, "ContainerStats")

@@ -25,19 +25,19 @@ LINE_CHARS = 500
 
 
 def render(
-    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str = "_"
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str | None = None
 ) -> View:
     """A renderable (terminal and notebook) for `value`; `op` picks a known table, `full` shows every key.
 
     `limit` bounds what is shown (rows, lines, children per node); None shows everything. `path` is where
-    `value` lies (`_3.Config`), for the drill-down paths a notebook shows.
+    `value` lies (`_3.Config`), for the drill-down paths a notebook shows (none when None).
     """
     data, op = (value.data, value.op) if isinstance(value, Result) else (value, op)
     return View(renderable(value, op, full=full, limit=limit, path=path), data, op)
 
 
 def renderable(
-    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str = "_"
+    value: Any, op: str | None = None, *, full: bool = False, limit: int | None = DEFAULT_LIMIT, path: str | None = None
 ) -> ConsoleRenderable:
     """The plain rich renderable behind `render`."""
     if isinstance(value, Result):
@@ -50,18 +50,18 @@ def renderable(
 
 
 @singledispatch
-def _by_type(value: Any, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+def _by_type(value: Any, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     return scalar_text(value)
 
 
 @_by_type.register(bytes)
 @_by_type.register(bytearray)
-def _bytes(value: bytes | bytearray, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+def _bytes(value: bytes | bytearray, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     return Hexdump(bytes(value), None if limit is None else limit * WIDTH)
 
 
 @_by_type.register(str)
-def _str(value: str, full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+def _str(value: str, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     from rich.console import Group
     from rich.text import Text
 
@@ -82,13 +82,13 @@ def _line_end(value: str, lines: int) -> int:
 
 
 @_by_type.register(dict)
-def _dict(value: dict[str, Any], full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+def _dict(value: dict[str, Any], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     return DataTree(value, limit, path) if value else scalar_text(value)
 
 
 @_by_type.register(list)
 @_by_type.register(tuple)
-def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, path: str) -> ConsoleRenderable:
+def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     if not value:
         return scalar_text(value)
     if not full and all(isinstance(item, dict) for item in value):

@@ -18,7 +18,7 @@ from ._store import INLINE_LIMIT, ResultStore, SideFile
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from ._chart import StatsChart
+    from ._view import View
 
 
 class _LazyData:
@@ -86,7 +86,7 @@ class Result:
 
         return frame(self.data, self.op, f"_{self.n}")
 
-    def plot(self) -> StatsChart:
+    def plot(self) -> View:
         """A chart of a stats result's CPU % and memory over time (an inline SVG in a notebook)."""
         from ._chart import plot
 

@@ -56,10 +56,10 @@ _END = object()
 class DataTree:
     """Dicts and lists as a tree of `key: value` leaves; `limit` bounds children per node (None: all).
 
-    In a notebook each node is foldable and says its drill-down path from `root` (`_3.Config.Env[0]`)."""
+    In a notebook branches fold, and with a `root` (`_3`) each node says its drill-down path (`_3.Config.Env[0]`)."""
 
     def __init__(
-        self, value: dict[str, Any] | list[Any] | tuple[Any, ...], limit: int | None = None, root: str = "_"
+        self, value: dict[str, Any] | list[Any] | tuple[Any, ...], limit: int | None = None, root: str | None = None
     ) -> None:
         self.value = value
         self.limit = limit
@@ -126,21 +126,22 @@ class DataTree:
         self._html(parts, self.value, self.root, self._budget())
         return f'<div style="{H.MONO}">{"".join(parts)}</div>'
 
-    def _html(self, out: list[str], value: Any, path: str, budget: float) -> float:
+    def _html(self, out: list[str], value: Any, path: str | None, budget: float) -> float:
         """Append `value`'s children as HTML to `out`, as `_nodes` does for the terminal; returns the budget left."""
         for count, (label, step, item) in enumerate(_steps(value)):
             if budget <= 0 or (self.limit is not None and count >= self.limit):
                 out.append(f'<div style="{H.DIM}">… {len(value) - count} more</div>')
                 break
             budget -= 1
-            where = H.escape(path + format_step(step))
+            here = None if path is None else path + format_step(step)
+            title = "" if here is None else f' title="{H.escape(here)}"'
             if isinstance(item, dict | list | tuple) and item:
                 opened = " open" if len(item) <= FOLD_PAST else ""
-                out.append(f'<details{opened}><summary title="{where}">{H.key(label)} '
-                           f'<span style="{H.DIM}">{type_label(item)}</span> <span style="{_PATH}">{where}</span>'
-                           f'</summary><div style="{_INDENT}">')
-                budget = self._html(out, item, path + format_step(step), budget)
+                shown = "" if here is None else f' <span style="{_PATH}">{H.escape(here)}</span>'
+                out.append(f'<details{opened}><summary{title}>{H.key(label)} '
+                           f'<span style="{H.DIM}">{type_label(item)}</span>{shown}</summary><div style="{_INDENT}">')
+                budget = self._html(out, item, here, budget)
                 out.append("</div></details>")
             else:
-                out.append(f'<div style="{_LEAF}" title="{where}">{H.key(label)}: {H.scalar(item, SCALAR_CHARS)}</div>')
+                out.append(f'<div style="{_LEAF}"{title}>{H.key(label)}: {H.scalar(item, SCALAR_CHARS)}</div>')
         return budget

@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -454,8 +454,10 @@ class Session:
             result = self.history.last if ref.result is None else self.history[ref.result]
             return Reply(render(result, full=cmd.full, limit=limit))
         if cmd.query is not None:
-            value = query(value, cmd.query)
-        return Reply(render(value, full=cmd.full, limit=limit))
+            return Reply(render(query(value, cmd.query), full=cmd.full, limit=limit))
+        last = self.history.last  # `_` is that one: paths in a notebook name it by number
+        where = replace(ref, result=last.n) if ref.result is None and last is not None else ref
+        return Reply(render(value, full=cmd.full, limit=limit, path=str(where)))
 
     def _history(self, cmd: P.History, run: Runner) -> Reply:
         from .views import history_view

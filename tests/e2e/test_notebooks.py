@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
 import pytest
+
+from ..htmltree import Element, parse
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -14,7 +17,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 3
+    assert len(NOTEBOOKS) >= 4
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -52,10 +55,34 @@ def test_notebook_runs(path, kernel_manager, tmp_path):
     client.execute()  # raises CellExecutionError when a cell fails (cells tagged raises-exception may)
     plain = [out.data["text/plain"] for cell in nb.cells for out in cell.get("outputs", []) if "data" in out]
     assert not [text for text in plain if "\x1b[" in text], "rich printed into the kernel (shown twice)"
+    pages = [parse(out.data["text/html"]) for cell in nb.cells for out in cell.get("outputs", [])
+             if "text/html" in out.get("data", {})]  # each one well nested
+    assert pages and not [page for page in pages if list(page.iter("script"))], "no JavaScript needed"
+    if path.stem == "04-debugging-a-container":
+        debugging_outputs(pages)
     for cell in nb.cells:
         if "raises-exception" in cell.metadata.get("tags", []):
             said = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
             assert said.startswith("UsageError: ") and said.count("\n") == 1, said
+
+
+def debugging_outputs(pages: list[Element]) -> None:
+    """The debugging notebook shows a real table, a foldable tree with paths, marked logs and a stats chart."""
+    tables = [table for page in pages for table in page.iter("table")]
+    listed = next(t for t in tables if [th.text for th in t.iter("th")][-1] == "NAMES")
+    names = [tr.kids("td")[-1].text for tr in listed.find("tbody").kids("tr")]
+    assert len(names) == 3 and all(re.fullmatch(r"nb-debug-(good|bad|busy)-[0-9a-f]{6}", n) for n in names)  # not cut
+    assert any(th.text == "Change" for t in tables for th in t.iter("th"))  # the diff of two inspects
+    summaries = [s for page in pages for s in page.iter("summary")]
+    state = next(s for s in summaries if s.attrs.get("title", "").endswith(".State"))
+    assert state.attrs["title"].startswith("_") and state.text.endswith(state.attrs["title"])
+    stderr = [div for page in pages for div in page.iter("div")
+              if div.kids("span") and div.kids("span")[0].text == "stderr"]
+    assert any(div.text.endswith("cannot read /etc/app.conf") for div in stderr)
+    charts = [svg for page in pages for svg in page.iter("svg")]
+    assert charts and all(len(list(svg.iter("polyline"))) == 2 for svg in charts)
+    final = charts[-1].find("polyline").attrs["points"].split()
+    assert len(final) >= 3  # several samples before the interrupt
 
 
 @pytest.mark.engine

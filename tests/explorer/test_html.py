@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from dshell.explorer import STDERR_MARK, History, Result, StatsChart, parse_ref, render, resolve
+from dshell.explorer import STDERR_MARK, History, Result, StatsChart, View, parse_ref, render, resolve
 from dshell.explorer._format import type_label
 from dshell.explorer._html import RED
 from dshell.explorer._tree import FOLD_PAST
@@ -107,7 +107,7 @@ def samples(count: int, name: str = "web", ident: str = "abc") -> list[dict]:
 
 def test_a_stats_chart_is_an_inline_svg_with_a_line_per_container_and_figure() -> None:
     chart = StatsChart(samples(10) + samples(4, "db", "def"), "stats web")
-    doc = parse(chart._repr_html_())
+    doc = parse(View(chart)._repr_html_())
     (svg,) = doc.iter("svg")
     width, height = (float(v) for v in svg.attrs["viewbox"].split()[2:])
     lines = list(svg.iter("polyline"))
@@ -125,8 +125,10 @@ def test_a_kept_stats_result_is_a_table_and_plots() -> None:
     doc = html(result)
     heads = [th.text for th in doc.iter("th")]
     assert heads[:3] == ["READ", "NAME", "CPU %"] and len(doc.find("tbody").kids("tr")) == 3
-    chart = parse(result.plot()._repr_html_())
+    plotted = result.plot()
+    chart = parse(plotted._repr_html_())
     assert len(list(chart.iter("polyline"))) == 2 and "_7 ContainerStats" in chart.text
+    assert "web    2.00%   ▁▅█ " in str(plotted)  # text/plain: the latest figures, sparklines
     with pytest.raises(ValueError, match=r"^plot: _8 \(ContainerList\) holds no stats samples; keep"):
         Result(8, "ContainerList", {}, 200, 0.0, 0.0, containers()).plot()
 

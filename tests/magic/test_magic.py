@@ -137,3 +137,17 @@ def test_an_interrupt_cancels_the_call_and_breaks_its_connection(docker, docker_
     while any(t.is_alive() for t in calls):
         assert time.monotonic() < deadline, "the cancelled call still waits on the daemon"
         time.sleep(0.05)
+
+
+def test_a_path_shows_a_tree_whose_nodes_name_their_paths(docker, docker_cli, unique_name, cleanup_containers):
+    from ..htmltree import parse
+
+    name = unique_name()
+    docker_cli("create", "--name", name, "-e", "A=1", "busybox:latest", "true")
+    inspected = docker(f"ContainerInspect {name}")
+    for line in (f"_{inspected.n}.Config", "_.Config"):
+        page = parse(docker(line)._repr_html_())
+        titles = {element.attrs["title"] for element in page.iter() if "title" in element.attrs}
+        assert {f"_{inspected.n}.Config.Env", f"_{inspected.n}.Config.Env[0]"} <= titles, line
+    query = parse(docker(f"_{inspected.n} | Config")._repr_html_())
+    assert not [element for element in query.iter() if "title" in element.attrs]  # a query's value has no path

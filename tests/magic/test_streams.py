@@ -100,3 +100,23 @@ def test_closing_a_feed_ends_a_stream_it_was_handed_open(session, container):
     feed.close()
     feed.thread.join(3)
     assert not feed.thread.is_alive() and pane.kept() == "hi\n"
+
+
+def test_stats_draw_a_live_chart_and_an_interrupt_keeps_the_samples(docker, container):
+    from ..htmltree import parse
+
+    name = container("while true; do i=0; while [ $i -lt 500 ]; do i=$((i+1)); done; sleep 0.1; done")
+    timer = threading.Timer(3.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+    timer.start()
+    with capture_output() as cap:
+        result = docker(f"stats {name}")
+    assert (result.op, result.status) == ("ContainerStats", 200)
+    assert len(result.data) >= 2 and all(sample["name"] == name for sample in result.data)  # samples only
+    first, *updates = cap.outputs
+    assert updates and all(out.transient["display_id"] == first.transient["display_id"] for out in updates)
+    charts = [parse(out.data["text/html"]) for out in updates]
+    drawn = [len(chart.find("polyline").attrs["points"].split()) for chart in charts if list(chart.iter("svg"))]
+    assert drawn and drawn == sorted(drawn) and drawn[-1] == len(result.data)  # one chart, growing in place
+    assert f"stats {name}: stopped by interrupt, {len(result.data)} samples" in updates[-1].data["text/plain"]
+    assert "▁" in updates[-1].data["text/plain"] or "█" in updates[-1].data["text/plain"]  # sparklines in text
+    assert len(list(parse(result.plot()._repr_html_()).iter("polyline"))) == 2

@@ -120,3 +120,31 @@ def test_a_kernel_interrupt_stops_a_stream_and_the_kernel_goes_on(kernel_manager
     finally:
         kc.stop_channels()
         kernel_manager.shutdown_kernel(now=True)
+
+
+@pytest.mark.engine
+def test_without_an_engine_the_first_cell_says_where_it_looked(kernel_manager, monkeypatch, tmp_path):
+    import nbformat
+
+    firsts = []
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        index = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
+        assert "scripts/engine up" in " ".join(cell.source for cell in cells[:index] if cell.cell_type == "markdown")
+        firsts.append(cells[index].source)
+    assert len(set(firsts)) == 1 and "%docker SystemPing" in firsts[0]  # the same check opens every notebook
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    kernel_manager.start_kernel()
+    kc = kernel_manager.client()
+    kc.start_channels()
+    said: list[str] = []
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive(firsts[0], timeout=60,
+                               output_hook=lambda msg: said.append(msg["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        kernel_manager.shutdown_kernel(now=True)
+    text = "".join(said)
+    assert text.startswith("UsageError: cannot connect to unix://") and "DOCKER_HOST" in text, text
+    assert text.count("\n") == 1, text  # one line, no traceback

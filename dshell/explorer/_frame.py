@@ -22,6 +22,6 @@ def frame(data: Any, op: str | None, what: str = "this value") -> Any:
     except ImportError:
         raise ImportError(f"to_pandas needs pandas: {INSTALL}") from None
     columns, rows = table
-    values = [column.value or column.cell for column in columns]
+    values = [column.value or column.wide or column.cell for column in columns]
     return pandas.DataFrame([[value(row) for value in values] for row in rows],
                             columns=[column.header for column in columns])

@@ -28,12 +28,20 @@ class Grid:
     """Rows of plain strings under bold headers; when too wide, the widest columns shrink first and their
     cells wrap onto more lines (nothing is hidden behind '…').
 
-    In a notebook: a `<table>` of the full cells, its row count and how many `more` rows there are."""
+    In a notebook: a `<table>` of the cells (those of column `i` uncut, `wide[i]`, where docker cuts them), its
+    row count and how many `more` rows there are."""
 
-    def __init__(self, columns: Sequence[GridColumn], rows: Sequence[Sequence[str]], more: int = 0) -> None:
+    def __init__(
+        self,
+        columns: Sequence[GridColumn],
+        rows: Sequence[Sequence[str]],
+        more: int = 0,
+        wide: dict[int, list[str]] | None = None,
+    ) -> None:
         self.columns = tuple(columns)
         self.rows = [[cell.replace("\n", "⏎") for cell in row] for row in rows]
         self.more = more
+        self.wide = {i: [cell.replace("\n", "⏎") for cell in cells] for i, cells in (wide or {}).items()}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.cells import cell_len
@@ -71,10 +79,13 @@ class Grid:
             yield Segment(f"… {self.more} more rows", Style(dim=True))
             yield Segment.line()
 
-
     def __html__(self) -> str:
+        rows = self.rows
+        if self.wide:
+            rows = [[self.wide[i][n] if i in self.wide else cell for i, cell in enumerate(row)]
+                    for n, row in enumerate(rows)]
         return H.table([c.header for c in self.columns], [c.justify == "right" for c in self.columns],
-                       self.rows, len(self.rows), self.more)
+                       rows, len(rows), self.more)
 
 
 def _cell(text: str, width: int, justify: str, last: bool) -> str:

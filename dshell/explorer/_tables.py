@@ -22,10 +22,11 @@ GENERIC_SAMPLE = 200
 
 @dataclass(frozen=True, kw_only=True)
 class Column(GridColumn):
-    """A grid column plus `cell`, which turns a row into the cell text, and `value`, its value in a DataFrame
-    (the cell text when None)."""
+    """A grid column plus `cell`, which turns a row into the cell text; `wide`, the text uncut where docker cuts
+    it (for notebooks); and `value`, its value in a DataFrame (else the wide or the cell text)."""
 
     cell: Callable[[Row], str]
+    wide: Callable[[Row], str] | None = None
     value: Callable[[Row], Any] | None = None
 
 
@@ -104,6 +105,10 @@ def _names(names: Any) -> str:
 
 def _command(command: Any) -> str:
     return json.dumps(ellipsis(str(command or ""), 20), ensure_ascii=False)
+
+
+def _full_command(command: Any) -> str:
+    return json.dumps(str(command or ""), ensure_ascii=False)
 
 
 def _image_ref(image: Any) -> str:
@@ -221,7 +226,7 @@ TABLES: dict[str, TableSpec] = {
         (
             _id("CONTAINER ID", "Id"),
             Column("IMAGE", cell=at("Image")),
-            Column("COMMAND", cell=at("Command", _command)),
+            Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command")),
             _time("CREATED", "Created"),
             Column("STATUS", cell=at("Status")),
             Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
@@ -391,4 +396,5 @@ def layout(data: Any, op: str | None) -> tuple[tuple[Column, ...], list[Row]] | 
 def table(columns: tuple[Column, ...], rows: list[Row], limit: int | None) -> Grid:
     """A grid of the first `limit` rows (all if None), noting how many more there are."""
     shown = rows if limit is None else rows[:limit]
-    return Grid(columns, [[column.cell(row) for column in columns] for row in shown], len(rows) - len(shown))
+    wide = {i: [column.wide(row) for row in shown] for i, column in enumerate(columns) if column.wide}
+    return Grid(columns, [[column.cell(row) for column in columns] for row in shown], len(rows) - len(shown), wide)

@@ -34,6 +34,7 @@ def test_a_list_is_a_real_table_with_full_cells_and_a_row_count() -> None:
     assert [[td.text for td in tr.kids("td")][-1] for tr in body] == ["a-very-long-container-name-" * 4, "db"]
     first = [td.text for td in body[0].kids("td")]
     assert first[0] == "4fa6e0f0c678" and first[5] == "0.0.0.0:8080->80/tcp, 443/tcp"
+    assert first[2] == '"/docker-entrypoint.sh nginx -g \'daemon off;\'"'  # docker cuts it, a notebook need not
     assert all("text-align:left" in td.style for tr in body for td in tr.kids("td"))  # Jupyter's CSS says right
     assert "2 rows" in doc.text and "[3] ContainerList" in doc.text
 
@@ -137,6 +138,7 @@ def test_to_pandas_has_the_tables_columns_and_typed_values() -> None:
     frame = Result(3, "ContainerList", {}, 200, 0.01, 0.0, containers()).to_pandas()
     assert list(frame.columns) == ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
     assert list(frame["NAMES"]) == ["web", "db"] and str(frame["CREATED"].dtype).startswith("datetime64")
+    assert frame["COMMAND"][1] == "docker-entrypoint.sh postgres"
     images = render([{"Id": "sha256:ab", "RepoTags": ["a:1"], "Created": 0, "Size": 4_261_000}], "ImageList")
     assert images.to_pandas()["SIZE"].tolist() == [4_261_000]
     stats = Result(7, "ContainerStats", {}, 200, 1.0, 0.0, samples(300)).to_pandas()

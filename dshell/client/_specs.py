@@ -15,13 +15,17 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 4  # bumped whenever the shape of the cached index changes
+CACHE_FORMAT = 5  # bumped whenever the shape of the cached index changes
 _MAGIC = b"dshell-spec-cache\n"  # then the SHA-256 of the pickle, then the pickle
 T = TypeVar("T")
 # Headers the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares.
 # specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and completion know them.
-UNDECLARED_HEADERS = {op: ("X-Registry-Auth",) for op in
-                      ("DistributionInspect", "PluginPull", "PluginUpgrade", "PluginPush", "GetPluginPrivileges")}
+UNDECLARED_HEADERS = {
+    **{op: ("X-Registry-Auth",) for op in
+       ("DistributionInspect", "PluginPull", "PluginUpgrade", "PluginPush", "GetPluginPrivileges")},
+    # the session's identity, which a build then names (BuildKit's session manager reads them)
+    "Session": ("X-Docker-Expose-Session-Uuid", "X-Docker-Expose-Session-Name", "X-Docker-Expose-Session-Sharedkey"),
+}
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 

@@ -57,8 +57,10 @@ def test_distribution_inspect_finds_credentials_in_the_docker_config(dc, engine,
     assert found["Descriptor"]["digest"] == registry_digest(engine)
 
 
-def test_session_opens_with_an_h2c_upgrade(dc):
-    with docker.invoke(dc, {"op": "Session", "as": "socket", "throw": True}) as sock:
+def test_session_opens_with_an_h2c_upgrade(dc, unique_name):
+    identity = {"X-Docker-Expose-Session-Uuid": unique_name("dsh-test-session"),  # unique: the daemon refuses
+                "X-Docker-Expose-Session-Name": "dshell-test"}                   # a second session of one id
+    with docker.invoke(dc, {"op": "Session", "as": "socket", "throw": True, "params": identity}) as sock:
         sock.settimeout(10)
         got = b""
         while len(got) < 24 and (piece := sock.recv(64)):

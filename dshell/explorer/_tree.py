@@ -12,6 +12,7 @@ from ._paths import Step, format_step
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.style import Style
     from rich.text import Text
 
 NODES_PER_LIMIT = 10
@@ -25,21 +26,27 @@ _LEAF = "padding-left:1em"
 _PATH = "opacity:.45;font-size:85%;margin-left:.6em"
 
 
+def scalar_parts(value: Any) -> tuple[str, str]:
+    """(text, style) of a scalar styled like JSON (strings quoted); bytes and empty containers summarized."""
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>", "dim"
+    if isinstance(value, dict | list | tuple):
+        return "{}" if isinstance(value, dict) else "[]", "json.brace"
+    if isinstance(value, bool):
+        return json.dumps(value), "json.bool_true" if value else "json.bool_false"
+    if value is None:
+        return "null", "json.null"
+    if isinstance(value, int | float):
+        return json.dumps(value), "json.number"
+    return ellipsis(json.dumps(str(value), ensure_ascii=False), SCALAR_CHARS), "json.str"
+
+
 def scalar_text(value: Any) -> Text:
     """A scalar styled like JSON (strings quoted); bytes and empty containers summarized."""
     from rich.text import Text
 
-    if isinstance(value, bytes | bytearray):
-        return Text(f"<{len(value)} bytes>", style="dim")
-    if isinstance(value, dict | list | tuple):
-        return Text("{}" if isinstance(value, dict) else "[]", style="json.brace")
-    if isinstance(value, bool):
-        return Text(json.dumps(value), style="json.bool_true" if value else "json.bool_false")
-    if value is None:
-        return Text("null", style="json.null")
-    if isinstance(value, int | float):
-        return Text(json.dumps(value), style="json.number")
-    return Text(ellipsis(json.dumps(str(value), ensure_ascii=False), SCALAR_CHARS), style="json.str")
+    text, style = scalar_parts(value)
+    return Text(text, style=style)
 
 
 def _steps(value: Any) -> Iterable[tuple[str, Step, Any]]:
@@ -72,26 +79,32 @@ class DataTree:
         """One line at a time (no tree is built first): a huge result streams to a pager in small memory."""
         from rich.cells import cell_len
         from rich.segment import Segment
-        from rich.style import Style
+        from rich.text import Text
 
-        guide, width = Style(dim=True), options.max_width
-        for prefix, more, label in self._nodes():
-            room = width - cell_len(prefix)
-            if label.cell_len <= room or room < 8:
-                yield Segment(prefix, guide)
-                yield from label.render(console, end="")
+        styles: dict[str, Style] = {}
+
+        def style(name: str) -> Style:
+            if name not in styles:
+                styles[name] = console.get_style(name, default="")
+            return styles[name]
+
+        width = options.max_width
+        for prefix, more, parts in self._nodes():
+            room = width - len(prefix)
+            if sum(cell_len(text) for text, _ in parts) <= room or room < 8:
+                yield Segment(prefix, style("dim"))
+                for text, name in parts:
+                    yield Segment(text, style(name))
                 yield Segment.line()
                 continue
-            for n, line in enumerate(label.wrap(console, room)):
-                yield Segment(prefix if n == 0 else more, guide)
+            for n, line in enumerate(Text.assemble(*parts).wrap(console, room)):
+                yield Segment(prefix if n == 0 else more, style("dim"))
                 yield from line.render(console, end="")
                 yield Segment.line()
 
-    def _nodes(self) -> Iterator[tuple[str, str, Text]]:
-        """(guide, guide of continuation lines, label) for each node in order, depth first, within the limits;
-        the top level has no guides, as in rich's tree with a hidden root."""
-        from rich.text import Text
-
+    def _nodes(self) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
+        """(guide, guide of continuation lines, (text, style) parts) for each node in order, depth first,
+        within the limits; the top level has no guides, as in rich's tree with a hidden root."""
         limit, budget = self.limit, self._budget()
         stack: list[list[Any]] = [[iter(_steps(self.value)), len(self.value), 0, None]]  # None: the top
         while stack:
@@ -105,7 +118,7 @@ class DataTree:
                 stack.pop()
                 top = prefix is None
                 guide = "" if top else prefix + _GUIDES[3]
-                yield guide, "" if top else prefix + _GUIDES[0], Text(f"… {size - count} more", style="dim")
+                yield guide, "" if top else prefix + _GUIDES[0], [(f"… {size - count} more", "dim")]
                 continue
             frame[2] = count + 1
             budget -= 1
@@ -116,10 +129,10 @@ class DataTree:
             else:
                 head, inner = prefix + _GUIDES[3 if last else 2], prefix + _GUIDES[0 if last else 1]
             if isinstance(value, dict | list | tuple) and value:
-                yield head, inner, Text.assemble((label, "json.key"), (f" {type_label(value)}", "dim"))
+                yield head, inner, [(label, "json.key"), (f" {type_label(value)}", "dim")]
                 stack.append([iter(_steps(value)), len(value), 0, inner])
             else:
-                yield head, inner, Text.assemble((label, "json.key"), ": ", scalar_text(value))
+                yield head, inner, [(label, "json.key"), (": ", ""), scalar_parts(value)]
 
     def __html__(self) -> str:
         parts: list[str] = []

@@ -51,3 +51,33 @@ def test_keys_typed_while_a_result_renders_never_reach_the_pager(tmp_path):
     finally:
         child.close(force=True)
     assert list(work.iterdir()) == []  # no file written where the user works
+
+
+class Counted:
+    """200,000 lines, rendered lazily, counting how many were asked for."""
+
+    def __init__(self) -> None:
+        self.made = 0
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for n in range(200_000):
+            self.made += 1
+            yield Segment(f"row {n}")
+            yield Segment.line()
+
+
+def test_the_rendering_streams_through_the_pager_and_stops_when_it_quits(monkeypatch, tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from dshell.shell.output import Printer
+
+    seen = tmp_path / "seen.txt"
+    monkeypatch.setenv("DSHELL_PAGER", f"sh -c 'head -n 3 > {seen}'")  # a user who quits after a glance
+    body = Counted()
+    Printer(Console(file=io.StringIO(), force_terminal=True, width=80, height=24), pager="always").body(body)
+    assert seen.read_text() == "row 0\nrow 1\nrow 2\n"
+    assert body.made < 50_000  # not rendered whole first: what the pager never read was never made

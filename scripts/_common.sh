@@ -122,3 +122,11 @@ stop_pid() {
         sleep 0.1
     done
 }
+
+# unmount_under DIR: what is mounted below DIR (a dockerd's leftovers), deepest first
+unmount_under() {
+    local mnt
+    findmnt -rn -o TARGET 2>/dev/null | awk -v p="$1/" 'index($0, p) == 1' | sort -r | while read -r mnt; do
+        umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || say "could not unmount $mnt"
+    done
+}

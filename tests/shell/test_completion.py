@@ -120,3 +120,10 @@ def test_no_spec_yet_means_no_ops_but_no_error(sources):
 def test_enum_values(sources):
     assert texts("ContainerWait condition=", sources) == ["not-running", "next-exit", "removed"]
     assert texts("ContainerWait condition=rem", sources) == ["removed"]
+
+
+def test_run_completes_its_flags_then_an_image_then_nothing(sources):
+    assert {"-d", "-it", "--rm", "-p", "-v", "--dry-run"} <= set(texts("run -", sources))
+    assert texts("run --rm -e A=1 busy", sources) == ["busybox:latest"]
+    assert texts("run --name web b", sources) == ["busybox:latest"]
+    assert texts("run busybox ", sources) == []  # the command is the container's

@@ -21,3 +21,12 @@ def test_run_it_rm_sh_then_exit_3(term, unique_name, docker_cli, cleanup_contain
     assert docker_cli("ps", "-aq", "--filter", f"name={name}").strip() == ""  # --rm: gone by now
     term.run(f"_{found[1]}.exit_code")
     term.wait(r"^3\s*$")
+
+
+def test_run_it_detaches_with_ctrl_p_ctrl_q_and_keeps_running(term, unique_name, docker_cli, cleanup_containers):
+    name = unique_name()
+    term.run(f"run -it --network none --name {name} busybox sh")
+    term.wait(r"^/ #")
+    term.keys("C-p", "C-q")
+    term.wait(rf"detached from container {name} \(ctrl-p ctrl-q\); it keeps running  \(_\d+\)")
+    assert docker_cli("inspect", "-f", "{{.State.Running}}", name).strip() == "true"

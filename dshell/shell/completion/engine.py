@@ -206,9 +206,28 @@ def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[C
         return [Candidate(flag) for flag in (*TLS_FLAGS, "--api-version")]
     if name == "fetch" and pos == 0:
         return [Candidate(m) for m in _METHODS]
+    if name == "run":
+        return _run_words(ctx, sources)
     if name in _CONTAINER_COMMANDS and pos == 0:
         return _live(sources, "containers")
     return []
+
+
+def _run_words(ctx: C.Context, sources: Sources) -> Iterable[Candidate]:
+    """``run``: its flags, then an image; nothing once the image is given (the command is the container's)."""
+    from ..workflows.run import FLAG_HELP, takes_value
+
+    words = list(ctx.prior)
+    while words and words[0].startswith("-"):
+        flag = words.pop(0)
+        if takes_value(flag) and words:
+            words.pop(0)
+    if words:
+        return []
+    if ctx.prior and takes_value(ctx.prior[-1]):
+        return _live(sources, "networks") if ctx.prior[-1] in ("--network", "--net") else []
+    flags = [Candidate(flag, meta) for flag, meta in FLAG_HELP.items()]
+    return flags + _live(sources, "images") if ctx.word.startswith("-") or not ctx.word else _live(sources, "images")
 
 
 def _setting(ctx: C.Context) -> Iterable[Candidate]:

@@ -29,6 +29,18 @@ _VALUES = {"--name": "name", "-e": "env", "--env": "env", "--env-file": "env_fil
 _LISTS = ("env", "env_file", "publish", "volume", "label")
 _SHORT_FLAGS = {name[1]: key for name, key in _FLAGS.items() if len(name) == 2}
 RESTART = ("no", "always", "unless-stopped", "on-failure")
+FLAG_HELP = {  # for completion
+    "-d": "run in the background, print its id", "-i": "keep stdin open", "-t": "a TTY", "-it": "interactive TTY",
+    "--rm": "remove it when it stops", "--name": "NAME", "-e": "K=V environment", "--env-file": "FILE of K=V",
+    "-p": "[IP:]HOST:PORT publish", "-v": "SRC:DST[:ro] mount", "-w": "DIR working dir", "-u": "USER",
+    "-l": "K=V label", "--entrypoint": "CMD", "--network": "NETWORK", "--restart": "no|always|on-failure[:N]",
+    "--hostname": "NAME", "--detach-keys": "KEYS", "--dry-run": "show the ContainerCreate body, send nothing",
+}
+
+
+def takes_value(word: str) -> bool:
+    """Whether ``word`` is a ``run`` option whose value is the next word (``-e``, not ``-eK=V``)."""
+    return word in _VALUES
 
 
 @dataclass

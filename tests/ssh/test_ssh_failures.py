@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import socket
 
 import pytest
 
 import dshell.client as docker
-from dshell.client._ssh import Target
 
 from .conftest import ssh_children
 
@@ -51,29 +49,3 @@ def test_no_ssh_binary(ssh_env, tmp_path, monkeypatch) -> None:
     c = docker.client(conn={"uri": ssh_env["uri"]})
     with pytest.raises(docker.ConnectionError, match=r"no `ssh` program on PATH; install the OpenSSH client"):
         docker.invoke(c, {"op": "SystemPing"})
-
-
-def test_a_password_in_the_uri_is_refused_and_not_shown() -> None:
-    with pytest.raises(docker.ConnectionError) as err:
-        docker.client(conn={"uri": "ssh://me:s3cret@host"})
-    assert str(err.value).startswith("the ssh endpoint 'ssh://me:***@host' has a password (use a key or an agent)")
-    assert "s3cret" not in str(err.value)
-
-
-@pytest.mark.parametrize(("uri", "wrong"), [
-    ("ssh://", "has no host"),
-    ("ssh://host?x=1", "has a query"),
-    ("ssh://host#frag", "has a fragment"),
-    ("ssh://host:port", "has a bad port"),
-])
-def test_bad_ssh_uri(uri, wrong) -> None:
-    with pytest.raises(docker.ConnectionError, match=f"^the ssh endpoint {re.escape(repr(uri))} {wrong}"):
-        docker.client(conn={"uri": uri})
-
-
-def test_ssh_command_line_as_the_docker_cli_builds_it() -> None:
-    assert Target.parse("ssh://me@host:2222").argv(None) == [
-        "ssh", "-o", "ConnectTimeout=30", "-T", "-l", "me", "-p", "2222", "--", "host", "docker system dial-stdio"]
-    assert Target.parse("ssh://host/run/my docker.sock").argv(5) == [
-        "ssh", "-o", "ConnectTimeout=5", "-T", "--", "host",
-        "docker '--host=unix:///run/my docker.sock' system dial-stdio"]

@@ -28,15 +28,30 @@ def escape(text: str) -> str:
     return _escape(text, quote=True)
 
 
-def table(headers: Sequence[str], right: Sequence[bool], rows: Iterable[Sequence[str]], shown: int, more: int) -> str:
-    """A ``<table>`` (full cells, a header row, right-aligned columns where ``right``) and its row count."""
+def table(
+    headers: Sequence[str],
+    right: Sequence[bool],
+    rows: Iterable[Sequence[str]],
+    shown: int,
+    more: int,
+    titles: Sequence[Sequence[str]] | None = None,
+) -> str:
+    """A ``<table>`` (full cells, a header row, right-aligned columns where ``right``) and its row count;
+    ``titles``, when given, are the cells' hover texts (their paths)."""
     align = ["right" if r else "left" for r in right]
     head = "".join(f'<th style="{_HEAD}{a}">{escape(h)}</th>' for h, a in zip(headers, align, strict=True))
-    opens = [f'<td style="{_CELL}{a}">' for a in align]
-    body = "".join(
-        "<tr>" + "".join(o + escape(cell) + "</td>" for o, cell in zip(opens, row, strict=True)) + "</tr>"
-        for row in rows
-    )
+    if titles is None:
+        opens = [f'<td style="{_CELL}{a}">' for a in align]
+        body = "".join(
+            "<tr>" + "".join(o + escape(cell) + "</td>" for o, cell in zip(opens, row, strict=True)) + "</tr>"
+            for row in rows
+        )
+    else:
+        body = "".join(
+            "<tr>" + "".join(f'<td style="{_CELL}{a}" title="{escape(t)}">{escape(cell)}</td>'
+                             for a, cell, t in zip(align, row, hover, strict=True)) + "</tr>"
+            for row, hover in zip(rows, titles, strict=True)
+        )
     total = shown + more
     count = f"{total:,} row{'' if total == 1 else 's'}"
     if more:

@@ -148,7 +148,9 @@ class DataTree:
             budget -= 1
             here = None if path is None else path + format_step(step)
             title = "" if here is None else f' title="{H.escape(here)}"'
-            if isinstance(item, dict | list | tuple) and item:
+            if isinstance(item, list) and item and all(isinstance(row, dict) for row in item):
+                budget = self._table(out, label, item, here, budget)
+            elif isinstance(item, dict | list | tuple) and item:
                 opened = " open" if len(item) <= FOLD_PAST else ""
                 shown = "" if here is None else f' <span style="{_PATH}">{H.escape(here)}</span>'
                 out.append(f'<details{opened}><summary{title}>{H.key(label)} '
@@ -158,3 +160,24 @@ class DataTree:
             else:
                 out.append(f'<div style="{_LEAF}"{title}>{H.key(label)}: {H.scalar(item, SCALAR_CHARS)}</div>')
         return budget
+
+    def _table(self, out: list[str], label: str, rows: list[dict[str, Any]], path: str | None, budget: float) -> float:
+        """A list of objects as a branch holding a table (a unit of `budget` per row shown), each cell's title its
+        path; returns the budget left."""
+        from ._tables import generic_columns
+
+        room = len(rows) if self.limit is None else min(len(rows), self.limit)
+        shown = rows[: max(1, min(room, int(min(budget, room))))]
+        columns = generic_columns(shown)
+        titles = None if path is None else [[f"{path}[{n}]{format_step(c.header)}" for c in columns]
+                                             for n in range(len(shown))]
+        where = "" if path is None else f' title="{H.escape(path)}"'
+        beside = "" if path is None else f' <span style="{_PATH}">{H.escape(path)}</span>'
+        opened = " open" if len(rows) <= FOLD_PAST else ""
+        out.append(f'<details{opened}><summary{where}>{H.key(label)} <span style="{H.DIM}">{type_label(rows)}</span>'
+                   f'{beside}</summary><div style="{_INDENT}">')
+        out.append(H.table([c.header for c in columns], [c.justify == "right" for c in columns],
+                           [[c.cell(row) for c in columns] for row in shown], len(shown), len(rows) - len(shown),
+                           titles))
+        out.append("</div></details>")
+        return budget - len(shown)

@@ -13,6 +13,7 @@ import pytest
 from dshell.explorer import STDERR_MARK, History, Result, StatsChart, View, parse_ref, render, resolve
 from dshell.explorer._format import type_label
 from dshell.explorer._html import RED
+from dshell.explorer._tables import text
 from dshell.explorer._tree import FOLD_PAST
 
 from ..htmltree import Element, parse
@@ -58,7 +59,8 @@ def test_numbers_are_right_aligned_and_a_large_table_says_how_many_more() -> Non
 
 def test_a_tree_folds_and_every_node_names_its_path() -> None:
     history = History()
-    data = {**INSPECT, "Big": {f"k{i}": i for i in range(FOLD_PAST + 1)}, "Mounts": []}
+    data = {**INSPECT, "Big": {f"k{i}": i for i in range(FOLD_PAST + 1)}, "Ports": [],
+            "Mounts": [{"Type": "bind", "Source": "/srv", "RW": True}, {"Type": "volume", "Source": "/v", "RW": False}]}
     result = history.add("ContainerInspect", {}, 200, 0.01, data)
     doc = html(result)
     details = list(doc.iter("details"))
@@ -74,8 +76,15 @@ def test_a_tree_folds_and_every_node_names_its_path() -> None:
     assert f'_{n}.Config.Labels["com.docker.compose.project"]' in {e.attrs["title"] for e in titled}
     for element in titled:  # each path, pasted into the next cell, leads to that node
         value = resolve(parse_ref(element.attrs["title"]), history)
+        if element.tag == "td":
+            assert element.text == text(value)
+            continue
         shown = element.text if element.tag == "div" else element.text.split()[1]
         assert shown.endswith(json.dumps(value) if element.tag == "div" else type_label(value))
+    mounts = by_path[f"_{n}.Mounts"]  # a list of objects is a table inside its branch
+    (table,) = mounts.iter("table")
+    assert [th.text for th in table.iter("th")] == ["Type", "Source", "RW"]
+    assert [td.attrs["title"] for td in table.iter("td")][:2] == [f"_{n}.Mounts[0].Type", f"_{n}.Mounts[0].Source"]
     assert not list(doc.iter("script"))
 
 

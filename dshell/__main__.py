@@ -19,6 +19,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tlscacert", help=f"CA certificate {tls}")
     parser.add_argument("--tlscert", help=f"client certificate {tls}")
     parser.add_argument("--tlskey", help=f"client key {tls}")
+    parser.add_argument("--timeout", metavar="SECONDS",
+                        help="fail a call when the daemon sends nothing for this long (default: no limit)")
+    parser.add_argument("--connect-timeout", metavar="SECONDS", help="how long to wait to reach the daemon")
     parser.add_argument("--vi", action="store_true", help="vi key bindings")
     parser.add_argument("-c", "--command", action="append", metavar="INPUT",
                         help="run INPUT (repeatable) and exit instead of prompting")
@@ -44,6 +47,13 @@ def _main(argv: list[str] | None) -> int:
     overrides = {"endpoint": args.host, "api_version": args.api_version, "tlscacert": args.tlscacert,
                  "tlscert": args.tlscert, "tlskey": args.tlskey, "editing_mode": "vi" if args.vi else None}
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    for key, value in (("timeout", args.timeout), ("connect_timeout", args.connect_timeout)):
+        if value is not None:
+            try:
+                config = config.with_setting(key, value)
+            except ValueError as exc:
+                print(f"dshell: {exc}", file=sys.stderr)
+                return 2
     session = Session(config)
     if args.command:
         return _run_commands(session, args.command)

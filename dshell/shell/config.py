@@ -19,6 +19,8 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "tlskey": None,
     "docs_url": None,
     "full_docs": ("on", "off"),
+    "timeout": None,
+    "connect_timeout": None,
 }
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
@@ -37,6 +39,8 @@ class Config:
     tlskey: str | None = None
     docs_url: str = "https://docs.docker.com/reference/api/engine/version/{version}.yaml"  # doc OP --full
     full_docs: str = "off"  # on: every doc downloads the upstream descriptions (as --full)
+    timeout: float | None = None  # seconds a call may wait for the daemon's next byte; None: no limit
+    connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def with_setting(self, key: str, value: Any) -> Config:
@@ -50,14 +54,32 @@ class Config:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}; got {value!r}")
         if key == "refresh":
             value = _refresh(value)
+        elif key in ("timeout", "connect_timeout"):
+            value = _timeout(key, value)
         elif value is not None:
             value = str(value)
         return replace(self, **{key: value})
 
     def conn(self) -> dict[str, Any] | None:
-        """The connection the settings name, or None for the client's default. TLS files without an
-        endpoint apply to the default one (DOCKER_HOST or the docker context), as with the docker CLI;
-        ValueError when that endpoint is a unix socket (no TLS there)."""
+        """The connection the settings name (with their timeouts), or None for the client's default. TLS
+        files without an endpoint apply to the default one (DOCKER_HOST or the docker context), as with the
+        docker CLI; ValueError when that endpoint is a unix socket (no TLS there)."""
+        conn = self._endpoint_conn()
+        timeouts = self.timeouts()
+        if not timeouts:
+            return conn
+        if conn is None:
+            from dshell.client import default_conn
+
+            conn = default_conn()
+        return {**conn, "timeouts": {**(conn.get("timeouts") or {}), **timeouts}}
+
+    def timeouts(self) -> dict[str, float]:
+        """The client timeouts the settings ask for: connect; read and write (from ``timeout``)."""
+        return {k: v for k, v in (("connect", self.connect_timeout), ("read", self.timeout),
+                                  ("write", self.timeout)) if v is not None}
+
+    def _endpoint_conn(self) -> dict[str, Any] | None:
         mtls = {k: v for k, v in (("ca", self.tlscacert), ("cert", self.tlscert), ("key", self.tlskey)) if v}
         if not mtls:
             return {"uri": self.endpoint} if self.endpoint else None
@@ -85,6 +107,19 @@ def _refresh(value: Any) -> float:
         raise ValueError(f"refresh must be a number of seconds; got {value!r}") from None
     if not (0 < seconds <= MAX_REFRESH):
         raise ValueError(f"refresh must be more than 0 and at most {MAX_REFRESH:g} seconds; got {value!r}")
+    return seconds
+
+
+def _timeout(key: str, value: Any) -> float | None:
+    """``value`` as seconds above 0, or None for no limit (off, none, null, false)."""
+    if value is None or value is False or str(value).lower() in ("off", "none", "null", "false"):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not (0 < seconds < float("inf")):
+        raise ValueError(f"{key} must be a number of seconds above 0, or off; got {value!r}")
     return seconds
 
 

@@ -412,7 +412,8 @@ class Session:
         return Reply(f"API {c.api_version} ({'pinned' if c.pinned else 'negotiated'})")
 
     def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
-        conn = {"uri": cmd.uri, **({"mtls": cmd.tls} if cmd.tls else {})} if cmd.uri else self.config.conn()
+        conn = ({"uri": cmd.uri, "timeouts": self.config.timeouts(), **({"mtls": cmd.tls} if cmd.tls else {})}
+                if cmd.uri else self.config.conn())
         self._ready.wait()  # not require_client: connect is how to recover from a first connection that failed
         c = self._switch(conn, cmd.api_version)
         try:
@@ -490,6 +491,8 @@ class Session:
             return Reply(settings_view(self.config.items()))
         self.config = self.config.with_setting(cmd.key, cmd.value)
         self.live.interval = self.config.refresh
+        if cmd.key in ("timeout", "connect_timeout") and self.client is not None:  # a client's are fixed
+            self._switch({**self.client.conn, "timeouts": self.config.timeouts()}, self.client.pinned)
         return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
 
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:

@@ -340,6 +340,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "login": ("login [-u USER] [-p PASSWORD | --password-stdin] [REGISTRY]",
               "check a registry login (SystemAuth) and store it where the docker CLI does"),
     "logout": ("logout [REGISTRY]", "forget a registry login (as docker logout)"),
+    "diff": ("diff _A _B", "what changed between two results or paths into them (added, removed, changed); "
+             "the diff is a result too"),
 }.items()}
 
 

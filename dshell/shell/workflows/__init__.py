@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 WORKFLOWS = {  # command name → its module
     "run": "dshell.shell.workflows.run", "cp": "dshell.shell.workflows.cp", "build": "dshell.shell.workflows.build",
     "login": "dshell.shell.workflows.login", "logout": "dshell.shell.workflows.login",
+    "diff": "dshell.shell.workflows.diff",
 }
 
 

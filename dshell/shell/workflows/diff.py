@@ -1,0 +1,36 @@
+"""``diff _A _B``: a structural diff of two results (or paths into them), stored as a result of its own.
+
+The rows (Change, Path, Old, New) are data like any other result's: ``_9 | [?Change=='changed']`` queries
+them. Paths are as typed after a result (``.State.Status``), so ``_B.State.Status`` is the new value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..parse import Workflow
+    from ..session import Reply, Runner, Session
+
+USAGE = "diff _A _B   (two results or paths into them, e.g. diff _3.Config _7.Config)"
+
+
+def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+    """Diff the two values ``cmd``'s words point at; the diff is the next numbered result."""
+    from dshell.explorer import PathError, diff, parse_ref, render, resolve
+
+    from ..session import Reply
+
+    if len(cmd.args) != 2:
+        return Reply(error=f"diff takes two results: {USAGE}")
+    if session.history is None:
+        return Reply(error="the results history is not open yet")
+    try:
+        old, new = (resolve(parse_ref(word), session.history) for word in cmd.args)
+    except PathError as exc:
+        return Reply(error=str(exc))
+    rows = [change.as_row() for change in diff(old, new)]
+    result = session.history.add("diff", {"old": cmd.args[0], "new": cmd.args[1]}, None, 0.0, rows)
+    if not rows:
+        return Reply(f"[{result.n}] no differences between {cmd.args[0]} and {cmd.args[1]}", result=result)
+    return Reply(render(result), result=result)

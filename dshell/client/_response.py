@@ -98,7 +98,7 @@ def docker_error(op: str | None, status: int, body: Any) -> DockerError:
         message = str(body.get("message") or body.get("error") or body)
     else:
         message = str(body or "").strip() or _reason(status)
-    if status == 404 and op and message.lower() in _NO_ROUTE:
+    if status == 404 and op and body and message.lower() in _NO_ROUTE:  # a HEAD's 404 has no body to say so
         message = f"the daemon does not serve {op}: it answered {message!r} for the route itself"
     return DockerError(status, message, op, body)
 

@@ -194,3 +194,11 @@ def test_a_local_path_is_for_a_binary_body_or_the_dockerfile_only(tmp_path: Path
         validate(ops["ContainerCreate"], {"body": tmp_path})
     with pytest.raises(ValidationError, match="'filters' must be a string"):
         validate(ops["ContainerList"], {"filters": tmp_path})
+
+
+def test_a_bodiless_404_is_a_missing_path_not_a_missing_route() -> None:
+    """ContainerArchiveInfo is a HEAD: its 404 for a path that does not exist has no body (cp relies on it)."""
+    from dshell.client._response import docker_error
+
+    assert docker_error("ContainerArchiveInfo", 404, None).message == "not found"
+    assert "does not serve" in docker_error("ContainerArchiveInfo", 404, {"message": "page not found"}).message

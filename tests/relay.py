@@ -15,6 +15,7 @@ class SocketRelay:
         self.path, self.target = path, target
         self.listener: socket.socket | None = None
         self.open: list[socket.socket] = []
+        self.hung_up: list[threading.Event] = []  # one per connection: set once the client closed its side
 
     def start(self) -> None:
         self.listener = socket.socket(socket.AF_UNIX)
@@ -31,8 +32,14 @@ class SocketRelay:
             upstream = socket.socket(socket.AF_UNIX)
             upstream.connect(self.target)
             self.open += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            hung_up = threading.Event()
+            self.hung_up.append(hung_up)
+            threading.Thread(target=self._from_client, args=(client, upstream, hung_up), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    def _from_client(self, client: socket.socket, upstream: socket.socket, hung_up: threading.Event) -> None:
+        self._pump(client, upstream)
+        hung_up.set()
 
     @staticmethod
     def _pump(src: socket.socket, dst: socket.socket) -> None:
@@ -44,6 +51,10 @@ class SocketRelay:
         for sock in (src, dst):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+    def connected(self) -> int:
+        """How many clients hold a connection open."""
+        return sum(not ended.is_set() for ended in self.hung_up)
 
     def stop(self) -> None:
         """The daemon goes away: no new connections (the path is gone first), the open ones are cut."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import dshell.client as docker
 from dshell.explorer import LOG_OPS, LogText, Note, Stack, StatsChart, View, stats_samples
@@ -19,7 +19,6 @@ from dshell.shell import parse as P
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.reader import Feed
 from dshell.shell.panes.sources import Source, source
-from dshell.shell.session import own_client
 
 from .display import in_terminal
 
@@ -41,11 +40,12 @@ TERMINAL_ONLY = ("attach", "exec")
 class Opened(Source):
     """A Source whose stream is already open (so that a daemon error is a failed result, as for an op)."""
 
-    stream: Any = None
+    opened: docker.Outcome | None = None
 
-    def open(self, c: docker.Client) -> docker.DockerStream:
-        """The stream opened already (on ``c``)."""
-        return self.stream
+    def open(self, c: docker.Client) -> docker.Outcome:
+        """The outcome of the call made already (on ``c``)."""
+        assert self.opened is not None
+        return self.opened
 
 
 def view(pane: StreamPane, op: str, note: str, lines: int = SHOWN) -> RenderableType:
@@ -97,22 +97,21 @@ class TerminalArea:
 
 def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
     """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result."""
-    c = session.require_client()
     src = source(cmd.name, list(cmd.args), session.bind_words)
-    own = own_client(c)  # the stream's own: the feed cancels it on an interrupt
-    request = {"op": src.op, "params": src.params, "as": "stream", "throw": True}
+    own = session.require_client().copy()  # the stream's own: the feed cancels it on an interrupt
     started = time.perf_counter()
     try:
-        status, _, body, error = session.call(own, lambda: docker.invoke(own, request))
-        if error is None:
-            pane = StreamPane(src.title)
-            feed = Feed(own, Opened(src.title, src.op, src.params, body), pane, lambda: None).start()
-            area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, src.op, f"{src.title}: starting"))
-            follow(feed, area)
-            body = pane.kept()
+        opened = src.open(own)
+        if opened.error is not None:
+            return session.record(src.op, src.params, opened)
+        pane = StreamPane(src.title)
+        feed = Feed(own, Opened(src.title, src.op, src.params, opened), pane, lambda: None).start()
+        area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, src.op, f"{src.title}: starting"))
+        follow(feed, area)
     finally:
         own.close()  # the feed closes it when done too; this is for a stream that never got one
-    return session.record(src.op, src.params, (status, time.perf_counter() - started, body, error), c)
+    return session.reply(session.keep(src.op, src.params, pane.kept(), status=opened.status,
+                                      elapsed=time.perf_counter() - started, error=None, endpoint=opened.endpoint))
 
 
 def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:

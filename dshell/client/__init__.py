@@ -2,22 +2,29 @@
 
     import dshell.client as docker
     images = docker.client("images")
-    docker.invoke(images, {"op": "ImageList"})
+    docker.invoke(images, {"op": "ImageList"})          # the data
+    docker.call(images, {"op": "ImageList"}).status     # the Outcome: status, headers, elapsed, data, error
 """
 
-from ._client import Client, categories, client, doc, fetch, invoke, last_response, ops
+from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
 from ._config import default_conn, load_docker_config
-from ._errors import ConnectionError, DockerError, DshellError, ValidationError, VersionError
+from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
+from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
 from ._hijack import HijackedSocket
 from ._request import did_you_mean, registry_auth
+from ._response import Outcome
+from ._seam import MockRequest, MockResponse, MockTransport, Transport
 from ._specs import NEWEST, OLDEST, Operation, Param, SpecIndex, version_key, versions
 from ._specs import load as spec
 from ._streams import DockerStream, FrameDecoder, JSONDecoder, demux, stream_error
 from ._websocket import WebSocket
 
+# ``ConnectionError`` (an alias of DockerConnectionError) stays an attribute only: a star import must not
+# shadow the builtin.
 __all__ = [
-    "NEWEST", "OLDEST", "Client", "ConnectionError", "DockerError", "DockerStream", "DshellError", "FrameDecoder",
-    "HijackedSocket", "JSONDecoder", "Operation", "Param", "SpecIndex", "ValidationError", "VersionError",
-    "WebSocket", "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fetch", "invoke",
-    "last_response", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
+    "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
+    "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport", "Operation",
+    "Outcome", "Param", "SpecIndex", "Transport", "ValidationError", "VersionError", "WebSocket", "call",
+    "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fetch", "fetch_outcome", "invoke",
+    "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
 ]

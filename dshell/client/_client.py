@@ -1,16 +1,17 @@
-"""The public operations: client, ops, doc, invoke, fetch."""
+"""The public operations: client, ops, doc, call and invoke, fetch."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import _auth, _reqlog, _specs
 from ._config import default_conn
 from ._endpoint import Endpoint
-from ._errors import ConnectionError, ValidationError
+from ._errors import DockerConnectionError, DockerError, ValidationError
 from ._request import (
     Request,
     build,
@@ -22,7 +23,8 @@ from ._request import (
     registry_auth,
     validate,
 )
-from ._response import STDIO_OPS, check_stream_errors, decode, docker_error, error_body
+from ._response import STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
+from ._seam import Transport
 from ._streams import DockerStream
 from ._transport import Pool
 from ._versions import negotiate
@@ -34,15 +36,21 @@ MODES = ("data", "stream", "socket")
 class Client:
     """A connection to one daemon, scoped to a category of ops (None: every category).
 
-    The API version is pinned, or negotiated with the daemon on first use.
+    The API version is pinned, or negotiated with the daemon on first use. ``transport`` replaces the
+    keep-alive pool to ``conn`` (a MockTransport, for one); it is shared by the client's copies.
     """
 
     def __init__(self, category: str | None = None, conn: dict[str, Any] | None = None,
-                 api_version: str | None = None) -> None:
-        self.conn = dict(conn) if conn else default_conn()
-        check_timeouts(self.conn)
-        self.endpoint = Endpoint.parse(self.conn)
-        self.pool = Pool(self.endpoint)
+                 api_version: str | None = None, transport: Transport | None = None) -> None:
+        if transport is not None:
+            self.conn = dict(conn) if conn else {"uri": transport.endpoint.uri}
+            self.endpoint = transport.endpoint
+        else:
+            self.conn = dict(conn) if conn else default_conn()
+            check_timeouts(self.conn)
+            self.endpoint = Endpoint.parse(self.conn)
+        self.transport: Transport = transport if transport is not None else Pool(self.endpoint)
+        self._shared = transport is not None
         self._pinned = _specs.check_version(api_version) if api_version else None
         self._negotiated: str | None = None
         self._lock = threading.Lock()
@@ -50,9 +58,6 @@ class Client:
         if category is not None and category not in known:
             raise ValidationError(f"unknown category {category!r}{did_you_mean(category, sorted(known))}")
         self.category = category
-        self.last_status: int | None = None
-        self.last_duration: float = 0.0
-        self.last_request: str = ""
 
     @property
     def uri(self) -> str:
@@ -72,7 +77,7 @@ class Client:
         if self._negotiated is None:
             with self._lock:
                 if self._negotiated is None:
-                    self._negotiated = negotiate(self.pool)
+                    self._negotiated = negotiate(self.transport)
         return self._negotiated
 
     def pin(self, version: str | None) -> None:
@@ -89,16 +94,23 @@ class Client:
         """The spec to list ops from: the version spoken, or the newest when the daemon is unreachable."""
         try:
             return self.spec
-        except ConnectionError:
+        except DockerConnectionError:
             return _specs.load(_specs.NEWEST)
+
+    def copy(self) -> Client:
+        """A client to the same daemon, speaking the same version, with connections of its own: cancelling
+        it (a stream, a wait) breaks nothing of this one's (unless both share a transport given to them)."""
+        twin = Client(self.category, self.conn, self._pinned, self.transport if self._shared else None)
+        twin._negotiated = self._negotiated
+        return twin
 
     def cancel(self) -> int:
         """Abort every call, stream and socket of this client in flight (from any thread); how many."""
-        return self.pool.cancel()
+        return self.transport.cancel()
 
     def close(self) -> None:
         """Close the idle connections."""
-        self.pool.close()
+        self.transport.close()
 
     def __repr__(self) -> str:
         version = self._pinned or self._negotiated or "auto"
@@ -106,9 +118,9 @@ class Client:
 
 
 def client(category: str | None = None, conn: dict[str, Any] | None = None,
-           api_version: str | None = None) -> Client:
+           api_version: str | None = None, transport: Transport | None = None) -> Client:
     """A client for the ops of ``category`` on the daemon at ``conn`` (default: as the docker CLI would)."""
-    return Client(category, conn, api_version)
+    return Client(category, conn, api_version, transport)
 
 
 def categories(version: str | None = None) -> set[str]:
@@ -138,21 +150,21 @@ def doc(c: Client, op: str, prose_dir: str | None = None) -> dict[str, Any]:
             "url": _specs.doc_url(operation, spec.version), "version": spec.version, "params": params}
 
 
-def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Any:
+def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Callable[[], bool] | None:
     """A callable telling whether a stdio op's container/exec/service has a TTY (one inspect, when asked)."""
     if op not in STDIO_OPS:
         return None
     body = params.get("execStartConfig") or {}
     if op == "ExecStart" and "Tty" in body:
         return lambda: bool(body["Tty"])
-    inspect = {"ContainerLogs": ("ContainerInspect", lambda d: d["Config"]["Tty"]),
+    inspect: tuple[str, Callable[[Any], Any]] = {"ContainerLogs": ("ContainerInspect", lambda d: d["Config"]["Tty"]),
                "ContainerAttach": ("ContainerInspect", lambda d: d["Config"]["Tty"]),
                "ExecStart": ("ExecInspect", lambda d: d["ProcessConfig"]["tty"]),
                "ServiceLogs": ("ServiceInspect", lambda d: d["Spec"]["TaskTemplate"]["ContainerSpec"].get("TTY")),
                "TaskLogs": ("TaskInspect", lambda d: d["Spec"]["ContainerSpec"].get("TTY"))}[op]
 
     def lookup() -> bool:
-        data = invoke(c, {"op": inspect[0], "params": {"id": params["id"]}, "throw": True})
+        data = call(c, {"op": inspect[0], "params": {"id": params["id"]}}).unwrap()
         try:
             return bool(inspect[1](data))
         except (KeyError, TypeError):
@@ -183,15 +195,15 @@ def _with_registry_config(op: _specs.Operation, params: dict[str, Any]) -> dict[
     return {**params, "X-Registry-Config": logins} if logins else params
 
 
-def invoke(c: Client, request: dict[str, Any]) -> Any:
-    """Run ``{"op", "params", "as": data|stream|socket, "throw"}`` on the daemon; see the README."""
+def call(c: Client, request: dict[str, Any]) -> Outcome:
+    """Run ``{"op", "params", "as": data|stream|socket}`` on the daemon; its Outcome (a daemon error is one
+    too, in ``error``). A request that does not fit the spec raises ValidationError, an unreachable daemon
+    DockerConnectionError."""
     name = request.get("op")
     if not isinstance(name, str):
         raise ValidationError("invoke needs {'op': NAME, 'params': {...}}")
     params = check_params(name, request.get("params"))
-    mode = request.get("as", "data")
-    if mode not in MODES:
-        raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    mode = _mode(request)
     if name in UPGRADES and mode != "socket":
         raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
     spec = c.spec
@@ -200,40 +212,42 @@ def invoke(c: Client, request: dict[str, Any]) -> Any:
     validate(op, params)
     req = build(op, params, spec.version, validated=True)
     _reqlog.log(op.method, op.path, name)
-    return _send(c, req, name, mode, bool(request.get("throw")), _tty_lookup(c, name, params))
+    return _send(c, req, name, mode, _tty_lookup(c, name, params))
 
 
-def _send(c: Client, req: Request, op: str | None, mode: str, throw: bool, tty: Any) -> Any:
+def invoke(c: Client, request: dict[str, Any]) -> Any:
+    """Run ``{"op", "params", "as": data|stream|socket, "throw"}`` on the daemon; see the README."""
+    return call(c, request).unwrap(bool(request.get("throw")))
+
+
+def _mode(request: dict[str, Any]) -> str:
+    mode = request.get("as", "data")
+    if mode not in MODES:
+        raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    return str(mode)
+
+
+def _send(c: Client, req: Request, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Outcome:
     started = time.perf_counter()
     req, upgrade, key = upgraded_request(req, op, mode)
     head = req.head(c.endpoint.host_header, upgrade=upgrade)
-    c.last_request = f"{req.method} {req.target}"
-    conn, status, headers, body = c.pool.request(head, req.body, req.method)
-    c.last_status = status
+    conn, status, headers, body = c.transport.request(head, req.body, req.method)
+    error: DockerError | None = None
+    data: Any
     if status >= 400:
-        parsed = error_body(headers, body.read_all())
-        c.last_duration = time.perf_counter() - started
-        if throw:
-            raise docker_error(op, status, parsed)
-        return parsed
-    if mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
-        c.last_duration = time.perf_counter() - started
-        return socket_for(conn, op, tty, headers, key)
-    if mode == "stream":
+        data = error_body(headers, body.read_all())
+        error = docker_error(op, status, data)
+    elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
+        data = socket_for(conn, op, tty, headers, key)
+    elif mode == "stream":
         if not body.done:  # a done body's connection is back in the pool: leave it alone
             conn.sock.settimeout(None)
-        c.last_duration = time.perf_counter() - started
-        return DockerStream(body, op, tty, status, headers)
-    data = decode(op, headers, body.read_all(), tty)
-    c.last_duration = time.perf_counter() - started
-    if throw:
-        check_stream_errors(op, status, data)
-    return data
-
-
-def last_response(c: Client) -> tuple[int | None, float]:
-    """Status and duration (seconds) of the client's last call (``c.last_request`` has its method and URL)."""
-    return c.last_status, c.last_duration
+        data = DockerStream(body, op, tty, status, headers)
+    else:
+        data = decode(op, headers, body.read_all(), tty)
+        error = stream_errors(op, status, data)
+    return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
+                   c.endpoint.uri)
 
 
 _fetch_clients: dict[str, Client] = {}
@@ -250,16 +264,20 @@ def _fetch_client(conn: Any) -> Client:
         return _fetch_clients[key]
 
 
-def fetch(request: dict[str, Any]) -> Any:
-    """A raw call to any endpoint: {"conn", "url", "path", "method", "query", "header", "body", "as", "throw"}."""
+def fetch_outcome(request: dict[str, Any]) -> Outcome:
+    """A raw call to any endpoint, {"conn", "url", "path", "method", "query", "header", "body", "as"}: its
+    Outcome. ``conn`` is a Client or a conn map (default: as the docker CLI would)."""
     url = request.get("url")
     if not isinstance(url, str) or not url:
         raise ValidationError("fetch needs a 'url' such as '/v1.41/containers/json'")
-    mode = request.get("as", "data")
-    if mode not in MODES:
-        raise ValidationError(f"'as' must be one of {', '.join(MODES)}; got {mode!r}")
+    mode = _mode(request)
     c = _fetch_client(request.get("conn"))
     req = raw_request(request.get("method") or "get", url, request.get("path"), request.get("query"),
                       request.get("header"), request.get("body"))
     _reqlog.log(req.method, url.split("?", 1)[0], None)
-    return _send(c, req, None, mode, bool(request.get("throw")), None)
+    return _send(c, req, None, mode, None)
+
+
+def fetch(request: dict[str, Any]) -> Any:
+    """A raw call to any endpoint: {"conn", "url", "path", "method", "query", "header", "body", "as", "throw"}."""
+    return fetch_outcome(request).unwrap(bool(request.get("throw")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 
@@ -17,8 +18,11 @@ class VersionError(DshellError):
     """An API version dshell has no spec for."""
 
 
-class ConnectionError(DshellError):  # noqa: A001 - the public name is part of the contract
-    """The daemon could not be reached, or the connection broke."""
+class DockerConnectionError(DshellError, builtins.ConnectionError):
+    """The daemon could not be reached, or the connection broke (an OSError, as the builtin's kin)."""
+
+
+ConnectionError = DockerConnectionError  # noqa: A001 - ``docker.ConnectionError``, kept out of ``__all__``
 
 
 class DockerError(DshellError):

@@ -1,21 +1,69 @@
-"""A response → data; daemon errors → DockerError with the parsed body."""
+"""A response → its Outcome: data (decoded by op and Content-Type), stream or socket; a daemon error as a
+DockerError with the parsed body."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DockerError
-from ._streams import demux_text, json_values, stream_error
+from ._hijack import HijackedSocket
+from ._streams import DockerStream, demux_text, json_values, stream_error
 
 # Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
 JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",
                             "PluginPull", "PluginUpgrade"})
 # Ops whose body is stdout/stderr: multiplexed frames unless the container or exec has a TTY.
 STDIO_OPS = frozenset({"ContainerLogs", "ContainerAttach", "ExecStart", "ServiceLogs", "TaskLogs"})
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One call's outcome, like httpx's Response: what was asked, what the daemon answered, how long it took.
+
+    ``data`` is what ``invoke`` returns: the decoded data, a DockerStream (``as: stream``), a HijackedSocket
+    (``as: socket``), or, when the daemon answered with an error, its parsed body, with ``error`` set.
+    """
+
+    op: str | None  # None for a raw fetch
+    method: str
+    url: str  # the request target: path and query
+    status: int
+    headers: Mapping[str, str]  # lower-cased names
+    elapsed: float  # seconds until the answer (for a stream or socket: until its head)
+    data: Any = None
+    error: DockerError | None = None  # a status >= 400, or an error inside a 200 progress stream
+    endpoint: str = ""  # the client's URI
+
+    @property
+    def request_line(self) -> str:
+        """``GET /v1.41/containers/json``."""
+        return f"{self.method} {self.url}"
+
+    @property
+    def ok(self) -> bool:
+        """True when the daemon reported no error."""
+        return self.error is None
+
+    @property
+    def stream(self) -> DockerStream | None:
+        """The body as a stream (``as: stream`` and no error), else None."""
+        return self.data if isinstance(self.data, DockerStream) else None
+
+    @property
+    def socket(self) -> HijackedSocket | None:
+        """The hijacked connection (``as: socket`` and no error), else None."""
+        return self.data if isinstance(self.data, HijackedSocket) else None
+
+    def unwrap(self, throw: bool = True) -> Any:
+        """``data``; with ``throw``, the DockerError instead when there is one (what ``invoke`` does)."""
+        if throw and self.error is not None:
+            raise self.error
+        return self.data
 
 
 def parse_json(raw: bytes, many: bool = False) -> Any:
@@ -117,9 +165,10 @@ def _reason(status: int) -> str:
         return "error"
 
 
-def check_stream_errors(op: str | None, status: int, data: Any) -> None:
-    """Raise DockerError for an ``error`` object inside a 200 JSON stream."""
-    for value in data if isinstance(data, list) else [data]:
+def stream_errors(op: str | None, status: int, data: Any) -> DockerError | None:
+    """The DockerError for an ``error`` object inside a 200 JSON stream, else None."""
+    for value in data if isinstance(data, list) else (data,):
         message = stream_error(value)
         if message is not None:
-            raise DockerError(status, message, op, data)
+            return DockerError(status, message, op, data)
+    return None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from ._errors import ConnectionError, VersionError
+from typing import TYPE_CHECKING
+
+from ._errors import DockerConnectionError, VersionError
 from ._request import Request
 from ._specs import NEWEST, version_key, versions
-from ._transport import Pool
+
+if TYPE_CHECKING:
+    from ._seam import Transport
 
 
 def choose(server: str | None) -> str:
@@ -24,18 +28,18 @@ def choose(server: str | None) -> str:
     return fitting[-1]
 
 
-def ping_version(pool: Pool) -> str | None:
+def ping_version(transport: Transport) -> str | None:
     """The ``Api-Version`` the daemon reports on /_ping (None if it reports none)."""
-    head = Request("GET", "/_ping", {}).head(pool.endpoint.host_header)
-    _, status, headers, body = pool.request(head, None, "GET")
+    head = Request("GET", "/_ping", {}).head(transport.endpoint.host_header)
+    _, status, headers, body = transport.request(head, None, "GET")
     text = body.read_all()
     if status != 200 and "api-version" not in headers:
         hint = ("it speaks TLS: use https://… with the CA, cert and key"
                 if b"HTTPS" in text else "is it a Docker daemon?")
-        raise ConnectionError(f"{pool.endpoint.uri} answered /_ping with {status}: {hint}")
+        raise DockerConnectionError(f"{transport.endpoint.uri} answered /_ping with {status}: {hint}")
     return headers.get("api-version")
 
 
-def negotiate(pool: Pool) -> str:
+def negotiate(transport: Transport) -> str:
     """Ask the daemon and choose the version to speak."""
-    return choose(ping_version(pool))
+    return choose(ping_version(transport))

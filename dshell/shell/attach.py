@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import dshell.client as docker
 from dshell.client import version_key
 
-from .session import Reply, one_line, own_client
+from .session import Reply, one_line
 from .targets import Outcome, Target, detach_keys, parse_target
 from .terminal import (
     DetachFilter,
@@ -59,7 +59,7 @@ class _ExitWait:
     cancelled by ``close`` (after a detach the wait would last as long as the container)."""
 
     def __init__(self, c: docker.Client, container: str, condition: str | None = None) -> None:
-        self.client = own_client(c)
+        self.client = c.copy()
         self.code: int | None = None
         self.failed = False
         self.done = threading.Event()
@@ -264,7 +264,7 @@ def _outcome(target: Target, conn: _Connection, relay: _Relay) -> Outcome:
     while True:
         try:
             running, code = conn.state()
-        except docker.ConnectionError as exc:
+        except docker.DockerConnectionError as exc:
             return Outcome(target, error=f"the connection to the daemon was lost ({exc})", data=conn.data)
         if not running:
             return Outcome(target, exit_code=code, data=conn.data)
@@ -318,7 +318,7 @@ def command(session: Session, cmd: Stream) -> Reply:
     started = time.perf_counter()
     outcome = run(c, target)
     params = {k: v for k, v in asdict(target).items() if v not in (None, (), "") and k != "kind"}
-    result = session.store(target.kind, params, (None, time.perf_counter() - started, outcome.as_dict(),
-                                                 outcome.error), c)
+    result = session.keep(target.kind, params, outcome.as_dict(), status=None,
+                          elapsed=time.perf_counter() - started, error=outcome.error, endpoint=c.uri)
     text = f"{outcome.message()}  (_{result.n})"
     return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)

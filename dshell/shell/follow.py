@@ -63,38 +63,41 @@ def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Ru
 
     from .panes.model import StreamPane
     from .panes.sources import formatter
-    from .session import Reply, own_client
+    from .session import Reply
     from .worker import Cancelled
 
-    client, pane, shown = own_client(c), StreamPane(op), threading.Event()
+    client, pane, shown = c.copy(), StreamPane(op), threading.Event()
     shown.set()  # cleared once stopped: a line read after that is kept but not printed
     note(session, f"{op} streams until it ends: Ctrl-C stops it and keeps what arrived")
     started = time.perf_counter()
 
-    def pump() -> int | None:
-        stream = docker.invoke(client, {"op": op, "params": params, "as": "stream", "throw": True})
-        fmt = formatter(op, stream)
-        with stream:
+    def pump() -> tuple[int, str | None]:
+        opened = docker.call(client, {"op": op, "params": params, "as": "stream"})
+        if opened.stream is None:
+            return opened.status, opened.error.message if opened.error else f"{op} gave no stream"
+        fmt = formatter(op, opened.stream)
+        with opened.stream as stream:
             for chunk in stream.chunks():
                 lines = fmt.feed(chunk)
                 pane.add(lines)
                 for line in lines if shown.is_set() else ():
                     say(session, Text(line.text, style="red" if "stderr" in line.style else ""))
             pane.add(fmt.close())
-        return docker.last_response(client)[0]
+        return opened.status, None
 
     stopped = False
     try:
-        status, error = run(pump), None
+        status, error = run(pump)
     except (Cancelled, KeyboardInterrupt):
         shown.clear()
         client.cancel()
         status, error, stopped = 200, None, True
-    except docker.DockerError as exc:
+    except docker.DockerError as exc:  # inside the stream
         status, error = exc.status, exc.message
     finally:
         client.close()
-    result = session.store(op, params, (status, time.perf_counter() - started, pane.kept(), error), c)
+    result = session.keep(op, params, pane.kept(), status=status, elapsed=time.perf_counter() - started,
+                          error=error, endpoint=c.uri)
     if error:
         return Reply(error=f"[{result.n}] {status} {error}", result=result)
     how = "stopped by Ctrl-C" if stopped else "the stream ended"

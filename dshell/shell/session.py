@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -20,7 +19,7 @@ from .config import Config
 from .values import LocalPath, Ref
 
 if TYPE_CHECKING:
-    from dshell.client import Client, Operation, SpecIndex
+    from dshell.client import Client, Operation, Outcome, SpecIndex
     from dshell.explorer import History, Navigator, Result
 
 T = TypeVar("T")
@@ -57,13 +56,6 @@ def one_line(exc: BaseException) -> str:
     """The first line of an exception's message (its type name when it has none)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def own_client(c: Client) -> Client:
-    """A client to ``c``'s daemon speaking its version, for one stream or wait: cancelling it breaks that only."""
-    import dshell.client as docker
-
-    return docker.client(None, c.conn, c.pinned or c.api_version)
 
 
 class Session:
@@ -190,38 +182,35 @@ class Session:
         except (docker.DshellError, ValueError, OSError) as exc:
             return Reply(error=one_line(exc))
 
-    def record(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
-               c: Client) -> Reply:
+    def record(self, op: str, params: dict[str, Any], outcome: Outcome) -> Reply:
         """Store a call's outcome as the next numbered result; the reply renders it (or says its error)."""
+        return self.reply(self.store(op, params, outcome))
+
+    @staticmethod
+    def reply(result: Result) -> Reply:
+        """The reply for a stored result: it rendered, or its error."""
         from dshell.explorer import render
 
-        result = self.store(op, params, outcome, c)
         if result.failed:
             return Reply(error=f"[{result.n}] {result.status} {result.error}", result=result)
         return Reply(render(result), result=result)
 
-    def store(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None],
-              c: Client) -> Result:
-        """Store a call's outcome, made on ``c``, as the next numbered result; never waits on the daemon (the
-        API version is the one known by now)."""
+    def store(self, op: str, params: dict[str, Any], outcome: Outcome) -> Result:
+        """Store a call's outcome as the next numbered result (``op`` and ``params`` as the user gave them)."""
+        error = outcome.error.message if outcome.error is not None else None
+        return self.keep(op, params, outcome.data, status=outcome.status, elapsed=outcome.elapsed, error=error,
+                         endpoint=outcome.endpoint)
+
+    def keep(self, op: str, params: dict[str, Any], data: Any, *, status: int | None, elapsed: float,
+             error: str | None, endpoint: str) -> Result:
+        """Store what a command made (a call, a pane's lines, an attach session) as the next numbered result;
+        never waits on the daemon (the API version is the one known by now)."""
         assert self.history is not None
         from .bodies import storable
 
-        status, duration, data, error = outcome
-        return self.history.add(op, storable(params), status, duration, data, error, endpoint=c.uri,
-                                api_version=self._version or c.pinned or "")
-
-    def call(self, c: Client, send: Callable[[], Any]) -> tuple[int | None, float, Any, str | None]:
-        """Run ``send`` and return (status, duration, data, error message); a daemon error is an outcome."""
-        import dshell.client as docker
-
-        started = time.perf_counter()
-        try:
-            data = send()
-        except docker.DockerError as exc:
-            return exc.status, time.perf_counter() - started, exc.body, exc.message
-        status, duration = docker.last_response(c)
-        return status, duration or time.perf_counter() - started, data, None
+        c = self.client
+        return self.history.add(op, storable(params), status, elapsed, data, error, endpoint=endpoint,
+                                api_version=self._version or (c.pinned if c else None) or "")
 
     def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
         import dshell.client as docker
@@ -242,12 +231,11 @@ class Session:
             F.note(self, told)
         if F.streams(cmd.op, params):
             return F.follow(self, cmd.op, params, c, run)
-        request = {"op": cmd.op, "params": params, "throw": True}
-        outcome = run(lambda: self.call(c, lambda: docker.invoke(c, request)))
+        outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
             self.live.refresh([CHANGES[op.category]])
-        reply = self.record(cmd.op, params, outcome, c)
+        reply = self.record(cmd.op, params, outcome)
         if cmd.query is None or reply.error or reply.result is None:
             return reply
         from dshell.explorer import query, render
@@ -336,11 +324,11 @@ class Session:
 
         c = self.require_client()
         request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": self.resolve(cmd.query),
-                   "body": self.resolve(cmd.body), "throw": True}
-        outcome = run(lambda: self.call(c, lambda: docker.fetch(request)))
+                   "body": self.resolve(cmd.body)}
+        outcome = run(lambda: docker.fetch_outcome(request))
         params = {"method": cmd.method, "url": cmd.path, "query": request["query"], "body": request["body"]}
         params = {k: v for k, v in params.items() if v not in (None, {})}
-        return self.record("fetch", params, outcome, c)
+        return self.record("fetch", params, outcome)
 
     # ------------------------------------------------------------------ the spec
     def _spec(self) -> SpecIndex:

@@ -32,7 +32,9 @@ def test_categories_ops_and_doc(dc):
 def test_negotiates_with_no_pin(dc, docker_cli):
     assert dc.api_version == "v" + server_api_version(docker_cli)
     assert docker.invoke(dc, {"op": "SystemPing"}) == "OK"
-    assert dc.last_request == "GET /v1.41/_ping"
+    ping = docker.call(dc, {"op": "SystemPing"})
+    assert (ping.request_line, ping.status, ping.data, ping.error) == ("GET /v1.41/_ping", 200, "OK", None)
+    assert ping.headers["api-version"] == server_api_version(docker_cli) and ping.elapsed > 0
 
 
 def test_unnegotiated_newest_paths_are_refused_by_this_engine(dc):
@@ -119,9 +121,10 @@ def test_raw_fetch_of_an_endpoint(engine):
 def test_network_create_pinned_to_v1_40(engine, unique_name):
     networks = docker.client("networks", conn={"uri": engine["docker_host"]}, api_version="v1.40")
     name = unique_name("dsh-net")
-    made = docker.invoke(networks, {"op": "NetworkCreate", "throw": True,
-                                    "params": {"networkConfig": {"Name": name, "Driver": "bridge"}}})
-    assert networks.last_request == "POST /v1.40/networks/create"
+    created = docker.call(networks, {"op": "NetworkCreate",
+                                     "params": {"networkConfig": {"Name": name, "Driver": "bridge"}}})
+    assert (created.request_line, created.status, created.error) == ("POST /v1.40/networks/create", 201, None)
+    made = created.data
     try:
         inspected = docker.invoke(networks, {"op": "NetworkInspect", "params": {"id": made["Id"]}})
         assert inspected["Name"] == name
@@ -129,13 +132,22 @@ def test_network_create_pinned_to_v1_40(engine, unique_name):
         docker.invoke(networks, {"op": "NetworkDelete", "params": {"id": made["Id"]}, "throw": True})
 
 
-def test_validation_error_sends_nothing(dc):
-    before = dc.last_request
+def test_validation_error_sends_nothing():
+    sent: list[docker.MockRequest] = []
+
+    def daemon(req: docker.MockRequest) -> docker.MockResponse:
+        sent.append(req)
+        return docker.MockResponse.json([])
+
+    c = docker.client(transport=docker.MockTransport(daemon), api_version="v1.41")
     with pytest.raises(docker.ValidationError, match="did you mean ContainerList"):
-        docker.invoke(dc, {"op": "ContainerLis"})
+        docker.invoke(c, {"op": "ContainerLis"})
     with pytest.raises(docker.ValidationError, match="'as' must be one of data, stream, socket"):
-        docker.invoke(dc, {"op": "ContainerList", "as": "text"})
-    assert dc.last_request == before
+        docker.invoke(c, {"op": "ContainerList", "as": "text"})
+    with pytest.raises(docker.ValidationError, match="param 'all' must be true/false"):
+        docker.call(c, {"op": "ContainerList", "params": {"all": "yes"}})
+    assert sent == []
+    assert docker.invoke(c, {"op": "ContainerList"}) == [] and [r.target for r in sent] == ["/v1.41/containers/json"]
 
 
 def test_exec_as_socket_and_exit_code(dc, container):
@@ -248,7 +260,38 @@ def test_one_client_is_safe_across_threads(dc, container):
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(inspect, range(120)))
     assert got == [f"/{names[i % 3]}" for i in range(120)]
-    assert len(dc.pool._idle) <= dc.pool.size
+
+
+def test_two_threads_on_one_client_each_see_their_own_outcome(dc, container):
+    """No side channel: a 404 in one thread and a 200 in the other, each outcome names its own request."""
+    import threading
+
+    name = container(["true"])
+    targets = {"found": name, "missing": "dsh-test-no-such-container"}
+    seen: dict[str, list[docker.Outcome]] = {"found": [], "missing": []}
+
+    def inspect(kind: str) -> None:
+        for _ in range(40):
+            seen[kind].append(docker.call(dc, {"op": "ContainerInspect", "params": {"id": targets[kind]}}))
+
+    threads = [threading.Thread(target=inspect, args=(kind,)) for kind in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for kind, status in (("found", 200), ("missing", 404)):
+        assert len(seen[kind]) == 40
+        for out in seen[kind]:
+            assert out.status == status and out.request_line.endswith(f"/containers/{targets[kind]}/json")
+            assert (out.error is None) == (status == 200) and out.op == "ContainerInspect"
+
+
+def test_the_tty_inspect_of_logs_stays_out_of_the_logs_outcome(dc, container):
+    name = container(["echo", "tty"], start=True, Tty=True)
+    docker.invoke(dc, {"op": "ContainerWait", "params": {"id": name}})
+    out = docker.call(dc, {"op": "ContainerLogs", "params": {"id": name, "stdout": True}})
+    assert out.data == "tty\r\n"  # raw: the nested ContainerInspect said it has a TTY
+    assert out.op == "ContainerLogs" and out.request_line.startswith(f"GET /v1.41/containers/{name}/logs?")
 
 
 def test_closing_a_followed_stream_from_another_thread_wakes_its_reader(dc, container):

@@ -11,7 +11,7 @@ import pytest
 
 from dshell.client import FrameDecoder, JSONDecoder, demux
 from dshell.client._errors import DockerError
-from dshell.client._response import check_stream_errors, decode, parse_json
+from dshell.client._response import decode, parse_json, stream_errors
 
 
 def frame(stream: int, payload: bytes) -> bytes:
@@ -149,9 +149,8 @@ def test_decode_by_op_and_content_type():
     assert decode("ContainerLogs", {}, b"raw tty", lambda: True) == "raw tty"
 
 
-def test_error_objects_inside_a_200_stream_raise():
+def test_error_objects_inside_a_200_stream_are_errors():
     data = [{"status": "Pulling"}, {"errorDetail": {"message": "unauthorized"}, "error": "unauthorized"}]
-    with pytest.raises(DockerError) as err:
-        check_stream_errors("ImageCreate", 200, data)
-    assert err.value.message == "unauthorized" and err.value.body == data
-    check_stream_errors("ImageCreate", 200, [{"status": "ok"}])
+    err = stream_errors("ImageCreate", 200, data)
+    assert isinstance(err, DockerError) and (err.status, err.message, err.body) == (200, "unauthorized", data)
+    assert stream_errors("ImageCreate", 200, [{"status": "ok"}]) is None

@@ -164,13 +164,15 @@ def test_a_204_in_stream_or_socket_mode_leaves_the_pooled_connection_alone(peer)
     path, scripts, _ = peer
     no_content = b"HTTP/1.1 204 No Content\r\n\r\n"
     ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK"
-    scripts.append([no_content, no_content, ok])
-    c = docker.client(conn={"uri": f"unix://{path}", "timeouts": {"read": 5}}, api_version="v1.41")
+    scripts.append([no_content, no_content, ok, b""])  # one connection; then it answers nothing
+    c = docker.client(conn={"uri": f"unix://{path}", "timeouts": {"read": 0.5}}, api_version="v1.41")
     stream = docker.invoke(c, {"op": "ContainerStart", "params": {"id": "x"}, "as": "stream"})
     assert stream.read() == b""
     assert docker.invoke(c, {"op": "ContainerStart", "params": {"id": "x"}, "as": "socket"}) is None
-    assert docker.invoke(c, {"op": "SystemPing"}) == "OK"
-    assert c.pool._idle and c.pool._idle[0].sock.gettimeout() == 5
+    assert docker.invoke(c, {"op": "SystemPing"}) == "OK"  # the same connection: the pool has it back
+    with pytest.raises(docker.ConnectionError, match="read timed out"):  # still with its read timeout
+        docker.invoke(c, {"op": "SystemPing"})
+    assert scripts == []
 
 
 def test_endpoint_mistakes_are_connection_errors_naming_them(tmp_path):

@@ -84,15 +84,13 @@ def test_closing_a_feed_ends_a_stream_it_was_handed_open(session, container):
     from dshell._magic.streams import Opened
     from dshell.shell.panes.model import StreamPane
     from dshell.shell.panes.reader import Feed
-    from dshell.shell.session import own_client
 
     name = container("echo hi; sleep 300")
-    own = own_client(session.client)
-    request = {"op": "ContainerLogs", "params": {"id": name, "follow": True, "stdout": True}, "as": "stream",
-               "throw": True}
-    stream = docker_client.invoke(own, request)
+    own = session.client.copy()
+    request = {"op": "ContainerLogs", "params": {"id": name, "follow": True, "stdout": True}, "as": "stream"}
+    opened = docker_client.call(own, request)
     pane = StreamPane("t")
-    feed = Feed(own, Opened("t", "ContainerLogs", {}, stream), pane, lambda: None).start()
+    feed = Feed(own, Opened("t", "ContainerLogs", {}, opened), pane, lambda: None).start()
     deadline = time.monotonic() + 10
     while pane.total < 1:
         assert time.monotonic() < deadline

@@ -12,7 +12,6 @@ import dshell.client as docker
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.reader import Feed
 from dshell.shell.panes.sources import source
-from dshell.shell.session import own_client
 
 pytestmark = pytest.mark.engine
 RUN = ("run", "--network", "none")  # no container here needs a network
@@ -40,7 +39,7 @@ def bind(words: list[str]) -> tuple[str, dict]:
 def feed(c, name: str, *args: str) -> tuple[StreamPane, Feed, threading.Event]:
     src = source(name, list(args), bind)
     pane, changed = StreamPane(src.title), threading.Event()
-    return pane, Feed(own_client(c), src, pane, changed.set).start(), changed
+    return pane, Feed(c.copy(), src, pane, changed.set).start(), changed
 
 
 def wait_for(check, timeout: float = 15.0) -> None:

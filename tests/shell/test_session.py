@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +13,8 @@ from dshell.shell.config import Config, load_config
 from dshell.shell.lexer import highlight
 from dshell.shell.parse import OpCall, parse_line
 from dshell.shell.session import Session
+
+from ..relay import SocketRelay
 
 
 @contextmanager
@@ -167,15 +170,21 @@ def test_fetch_resolves_refs_in_the_query_too(engine, shell_home):
 
 
 @pytest.mark.engine
-def test_connect_closes_the_clients_it_replaces(engine, shell_home):
-    with started(Config(endpoint=engine["docker_host"]), None) as session:
-        assert session.live.settle(10)  # the prefetch left a connection open in the live names' pool
-        old, old_live = session.client, session._live_client
-        assert old_live.pool._idle
-        session.execute("SystemPing")
-        assert old.pool._idle
-        assert session.execute(f"connect {engine['docker_host']}").error is None
-        assert session._live_client is not old_live and not old_live.pool._idle and not old.pool._idle
+def test_connect_closes_the_clients_it_replaces(engine, shell_home, tmp_path):
+    relay = SocketRelay(str(tmp_path / "relay.sock"), engine["socket"])
+    relay.start()
+    try:
+        with started(Config(endpoint=f"unix://{relay.path}"), None) as session:
+            assert session.live.settle(10)  # the prefetch left a connection open in the live names' pool
+            assert session.execute("SystemPing").error is None
+            assert relay.connected() == 2  # the live names' and the session's, kept alive
+            assert session.execute(f"connect {engine['docker_host']}").error is None
+            deadline = time.monotonic() + 5
+            while relay.connected():
+                assert time.monotonic() < deadline, "connect left the old connections open"
+                time.sleep(0.02)
+    finally:
+        relay.stop()
 
 
 def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):

@@ -37,13 +37,13 @@ class Panes:
 
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names."""
-        from ..session import Reply, own_client
+        from ..session import Reply
         from .reader import Feed
         from .sources import source
 
         src = source(cmd.name, list(cmd.args), self.session.bind_words)
         pane = StreamPane(src.title)
-        self.area.open(pane, Feed(own_client(self.session.require_client()), src, pane, self.refresh))
+        self.area.open(pane, Feed(self.session.require_client().copy(), src, pane, self.refresh))
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
     def keep(self) -> None:
@@ -55,8 +55,8 @@ class Panes:
         feed, pane = view.feed, view.pane
         error = pane.status if pane.status.startswith("error") else None
         try:
-            result = self.session.store(feed.source.op, feed.source.params,
-                                        (feed.status, time.time() - feed.started, pane.kept(), error), feed.client)
+            result = self.session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
+                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.client.uri)
         except Exception as exc:  # noqa: BLE001 - a key handler that raises ends the shell
             view.notice.set(f"not kept: {one_line(exc)}")
             return

@@ -14,8 +14,8 @@ from .sources import Source, formatter
 
 
 class Feed:
-    """Streams ``source`` into ``pane`` in a daemon thread on the client ``c``, which it owns (see
-    ``session.own_client``): ``close`` cancels it, which ends the stream at once, even while a read waits for data.
+    """Streams ``source`` into ``pane`` in a daemon thread on the client ``c``, which it owns (a
+    ``Client.copy()``): ``close`` cancels it, which ends the stream at once, even while a read waits for data.
     ``notify`` is called after each batch of lines."""
 
     def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:
@@ -34,8 +34,13 @@ class Feed:
 
     def _run(self) -> None:
         try:
-            stream = self.source.open(self.client)
-            self.status = stream.status
+            opened = self.source.open(self.client)
+            self.status = opened.status
+            stream = opened.stream
+            if stream is None:
+                message = opened.error.message if opened.error else f"{opened.op} gave no stream"
+                self._end(f"error: {message}", "class:pane.bad")
+                return
             with self._lock:
                 if self.closed:
                     stream.close()
@@ -48,8 +53,7 @@ class Feed:
                 self.notify()
             self.pane.add(fmt.close())
             self._end("stream ended", "class:pane.end")
-        except docker.DockerError as exc:
-            self.status = exc.status
+        except docker.DockerError as exc:  # inside the stream
             self._end(f"error: {exc.message}", "class:pane.bad")
         except (docker.DshellError, OSError, ValueError) as exc:
             self._end(f"error: {exc}", "class:pane.bad")

@@ -51,9 +51,9 @@ class Source:
     op: str
     params: dict[str, Any]
 
-    def open(self, c: docker.Client) -> docker.DockerStream:
-        """Start the call; its body as a stream."""
-        return docker.invoke(c, {"op": self.op, "params": self.params, "as": "stream", "throw": True})
+    def open(self, c: docker.Client) -> docker.Outcome:
+        """Start the call: its outcome, the body as a stream (or the daemon's error)."""
+        return docker.call(c, {"op": self.op, "params": self.params, "as": "stream"})
 
 
 def formatter(op: str, stream: docker.DockerStream) -> Formatter:

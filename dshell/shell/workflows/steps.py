@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dshell.client import Client, DockerStream
+    from dshell.client import Client, DockerStream, Outcome
     from dshell.explorer import Result
 
     from ..session import Runner, Session
@@ -45,8 +45,8 @@ class Steps:
         import dshell.client as docker
 
         c = self.client
-        request = {"op": op, "params": params, "throw": True}
-        return self._keep(op, params, self.run(lambda: self.session.call(c, lambda: docker.invoke(c, request))))
+        return self._announce(self.session.store(op, params, self.run(lambda: docker.call(c, {"op": op,
+                                                                                              "params": params}))))
 
     def stream(self, op: str, params: dict[str, Any], each: Callable[[Any], None]) -> Result:
         """Run a JSON-lines op (pull, push, build), handing each value to ``each`` as it arrives; the values
@@ -56,17 +56,22 @@ class Steps:
         c = self.client
         values: list[Any] = []
 
-        def send() -> list[Any]:
-            stream = docker.invoke(c, {"op": op, "params": params, "as": "stream", "throw": True})
-            with stream:
-                for value in stream.json():
-                    values.append(value)
-                    each(value)
-            return values
+        def send() -> Outcome:
+            opened = docker.call(c, {"op": op, "params": params, "as": "stream"})
+            if opened.stream is not None:
+                with opened.stream as stream:
+                    for value in stream.json():
+                        values.append(value)
+                        each(value)
+            return opened
 
-        status, duration, data, error = self.run(lambda: self.session.call(c, send))
-        failed = next((e for e in map(docker.stream_error, values) if e), None) if error is None else error
-        return self._keep(op, params, (status, duration, data, failed))
+        started = time.perf_counter()
+        opened = self.run(send)
+        if opened.stream is None:
+            return self._announce(self.session.store(op, params, opened))
+        failed = next((e for e in map(docker.stream_error, values) if e), None)
+        return self._announce(self.session.keep(op, params, values, status=opened.status, error=failed,
+                                                elapsed=time.perf_counter() - started, endpoint=opened.endpoint))
 
     def pipe(self, op: str, params: dict[str, Any], use: Callable[[DockerStream], Any]) -> Result:
         """Run ``op`` as a stream handed to ``use`` (which reads what it needs: an archive unpacked as it comes,
@@ -76,28 +81,35 @@ class Steps:
         from ..session import one_line
 
         c = self.client
+        used: list[Any] = [None]
         problem: list[str] = []
 
-        def send() -> Any:
-            stream = docker.invoke(c, {"op": op, "params": params, "as": "stream", "throw": True})
-            with stream:
-                try:
-                    return use(stream)
-                except (ValueError, OSError) as exc:
-                    problem.append(one_line(exc))
-                    return None
+        def send() -> Outcome:
+            opened = docker.call(c, {"op": op, "params": params, "as": "stream"})
+            if opened.stream is not None:
+                with opened.stream as stream:
+                    try:
+                        used[0] = use(stream)
+                    except (ValueError, OSError) as exc:
+                        problem.append(one_line(exc))
+            return opened
 
-        status, duration, data, error = self.run(lambda: self.session.call(c, send))
-        return self._keep(op, params, (status, duration, data, error or (problem[0] if problem else None)))
+        started = time.perf_counter()
+        opened = self.run(send)
+        if opened.stream is None:
+            return self._announce(self.session.store(op, params, opened))
+        return self._announce(self.session.keep(op, params, used[0], status=opened.status,
+                                                error=problem[0] if problem else None,
+                                                elapsed=time.perf_counter() - started, endpoint=opened.endpoint))
 
     def keep(self, op: str, params: dict[str, Any], data: Any, error: str | None = None) -> Result:
         """Store what the workflow itself found out (``run``'s exit code, ...) as a result, unannounced."""
-        return self.session.store(op, params, (None, time.perf_counter() - self.started, data, error), self.client)
+        return self.session.keep(op, params, data, status=None, elapsed=time.perf_counter() - self.started,
+                                 error=error, endpoint=self.client.uri)
 
-    def _keep(self, op: str, params: dict[str, Any], outcome: tuple[int | None, float, Any, str | None]) -> Result:
+    def _announce(self, result: Result) -> Result:
         from dshell.explorer import header
 
-        result = self.session.store(op, params, outcome, self.client)
         self.results.append(result)
         self.say(header(result))
         return result

@@ -50,8 +50,11 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
         return spans + [(w.start, w.end, "flag") for w in rest]
     is_command = head.text in COMMANDS and head.text not in STREAM_COMMANDS
     op = head
-    if rest and head.text == "tail":  # tail Op params...: styled like the op call it streams
+    if rest and head.text in ("tail", "watch"):  # tail/watch [SECONDS] Op params...: styled like the op call
         spans.append((head.start, head.end, "command"))
+        if head.text == "watch" and len(rest) > 1 and rest[0].text[:1].isdigit():
+            spans.append((rest[0].start, rest[0].end, "number"))
+            rest.pop(0)
         op = rest.pop(0)
     elif rest and not is_command and CATEGORY_RE.fullmatch(head.text) and OP_RE.fullmatch(rest[0].text):
         spans.append((head.start, head.end, "category"))

@@ -14,7 +14,7 @@ OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
 PARAM_RE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
-STREAM_COMMANDS = ("tail", "logs", "events", "stats", "attach", "exec")
+STREAM_COMMANDS = ("tail", "logs", "events", "stats", "watch", "attach", "exec")
 CATEGORY_COMMANDS = ("events", "exec")  # stream commands that are also API categories: `exec ExecInspect ...`
 FULL_FLAGS = ("--full", "all")
 
@@ -325,6 +325,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "events": ("events [type=container] [event=start] [container=NAME] [since=...]",
                "the daemon's events in a pane, one line each"),
     "stats": ("stats NAME", "a container's CPU %, memory, net and block I/O in a pane"),
+    "watch": ("watch [SECONDS] Op name=value ...", "run an op again every SECONDS (default 2) in a pane, "
+              "what changed since the last run highlighted"),
     "attach": ("attach [--detach-keys KEYS] NAME", "your terminal on a running container (ctrl-p ctrl-q detaches)"),
     "exec": ("exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]",
              "run a command (default: sh) in a container, interactively"),

@@ -127,3 +127,14 @@ def test_run_completes_its_flags_then_an_image_then_nothing(sources):
     assert texts("run --rm -e A=1 busy", sources) == ["busybox:latest"]
     assert texts("run --name web b", sources) == ["busybox:latest"]
     assert texts("run busybox ", sources) == []  # the command is the container's
+
+
+def test_watch_completes_like_tail_after_its_interval(sources):
+    assert "ContainerList" in texts("watch ContainerLi", sources)
+    assert "ContainerList" in texts("watch 5 ContainerLi", sources)
+    assert "all=" in texts("watch 0.5 ContainerList al", sources)
+
+
+def test_diff_completes_results():
+    assert C.analyze("diff _3.Con").kind == C.REF
+    assert C.analyze("diff _1 _2.St").kind == C.REF

@@ -106,7 +106,9 @@ def analyze(text: str) -> Context:
     if not before:
         return Context(REF if REF_START.fullmatch(current) else HEAD, current)
     head = before[0]
-    if head == "tail":  # tail Op params...: an op of any category, then its params
+    if head == "watch" and len(before) > 1 and before[1][:1].isdigit():  # watch SECONDS Op ...: as tail Op ...
+        head, before = "tail", before[1:]
+    if head in ("tail", "watch"):  # tail Op params...: an op of any category, then its params
         if len(before) == 1:
             return Context(OP_IN_CATEGORY, current, command=head)
         return _op_context(before[1], before[2:], current, None)
@@ -117,7 +119,7 @@ def analyze(text: str) -> Context:
         if len(before) > 1 and OP_RE.fullmatch(before[1]):
             return _op_context(before[1], before[2:], current, head)
     if head in COMMANDS:
-        if REF_START.fullmatch(current) and head in ("show", "save", "cd", "ls"):
+        if REF_START.fullmatch(current) and head in ("show", "save", "cd", "ls", "diff"):
             return Context(REF, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
         return Context(ARG, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
     if REF_START.fullmatch(head):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..parse import Stream
     from ..session import Reply, Session
 
-PANE_COMMANDS = ("tail", "logs", "events", "stats")
+PANE_COMMANDS = ("tail", "logs", "events", "stats", "watch")
 
 
 class Panes:
@@ -40,10 +40,18 @@ class Panes:
         from ..session import Reply
         from .reader import Feed
         from .sources import source
+        from .watch import Watch, watch_source
 
-        src = source(cmd.name, list(cmd.args), self.session.bind_words)
-        pane = StreamPane(src.title)
-        self.area.open(pane, Feed(self.session.require_client().copy(), src, pane, self.refresh))
+        client = self.session.require_client().copy()
+        if cmd.name == "watch":
+            interval, src = watch_source(list(cmd.args), self.session.bind_words)
+            pane = StreamPane(src.title)
+            feed: Feed = Watch(client, src, pane, self.refresh, interval)
+        else:
+            src = source(cmd.name, list(cmd.args), self.session.bind_words)
+            pane = StreamPane(src.title)
+            feed = Feed(client, src, pane, self.refresh)
+        self.area.open(pane, feed)
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
     def keep(self) -> None:

@@ -39,6 +39,7 @@ STYLE = Style.from_dict({
     "pane.warn": "#ffaf00",
     "pane.good": "#87d787",
     "pane.header": "bold",
+    "pane.changed": "bg:#5f5f00 #ffffff",
     "pane.end": "italic #808080",
     "pane.match": "reverse",
     "pane.current": "bg:#303030",

@@ -1,0 +1,96 @@
+"""`watch [SECONDS] Op ...`: the op run again in a pane, what changed since the last run highlighted."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell.panes.model import StreamPane
+from dshell.shell.panes.watch import Watch, marked, text_lines, watch_source
+
+
+def bind(words: list[str]) -> tuple[str, dict[str, Any]]:
+    return words[0], dict(word.split("=", 1) for word in words[1:])
+
+
+def test_the_interval_is_optional_and_bounded() -> None:
+    interval, source = watch_source(["ContainerList", "all=true"], bind)
+    assert interval == 2.0 and (source.op, source.params) == ("ContainerList", {"all": "true"})
+    assert source.title == "watch 2s ContainerList all=true"
+    assert watch_source(["0.5", "SystemInfo"], bind)[0] == 0.5
+    for words, message in ((["5x", "SystemInfo"], "the interval is seconds, got '5x'"),
+                           (["0", "SystemInfo"], "must be 0.1 to 86400 seconds, got 0"),
+                           (["1e9", "SystemInfo"], "must be 0.1 to 86400 seconds"),
+                           (["3"], "usage: watch [SECONDS] Op"), ([], "usage: watch")):
+        with pytest.raises(ValueError, match=message):
+            watch_source(words, bind)
+
+
+def test_lines_that_differ_from_the_last_run_are_highlighted_in_place() -> None:
+    first = marked(None, ["a", "b"], "run 1")
+    assert [(line.text, line.style) for line in first[1:]] == [("a", ""), ("b", "")]  # nothing to compare yet
+    second = marked(["a", "b", "c"], ["a", "B"], "run 2")
+    assert [(line.text, line.style, line.key) for line in second] == [
+        ("run 2", "class:pane.header", "watch:header"), ("a", "", "watch:0"),
+        ("B", "class:pane.changed", "watch:1"), ("", "", "watch:2")]
+    pane = StreamPane("w")
+    pane.add(first)
+    pane.add(marked(["a", "b"], ["a", "B", "new"], "run 2"))
+    assert [line.text for line in pane.visible(10)[1]] == ["run 2", "a", "B", "new"]  # replaced, not appended
+
+
+def test_a_result_renders_as_the_shell_shows_it() -> None:
+    lines = text_lines([{"Id": "a" * 64, "Names": ["/web"], "Image": "busybox", "State": "running",
+                         "Status": "Up 1 second", "Created": 0, "Command": "sh", "Ports": []}], "ContainerList")
+    assert lines[0].split()[:2] == ["CONTAINER", "ID"] and "web" in lines[1] and "a" * 12 in lines[1]
+
+
+def wait_for(pane: StreamPane, predicate: Any, timeout: float = 20) -> list[Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = pane.visible(200)[1]
+        if predicate(lines):
+            return lines
+        time.sleep(0.05)
+    raise AssertionError(f"pane never got there: {[line.text for line in pane.visible(200)[1]]}")
+
+
+@pytest.mark.engine
+def test_a_container_started_between_runs(engine: dict[str, Any], unique_name: Any,
+                                          cleanup_containers: Any) -> None:
+    name = unique_name()
+    c = docker.client(conn={"uri": engine["docker_host"]})
+    docker.invoke(c, {"op": "ContainerCreate", "throw": True,
+                      "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
+    interval, source = watch_source(["0.2", "ContainerInspect", f"id={name}"], bind)
+    pane = StreamPane(source.title)
+    watch = Watch(c.copy(), source, pane, lambda: None, interval).start()
+    try:
+        wait_for(pane, lambda lines: lines[0].text.startswith("run 2 at"))
+        assert not any(line.style == "class:pane.changed" for line in pane.visible(500)[1])  # nothing changed
+        docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+        lines = wait_for(pane, lambda lines: any(line.style == "class:pane.changed" and "running" in line.text
+                                                 for line in lines))
+        assert "changed" in lines[0].text and watch.status == 200
+    finally:
+        watch.close()
+        watch.thread.join(5)
+        c.close()
+    assert not watch.thread.is_alive()  # closing ends the wait between runs at once
+
+
+@pytest.mark.engine
+def test_a_failing_run_is_one_line_and_the_watch_goes_on(engine: dict[str, Any]) -> None:
+    c = docker.client(conn={"uri": engine["docker_host"]})
+    _, source = watch_source(["ContainerInspect", "id=dsh-test-no-such-container"], bind)
+    pane = StreamPane(source.title)
+    watch = Watch(c.copy(), source, pane, lambda: None, 0.2).start()
+    try:
+        lines = wait_for(pane, lambda lines: lines and lines[0].text.startswith("run 2 at"))
+        assert lines[0].style == "class:pane.bad" and "404 No such container" in lines[0].text
+    finally:
+        watch.close()
+        c.close()

@@ -103,3 +103,15 @@ def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanu
     term.wait(r" container die \w+ \(exitCode=0, image=busybox", timeout=15)
     term.wait(rf"\[3\] logs {name}\s+stream ended")
     term.wait(r"── stream ended ──")
+
+
+def test_watch_reruns_an_op_in_a_pane_and_marks_what_changed(term, docker_cli, unique_name, cleanup_containers):
+    name = unique_name()
+    docker_cli("create", "--name", name, "busybox", "sleep", "60")
+    term.run(f"watch 0.5 ContainerInspect {name}")
+    term.wait(rf"\[1\] watch 0.5s ContainerInspect {name}\s+watching")
+    term.wait(r"run \d+ at \d\d:\d\d:\d\d · every 0.5s · 0 lines changed")
+    term.wait(r"Status\W+created")
+    docker_cli("start", name)
+    term.wait(r"Status\W+running")
+    term.wait(r"· [1-9]\d* lines? changed")

@@ -67,6 +67,7 @@ class Watch(Feed):
         super().__init__(c, source, pane, notify)
         self.interval = interval
         self._wake = threading.Event()
+        pane.top = 0  # the top of the result in view, as watch(1) shows it
 
     def _run(self) -> None:
         previous: list[str] | None = None

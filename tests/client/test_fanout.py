@@ -1,0 +1,67 @@
+"""fanout: one op over several clients at once, each host's outcome or error, in the order given."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+import dshell.client as docker
+
+
+def mock(answer: Any, barrier: threading.Barrier | None = None, name: str = "mock") -> docker.Client:
+    def daemon(req: docker.MockRequest) -> docker.MockResponse:
+        if barrier is not None:
+            barrier.wait(timeout=10)  # every host is asked before any answers: the calls run at once
+        return docker.MockResponse.json(answer(req) if callable(answer) else answer)
+
+    return docker.client(transport=docker.MockTransport(daemon), api_version="v1.41")
+
+
+def test_every_host_is_asked_at_once_and_answers_in_the_order_given() -> None:
+    barrier = threading.Barrier(3)
+    clients = {name: mock([{"Id": name}], barrier) for name in ("c", "a", "b")}
+    answers = docker.fanout(clients, {"op": "ContainerList", "params": {"all": True}})
+    assert list(answers) == ["c", "a", "b"]
+    for name, outcome in answers.items():
+        assert isinstance(outcome, docker.Outcome)
+        assert outcome.status == 200 and outcome.data == [{"Id": name}]
+        assert outcome.request_line == "GET /v1.41/containers/json?all=true"
+
+
+def test_a_host_whose_version_lacks_the_op_is_its_error_only() -> None:
+    clients = {"new": mock({"Descriptor": {}}), "old": docker.client(transport=docker.MockTransport(
+        lambda req: docker.MockResponse.json({})), api_version="v1.25")}
+    answers = docker.fanout(clients, {"op": "DistributionInspect", "params": {"name": "busybox"}})
+    assert isinstance(answers["new"], docker.Outcome) and answers["new"].data == {"Descriptor": {}}
+    assert isinstance(answers["old"], docker.ValidationError) and "DistributionInspect" in str(answers["old"])
+
+
+def test_no_clients_is_one_clear_error() -> None:
+    with pytest.raises(docker.ValidationError, match="at least one client"):
+        docker.fanout({}, {"op": "SystemPing"})
+
+
+@pytest.mark.engine
+def test_real_endpoints_and_one_that_is_down(engine: dict[str, Any], tmp_path: Any) -> None:
+    clients = {
+        "unix": docker.client(conn={"uri": engine["docker_host"]}),
+        "tls": docker.client(conn={"uri": engine["tls_uri"], "mtls": {
+            "ca": engine["ca"], "cert": engine["cert"], "key": engine["key"]}}),
+        "down": docker.client(conn={"uri": f"unix://{tmp_path}/none.sock"}, api_version="v1.41"),
+    }
+    try:
+        answers = docker.fanout(clients, {"op": "SystemInfo"})
+        assert list(answers) == ["unix", "tls", "down"]
+        unix, tls, down = answers.values()
+        assert isinstance(unix, docker.Outcome) and isinstance(tls, docker.Outcome)
+        assert unix.data["ID"] == tls.data["ID"]  # one daemon, reached two ways
+        assert unix.endpoint == engine["docker_host"] and tls.endpoint == engine["tls_uri"]
+        assert isinstance(down, docker.DockerConnectionError) and "no such socket" in str(down)
+        missing = docker.fanout(clients, {"op": "ContainerInspect", "params": {"id": "dsh-test-none"},
+                                          "throw": True})
+        assert isinstance(missing["unix"], docker.DockerError) and missing["unix"].status == 404
+    finally:
+        for c in clients.values():
+            c.close()

@@ -26,6 +26,6 @@ __all__ = [
     "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
     "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport", "Operation",
     "Outcome", "Param", "SpecIndex", "Transport", "ValidationError", "VersionError", "WebSocket", "call",
-    "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch", "fetch_outcome", "invoke",
-    "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
+    "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch", "fetch_outcome",
+    "invoke", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
 ]

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dshell", description="An interactive shell on the Docker Engine API.")
-    parser.add_argument("-H", "--host", help="daemon to connect to (unix:///path, tcp://host:port, https://..., ssh://user@host)")
+    parser.add_argument("-H", "--host", action="append", metavar="[NAME=]URI",
+                        help="daemon to connect to (unix:///path, tcp://host:port, https://..., ssh://user@host); "
+                             "repeat for several named endpoints (the first is the default; `hosts` lists them)")
     parser.add_argument("--api-version", help="API version to speak, e.g. v1.41 (default: negotiate)")
     tls = "for mTLS to -H (else to DOCKER_HOST or the docker context)"
     parser.add_argument("--tlscacert", help=f"CA certificate {tls}")
@@ -44,9 +46,11 @@ def _main(argv: list[str] | None) -> int:
     from dshell.shell.session import Session
 
     config = load_config()
-    overrides = {"endpoint": args.host, "api_version": args.api_version, "tlscacert": args.tlscacert,
-                 "tlscert": args.tlscert, "tlskey": args.tlskey, "editing_mode": "vi" if args.vi else None}
-    config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    from dshell.shell.hosts import split_named
+
+    overrides = {"endpoint": split_named(args.host[0])[1] if args.host else None, "api_version": args.api_version,
+                 "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey, "editing_mode": "vi" if args.vi else None}
+    config = replace(config, **{k: v for k, v in overrides.items() if v is not None}, hosts=tuple(args.host or ()))
     for key, value in (("timeout", args.timeout), ("connect_timeout", args.connect_timeout)):
         if value is not None:
             try:

@@ -7,7 +7,7 @@
 """
 
 from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
-from ._config import default_conn, load_docker_config
+from ._config import context_conn, default_conn, load_docker_config
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
 from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
 from ._fanout import fanout
@@ -26,6 +26,7 @@ __all__ = [
     "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
     "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport", "Operation",
     "Outcome", "Param", "SpecIndex", "Transport", "ValidationError", "VersionError", "WebSocket", "call",
-    "categories", "client", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch", "fetch_outcome",
-    "invoke", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key", "versions",
+    "categories", "client", "context_conn", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch",
+    "fetch_outcome", "invoke", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key",
+    "versions",
 ]

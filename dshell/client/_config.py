@@ -45,7 +45,8 @@ def _from_env() -> dict[str, Any] | None:
     return conn
 
 
-def _from_context(name: str) -> dict[str, Any] | None:
+def context_conn(name: str) -> dict[str, Any] | None:
+    """The endpoint of the docker context ``name`` (its TLS files included), or None when there is none."""
     if name == "default":
         return None
     import hashlib
@@ -77,4 +78,4 @@ def default_conn() -> dict[str, Any]:
     if conn:
         return conn
     context = os.environ.get("DOCKER_CONTEXT") or load_docker_config().get("currentContext")
-    return (_from_context(context) if context else None) or {"uri": DEFAULT_URI}
+    return (context_conn(context) if context else None) or {"uri": DEFAULT_URI}

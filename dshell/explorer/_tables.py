@@ -315,7 +315,15 @@ def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     """The known table for `op`'s data, or None when `op` has none or the data has another shape."""
     spec = TABLES.get(op or "")
     rows = spec.rows(data) if spec else None
-    return None if spec is None or rows is None else table(spec.columns, rows, limit)
+    if spec is None or rows is None:
+        return None
+    hosted = bool(rows) and all(HOST in row for row in rows)  # a fan-out's merged rows: HOST first
+    return table(((HOST_COLUMN,) if hosted else ()) + spec.columns, rows, limit)
+
+
+HOST = "HOST"
+"""The key a fan-out (`@a,b Op`) adds to each row of its merged result: the endpoint's name."""
+HOST_COLUMN = Column(HOST, cell=at(HOST))
 
 
 EPOCH_KEYS = ("Created", "created", "time", "Time", "timeNano")

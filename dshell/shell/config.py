@@ -41,6 +41,7 @@ class Config:
     full_docs: str = "off"  # on: every doc downloads the upstream descriptions (as --full)
     timeout: float | None = None  # seconds a call may wait for the daemon's next byte; None: no limit
     connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
+    hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def with_setting(self, key: str, value: Any) -> Config:
@@ -93,6 +94,14 @@ class Config:
             raise ValueError(f"tlscacert/tlscert/tlskey need a tcp:// or https:// daemon, and {conn['uri']} is "
                              "a unix socket: give one with -H (or DOCKER_HOST)")
         return {**conn, "mtls": {**conn.get("mtls", {}), **mtls}}
+
+    def host_conn(self, uri: str) -> dict[str, Any]:
+        """The connection of one of several endpoints (``-H`` given more than once): as ``conn``, but the TLS
+        files apply only to those that are no unix socket."""
+        if uri.startswith("unix:"):
+            plain = replace(self, endpoint=uri, hosts=(), tlscacert=None, tlscert=None, tlskey=None)
+            return plain.conn() or {"uri": uri}
+        return replace(self, endpoint=uri, hosts=()).conn() or {"uri": uri}
 
     def items(self) -> list[tuple[str, Any]]:
         """(setting, value) pairs, for ``set`` without arguments."""

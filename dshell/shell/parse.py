@@ -58,18 +58,34 @@ class Categories:
 
 @dataclass(frozen=True, slots=True)
 class Use:
-    """``use v1.41`` pins the API version; ``use auto`` negotiates again."""
+    """``use v1.41`` pins the API version; ``use auto`` negotiates again; ``use NAME`` makes the endpoint (or
+    docker context) NAME the default."""
 
     version: str
 
 
 @dataclass(frozen=True, slots=True)
 class Connect:
-    """``connect [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F --tlspass P]``."""
+    """``connect [NAME] [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F --tlspass P]``: without
+    NAME the default endpoint is replaced; with it one is added."""
 
     uri: str | None = None
     api_version: str | None = None
     tls: dict[str, str] = field(default_factory=dict)  # ca, cert, key, password
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hosts:
+    """``hosts``: the session's endpoints with their state, daemon version and API version spoken."""
+
+
+@dataclass(frozen=True, slots=True)
+class FanOut:
+    """``@a,b Op ...`` / ``@all Op ...``: one op call on several endpoints at once."""
+
+    hosts: tuple[str, ...]
+    call: OpCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +178,8 @@ class Workflow:
     args: tuple[str, ...] = ()
 
 
-Command = (OpCall | Doc | Ops | Categories | Use | Connect | Fetch | History | Help | Show | Cd | Ls | Pwd
-           | Save | Set | Exit | Stream | Workflow)
+Command = (OpCall | Doc | Ops | Categories | Use | Connect | Hosts | FanOut | Fetch | History | Help | Show | Cd
+           | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
 
 
 def _texts(words: tuple[Word, ...]) -> list[str]:
@@ -242,7 +258,7 @@ TLS_FLAGS = {"--tlscacert": "ca", "--tlscert": "cert", "--tlskey": "key", "--tls
 
 
 def _connect(args: list[str], usage: str) -> Connect:
-    uri, version, tls = None, None, {}
+    uri, version, tls, name = None, None, {}, None
     it = iter(args)
     for arg in it:
         flag, eq, inline = arg.partition("=")
@@ -254,11 +270,37 @@ def _connect(args: list[str], usage: str) -> Connect:
                 version = value
             else:
                 tls[TLS_FLAGS[flag]] = value
-        elif arg.startswith("-") or uri is not None:
+        elif arg.startswith("-") or name is not None:
             raise ParseError(f"unexpected {arg!r}: usage: {usage}")
+        elif uri is not None:
+            name, uri = host_name(uri), arg
         else:
             uri = arg
-    return Connect(uri, version, tls)
+    return Connect(uri, version, tls, name)
+
+
+HOST_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*")
+
+
+def host_name(text: str) -> str:
+    """``text`` as an endpoint's name (letters, digits, ``_.-``; not ``all``), or ParseError."""
+    if not HOST_NAME_RE.fullmatch(text) or text == "all":
+        raise ParseError(f"{text!r} is no endpoint name: use letters, digits and _.- (and not 'all'), e.g. web1")
+    return text
+
+
+def _fan_out(words: list[str], text: str) -> FanOut:
+    usage = "@NAME[,NAME...] Op ... or @all Op ..., e.g. @a,b ContainerList"
+    names = tuple(n for n in words[0][1:].split(",") if n)
+    if not names:
+        raise ParseError(f"'@' needs endpoint names: usage: {usage}")
+    if "all" not in names:
+        for name in names:
+            host_name(name)
+    call = parse_line(text.lstrip()[len(words[0]):])
+    if not isinstance(call, OpCall):
+        raise ParseError(f"{words[0]} runs an op on each endpoint: usage: {usage}")
+    return FanOut(tuple(dict.fromkeys(names)), call)
 
 
 def _fetch(args: list[str], usage: str) -> Fetch:
@@ -302,9 +344,12 @@ COMMANDS: dict[str, CommandSpec] = {
                        "downloads the upstream descriptions once (setting docs_url; full_docs on: always)"),
     "ops": CommandSpec(_one(Ops, optional=True), "ops [category]", "the ops, or those of a category"),
     "categories": CommandSpec(_none(Categories), "categories", "the API's categories"),
-    "use": CommandSpec(_one(Use), "use v1.41 | use auto", "pin the API version, or negotiate it again"),
-    "connect": CommandSpec(_connect, "connect [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F]",
-                           "connect to another daemon (no URI: the default one)"),
+    "use": CommandSpec(_one(Use), "use v1.41 | use auto | use NAME",
+                       "pin the API version, or negotiate it again; or make the endpoint NAME the default"),
+    "connect": CommandSpec(_connect, "connect [NAME] [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F]",
+                           "connect to another daemon (no URI: the default one); with NAME add an endpoint"),
+    "hosts": CommandSpec(_none(Hosts), "hosts", "the endpoints (-H, connect NAME, docker contexts used) with "
+                         "state, daemon and API version; @a,b Op or @all Op runs an op on several at once"),
     "fetch": CommandSpec(_fetch, "fetch [METHOD] /path [name=value ...] [body]",
                          "a raw request to the daemon"),
     "history": CommandSpec(_history, "history [N]", "the stored results (also those of earlier sessions)"),
@@ -389,6 +434,8 @@ def parse_line(text: str) -> Command | None:
         return replace(_reference(["_", *words[1:]], query), ref=None, path=words[0])
     if query is not None and not is_ref and words:
         call = parse_line(text[: found.pipe])
+        if isinstance(call, FanOut) and query:
+            return replace(call, call=replace(call.call, query=query))
         if not isinstance(call, OpCall):
             raise ParseError("'|' follows a result or an op call: e.g. ContainerList | [].Names")
         if not query:
@@ -399,6 +446,8 @@ def parse_line(text: str) -> Command | None:
     if not words:
         return None
     head = words[0]
+    if head.startswith("@"):
+        return _fan_out(words, text)
     is_command = head in COMMANDS and head not in CATEGORY_COMMANDS
     if len(words) > 1 and not is_command and CATEGORY_RE.fullmatch(head) and OP_RE.fullmatch(words[1]):
         return _op_call(words[1:], head)

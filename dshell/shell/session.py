@@ -7,6 +7,7 @@ Free of prompt_toolkit (an IPython ``%docker`` magic can reuse it). The daemon i
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
+from .hosts import Hosts, split_named
 from .values import LocalPath, Ref
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Runner = Callable[[Callable[[], T]], T]
 PREFETCH = ("containers", "images")
+VERSION_RE = re.compile(r"v?\d+\.\d+")
 
 
 def run_here(fn: Callable[[], T]) -> T:
@@ -65,7 +68,8 @@ class Session:
                  results_file: Path | Literal["default"] | None = "default") -> None:
         self.config = config or Config()
         self.results_file = results_file
-        self.client: Client | None = None
+        self.client: Client | None = None  # the default endpoint's
+        self.hosts = Hosts()
         self.history: History | None = None
         self.navigator: Navigator | None = None
         self.spec_index: SpecIndex | None = None
@@ -77,7 +81,7 @@ class Session:
             P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
             P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls, P.Pwd: self._pwd,
             P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
-            P.Stream: self._stream, P.Workflow: self._workflow,
+            P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
         self._live_client: Client | None = None
@@ -107,22 +111,32 @@ class Session:
             path = default_history_path() if self.results_file == "default" else self.results_file
             self.history = History(path)
             self.navigator = Navigator(self.history)
-            self._switch(self.config.conn(), self.config.api_version)
+            named = [split_named(text) for text in self.config.hosts]
+            first = self.config.host_conn(named[0][1]) if len(named) > 1 else self.config.conn()
+            self._switch(first, self.config.api_version, named[0][0] if named else None)
+            for name, uri in named[1:]:
+                self.hosts.add(name, self.config.host_conn(uri), self.config.api_version)
         except Exception as exc:  # noqa: BLE001 - reported on the first command instead of killing a thread
             self._load_error = one_line(exc)
         finally:
             self._ready.set()
         self._negotiate()
 
-    def _switch(self, conn: dict[str, Any] | None, api_version: str | None) -> Client:
+    def _switch(self, conn: dict[str, Any] | None, api_version: str | None, name: str | None = None) -> Client:
+        """Connect the default endpoint (or the one ``name``, made the default) to ``conn``."""
         import dshell.client as docker
 
-        new = docker.client(conn=conn, api_version=api_version)
-        old, self.client, self._version = self.client, new, api_version
-        old_live, self._live_client = self._live_client, docker.client(conn=new.conn, api_version=api_version)
-        self.spec_index = docker.spec(api_version or docker.NEWEST)
-        if old is not None:
-            old.close()
+        docker.client(conn=conn, api_version=api_version).close()  # a bad conn or version fails before it is kept
+        name = self.hosts.add(name or self.hosts.default, conn or docker.default_conn(), api_version)
+        return self._make_default(name)
+
+    def _make_default(self, name: str) -> Client:
+        import dshell.client as docker
+
+        new = self.hosts.client(name)
+        self.hosts.default, self.client, self._version = name, new, new.pinned
+        old_live, self._live_client = self._live_client, new.copy()
+        self.spec_index = docker.spec(new.pinned or docker.NEWEST)
         if old_live is not None:
             old_live.cancel()  # a refresh in flight is for the old daemon: its answer is dropped anyway
             old_live.close()
@@ -390,7 +404,10 @@ class Session:
     # ------------------------------------------------------------------ connection
     def _use(self, cmd: P.Use, run: Runner) -> Reply:
         c = self.require_client()
-        c.pin(None if cmd.version == "auto" else cmd.version)
+        if cmd.version != "auto" and not VERSION_RE.fullmatch(cmd.version):
+            return self._use_host(cmd.version, run)
+        assert self.hosts.default is not None
+        self.hosts.pin(self.hosts.default, None if cmd.version == "auto" else cmd.version)
         self._version = c.pinned
         assert self._live_client is not None
         self._live_client.pin(c.pinned)
@@ -399,16 +416,53 @@ class Session:
         self.spec_index, self._version = spec, c.api_version
         return Reply(f"API {c.api_version} ({'pinned' if c.pinned else 'negotiated'})")
 
+    def _use_host(self, name: str, run: Runner) -> Reply:
+        name = self.hosts.find(name)
+        c = self._make_default(name)
+        try:
+            run(self._negotiate_or_raise)
+        except Exception as exc:  # noqa: BLE001 - the default anyway: the daemon may come up later
+            return Reply(error=f"default endpoint {name} ({c.uri}), but: {one_line(exc)}")
+        return Reply(f"default endpoint {name} ({c.uri}, API {self._version})")
+
+    def _hosts(self, cmd: P.Hosts, run: Runner) -> Reply:
+        from .fanout import hosts_reply
+
+        return hosts_reply(self, run)
+
+    def _fan_out(self, cmd: P.FanOut, run: Runner) -> Reply:
+        from .fanout import fan_out
+
+        return fan_out(self, cmd, run)
+
     def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
-        conn = ({"uri": cmd.uri, "timeouts": self.config.timeouts(), **({"mtls": cmd.tls} if cmd.tls else {})}
-                if cmd.uri else self.config.conn())
         self._ready.wait()  # not require_client: connect is how to recover from a first connection that failed
-        c = self._switch(conn, cmd.api_version)
+        if cmd.name is not None and self.hosts.default not in (None, cmd.name):
+            return self._add_host(cmd, run)
+        c = self._switch(self._connect_conn(cmd), cmd.api_version, cmd.name)
         try:
             run(self._negotiate_or_raise)
         except Exception as exc:  # noqa: BLE001 - connected anyway: the daemon may come up later
             return Reply(error=f"connected to {c.uri}, but: {one_line(exc)}")
         return Reply(f"connected to {c.uri} (API {self._version})")
+
+    def _connect_conn(self, cmd: P.Connect) -> dict[str, Any] | None:
+        if cmd.uri is None:
+            return self.config.conn()
+        return {"uri": cmd.uri, "timeouts": self.config.timeouts(), **({"mtls": cmd.tls} if cmd.tls else {})}
+
+    def _add_host(self, cmd: P.Connect, run: Runner) -> Reply:
+        import dshell.client as docker
+
+        conn = self._connect_conn(cmd)
+        docker.client(conn=conn, api_version=cmd.api_version).close()  # a bad URI or version: nothing added
+        name = self.hosts.add(cmd.name, conn or docker.default_conn(), cmd.api_version)
+        c = self.hosts.client(name)
+        try:
+            version = run(lambda: c.api_version)
+        except Exception as exc:  # noqa: BLE001 - added anyway: the daemon may come up later
+            return Reply(error=f"added {name} ({c.uri}), but: {one_line(exc)}")
+        return Reply(f"added {name} ({c.uri}, API {version}); @{name} Op runs an op there, use {name} switches")
 
     def _negotiate_or_raise(self) -> None:
         c = self.require_client()
@@ -501,12 +555,11 @@ class Session:
 
     def cancel(self) -> None:
         """Abort the calls in flight (after Ctrl-C): their connections are broken, not left to the daemon."""
-        if self.client is not None:
-            self.client.cancel()
+        self.hosts.cancel()
 
     def close(self) -> None:
         """Stop the background refresh and close connections."""
         self.live.stop()
-        for c in (self.client, self._live_client):
-            if c is not None:
-                c.close()
+        self.hosts.close()
+        if self._live_client is not None:
+            self._live_client.close()

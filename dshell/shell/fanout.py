@@ -1,0 +1,105 @@
+"""``@a,b Op ...`` / ``@all Op ...`` and ``hosts``: one op on several endpoints at once.
+
+The words are bound once (by the default endpoint's spec); ``docker.fanout`` runs the call on every endpoint
+concurrently, each with its own timeouts. Each host's outcome is stored as a result of its own, then the
+merged rows (each with ``HOST`` first) as one more; a host that failed is one line while the others answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dshell.explorer._tables import HOST
+
+from . import parse as P
+
+if TYPE_CHECKING:
+    from dshell.client import Client, DshellError, Outcome
+
+    from .session import Reply, Runner, Session
+
+
+def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
+    """A host's data as rows with ``HOST`` first: each object of a list, an object itself, else ``Data``."""
+    if isinstance(data, list):
+        return [{HOST: name, **row} if isinstance(row, dict) else {HOST: name, "Data": row} for row in data]
+    if isinstance(data, dict):
+        return [{HOST: name, **data}]
+    return [{HOST: name, "Data": data}]
+
+
+def run_on(session: Session, names: list[str], request: dict[str, Any],
+           run: Runner[Any]) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
+    """The clients of ``names`` and each one's answer to ``request``, asked concurrently."""
+    import dshell.client as docker
+
+    clients = {name: session.hosts.client(name) for name in names}
+    return clients, run(lambda: docker.fanout(clients, request))
+
+
+def fan_out(session: Session, cmd: P.FanOut, run: Runner[Any]) -> Reply:
+    """Run ``cmd.call`` on the endpoints ``cmd.hosts``; the reply shows the merged table and a line per failed
+    host."""
+    import dshell.client as docker
+    from dshell.explorer import query, render
+
+    from . import follow as F
+    from .session import Reply, one_line
+
+    names = session.hosts.select(cmd.hosts)
+    base = session.require_client()
+    op = cmd.call.op
+    params, _ = F.with_defaults(op, run(lambda: session._bind(cmd.call, base.listing_spec())))
+    if F.streams(op, params):
+        raise docker.ValidationError(f"{op} with these params streams until stopped: a fan-out runs ops that "
+                                     "answer (e.g. follow=false)")
+    _, answers = run_on(session, names, {"op": op, "params": params}, run)
+    rows: list[dict[str, Any]] = []
+    lines: list[str] = []
+    elapsed = 0.0
+    for name, answer in answers.items():
+        if isinstance(answer, docker.DshellError):
+            lines.append(f"{name}: {one_line(answer)}")
+            continue
+        result = session.store(op, params, answer)
+        elapsed = max(elapsed, answer.elapsed)
+        if answer.error is not None:
+            lines.append(f"{name}: [{result.n}] {answer.status} {answer.error.message}")
+        else:
+            rows += host_rows(name, answer.data)
+    error = "\n".join(lines) or None
+    if len(lines) == len(names):
+        return Reply(error=error)
+    merged = session.keep(op, {"@": names, **params}, rows, status=200, elapsed=elapsed, error=None,
+                          endpoint="@" + ",".join(names))
+    body = render(merged) if cmd.call.query is None else render(query(rows, cmd.call.query))
+    return Reply(body, error=error, result=merged)
+
+
+def hosts_reply(session: Session, run: Runner[Any]) -> Reply:
+    """``hosts``: each endpoint's name, URI, state, daemon version and the API version it speaks (asked of all
+    at once); the table is a result too."""
+    import dshell.client as docker
+    from dshell.explorer import render
+
+    from .session import Reply, one_line
+
+    session.require_client()
+    names = session.hosts.names()
+    clients, answers = run_on(session, names, {"op": "SystemVersion"}, run)
+    rows: list[dict[str, Any]] = []
+    for name, answer in answers.items():
+        c = clients[name]
+        up = not isinstance(answer, docker.DshellError) and answer.error is None
+        if isinstance(answer, docker.DshellError):
+            state = f"down: {one_line(answer).split(';', 1)[0]}"
+        elif answer.error is not None:
+            state = f"error: {answer.status} {answer.error.message}"
+        else:
+            state = "up"
+        version = answer.data.get("Version", "") if up and isinstance(answer.data, dict) else ""  # type: ignore[union-attr]
+        spoken = c.api_version if up else (c.pinned or "")
+        rows.append({HOST: name, "DEFAULT": "*" if name == session.hosts.default else "", "URI": c.uri,
+                     "STATE": state, "DAEMON": version, "API": f"{spoken} (pinned)" if c.pinned else spoken})
+    result = session.keep("hosts", {}, rows, status=200, elapsed=0.0, error=None, endpoint="")
+    return Reply(render(result), result=result)

@@ -1,0 +1,169 @@
+"""Several endpoints in one session: -H NAME=URI, connect NAME URI, docker contexts, hosts, use NAME, @a,b Op."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dshell.shell import parse as P
+from dshell.shell.config import Config
+from dshell.shell.hosts import auto_name, split_named
+from dshell.shell.session import Session
+
+NOWHERE = "unix:///tmp/dshell-test-hosts-no-such.sock"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_at_prefix_parses_into_a_fan_out_with_its_query() -> None:
+    cmd = P.parse_line("@a,b ContainerList all=true")
+    assert cmd == P.FanOut(("a", "b"), P.OpCall("ContainerList", {"all": True}, raw={"all": "true"}))
+    cmd = P.parse_line("@all ContainerList | [?HOST=='b']")
+    assert isinstance(cmd, P.FanOut) and cmd.hosts == ("all",) and cmd.call.query == "[?HOST=='b']"
+    assert P.parse_line("@b,b,a SystemPing") == P.FanOut(("b", "a"), P.OpCall("SystemPing"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("@ ContainerList", "'@' needs endpoint names"),
+    ("@a,b", "runs an op on each endpoint"),
+    ("@a help", "runs an op on each endpoint"),
+    ("@a/b SystemPing", "'a/b' is no endpoint name"),
+    ("connect all unix:///x", "'all' is no endpoint name"),
+    ("connect a unix:///x extra", "unexpected 'extra'"),
+])
+def test_bad_fan_out_or_connect_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(P.ParseError, match=message) as info:
+        P.parse_line(text)
+    assert "\n" not in str(info.value)
+
+
+def test_connect_takes_a_name_before_the_uri_and_keeps_the_plain_form() -> None:
+    assert P.parse_line("connect b tcp://h:2376 --tlscacert ca.pem") == P.Connect(
+        "tcp://h:2376", None, {"ca": "ca.pem"}, "b")
+    assert P.parse_line("connect unix:///x") == P.Connect("unix:///x")
+
+
+def test_names_made_from_uris_and_split_from_name_equals_uri() -> None:
+    assert auto_name("unix:///var/run/docker.sock", []) == "docker"
+    assert auto_name("https://10.0.0.5:2376", []) == "10.0.0.5"
+    assert auto_name("ssh://me@box:22", ["box"]) == "box-2"
+    assert split_named("prod=ssh://me@box") == ("prod", "ssh://me@box")
+    assert split_named("unix:///a=b.sock") == (None, "unix:///a=b.sock")
+
+
+@pytest.fixture
+def tls_config(engine: dict[str, Any]) -> Config:
+    """Two -H endpoints on the one engine, its unix socket and its mTLS listener (the TLS files apply there)."""
+    return Config(endpoint=engine["docker_host"], hosts=(f"u={engine['docker_host']}", f"tls={engine['tls_uri']}"),
+                  tlscacert=engine["ca"], tlscert=engine["cert"], tlskey=engine["key"])
+
+
+@pytest.fixture
+def session(tls_config: Config, shell_home: Path) -> Iterator[Session]:
+    s = Session(tls_config, results_file=shell_home / "results.jsonl")
+    s.start(background=False)
+    yield s
+    s.close()
+
+
+def ok(session: Session, text: str) -> Any:
+    reply = session.execute(text)
+    assert reply.error is None, reply.error
+    return reply
+
+
+@pytest.mark.engine
+def test_hosts_lists_each_endpoint_with_state_and_versions(session: Session) -> None:
+    reply = session.execute(f"connect down {NOWHERE}")
+    assert reply.error and reply.error.startswith(f"added down ({NOWHERE}), but: cannot connect")
+    rows = ok(session, "hosts").result.data
+    assert [r["HOST"] for r in rows] == ["u", "tls", "down"]
+    u, tls, down = rows
+    assert u["DEFAULT"] == "*" and tls["DEFAULT"] == down["DEFAULT"] == ""
+    assert u["STATE"] == tls["STATE"] == "up" and down["STATE"].startswith("down: cannot connect")
+    assert u["DAEMON"] and u["DAEMON"] == tls["DAEMON"] and u["API"] == tls["API"] == "v1.41"
+    assert tls["URI"].startswith("https://") and down["API"] == ""
+
+
+@pytest.mark.engine
+def test_use_name_switches_the_default_and_use_version_pins_only_it(session: Session) -> None:
+    assert ok(session, "use tls").body.startswith("default endpoint tls (https://")
+    assert session.client is not None and session.client.uri.startswith("https://")
+    assert ok(session, "use v1.40").body == "API v1.40 (pinned)"
+    rows = {r["HOST"]: r for r in ok(session, "hosts").result.data}
+    assert rows["tls"]["DEFAULT"] == "*" and rows["tls"]["API"] == "v1.40 (pinned)" and rows["u"]["API"] == "v1.41"
+    assert ok(session, "SystemPing").result.endpoint.startswith("https://")
+    reply = session.execute("use nope")
+    assert reply.error == "no endpoint or docker context 'nope' (endpoints: u, tls; add one with connect nope URI)"
+    assert ok(session, "use u").body.startswith("default endpoint u (unix://")
+    ok(session, f"connect {session.hosts.conn('u')['uri']}")  # connect URI replaces the default, as before
+    assert session.hosts.names() == ["u", "tls"]
+
+
+@pytest.mark.engine
+def test_fan_out_merges_rows_with_host_first_and_stores_each_outcome(session: Session, docker_cli: Any,
+                                                                      unique_name: Any,
+                                                                      cleanup_containers: Any) -> None:
+    name = unique_name()
+    docker_cli("create", "--name", name, "busybox", "true")
+    session.execute(f"connect down {NOWHERE}")
+    reply = session.execute(f"@all ContainerList all=true filters={{name: [{name}]}}")
+    assert reply.error is not None and reply.error.splitlines() == [
+        reply.error.splitlines()[0]] and reply.error.startswith("down: cannot connect")
+    merged = reply.result
+    assert merged is not None and [r["HOST"] for r in merged.data] == ["u", "tls"]
+    assert {r["Names"][0] for r in merged.data} == {f"/{name}"} and merged.endpoint == "@u,tls,down"
+    u, tls = session.history[merged.n - 2], session.history[merged.n - 1]  # each host's own outcome
+    assert u.endpoint.startswith("unix://") and tls.endpoint.startswith("https://")
+    assert u.data[0]["Id"] == tls.data[0]["Id"] == merged.data[0]["Id"]
+    shown = ok(session, f"_{merged.n} | [?HOST=='tls'].HOST")
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(shown.body)
+    assert console.export_text().count("tls") == 1
+    console = Console(width=200, record=True)
+    console.print(reply.body)
+    header = console.export_text().splitlines()[1]
+    assert header.split()[:3] == ["HOST", "CONTAINER", "ID"]  # the docker ps table with HOST first
+    missing = session.execute(f"@u,tls ContainerInspect {name}-none")
+    assert missing.result is None and missing.error is not None
+    assert [line.split(":")[0] for line in missing.error.splitlines()] == ["u", "tls"]
+    assert "404 No such container" in missing.error
+
+
+@pytest.mark.engine
+def test_a_docker_context_is_addressable_by_its_name(session: Session, engine: dict[str, Any],
+                                                     shell_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config_dir = shell_home / "docker-config"
+    meta = config_dir / "contexts" / "meta" / hashlib.sha256(b"ctx1").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({"Name": "ctx1", "Endpoints": {"docker": {
+        "Host": engine["docker_host"]}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(config_dir))
+    reply = ok(session, "@ctx1,tls SystemPing")
+    assert [r["HOST"] for r in reply.result.data] == ["ctx1", "tls"]
+    assert session.hosts.names() == ["u", "tls", "ctx1"]
+    assert ok(session, "use ctx1").body.startswith(f"default endpoint ctx1 ({engine['docker_host']}")
+
+
+@pytest.mark.engine
+def test_dash_h_twice_on_the_command_line(engine: dict[str, Any], shell_home: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dshell", "-H", engine["docker_host"], "-H", f"tls={engine['tls_uri']}",
+         "--tlscacert", engine["ca"], "--tlscert", engine["cert"], "--tlskey", engine["key"],
+         "-c", "hosts", "-c", "@all SystemPing"], capture_output=True, text=True, timeout=120, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}, check=False)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    auto = Path(engine["socket"]).name.split(".")[0]  # a URI without a name is named after its socket
+    assert any(line.split()[:3] == [auto, "*", engine["docker_host"]] for line in lines), proc.stdout
+    assert any(line.split()[:2] == ["tls", engine["tls_uri"]] for line in lines), proc.stdout
+    assert [line.split() for line in lines if line.endswith(" OK")] == [[auto, "OK"], ["tls", "OK"]]

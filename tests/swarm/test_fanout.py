@@ -1,0 +1,79 @@
+"""Fan-out over three real daemons (the namespaced nodes' own sockets) and one that is down: from Python
+(docker.fanout) and from the shell (@all ContainerList), each node showing its own containers with HOST."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell.config import Config
+from dshell.shell.session import Session
+
+from .conftest import Node, call
+
+pytestmark = pytest.mark.engine
+NOWHERE = "unix:///tmp/dshell-test-fanout-no-such.sock"
+
+
+@pytest.fixture
+def per_node(swarm_nodes: list[Node]) -> Iterator[dict[str, str]]:
+    """A container of a name of its own created on each node: node name -> container name."""
+    prefix = f"dsh-test-{secrets.token_hex(3)}"
+    made = {node.name: f"{prefix}-{node.name}" for node in swarm_nodes}
+    for node in swarm_nodes:
+        call(node, "ContainerCreate", name=made[node.name], body={"Image": "busybox", "Cmd": ["true"]})
+    yield made
+    for node in swarm_nodes:
+        docker.invoke(node.client, {"op": "ContainerDelete", "params": {"id": made[node.name], "force": True}})
+
+
+def test_fanout_from_python_gives_each_node_its_own_containers(swarm_nodes: list[Node],
+                                                               per_node: dict[str, str]) -> None:
+    clients = {node.name: node.client for node in swarm_nodes}
+    down = docker.client(conn={"uri": NOWHERE})
+    prefix = next(iter(per_node.values())).rsplit("-", 1)[0]
+    try:
+        answers = docker.fanout({**clients, "down": down},
+                                {"op": "ContainerList", "params": {"all": True, "filters": {"name": [prefix]}}})
+    finally:
+        down.close()
+    assert list(answers) == [*clients, "down"]
+    for name in clients:
+        outcome = answers[name]
+        assert isinstance(outcome, docker.Outcome) and outcome.ok
+        assert [c["Names"] for c in outcome.data] == [[f"/{per_node[name]}"]]
+    assert isinstance(answers["down"], docker.DockerConnectionError)
+
+
+def test_at_all_in_the_shell_over_three_nodes_and_one_down(swarm_nodes: list[Node], per_node: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    hosts = tuple(f"{node.name}={node.client.uri}" for node in swarm_nodes) + (f"down={NOWHERE}",)
+    session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    prefix = next(iter(per_node.values())).rsplit("-", 1)[0]
+    try:
+        reply = session.execute(f"@all ContainerList all=true filters={{name: [{prefix}]}}")
+        assert reply.error is not None and reply.error.startswith("down: cannot connect")
+        assert reply.result is not None
+        rows = reply.result.data
+        assert [(r["HOST"], r["Names"]) for r in rows] == [(n, [f"/{per_node[n]}"]) for n in per_node]
+        b = swarm_nodes[1].name
+        only = session.execute(f"_{reply.result.n} | [?HOST=='{b}'].Names[0]")
+        assert only.error is None
+        from dshell.explorer import query
+
+        assert query(reply.result.data, f"[?HOST=='{b}'].Names[0]") == [f"/{per_node[b]}"]
+        hosts_rows = session.execute("hosts").result.data  # type: ignore[union-attr]
+        assert [r["STATE"] for r in hosts_rows][:3] == ["up"] * 3 and hosts_rows[3]["STATE"].startswith("down")
+    finally:
+        session.close()
+
+
+def test_the_nodes_are_three_daemons(swarm_nodes: list[Node]) -> None:
+    """Three daemons of their own (a hostname each, the containers above apart): the fan-outs are over three."""
+    answers = docker.fanout({n.name: n.client for n in swarm_nodes}, {"op": "SystemInfo"})
+    assert [a.data["Name"] for a in answers.values() if isinstance(a, docker.Outcome)] == list(answers)

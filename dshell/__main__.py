@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
     from dshell.shell.config import load_config
+    from dshell.shell.hosts import split_named
     from dshell.shell.session import Session
 
     config = load_config()
-    from dshell.shell.hosts import split_named
-
     overrides = {"endpoint": split_named(args.host[0])[1] if args.host else None, "api_version": args.api_version,
-                 "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey, "editing_mode": "vi" if args.vi else None}
+                 "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey,
+                 "editing_mode": "vi" if args.vi else None}
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None}, hosts=tuple(args.host or ()))
     for key, value in (("timeout", args.timeout), ("connect_timeout", args.connect_timeout)):
         if value is not None:

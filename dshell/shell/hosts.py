@@ -72,6 +72,16 @@ class Hosts:
             old.close()
         return name
 
+    def remove(self, name: str) -> None:
+        """Forget the endpoint ``name`` (not the default) and close its client."""
+        if name == self.default:
+            raise ValueError(f"{name} is the default endpoint: use another first (use NAME)")
+        with self._lock:
+            del self._conns[name], self._pins[name]
+            old = self._clients.pop(name, None)
+        if old is not None:
+            old.close()
+
     def find(self, name: str) -> str:
         """``name`` if it is an endpoint, else the docker context of that name added as one; ValidationError
         naming the endpoints there are when neither."""

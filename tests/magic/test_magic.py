@@ -151,3 +151,14 @@ def test_a_path_shows_a_tree_whose_nodes_name_their_paths(docker, docker_cli, un
         assert {f"_{inspected.n}.Config.Env", f"_{inspected.n}.Config.Env[0]"} <= titles, line
     query = parse(docker(f"_{inspected.n} | Config")._repr_html_())
     assert not [element for element in query.iter() if "title" in element.attrs]  # a query's value has no path
+
+
+def test_the_at_prefix_fans_out(docker, session, engine):
+    session.execute(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
+                    f"--tlskey {engine['key']}")
+    try:
+        r = docker("@all SystemPing")
+        assert [row["HOST"] for row in r.data] == [session.hosts.default, "tls"]
+        assert [row["Data"] for row in r.data] == ["OK", "OK"]
+    finally:
+        session.hosts.remove("tls")

@@ -75,8 +75,11 @@ def test_build_a_small_context(dc, container, image_names):
     run = container(None, Image=f"{repo}:b1", start=True)
     call(dc, "ContainerWait", id=run)
     assert call(dc, "ContainerLogs", id=run, stdout=True) == "hello from the context\nbuilt\n"
-    with pytest.raises(docker.DockerError, match="returned a non-zero code"):
-        call(dc, "ImageBuild", inputStream=tar_of({"Dockerfile": b"FROM busybox:latest\nRUN exit 7\n"}), rm=True)
+    failing = f"FROM busybox:latest\nRUN echo {repo} && exit 7\n".encode()
+    with pytest.raises(docker.DockerError, match="returned a non-zero code: 7"):
+        call(dc, "ImageBuild", inputStream=tar_of({"Dockerfile": failing}), forcerm=True)
+    left = [c for c in call(dc, "ContainerList", all=True) if repo in c["Command"]]
+    assert left == []  # forcerm: the failed step's container is removed too (rm alone keeps it)
 
 
 def test_save_get_all_and_load(dc, engine, image_names):

@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
+    from dshell.shell import stdio
     from dshell.shell.config import load_config
     from dshell.shell.hosts import split_named
     from dshell.shell.session import Session
@@ -59,6 +60,7 @@ def _main(argv: list[str] | None) -> int:
                 print(f"dshell: {exc}", file=sys.stderr)
                 return 2
     session = Session(config)
+    stdio.register(session)
     if args.command:
         return _run_commands(session, args.command)
     from dshell.shell.app import Shell

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
     from dshell.explorer import Result
-    from dshell.shell.session import Reply
+    from dshell.shell.reply import Reply
 
 
 @magics_class

@@ -17,9 +17,9 @@ from typing import Any
 
 from IPython.utils.text import DollarFormatter
 
-from dshell.shell.parse import COMMANDS, PARAM_RE, STREAM_COMMANDS
+from dshell.shell.parse import COMMANDS, STREAM_COMMANDS
 from dshell.shell.values import parse_scalar
-from dshell.shell.words import scan
+from dshell.shell.words import name_value, scan
 
 _FORMATTER = DollarFormatter()
 _BODY_VAR = re.compile(r"\$([A-Za-z_][\w.]*)")
@@ -62,9 +62,9 @@ def _value(text: str, ns: dict[str, Any], typed: bool = False) -> str:
 
 
 def _word(text: str, ns: dict[str, Any], typed: bool) -> str:
-    m = PARAM_RE.fullmatch(text)
-    if m and text[0] not in "{[\"'":
-        return f"{m['name']}={_value(m['value'], ns, typed)}"
+    pair = name_value(text)
+    if pair:
+        return f"{pair[0]}={_value(pair[1], ns, typed)}"
     return _value(text, ns, typed)
 
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
     from rich.console import RenderableType
 
-    from dshell.shell.session import Reply, Session
+    from dshell.shell.reply import Reply
+    from dshell.shell.session import Session
 
 INTERVAL = 0.2  # seconds between display updates
 SHOWN = 30  # lines on show while streaming
@@ -141,7 +142,7 @@ def note(feed: Feed, how: str) -> str:
 
 def terminal_only(cmd: P.Stream) -> Reply:
     """``attach``/``exec`` in a notebook: say what to use instead of a terminal."""
-    from dshell.shell.session import Reply
+    from dshell.shell.reply import Reply
 
     return Reply(error=f"{cmd.name} needs a terminal (dshell, or a terminal IPython); in a notebook, run "
                        "ContainerExec, ExecStart and ExecInspect, or follow output with `logs NAME`")
@@ -152,6 +153,10 @@ def register_streams(session: Session, ip: InteractiveShell) -> None:
     exec say what to do instead."""
     for name in STREAMS:
         session.streams[name] = partial(run_stream, session, ip)
-    if not in_terminal(ip):
+    if in_terminal(ip):
+        from dshell.shell import stdio
+
+        stdio.register(session)
+    else:
         for name in TERMINAL_ONLY:
             session.streams[name] = terminal_only

@@ -19,7 +19,8 @@ from .keys import key_bindings
 from .lexer import DshellLexer
 from .output import Printer
 from .panes.commands import install as install_panes
-from .session import Session, one_line
+from .reply import one_line
+from .session import Session
 from .worker import Cancelled, run_cancellable
 
 if TYPE_CHECKING:

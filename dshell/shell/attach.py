@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import dshell.client as docker
 from dshell.client import version_key
 
-from .session import Reply, one_line
+from .reply import Reply, one_line
 from .targets import Outcome, Target, detach_keys, parse_target
 from .terminal import (
     DetachFilter,

@@ -16,7 +16,8 @@ from . import parse as P
 if TYPE_CHECKING:
     from dshell.client import Client, DshellError, Outcome
 
-    from .session import Reply, Runner, Session
+    from .reply import Reply
+    from .session import Runner, Session
 
 
 def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
@@ -29,7 +30,7 @@ def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
 
 
 def run_on(session: Session, names: list[str], request: dict[str, Any],
-           run: Runner[Any]) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
+           run: Runner) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
     """The clients of ``names`` and each one's answer to ``request``, asked concurrently."""
     import dshell.client as docker
 
@@ -37,14 +38,14 @@ def run_on(session: Session, names: list[str], request: dict[str, Any],
     return clients, run(lambda: docker.fanout(clients, request))
 
 
-def fan_out(session: Session, cmd: P.FanOut, run: Runner[Any]) -> Reply:
+def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     """Run ``cmd.call`` on the endpoints ``cmd.hosts``; the reply shows the merged table and a line per failed
     host."""
     import dshell.client as docker
     from dshell.explorer import query, render
 
     from . import follow as F
-    from .session import Reply, one_line
+    from .reply import Reply, one_line
 
     names = session.hosts.select(cmd.hosts)
     base = session.require_client()
@@ -76,13 +77,13 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner[Any]) -> Reply:
     return Reply(body, error=error, result=merged)
 
 
-def hosts_reply(session: Session, run: Runner[Any]) -> Reply:
+def hosts_reply(session: Session, run: Runner) -> Reply:
     """``hosts``: each endpoint's name, URI, state, daemon version and the API version it speaks (asked of all
     at once); the table is a result too."""
     import dshell.client as docker
     from dshell.explorer import render
 
-    from .session import Reply, one_line
+    from .reply import Reply, one_line
 
     session.require_client()
     names = session.hosts.names()

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dshell.client import Client
 
-    from .session import Reply, Runner, Session
+    from .reply import Reply
+    from .session import Runner, Session
 
 LOG_OPS = ("ContainerLogs", "ServiceLogs", "TaskLogs")
 BOTH_STREAMS = "neither stdout nor stderr was asked for: showing both, as docker logs does"
@@ -55,7 +56,7 @@ def note(session: Session, text: str) -> None:
     say(session, Text(text, style="dim"))
 
 
-def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner[Any]) -> Reply:
+def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner) -> Reply:
     """Stream ``op`` inline until it ends or Ctrl-C; what arrived is the stored result either way."""
     from rich.text import Text
 
@@ -63,7 +64,7 @@ def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Ru
 
     from .panes.model import StreamPane
     from .panes.sources import formatter
-    from .session import Reply
+    from .reply import Reply
     from .worker import Cancelled
 
     client, pane, shown = c.copy(), StreamPane(op), threading.Event()

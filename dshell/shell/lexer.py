@@ -9,9 +9,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
-from .parse import CATEGORY_RE, COMMANDS, OP_RE, PARAM_RE, STREAM_COMMANDS
+from .parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
 from .values import REF_RE
-from .words import scan
+from .words import name_value, scan
 
 Span = tuple[int, int, str]  # start, end, style class
 _LITERAL = re.compile(
@@ -65,11 +65,11 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
                         ([(w.start, w.end, "op")] if is_op(w.text) else _literal_spans(w.text, w.start))]
     spans.append((op.start, op.end, "op" if is_op(op.text) else "op.unknown"))
     for word in rest:
-        m = PARAM_RE.fullmatch(word.text)
-        if m and word.text[0] not in "{[\"'":
-            name_end = word.start + len(m["name"])
+        pair = name_value(word.text)
+        if pair:
+            name_end = word.start + len(pair[0])
             spans += [(word.start, name_end, "param"), (name_end, name_end + 1, "punct")]
-            spans += _literal_spans(m["value"], name_end + 1)
+            spans += _literal_spans(pair[1], name_end + 1)
         else:
             spans += _literal_spans(word.text, word.start)
     return spans

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from .session import Reply
+    from .reply import Reply
 
 DEFAULT_PAGER = "less -F -R -X"  # quit when it fits, keep colours, leave the text on screen after quitting
 PIPE_WIDTH = 10_000  # output into a pipe or a file is as wide as it is (rich's default would be 80)

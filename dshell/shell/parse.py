@@ -8,11 +8,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .values import Ref, ValueSyntaxError, parse_ref, parse_value
-from .words import Word, scan
+from .words import Word, name_value, scan
 
 OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
-PARAM_RE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
 STREAM_COMMANDS = ("tail", "logs", "events", "stats", "watch", "attach", "exec")
 CATEGORY_COMMANDS = ("events", "exec")  # stream commands that are also API categories: `exec ExecInspect ...`
@@ -312,9 +311,9 @@ def _fetch(args: list[str], usage: str) -> Fetch:
         raise ParseError(f"usage: {usage}")
     path, query, body = args[0], {}, None
     for arg in args[1:]:
-        m = PARAM_RE.fullmatch(arg)
-        if m and arg[0] not in "{[\"'":
-            query[m["name"]] = _value(m["value"])
+        pair = name_value(arg)
+        if pair:
+            query[pair[0]] = _value(pair[1])
         elif body is None:
             body = _value(arg)
         else:
@@ -399,10 +398,10 @@ def _op_call(words: list[str], category: str | None) -> OpCall:
 
         raise ParseError(f"unknown command {op!r}: {hint(op) or 'try `help`, `ops`, or an op name like ContainerList'}")
     for word in words[1:]:
-        m = PARAM_RE.fullmatch(word)
-        if m and word[0] not in "{[\"'":
-            params[m["name"]] = _value(m["value"])
-            raw[m["name"]] = m["value"]
+        pair = name_value(word)
+        if pair:
+            params[pair[0]] = _value(pair[1])
+            raw[pair[0]] = pair[1]
         else:
             args.append(_value(word))
             raw_args.append(word)

@@ -12,12 +12,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
 from .hosts import Hosts, split_named
+from .reply import Reply, one_line
 from .values import LocalPath, Ref
 
 if TYPE_CHECKING:
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
     from dshell.explorer import History, Navigator, Result
 
 T = TypeVar("T")
-Runner = Callable[[Callable[[], T]], T]
+
+
+class Runner(Protocol):
+    """How a command runs its calls to the daemon: here (``run_here``), or in a worker it can abandon."""
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
 PREFETCH = ("containers", "images")
 VERSION_RE = re.compile(r"v?\d+\.\d+")
 
@@ -36,16 +43,6 @@ def run_here(fn: Callable[[], T]) -> T:
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
-    """What a command produced: ``body`` to show (a rich renderable or text), an ``error`` line, ``exit``."""
-
-    body: Any = None
-    error: str | None = None
-    exit: bool = False
-    result: Result | None = None  # the numbered result the command made, if any
-
-
-@dataclass(frozen=True, slots=True)
 class Status:
     """What the toolbar shows: where we are connected, the API version, how many results there are."""
 
@@ -53,12 +50,6 @@ class Status:
     api_version: str
     results: int
     ready: bool
-
-
-def one_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type name when it has none)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class Session:
@@ -74,8 +65,8 @@ class Session:
         self.navigator: Navigator | None = None
         self.spec_index: SpecIndex | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
-        self.streams: dict[str, Callable[[P.Stream], Reply]] = {  # tail/logs/events/... plug in here
-            "attach": self._terminal, "exec": self._terminal}
+        # the stream commands front ends plug in: panes or the magic (tail, logs, ...), attach.register
+        self.streams: dict[str, Callable[[P.Stream], Reply]] = {}
         self.handlers: dict[type, Callable[[Any, Runner], Reply]] = {
             P.OpCall: self._op_call, P.Doc: self._doc, P.Ops: self._ops, P.Categories: self._categories,
             P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
@@ -547,11 +538,6 @@ class Session:
         from .workflows import command
 
         return command(self, cmd, run)
-
-    def _terminal(self, cmd: P.Stream) -> Reply:
-        from .attach import command
-
-        return command(self, cmd)
 
     def cancel(self) -> None:
         """Abort the calls in flight (after Ctrl-C): their connections are broken, not left to the daemon."""

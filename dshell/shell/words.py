@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPENERS = {"{": "}", "[": "]", "(": ")"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
 QUOTES = "\"'"
+NAME_VALUE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,15 @@ def scan(text: str) -> Scan:
     if start is not None:
         words.append(Word(text[start:], start, n))
     return Scan(tuple(words), "".join(stack))
+
+
+def name_value(word: str) -> tuple[str, str] | None:
+    """``name=value`` → (name, value as typed); None for any other word, such as a literal that starts with a
+    bracket or a quote (its ``=`` is its own)."""
+    if word[:1] in "{[\"'":
+        return None
+    m = NAME_VALUE.fullmatch(word)
+    return (m["name"], m["value"]) if m else None
 
 
 def is_complete(text: str) -> bool:

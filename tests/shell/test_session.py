@@ -212,3 +212,24 @@ def test_after_cd_a_relative_path_or_key_shows_what_is_there(offline):
     assert str(offline.execute("Networks.bridge | Gateway").body) == '172.17.0.1\n'
     assert "Nope" in offline.execute("Networks.Nope").error
     assert "unknown op 'Netwerks'" in offline.execute("Netwerks").error
+
+
+def test_the_session_imports_no_front_end():
+    import subprocess
+    import sys
+
+    code = ("import sys, dshell.shell.session; "
+            "print([m for m in sys.modules if m.startswith(('dshell.shell.attach', 'dshell.shell.panes', "
+            "'dshell.shell.app', 'dshell.magic', 'prompt_toolkit'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_attach_and_exec_run_where_a_front_end_registered_them(offline):
+    from dshell.shell import stdio
+
+    no_terminal = offline.execute("exec web").error  # no front end: nothing to run it on
+    assert no_terminal == "exec needs the interactive prompt (panes); run dshell without -c"
+    stdio.register(offline)
+    reply = offline.execute("exec")  # now attach's own usage check answers
+    assert reply.error.startswith("usage: exec ")

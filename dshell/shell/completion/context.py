@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..parse import CATEGORY_RE, COMMANDS, OP_RE, PARAM_RE, STREAM_COMMANDS
-from ..words import scan
+from ..parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
+from ..words import name_value, scan
 
 HEAD = "head"  # the first word: a command, an op, a category or a reference
 OP_IN_CATEGORY = "op_in_category"  # the op after a category
@@ -82,16 +82,17 @@ def body_position(text: str) -> tuple[tuple[str, ...], bool, str] | None:
     return path, True, typed
 
 
-def _value_context(value: str, **common: object) -> Context:
-    """The context inside a value: a reference, a body literal, or a plain value."""
+def _value_context(value: str, where: Context) -> Context:
+    """The context inside a value (``where`` has the op and param): a reference, a body literal, or a plain
+    value."""
     if REF_START.fullmatch(value):
-        return Context(REF, value, **common)  # type: ignore[arg-type]
+        return replace(where, kind=REF, word=value)
     if value.startswith(("{", "[")):
         found = body_position(value)
         if found is not None:
             path, is_key, typed = found
-            return Context(BODY_KEY if is_key else BODY_VALUE, typed, path=path, **common)  # type: ignore[arg-type]
-    return Context(VALUE, value, **common)  # type: ignore[arg-type]
+            return replace(where, kind=BODY_KEY if is_key else BODY_VALUE, word=typed, path=path)
+    return replace(where, kind=VALUE, word=value)
 
 
 def analyze(text: str) -> Context:
@@ -128,12 +129,11 @@ def analyze(text: str) -> Context:
 
 
 def _op_context(op: str, given: list[str], current: str, category: str | None) -> Context:
-    used = frozenset(m["name"] for w in given if (m := PARAM_RE.fullmatch(w)) and w[0] not in "{[\"'")
-    positional = len(given) - len(used)
-    common = {"op": op, "category": category, "used": used, "positional": positional}
-    m = PARAM_RE.fullmatch(current)
-    if m and current[0] not in "{[\"'":
-        return _value_context(m["value"], param=m["name"], **common)
+    used = frozenset(pair[0] for w in given if (pair := name_value(w)))
+    where = Context(PARAM, current, op=op, category=category, used=used, positional=len(given) - len(used))
+    pair = name_value(current)
+    if pair:
+        return _value_context(pair[1], replace(where, param=pair[0]))
     if current.startswith(("{", "[")):
-        return _value_context(current, **common)
-    return Context(PARAM, current, **common)
+        return _value_context(current, where)
+    return where

@@ -13,7 +13,7 @@ from prompt_toolkit.key_binding import merge_key_bindings
 from prompt_toolkit.layout import HSplit
 from prompt_toolkit.styles import merge_styles
 
-from ..session import one_line
+from ..reply import one_line
 from .keys import HINTS, pane_bindings
 from .layout import STYLE, PaneArea, Refresher
 from .model import StreamPane
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     from ..app import Shell
     from ..parse import Stream
-    from ..session import Reply, Session
+    from ..reply import Reply
+    from ..session import Session
 
 PANE_COMMANDS = ("tail", "logs", "events", "stats", "watch")
 
@@ -37,7 +38,7 @@ class Panes:
 
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names."""
-        from ..session import Reply
+        from ..reply import Reply
         from .reader import Feed
         from .sources import source
         from .watch import Watch, watch_source

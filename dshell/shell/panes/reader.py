@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import dshell.client as docker
 
-from ..session import one_line
+from ..reply import one_line
 from .model import StreamPane
 from .sources import Source, formatter
 

@@ -12,6 +12,7 @@ import dshell.client as docker
 from dshell.explorer import LOG_OPS
 
 from ..parse import COMMANDS
+from ..words import name_value
 from .events import event_lines
 from .jsonlines import JSONFormatter
 from .logs import LogFormatter
@@ -72,13 +73,13 @@ def _event_words(args: list[str]) -> list[str]:
     filters: dict[str, list[str]] = {}
     words = ["SystemEvents"]
     for arg in args:
-        name, eq, value = arg.partition("=")
-        if not eq:
+        pair = name_value(arg)
+        if pair is None:
             raise ValueError(f"expected KEY=VALUE, got {arg!r}: usage: {COMMANDS['events'].usage}")
-        if name in EVENT_PARAMS:
+        if pair[0] in EVENT_PARAMS:
             words.append(arg)
         else:
-            filters.setdefault(name, []).append(value.strip("'\""))
+            filters.setdefault(pair[0], []).append(pair[1].strip("'\""))
     if filters:
         words.append("filters=" + json.dumps(filters, separators=(",", ":")))
     return words

@@ -7,11 +7,12 @@ runs go through ``Steps``, which stores every outcome as a numbered result and s
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
 
 WORKFLOWS = {  # command name → its module
     "run": "dshell.shell.workflows.run", "cp": "dshell.shell.workflows.cp", "build": "dshell.shell.workflows.build",
@@ -20,7 +21,7 @@ WORKFLOWS = {  # command name → its module
 }
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """Run the workflow ``cmd`` names."""
     module = importlib.import_module(WORKFLOWS[cmd.name])
     reply: Reply = module.command(session, cmd, run)

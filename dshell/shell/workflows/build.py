@@ -16,7 +16,8 @@ from ..parse import COMMANDS
 
 if TYPE_CHECKING:
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
     from .steps import Steps
 
 USAGE = COMMANDS["build"].usage
@@ -137,9 +138,9 @@ class Output:
             self.partial = ""
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """``build ...`` at the prompt (or in ``-c``)."""
-    from ..session import Reply
+    from ..reply import Reply
     from .steps import Steps
 
     try:

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from dshell.client import DockerStream
 
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
     from .steps import Steps
 
 USAGE = COMMANDS["cp"].usage
@@ -213,9 +214,9 @@ def _to_stderr(body: Any) -> None:
     Console(stderr=True, soft_wrap=True).print(body)
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """``cp SRC DST`` at the prompt (or in ``-c``)."""
-    from ..session import Reply
+    from ..reply import Reply
     from .steps import Steps
 
     try:

@@ -6,20 +6,21 @@ them. Paths are as typed after a result (``.State.Status``), so ``_B.State.Statu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
 
 USAGE = "diff _A _B   (two results or paths into them, e.g. diff _3.Config _7.Config)"
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """Diff the two values ``cmd``'s words point at; the diff is the next numbered result."""
     from dshell.explorer import PathError, diff, parse_ref, render, resolve
 
-    from ..session import Reply
+    from ..reply import Reply
 
     if len(cmd.args) != 2:
         return Reply(error=f"diff takes two results: {USAGE}")

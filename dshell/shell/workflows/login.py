@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from dshell.client import DockerStream
 
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
 
 
 @dataclass
@@ -87,9 +88,9 @@ def credentials(opts: LoginOptions, server: str) -> tuple[str, str]:
     return user, password
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """``login ...`` / ``logout ...`` at the prompt (or in ``-c``, or the magic)."""
-    from ..session import Reply
+    from ..reply import Reply
     from .steps import Steps
 
     if cmd.name == "logout":
@@ -125,8 +126,8 @@ def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
     return Reply(f"Login Succeeded: {user} at {server}, stored in {where}  (_{result.n})", result=result)
 
 
-def _logout(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
-    from ..session import Reply
+def _logout(session: Session, cmd: Workflow, run: Runner) -> Reply:
+    from ..reply import Reply
     from .steps import Steps
 
     if len(cmd.args) > 1:

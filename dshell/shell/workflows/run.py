@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from dshell.explorer import Result
 
     from ..parse import Workflow
-    from ..session import Reply, Runner, Session
+    from ..reply import Reply
+    from ..session import Runner, Session
     from .steps import Steps
 
 USAGE = COMMANDS["run"].usage
@@ -253,16 +254,16 @@ def ensure_image(steps: Steps, image: str) -> Result | None:
 
 
 def _failed(result: Result) -> Reply:
-    from ..session import Reply
+    from ..reply import Reply
 
     return Reply(error=f"run stopped: {result.op} failed (_{result.n})", result=result)
 
 
-def command(session: Session, cmd: Workflow, run: Runner[Any]) -> Reply:
+def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     """``run ...`` at the prompt (or in ``-c``)."""
     from dshell.explorer import render
 
-    from ..session import Reply
+    from ..reply import Reply
     from .steps import Steps
 
     try:
@@ -297,7 +298,7 @@ def _attached(session: Session, steps: Steps, opts: RunOptions, cid: str, args: 
     import dshell.client as docker
 
     from ..attach import run as attach
-    from ..session import Reply
+    from ..reply import Reply
     from ..targets import Target
 
     def start() -> None:

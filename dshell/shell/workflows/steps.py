@@ -23,7 +23,7 @@ class Steps:
     """Runs ops for a workflow on ``session``'s client: every outcome becomes the next numbered result, and
     its header line (``[4] ContainerCreate  201  9 ms``) is shown before the next op starts."""
 
-    def __init__(self, session: Session, run: Runner[Any]) -> None:
+    def __init__(self, session: Session, run: Runner) -> None:
         self.session = session
         self.client: Client = session.require_client()
         self.run = run
@@ -78,7 +78,7 @@ class Steps:
         a header); what ``use`` returns is the stored result, a ValueError or OSError it raises its error."""
         import dshell.client as docker
 
-        from ..session import one_line
+        from ..reply import one_line
 
         c = self.client
         used: list[Any] = [None]

@@ -1,0 +1,25 @@
+"""What a command answers (a Reply), and the one-line form of an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dshell.explorer import Result
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a command produced: ``body`` to show (a rich renderable or text), an ``error`` line, ``exit``."""
+
+    body: Any = None
+    error: str | None = None
+    exit: bool = False
+    result: Result | None = None  # the numbered result the command made, if any
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +78,35 @@ def test_the_nodes_are_three_daemons(swarm_nodes: list[Node]) -> None:
     """Three daemons of their own (a hostname each, the containers above apart): the fan-outs are over three."""
     answers = docker.fanout({n.name: n.client for n in swarm_nodes}, {"op": "SystemInfo"})
     assert [a.data["Name"] for a in answers.values() if isinstance(a, docker.Outcome)] == list(answers)
+
+
+def test_logs_at_all_is_one_pane_with_a_host_tag_per_line(swarm_nodes: list[Node], tmp_path: Path) -> None:
+    from dshell.shell.panes.hosts import merged
+    from dshell.shell.parse import Stream
+
+    name = f"dsh-test-{secrets.token_hex(3)}"
+    for node in swarm_nodes:
+        script = f"echo from {node.name}; echo oops >&2"
+        call(node, "ContainerCreate", name=name, body={"Image": "busybox", "Cmd": ["sh", "-c", script],
+                                                       "HostConfig": {"NetworkMode": "none"}})
+        call(node, "ContainerStart", id=name)
+    hosts = tuple(f"{node.name}={node.client.uri}" for node in swarm_nodes) + (f"down={NOWHERE}",)
+    session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    try:
+        pane, feed = merged(session, Stream("logs", ("@all", name)), lambda: None)
+        feed.start()
+        deadline = time.monotonic() + 30
+        while not pane.ended:
+            assert time.monotonic() < deadline, pane.visible(50)[1]
+            time.sleep(0.05)
+        texts = [line.text for line in pane.visible(50)[1]]
+        for node in swarm_nodes:
+            assert f"[{node.name}] from {node.name}" in texts and f"[{node.name}] [stderr] oops" in texts
+            assert f"[{node.name}] stream ended" in texts
+        assert any(t.startswith("[down] error: cannot connect") for t in texts)
+        assert texts[-1] == "── every host's stream ended ──" and pane.title == f"logs @all {name}"
+    finally:
+        session.close()
+        for node in swarm_nodes:
+            docker.invoke(node.client, {"op": "ContainerDelete", "params": {"id": name, "force": True}})

@@ -43,6 +43,13 @@ class Panes:
         from .sources import source
         from .watch import Watch, watch_source
 
+        if cmd.args and cmd.args[0].startswith("@") and cmd.name != "watch":
+            from .hosts import merged
+
+            pane, feed = merged(self.session, cmd, self.refresh)
+            self.area.open(pane, feed)
+            return Reply(f"pane {len(self.area.views)}: {pane.title}  (each host's lines tagged; ^W k keeps it, "
+                         "^W x closes it)")
         client = self.session.require_client().copy()
         if cmd.name == "watch":
             interval, src = watch_source(list(cmd.args), self.session.bind_words)

@@ -6,6 +6,8 @@
     docker.call(images, {"op": "ImageList"}).status     # the Outcome: status, headers, elapsed, data, error
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
 from ._config import context_conn, default_conn, load_docker_config
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
@@ -14,11 +16,23 @@ from ._fanout import fanout
 from ._hijack import HijackedSocket
 from ._request import did_you_mean, registry_auth
 from ._response import Outcome
-from ._seam import MockRequest, MockResponse, MockTransport, Transport
 from ._specs import NEWEST, OLDEST, Operation, Param, SpecIndex, version_key, versions
 from ._specs import load as spec
 from ._streams import DockerStream, FrameDecoder, JSONDecoder, demux, stream_error
 from ._websocket import WebSocket
+
+if TYPE_CHECKING:
+    from ._seam import MockRequest, MockResponse, MockTransport, Transport
+
+_LAZY = {"MockRequest", "MockResponse", "MockTransport", "Transport"}  # the test seam, loaded when asked for
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import _seam
+
+        return getattr(_seam, name)
+    raise AttributeError(f"module 'dshell.client' has no attribute {name!r}")
 
 # ``ConnectionError`` (an alias of DockerConnectionError) stays an attribute only: a star import must not
 # shadow the builtin.

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _auth, _reqlog, _specs
 from ._config import default_conn
@@ -24,11 +24,13 @@ from ._request import (
     validate,
 )
 from ._response import STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
-from ._seam import Transport
 from ._streams import DockerStream
 from ._transport import Pool
 from ._versions import negotiate
 from ._websocket import UPGRADES, socket_for, upgraded_request
+
+if TYPE_CHECKING:
+    from ._seam import Transport
 
 MODES = ("data", "stream", "socket")
 

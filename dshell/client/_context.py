@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
-from . import _dockerignore
 from ._errors import ValidationError
-from ._tarstream import file_chunks, pack
 
 DEFAULT_DOCKERFILE = "Dockerfile"
 
@@ -27,6 +25,8 @@ def is_local(value: Any) -> bool:
 
 def path_chunks(path: Path) -> Iterator[bytes]:
     """A file's bytes, or a folder's contents as a tar, read as they are sent; ValidationError for neither."""
+    from ._tarstream import file_chunks, pack
+
     if path.is_dir():
         return pack(path, "")
     if path.is_file() or path.is_fifo():
@@ -56,6 +56,9 @@ def _dockerfile_name(root: Path, dockerfile: str | PurePath | None) -> tuple[str
 
 def build_context(root: Path, dockerfile: str | PurePath | None = None) -> tuple[Iterator[bytes], str]:
     """The tar stream of the build context ``root`` and the Dockerfile's name in it."""
+    from . import _dockerignore
+    from ._tarstream import pack
+
     real = Path(os.path.realpath(root))
     if not real.is_dir():
         raise ValidationError(f"{root}: the build context must be a folder")

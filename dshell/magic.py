@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope, no_var_expand
 
 from dshell.shell import parse as P
 from dshell.shell.session import Session
@@ -38,10 +38,13 @@ class DockerMagics(Magics):
         self.session = session
 
     @no_var_expand
+    @needs_local_scope
     @line_cell_magic
-    def docker(self, line: str, cell: str | None = None) -> Any:
-        """Run a dshell input: ``%docker ContainerList all=true``; ``%%docker VolumeCreate`` + a YAML body."""
-        ns = self._namespace()
+    def docker(self, line: str, cell: str | None = None, local_ns: dict[str, Any] | None = None) -> Any:
+        """Run a dshell input: ``%docker ContainerList all=true``; ``%%docker VolumeCreate`` + a YAML body.
+        ``$name`` and ``{expr}`` read the user's namespace and the locals of a function running the magic."""
+        shell = self.shell
+        ns = {**(shell.user_ns if shell is not None else {}), **(local_ns or {})}
         try:
             cmd = P.parse_line(expand_line(line, ns)) or P.Help()
             if cell is not None:
@@ -64,16 +67,6 @@ class DockerMagics(Magics):
         if not isinstance(cmd, P.Show) or cmd.ref is None or cmd.ref.path or cmd.query or cmd.full or not history:
             return None
         return history.last if cmd.ref.index is None else history[cmd.ref.index]
-
-    def _namespace(self) -> dict[str, Any]:
-        """The user's namespace, with the locals of the function that ran the magic, if any."""
-        ns = dict(self.shell.user_ns)
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_name != "run_line_magic":
-            frame = frame.f_back
-        if frame is not None and frame.f_back is not None:
-            ns.update(frame.f_back.f_locals)
-        return ns
 
 
 def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command:

@@ -15,10 +15,10 @@ def ansi_bundle(obj: Any) -> dict[str, str]:
     """``obj`` (a rich renderable) as text/plain with the terminal's colours and width."""
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), force_terminal=True, force_jupyter=False,
-                      width=shutil.get_terminal_size().columns)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, force_jupyter=False, width=shutil.get_terminal_size().columns)
     console.print(obj)
-    return {"text/plain": console.file.getvalue().rstrip("\n")}
+    return {"text/plain": out.getvalue().rstrip("\n")}
 
 
 def in_terminal(ip: InteractiveShell) -> bool:
@@ -33,5 +33,7 @@ def register_terminal_display(ip: InteractiveShell) -> None:
         return
     from dshell.explorer import Result, View
 
+    formatter = ip.display_formatter
+    assert formatter is not None  # a terminal IPython has its formatters
     for kind in (Result, View):
-        ip.display_formatter.mimebundle_formatter.for_type(kind, ansi_bundle)
+        formatter.mimebundle_formatter.for_type(kind, ansi_bundle)

@@ -29,7 +29,7 @@ _PLAIN = re.compile(r"[\w.:/@+-]+")
 def _whole_field(text: str) -> str | None:
     """The expression when ``text`` is exactly one ``$name`` or ``{expr}``, else None."""
     try:
-        parsed: list[tuple[str, str | None, str | None, str | None]] = list(_FORMATTER.parse(text))  # type: ignore[no-untyped-call]
+        parsed: list[tuple[str, str | None, str | None, str | None]] = list(_FORMATTER.parse(text))
         parts = [p for p in parsed if p != ("", None, None, None)]
     except ValueError:
         return None

@@ -18,9 +18,10 @@ def docker_config_dir() -> Path:
 def load_docker_config() -> dict[str, Any]:
     """``config.json`` of the docker CLI, or {} when absent or unreadable."""
     try:
-        return json.loads((docker_config_dir() / "config.json").read_text())
+        found = json.loads((docker_config_dir() / "config.json").read_text())
     except (OSError, ValueError):
         return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _cert_files(folder: Path) -> dict[str, str]:

@@ -77,7 +77,7 @@ class Endpoint(NamedTuple):
                 ctx.load_cert_chain(self.mtls["cert"], self.mtls.get("key"), password=self.mtls.get("password"))
             except (ssl.SSLError, OSError) as exc:
                 raise ConnectionError(f"cannot load the client certificate {self.mtls['cert']} and key "
-                                      f"{self.mtls.get('key')}: {exc.strerror or exc.reason or exc} "
+                                      f"{self.mtls.get('key')}: {exc.strerror or getattr(exc, 'reason', None) or exc} "
                                       "(wrong key password, or not PEM files?)") from None
         return ctx
 

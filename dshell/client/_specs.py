@@ -180,7 +180,8 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_bytes(), Loader=loader)
+    data: dict[str, Any] = yaml.load(path.read_bytes(), Loader=loader)
+    return data
 
 
 def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:

@@ -452,5 +452,6 @@ def parse_line(text: str) -> Command | None:
         return _op_call(words[1:], head)
     if head in COMMANDS:
         spec = COMMANDS[head]
-        return spec.build(words[1:], spec.usage)
+        built: Command = spec.build(words[1:], spec.usage)
+        return built
     return _op_call(words, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from prompt_toolkit.filters import Condition, has_focus
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -20,7 +21,16 @@ def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
     active = Condition(lambda: bool(area.views)) & ~searching
 
     def on(*keys: str, action: Callable[[], object]) -> None:
-        kb.add(*keys, filter=active)(lambda event: action())
+        def handler(event: KeyPressEvent) -> None:
+            action()
+
+        kb.add(*keys, filter=active)(handler)
+
+    def scroll(direction: int) -> Callable[[], None]:
+        def act() -> None:
+            if area.current is not None:
+                area.current.pane.scroll(direction * area.current.pane.page)
+        return act
 
     def pane_do(method: str, *args: object) -> Callable[[], None]:
         def act() -> None:
@@ -29,7 +39,7 @@ def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
         return act
 
     for key, step in (("up", -1), ("left", -1), ("down", 1), ("right", 1), ("tab", 1)):
-        on("c-w", key, action=lambda s=step: area.select(s))
+        on("c-w", key, action=partial(area.select, step))
     on("c-w", "+", action=lambda: area.resize(1))
     on("c-w", "=", action=lambda: area.resize(1))
     on("c-w", "-", action=lambda: area.resize(-1))
@@ -39,8 +49,8 @@ def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
     on("c-w", "n", action=pane_do("next_match", True))
     on("c-w", "N", action=pane_do("next_match", False))
     on("c-w", "k", action=keep)
-    on("pageup", action=lambda: area.current and area.current.pane.scroll(-area.current.pane.page))
-    on("pagedown", action=lambda: area.current and area.current.pane.scroll(area.current.pane.page))
+    on("pageup", action=scroll(-1))
+    on("pagedown", action=scroll(1))
 
     @kb.add("c-w", "/", filter=active)
     def _search(event: KeyPressEvent) -> None:

@@ -88,6 +88,11 @@ class PaneView:
     notice: Notice = field(default_factory=Notice)
 
 
+def _weight(view: PaneView) -> Callable[[], Dimension]:
+    """The width of ``view``'s column, by its weight (read at each render)."""
+    return lambda: Dimension(weight=view.weight)
+
+
 class PaneArea:
     """The panes, which one is selected, how they are arranged; ``container`` goes above the prompt."""
 
@@ -131,7 +136,7 @@ class PaneArea:
             for view in self.views:
                 if columns:
                     columns.append(Window(width=1, char="│", style="class:pane.separator"))
-                columns.append(HSplit([view.title, view.body], width=lambda v=view: Dimension(weight=v.weight)))
+                columns.append(HSplit([view.title, view.body], width=_weight(view)))
             self._built = HSplit([VSplit(columns), *search])
         else:
             self._built = HSplit([part for view in self.views for part in (view.title, view.body)] + search)

@@ -46,8 +46,8 @@ class Panes:
         if cmd.args and cmd.args[0].startswith("@") and cmd.name != "watch":
             from .hosts import merged
 
-            pane, feed = merged(self.session, cmd, self.refresh)
-            self.area.open(pane, feed)
+            pane, tagged = merged(self.session, cmd, self.refresh)
+            self.area.open(pane, tagged)
             return Reply(f"pane {len(self.area.views)}: {pane.title}  (each host's lines tagged; ^W k keeps it, "
                          "^W x closes it)")
         client = self.session.require_client().copy()

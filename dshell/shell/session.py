@@ -65,6 +65,7 @@ class Session:
         self.navigator: Navigator | None = None
         self.spec_index: SpecIndex | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
+        self._host_live: dict[str, tuple[LiveNames, Client]] = {}  # the other endpoints' names, when asked
         # the stream commands front ends plug in: panes or the magic (tail, logs, ...), attach.register
         self.streams: dict[str, Callable[[P.Stream], Reply]] = {}
         self.handlers: dict[type, Callable[[Any, Runner], Reply]] = {
@@ -164,6 +165,20 @@ class Session:
 
             raise docker.DshellError(f"not connected ({self._load_error}): use connect URI")
         return self.client
+
+    def live_on(self, name: str) -> LiveNames:
+        """The live names of the endpoint ``name`` (the default's are ``live``); never waits on a daemon."""
+        if name == self.hosts.default:
+            return self.live
+        found = self._host_live.get(name)
+        if found is None:
+            import dshell.client as docker
+
+            c = self.hosts.client(name).copy()
+            live = LiveNames(lambda op, params: docker.invoke(c, {"op": op, "params": params, "throw": True}),
+                             self.config.refresh)
+            found = self._host_live.setdefault(name, (live, c))
+        return found[0]
 
     def _live_invoke(self, op: str, params: dict[str, Any]) -> Any:
         import dshell.client as docker
@@ -448,6 +463,10 @@ class Session:
         conn = self._connect_conn(cmd)
         docker.client(conn=conn, api_version=cmd.api_version).close()  # a bad URI or version: nothing added
         name = self.hosts.add(cmd.name, conn or docker.default_conn(), cmd.api_version)
+        stale = self._host_live.pop(name, None)  # names of what the name meant before
+        if stale is not None:
+            stale[0].stop()
+            stale[1].close()
         c = self.hosts.client(name)
         try:
             version = run(lambda: c.api_version)
@@ -546,6 +565,9 @@ class Session:
     def close(self) -> None:
         """Stop the background refresh and close connections."""
         self.live.stop()
+        for live, c in self._host_live.values():
+            live.stop()
+            c.close()
         self.hosts.close()
         if self._live_client is not None:
             self._live_client.close()

@@ -167,3 +167,34 @@ def test_dash_h_twice_on_the_command_line(engine: dict[str, Any], shell_home: Pa
     assert any(line.split()[:3] == [auto, "*", engine["docker_host"]] for line in lines), proc.stdout
     assert any(line.split()[:2] == ["tls", engine["tls_uri"]] for line in lines), proc.stdout
     assert [line.split() for line in lines if line.endswith(" OK")] == [[auto, "OK"], ["tls", "OK"]]
+
+
+@pytest.mark.parametrize(("text", "kind", "word", "hosts"), [
+    ("@a", "hosts", "@a", ()),
+    ("@a,", "hosts", "@a,", ()),
+    ("@a,b ContainerInspect w", "param", "w", ("a", "b")),
+    ("@all ContainerInspect id=w", "value", "w", ("all",)),
+    ("logs @", "hosts", "@", ()),
+    ("logs @b w", "arg", "w", ("b",)),
+])
+def test_completion_context_after_an_at_prefix(text: str, kind: str, word: str, hosts: tuple[str, ...]) -> None:
+    from dshell.shell.completion.context import analyze
+
+    ctx = analyze(text)
+    assert (ctx.kind, ctx.word, ctx.hosts) == (kind, word, hosts)
+    if text.startswith("logs @b"):
+        assert ctx.command == "logs" and ctx.position == 0
+
+
+def test_at_completes_endpoint_names(shell_home: Path) -> None:
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.completion.sources import SessionSources
+
+    s = Session(Config(endpoint=NOWHERE, api_version="v1.41", hosts=(f"a={NOWHERE}", f"b={NOWHERE}")),
+                results_file=None)
+    s.start(background=False)
+    try:
+        _, found = complete("@a,", SessionSources(s))
+        assert sorted(c.text for c in found) == ["@a,a", "@a,all", "@a,b"]
+    finally:
+        s.close()

@@ -110,3 +110,28 @@ def test_logs_at_all_is_one_pane_with_a_host_tag_per_line(swarm_nodes: list[Node
         session.close()
         for node in swarm_nodes:
             docker.invoke(node.client, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
+
+
+def test_completion_after_at_offers_that_nodes_names(swarm_nodes: list[Node], per_node: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.completion.sources import SessionSources
+
+    hosts = tuple(f"{node.name}={node.client.uri}" for node in swarm_nodes)
+    session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    prefix = next(iter(per_node.values())).rsplit("-", 1)[0]
+    sources = SessionSources(session)
+    try:
+        for node in swarm_nodes:
+            session.live_on(node.name).get("containers")  # the first ask starts the fetch
+            assert session.live_on(node.name).settle(30)
+        second, third = swarm_nodes[1].name, swarm_nodes[2].name
+        _, found = complete(f"@{second} ContainerInspect {prefix}", sources)
+        assert [(c.text, c.meta.split(":")[0]) for c in found] == [(per_node[second], second)]
+        _, found = complete(f"@all ContainerInspect {prefix}", sources)
+        assert sorted(c.text for c in found) == sorted(per_node.values())
+        _, found = complete(f"logs @{third} {prefix}", sources)
+        assert [c.text for c in found] == [per_node[third]]
+    finally:
+        session.close()

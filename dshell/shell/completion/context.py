@@ -17,6 +17,7 @@ BODY_VALUE = "body_value"  # a value inside ``{...}`` of a body
 REF = "ref"  # ``_``, ``_3`` or a path into a result
 ARG = "arg"  # an argument of a built-in command
 QUERY = "query"  # after a top-level ``|``
+HOSTS = "hosts"  # ``@a,b`` before an op (or after a stream command): endpoint names
 REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
 
 
@@ -35,6 +36,7 @@ class Context:
     position: int = 0  # which argument of the command (or positional value of the op) this is
     positional: int = 0  # how many positional values the op already has
     prior: tuple[str, ...] = ()  # the command's arguments before this one
+    hosts: tuple[str, ...] = ()  # the endpoints of ``@a,b Op ...`` / ``logs @a,b ...`` (live names from there)
 
 
 @dataclass(slots=True)
@@ -104,6 +106,15 @@ def analyze(text: str) -> Context:
     if not words or text[-1:].isspace() and not found.pending:
         words.append("")
     *before, current = words
+    at = 1 if before and before[0] in STREAM_COMMANDS else 0  # `@a,b Op ...` or `logs @a,b NAME`
+    if len(before) == at and current.startswith("@"):
+        return Context(HOSTS, current)
+    if len(before) > at and before[at].startswith("@"):
+        rest = text.lstrip()
+        for word in before[:at + 1]:
+            rest = rest[rest.index(word) + len(word):]
+        hosts = tuple(n for n in before[at][1:].split(",") if n)
+        return replace(analyze(" ".join(before[:at] + [rest.lstrip()])), hosts=hosts)
     if not before:
         return Context(REF if REF_START.fullmatch(current) else HEAD, current)
     head = before[0]

@@ -43,6 +43,9 @@ class Sources(Protocol):
 def complete(text: str, sources: Sources) -> tuple[C.Context, list[Candidate]]:
     """The context at the end of ``text`` and its candidates, best first; each replaces ``context.word``."""
     ctx = C.analyze(text)
+    on_hosts = getattr(sources, "on_hosts", None)  # a session's sources: live names of those endpoints
+    if ctx.hosts and on_hosts is not None:
+        sources = on_hosts(ctx.hosts)
     spec = sources.spec()
     paths = _paths(ctx)
     found = _CANDIDATES[ctx.kind](ctx, spec, sources) if paths is None else paths
@@ -238,6 +241,12 @@ def _setting(ctx: C.Context) -> Iterable[Candidate]:
     return [Candidate(value) for value in allowed or ()]
 
 
+def _hosts(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    names = getattr(sources, "hosts", lambda: ())()
+    done = ctx.word[: ctx.word.rfind(",") + 1] or "@"
+    return [Candidate(done + name, "endpoint") for name in ("all", *names)]
+
+
 def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
     return []
 
@@ -245,4 +254,5 @@ def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterab
 _CANDIDATES = {
     C.HEAD: _head, C.OP_IN_CATEGORY: _op_in_category, C.PARAM: _params, C.VALUE: _value,
     C.BODY_KEY: _body_key, C.BODY_VALUE: _body_value, C.REF: _refs, C.ARG: _arg, C.QUERY: _nothing,
+    C.HOSTS: _hosts,
 }

@@ -39,3 +39,26 @@ class SessionSources:
     def here(self) -> Sequence[str]:
         nav = self.session.navigator
         return nav.names_here() if nav is not None else ()
+
+    def hosts(self) -> Sequence[str]:
+        return self.session.hosts.names()
+
+    def on_hosts(self, hosts: Sequence[str]) -> HostSources:
+        return HostSources(self.session, hosts)
+
+
+class HostSources(SessionSources):
+    """The sources of ``@a,b Op ...``: live names of those endpoints (``all``: every one), each one's meta
+    saying where it is."""
+
+    def __init__(self, session: Session, hosts: Sequence[str]) -> None:
+        super().__init__(session)
+        known = session.hosts.names()
+        self.on = known if "all" in hosts else [h for h in hosts if h in known]
+
+    def live(self, kind: str) -> Sequence[tuple[str, str]]:
+        where: dict[str, tuple[list[str], str]] = {}
+        for host in self.on:
+            for name, meta in self.session.live_on(host).get(kind):
+                where.setdefault(name, ([], meta))[0].append(host)
+        return [(name, f"{','.join(hosts)}: {meta}") for name, (hosts, meta) in where.items()]

@@ -28,7 +28,7 @@ def container(engine):
 
 
 def test_run_ops_and_drill_into_a_result(term, container):
-    term.run("ContainerList all=true")
+    term.run(f"ContainerList all=true filters={{name: [{container}]}}")  # only ours: others come and go
     term.wait(r"\[1\] ContainerList\s+200")
     term.wait(container)
     term.run(f"ContainerInspect id={container}")

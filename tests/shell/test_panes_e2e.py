@@ -115,3 +115,18 @@ def test_watch_reruns_an_op_in_a_pane_and_marks_what_changed(term, docker_cli, u
     docker_cli("start", name)
     term.wait(r"Status\W+running")
     term.wait(r"· [1-9]\d* lines? changed")
+
+
+def test_logs_at_all_merges_two_endpoints_in_one_pane(term, engine, counters):
+    a, _ = counters
+    term.run(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
+             f"--tlskey {engine['key']}")
+    term.wait(r"added tls \(https://")
+    term.run(f"logs @all {a} tail=3")
+    term.wait(rf"\[1\] logs @all {a} tail=3\s+streaming")
+    default = term.wait(r"^\[(\S+)\] OUT-\d+").group(1)  # the endpoint named after DOCKER_HOST's socket
+    assert default != "tls"
+    term.wait(r"^\[tls\] OUT-\d+")
+    term.run(f"@all ContainerList all=true filters={{name: [{a}]}}")
+    term.wait(rf"^{default}\s+[0-9a-f]{{12}}\s")
+    term.wait(r"^tls\s+[0-9a-f]{12}\s")

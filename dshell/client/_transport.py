@@ -63,6 +63,8 @@ class Connection:
         except OSError as exc:
             if sock is not None:
                 sock.close()
+            if isinstance(exc, ConnectionError):  # already says what failed (the ssh dialer's one line)
+                raise
             raise refused(endpoint, exc) from None
         sock.settimeout(endpoint.timeouts.read)
         return cls(sock, endpoint)

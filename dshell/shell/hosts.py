@@ -48,6 +48,7 @@ class Hosts:
         self._pins: dict[str, str | None] = {}
         self._clients: dict[str, Client] = {}
         self.default: str | None = None
+        self.timeouts: dict[str, float] = {}  # the settings' timeouts, for docker contexts added by name
         self._lock = threading.Lock()
 
     def names(self) -> list[str]:
@@ -95,7 +96,7 @@ class Hosts:
             hint = docker.did_you_mean(name, list(self._conns))
             raise docker.ValidationError(f"no endpoint or docker context {name!r}{hint} (endpoints: {have}; add "
                                          f"one with connect {name} URI)")
-        return self.add(name, conn)
+        return self.add(name, {**conn, "timeouts": self.timeouts} if self.timeouts else conn)
 
     def select(self, names: Iterable[str]) -> list[str]:
         """The endpoints ``names`` mean (``all``: every one), each once, checked."""
@@ -113,6 +114,10 @@ class Hosts:
             if c is None:
                 c = self._clients[name] = docker.client(conn=self._conns[name], api_version=self._pins[name])
             return c
+
+    def pinned(self, name: str) -> str | None:
+        """The API version pinned for ``name`` (None: negotiated)."""
+        return self._pins[name]
 
     def pin(self, name: str, version: str | None) -> None:
         """Pin (None: negotiate) the API version of ``name``, also for its client made later."""

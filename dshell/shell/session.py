@@ -61,6 +61,7 @@ class Session:
         self.results_file = results_file
         self.client: Client | None = None  # the default endpoint's
         self.hosts = Hosts()
+        self.hosts.timeouts = self.config.timeouts()
         self.history: History | None = None
         self.navigator: Navigator | None = None
         self.spec_index: SpecIndex | None = None
@@ -544,7 +545,11 @@ class Session:
         self.config = self.config.with_setting(cmd.key, cmd.value)
         self.live.interval = self.config.refresh
         if cmd.key in ("timeout", "connect_timeout") and self.client is not None:  # a client's are fixed
-            self._switch({**self.client.conn, "timeouts": self.config.timeouts()}, self.client.pinned)
+            self.hosts.timeouts = timeouts = self.config.timeouts()
+            for name in self.hosts.names():
+                if name != self.hosts.default:
+                    self.hosts.add(name, {**self.hosts.conn(name), "timeouts": timeouts}, self.hosts.pinned(name))
+            self._switch({**self.client.conn, "timeouts": timeouts}, self.client.pinned)
         return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
 
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:

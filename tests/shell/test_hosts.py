@@ -155,6 +155,21 @@ def test_a_docker_context_is_addressable_by_its_name(session: Session, engine: d
 
 
 @pytest.mark.engine
+def test_set_timeout_reaches_every_endpoint_and_contexts_added_later(session: Session, engine: dict[str, Any],
+                                                                     shell_home: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    ok(session, "set timeout 7")
+    meta = shell_home / "dc" / "contexts" / "meta" / hashlib.sha256(b"ctx2").hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({"Endpoints": {"docker": {"Host": engine["docker_host"]}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(shell_home / "dc"))
+    assert [r["Data"] for r in ok(session, "@all,ctx2 SystemPing").result.data] == ["OK"] * 3
+    for name in ("u", "tls", "ctx2"):
+        assert session.hosts.client(name).conn["timeouts"]["read"] == 7.0, name
+    assert session.hosts.client("tls").conn["mtls"]["ca"] == engine["ca"]
+
+
+@pytest.mark.engine
 def test_dash_h_twice_on_the_command_line(engine: dict[str, Any], shell_home: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "dshell", "-H", engine["docker_host"], "-H", f"tls={engine['tls_uri']}",

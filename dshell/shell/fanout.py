@@ -45,12 +45,13 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     from dshell.explorer import query, render
 
     from . import follow as F
+    from .bind import bind
     from .reply import Reply, one_line
 
     names = session.hosts.select(cmd.hosts)
     base = session.require_client()
     op = cmd.call.op
-    params, _ = F.with_defaults(op, run(lambda: session._bind(cmd.call, base.listing_spec())))
+    params, _ = F.with_defaults(op, run(lambda: bind(cmd.call, base.listing_spec(), session.resolve)))
     if F.streams(op, params):
         raise docker.ValidationError(f"{op} with these params streams until stopped: a fan-out runs ops that "
                                      "answer (e.g. follow=false)")

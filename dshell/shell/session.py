@@ -11,9 +11,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from . import bind as binding
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
@@ -22,7 +23,7 @@ from .reply import Reply, one_line
 from .values import LocalPath, Ref
 
 if TYPE_CHECKING:
-    from dshell.client import Client, Operation, Outcome, SpecIndex
+    from dshell.client import Client, Outcome, SpecIndex
     from dshell.explorer import History, Navigator, Result
 
 T = TypeVar("T")
@@ -245,7 +246,7 @@ class Session:
         def bind() -> dict[str, Any]:
             spec = c.spec
             self.spec_index, self._version = spec, c.api_version
-            return self._bind(cmd, spec)
+            return binding.bind(cmd, spec, self.resolve)
 
         params, told = F.with_defaults(cmd.op, run(bind))
         if told:
@@ -276,52 +277,7 @@ class Session:
         spec = self.require_client().spec
         if not isinstance(cmd, P.OpCall) or cmd.op not in spec.ops:
             raise P.ParseError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
-        return cmd.op, self._bind(cmd, spec)
-
-    def _bind(self, cmd: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
-        """The op's params: refs resolved, positional values placed, numbers typed for a string kept as text."""
-        import dshell.client as docker
-
-        op = spec.ops.get(cmd.op)
-        if op is not None and cmd.category and op.category != cmd.category:
-            raise docker.ValidationError(f"op {cmd.op!r} is in category {op.category!r}, not {cmd.category!r}")
-        params = {name: self.resolve(value) for name, value in cmd.params.items()}
-        if op is None:
-            return params
-        raw = {name: text for name, text in cmd.raw.items() if not isinstance(cmd.params[name], Ref)}
-        for typed, text in zip(cmd.args, cmd.raw_args, strict=True):
-            value = self.resolve(typed)
-            name = self._slot(op, params, value)
-            params[name] = value
-            if not isinstance(typed, Ref):
-                raw[name] = text
-        for name, value in params.items():
-            param = op.params.get(name)
-            if param is not None and param.type == "string" and isinstance(value, int | float | bool) \
-                    and name in raw:
-                params[name] = raw[name]  # `id=010` or `ContainerInspect 12345` mean text
-        return params
-
-    @staticmethod
-    def _slot(op: Operation, params: dict[str, Any], value: Any) -> str:
-        """Where a positional value goes: the body for {...}/[...], else the next path param."""
-        import dshell.client as docker
-
-        body = op.body_param
-        if isinstance(value, dict | list) and body is not None and body.name not in params:
-            return body.name
-        if isinstance(value, PurePath) or hasattr(value, "read"):  # @path, @-
-            from .bodies import binary_body
-
-            name = binary_body(op)
-            if name is None or name in params:
-                raise docker.ValidationError(f"{op.name}: @path is for a binary body (inputStream of "
-                                             "PutContainerArchive, ImageBuild, ImageLoad, ...); this op has none free")
-            return name
-        for param in op.params.values():
-            if param.location == "path" and param.name not in params:
-                return param.name
-        raise docker.ValidationError(f"{op.name}: no place for the positional value {value!r}; give name=value")
+        return cmd.op, binding.bind(cmd, spec, self.resolve)
 
     def resolve(self, value: Any) -> Any:
         """``value`` with every Ref replaced by the data it points at."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from dshell.shell import bind as binding
 from dshell.shell.config import Config, load_config
 from dshell.shell.lexer import highlight
 from dshell.shell.parse import OpCall, parse_line
@@ -45,7 +46,7 @@ def offline(shell_home) -> Session:
 def bind(session: Session, text: str) -> dict:
     cmd = parse_line(text)
     assert isinstance(cmd, OpCall)
-    return session._bind(cmd, session.spec_index)
+    return binding.bind(cmd, session.spec_index, session.resolve)
 
 
 def test_bind_resolves_refs_and_places_positional_values(offline):

@@ -73,7 +73,8 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _run_commands(session: Session, inputs: list[str]) -> int:
-    """Run each input in turn, printing replies unpaged; exit status 1 when any failed."""
+    """Run each input in turn, printing replies unpaged; the exit status is 1 when any failed, or the exit code
+    of a command that gives one (``run``'s container), as docker run does."""
     from dshell.shell.output import Printer
 
     session.start(background=False)
@@ -83,7 +84,7 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
         for text in inputs:
             reply = session.execute(text)
             printer.show(reply)
-            status = 1 if reply.error else status
+            status = reply.status or (1 if reply.error else status)
             if reply.exit:
                 break
     finally:

@@ -17,6 +17,7 @@ class Reply:
     error: str | None = None
     exit: bool = False
     result: Result | None = None  # the numbered result the command made, if any
+    status: int = 0  # the exit status it gives a script (``dshell -c``): run's container exit code
 
 
 def one_line(exc: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 import time
 import urllib.request
@@ -173,3 +174,16 @@ def test_run_pulls_a_missing_image_with_layer_progress(engine, shell_home, uniqu
     finally:
         session.close()
         docker_cli("rmi", image, check=False)
+
+
+@pytest.mark.engine
+def test_dshell_c_run_exits_with_the_containers_exit_code(engine, shell_home, unique_name):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "HOME": str(shell_home / "home"),
+           "XDG_DATA_HOME": str(shell_home / "data"), "XDG_CONFIG_HOME": str(shell_home / "config")}
+    for code in (0, 7):
+        done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"run --rm busybox sh -c 'exit {code}'"],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == code, done.stderr  # as docker run gives it

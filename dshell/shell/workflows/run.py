@@ -311,4 +311,6 @@ def _attached(session: Session, steps: Steps, opts: RunOptions, cid: str, args: 
     data = {**outcome.as_dict(), "kind": "run", "Id": cid, "ops": steps.refs()}
     result = steps.keep("run", {"args": args}, data, outcome.error)
     text = f"{outcome.message().replace('attach ', 'run ', 1)}  (_{result.n})"
-    return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)
+    if outcome.error:
+        return Reply(error=text, result=result)
+    return Reply(text, result=result, status=outcome.exit_code or 0)

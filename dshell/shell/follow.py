@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dshell.client import Client
+    from dshell.client import Client, Outcome
 
     from .reply import Reply
     from .session import Runner, Session
@@ -37,6 +37,33 @@ def streams(op: str, params: dict[str, Any]) -> bool:
     if op == "SystemEvents":
         return "until" not in params
     return False
+
+
+def marked_logs(c: Client, op: str, params: dict[str, Any]) -> Outcome:
+    """A logs op called as the API's data would be, but read frame by frame, so the stored text says which
+    stream said what: each stderr line starts ``[stderr] `` as in a pane (a TTY's output is one stream)."""
+    import codecs
+    import dataclasses
+
+    import dshell.client as docker
+    from dshell.explorer import STDERR_MARK
+
+    opened = docker.call(c, {"op": op, "params": params, "as": "stream"})
+    if opened.stream is None:
+        return opened
+    decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in (1, 2)}
+    parts: list[str] = []
+    line_start = True  # whether stderr's next text begins a line
+    with opened.stream as stream:
+        for n, payload in stream.frames():
+            text = decoders[n if n in decoders else 1].decode(payload)
+            if n == 2 and text:
+                marked = (STDERR_MARK if line_start else "") + text.replace("\n", "\n" + STDERR_MARK)
+                line_start = text.endswith("\n")
+                text = marked[:-len(STDERR_MARK)] if line_start else marked
+            parts.append(text)
+    parts += [decoder.decode(b"", final=True) for decoder in decoders.values()]
+    return dataclasses.replace(opened, data="".join(parts))
 
 
 def say(session: Session, body: Any) -> None:

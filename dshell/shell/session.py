@@ -253,7 +253,10 @@ class Session:
             F.note(self, told)
         if F.streams(cmd.op, params):
             return F.follow(self, cmd.op, params, c, run)
-        outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))
+        if cmd.op in F.LOG_OPS:  # stderr lines marked in the result, as in a pane
+            outcome = run(lambda: F.marked_logs(c, cmd.op, params))
+        else:
+            outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
             self.live.refresh([CHANGES[op.category]])

@@ -88,3 +88,28 @@ def test_at_the_prompt_ctrl_c_stops_a_followed_log_and_keeps_it(term, talker):
     term.wait(r"^\[\d+\] ContainerLogs\s+200")
     term.run("SystemPing")  # the shell goes on
     term.wait(r"SystemPing\s+200")
+
+
+@pytest.mark.engine
+def test_a_plain_logs_result_marks_stderr_lines(engine, shell_home, docker_cli, unique_name, cleanup_containers):
+    plain, tty = unique_name(), unique_name()
+    script = "echo one; echo two >&2; printf 'three\\nfour' >&2; echo five"
+    docker_cli("run", "--network", "none", "--name", plain, "busybox", "sh", "-c", script)
+    docker_cli("run", "-t", "--network", "none", "--name", tty, "busybox", "sh", "-c", "echo a; echo b >&2")
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=None)
+    session.say = lambda body: None
+    session.start(background=False)
+    try:
+        reply = session.execute(f"ContainerLogs {plain} stdout=true stderr=true")
+        assert reply.error is None
+        lines = reply.result.data.splitlines()  # the daemon keeps each stream's order, not theirs
+        assert sorted(lines) == ["[stderr] four", "[stderr] three", "[stderr] two", "five", "one"]
+        assert lines.index("[stderr] two") < lines.index("[stderr] three") < lines.index("[stderr] four")
+        assert 'stderr' in reply.result._repr_html_()  # the notebook marks them too
+        only_out = session.execute(f"ContainerLogs {plain} stdout=true")
+        assert only_out.result.data == "one\nfive\n"
+        assert session.execute(f"ContainerLogs {tty}").result.data.replace("\r", "") == "a\nb\n"  # one stream
+        missing = session.execute("ContainerLogs dsh-test-no-such-container")
+        assert missing.error is not None and "404" in missing.error
+    finally:
+        session.close()

@@ -127,8 +127,11 @@ def test_an_exec_whose_container_is_removed_ends_without_an_error(client, term, 
 
     term.script((b"detaches]", remove))
     outcome = run(client, Target("exec", shell, ("sleep", "30")), term.fds)
-    assert (outcome.exit_code, outcome.error, outcome.detached) == (None, None, False), outcome
-    assert outcome.message().endswith("ended; its exit code went with the container") and term.restored()
+    # the exec is killed (137) as the container goes; an inspect that wins the race still sees that code
+    assert (outcome.error, outcome.detached) == (None, False) and outcome.exit_code in (None, 137), outcome
+    if outcome.exit_code is None:
+        assert outcome.message().endswith("ended; its exit code went with the container")
+    assert term.restored()
 
 
 def test_a_dropped_connection_restores_the_terminal(engine, term, shell):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dshell.shell.config import Config
     from dshell.shell.session import Session
 
 
@@ -24,6 +26,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", metavar="SECONDS",
                         help="fail a call when the daemon sends nothing for this long (default: no limit)")
     parser.add_argument("--connect-timeout", metavar="SECONDS", help="how long to wait to reach the daemon")
+    parser.add_argument("--tlspass", help="the client key's password (else DSHELL_TLS_PASSWORD, else asked once)")
     parser.add_argument("--vi", action="store_true", help="vi key bindings")
     parser.add_argument("-c", "--command", action="append", metavar="INPUT",
                         help="run INPUT (repeatable) and exit instead of prompting")
@@ -50,8 +53,10 @@ def _main(argv: list[str] | None) -> int:
     config = load_config()
     overrides = {"endpoint": split_named(args.host[0])[1] if args.host else None, "api_version": args.api_version,
                  "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey,
-                 "editing_mode": "vi" if args.vi else None}
+                 "editing_mode": "vi" if args.vi else None,
+                 "tlspass": args.tlspass or os.environ.get("DSHELL_TLS_PASSWORD")}
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None}, hosts=tuple(args.host or ()))
+    config = _ask_key_password(config)
     for key, value in (("timeout", args.timeout), ("connect_timeout", args.connect_timeout)):
         if value is not None:
             try:
@@ -70,6 +75,26 @@ def _main(argv: list[str] | None) -> int:
         shell.printer.error(warning)
     shell.run(exit_at_prompt=args.exit_at_prompt)
     return 0
+
+
+def _ask_key_password(config: Config) -> Config:
+    """The password of a protected client key, asked once here, on the foreground and without echo, when a
+    terminal is there to answer (OpenSSL itself never asks)."""
+    try:
+        key = ((config.conn() or {}).get("mtls") or {}).get("key")
+    except ValueError:
+        return config
+    from dshell.client import key_needs_password
+
+    if config.tlspass or not key or not key_needs_password(key) or not sys.stdin.isatty():
+        return config
+    import getpass
+
+    try:
+        password = getpass.getpass(f"password for the TLS key {key}: ")
+    except (EOFError, KeyboardInterrupt):
+        return config
+    return replace(config, tlspass=password or None)
 
 
 def _run_commands(session: Session, inputs: list[str]) -> int:

@@ -21,6 +21,7 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "full_docs": ("on", "off"),
     "timeout": None,
     "connect_timeout": None,
+    "tlspass": None,  # the --tlskey's password (also DSHELL_TLS_PASSWORD); shown masked
 }
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
@@ -42,6 +43,7 @@ class Config:
     timeout: float | None = None  # seconds a call may wait for the daemon's next byte; None: no limit
     connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
     hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
+    tlspass: str | None = field(default=None, repr=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def with_setting(self, key: str, value: Any) -> Config:
@@ -81,7 +83,8 @@ class Config:
                                   ("write", self.timeout)) if v is not None}
 
     def _endpoint_conn(self) -> dict[str, Any] | None:
-        mtls = {k: v for k, v in (("ca", self.tlscacert), ("cert", self.tlscert), ("key", self.tlskey)) if v}
+        mtls = {k: v for k, v in (("ca", self.tlscacert), ("cert", self.tlscert), ("key", self.tlskey),
+                                  ("password", self.tlspass)) if v}
         if not mtls:
             return {"uri": self.endpoint} if self.endpoint else None
         if self.endpoint:
@@ -105,7 +108,8 @@ class Config:
 
     def items(self) -> list[tuple[str, Any]]:
         """(setting, value) pairs, for ``set`` without arguments."""
-        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name in SETTINGS]
+        return [(f.name, "***" if f.name == "tlspass" and self.tlspass else getattr(self, f.name))
+                for f in fields(self) if f.name in SETTINGS]
 
 
 def _refresh(value: Any) -> float:

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
 from ._config import context_conn, default_conn, load_docker_config
+from ._endpoint import key_needs_password
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
 from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
 from ._fanout import fanout
 from ._hijack import HijackedSocket
+from ._http11 import ProtocolError
 from ._request import did_you_mean, registry_auth
 from ._response import Outcome
 from ._specs import NEWEST, OLDEST, Operation, Param, SpecIndex, version_key, versions
@@ -37,10 +39,10 @@ def __getattr__(name: str) -> Any:
 # ``ConnectionError`` (an alias of DockerConnectionError) stays an attribute only: a star import must not
 # shadow the builtin.
 __all__ = [
-    "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
-    "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport", "Operation",
-    "Outcome", "Param", "SpecIndex", "Transport", "ValidationError", "VersionError", "WebSocket", "call",
-    "categories", "client", "context_conn", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch",
-    "fetch_outcome", "invoke", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key",
+    "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError", "FrameDecoder",
+    "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport", "Operation", "Outcome", "Param",
+    "ProtocolError", "SpecIndex", "Transport", "ValidationError", "VersionError", "WebSocket", "call", "categories",
+    "client", "context_conn", "default_conn", "demux", "did_you_mean", "doc", "fanout", "fetch", "fetch_outcome",
+    "invoke", "key_needs_password", "load_docker_config", "ops", "registry_auth", "spec", "stream_error", "version_key",
     "versions",
 ]

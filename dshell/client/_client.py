@@ -243,7 +243,7 @@ def _send(c: Client, req: Request, op: str | None, mode: str, tty: Callable[[], 
         data = socket_for(conn, op, tty, headers, key)
     elif mode == "stream":
         if not body.done:  # a done body's connection is back in the pool: leave it alone
-            conn.sock.settimeout(None)
+            conn.no_timeouts()
         data = DockerStream(body, op, tty, status, headers)
     else:
         data = decode(op, headers, body.read_all(), tty)

@@ -6,6 +6,7 @@ import base64
 import difflib
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,6 +17,8 @@ from ._errors import ValidationError
 from ._specs import Operation, Param, SpecIndex
 
 USER_AGENT = "dshell/0.1"
+_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")  # a header name
+_TARGET = re.compile(r"[\x21-\x7e]+")  # a request target: visible ASCII
 _AUTH_HEADERS = frozenset({"X-Registry-Auth", "X-Registry-Config"})
 _TYPE_NAMES = {"boolean": "true/false", "integer": "an integer", "number": "a number", "string": "a string",
                "array": "a list", "object": "an object"}
@@ -45,7 +48,25 @@ class Request(NamedTuple):
         if upgrade:
             lines.append(f"Connection: Upgrade\r\nUpgrade: {upgrade}\r\n")
         lines.append("\r\n")
-        return "".join(lines).encode("latin-1")
+        sent = "".join((self.target, host, *self.headers, *self.headers.values()))
+        if "\r" in sent or "\n" in sent or "\x00" in sent:
+            raise ValidationError(self._bad_head(host))  # header injection or request splitting: never sent
+        try:
+            return "".join(lines).encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValidationError(self._bad_head(host)) from None
+
+    def _bad_head(self, host: str) -> str:
+        """What makes the head unsendable, in one line."""
+        for name, value in [("the request target", self.target), ("Host", host), *self.headers.items()]:
+            if any(c in name + value for c in "\r\n\x00"):
+                return f"{name}: {_short(value)} holds a CR, LF or NUL (header injection): refused"
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError as exc:
+                return (f"{name}: {_short(value)} holds {value[exc.start]!r}, which an HTTP head cannot carry "
+                        "(Latin-1 only): percent-encode or base64 it")
+        return "the request head cannot be sent"
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -229,7 +250,17 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
                      if v is not None)
     if parts:
         url += ("&" if "?" in url else "?") + "&".join(parts)
+    if not _TARGET.fullmatch(url):
+        bad = next((c for c in url if not _TARGET.fullmatch(c)), "")
+        what = {"": "nothing", " ": "a space", "\r": "a CR (request splitting)", "\n": "an LF (request splitting)"}.get(
+            bad, repr(bad))
+        raise ValidationError(f"fetch: the URL {_short(url)} holds {what}: a URL is visible ASCII only, "
+                              "percent-encode the rest (a space is %20)")
     headers = {k: registry_auth(v) if k in _AUTH_HEADERS else str(v) for k, v in (header or {}).items()}
+    bad_name = next((name for name in headers if not _TOKEN.fullmatch(name)), None)
+    if bad_name is not None:
+        raise ValidationError(f"fetch: header name {_short(bad_name)} is not a token (letters, digits, "
+                              "!#$%&'*+-.^_`|~)")
     if isinstance(body, dict | list):
         data: Any = json_bytes("fetch: body", body)
         headers.setdefault("Content-Type", "application/json")

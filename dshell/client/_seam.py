@@ -118,11 +118,11 @@ class MockTransport:
             self._busy.add(conn)
         threading.Thread(target=_answer, args=(theirs, answer), name="dshell-mock", daemon=True).start()
         try:
-            status, headers = conn.read_head()
+            got = conn.read_head()
         except BaseException:
             self._release(conn, False)
             raise
-        return conn, status, headers, Body(conn, status, headers, method, self._release)
+        return conn, got.status, got.headers, Body(conn, got, method, self._release)
 
     def _release(self, conn: Connection, keep_alive: bool) -> None:
         with self._lock:

@@ -179,8 +179,7 @@ def _probe(sock: SshSocket, endpoint: Endpoint) -> None:
     conn = Connection(sock, endpoint)
     sock.settimeout(endpoint.timeouts.connect or PROBE_TIMEOUT)
     conn.send(Request("GET", "/_ping", {}).head(endpoint.host_header), None)
-    status, headers = conn.read_head()
-    Body(conn, status, headers, "GET").read_all()
+    Body(conn, conn.read_head(), "GET").read_all()
     if conn.buf:
         raise ConnectionError(f"{endpoint.uri}: more than one answer to one /_ping")
 

@@ -1,182 +1,254 @@
-"""Connections to the daemon: unix, tcp/http, https with mTLS; a keep-alive pool; HTTP/1.1 on the wire.
+"""Connections to the daemon and their keep-alive pool: dialling (unix, tcp/http, https with mTLS), sending a request,
+reading its answer under the call's deadline, cancelling calls in flight. The HTTP/1.1 framing is ``_http11``'s.
 
-One small HTTP/1.1 implementation serves every mode (data, stream, hijacked socket): the daemon's API needs
-connection upgrades and half-closes that general-purpose clients hide, and a lean hot path keeps a call close
-to the cost of a raw request.
+One small HTTP/1.1 client serves every mode (data, stream, hijacked socket): the daemon's API needs connection
+upgrades and half-closes that general-purpose clients hide, and a lean hot path keeps a call close to the cost of a
+raw request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ._endpoint import Endpoint, refused, tls_reason
+from ._endpoint import Endpoint, refused, tls_failure
 from ._errors import ConnectionError
+from ._http11 import BodyReader, Head, ProtocolError, take_head
 
 if TYPE_CHECKING:
     import ssl
 
 RECV_SIZE = 65536  # larger reads cost more in allocation than they save in calls
-_CRLF2 = b"\r\n\r\n"
+SEND_SLICE = 256 * 1024  # a larger body goes in slices, looking for an early answer between them
 _BIG_CHUNK = 1 << 16  # body chunks this large are sent as they are, their framing apart
+SAFE_METHODS = frozenset({"GET", "HEAD"})  # the only ones ever sent again (a DELETE twice would answer 404)
 
 
 class PeerClosed(ConnectionError):
     """The daemon closed the connection before answering (an idle keep-alive connection, typically)."""
 
 
+class Cancelled(ConnectionError):
+    """The call was cancelled (``client.cancel()``) while in flight."""
+
+
+Dialer = Callable[[Endpoint, "ssl.SSLContext | None"], socket.socket]
+
+
+def dial_unix(endpoint: Endpoint, tls: ssl.SSLContext | None) -> socket.socket:
+    """A connected unix socket."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(endpoint.timeouts.connect)
+        sock.connect(endpoint.address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def dial_tcp(endpoint: Endpoint, tls: ssl.SSLContext | None) -> socket.socket:
+    """A connected TCP socket, TLS-wrapped when ``tls`` is given (the connect timeout covers the handshake)."""
+    assert isinstance(endpoint.address, tuple)
+    sock = socket.create_connection(endpoint.address, timeout=endpoint.timeouts.connect)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return tls.wrap_socket(sock, server_hostname=endpoint.address[0]) if tls is not None else sock
+    except BaseException:
+        sock.close()
+        raise
+
+
+def dial_ssh(endpoint: Endpoint, tls: ssl.SSLContext | None) -> socket.socket:
+    """An ssh process running ``docker system dial-stdio`` on the host, spoken to over a socketpair."""
+    from ._ssh import dial
+
+    return dial(endpoint)  # raises its own one-line errors
+
+
+DIALERS: dict[str, Dialer] = {"unix": dial_unix, "http": dial_tcp, "https": dial_tcp, "ssh": dial_ssh}
+
+
 class Connection:
     """One HTTP/1.1 connection with a read buffer that survives an upgrade."""
 
-    __slots__ = ("sock", "buf", "endpoint", "reused", "__weakref__")
+    __slots__ = ("sock", "buf", "endpoint", "reused", "deadline", "cancelled", "poll", "__weakref__")
 
     def __init__(self, sock: socket.socket, endpoint: Endpoint) -> None:
         self.sock = sock
         self.buf = bytearray()
         self.endpoint = endpoint
         self.reused = False
+        self.deadline: float | None = None  # time.monotonic() by which the call must be over
+        self.cancelled = False
+        self.poll: select.poll | None = None  # made on first use: is there something to read?
 
     @classmethod
     def open(cls, endpoint: Endpoint, tls: ssl.SSLContext | None = None) -> Connection:
-        """Connect to ``endpoint`` (over ``tls`` for https); a refusal becomes ConnectionError naming the fix."""
-        sock: socket.socket | None = None
+        """Connect to ``endpoint`` with the dialer of its scheme; a failure becomes ConnectionError naming the fix."""
         try:
-            if endpoint.scheme == "ssh":
-                from ._ssh import dial
-
-                sock = dial(endpoint)  # raises its own one-line errors
-            elif endpoint.scheme == "unix":
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(endpoint.timeouts.connect)
-                sock.connect(endpoint.address)
-            else:
-                address = cast("tuple[str, int]", endpoint.address)
-                sock = socket.create_connection(address, timeout=endpoint.timeouts.connect)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                if tls is not None:
-                    sock = tls.wrap_socket(sock, server_hostname=endpoint.address[0])
+            sock = DIALERS[endpoint.scheme](endpoint, tls)
+        except ConnectionError:
+            raise  # a dialer's own line (ssh's)
         except OSError as exc:
-            if sock is not None:
-                sock.close()
-            if isinstance(exc, ConnectionError):  # already says what failed (the ssh dialer's one line)
-                raise
             raise refused(endpoint, exc) from None
         sock.settimeout(endpoint.timeouts.read)
         return cls(sock, endpoint)
 
     def fill(self) -> bool:
         """Read what the peer sent into the buffer; False at EOF."""
+        if self.deadline is not None:
+            self._arm(self.endpoint.timeouts.read)
         try:
             data = self.sock.recv(RECV_SIZE)
         except TimeoutError:
-            raise ConnectionError(f"{self.endpoint.uri}: read timed out") from None
-        except ConnectionResetError:
-            raise PeerClosed(f"{self.endpoint.uri}: the daemon reset the connection") from None
+            raise self._timed_out("read") from None
         except OSError as exc:
-            raise self.lost(exc) from None
-        if not data:
-            return False
-        self.buf += data
-        return True
+            raise self._broken(exc) from None
+        if data:
+            self.buf += data
+            return True
+        if self.cancelled:
+            raise Cancelled(f"{self.endpoint.uri}: cancelled")
+        return False
 
-    def lost(self, exc: OSError) -> ConnectionError:
-        """The error for a connection that broke with ``exc``."""
-        reason = tls_reason(exc)
-        if reason and "CERTIFICATE" in reason:
-            return ConnectionError(f"{self.endpoint.uri}: the daemon rejected the TLS client certificate "
-                                   f"({reason}); give mtls cert and key signed by its CA")
-        return ConnectionError(f"{self.endpoint.uri}: connection lost ({reason or exc.strerror or exc})")
+    def _arm(self, limit: float | None) -> None:
+        """Set the socket's timeout to ``limit`` or what is left of the call's deadline, whichever is shorter."""
+        assert self.deadline is not None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self._timed_out("read")
+        self.sock.settimeout(left if limit is None or left < limit else limit)
 
-    def send(self, head: bytes, body: bytes | Iterable[bytes] | None) -> None:
-        """Send a request head and its body (bytes, or chunks sent with chunked encoding)."""
+    def _timed_out(self, what: str) -> ConnectionError:
         t = self.endpoint.timeouts
-        before = self.sock.gettimeout()
-        if t.write != before:
-            self.sock.settimeout(t.write)
+        if self.deadline is not None and self.deadline - time.monotonic() < 0.01:
+            return ConnectionError(f"{self.endpoint.uri}: {what} timed out (the call took its {t.call:g} s)")
+        return ConnectionError(f"{self.endpoint.uri}: {what} timed out")
+
+    def _broken(self, exc: OSError) -> ConnectionError:
+        """The error for a connection that broke with ``exc``."""
+        if self.cancelled:
+            return Cancelled(f"{self.endpoint.uri}: cancelled")
+        if isinstance(exc, ConnectionResetError | BrokenPipeError):
+            return PeerClosed(f"{self.endpoint.uri}: the daemon closed the connection")
+        tls = tls_failure(self.endpoint, exc)  # TLS 1.3 tells of a refused client certificate at the first read
+        return ConnectionError(tls or f"{self.endpoint.uri}: connection lost ({exc.strerror or exc})")
+
+    def send(self, head: bytes, body: bytes | Iterable[bytes] | None) -> bool:
+        """Send a request head and its body (bytes, or chunks sent with chunked encoding). False when the daemon
+        answered (or hung up) before the body was all sent: its early answer is there to read."""
+        sock = self.sock
+        write = self.endpoint.timeouts.write
+        before = sock.gettimeout()
+        changed = self.deadline is not None or write != before  # the read timeout is set back after
+        if self.deadline is not None:
+            self._arm(write)
+        elif changed:
+            sock.settimeout(write)
         try:
             if body is None or isinstance(body, bytes | bytearray):
-                self.sock.sendall(head + body if body else head)
-            else:
-                self.sock.sendall(head)
-                for chunk in body:
-                    if len(chunk) >= _BIG_CHUNK:  # framed without copying a large piece (a file being sent)
-                        self.sock.sendall(b"%x\r\n" % len(chunk))
-                        self.sock.sendall(chunk)
-                        self.sock.sendall(b"\r\n")
-                    elif chunk:
-                        self.sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                self.sock.sendall(b"0\r\n\r\n")
+                if not body or len(body) <= SEND_SLICE:
+                    sock.sendall(head + body if body else head)
+                    return True
+                sock.sendall(head)
+                view = memoryview(body)
+                for at in range(0, len(view), SEND_SLICE):
+                    if self._answered():
+                        return False
+                    sock.sendall(view[at:at + SEND_SLICE])
+                return True
+            sock.sendall(head)
+            for chunk in body:
+                if not chunk:
+                    continue
+                if self._answered():
+                    return False
+                if len(chunk) >= _BIG_CHUNK:  # framed without copying a large piece (a file being sent)
+                    sock.sendall(b"%x\r\n" % len(chunk))
+                    sock.sendall(chunk)
+                    sock.sendall(b"\r\n")
+                else:
+                    sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sock.sendall(b"0\r\n\r\n")
+            return True
         except TimeoutError:
-            raise ConnectionError(f"{self.endpoint.uri}: write timed out") from None
-        except (BrokenPipeError, ConnectionResetError):
-            raise PeerClosed(f"{self.endpoint.uri}: the daemon closed the connection") from None
+            raise self._timed_out("write") from None
         except OSError as exc:
-            raise self.lost(exc) from None
+            error = self._broken(exc)
+            if type(error) is PeerClosed:
+                return False  # the daemon may have answered before it hung up: read_head tells
+            raise error from None
         finally:
-            if t.write != before:
-                self.sock.settimeout(before)
+            if changed:
+                sock.settimeout(before)
 
-    def read_head(self) -> tuple[int, dict[str, str]]:
-        """Read the status line and headers (lower-cased names)."""
-        buf = self.buf
-        while True:
-            end = buf.find(_CRLF2)
-            if end >= 0:
-                break
-            if not self.fill():
-                closed = PeerClosed if not buf else ConnectionError
-                raise closed(f"{self.endpoint.uri}: the daemon closed the connection")
-        lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
-        del buf[: end + 4]
+    def _answered(self) -> bool:
+        """Whether the daemon has sent something (mid-request: an early answer, or its hang-up)."""
+        poll = self.poll
+        if poll is None:
+            self.poll = poll = select.poll()
+            try:
+                poll.register(self.sock, select.POLLIN)
+            except (OSError, ValueError):
+                return True
         try:
-            status = int(lines[0].split(" ", 2)[1])
-        except (IndexError, ValueError):
-            raise ConnectionError(f"{self.endpoint.uri}: not an HTTP response: {lines[0][:60]!r}") from None
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name = name.strip().lower()
-            headers[name] = f"{headers[name]}, {value.strip()}" if name in headers else value.strip()
-        if status == 100:
-            return self.read_head()
-        return status, headers
+            return bool(poll.poll(0))
+        except (OSError, ValueError):
+            return True
+
+    dropped = _answered  # while idle, a readable connection is one the daemon closed (or misused): never reuse it
+
+    def read_head(self) -> Head:
+        """Read the response head, past every informational (1xx) answer but ``101 Switching Protocols``."""
+        buf = self.buf
+        try:
+            while True:
+                start = 0
+                while (head := take_head(buf, start) if buf else None) is None:
+                    start = max(0, len(buf) - 3)
+                    if not self.fill():
+                        if buf:
+                            raise ProtocolError("the connection closed mid-head")
+                        raise PeerClosed(f"{self.endpoint.uri}: the daemon closed the connection")
+                if head.status >= 200 or head.status == 101:
+                    return head
+        except ProtocolError as exc:
+            raise ProtocolError(f"{self.endpoint.uri}: not a valid HTTP/1.1 answer: {exc}") from None
+
+    def no_timeouts(self) -> None:
+        """No read timeout and no call deadline from now on: a stream lasts as long as its reader wants."""
+        self.deadline = None
+        self.sock.settimeout(None)
 
     def close(self) -> None:
         """Shut the socket down (waking a thread blocked reading it) and close it."""
         with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR)
+            socket.socket.shutdown(self.sock, socket.SHUT_RDWR)  # TCP's, under TLS too: no TLS state touched
         with contextlib.suppress(OSError):
             self.sock.close()
 
 
 class Body:
-    """The body of one response: Content-Length, chunked, or read-until-close."""
+    """The body of one response as ``_http11`` frames it, read from its connection; at its end the connection goes
+    back to the pool (``on_done``) unless it must close."""
 
-    __slots__ = ("conn", "remaining", "chunked", "chunk_left", "done", "on_done", "keep_alive")
+    __slots__ = ("conn", "reader", "done", "on_done", "keep_alive")
 
-    def __init__(self, conn: Connection, status: int, headers: dict[str, str], method: str,
-                 on_done: Any = None) -> None:
+    def __init__(self, conn: Connection, head: Head, method: str,
+                 on_done: Callable[[Connection, bool], None] | None = None, reusable: bool = True) -> None:
         self.conn = conn
-        self.on_done = None if status == 101 else on_done  # an upgraded connection never goes back to the pool
-        self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        self.chunk_left = 0
-        self.keep_alive = headers.get("connection", "").lower() != "close"
-        length = headers.get("content-length")
-        self.remaining: int | None = None
-        if method == "HEAD" or status in (204, 304) or status < 200:
-            self.remaining = 0
-        elif not self.chunked:
-            if length is not None:
-                self.remaining = int(length)
-            else:
-                self.keep_alive = False
-        self.done = self.remaining == 0 and not self.chunked
-        if self.done:
+        self.reader = reader = BodyReader(method, head)  # a 101's: none (what follows is the upgraded stream's)
+        self.on_done = None if head.status == 101 else on_done  # an upgraded connection never goes back
+        self.keep_alive = reusable and head.keep_alive and reader.remaining is not None and head.status != 101
+        self.done = False
+        if self.reader.done:
             self._finish()
 
     def _finish(self) -> None:
@@ -185,86 +257,54 @@ class Body:
             on_done, self.on_done = self.on_done, None
             on_done(self.conn, self.keep_alive)
 
+    def _more(self) -> None:
+        """Read more into the buffer; at the connection's end the body ends too, or ProtocolError (cut short)."""
+        if not self.conn.fill():
+            self.reader.at_eof()
+
     def read_all(self) -> bytes:
         """The whole (remaining) body."""
         if self.done:
             return b""
-        conn = self.conn
-        if self.remaining is not None and not self.chunked:
-            need = self.remaining
-            while len(conn.buf) < need:
-                if not conn.fill():
-                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-response")
-            data = bytes(conn.buf[:need])
-            del conn.buf[:need]
-            self.remaining = 0
-            self._finish()
-            return data
-        parts: list[bytes] = []
-        while True:
-            chunk = self.read1()
-            if not chunk:
-                return b"".join(parts)
-            parts.append(chunk)
+        reader, buf = self.reader, self.conn.buf
+        need = reader.remaining
+        if need is None or need < 0:
+            parts = []
+            while chunk := self.read1(4 * RECV_SIZE):
+                parts.append(chunk)
+            return b"".join(parts)
+        try:
+            while len(buf) < need:
+                self._more()
+        except BaseException as exc:
+            raise self._failed(exc) from None
+        data = reader.take(buf, need) or b""
+        self._finish()
+        return data
 
     def read1(self, limit: int = RECV_SIZE) -> bytes:
         """Up to ``limit`` bytes as soon as any are available; b"" at the end of the body."""
         if self.done:
             return b""
-        conn = self.conn
-        buf = conn.buf
-        if self.chunked:
-            if self.chunk_left == 0 and not self._next_chunk():
-                return b""
-            while not buf:
-                if not conn.fill():
-                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-stream")
-            n = min(limit, self.chunk_left, len(buf))
-            data = bytes(buf[:n])
-            del buf[:n]
-            self.chunk_left -= n
-            return data
-        if self.remaining is None:  # until close
-            if not buf and not conn.fill():
-                self.keep_alive = False
-                self._finish()
-                return b""
-            n = min(limit, len(buf))
-        else:
-            while not buf:
-                if not conn.fill():
-                    raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-response")
-            n = min(limit, len(buf), self.remaining)
-            self.remaining -= n
-        data = bytes(buf[:n])
-        del buf[:n]
-        if self.remaining == 0:
+        reader, buf = self.reader, self.conn.buf
+        try:
+            while (data := reader.take(buf, limit)) is None:
+                self._more()
+                if reader.done:
+                    data = b""
+                    break
+        except BaseException as exc:
+            raise self._failed(exc) from None
+        if reader.done:
             self._finish()
         return data
 
-    def _next_chunk(self) -> bool:
-        conn = self.conn
-        buf = conn.buf
-        while True:
-            if buf[:2] == b"\r\n":  # the CRLF that ends the previous chunk
-                del buf[:2]
-            end = buf.find(b"\r\n")
-            if end > 0:
-                break
-            if not conn.fill():
-                raise ConnectionError(f"{conn.endpoint.uri}: connection closed mid-stream")
-        size = int(bytes(buf[:end]).split(b";", 1)[0], 16)
-        del buf[: end + 2]
-        if size == 0:
-            while buf.find(b"\r\n") < 0:  # trailers end with an empty line
-                if not conn.fill():
-                    break
-            end = buf.find(b"\r\n")
-            del buf[: end + 2]
-            self._finish()
-            return False
-        self.chunk_left = size
-        return True
+    def _failed(self, exc: BaseException) -> BaseException:
+        """Close the connection of a body that cannot be read to its end; the error to raise."""
+        self.close()
+        if isinstance(exc, ProtocolError):
+            return ProtocolError(f"{self.conn.endpoint.uri}: {exc}")
+        return exc
 
     def iter_chunks(self) -> Iterator[bytes]:
         """The body piece by piece, as it arrives."""
@@ -290,27 +330,40 @@ class Pool:
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
         self._busy: weakref.WeakSet[Connection] = weakref.WeakSet()  # handed out: in a call, stream or socket
+        self._epoch = 0  # how many cancels so far: a call that began before the last one is cancelled
 
-    def acquire(self) -> Connection:
-        """An idle connection, or a new one."""
-        with self._lock:
-            if self._idle:
-                conn = self._idle.pop()
+    def acquire(self, epoch: int | None = None) -> Connection:
+        """An idle connection the daemon has not closed, or a new one; Cancelled when a cancel came since
+        ``epoch``."""
+        while True:
+            with self._lock:
+                if epoch is not None and epoch != self._epoch:
+                    raise Cancelled(f"{self.endpoint.uri}: cancelled")
+                conn = self._idle.pop() if self._idle else None
+                if conn is not None:
+                    self._busy.add(conn)
+            if conn is None:
+                break
+            if not conn.dropped():
                 conn.reused = True
-                self._busy.add(conn)
                 return conn
+            self.release(conn, False)
         if self.endpoint.scheme == "https" and self._tls is None:
             self._tls = self.endpoint.ssl_context()
         conn = Connection.open(self.endpoint, self._tls)
         with self._lock:
-            self._busy.add(conn)
-        return conn
+            if epoch is None or epoch == self._epoch:
+                self._busy.add(conn)
+                return conn
+        conn.close()
+        raise Cancelled(f"{self.endpoint.uri}: cancelled")
 
     def release(self, conn: Connection, keep_alive: bool) -> None:
         """Give a connection back after its response was read in full."""
+        conn.deadline = None
         with self._lock:
             self._busy.discard(conn)
-        if keep_alive and not conn.buf:
+        if keep_alive and not conn.buf and not conn.cancelled:
             if conn.sock.gettimeout() != self.endpoint.timeouts.read:
                 conn.sock.settimeout(self.endpoint.timeouts.read)
             with self._lock:
@@ -321,43 +374,40 @@ class Pool:
 
     def request(self, head: bytes, body: bytes | Iterable[bytes] | None,
                 method: str) -> tuple[Connection, int, dict[str, str], Body]:
-        """Send one request and read its head.
+        """Send one request and read its head, all within the call's timeout (which also bounds the body).
 
-        A keep-alive connection the daemon closed while idle (no byte of an answer came) is retried once on a
-        fresh one; a timeout never is, so nothing is sent twice."""
-        deadline = self.endpoint.timeouts.call
-        started = time.monotonic()
-        for attempt in (0, 1):
-            conn = self.acquire()
+        Nothing is sent twice but a GET or HEAD (without a streamed body) whose reused connection turned out closed
+        before any byte of an answer came; a cancel or a timeout is never retried."""
+        epoch = self._epoch
+        call = self.endpoint.timeouts.call
+        deadline = None if call is None else time.monotonic() + call
+        retry = method in SAFE_METHODS and (body is None or isinstance(body, bytes | bytearray))
+        while True:
+            conn = self.acquire(epoch)
+            conn.deadline = deadline
             try:
-                if deadline is not None:
-                    conn.sock.settimeout(self._read_timeout(started))
-                conn.send(head, body)
-                status, headers = conn.read_head()
+                sent = conn.send(head, body)
+                answer = conn.read_head()
             except PeerClosed:
                 conn.close()
-                if attempt == 0 and conn.reused and (body is None or isinstance(body, bytes | bytearray)):
+                if retry and conn.reused and not conn.cancelled:
+                    retry = False
                     continue
                 raise
             except BaseException:
                 conn.close()
                 raise
-            return conn, status, headers, Body(conn, status, headers, method, self.release)
-        raise AssertionError("unreachable")
-
-    def _read_timeout(self, started: float) -> float | None:
-        t = self.endpoint.timeouts
-        if t.call is None:
-            return t.read
-        left = max(0.001, t.call - (time.monotonic() - started))
-        return left if t.read is None else min(left, t.read)
+            return conn, answer.status, answer.headers, Body(conn, answer, method, self.release, sent)
 
     def cancel(self) -> int:
-        """Break every connection in use (calls, streams, sockets) so their readers stop; how many."""
+        """Break every connection in use (calls, streams, sockets) so their readers stop; how many. A call still
+        connecting is cancelled too, and none of them is sent again."""
         with self._lock:
+            self._epoch += 1
             busy = list(self._busy)
             self._busy.clear()
         for conn in busy:
+            conn.cancelled = True
             conn.close()
         return len(busy)
 

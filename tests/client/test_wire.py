@@ -1,17 +1,20 @@
-"""HTTP/1.1 on the wire against a scripted peer: lengths, chunks, close-delimited bodies, upgrades."""
+"""HTTP/1.1 on the wire against a scripted peer: lengths, chunks, close-delimited bodies, upgrades, what goes back to
+the pool, what is never sent twice, limits and deadlines."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import dshell.client as docker
 from dshell.client._endpoint import Endpoint
-from dshell.client._transport import Pool
+from dshell.client._transport import Connection, Pool
 
 
 @pytest.fixture
@@ -21,7 +24,7 @@ def peer(tmp_path: Path) -> Iterator:
     server = socket.socket(socket.AF_UNIX)
     server.bind(path)
     server.listen(8)
-    scripts: list[list[bytes]] = []
+    scripts: list[list[bytes | Callable[[socket.socket], None] | None]] = []
     received: list[bytes] = []
     held: list[socket.socket] = []
 
@@ -43,7 +46,10 @@ def peer(tmp_path: Path) -> Iterator:
                         break
                     data += piece
                 received.append(data)
-                conn.sendall(answer)
+                if callable(answer):  # it answers by itself (slowly, partly, ...)
+                    answer(conn)
+                else:
+                    conn.sendall(answer)
             else:
                 held.append(conn)  # the peer keeps its side open, like an idle daemon
 
@@ -137,7 +143,7 @@ def test_a_stream_whose_connection_drops_mid_chunk_ends_with_an_error(peer):
     _, status, headers, body = pool(path).request(b"GET / HTTP/1.1\r\n\r\n", None, "GET")
     stream = docker.DockerStream(body, status=status, headers=headers)
     assert stream.readline() == b"line1\n"
-    with pytest.raises(docker.ConnectionError, match="closed mid-stream"):
+    with pytest.raises(docker.ConnectionError, match="closed mid-response"):
         stream.readline()
 
 
@@ -181,3 +187,171 @@ def test_endpoint_mistakes_are_connection_errors_naming_them(tmp_path):
     c = docker.client(conn={"uri": "https://127.0.0.1:1", "mtls": {"ca": str(tmp_path / "none.pem")}})
     with pytest.raises(docker.ConnectionError, match="cannot load the CA certificate .*none.pem"):
         docker.invoke(c, {"op": "SystemPing"})
+
+
+OK2 = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+GET = b"GET / HTTP/1.1\r\nHost: d\r\n\r\n"
+
+
+def test_informational_answers_are_skipped_but_not_a_101(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n" + OK2])
+    _, status, headers, body = pool(path).request(GET, None, "GET")
+    assert (status, headers, body.read_all()) == (200, {"content-length": "2"}, b"OK")
+
+
+def test_5000_continues_are_read_in_a_loop(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 100 Continue\r\n\r\n" * 5000 + OK2])
+    _, status, _, body = pool(path).request(GET, None, "GET")
+    assert (status, body.read_all()) == (200, b"OK")
+
+
+@pytest.mark.parametrize("answer", [b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nOK",
+                                    b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nOK",
+                                    b"HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\nOK"])
+def test_http10_and_connection_close_never_go_back_to_the_pool(peer, answer):
+    path, scripts, received = peer
+    scripts.extend([[answer], [OK2]])  # the peer would even keep the first connection open
+    p = pool(path)
+    for _ in range(2):
+        _, _, _, body = p.request(GET, None, "GET")
+        assert body.read_all() == b"OK"
+    assert scripts == [] and len(received) == 2  # the second request came on a second connection
+
+
+def test_chunked_trailers_leave_the_connection_reusable(peer):
+    path, scripts, received = peer
+    scripts.append([b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\nX-Sum: 1\r\n\r\n", OK2])
+    p = pool(path)
+    for _ in range(2):
+        _, _, _, body = p.request(GET, None, "GET")
+        assert body.read_all() == b"OK"
+    assert len(received) == 2 and len(p._idle) == 1
+
+
+@pytest.mark.parametrize("answer", [
+    b"FOO 200 OK\r\nContent-Length: 2\r\n\r\nOK",
+    b"HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\nOK",
+    b"HTTP/1.1 200 OK\r\nContent-Length: two\r\n\r\nOK",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 1\r\n\r\nOK",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nOK\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOKOK\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nX-Evil\r\n\r\nOK",
+], ids=["status line", "negative length", "length not a number", "two lengths", "chunk size", "chunk end",
+        "header line"])
+def test_a_malformed_answer_is_one_protocol_error(peer, answer):
+    path, scripts, _ = peer
+    scripts.append([answer])
+    p = pool(path)
+    with pytest.raises(docker.ProtocolError) as err:
+        _, _, _, body = p.request(GET, None, "GET")
+        body.read_all()
+    assert isinstance(err.value, docker.ConnectionError) and "\n" not in str(err.value)
+    assert str(err.value).startswith(f"unix://{path}: ") and not p._idle
+
+
+def test_an_endless_header_is_cut_at_the_limit(peer):
+    path, scripts, _ = peer
+
+    def endless(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Big: ")
+        with contextlib.suppress(OSError):
+            for _ in range(4096):  # 256 MB unless the client stops reading
+                conn.sendall(b"x" * 65536)
+
+    scripts.append([endless])
+    with pytest.raises(docker.ProtocolError, match="response head exceeds 64 KiB"):
+        pool(path).request(GET, None, "GET")
+
+
+def test_the_call_timeout_bounds_a_trickled_body(peer):
+    path, scripts, _ = peer
+
+    def trickle(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n")
+        with contextlib.suppress(OSError):
+            for _ in range(40):
+                conn.sendall(b"x")
+                time.sleep(0.05)
+
+    scripts.append([trickle])
+    started = time.monotonic()
+    with pytest.raises(docker.ConnectionError, match="timed out .*0.5 s"):
+        _, _, _, body = pool(path, call=0.5, read=1).request(GET, None, "GET")
+        body.read_all()
+    assert time.monotonic() - started < 1.5  # the body would take 2 s
+
+
+def test_a_post_whose_connection_drops_is_not_sent_again(peer, monkeypatch):
+    path, scripts, received = peer
+    scripts.extend([[OK2, lambda conn: conn.close()], [OK2]])  # the peer reads the POST, hangs up, no answer
+    p = pool(path)
+    _, _, _, body = p.request(GET, None, "GET")
+    assert body.read_all() == b"OK"
+    time.sleep(0.1)
+    monkeypatch.setattr(Connection, "dropped", lambda self: False)  # the hang-up comes after the reuse check
+    with pytest.raises(docker.ConnectionError, match="closed the connection"):
+        p.request(b"POST /containers/x/stop HTTP/1.1\r\nContent-Length: 0\r\n\r\n", b"", "POST")
+    assert [r.split(b" ")[:2] for r in received] == [[b"GET", b"/"], [b"POST", b"/containers/x/stop"]]
+
+
+def test_an_idle_connection_the_daemon_closed_is_not_reused(peer):
+    path, scripts, received = peer
+    scripts.extend([[OK2, None], [OK2]])
+    p = pool(path)
+    _, _, _, body = p.request(GET, None, "GET")
+    assert body.read_all() == b"OK"
+    time.sleep(0.1)  # the peer hangs up: the idle connection reads as closed
+    _, _, _, body = p.request(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", b"", "POST")
+    assert body.read_all() == b"OK" and len(received) == 2
+
+
+def test_a_cancelled_call_is_never_sent_again(peer):
+    path, scripts, received = peer
+    scripts.extend([[OK2, b""], [b""]])  # the second request is held unanswered; a resend would get a new connection
+    p = pool(path)
+    _, _, _, body = p.request(GET, None, "GET")
+    assert body.read_all() == b"OK"
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            p.request(GET, None, "GET")
+        except docker.ConnectionError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    time.sleep(0.3)
+    assert p.cancel() == 1
+    worker.join(3)
+    assert not worker.is_alive() and "cancelled" in str(outcome[0])
+    assert len(received) == 2 and len(scripts) == 1
+
+
+def test_an_early_answer_to_a_large_upload_is_read(peer):
+    path, scripts, _ = peer
+    scripts.append([b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nno such x", None])
+    p = pool(path, read=5)
+    _, status, _, body = p.request(b"PUT /x HTTP/1.1\r\nContent-Length: 8388608\r\n\r\n", b"x" * 8388608, "PUT")
+    assert (status, body.read_all()) == (404, b"no such x") and not p._idle
+
+
+@pytest.mark.parametrize("header", [{"X-Registry-Auth": "a\r\nX-Evil: 1"}, {"X-A": "line\nbreak"},
+                                    {"X A": "1"}, {"X-A": "\u4e2d"}])
+def test_header_injection_and_unsendable_values_are_refused(peer, header):
+    path, scripts, received = peer
+    c = docker.client(conn={"uri": f"unix://{path}"}, api_version="v1.41")
+    with pytest.raises(docker.ValidationError) as err:
+        docker.fetch({"conn": c, "url": "/_ping", "header": header})
+    assert "\n" not in str(err.value) and received == []
+
+
+@pytest.mark.parametrize("url", ["/_ping\r\nX-Evil: 1", "/_ping HTTP/1.1\r\n\r\nGET /x", "/a b", "/caf\u00e9"])
+def test_request_splitting_in_a_fetch_url_is_refused(peer, url):
+    path, _, received = peer
+    c = docker.client(conn={"uri": f"unix://{path}"}, api_version="v1.41")
+    with pytest.raises(docker.ValidationError, match="percent-encode") as err:
+        docker.fetch({"conn": c, "url": url})
+    assert "\n" not in str(err.value) and received == []

@@ -110,8 +110,16 @@ def test_responses_round_trip_split_anywhere(peer, status, extra, body, use_chun
     assert all(headers[k.lower()] == v for k, v in extra.items())
 
 
+near_http = st.builds(lambda status, lines, tail: b"HTTP/1.1 " + status + b"\r\n" + b"\r\n".join(lines) + b"\r\n\r\n"
+                      + tail, st.binary(max_size=12) | st.sampled_from([b"200 OK", b"99", b"-1 X", b"200"]),
+                      st.lists(st.binary(max_size=30) | st.sampled_from([
+                          b"Content-Length: x", b"Content-Length: -5", b"Content-Length: 99999999999999999999",
+                          b"Transfer-Encoding: chunked", b"Content-Length: 3", b": v", b"Bad header"]),
+                          max_size=4), st.binary(max_size=60) | st.sampled_from([b"zz\r\n", b"5\r\nab"]))
+
+
 @FUZZ
-@given(garbage=st.binary(min_size=1, max_size=400), at=cuts)
+@given(garbage=st.binary(min_size=1, max_size=400) | near_http, at=cuts)
 def test_garbage_gives_a_connection_error_only(peer, garbage, at):
     with contextlib.suppress(docker.ConnectionError):
         peer.ask(cut(garbage, at))

@@ -111,7 +111,8 @@ class Client:
         return self.transport.cancel()
 
     def close(self) -> None:
-        """Close the idle connections."""
+        """Close the connections (over ssh: end their processes): the idle ones now, one still being read when
+        its stream ends. A later call opens new ones."""
         self.transport.close()
 
     def __repr__(self) -> str:

@@ -331,6 +331,7 @@ class Pool:
         self._tls: ssl.SSLContext | None = None
         self._busy: weakref.WeakSet[Connection] = weakref.WeakSet()  # handed out: in a call, stream or socket
         self._epoch = 0  # how many cancels so far: a call that began before the last one is cancelled
+        self._closed = False  # from close() to the next call: a connection given back is closed, not kept
 
     def acquire(self, epoch: int | None = None) -> Connection:
         """An idle connection the daemon has not closed, or a new one; Cancelled when a cancel came since
@@ -339,6 +340,7 @@ class Pool:
             with self._lock:
                 if epoch is not None and epoch != self._epoch:
                     raise Cancelled(f"{self.endpoint.uri}: cancelled")
+                self._closed = False  # used again after close(): connections are kept again
                 conn = self._idle.pop() if self._idle else None
                 if conn is not None:
                     self._busy.add(conn)
@@ -367,7 +369,7 @@ class Pool:
             if conn.sock.gettimeout() != self.endpoint.timeouts.read:
                 conn.sock.settimeout(self.endpoint.timeouts.read)
             with self._lock:
-                if len(self._idle) < self.size:
+                if len(self._idle) < self.size and not self._closed:
                     self._idle.append(conn)
                     return
         conn.close()
@@ -412,8 +414,9 @@ class Pool:
         return len(busy)
 
     def close(self) -> None:
-        """Close every idle connection."""
+        """Close every idle connection; one still in use (a stream being read) is closed when it is given back."""
         with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()

@@ -118,3 +118,14 @@ def test_killed_python_leaves_no_ssh(ssh_env, sleeper, sig) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_closing_the_client_ends_the_process_of_a_stream_still_being_read(ssh_client, sleeper) -> None:
+    before = ssh_children()
+    c = ssh_client()
+    logs = docker.invoke(c, {"op": "ContainerLogs", "as": "stream",
+                             "params": {"id": sleeper, "stdout": True, "stderr": True}})
+    c.close()  # the stream goes on: closing the client does not cut a read in progress
+    logs.read()
+    logs.close()  # read to its end: its connection would go back to the pool, but the client is closed
+    assert _gone(ssh_children() - before)

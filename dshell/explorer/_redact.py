@@ -23,6 +23,7 @@ _SECRET_KEYS = frozenset({
 _OP_SECRET_KEYS = {"SecretCreate": frozenset({"data"}), "SecretUpdate": frozenset({"data"})}
 _OP = re.compile(r"\s*(?:[a-z]+\s+)?([A-Z]\w*)")  # the op of `[category] Op ...`
 _LOGIN = re.compile(r"\s*login\s")  # `login [-u USER] [-p PASSWORD] [REGISTRY]`
+_SET = re.compile(r"\s*set\s+(\S+)\s+(?=\S)")  # set KEY VALUE: a secret setting's value is the rest
 _FETCH = re.compile(r"\s*fetch\s+(?:([A-Za-z]+)\s+)?(/\S*)")  # `fetch [METHOD] /path`
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _CLOSERS = {"{": "}", "[": "]"}
@@ -82,6 +83,9 @@ def redact_line(text: str) -> str:
     keys = _keys(fetched_op(fetch[1] or "GET", fetch[2]) if fetch else op[1] if op else None)
     if _LOGIN.match(text):
         keys |= {"p"}  # login -p PASSWORD (--password is a secret key anyway)
+    setting = _SET.match(text)
+    if setting and _is_secret(setting[1], keys):  # set tlspass VALUE: the value is all that follows
+        return text[:setting.end()] + MASK
     return _LineMasker(text, keys).run()
 
 

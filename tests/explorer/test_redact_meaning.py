@@ -56,3 +56,9 @@ def test_redact_line_is_linear_in_the_input() -> None:
     """10x the text costs about 10x (the regexes made it 100x: a 20 KB word froze the prompt 21 s)."""
     small, big = _mask_seconds(2_000), _mask_seconds(20_000)
     assert big / small < 40
+
+
+def test_a_secret_setting_typed_at_the_prompt_is_masked_whole() -> None:
+    assert redact_line("set tlspass hunter2") == "set tlspass ***"
+    assert redact_line('set tlspass "two words"') == "set tlspass ***"
+    assert redact_line("set timeout 5") == "set timeout 5"  # not a secret: kept

@@ -130,3 +130,16 @@ def test_logs_at_all_merges_two_endpoints_in_one_pane(term, engine, counters):
     term.run(f"@all ContainerList all=true filters={{name: [{a}]}}")
     term.wait(rf"^{default}\s+[0-9a-f]{{12}}\s")
     term.wait(r"^tls\s+[0-9a-f]{12}\s")
+
+
+def test_stats_at_all_draws_sparklines_per_host(term, engine, counters):
+    a, _ = counters
+    term.run(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
+             f"--tlskey {engine['key']}")
+    term.wait(r"added tls \(https://")
+    term.run(f"stats @all {a}")
+    term.wait(rf"\[1\] stats @all {a}\s+streaming")
+    row = rf"\w{{12}}\s+{a}\s+\d+\.\d\d%\s+[▁-█]{{2,}}\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+[▁-█]{{2,}}"
+    term.wait(rf"^\[tls\] {row}")  # several samples: the sparklines grow, each host's row on its own
+    default = term.wait(rf"^\[(?!tls\])(\S+)\] {row}").group(1)
+    assert default != "tls"

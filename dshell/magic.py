@@ -64,9 +64,9 @@ class DockerMagics(Magics):
     def _stored(self, cmd: P.Command) -> Result | None:
         """For ``%docker _3`` (or ``_``): the stored Result itself, so that ``.data`` is at hand."""
         history = self.session.history
-        if not isinstance(cmd, P.Show) or cmd.ref is None or cmd.ref.path or cmd.query or cmd.full or not history:
+        if not isinstance(cmd, P.Show) or cmd.ref is None or cmd.ref.steps or cmd.query or cmd.full or not history:
             return None
-        return history.last if cmd.ref.index is None else history[cmd.ref.index]
+        return history.last if cmd.ref.result is None else history[cmd.ref.result]
 
 
 def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command:

@@ -10,7 +10,7 @@ from ._export import save
 from ._format import short_id
 from ._logs import LOG_OPS, STDERR_MARK, LogText
 from ._navigator import Navigator
-from ._paths import PathError, parse_ref, resolve
+from ._paths import REF_RE, PathError, Ref, parse_ref, resolve
 from ._query import QueryError, query
 from ._redact import redact, redact_line
 from ._render import header, render
@@ -22,6 +22,7 @@ from ._view import Note, Stack, View
 
 __all__ = [
     "LOG_OPS",
+    "REF_RE",
     "STDERR_MARK",
     "StatsChart",
     "Change",
@@ -32,6 +33,7 @@ __all__ = [
     "Navigator",
     "PathError",
     "QueryError",
+    "Ref",
     "Result",
     "View",
     "binary_size",

@@ -25,6 +25,8 @@ _STEP = re.compile(
     re.VERBOSE,
 )
 _ESCAPE = re.compile(r"\\(.)")
+REF_RE = re.compile(rf"_\d*(?:{_STEP.pattern})*", re.VERBOSE)
+"""A whole reference as `parse_ref` reads it (for telling a reference from other words)."""
 
 
 class PathError(ValueError):

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from dshell.explorer import Ref
+
 from .parse import OpCall
-from .values import Ref
 
 if TYPE_CHECKING:
     from dshell.client import Operation, SpecIndex

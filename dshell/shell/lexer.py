@@ -9,8 +9,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
+from dshell.explorer import REF_RE
+
 from .parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
-from .values import REF_RE
 from .words import name_value, scan
 
 Span = tuple[int, int, str]  # start, end, style class

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .values import Ref, ValueSyntaxError, parse_ref, parse_value
+from dshell.explorer import REF_RE, PathError, Ref, parse_ref
+
+from .values import ValueSyntaxError, parse_value
 from .words import Word, name_value, scan
 
 OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -198,10 +200,10 @@ def _arity(args: list[str], lo: int, hi: int, usage: str) -> None:
 
 
 def _ref(text: str, usage: str) -> Ref:
-    ref = parse_ref(text)
-    if ref is None:
-        raise ParseError(f"{text!r} is not a result reference (like _, _3 or _3.Config): usage: {usage}")
-    return ref
+    try:
+        return parse_ref(text)
+    except PathError:
+        raise ParseError(f"{text!r} is not a result reference (like _, _3 or _3.Config): usage: {usage}") from None
 
 
 def _one(cls: Callable[..., Any], optional: bool = False) -> Callable[[list[str], str], Any]:
@@ -428,7 +430,7 @@ def parse_line(text: str) -> Command | None:
         raise ParseError(f"unclosed {found.pending[-1]!r}")
     words = _texts(found.words)
     query = found.query(text)
-    is_ref = bool(words and words[0].startswith("_") and parse_ref(words[0]))
+    is_ref = bool(words and REF_RE.fullmatch(words[0]))
     if words and not is_ref and RELATIVE_RE.fullmatch(words[0]):
         return replace(_reference(["_", *words[1:]], query), ref=None, path=words[0])
     if query is not None and not is_ref and words:

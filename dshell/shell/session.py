@@ -14,13 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from dshell.explorer import Ref
+
 from . import bind as binding
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
 from .hosts import Hosts, split_named
 from .reply import Reply, one_line
-from .values import LocalPath, Ref
+from .values import LocalPath
 
 if TYPE_CHECKING:
     from dshell.client import Client, Outcome, SpecIndex
@@ -285,10 +287,10 @@ class Session:
     def resolve(self, value: Any) -> Any:
         """``value`` with every Ref replaced by the data it points at."""
         if isinstance(value, Ref):
-            from dshell.explorer import parse_ref, resolve
+            from dshell.explorer import resolve
 
             assert self.history is not None
-            return resolve(parse_ref(value.text), self.history)
+            return resolve(value, self.history)
         if isinstance(value, dict):
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -446,11 +448,11 @@ class Session:
         return self.navigator
 
     def _show(self, cmd: P.Show, run: Runner) -> Reply:
-        from dshell.explorer import parse_ref, query, render, resolve
+        from dshell.explorer import query, render, resolve
 
         assert self.history is not None
         if cmd.ref is not None:
-            ref = parse_ref(cmd.ref.text)
+            ref = cmd.ref
         elif cmd.path is not None:
             found = self._nav().locate(cmd.path) if self._nav().ref is not None else None
             if found is None:
@@ -493,7 +495,7 @@ class Session:
         from dshell.explorer import save
 
         path = save(self.resolve(cmd.ref), os.path.expanduser(cmd.path))
-        return Reply(f"saved {cmd.ref.text} to {path}")
+        return Reply(f"saved {cmd.ref} to {path}")
 
     # ------------------------------------------------------------------ settings and the rest
     def _set(self, cmd: P.Set, run: Runner) -> Reply:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_STEP = r"""\.[A-Za-z0-9_\-]+|\[(?:-?\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]"""
-REF_RE = re.compile(rf"_(?P<index>\d+)?(?P<path>(?:{_STEP})*)")
+from dshell.explorer import REF_RE, parse_ref
+
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _KEY_BEFORE = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,{}\[\]:]+)\s*\Z""")
@@ -22,19 +22,6 @@ _NULLS = {"null"}
 
 
 @dataclass(frozen=True, slots=True)
-class Ref:
-    """A reference to a stored result: ``_`` (the last one) or ``_3``, plus a path like ``.Config.Env[0]``."""
-
-    index: int | None
-    path: str = ""
-
-    @property
-    def text(self) -> str:
-        """The reference as typed."""
-        return f"_{'' if self.index is None else self.index}{self.path}"
-
-
-@dataclass(frozen=True, slots=True)
 class LocalPath:
     """``@path``: a local file (streamed) or folder (sent as a tar) as a binary body; ``@-`` is stdin."""
 
@@ -43,14 +30,6 @@ class LocalPath:
 
 class ValueSyntaxError(ValueError):
     """A literal that cannot be read; the message is one line."""
-
-
-def parse_ref(text: str) -> Ref | None:
-    """``_3.Config.Image`` → ``Ref(3, ".Config.Image")``; None when ``text`` is not a reference."""
-    m = REF_RE.fullmatch(text)
-    if not m:
-        return None
-    return Ref(int(m["index"]) if m["index"] else None, m["path"])
 
 
 def parse_scalar(text: str) -> Any:
@@ -67,7 +46,7 @@ def parse_scalar(text: str) -> Any:
         return float(text)
     if text.startswith("@") and len(text) > 1:
         return LocalPath(text[1:])
-    return parse_ref(text) or text
+    return parse_ref(text) if REF_RE.fullmatch(text) else text
 
 
 def _construct_scalar(loader: Any, node: Any) -> Any:

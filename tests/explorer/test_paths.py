@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dshell.explorer import History, PathError, parse_ref, path_completions, resolve
-from dshell.explorer._paths import Ref
+from dshell.explorer import History, PathError, Ref, parse_ref, path_completions, resolve
 
 
 @pytest.mark.parametrize(

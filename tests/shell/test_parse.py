@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from dshell.explorer import Ref, parse_ref
 from dshell.shell import parse as P
-from dshell.shell.values import Ref, parse_value
+from dshell.shell.values import parse_value
 from dshell.shell.words import is_complete, scan
 
 
@@ -17,11 +18,21 @@ from dshell.shell.words import is_complete, scan
     ("{Image: busybox:latest, Cmd: [sh, -c, 'echo hi'], Tty: true}",
      {"Image": "busybox:latest", "Cmd": ["sh", "-c", "echo hi"], "Tty": True}),
     ("{a: yes, b: 2024-01-01, c: '1', d: 010}", {"a": "yes", "b": "2024-01-01", "c": "1", "d": "010"}),
-    ("_", Ref(None)), ("_3[0].Names", Ref(3, "[0].Names")), ("_.Config.Image", Ref(None, ".Config.Image")),
-    ("{Image: _2.Id}", {"Image": Ref(2, ".Id")}),
+    ("_", Ref(None)), ("_3[0].Names", Ref(3, (0, "Names"))), ("_.Config.Image", Ref(None, ("Config", "Image"))),
+    ("{Image: _2.Id}", {"Image": Ref(2, ("Id",))}),
 ])
 def test_values(text, value):
     assert parse_value(text) == value
+
+
+@pytest.mark.parametrize("text", ["_", "_3", "_3[0].Names", '_2.Config.ExposedPorts["80/tcp"]', "_1['a b']",
+                                  "_4[-1]"])
+def test_the_shell_reads_a_ref_as_the_explorer_does(text: str) -> None:
+    """One Ref type and one grammar: a typed value, a shown ref and a path all read alike."""
+    ref = parse_ref(text)
+    assert parse_value(text) == ref and isinstance(ref, Ref)
+    assert P.parse_line(text) == P.Show(ref)
+    assert P.parse_line(f"ContainerInspect {text}.Id").args == (parse_ref(f"{text}.Id"),)
 
 
 def test_scan_keeps_brackets_and_quotes_together():
@@ -58,7 +69,7 @@ def test_scan_splits_at_the_first_pipe_outside_quotes_and_brackets(text, words, 
     ("exec ExecInspect id=abc", P.OpCall("ExecInspect", {"id": "abc"}, category="exec", raw={"id": "abc"})),
     ("ContainerInspect web", P.OpCall("ContainerInspect", args=("web",), raw_args=("web",))),
     ("ContainerInspect id=_2[0].Id",
-     P.OpCall("ContainerInspect", {"id": Ref(2, "[0].Id")}, raw={"id": "_2[0].Id"})),
+     P.OpCall("ContainerInspect", {"id": Ref(2, (0, "Id"))}, raw={"id": "_2[0].Id"})),
     ("doc ContainerList", P.Doc("ContainerList")),
     ("ops", P.Ops()), ("ops images", P.Ops("images")), ("categories", P.Categories()),
     ("use v1.41", P.Use("v1.41")), ("use auto", P.Use("auto")),
@@ -70,7 +81,7 @@ def test_scan_splits_at_the_first_pipe_outside_quotes_and_brackets(text, words, 
     ('fetch post /containers/create {"Image": "busybox"}',
      P.Fetch("POST", "/containers/create", {}, {"Image": "busybox"})),
     ("history", P.History()), ("history 5", P.History(5)), ("help", P.Help()), ("help doc", P.Help("doc")),
-    ("_", P.Show(Ref(None))), ("_3.Config.Env[0]", P.Show(Ref(3, ".Config.Env[0]"))),
+    ("_", P.Show(Ref(None))), ("_3.Config.Env[0]", P.Show(Ref(3, ("Config", "Env", 0)))),
     ("_3 --full", P.Show(Ref(3), full=True)), ("show _3 all", P.Show(Ref(3), full=True)),
     ("_3 | [?State=='running'].Names", P.Show(Ref(3), "[?State=='running'].Names")),
     ("_3 | [].Id --full", P.Show(Ref(3), "[].Id", True)),

@@ -190,7 +190,7 @@ def test_connect_closes_the_clients_it_replaces(engine, shell_home, tmp_path):
 
 def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
     from dshell.explorer import History
-    from dshell.explorer._paths import Ref as Location  # a location as cd sets it
+    from dshell.explorer import Ref as Location  # a location as cd sets it
     from dshell.shell.completion.sources import SessionSources
 
     path = tmp_path / "r.jsonl"

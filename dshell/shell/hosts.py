@@ -7,12 +7,22 @@ addressable by its name and joins the endpoints when first used. Free of prompt_
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from dshell.client import Client
+
+ClientFactory = Callable[[dict[str, Any], "str | None"], "Client"]
+"""Makes the client of a connection map and a pinned API version (None: negotiated)."""
+
+
+def real_client(conn: dict[str, Any], api_version: str | None) -> Client:
+    """The client of ``conn`` over its real transport."""
+    import dshell.client as docker
+
+    return docker.client(conn=conn, api_version=api_version)
 
 
 def auto_name(uri: str, taken: Iterable[str]) -> str:
@@ -43,13 +53,18 @@ def split_named(text: str) -> tuple[str | None, str]:
 class Hosts:
     """Endpoints by name, in the order added, and which one is the default. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, factory: ClientFactory = real_client) -> None:
+        self.factory = factory
         self._conns: dict[str, dict[str, Any]] = {}
         self._pins: dict[str, str | None] = {}
         self._clients: dict[str, Client] = {}
         self.default: str | None = None
         self.timeouts: dict[str, float] = {}  # the settings' timeouts, for docker contexts added by name
         self._lock = threading.Lock()
+
+    def check(self, conn: dict[str, Any], api_version: str | None = None) -> None:
+        """Make and close a client of ``conn``: a bad URI or version fails here, before anything is kept."""
+        self.factory(conn, api_version).close()
 
     def names(self) -> list[str]:
         """The endpoints' names, in the order added."""
@@ -107,12 +122,10 @@ class Hosts:
 
     def client(self, name: str) -> Client:
         """The client of ``name``, made on first use (it negotiates its own API version unless pinned)."""
-        import dshell.client as docker
-
         with self._lock:
             c = self._clients.get(name)
             if c is None:
-                c = self._clients[name] = docker.client(conn=self._conns[name], api_version=self._pins[name])
+                c = self._clients[name] = self.factory(self._conns[name], self._pins[name])
             return c
 
     def pinned(self, name: str) -> str | None:

@@ -20,7 +20,7 @@ from . import bind as binding
 from . import parse as P
 from .completion.live import CHANGES, LiveNames
 from .config import Config
-from .hosts import Hosts, split_named
+from .hosts import ClientFactory, Hosts, real_client, split_named
 from .reply import Reply, one_line
 from .values import LocalPath
 
@@ -59,11 +59,13 @@ class Session:
     """A client, a results history, a navigator and live names; ``execute`` runs one input."""
 
     def __init__(self, config: Config | None = None,
-                 results_file: Path | Literal["default"] | None = "default") -> None:
+                 results_file: Path | Literal["default"] | None = "default",
+                 clients: ClientFactory = real_client) -> None:
+        """``clients`` makes each endpoint's client (tests give one over ``docker.MockTransport``)."""
         self.config = config or Config()
         self.results_file = results_file
         self.client: Client | None = None  # the default endpoint's
-        self.hosts = Hosts()
+        self.hosts = Hosts(clients)
         self.hosts.timeouts = self.config.timeouts()
         self.history: History | None = None
         self.navigator: Navigator | None = None
@@ -122,8 +124,9 @@ class Session:
         """Connect the default endpoint (or the one ``name``, made the default) to ``conn``."""
         import dshell.client as docker
 
-        docker.client(conn=conn, api_version=api_version).close()  # a bad conn or version fails before it is kept
-        name = self.hosts.add(name or self.hosts.default, conn or docker.default_conn(), api_version)
+        conn = conn or docker.default_conn()
+        self.hosts.check(conn, api_version)
+        name = self.hosts.add(name or self.hosts.default, conn, api_version)
         return self._make_default(name)
 
     def _make_default(self, name: str) -> Client:
@@ -422,9 +425,9 @@ class Session:
     def _add_host(self, cmd: P.Connect, run: Runner) -> Reply:
         import dshell.client as docker
 
-        conn = self._connect_conn(cmd)
-        docker.client(conn=conn, api_version=cmd.api_version).close()  # a bad URI or version: nothing added
-        name = self.hosts.add(cmd.name, conn or docker.default_conn(), cmd.api_version)
+        conn = self._connect_conn(cmd) or docker.default_conn()
+        self.hosts.check(conn, cmd.api_version)  # a bad URI or version: nothing added
+        name = self.hosts.add(cmd.name, conn, cmd.api_version)
         stale = self._host_live.pop(name, None)  # names of what the name meant before
         if stale is not None:
             stale[0].stop()

@@ -1,0 +1,89 @@
+"""The Session over docker.MockTransport: a daemon played in-process, so that negotiation, binding, storing,
+refs and errors run end to end with no engine (the engine tests in test_session.py stay the proof)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import dshell.client as docker
+from dshell.explorer import parse_ref
+from dshell.shell.config import Config
+from dshell.shell.session import Session
+
+CONTAINERS = [{"Id": "abc123", "Names": ["/web"], "State": "running"}]
+
+
+class Daemon:
+    """Answers /_ping (API 1.43), the container list and one container's inspect; records each request."""
+
+    def __init__(self) -> None:
+        self.seen: list[docker.MockRequest] = []
+
+    def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
+        self.seen.append(req)
+        if req.path == "/_ping":
+            return docker.MockResponse(200, b"OK", {"Api-Version": "1.43"})
+        if req.path.endswith("/containers/json"):
+            return docker.MockResponse.json(CONTAINERS)
+        if req.path.endswith("/containers/abc123/json"):
+            return docker.MockResponse.json({"Id": "abc123", "Config": {"Env": ["A=1"]}})
+        return docker.MockResponse.json({"message": f"No such container: {req.path.split('/')[-2]}"}, 404)
+
+    def paths(self) -> list[str]:
+        """The targets asked for (the live names' prefetch asks for some too, in the background)."""
+        return [req.target for req in self.seen]
+
+
+@pytest.fixture
+def daemon() -> Daemon:
+    return Daemon()
+
+
+@pytest.fixture
+def session(daemon: Daemon, shell_home: Any) -> Iterator[Session]:
+    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
+        return docker.client(conn=conn, api_version=api_version, transport=docker.MockTransport(daemon))
+
+    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=clients)
+    s.start(background=False)
+    yield s
+    s.close()
+
+
+def test_the_version_is_negotiated_with_the_daemon(session: Session) -> None:
+    assert session.status().api_version == "v1.43"
+    assert session.spec_index is not None and session.spec_index.version == "v1.43"
+
+
+def test_an_op_call_is_sent_bound_and_stored(session: Session, daemon: Daemon) -> None:
+    reply = session.execute("ContainerList all=true limit=5")
+    assert reply.error is None and reply.result is not None
+    assert reply.result.n == 1 and reply.result.data == CONTAINERS
+    assert "/v1.43/containers/json?all=true&limit=5" in daemon.paths()
+
+
+def test_a_ref_to_a_stored_result_becomes_the_path_param(session: Session, daemon: Daemon) -> None:
+    session.execute("ContainerList")
+    reply = session.execute("ContainerInspect _1[0].Id")
+    assert reply.error is None and reply.result is not None
+    assert "/v1.43/containers/abc123/json" in daemon.paths()
+    assert session.execute("_2.Config.Env[0]").body is not None
+    assert session.resolve(parse_ref("_2.Config.Env[0]")) == "A=1"
+
+
+def test_a_daemon_error_is_one_line_and_stored_as_a_failed_result(session: Session, daemon: Daemon) -> None:
+    reply = session.execute("ContainerInspect nope")
+    assert reply.error is not None and "No such container: nope" in reply.error and "\n" not in reply.error
+    assert "/v1.43/containers/nope/json" in daemon.paths()
+    assert session.history is not None and session.history.last is not None
+    assert session.history.last.status == 404
+
+
+def test_connect_name_adds_an_endpoint_made_by_the_factory(session: Session, daemon: Daemon) -> None:
+    reply = session.execute("connect other unix:///mock/other.sock")
+    assert reply.error is None and "added other" in str(reply.body), reply
+    assert session.hosts.names() == ["docker", "other"]
+    assert session.hosts.client("other").api_version == "v1.43"

@@ -7,7 +7,6 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DockerError
@@ -21,23 +20,55 @@ JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad
 STDIO_OPS = frozenset({"ContainerLogs", "ContainerAttach", "ExecStart", "ServiceLogs", "TaskLogs"})
 
 
-@dataclass(frozen=True, slots=True)
 class Outcome:
     """One call's outcome, like httpx's Response: what was asked, what the daemon answered, how long it took.
 
     ``data`` is what ``invoke`` returns: the decoded data, a DockerStream (``as: stream``), a HijackedSocket
     (``as: socket``), or, when the daemon answered with an error, its parsed body, with ``error`` set.
+    Immutable (``replace`` gives a changed copy); a plain class, as a dataclass would cost start-up its import.
     """
 
+    __slots__ = ("op", "method", "url", "status", "headers", "elapsed", "data", "error", "endpoint")
     op: str | None  # None for a raw fetch
     method: str
     url: str  # the request target: path and query
     status: int
     headers: Mapping[str, str]  # lower-cased names
     elapsed: float  # seconds until the answer (for a stream or socket: until its head)
-    data: Any = None
-    error: DockerError | None = None  # a status >= 400, or an error inside a 200 progress stream
-    endpoint: str = ""  # the client's URI
+    data: Any
+    error: DockerError | None  # a status >= 400, or an error inside a 200 progress stream
+    endpoint: str  # the client's URI
+
+    def __init__(self, op: str | None, method: str, url: str, status: int, headers: Mapping[str, str],
+                 elapsed: float, data: Any = None, error: DockerError | None = None, endpoint: str = "") -> None:
+        for name, value in zip(self.__slots__, (op, method, url, status, headers, elapsed, data, error, endpoint),
+                               strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an Outcome is immutable: cannot set {name!r} (use replace)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an Outcome is immutable: cannot delete {name!r}")
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Outcome) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # headers and data are mutable
+
+    def __repr__(self) -> str:
+        return (f"Outcome(op={self.op!r}, {self.request_line!r}, status={self.status}, "
+                f"elapsed={self.elapsed:.3f}, error={self.error!r})")
+
+    def replace(self, **changes: Any) -> Outcome:
+        """A copy with ``changes`` (field=value) applied."""
+        unknown = set(changes) - set(self.__slots__)
+        if unknown:
+            raise TypeError(f"Outcome has no field {sorted(unknown)[0]!r}")
+        return Outcome(**{name: changes.get(name, getattr(self, name)) for name in self.__slots__})
 
     @property
     def request_line(self) -> str:

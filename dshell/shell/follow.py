@@ -43,7 +43,6 @@ def marked_logs(c: Client, op: str, params: dict[str, Any]) -> Outcome:
     """A logs op called as the API's data would be, but read frame by frame, so the stored text says which
     stream said what: each stderr line starts ``[stderr] `` as in a pane (a TTY's output is one stream)."""
     import codecs
-    import dataclasses
 
     import dshell.client as docker
     from dshell.explorer import STDERR_MARK
@@ -63,7 +62,7 @@ def marked_logs(c: Client, op: str, params: dict[str, Any]) -> Outcome:
                 text = marked[:-len(STDERR_MARK)] if line_start else marked
             parts.append(text)
     parts += [decoder.decode(b"", final=True) for decoder in decoders.values()]
-    return dataclasses.replace(opened, data="".join(parts))
+    return opened.replace(data="".join(parts))
 
 
 def say(session: Session, body: Any) -> None:

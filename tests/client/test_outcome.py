@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import threading
 import time
@@ -29,8 +28,13 @@ def test_an_outcome_names_its_request_and_answer():
     assert out.request_line == "GET /v1.41/containers/json?all=true" and out.endpoint == "unix:///mock/docker.sock"
     assert out.data == [{"Id": "abc"}] and out.ok and out.error is None and out.headers["x-seen"] == "GET"
     assert out.elapsed > 0 and out.stream is None and out.socket is None
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        out.status = 500  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        out.status = 500
+    changed = out.replace(status=500)
+    assert (changed.status, out.status, changed.data) == (500, 200, out.data) and changed != out
+    assert out.replace() == out
+    with pytest.raises(TypeError, match="no field 'nope'"):
+        out.replace(nope=1)
 
 
 def test_a_daemon_error_is_an_outcome_and_invoke_keeps_its_contract():

@@ -55,6 +55,18 @@ class Status:
     ready: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """What a keystroke or a worker reads of the connection, swapped whole (never mutated): the default
+    endpoint's client, the live names' own copy of it, the spec index and the API version (None: not known
+    yet) that go with it."""
+
+    client: Client | None = None
+    live: Client | None = None
+    spec: SpecIndex | None = None
+    version: str | None = None
+
+
 class Session:
     """A client, a results history, a navigator and live names; ``execute`` runs one input."""
 
@@ -64,12 +76,10 @@ class Session:
         """``clients`` makes each endpoint's client (tests give one over ``docker.MockTransport``)."""
         self.config = config or Config()
         self.results_file = results_file
-        self.client: Client | None = None  # the default endpoint's
         self.hosts = Hosts(clients)
         self.hosts.timeouts = self.config.timeouts()
         self.history: History | None = None
         self.navigator: Navigator | None = None
-        self.spec_index: SpecIndex | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
         self._host_live: dict[str, tuple[LiveNames, Client]] = {}  # the other endpoints' names, when asked
         # the stream commands front ends plug in: panes or the magic (tail, logs, ...), attach.register
@@ -82,10 +92,9 @@ class Session:
             P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
-        self._live_client: Client | None = None
-        self._version: str | None = None
+        self._state = Connected()
         self._ready = threading.Event()
-        self._start_lock = threading.Lock()
+        self._lock = threading.Lock()  # the start flag and the swaps of _state
         self._starting = False
         self._load_error: str | None = None
 
@@ -93,7 +102,7 @@ class Session:
     def start(self, background: bool = True) -> None:
         """Import the client and explorer, open the history and connect; in a thread unless told not to.
         Only the first call does anything."""
-        with self._start_lock:
+        with self._lock:
             if self._starting:
                 return
             self._starting = True
@@ -133,10 +142,11 @@ class Session:
         import dshell.client as docker
 
         new = self.hosts.client(name)
-        self.hosts.default, self.client, self._version = name, new, new.pinned
-        old_live, self._live_client = self._live_client, new.copy()
-        self.spec_index = docker.spec(new.pinned or docker.NEWEST)
-        if old_live is not None:
+        spec = docker.spec(new.pinned or docker.NEWEST)
+        with self._lock:
+            self.hosts.default = name
+            old, self._state = self._state, Connected(new, new.copy(), spec, new.pinned)
+        if (old_live := old.live) is not None:
             old_live.cancel()  # a refresh in flight is for the old daemon: its answer is dropped anyway
             old_live.close()
         self.live.reset()
@@ -149,9 +159,30 @@ class Session:
         if c is None:
             return
         try:
-            self.spec_index, self._version = c.spec, c.api_version
+            self._learned(c, c.spec, c.api_version)
         except Exception:  # noqa: BLE001 - an unreachable daemon is reported when a command needs it
             return
+
+    def _learned(self, c: Client, spec: SpecIndex | None, version: str | None) -> None:
+        """Keep what ``c``'s daemon speaks, unless ``c`` is no longer the default (a switch came first)."""
+        with self._lock:
+            if self._state.client is c:
+                self._state = replace(self._state, spec=spec, version=version)
+
+    @property
+    def state(self) -> Connected:
+        """The connection as it is now: one consistent snapshot."""
+        return self._state
+
+    @property
+    def client(self) -> Client | None:
+        """The default endpoint's client (None until connected)."""
+        return self._state.client
+
+    @property
+    def spec_index(self) -> SpecIndex | None:
+        """The spec of the default endpoint's API version (None until connected)."""
+        return self._state.spec
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Wait for ``start`` to finish (True when it did)."""
@@ -159,19 +190,21 @@ class Session:
 
     def status(self) -> Status:
         """The toolbar's facts; never waits."""
-        c = self.client
-        version = self._version or ((c.pinned or "auto") if c else "…")
+        state = self._state
+        c = state.client
+        version = state.version or ((c.pinned or "auto") if c else "…")
         return Status(c.uri if c else "connecting…", version, len(self.history) if self.history else 0,
                       self._ready.is_set())
 
     def require_client(self) -> Client:
         """The connected client (once loading finished), or DshellError saying why there is none."""
         self._ready.wait()
-        if self.client is None:
+        c = self.client
+        if c is None:
             import dshell.client as docker
 
             raise docker.DshellError(f"not connected ({self._load_error}): use connect URI")
-        return self.client
+        return c
 
     def live_on(self, name: str) -> LiveNames:
         """The live names of the endpoint ``name`` (the default's are ``live``); never waits on a daemon."""
@@ -190,7 +223,7 @@ class Session:
     def _live_invoke(self, op: str, params: dict[str, Any]) -> Any:
         import dshell.client as docker
 
-        c = self._live_client
+        c = self._state.live
         if c is None:
             return []
         return docker.invoke(c, {"op": op, "params": params, "throw": True})
@@ -235,9 +268,10 @@ class Session:
         assert self.history is not None
         from .bodies import storable
 
-        c = self.client
+        state = self._state
+        c = state.client
         return self.history.add(op, storable(params), status, elapsed, data, error, endpoint=endpoint,
-                                api_version=self._version or (c.pinned if c else None) or "")
+                                api_version=state.version or (c.pinned if c else None) or "")
 
     def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
         import dshell.client as docker
@@ -250,7 +284,7 @@ class Session:
 
         def bind() -> dict[str, Any]:
             spec = c.spec
-            self.spec_index, self._version = spec, c.api_version
+            self._learned(c, spec, c.api_version)
             return binding.bind(cmd, spec, self.resolve)
 
         params, told = F.with_defaults(cmd.op, run(bind))
@@ -318,10 +352,12 @@ class Session:
     # ------------------------------------------------------------------ the spec
     def _spec(self) -> SpecIndex:
         self._ready.wait()
-        if self.spec_index is None:
+        spec = self.spec_index
+        if spec is None:
             self.require_client()
-        assert self.spec_index is not None
-        return self.spec_index
+            spec = self.spec_index
+        assert spec is not None
+        return spec
 
     def _doc(self, cmd: P.Doc, run: Runner) -> Reply:
         import dshell.client as docker
@@ -379,12 +415,14 @@ class Session:
             return self._use_host(cmd.version, run)
         assert self.hosts.default is not None
         self.hosts.pin(self.hosts.default, None if cmd.version == "auto" else cmd.version)
-        self._version = c.pinned
-        assert self._live_client is not None
-        self._live_client.pin(c.pinned)
+        live = self._state.live
+        assert live is not None
+        live.pin(c.pinned)
+        if c.pinned is None:
+            self._learned(c, self.spec_index, None)  # the status says auto until negotiated
         self.live.reset()
         spec = run(lambda: c.spec)
-        self.spec_index, self._version = spec, c.api_version
+        self._learned(c, spec, c.api_version)
         return Reply(f"API {c.api_version} ({'pinned' if c.pinned else 'negotiated'})")
 
     def _use_host(self, name: str, run: Runner) -> Reply:
@@ -394,7 +432,7 @@ class Session:
             run(self._negotiate_or_raise)
         except Exception as exc:  # noqa: BLE001 - the default anyway: the daemon may come up later
             return Reply(error=f"default endpoint {name} ({c.uri}), but: {one_line(exc)}")
-        return Reply(f"default endpoint {name} ({c.uri}, API {self._version})")
+        return Reply(f"default endpoint {name} ({c.uri}, API {self._state.version})")
 
     def _hosts(self, cmd: P.Hosts, run: Runner) -> Reply:
         from .fanout import hosts_reply
@@ -415,7 +453,7 @@ class Session:
             run(self._negotiate_or_raise)
         except Exception as exc:  # noqa: BLE001 - connected anyway: the daemon may come up later
             return Reply(error=f"connected to {c.uri}, but: {one_line(exc)}")
-        return Reply(f"connected to {c.uri} (API {self._version})")
+        return Reply(f"connected to {c.uri} (API {self._state.version})")
 
     def _connect_conn(self, cmd: P.Connect) -> dict[str, Any] | None:
         if cmd.uri is None:
@@ -441,7 +479,7 @@ class Session:
 
     def _negotiate_or_raise(self) -> None:
         c = self.require_client()
-        self.spec_index, self._version = c.spec, c.api_version
+        self._learned(c, c.spec, c.api_version)
 
     # ------------------------------------------------------------------ results
     def _nav(self) -> Navigator:
@@ -508,12 +546,12 @@ class Session:
             return Reply(settings_view(self.config.items()))
         self.config = self.config.with_setting(cmd.key, cmd.value)
         self.live.interval = self.config.refresh
-        if cmd.key in ("timeout", "connect_timeout") and self.client is not None:  # a client's are fixed
+        if cmd.key in ("timeout", "connect_timeout") and (c := self.client) is not None:  # a client's are fixed
             self.hosts.timeouts = timeouts = self.config.timeouts()
             for name in self.hosts.names():
                 if name != self.hosts.default:
                     self.hosts.add(name, {**self.hosts.conn(name), "timeouts": timeouts}, self.hosts.pinned(name))
-            self._switch({**self.client.conn, "timeouts": timeouts}, self.client.pinned)
+            self._switch({**c.conn, "timeouts": timeouts}, c.pinned)
         return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
 
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:
@@ -538,5 +576,5 @@ class Session:
             live.stop()
             c.close()
         self.hosts.close()
-        if self._live_client is not None:
-            self._live_client.close()
+        if (own := self._state.live) is not None:
+            own.close()

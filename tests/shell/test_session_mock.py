@@ -87,3 +87,26 @@ def test_connect_name_adds_an_endpoint_made_by_the_factory(session: Session, dae
     assert reply.error is None and "added other" in str(reply.body), reply
     assert session.hosts.names() == ["docker", "other"]
     assert session.hosts.client("other").api_version == "v1.43"
+
+
+def test_the_connection_is_one_snapshot_swapped_whole(session: Session) -> None:
+    before = session.state
+    assert before.client is session.client and before.live is not None and before.live is not before.client
+    assert session.execute("use v1.41").error is None
+    pinned = session.state
+    assert (pinned.client, pinned.version, pinned.spec and pinned.spec.version) == (before.client, "v1.41", "v1.41")
+    assert (before.version, before.spec and before.spec.version) == ("v1.43", "v1.43")  # the old one is intact
+    assert session.execute("connect unix:///mock/b.sock").error is None
+    after = session.state
+    assert after.client is not before.client and after.live is not before.live
+    assert (after.version, after.spec and after.spec.version) == ("v1.43", "v1.43")
+
+
+def test_what_a_replaced_client_learns_late_is_dropped(session: Session) -> None:
+    import dshell.client as docker
+
+    old = session.client
+    assert old is not None and session.execute("connect unix:///mock/b.sock").error is None
+    now = session.state
+    session._learned(old, docker.spec("v1.41"), "v1.41")  # a negotiation that was in flight on the old one
+    assert session.state is now

@@ -84,9 +84,11 @@ def _ask_key_password(config: Config) -> Config:
         key = ((config.conn() or {}).get("mtls") or {}).get("key")
     except ValueError:
         return config
-    from dshell.client import key_needs_password
+    if config.tlspass or not key or not sys.stdin.isatty():
+        return config
+    from dshell.client import key_needs_password  # only now: start-up does not wait for the client
 
-    if config.tlspass or not key or not key_needs_password(key) or not sys.stdin.isatty():
+    if not key_needs_password(key):
         return config
     import getpass
 

@@ -1,24 +1,82 @@
 """Results and the explorer: numbered call results, paths into them, queries, rendering and export.
 
-Plain data in, rich renderables out; nothing here talks to Docker.
+Plain data in, rich renderables out; nothing here talks to Docker. Each name loads its module when first
+asked for (the shell's start-up needs only paths).
 """
 
-from ._chart import StatsChart, sparkline
-from ._complete import path_completions
-from ._diff import Change, diff, format_path
-from ._export import save
-from ._format import short_id
-from ._logs import LOG_OPS, STDERR_MARK, LogText
-from ._navigator import Navigator
-from ._paths import REF_RE, PathError, Ref, parse_ref, resolve
-from ._query import QueryError, query
-from ._redact import redact, redact_line
-from ._render import header, render
-from ._results import History, Result, default_history_path
-from ._stats import binary_size, decimal_size
-from ._stats import samples as stats_samples
-from ._stats import summary as stats_summary
-from ._view import Note, Stack, View
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._chart import StatsChart, sparkline
+    from ._complete import path_completions
+    from ._diff import Change, diff, format_path
+    from ._export import save
+    from ._format import short_id
+    from ._logs import LOG_OPS, STDERR_MARK, LogText
+    from ._navigator import Navigator
+    from ._paths import REF_RE, PathError, Ref, parse_ref, resolve
+    from ._query import QueryError, query
+    from ._redact import redact, redact_line
+    from ._render import header, render
+    from ._results import History, Result, default_history_path
+    from ._stats import binary_size, decimal_size
+    from ._stats import samples as stats_samples
+    from ._stats import summary as stats_summary
+    from ._view import Note, Stack, View
+
+_WHERE = {  # public name -> (module, its name there)
+    "StatsChart": ("._chart", "StatsChart"),
+    "sparkline": ("._chart", "sparkline"),
+    "path_completions": ("._complete", "path_completions"),
+    "Change": ("._diff", "Change"),
+    "diff": ("._diff", "diff"),
+    "format_path": ("._diff", "format_path"),
+    "save": ("._export", "save"),
+    "short_id": ("._format", "short_id"),
+    "LOG_OPS": ("._logs", "LOG_OPS"),
+    "STDERR_MARK": ("._logs", "STDERR_MARK"),
+    "LogText": ("._logs", "LogText"),
+    "Navigator": ("._navigator", "Navigator"),
+    "REF_RE": ("._paths", "REF_RE"),
+    "PathError": ("._paths", "PathError"),
+    "Ref": ("._paths", "Ref"),
+    "parse_ref": ("._paths", "parse_ref"),
+    "resolve": ("._paths", "resolve"),
+    "QueryError": ("._query", "QueryError"),
+    "query": ("._query", "query"),
+    "redact": ("._redact", "redact"),
+    "redact_line": ("._redact", "redact_line"),
+    "header": ("._render", "header"),
+    "render": ("._render", "render"),
+    "History": ("._results", "History"),
+    "Result": ("._results", "Result"),
+    "default_history_path": ("._results", "default_history_path"),
+    "binary_size": ("._stats", "binary_size"),
+    "decimal_size": ("._stats", "decimal_size"),
+    "stats_samples": ("._stats", "samples"),
+    "stats_summary": ("._stats", "summary"),
+    "Note": ("._view", "Note"),
+    "Stack": ("._view", "Stack"),
+    "View": ("._view", "View"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module 'dshell.explorer' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), attr)
+    globals()[name] = value  # the next lookup is a plain one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "LOG_OPS",

@@ -152,11 +152,11 @@ def register_streams(session: Session, ip: InteractiveShell) -> None:
     """Route the stream commands of ``session`` to live displays in ``ip``; outside a terminal, attach and
     exec say what to do instead."""
     for name in STREAMS:
-        session.streams[name] = partial(run_stream, session, ip)
+        session.register_stream(name, partial(run_stream, session, ip))
     if in_terminal(ip):
         from dshell.shell import stdio
 
         stdio.register(session)
     else:
         for name in TERMINAL_ONLY:
-            session.streams[name] = terminal_only
+            session.register_stream(name, terminal_only)

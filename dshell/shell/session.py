@@ -82,9 +82,8 @@ class Session:
         self.navigator: Navigator | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
         self._host_live: dict[str, tuple[LiveNames, Client]] = {}  # the other endpoints' names, when asked
-        # the stream commands front ends plug in: panes or the magic (tail, logs, ...), attach.register
-        self.streams: dict[str, Callable[[P.Stream], Reply]] = {}
-        self.handlers: dict[type, Callable[[Any, Runner], Reply]] = {
+        self._streams: dict[str, Callable[[P.Stream], Reply]] = {}  # what front ends plug in: register_stream
+        self._handlers: dict[type, Callable[[Any, Runner], Reply]] = {
             P.OpCall: self._op_call, P.Doc: self._doc, P.Ops: self._ops, P.Categories: self._categories,
             P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
             P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls, P.Pwd: self._pwd,
@@ -238,7 +237,7 @@ class Session:
             if cmd is None:
                 return Reply()
             self._ready.wait()
-            return self.handlers[type(cmd)](cmd, runner)
+            return self._handlers[type(cmd)](cmd, runner)
         except (docker.DshellError, ValueError, OSError) as exc:
             return Reply(error=one_line(exc))
 
@@ -554,8 +553,15 @@ class Session:
             self._switch({**c.conn, "timeouts": timeouts}, c.pinned)
         return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
 
+    def register_stream(self, name: str, handler: Callable[[P.Stream], Reply]) -> None:
+        """Run the stream command ``name`` (tail, logs, attach, ...) with ``handler``: how a front end (the
+        panes, the terminal, the magic) plugs in; without one, the command says it needs the prompt."""
+        if name not in P.STREAM_COMMANDS:
+            raise ValueError(f"{name!r} is not a stream command (have {', '.join(P.STREAM_COMMANDS)})")
+        self._streams[name] = handler
+
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:
-        handler = self.streams.get(cmd.name)
+        handler = self._streams.get(cmd.name)
         if handler is None:
             return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")
         return handler(cmd)

@@ -17,7 +17,7 @@ COMMANDS = ("attach", "exec")
 def register(session: Session) -> None:
     """Run ``attach`` and ``exec`` typed to ``session`` on this process's terminal."""
     for name in COMMANDS:
-        session.streams[name] = partial(_run, session)
+        session.register_stream(name, partial(_run, session))
 
 
 def _run(session: Session, cmd: Stream) -> Reply:

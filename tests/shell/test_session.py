@@ -74,8 +74,10 @@ def test_errors_come_back_as_one_line(offline):
 def test_streams_plug_in(offline):
     from dshell.shell.session import Reply
 
-    offline.streams["logs"] = lambda cmd: Reply(f"following {cmd.args[0]}")
+    offline.register_stream("logs", lambda cmd: Reply(f"following {cmd.args[0]}"))
     assert offline.execute("logs web").body == "following web"
+    with pytest.raises(ValueError, match="^'lgos' is not a stream command"):
+        offline.register_stream("lgos", lambda cmd: Reply())
 
 
 def test_show_query_cd_and_save(offline, tmp_path):

@@ -102,5 +102,5 @@ def install(shell: Shell) -> Panes:
                                               pane_bindings(panes.area, panes.keep)])
     prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE
     for name in PANE_COMMANDS:
-        session.streams[name] = panes.open
+        session.register_stream(name, panes.open)
     return panes

@@ -41,9 +41,16 @@ class Outcome:
 
     def __init__(self, op: str | None, method: str, url: str, status: int, headers: Mapping[str, str],
                  elapsed: float, data: Any = None, error: DockerError | None = None, endpoint: str = "") -> None:
-        for name, value in zip(self.__slots__, (op, method, url, status, headers, elapsed, data, error, endpoint),
-                               strict=True):
-            object.__setattr__(self, name, value)
+        put = object.__setattr__  # one call a field, as a frozen dataclass does: this is on every call's path
+        put(self, "op", op)
+        put(self, "method", method)
+        put(self, "url", url)
+        put(self, "status", status)
+        put(self, "headers", headers)
+        put(self, "elapsed", elapsed)
+        put(self, "data", data)
+        put(self, "error", error)
+        put(self, "endpoint", endpoint)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an Outcome is immutable: cannot set {name!r} (use replace)")

@@ -18,6 +18,8 @@ from dshell.magic import DockerMagics
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
+from ..mockdaemon import Daemon
+
 
 def frame(stream: int, text: str) -> bytes:
     """One multiplexed frame: stream (1 stdout, 2 stderr), three zeros, the size, the payload."""
@@ -25,31 +27,16 @@ def frame(stream: int, text: str) -> bytes:
     return struct.pack(">BxxxI", stream, len(payload)) + payload
 
 
-class Daemon:
-    """Answers /_ping (API 1.43), a list, an inspect, a create and a container's logs; records each request."""
-
-    def __init__(self) -> None:
-        self.seen: list[docker.MockRequest] = []
-
-    def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
-        self.seen.append(req)
-        if req.path == "/_ping":
-            return docker.MockResponse(200, b"OK", {"Api-Version": "1.43"})
-        if req.path.endswith("/containers/json"):
-            return docker.MockResponse.json([{"Id": "abc123", "Names": ["/web"]}])
-        if req.path.endswith("/containers/create"):
-            return docker.MockResponse.json({"Id": "new1", "Warnings": []}, 201)
-        if req.path.endswith("/containers/web/json"):
-            return docker.MockResponse.json({"Id": "abc123", "Config": {"Tty": False}})
-        if req.path.endswith("/containers/web/logs"):
-            frames = [frame(1, "line 1\n"), frame(2, "oops 1\n"), frame(1, "line 2\n")]
-            return docker.MockResponse(200, iter(frames), {"Content-Type": "application/vnd.docker.raw-stream"})
-        return docker.MockResponse.json({"message": f"page not found: {req.path}"}, 404)
-
-
 @pytest.fixture
 def daemon() -> Daemon:
-    return Daemon()
+    logs = [frame(1, "line 1\n"), frame(2, "oops 1\n"), frame(1, "line 2\n")]
+    return Daemon({
+        "/containers/json": docker.MockResponse.json([{"Id": "abc123", "Names": ["/web"]}]),
+        "/containers/create": docker.MockResponse.json({"Id": "new1", "Warnings": []}, 201),
+        "/containers/web/json": docker.MockResponse.json({"Id": "abc123", "Config": {"Tty": False}}),
+        "/containers/web/logs": lambda req: docker.MockResponse(  # a fresh iterator per request
+            200, iter(logs), {"Content-Type": "application/vnd.docker.raw-stream"}),
+    })
 
 
 @pytest.fixture
@@ -58,10 +45,7 @@ def magics(daemon: Daemon, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> It
     for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.setenv(var, str(tmp_path))
 
-    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
-        return docker.client(conn=conn, api_version=api_version, transport=docker.MockTransport(daemon))
-
-    session = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=clients)
+    session = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
     ip = InteractiveShell.instance()
     register_streams(session, ip)
     session.start(background=False)

@@ -13,41 +13,20 @@ from dshell.explorer import parse_ref
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
+from ..mockdaemon import Daemon
+
 CONTAINERS = [{"Id": "abc123", "Names": ["/web"], "State": "running"}]
-
-
-class Daemon:
-    """Answers /_ping (API 1.43), the container list and one container's inspect; records each request."""
-
-    def __init__(self) -> None:
-        self.seen: list[docker.MockRequest] = []
-
-    def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
-        self.seen.append(req)
-        if req.path == "/_ping":
-            return docker.MockResponse(200, b"OK", {"Api-Version": "1.43"})
-        if req.path.endswith("/containers/json"):
-            return docker.MockResponse.json(CONTAINERS)
-        if req.path.endswith("/containers/abc123/json"):
-            return docker.MockResponse.json({"Id": "abc123", "Config": {"Env": ["A=1"]}})
-        return docker.MockResponse.json({"message": f"No such container: {req.path.split('/')[-2]}"}, 404)
-
-    def paths(self) -> list[str]:
-        """The targets asked for (the live names' prefetch asks for some too, in the background)."""
-        return [req.target for req in self.seen]
 
 
 @pytest.fixture
 def daemon() -> Daemon:
-    return Daemon()
+    return Daemon({"/containers/json": docker.MockResponse.json(CONTAINERS),
+                   "/containers/abc123/json": docker.MockResponse.json({"Id": "abc123", "Config": {"Env": ["A=1"]}})})
 
 
 @pytest.fixture
 def session(daemon: Daemon, shell_home: Any) -> Iterator[Session]:
-    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
-        return docker.client(conn=conn, api_version=api_version, transport=docker.MockTransport(daemon))
-
-    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=clients)
+    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
     s.start(background=False)
     yield s
     s.close()

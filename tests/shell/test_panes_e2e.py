@@ -117,11 +117,16 @@ def test_watch_reruns_an_op_in_a_pane_and_marks_what_changed(term, docker_cli, u
     term.wait(r"· [1-9]\d* lines? changed")
 
 
-def test_logs_at_all_merges_two_endpoints_in_one_pane(term, engine, counters):
-    a, _ = counters
+def connect_tls(term, engine) -> None:
+    """The engine's mTLS listener as a second endpoint named tls (the first is DOCKER_HOST's socket)."""
     term.run(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
              f"--tlskey {engine['key']}")
     term.wait(r"added tls \(https://")
+
+
+def test_logs_at_all_merges_two_endpoints_in_one_pane(term, engine, counters):
+    a, _ = counters
+    connect_tls(term, engine)
     term.run(f"logs @all {a} tail=3")
     term.wait(rf"\[1\] logs @all {a} tail=3\s+streaming")
     default = term.wait(r"^\[(\S+)\] OUT-\d+").group(1)  # the endpoint named after DOCKER_HOST's socket
@@ -134,9 +139,7 @@ def test_logs_at_all_merges_two_endpoints_in_one_pane(term, engine, counters):
 
 def test_stats_at_all_draws_sparklines_per_host(term, engine, counters):
     a, _ = counters
-    term.run(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
-             f"--tlskey {engine['key']}")
-    term.wait(r"added tls \(https://")
+    connect_tls(term, engine)
     term.run(f"stats @all {a}")
     term.wait(rf"\[1\] stats @all {a}\s+streaming")
     row = rf"\w{{12}}\s+{a}\s+\d+\.\d\d%\s+[▁-█]{{2,}}\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+[▁-█]{{2,}}"

@@ -17,20 +17,20 @@ if TYPE_CHECKING:
     from .reply import Reply
     from .session import Runner, Session
 
-LOG_OPS = ("ContainerLogs", "ServiceLogs", "TaskLogs")
+LOG_READS = ("ContainerLogs", "ServiceLogs", "TaskLogs")  # logs read back: stdout/stderr/follow params (not attach)
 BOTH_STREAMS = "neither stdout nor stderr was asked for: showing both, as docker logs does"
 
 
 def with_defaults(op: str, params: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """``params`` with what the daemon refuses to guess filled in, and a line saying so (or None)."""
-    if op in LOG_OPS and "stdout" not in params and "stderr" not in params:
+    if op in LOG_READS and "stdout" not in params and "stderr" not in params:
         return {**params, "stdout": True, "stderr": True}, BOTH_STREAMS
     return params, None
 
 
 def streams(op: str, params: dict[str, Any]) -> bool:
     """Whether ``op`` with ``params`` streams until it is stopped (so a plain call would never return)."""
-    if op in LOG_OPS:
+    if op in LOG_READS:
         return params.get("follow") is True
     if op == "ContainerStats":
         return params.get("stream", True) is not False  # the API's default is to stream

@@ -291,7 +291,7 @@ class Session:
             F.note(self, told)
         if F.streams(cmd.op, params):
             return F.follow(self, cmd.op, params, c, run)
-        if cmd.op in F.LOG_OPS:  # stderr lines marked in the result, as in a pane
+        if cmd.op in F.LOG_READS:  # stderr lines marked in the result, as in a pane
             outcome = run(lambda: F.marked_logs(c, cmd.op, params))
         else:
             outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))

@@ -48,3 +48,19 @@ def test_down_and_up_touch_only_their_own(swarm_nodes) -> None:
         swarm_script("up", str(len(swarm_nodes)))
     assert len([n for n in ours() if n.startswith("dshsw-n")]) == len(swarm_nodes)
     assert machine_network() == before
+
+
+def test_every_node_and_the_engine_have_their_own_daemon_id(swarm_nodes, engine) -> None:
+    """Each dockerd reads a trust key of its own (not /etc/docker/key.json): SystemInfo.ID tells them apart."""
+    import dshell.client as docker
+
+    ids = [docker.invoke(node.client, {"op": "SystemInfo", "throw": True})["ID"] for node in swarm_nodes]
+    main = docker.client(conn={"uri": engine["docker_host"]})
+    try:
+        main_id = docker.invoke(main, {"op": "SystemInfo", "throw": True})["ID"]
+    finally:
+        main.close()
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    assert main_id not in ids
+    for i in range(1, len(swarm_nodes) + 1):
+        assert (SWARM_DIR / f"n{i}" / "key.json").is_file()

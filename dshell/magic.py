@@ -80,7 +80,7 @@ def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command
         return replace(cmd, body=body)
     if not isinstance(body, dict | list):
         raise P.ParseError(f"%%docker {cmd.op}: the body must be a mapping or a list, not {body!r}")
-    return replace(cmd, args=(*cmd.args, body), raw_args=(*cmd.raw_args, cell))
+    return replace(cmd, args=(*cmd.args, body))
 
 
 def outcome(reply: Reply) -> Any:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._client import Client, call
 from ._errors import DshellError, ValidationError
 from ._response import Outcome
 
+FanoutRequest = dict[str, Any] | Callable[[str, Client], dict[str, Any]]
 
-def fanout(clients: Mapping[str, Client], request: dict[str, Any]) -> dict[str, Outcome | DshellError]:
-    """Run ``request`` (an ``invoke`` map) on every client concurrently; each host's answer, in the given order.
+
+def fanout(clients: Mapping[str, Client], request: FanoutRequest) -> dict[str, Outcome | DshellError]:
+    """Run ``request`` (an ``invoke`` map, or a function of a host's name and client making that host's map, run
+    in the host's thread) on every client concurrently; each host's answer, in the given order.
 
     A host that cannot be reached, or refuses the call's params, gives its ``DshellError`` (ConnectionError,
     ValidationError, ...) in place of an outcome while the others still answer; each host keeps its own
@@ -25,8 +28,9 @@ def fanout(clients: Mapping[str, Client], request: dict[str, Any]) -> dict[str, 
 
     def one(name: str, c: Client) -> None:
         try:
-            outcome = call(c, request)
-            if request.get("throw") and outcome.error is not None:
+            mine = request(name, c) if callable(request) else request
+            outcome = call(c, mine)
+            if mine.get("throw") and outcome.error is not None:
                 answers[name] = outcome.error
             else:
                 answers[name] = outcome

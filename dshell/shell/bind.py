@@ -1,18 +1,23 @@
-"""Parsed op words -> the op's params, by its spec: refs resolved, positional values placed, a number typed
-for a string param kept as the text typed. Pure: the spec and the ref resolver are given."""
+"""An OpCall -> the op's params, by its spec: each word typed once, by the param it goes to (a string param
+keeps the text: ``id=010``, ``name=true``; an integer or a boolean param reads a number or true/false), refs
+resolved, positional values placed. Pure: the spec and the ref resolver are given."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from dshell.explorer import Ref
-
 from .parse import OpCall
+from .values import parse_value, word_text
 
 if TYPE_CHECKING:
-    from dshell.client import Operation, SpecIndex
+    from dshell.client import Operation, Param, SpecIndex
+
+_BOOLS = {"true": True, "1": True, "false": False, "0": False}
+_EXPECTED = {"integer": "an integer (like 10)", "number": "a number (like 1.5)",
+             "boolean": "true or false (or 1 / 0)"}
 
 
 def bind(cmd: OpCall, spec: SpecIndex, resolve: Callable[[Any], Any]) -> dict[str, Any]:
@@ -22,21 +27,66 @@ def bind(cmd: OpCall, spec: SpecIndex, resolve: Callable[[Any], Any]) -> dict[st
     op = spec.ops.get(cmd.op)
     if op is not None and cmd.category and op.category != cmd.category:
         raise docker.ValidationError(f"op {cmd.op!r} is in category {op.category!r}, not {cmd.category!r}")
-    params = {name: resolve(value) for name, value in cmd.params.items()}
+    params = {name: resolve(typed(cmd.op, name, value, op.params.get(name) if op else None))
+              for name, value in cmd.params.items()}
     if op is None:
         return params
-    raw = {name: text for name, text in cmd.raw.items() if not isinstance(cmd.params[name], Ref)}
-    for typed, text in zip(cmd.args, cmd.raw_args, strict=True):
-        value = resolve(typed)
-        name = slot(op, params, value)
-        params[name] = value
-        if not isinstance(typed, Ref):
-            raw[name] = text
-    for name, value in params.items():
-        param = op.params.get(name)
-        if param is not None and param.type == "string" and isinstance(value, int | float | bool) and name in raw:
-            params[name] = raw[name]  # `id=010` or `ContainerInspect 12345` mean text
+    for value in cmd.args:
+        if not isinstance(value, str):  # a collection, a Ref, @path: placed by what it is
+            value = resolve(value)
+            params[slot(op, params, value)] = value
+        else:
+            name = slot(op, params, value)
+            params[name] = resolve(typed(cmd.op, name, value, op.params[name]))
     return params
+
+
+def typed(op: str, name: str, value: Any, param: Param | None) -> Any:
+    """A value of an OpCall as the param ``name`` of ``op`` takes it: a word (text, as typed) by the param's
+    type (an array param: a list of that one item); no param known (an unknown op or param): read as a literal
+    alone says; any other value as it is."""
+    if not isinstance(value, str):
+        return value
+    if param is not None and param.type == "array":
+        return [_scalar(op, name, value, (param.items or {}).get("type"))]
+    return _scalar(op, name, value, param.type if param is not None else None)
+
+
+def _scalar(op: str, name: str, word: str, kind: str | None) -> Any:
+    if kind == "string":
+        return word_text(word)
+    if kind not in _EXPECTED:
+        return parse_value(word)
+    text = word_text(word)
+    if text == "null":
+        return None
+    found = _boolean(text) if kind == "boolean" else _number(text, integer=kind == "integer")
+    if found is None:
+        import dshell.client as docker
+
+        raise docker.ValidationError(f"{op}: param {name!r} must be {_EXPECTED[kind]}, got {text!r}")
+    return found
+
+
+def _boolean(text: str) -> bool | None:
+    return _BOOLS.get(text.lower())
+
+
+def _number(text: str, integer: bool) -> int | float | None:
+    """``text`` as an int (decimal, also 010 and 1_000; or 0x/0o/0b), else (unless ``integer``) a finite
+    float; None when it is neither."""
+    for base in (10, 0):
+        try:
+            return int(text, base)
+        except ValueError:
+            pass
+    if integer:
+        return None
+    try:
+        found = float(text)
+    except ValueError:
+        return None
+    return found if math.isfinite(found) else None
 
 
 def slot(op: Operation, params: dict[str, Any], value: Any) -> str:

@@ -1,6 +1,7 @@
 """``@a,b Op ...`` / ``@all Op ...`` and ``hosts``: one op on several endpoints at once.
 
-The words are bound once (by the default endpoint's spec); ``docker.fanout`` runs the call on every endpoint
+The words are bound by the default endpoint's spec first (bad input is one line, no host asked), then by
+each host's own where it speaks another API version; ``docker.fanout`` runs the call on every endpoint
 concurrently, each with its own timeouts. Each host's outcome is stored as a result of its own, then the
 merged rows (each with ``HOST`` first) as one more; a host that failed is one line while the others answer.
 """
@@ -14,7 +15,8 @@ from dshell.explorer._tables import HOST
 from . import parse as P
 
 if TYPE_CHECKING:
-    from dshell.client import Client, DshellError, Outcome
+    import dshell.client as docker
+    from dshell.client import Client, DshellError, Outcome, SpecIndex
 
     from .reply import Reply
     from .session import Runner, Session
@@ -29,7 +31,7 @@ def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
     return [{HOST: name, "Data": data}]
 
 
-def run_on(session: Session, names: list[str], request: dict[str, Any],
+def run_on(session: Session, names: list[str], request: docker.FanoutRequest,
            run: Runner) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
     """The clients of ``names`` and each one's answer to ``request``, asked concurrently."""
     import dshell.client as docker
@@ -44,18 +46,24 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     import dshell.client as docker
     from dshell.explorer import query, render
 
-    from . import follow as F
-    from .bind import bind
     from .reply import Reply, one_line
 
     names = session.hosts.select(cmd.hosts)
     base = session.require_client()
     op = cmd.call.op
-    params, _ = F.with_defaults(op, run(lambda: bind(cmd.call, base.listing_spec(), session.resolve)))
-    if F.streams(op, params):
-        raise docker.ValidationError(f"{op} with these params streams until stopped: a fan-out runs ops that "
-                                     "answer (e.g. follow=false)")
-    _, answers = run_on(session, names, {"op": op, "params": params}, run)
+    spec = run(base.listing_spec)
+    params = _bound(session, cmd.call, spec)  # bad input is one line before any host is asked
+    bound: dict[str, dict[str, Any]] = {}
+
+    def request(name: str, c: Client) -> dict[str, Any]:
+        own = c.spec  # what this host speaks (negotiated here, in its own thread)
+        try:
+            bound[name] = params if own.version == spec.version else _bound(session, cmd.call, own)
+        except ValueError as exc:
+            raise docker.ValidationError(one_line(exc)) from None
+        return {"op": op, "params": bound[name]}
+
+    _, answers = run_on(session, names, request, run)
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
     elapsed = 0.0
@@ -63,7 +71,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
         if isinstance(answer, docker.DshellError):
             lines.append(f"{name}: {one_line(answer)}")
             continue
-        result = session.store(op, params, answer)
+        result = session.store(op, bound[name], answer)
         elapsed = max(elapsed, answer.elapsed)
         if answer.error is not None:
             lines.append(f"{name}: [{result.n}] {answer.status} {answer.error.message}")
@@ -76,6 +84,20 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
                           endpoint="@" + ",".join(names))
     body = render(merged) if cmd.call.query is None else render(query(rows, cmd.call.query))
     return Reply(body, error=error, result=merged)
+
+
+def _bound(session: Session, call: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
+    """``call``'s params by ``spec`` (with the shell's defaults); an op that would stream is refused."""
+    import dshell.client as docker
+
+    from . import follow as F
+    from .bind import bind
+
+    params, _ = F.with_defaults(call.op, bind(call, spec, session.resolve))
+    if F.streams(call.op, params):
+        raise docker.ValidationError(f"{call.op} with these params streams until stopped: a fan-out runs ops that "
+                                     "answer (e.g. follow=false)")
+    return params
 
 
 def hosts_reply(session: Session, run: Runner) -> Reply:

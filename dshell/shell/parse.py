@@ -9,7 +9,7 @@ from typing import Any
 
 from dshell.explorer import REF_RE, PathError, Ref, parse_ref
 
-from .values import ValueSyntaxError, parse_value
+from .values import ValueSyntaxError, parse_value, read_word
 from .words import Word, name_value, scan
 
 OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -26,14 +26,14 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class OpCall:
-    """``[category] Op name=value ... [positional ...]``; values may hold Refs, resolved at run time."""
+    """``[category] Op name=value ... [positional ...]``. A value is the word as typed (text: ``shell.bind``
+    types it by the op's spec) or what its syntax alone decides: a collection, a Ref (resolved at run time),
+    ``@path``; a front end may add a value itself (the body of a ``%%docker`` cell)."""
 
     op: str
     params: dict[str, Any] = field(default_factory=dict)
     args: tuple[Any, ...] = ()
     category: str | None = None
-    raw: dict[str, str] = field(default_factory=dict)  # name → the value as typed (for string params)
-    raw_args: tuple[str, ...] = ()  # the positional values as typed
     query: str | None = None  # ``Op ... | expr``: a JMESPath query shown over the (stored) result
 
 
@@ -393,21 +393,32 @@ COMMANDS: dict[str, CommandSpec] = {
 }.items()}
 
 
-def _op_call(words: list[str], category: str | None) -> OpCall:
-    op, params, raw, args, raw_args = words[0], {}, {}, [], []
-    if not OP_RE.fullmatch(op):
-        from .hints import hint
+def _category(words: list[str]) -> str | None:
+    """The category of ``category Op ...`` (``containers ContainerList``, ``exec ExecInspect``), else None."""
+    head = words[0]
+    if len(words) < 2 or (head in COMMANDS and head not in CATEGORY_COMMANDS) or not CATEGORY_RE.fullmatch(head):
+        return None
+    return head if OP_RE.fullmatch(words[1]) else None
 
-        raise ParseError(f"unknown command {op!r}: {hint(op) or 'try `help`, `ops`, or an op name like ContainerList'}")
+
+def op_call(words: list[str]) -> OpCall:
+    """``[category] Op name=value ... [positional ...]`` (words as scanned, quotes kept) → the OpCall; each
+    value as ``read_word`` reads it. The op word is not checked here (``parse_line`` does, the spec later)."""
+    category = _category(words)
+    if category is not None:
+        words = words[1:]
+    params: dict[str, Any] = {}
+    args: list[Any] = []
     for word in words[1:]:
         pair = name_value(word)
-        if pair:
-            params[pair[0]] = _value(pair[1])
-            raw[pair[0]] = pair[1]
-        else:
-            args.append(_value(word))
-            raw_args.append(word)
-    return OpCall(op, params, tuple(args), category, raw, tuple(raw_args))
+        try:
+            if pair:
+                params[pair[0]] = read_word(pair[1])
+            else:
+                args.append(read_word(word))
+        except ValueSyntaxError as exc:
+            raise ParseError(str(exc)) from None
+    return OpCall(words[0], params, tuple(args), category)
 
 
 def _reference(words: list[str], query: str | None) -> Show:
@@ -449,11 +460,14 @@ def parse_line(text: str) -> Command | None:
     head = words[0]
     if head.startswith("@"):
         return _fan_out(words, text)
-    is_command = head in COMMANDS and head not in CATEGORY_COMMANDS
-    if len(words) > 1 and not is_command and CATEGORY_RE.fullmatch(head) and OP_RE.fullmatch(words[1]):
-        return _op_call(words[1:], head)
-    if head in COMMANDS:
+    category = _category(words)
+    if head in COMMANDS and category is None:
         spec = COMMANDS[head]
         built: Command = spec.build(words[1:], spec.usage)
         return built
-    return _op_call(words, None)
+    op = words[1] if category else head
+    if not OP_RE.fullmatch(op):
+        from .hints import hint
+
+        raise ParseError(f"unknown command {op!r}: {hint(op) or 'try `help`, `ops`, or an op name like ContainerList'}")
+    return op_call(words)

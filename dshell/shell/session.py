@@ -313,11 +313,12 @@ class Session:
         return cmd.op in nav.names_here()
 
     def bind_words(self, words: list[str]) -> tuple[str, dict[str, Any]]:
-        """Op words as typed (``ContainerLogs web follow=true``) → (op, params), read like a prompt line."""
-        cmd = P.parse_line(" ".join(words))
+        """Op words as scanned (``ContainerLogs web since="1 hour ago"``) → (op, params), each word read as a
+        prompt line's and typed by the spec once."""
+        cmd = P.op_call(words)
         spec = self.require_client().spec
-        if not isinstance(cmd, P.OpCall) or cmd.op not in spec.ops:
-            raise P.ParseError(f"{' '.join(words[:1])!r} is not an op: see `ops`")
+        if cmd.op not in spec.ops:
+            raise P.ParseError(f"{cmd.op!r} is not an op: see `ops`")
         return cmd.op, binding.bind(cmd, spec, self.resolve)
 
     def resolve(self, value: Any) -> Any:

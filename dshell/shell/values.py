@@ -19,6 +19,7 @@ MAX_VALUES = 100_000
 """How many values a literal's YAML aliases may expand to."""
 _BOOLS = {"true": True, "false": False}
 _NULLS = {"null"}
+QUOTES = "\"'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,23 @@ def parse_value(text: str) -> Any:
             raise ValueSyntaxError(f"unterminated string {text[:40]}")
         return text[1:-1].replace("''", "'")
     return parse_scalar(text)
+
+
+def read_word(word: str) -> Any:
+    """A word of an op call as its syntax alone reads it: ``{...}``/``[...]`` (a collection), ``@path`` and a
+    result reference; any other word (bare or quoted) stays the text as typed, for the op's spec to type
+    (``shell.bind``)."""
+    if word[:1] in "{[" or (word.startswith("@") and len(word) > 1) or REF_RE.fullmatch(word):
+        return parse_value(word)
+    return word
+
+
+def word_text(word: str) -> str:
+    """The text a scalar word stands for: a quoted string without its quotes, a bare word as it is."""
+    if word[:1] in QUOTES:
+        text: str = parse_value(word)
+        return text
+    return word
 
 
 def parse_body(text: str) -> Any:

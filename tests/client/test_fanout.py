@@ -38,6 +38,25 @@ def test_a_host_whose_version_lacks_the_op_is_its_error_only() -> None:
     assert isinstance(answers["old"], docker.ValidationError) and "DistributionInspect" in str(answers["old"])
 
 
+def test_a_request_made_per_host_in_its_own_thread() -> None:
+    """``request`` as a function: each host's own map (made in that host's thread); what it raises is that
+    host's answer only."""
+    clients = {name: mock(lambda req: req.target) for name in ("a", "b", "bad")}
+    threads: dict[str, str] = {}
+
+    def request(name: str, c: docker.Client) -> dict[str, Any]:
+        threads[name] = threading.current_thread().name
+        if name == "bad":
+            raise docker.ValidationError("bad: no such param")
+        return {"op": "ContainerList", "params": {"limit": {"a": 1, "b": 2}[name]}}
+
+    answers = docker.fanout(clients, request)
+    assert [a.data for a in answers.values() if isinstance(a, docker.Outcome)] == [
+        "/v1.41/containers/json?limit=1", "/v1.41/containers/json?limit=2"]
+    assert isinstance(answers["bad"], docker.ValidationError) and str(answers["bad"]) == "bad: no such param"
+    assert threads["b"] == "dshell-fanout-b" and threads["bad"] == "dshell-fanout-bad"
+
+
 def test_no_clients_is_one_clear_error() -> None:
     with pytest.raises(docker.ValidationError, match="at least one client"):
         docker.fanout({}, {"op": "SystemPing"})

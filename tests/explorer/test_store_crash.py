@@ -92,15 +92,15 @@ while True:
     time.sleep(0.002)
 """
 VICTIM = """
-import os, signal, sys
+import fcntl, os, signal, sys
 from pathlib import Path
 from dshell.explorer import History
 h = History(Path(sys.argv[1]))
 h.add("Ping", {}, 200, 0.0, "mine")
-with h._store.locked():  # as `add` does, then killed half-way through its line
-    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
-    os.write(fd, b'{"n": 999999, "op": "ContainerList", "params": {}, "status": 200, "data": [{"Id": "ab')
-    os.kill(os.getpid(), signal.SIGKILL)
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
+fcntl.flock(fd, fcntl.LOCK_EX)  # the results file's lock, as every writer's `add` takes it; then killed mid-line
+os.write(fd, b'{"n": 999999, "op": "ContainerList", "params": {}, "status": 200, "data": [{"Id": "ab')
+os.kill(os.getpid(), signal.SIGKILL)
 """
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dshell.client as docker
 from dshell._magic.expand import expand_body, expand_line
+from dshell.shell.bind import bind
 from dshell.shell.parse import OpCall, parse_line
 
 NS = {"cid": "abc123", "n": 3, "text": "two words", "labels": {"a": "b"}, "names": ["x", "y"], "flag": True,
       "none": None, "obj": type("Obj", (), {"name": "web"})()}
 
 
-def params(line: str) -> dict:
-    cmd = parse_line(expand_line(line, NS))
+def params(line: str, ns: dict | None = None) -> dict:
+    """The params ``line`` binds to (``X`` is no op: its values are typed as their literals alone say)."""
+    cmd = parse_line(expand_line(line, NS if ns is None else ns))
     assert isinstance(cmd, OpCall)
-    return cmd.params
+    return bind(cmd, docker.spec(docker.NEWEST), lambda value: value)
 
 
 def test_whole_values_keep_their_python_type():
@@ -55,6 +58,5 @@ def test_built_in_commands_get_text():
 def test_strings_stay_strings():
     ns = {"s": ["true", "010", "_3", "12", "a b", "x:y/z@1.0"]}
     for i, text in enumerate(ns["s"]):
-        cmd = parse_line(expand_line(f"X v={{s[{i}]}}", ns))
-        assert cmd.params["v"] == text
+        assert params(f"X v={{s[{i}]}}", ns)["v"] == text
     assert expand_line("X v={s[5]} w={s[0]}", ns) == 'X v=x:y/z@1.0 w="true"'

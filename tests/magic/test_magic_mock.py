@@ -3,8 +3,9 @@ in test_magic.py and test_streams.py stay the proof)."""
 
 from __future__ import annotations
 
+import json
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,21 @@ def frame(stream: int, text: str) -> bytes:
     return struct.pack(">BxxxI", stream, len(payload)) + payload
 
 
+EVENT = {"Type": "container", "Action": "start", "Actor": {"ID": "abc123", "Attributes": {"name": "web"}},
+         "time": 1700000000, "timeNano": 1700000000000000042}
+SAMPLE = {"id": "abc123", "name": "/web", "read": "2024-01-01T00:00:01Z",
+          "cpu_stats": {"cpu_usage": {"total_usage": 300}, "system_cpu_usage": 2000, "online_cpus": 2},
+          "precpu_stats": {"cpu_usage": {"total_usage": 100}, "system_cpu_usage": 1000},
+          "memory_stats": {"usage": 10 * 2**20, "limit": 64 * 2**20, "stats": {"inactive_file": 2 * 2**20}},
+          "pids_stats": {"current": 3}}
+
+
+def json_stream(*values: Any) -> Callable[[docker.MockRequest], docker.MockResponse]:
+    """A route streaming ``values`` as JSON lines (a fresh stream per request)."""
+    return lambda req: docker.MockResponse(200, iter([json.dumps(v).encode() + b"\n" for v in values]),
+                                           {"Content-Type": "application/json"})
+
+
 @pytest.fixture
 def daemon() -> Daemon:
     logs = [frame(1, "line 1\n"), frame(2, "oops 1\n"), frame(1, "line 2\n")]
@@ -36,6 +52,8 @@ def daemon() -> Daemon:
         "/containers/web/json": docker.MockResponse.json({"Id": "abc123", "Config": {"Tty": False}}),
         "/containers/web/logs": lambda req: docker.MockResponse(  # a fresh iterator per request
             200, iter(logs), {"Content-Type": "application/vnd.docker.raw-stream"}),
+        "/events": json_stream(EVENT, {**EVENT, "Action": "die"}),
+        "/containers/web/stats": json_stream(SAMPLE),
     })
 
 
@@ -76,3 +94,27 @@ def test_logs_stream_into_one_display_and_keep_the_lines(magics: DockerMagics) -
     first, *updates = cap.outputs
     assert updates and all(out.transient["display_id"] == first.transient["display_id"] for out in updates)
     assert "logs web: stream ended, 3 lines" in updates[-1].data["text/plain"]
+
+
+def test_events_stream_as_lines_and_keep_the_events(magics: DockerMagics, daemon: Daemon) -> None:
+    with capture_output() as cap:
+        result = magics.docker("events type=container")
+    assert isinstance(result, Result) and result.op == "SystemEvents"
+    assert [event["Action"] for event in result.data] == ["start", "die"]
+    shown = "".join(out.data["text/plain"] for out in cap.outputs)  # the display as it was updated
+    assert "container start abc123 (name=web)" in shown and "container die abc123 (name=web)" in shown
+    assert "events type=container: stream ended, 2 lines" in cap.outputs[-1].data["text/plain"]
+    asked = next(req for req in daemon.seen if req.path.endswith("/events"))
+    assert json.loads(asked.query["filters"][0]) == {"type": ["container"]}
+
+
+def test_stats_stream_as_docker_stats_rows_and_keep_the_figures(magics: DockerMagics) -> None:
+    with capture_output() as cap:
+        result = magics.docker("stats web")
+    assert isinstance(result, Result) and result.op == "ContainerStats" and len(result.data) == 1
+    figures = result.data[0]
+    assert (figures["cpu_percent"], figures["mem_usage"], figures["mem_percent"], figures["pids"]) == (
+        40.0, 8 * 2**20, 12.5, 3)  # 200 of 1000 × 2 CPUs; the usage without the 2 MiB page cache
+    shown = cap.outputs[-1].data["text/plain"]
+    row = next(line for line in shown.splitlines() if line.startswith("web "))
+    assert row.split()[1] == "40.00%" and "8MiB" in row.split()

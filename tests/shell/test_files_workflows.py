@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import dshell.client as docker
+from dshell.shell.bind import bind
 from dshell.shell.config import Config
 from dshell.shell.hints import DOCKER_COMMANDS
 from dshell.shell.parse import OpCall, ParseError, parse_line
@@ -61,7 +63,9 @@ def test_at_path_is_a_local_path_value():
     cmd = parse_line("PutContainerArchive web path=/tmp @./site")
     assert isinstance(cmd, OpCall) and cmd.args == ("web", LocalPath("./site"))
     assert parse_line("ImageLoad imagesTarball=@img.tar").params == {"imagesTarball": LocalPath("img.tar")}
-    assert parse_line('ImageLoad imagesTarball="@img.tar"').params == {"imagesTarball": "@img.tar"}  # quoted: text
+    quoted = parse_line('ImageLoad imagesTarball="@img.tar"')
+    assert isinstance(quoted, OpCall)
+    assert bind(quoted, docker.spec("v1.41"), lambda v: v) == {"imagesTarball": "@img.tar"}  # quoted: text
     assert parse_line('ImageLoad @"my images/a b.tar"').args == (LocalPath("my images/a b.tar"),)
 
 

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_at_prefix_parses_into_a_fan_out_with_its_query() -> None:
     cmd = P.parse_line("@a,b ContainerList all=true")
-    assert cmd == P.FanOut(("a", "b"), P.OpCall("ContainerList", {"all": True}, raw={"all": "true"}))
+    assert cmd == P.FanOut(("a", "b"), P.OpCall("ContainerList", {"all": "true"}))
     cmd = P.parse_line("@all ContainerList | [?HOST=='b']")
     assert isinstance(cmd, P.FanOut) and cmd.hosts == ("all",) and cmd.call.query == "[?HOST=='b']"
     assert P.parse_line("@b,b,a SystemPing") == P.FanOut(("b", "a"), P.OpCall("SystemPing"))

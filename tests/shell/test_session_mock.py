@@ -3,7 +3,9 @@ refs and errors run end to end with no engine (the engine tests in test_session.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -81,11 +83,134 @@ def test_the_connection_is_one_snapshot_swapped_whole(session: Session) -> None:
     assert (after.version, after.spec and after.spec.version) == ("v1.43", "v1.43")
 
 
-def test_what_a_replaced_client_learns_late_is_dropped(session: Session) -> None:
-    import dshell.client as docker
+def test_what_a_replaced_default_learns_late_is_dropped(daemon: Daemon, shell_home: Any) -> None:
+    """The first default's negotiation is still in flight when another endpoint becomes the default: the
+    version it learns afterwards (v1.41) is that client's, not the session's (which speaks b's v1.43)."""
+    asked, release = threading.Event(), threading.Event()
 
-    old = session.client
-    assert old is not None and session.execute("connect unix:///mock/b.sock").error is None
-    now = session.state
-    session._learned(old, docker.spec("v1.41"), "v1.41")  # a negotiation that was in flight on the old one
-    assert session.state is now
+    def slow(req: docker.MockRequest) -> docker.MockResponse:
+        if req.path == "/_ping":
+            asked.set()
+            release.wait(10)
+            return docker.MockResponse(200, b"OK", {"Api-Version": "1.41"})
+        return daemon(req)
+
+    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
+        handler = slow if conn["uri"].endswith("/a.sock") else daemon
+        return docker.client(conn=conn, api_version=api_version, transport=docker.MockTransport(handler))
+
+    s = Session(Config(endpoint="unix:///mock/a.sock"), results_file=None, clients=clients)
+    try:
+        s.start()  # in the background: the negotiation waits on the daemon
+        assert asked.wait(10)
+        assert s.execute("connect b unix:///mock/b.sock").error is None
+        assert s.execute("use b").error is None
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "dshell-load":
+                thread.join(10)
+        first = next(name for name in s.hosts.names() if name != "b")
+        assert s.hosts.client(first).api_version == "v1.41"  # the late answer did arrive...
+        state = s.state
+        assert state.client is s.hosts.client("b")  # ...and the session still speaks b's version
+        assert (state.version, state.spec and state.spec.version, s.status().api_version) == ("v1.43",) * 3
+    finally:
+        release.set()
+        s.close()
+
+
+def test_a_word_that_is_not_of_the_params_type_is_one_line_and_nothing_is_sent(session: Session,
+                                                                              daemon: Daemon) -> None:
+    before = len(daemon.seen)
+    assert session.execute("ContainerList limit=ten").error == (
+        "ContainerList: param 'limit' must be an integer (like 10), got 'ten'")
+    assert session.execute("ContainerList all=1 limit=010").error is None
+    assert [r.target for r in daemon.seen[before:] if "/containers/json" in r.target] == [
+        "/v1.43/containers/json?all=true&limit=10"]
+
+
+def test_a_fan_out_binds_by_each_hosts_spec(daemon: Daemon, shell_home: Any) -> None:
+    """ImageGet's platform is one string up to API v1.51 and a list from v1.52: each host gets its own."""
+    daemon.routes["/images/busybox/get"] = docker.MockResponse(200, b"tar", {"Content-Type": "application/x-tar"})
+    s = Session(Config(endpoint="unix:///mock/a.sock", api_version="v1.51"), results_file=None,
+                clients=daemon.clients)
+    s.start(background=False)
+    try:
+        assert s.execute("connect b unix:///mock/b.sock --api-version v1.52").error is None
+        reply = s.execute("@all ImageGet busybox platform=linux/amd64")
+        assert reply.error is None, reply.error
+        sent = {r.path: r.query for r in daemon.seen if r.path.endswith("/images/busybox/get")}
+        assert sent == {"/v1.51/images/busybox/get": {"platform": ["linux/amd64"]},
+                        "/v1.52/images/busybox/get": {"platform": ["linux/amd64"]}}
+        assert s.history is not None
+        assert [s.history[n].params["platform"] for n in (1, 2)] == ["linux/amd64", ["linux/amd64"]]
+    finally:
+        s.close()
+
+
+def test_stream_words_are_bound_as_scanned_not_joined_and_read_again(session: Session, daemon: Daemon) -> None:
+    from dshell.shell import parse as P
+    from dshell.shell.panes.sources import source
+
+    cmd = P.parse_line('tail SystemEvents since="1 hour ago" until=now')
+    assert isinstance(cmd, P.Stream)
+    assert source(cmd.name, list(cmd.args), session.bind_words).params == {"since": "1 hour ago", "until": "now"}
+    assert session.bind_words(["SystemEvents", "since=1 hour ago"]) == ("SystemEvents", {"since": "1 hour ago"})
+    with pytest.raises(P.ParseError, match="^'history' is not an op: see `ops`$"):
+        session.bind_words(["history"])
+
+
+EVENT = {"Type": "container", "Action": "start", "Actor": {"ID": "abc123", "Attributes": {"name": "web",
+         "image": "busybox"}}, "time": 1700000000, "timeNano": 1700000000000000042}
+SAMPLE = {"id": "abc123", "name": "/web", "read": "2024-01-01T00:00:01Z",
+          "cpu_stats": {"cpu_usage": {"total_usage": 300}, "system_cpu_usage": 2000, "online_cpus": 2},
+          "precpu_stats": {"cpu_usage": {"total_usage": 100}, "system_cpu_usage": 1000},
+          "memory_stats": {"usage": 10 * 2**20, "limit": 64 * 2**20, "stats": {"inactive_file": 2 * 2**20}},
+          "networks": {"eth0": {"rx_bytes": 1500, "tx_bytes": 2500}},
+          "blkio_stats": {"io_service_bytes_recursive": [{"op": "read", "value": 4096}, {"op": "write", "value": 0}]},
+          "pids_stats": {"current": 3}}
+
+
+def json_stream(*values: Any) -> Callable[[docker.MockRequest], docker.MockResponse]:
+    """A route streaming ``values`` as JSON lines, chunk by chunk (a fresh stream per request)."""
+    return lambda req: docker.MockResponse(200, iter([json.dumps(v).encode() + b"\n" for v in values]),
+                                           {"Content-Type": "application/json"})
+
+
+def pane_lines(session: Session, name: str, args: list[str]) -> list[str]:
+    """What the pane of ``name args`` shows once its stream ended."""
+    from dshell.shell.panes.model import StreamPane
+    from dshell.shell.panes.reader import Feed
+    from dshell.shell.panes.sources import source
+
+    src = source(name, args, session.bind_words)
+    pane = StreamPane(src.title)
+    feed = Feed(session.require_client().copy(), src, pane, lambda: None).start()
+    feed.thread.join(10)
+    assert pane.ended and pane.status == "stream ended", pane.status
+    return [line.text for line in pane.visible(100)[1]]
+
+
+def test_an_events_pane_shows_each_event_as_a_line(session: Session, daemon: Daemon) -> None:
+    daemon.routes["/events"] = json_stream(EVENT, {**EVENT, "Action": "die", "timeNano": 1700000001000000007})
+    lines = pane_lines(session, "events", ["type=container", "container=web"])
+    assert [line.split(" ", 1)[1] for line in lines[:2]] == [
+        "container start abc123 (image=busybox, name=web)", "container die abc123 (image=busybox, name=web)"]
+    assert ".000000042" in lines[0] and ".000000007" in lines[1]  # docker's nanoseconds
+    asked = next(r for r in daemon.seen if r.path.endswith("/events"))
+    assert json.loads(asked.query["filters"][0]) == {"type": ["container"], "container": ["web"]}
+
+
+def test_a_stats_pane_shows_the_figures_docker_stats_computes(session: Session, daemon: Daemon) -> None:
+    later = {**SAMPLE, "precpu_stats": SAMPLE["cpu_stats"],
+             "cpu_stats": {"cpu_usage": {"total_usage": 400}, "system_cpu_usage": 3000, "online_cpus": 2}}
+    daemon.routes["/containers/web/stats"] = json_stream(SAMPLE, later)
+    header, row, *_ = pane_lines(session, "stats", ["web"])
+    assert header.split() == ["CONTAINER", "ID", "NAME", "CPU", "%", "MEM", "USAGE", "/", "LIMIT", "MEM", "%", "NET",
+                              "I/O", "BLOCK", "I/O", "PIDS"]
+    cells = row.split()
+    assert cells[:2] == ["abc123", "web"] and cells[2] == "20.00%"  # the last sample: 100 of 1000 × 2 CPUs
+    assert "8MiB / 64MiB" in row and "12.50%" in row  # usage without the 2 MiB page cache
+    assert "1.5kB / 2.5kB" in row and "4.1kB / 0B" in row and cells[-1] == "3"
+    asked = next(r for r in daemon.seen if r.path.endswith("/containers/web/stats"))
+    assert asked.query == {"stream": ["true"]}

@@ -125,8 +125,8 @@ def test_a_word_that_is_not_of_the_params_type_is_one_line_and_nothing_is_sent(s
     assert session.execute("ContainerList limit=ten").error == (
         "ContainerList: param 'limit' must be an integer (like 10), got 'ten'")
     assert session.execute("ContainerList all=1 limit=010").error is None
-    assert [r.target for r in daemon.seen[before:] if "/containers/json" in r.target] == [
-        "/v1.43/containers/json?all=true&limit=10"]
+    sent = [r.target for r in daemon.seen[before:]]  # the live names' prefetch may ask in between
+    assert "/v1.43/containers/json?all=true&limit=10" in sent and not [t for t in sent if "limit=t" in t]
 
 
 def test_a_fan_out_binds_by_each_hosts_spec(daemon: Daemon, shell_home: Any) -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _auth, _reqlog, _specs
 from ._config import default_conn
 from ._endpoint import Endpoint
 from ._errors import DockerConnectionError, DockerError, ValidationError
 from ._request import (
-    Request,
     build,
     check_params,
     check_timeouts,
@@ -56,6 +55,7 @@ class Client:
         self._pinned = _specs.check_version(api_version) if api_version else None
         self._negotiated: str | None = None
         self._lock = threading.Lock()
+        self._prepared: dict[tuple[Any, ...], Prepared] = {}
         known = _specs.load(self._pinned or _specs.NEWEST).categories
         if category is not None and category not in known:
             raise ValidationError(f"unknown category {category!r}{did_you_mean(category, sorted(known))}")
@@ -210,12 +210,53 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
     if name in UPGRADES and mode != "socket":
         raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
     spec = c.spec
-    op = find_op(spec, name, c.category)
-    params = _with_registry_config(op, _with_registry_auth(op, params))
-    validate(op, params)
-    req = build(op, params, spec.version, validated=True)
-    _reqlog.log(op.method, op.path, name)
-    return _send(c, req, name, mode, _tty_lookup(c, name, params))
+    key = _prepared_key(spec.version, name, mode, params)
+    prepared = c._prepared.get(key) if key is not None else None
+    if prepared is None:
+        op = find_op(spec, name, c.category)
+        params = _with_registry_config(op, _with_registry_auth(op, params))
+        validate(op, params)
+        req, upgrade, websocket_key = upgraded_request(build(op, params, spec.version, validated=True), name, mode)
+        prepared = Prepared(op.method, op.path, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),
+                            req.body, websocket_key)
+        if key is not None and not (op.params.keys() & _AUTH_PARAMS):  # a login is read afresh every time
+            if len(c._prepared) >= PREPARED_MAX:
+                c._prepared.clear()
+            c._prepared[key] = prepared
+    _reqlog.log(prepared.method, prepared.template, name)
+    return _send(c, prepared, name, mode, _tty_lookup(c, name, params))
+
+
+# A request is prepared once (found, validated, built, its head encoded) for each op, mode and params of these
+# types; what the daemon sends back is never kept.
+_PREPARABLE = frozenset({str, int, float, bool, type(None)})
+_AUTH_PARAMS = frozenset({"X-Registry-Auth", "X-Registry-Config"})
+PREPARED_MAX = 256  # prepared requests a client keeps; all are dropped when it is full
+
+
+class Prepared(NamedTuple):
+    """A request ready to send again: its head bytes and what the log and the Outcome name it by."""
+
+    method: str
+    template: str  # the spec's path, as the request log names it
+    target: str
+    head: bytes
+    body: bytes | Iterable[bytes] | None
+    websocket_key: str | None
+
+
+def _prepared_key(version: str, name: str, mode: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What a prepared request is found by: None when its params are not plain values (or it opens a socket,
+    whose handshake differs every time). Types are part of the key: ``True`` and ``1`` validate differently."""
+    if mode == "socket":
+        return None
+    key: list[Any] = [version, name, mode]
+    for param, value in params.items():
+        kind = type(value)
+        if kind not in _PREPARABLE:
+            return None
+        key += (param, kind, value)
+    return tuple(key)
 
 
 def invoke(c: Client, request: dict[str, Any]) -> Any:
@@ -230,18 +271,16 @@ def _mode(request: dict[str, Any]) -> str:
     return str(mode)
 
 
-def _send(c: Client, req: Request, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Outcome:
+def _send(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Outcome:
     started = time.perf_counter()
-    req, upgrade, key = upgraded_request(req, op, mode)
-    head = req.head(c.endpoint.host_header, upgrade=upgrade)
-    conn, status, headers, body = c.transport.request(head, req.body, req.method)
+    conn, status, headers, body = c.transport.request(req.head, req.body, req.method)
     error: DockerError | None = None
     data: Any
     if status >= 400:
         data = error_body(headers, body.read_all())
         error = docker_error(op, status, data)
     elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
-        data = socket_for(conn, op, tty, headers, key)
+        data = socket_for(conn, op, tty, headers, req.websocket_key)
     elif mode == "stream":
         if not body.done:  # a done body's connection is back in the pool: leave it alone
             conn.no_timeouts()
@@ -277,8 +316,12 @@ def fetch_outcome(request: dict[str, Any]) -> Outcome:
     c = _fetch_client(request.get("conn"))
     req = raw_request(request.get("method") or "get", url, request.get("path"), request.get("query"),
                       request.get("header"), request.get("body"))
-    _reqlog.log(req.method, url.split("?", 1)[0], None)
-    return _send(c, req, None, mode, None)
+    template = url.split("?", 1)[0]
+    req, upgrade, websocket_key = upgraded_request(req, None, mode)
+    _reqlog.log(req.method, template, None)
+    prepared = Prepared(req.method, template, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),
+                        req.body, websocket_key)
+    return _send(c, prepared, None, mode, None)
 
 
 def fetch(request: dict[str, Any]) -> Any:

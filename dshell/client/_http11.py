@@ -23,7 +23,7 @@ _FIELD = rf"({_TOKEN}):[ \t]*({_VALUE})[ \t]*"
 _FIELD_LINE = re.compile(_FIELD, re.ASCII)
 _TOKEN_NAME = re.compile(_TOKEN)
 _STATUSES: dict[str, tuple[int, str]] = {}  # plain status lines seen -> (status, reason)
-_FIELDS: dict[str, tuple[str, str]] = {}  # plain header lines seen -> (lower-case name, value): few differ
+_FIELDS: dict[str, tuple[str, str]] = {}  # plain header lines seen -> (lower-case name, value)
 _STATUS_LINE = re.compile(r"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: ([^\x00\n\r\x0b\x0c]*))?", re.ASCII)
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;.*)?[ \t]*")
 
@@ -78,14 +78,11 @@ def _plain_head(text: str) -> Head | None:
     status = _STATUSES.get(lines[0]) or _plain_status(lines[0])
     if status is None:
         return None
-    headers: dict[str, str] = {}
-    fields = _FIELDS
-    for line in lines[1:-2]:
-        field = fields.get(line) or _plain_field(line)
-        if field is None:
-            return None
-        headers[field[0]] = field[1]
-    if len(headers) != len(lines) - 3:  # a name came twice: joined by _head
+    fields = [_FIELDS.get(line) or _plain_field(line) for line in lines[1:-2]]
+    if None in fields:
+        return None
+    headers = dict(fields)  # type: ignore[arg-type]  # no None in it
+    if len(headers) != len(fields):  # a name came twice: joined by _head
         return None
     length = headers.get("content-length")
     if (length is not None and not (length.isdigit() and length.isascii() and len(length) <= 20)) or (
@@ -113,14 +110,15 @@ def _plain_text(text: str) -> bool:
 
 
 def _plain_field(line: str) -> tuple[str, str] | None:
-    """(lower-case name, value) of a ``token: value`` line, remembered unless its value changes every time; None
-    for any other line."""
+    """(lower-case name, value) of a ``token: value`` line, remembered (all are forgotten when too many are, as
+    Date lines make more every second); None for any other line."""
     name, colon, value = line.partition(":")
     if not colon or _TOKEN_NAME.fullmatch(name) is None or not _plain_text(value):
         return None
     field = (name.lower(), value.strip(_OWS))
-    if field[0] not in ("date", "content-length") and len(_FIELDS) < 512:
-        _FIELDS[line] = field
+    if len(_FIELDS) >= 512:
+        _FIELDS.clear()
+    _FIELDS[line] = field
     return field
 
 

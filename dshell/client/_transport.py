@@ -363,15 +363,14 @@ class Pool:
     def release(self, conn: Connection, keep_alive: bool) -> None:
         """Give a connection back after its response was read in full."""
         conn.deadline = None
+        keep = keep_alive and not conn.buf and not conn.cancelled
+        if keep and conn.sock.gettimeout() != self.endpoint.timeouts.read:
+            conn.sock.settimeout(self.endpoint.timeouts.read)
         with self._lock:
             self._busy.discard(conn)
-        if keep_alive and not conn.buf and not conn.cancelled:
-            if conn.sock.gettimeout() != self.endpoint.timeouts.read:
-                conn.sock.settimeout(self.endpoint.timeouts.read)
-            with self._lock:
-                if len(self._idle) < self.size and not self._closed:
-                    self._idle.append(conn)
-                    return
+            if keep and len(self._idle) < self.size and not self._closed:
+                self._idle.append(conn)
+                return
         conn.close()
 
     def request(self, head: bytes, body: bytes | Iterable[bytes] | None,

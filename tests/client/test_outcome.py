@@ -174,3 +174,43 @@ def test_the_connection_error_is_an_oserror_and_no_star_import_shadows_the_built
     c = docker.client(conn={"uri": "unix:///tmp/dsh-test-no-such.sock"}, api_version="v1.41")
     with pytest.raises(builtins.ConnectionError, match="no such socket"):
         docker.call(c, {"op": "SystemPing"})
+
+
+def test_a_prepared_request_is_keyed_by_the_types_and_version_of_its_params():
+    seen: list[str] = []
+
+    def daemon(req: docker.MockRequest) -> docker.MockResponse:
+        seen.append(f"{req.method} {req.target}")
+        return docker.MockResponse.json([])
+
+    c = mock(daemon)
+    for _ in range(2):
+        assert docker.call(c, {"op": "ContainerList", "params": {"all": True}}).url == (
+            "/v1.41/containers/json?all=true")
+    with pytest.raises(docker.ValidationError, match="'all' must be true/false"):  # 1 == True, but not a boolean
+        docker.call(c, {"op": "ContainerList", "params": {"all": 1}})
+    c.pin("v1.40")
+    assert docker.call(c, {"op": "ContainerList", "params": {"all": True}}).url == "/v1.40/containers/json?all=true"
+    assert seen == ["GET /v1.41/containers/json?all=true"] * 2 + ["GET /v1.40/containers/json?all=true"]
+
+
+def test_a_login_is_read_afresh_for_every_call(tmp_path, monkeypatch):
+    """An op that sends X-Registry-Auth is never prepared once: a `docker login` between two calls counts."""
+    import base64
+    import json
+
+    sent: list[str | None] = []
+
+    def daemon(req: docker.MockRequest) -> docker.MockResponse:
+        sent.append(req.headers.get("x-registry-auth"))
+        return docker.MockResponse.json([{"status": "pushed"}])
+
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    c = mock(daemon)
+    push = {"op": "ImagePush", "params": {"name": "127.0.0.1:5000/app"}}
+    docker.call(c, push)
+    auth = base64.b64encode(b"u:secret").decode()
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {"127.0.0.1:5000": {"auth": auth}}}))
+    docker.call(c, push)
+    first, second = (json.loads(base64.urlsafe_b64decode(value + "==")) for value in sent)
+    assert "username" not in first and (second["username"], second["password"]) == ("u", "secret")

@@ -153,6 +153,35 @@ def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
 
 
 @pytest.mark.engine
+def test_words_are_typed_by_the_spec_on_the_engine(engine, shell_home, docker_cli, unique_name, cleanup_containers):
+    """Typed once, by the param: 1 is true for a boolean, 01 is 1 for an integer, a quoted JSON filter is the
+    text sent; a stream's words (a pane's) are typed the same way."""
+    from dshell.shell.panes.model import StreamPane
+    from dshell.shell.panes.reader import Feed
+    from dshell.shell.panes.sources import source
+
+    name = unique_name()
+    docker_cli("run", "--name", name, engine["image"], "echo", "hello world")
+    with started(Config(endpoint=engine["docker_host"]), None) as session:
+        listed = session.execute(f"ContainerList all=1 limit=01 filters='{{\"name\": [\"{name}\"]}}'")
+        assert listed.error is None and [row["Names"] for row in listed.result.data] == [[f"/{name}"]]
+        assert session.execute("ContainerList all=maybe").error == (
+            "ContainerList: param 'all' must be true or false (or 1 / 0), got 'maybe'")
+        src = source("tail", ["ContainerLogs", name, "stdout=1", "follow=0", 'since="0"', 'tail="all"'],
+                     session.bind_words)
+        assert src.params == {"id": name, "stdout": True, "follow": False, "since": 0, "tail": "all"}
+        pane = StreamPane(src.title)
+        feed = Feed(session.require_client().copy(), src, pane, lambda: None).start()
+        feed.thread.join(30)
+        assert pane.status == "stream ended" and [line.text for line in pane.visible(10)[1]][:1] == ["hello world"]
+        assert session.execute(f"connect old {engine['docker_host']} --api-version v1.40").error is None
+        both = session.execute(f"@all ContainerList all=1 limit=01 filters={{name: [{name}]}}")  # bound per version
+        assert both.error is None and [row["Names"] for row in both.result.data] == [[f"/{name}"]] * 2
+        assert [r.params for r in session.history.recent(3)[:2]] == [{"all": True, "limit": 1, "filters": {
+            "name": [name]}}] * 2
+
+
+@pytest.mark.engine
 @pytest.mark.parametrize("config", [{"api_version": "v1.99"}, {"endpoint": "tcp://127.0.0.1:99999"}],
                          ids=["bad-version", "bad-port"])
 def test_connect_recovers_from_a_first_connection_that_failed(engine, shell_home, config):

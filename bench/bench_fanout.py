@@ -34,16 +34,28 @@ LINK_MS = 5.0
 
 
 def relay(listen: str, target: str, delay: float) -> None:
-    """A unix socket relaying to ``target``, each chunk from the daemon passed on ``delay`` seconds later (run in
-    a process of its own: ``bench_fanout.py --relay LISTEN TARGET SECONDS``)."""
+    """A unix socket relaying to ``target``, each chunk from the daemon passed on ``delay`` seconds after it came, as
+    a link with that latency does: chunks in flight overlap, the delay is not paid once per chunk (run in a
+    process of its own: ``bench_fanout.py --relay LISTEN TARGET SECONDS``)."""
 
     async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, wait: float) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while (item := await queue.get())[1]:
+                due, data = item
+                if (left := due - loop.time()) > 0:
+                    await asyncio.sleep(left)
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        sender = asyncio.create_task(deliver())
         while data := await reader.read(65536):
-            if wait:
-                await asyncio.sleep(wait)
-            writer.write(data)
-            await writer.drain()
-        writer.close()
+            queue.put_nowait((loop.time() + wait, data))
+        queue.put_nowait((loop.time() + wait, b""))
+        await sender
 
     async def serve(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         up_r, up_w = await asyncio.open_unix_connection(target)

@@ -125,3 +125,16 @@ def test_create_push_pull_enable_set_upgrade_remove(dc, plugin_context, plugin_n
     assert removed is None or removed["Name"] == local  # Docker 20.10 answers an empty 200 (the spec: a Plugin)
     call(dc, "PluginDelete", name=remote, force=True)
     assert not [p for p in call(dc, "PluginList") if p["Name"] in (local, remote)]
+
+
+def test_an_early_answer_to_a_plugin_upload_on_a_taken_name_is_the_daemons(dc, plugin_context, plugin_names):
+    """Issue 11 bug 1, PluginCreate's variant: the daemon refuses a taken name before it has read the MBs of the
+    tar, and closes; the answer is read, not hidden behind the broken pipe (PeerClosed)."""
+    remote, _ = plugin_names()
+    assert len(plugin_context) >= 1 << 20
+    call(dc, "PluginCreate", name=remote, tarContext=plugin_context)
+    with pytest.raises(docker.DockerError) as taken:
+        call(dc, "PluginCreate", name=remote, tarContext=plugin_context)
+    assert taken.value.status in (409, 500) and "already exists" in taken.value.message
+    assert docker.invoke(dc, {"op": "SystemPing"}) == "OK"
+    call(dc, "PluginDelete", name=remote, force=True)

@@ -103,7 +103,8 @@ class Shell:
 
     def _after_render(self, app: Any) -> None:
         if self._exit_at_prompt:
-            app.exit(exception=EOFError)
+            if not app.is_done:  # the last render, as the prompt closes, comes here too
+                app.exit(exception=EOFError)
         elif not self._started:  # load the client and history only once the prompt is on screen
             self._started = True
             self.session.start()

@@ -9,7 +9,7 @@
 from typing import TYPE_CHECKING, Any
 
 from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
-from ._config import context_conn, default_conn, load_docker_config
+from ._config import context_conn, contexts, default_conn, load_docker_config
 from ._endpoint import key_needs_password
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
 from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
@@ -42,7 +42,7 @@ __all__ = [
     "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
     "FanoutRequest", "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport",
     "Operation", "Outcome", "Param", "ProtocolError", "SpecIndex", "Transport", "ValidationError", "VersionError",
-    "WebSocket", "call", "categories", "client", "context_conn", "default_conn", "demux", "did_you_mean", "doc",
-    "fanout", "fetch", "fetch_outcome", "invoke", "key_needs_password", "load_docker_config", "ops", "registry_auth",
-    "spec", "stream_error", "version_key", "versions",
+    "WebSocket", "call", "categories", "client", "context_conn", "contexts", "default_conn", "demux", "did_you_mean",
+    "doc", "fanout", "fetch", "fetch_outcome", "invoke", "key_needs_password", "load_docker_config", "ops",
+    "registry_auth", "spec", "stream_error", "version_key", "versions",
 ]

@@ -46,6 +46,23 @@ def _from_env() -> dict[str, Any] | None:
     return conn
 
 
+def contexts() -> list[str]:
+    """The names of the docker contexts in the docker config that have a docker endpoint, sorted."""
+    import hashlib
+
+    names = []
+    for meta in (docker_config_dir() / "contexts" / "meta").glob("*/meta.json"):
+        try:
+            found = json.loads(meta.read_text())
+        except (OSError, ValueError):
+            continue
+        name = found.get("Name") if isinstance(found, dict) else None
+        if isinstance(name, str) and hashlib.sha256(name.encode()).hexdigest() == meta.parent.name \
+                and context_conn(name) is not None:
+            names.append(name)
+    return sorted(names)
+
+
 def context_conn(name: str) -> dict[str, Any] | None:
     """The endpoint of the docker context ``name`` (its TLS files included), or None when there is none."""
     if name == "default":

@@ -102,7 +102,7 @@ def _bound(session: Session, call: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
 
 def hosts_reply(session: Session, run: Runner) -> Reply:
     """``hosts``: each endpoint's name, URI, state, daemon version and the API version it speaks (asked of all
-    at once); the table is a result too."""
+    at once), then the docker contexts not connected yet (``use NAME``/``@NAME`` reach them); a result too."""
     import dshell.client as docker
     from dshell.explorer import render
 
@@ -125,5 +125,9 @@ def hosts_reply(session: Session, run: Runner) -> Reply:
         spoken = c.api_version if up else (c.pinned or "")
         rows.append({HOST: name, "DEFAULT": "*" if name == session.hosts.default else "", "URI": c.uri,
                      "STATE": state, "DAEMON": version, "API": f"{spoken} (pinned)" if c.pinned else spoken})
+    for name in session.hosts.contexts():
+        conn = docker.context_conn(name) or {}
+        rows.append({HOST: name, "DEFAULT": "", "URI": conn.get("uri", ""), "STATE": "not connected (docker context)",
+                     "DAEMON": "", "API": ""})
     result = session.keep("hosts", {}, rows, status=200, elapsed=0.0, error=None, endpoint="")
     return Reply(render(result), result=result)

@@ -58,6 +58,7 @@ class Hosts:
         self._conns: dict[str, dict[str, Any]] = {}
         self._pins: dict[str, str | None] = {}
         self._clients: dict[str, Client] = {}
+        self.named: set[str] = set()  # the names given (-H NAME=URI, connect NAME, a docker context), not made
         self.default: str | None = None
         self.timeouts: dict[str, float] = {}  # the settings' timeouts, for docker contexts added by name
         self._lock = threading.Lock()
@@ -78,6 +79,8 @@ class Hosts:
         """Add (or replace) an endpoint; its name (made from the URI when None). A replaced one's client is
         closed."""
         with self._lock:
+            if name and name not in self._conns:  # re-adding a made name (connect URI) keeps it made
+                self.named.add(name)
             name = name or auto_name(str(conn.get("uri", "")), self._conns)
             self._conns[name] = conn
             self._pins[name] = api_version
@@ -89,11 +92,12 @@ class Hosts:
         return name
 
     def remove(self, name: str) -> None:
-        """Forget the endpoint ``name`` (not the default) and close its client."""
+        """Forget the endpoint ``name`` (not the default) and close its client (over ssh: its processes end)."""
         if name == self.default:
             raise ValueError(f"{name} is the default endpoint: use another first (use NAME)")
         with self._lock:
             del self._conns[name], self._pins[name]
+            self.named.discard(name)
             old = self._clients.pop(name, None)
         if old is not None:
             old.close()
@@ -112,6 +116,12 @@ class Hosts:
             raise docker.ValidationError(f"no endpoint or docker context {name!r}{hint} (endpoints: {have}; add "
                                          f"one with connect {name} URI)")
         return self.add(name, {**conn, "timeouts": self.timeouts} if self.timeouts else conn)
+
+    def contexts(self) -> list[str]:
+        """The docker contexts that are no endpoint (yet): ``use NAME`` or ``@NAME`` connects one."""
+        import dshell.client as docker
+
+        return [name for name in docker.contexts() if name not in self._conns]
 
     def select(self, names: Iterable[str]) -> list[str]:
         """The endpoints ``names`` mean (``all``: every one), each once, checked."""

@@ -16,6 +16,7 @@ OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
 RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
 STREAM_COMMANDS = ("tail", "logs", "events", "stats", "watch", "attach", "exec")
+PANE_COMMANDS = STREAM_COMMANDS[:5]  # those a pane shows, also on several endpoints (``logs @all web``)
 CATEGORY_COMMANDS = ("events", "exec")  # stream commands that are also API categories: `exec ExecInspect ...`
 FULL_FLAGS = ("--full", "all")
 
@@ -74,6 +75,13 @@ class Connect:
     api_version: str | None = None
     tls: dict[str, str] = field(default_factory=dict)  # ca, cert, key, password
     name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnect:
+    """``disconnect NAME``: forget the endpoint NAME (not the default) and close its connections."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +187,8 @@ class Workflow:
     args: tuple[str, ...] = ()
 
 
-Command = (OpCall | Doc | Ops | Categories | Use | Connect | Hosts | FanOut | Fetch | History | Help | Show | Cd
-           | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
+Command = (OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | Fetch | History | Help
+           | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
 
 
 def _texts(words: tuple[Word, ...]) -> list[str]:
@@ -290,7 +298,7 @@ def host_name(text: str) -> str:
     return text
 
 
-def _fan_out(words: list[str], text: str) -> FanOut:
+def _fan_out(words: list[str], text: str) -> FanOut | Stream:
     usage = "@NAME[,NAME...] Op ... or @all Op ..., e.g. @a,b ContainerList"
     names = tuple(n for n in words[0][1:].split(",") if n)
     if not names:
@@ -299,8 +307,11 @@ def _fan_out(words: list[str], text: str) -> FanOut:
         for name in names:
             host_name(name)
     call = parse_line(text.lstrip()[len(words[0]):])
+    if isinstance(call, Stream) and call.name in PANE_COMMANDS:  # `@a,b logs web` is `logs @a,b web`
+        return Stream(call.name, (words[0], *call.args))
     if not isinstance(call, OpCall):
-        raise ParseError(f"{words[0]} runs an op on each endpoint: usage: {usage}")
+        raise ParseError(f"{words[0]} runs an op on each endpoint (or a pane: {', '.join(PANE_COMMANDS)}): "
+                         f"usage: {usage}")
     return FanOut(tuple(dict.fromkeys(names)), call)
 
 
@@ -346,11 +357,14 @@ COMMANDS: dict[str, CommandSpec] = {
     "ops": CommandSpec(_one(Ops, optional=True), "ops [category]", "the ops, or those of a category"),
     "categories": CommandSpec(_none(Categories), "categories", "the API's categories"),
     "use": CommandSpec(_one(Use), "use v1.41 | use auto | use NAME",
-                       "pin the API version, or negotiate it again; or make the endpoint NAME the default"),
+                       "pin the API version, or negotiate it again; or make the endpoint (or docker context) NAME "
+                       "the default"),
     "connect": CommandSpec(_connect, "connect [NAME] [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F]",
                            "connect to another daemon (no URI: the default one); with NAME add an endpoint"),
-    "hosts": CommandSpec(_none(Hosts), "hosts", "the endpoints (-H, connect NAME, docker contexts used) with "
-                         "state, daemon and API version; @a,b Op or @all Op runs an op on several at once"),
+    "disconnect": CommandSpec(_one(Disconnect), "disconnect NAME",
+                              "forget the endpoint NAME, close its connections (not the default: use another first)"),
+    "hosts": CommandSpec(_none(Hosts), "hosts", "the endpoints (-H, connect NAME, docker contexts) with state, "
+                         "daemon and API version; @a,b Op or @all Op runs an op on several at once"),
     "fetch": CommandSpec(_fetch, "fetch [METHOD] /path [name=value ...] [body]",
                          "a raw request to the daemon"),
     "history": CommandSpec(_history, "history [N]", "the stored results (also those of earlier sessions)"),
@@ -366,13 +380,16 @@ COMMANDS: dict[str, CommandSpec] = {
     "exit": CommandSpec(_none(Exit), "exit", "leave (also quit, Ctrl-D)"),
     "quit": CommandSpec(_none(Exit), "quit", "leave"),
 } | {name: CommandSpec(_stream(name), usage, summary) for name, (usage, summary) in {
-    "tail": ("tail Op name=value ...", "stream an op into a pane, e.g. tail ContainerLogs web follow=true stdout=true"),
-    "logs": ("logs NAME [tail=100] [timestamps=true] [since=...]", "follow a container's logs in a pane"),
-    "events": ("events [type=container] [event=start] [container=NAME] [since=...]",
+    "tail": ("tail [@a,b [--split]] Op name=value ...",
+             "stream an op into a pane, e.g. tail ContainerLogs web follow=true stdout=true"),
+    "logs": ("logs [@a,b|@all [--split]] NAME [tail=100] [timestamps=true] [since=...]",
+             "follow a container's logs in a pane; on several endpoints one pane, each line tagged [host] "
+             "(--split: a pane per host)"),
+    "events": ("events [@a,b [--split]] [type=container] [event=start] [container=NAME] [since=...]",
                "the daemon's events in a pane, one line each"),
-    "stats": ("stats NAME", "a container's CPU %, memory, net and block I/O in a pane"),
-    "watch": ("watch [SECONDS] Op name=value ...", "run an op again every SECONDS (default 2) in a pane, "
-              "what changed since the last run highlighted"),
+    "stats": ("stats [@a,b [--split]] NAME", "a container's CPU %, memory, net and block I/O in a pane"),
+    "watch": ("watch [SECONDS] [@a,b] Op name=value ...", "run an op again every SECONDS (default 2) in a pane, "
+              "what changed since the last run highlighted; @a,b: on those endpoints, HOST first"),
     "attach": ("attach [--detach-keys KEYS] NAME", "your terminal on a running container (ctrl-p ctrl-q detaches)"),
     "exec": ("exec [-u USER] [-w DIR] [-e K=V ...] [-T] [--detach-keys KEYS] NAME [CMD ...]",
              "run a command (default: sh) in a container, interactively"),

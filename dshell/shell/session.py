@@ -47,7 +47,8 @@ def run_here(fn: Callable[[], T]) -> T:
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """What the toolbar shows: where we are connected, the API version, how many results there are."""
+    """What the toolbar shows: where we are connected (the default endpoint's name, or its URI while it is the
+    only endpoint and was not named), the API version, how many results there are."""
 
     endpoint: str
     api_version: str
@@ -85,12 +86,13 @@ class Session:
         self._streams: dict[str, Callable[[P.Stream], Reply]] = {}  # what front ends plug in: register_stream
         self._handlers: dict[type, Callable[[Any, Runner], Reply]] = {
             P.OpCall: self._op_call, P.Doc: self._doc, P.Ops: self._ops, P.Categories: self._categories,
-            P.Use: self._use, P.Connect: self._connect, P.Fetch: self._fetch, P.History: self._history,
-            P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls, P.Pwd: self._pwd,
-            P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
+            P.Use: self._use, P.Connect: self._connect, P.Disconnect: self._disconnect, P.Fetch: self._fetch,
+            P.History: self._history, P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls,
+            P.Pwd: self._pwd, P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
             P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
+        self.on_disconnect: list[Callable[[str], None]] = []  # front ends end what streams from an endpoint
         self._state = Connected()
         self._ready = threading.Event()
         self._lock = threading.Lock()  # the start flag and the swaps of _state
@@ -192,8 +194,11 @@ class Session:
         state = self._state
         c = state.client
         version = state.version or ((c.pinned or "auto") if c else "…")
-        return Status(c.uri if c else "connecting…", version, len(self.history) if self.history else 0,
-                      self._ready.is_set())
+        name, hosts = self.hosts.default, self.hosts
+        where = "connecting…" if c is None else c.uri
+        if c is not None and name is not None and (name in hosts.named or len(hosts.names()) > 1):
+            where = name
+        return Status(where, version, len(self.history) if self.history else 0, self._ready.is_set())
 
     def require_client(self) -> Client:
         """The connected client (once loading finished), or DshellError saying why there is none."""
@@ -476,6 +481,29 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - added anyway: the daemon may come up later
             return Reply(error=f"added {name} ({c.uri}), but: {one_line(exc)}")
         return Reply(f"added {name} ({c.uri}, API {version}); @{name} Op runs an op there, use {name} switches")
+
+    def _disconnect(self, cmd: P.Disconnect, run: Runner) -> Reply:
+        import dshell.client as docker
+
+        self._ready.wait()
+        names = self.hosts.names()
+        if cmd.name not in names:
+            hint = docker.did_you_mean(cmd.name, names)
+            raise docker.ValidationError(f"no endpoint {cmd.name!r}{hint} (endpoints: {', '.join(names) or 'none'})")
+        if cmd.name == self.hosts.default:
+            others = [n for n in names if n != cmd.name]
+            first = f"use {others[0]}" if others else "connect NAME URI and use NAME"
+            raise docker.ValidationError(f"{cmd.name} is the default endpoint: make another the default first "
+                                         f"({first}), then disconnect {cmd.name}")
+        uri = self.hosts.conn(cmd.name).get("uri", "")
+        stale = self._host_live.pop(cmd.name, None)
+        if stale is not None:
+            stale[0].stop()
+            stale[1].close()
+        self.hosts.remove(cmd.name)
+        for hook in self.on_disconnect:
+            hook(cmd.name)
+        return Reply(f"disconnected {cmd.name} ({uri}); endpoints: {', '.join(self.hosts.names())}")
 
     def _negotiate_or_raise(self) -> None:
         c = self.require_client()

@@ -84,3 +84,16 @@ def test_credentials_from_auths_and_identity_tokens(docker_dir):
     assert lookup("https://index.docker.io/v1/") == {"identitytoken": "tok",
                                                       "serveraddress": "https://index.docker.io/v1/"}
     assert lookup("elsewhere:1") is None
+
+
+def test_contexts_lists_those_with_a_docker_endpoint(docker_dir):
+    from dshell.client._config import contexts
+
+    assert contexts() == []
+    make_context(docker_dir, "b", "ssh://me@b")
+    make_context(docker_dir, "a", "unix:///a.sock")
+    stray = docker_dir / "contexts" / "meta" / ("0" * 64)  # not under the digest of its name: the CLI ignores it
+    stray.mkdir(parents=True)
+    (stray / "meta.json").write_text(json.dumps({"Name": "c", "Endpoints": {"docker": {"Host": "unix:///c"}}}))
+    make_context(docker_dir, "k8s-only", "")  # no docker endpoint
+    assert contexts() == ["a", "b"]

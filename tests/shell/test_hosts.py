@@ -34,6 +34,7 @@ def test_at_prefix_parses_into_a_fan_out_with_its_query() -> None:
     ("@ ContainerList", "'@' needs endpoint names"),
     ("@a,b", "runs an op on each endpoint"),
     ("@a help", "runs an op on each endpoint"),
+    ("@a exec web", r"runs an op on each endpoint \(or a pane: tail, logs, events, stats, watch\)"),
     ("@a/b SystemPing", "'a/b' is no endpoint name"),
     ("connect all unix:///x", "'all' is no endpoint name"),
     ("connect a unix:///x extra", "unexpected 'extra'"),
@@ -42,6 +43,35 @@ def test_bad_fan_out_or_connect_is_one_line(text: str, message: str) -> None:
     with pytest.raises(P.ParseError, match=message) as info:
         P.parse_line(text)
     assert "\n" not in str(info.value)
+
+
+def test_an_at_prefix_before_a_pane_command_is_that_commands_hosts() -> None:
+    assert P.parse_line("@a,b logs web tail=3 --split") == P.Stream("logs", ("@a,b", "web", "tail=3", "--split"))
+    assert P.parse_line("@all watch 2 SystemPing") == P.Stream("watch", ("@all", "2", "SystemPing"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("logs web --split", "--split opens a pane per endpoint: name them, e.g. logs @all ..."),
+    ("watch 2 @a,b SystemPing --split", "watch @a,b shows every host in one table: leave out --split"),
+    ("logs @, web", "'@' needs endpoint names, e.g. logs @a,b ... or logs @all ..."),
+    ("stats @a,nope web", "no endpoint or docker context 'nope'"),
+    ("@a,b watch 0 SystemPing", "watch: the interval must be 0.1 to 86400 seconds, got 0"),
+])
+def test_bad_pane_on_hosts_is_one_line(text: str, message: str, shell_home: Path) -> None:
+    from dshell.shell.panes.commands import Panes
+
+    s = Session(Config(endpoint=NOWHERE, api_version="v1.41", hosts=(f"a={NOWHERE}", f"b={NOWHERE}")),
+                results_file=None)
+    s.start(background=False)
+    panes = Panes(s, lambda: None)
+    for name in P.PANE_COMMANDS:
+        s.register_stream(name, panes.open)
+    try:
+        reply = s.execute(text)
+        assert reply.error is not None and reply.error.startswith(message) and "\n" not in reply.error
+        assert panes.area.views == []
+    finally:
+        s.close()
 
 
 def test_connect_takes_a_name_before_the_uri_and_keeps_the_plain_form() -> None:
@@ -191,13 +221,18 @@ def test_dash_h_twice_on_the_command_line(engine: dict[str, Any], shell_home: Pa
     ("@all ContainerInspect id=w", "value", "w", ("all",)),
     ("logs @", "hosts", "@", ()),
     ("logs @b w", "arg", "w", ("b",)),
+    ("logs --split @b w", "arg", "w", ("b",)),
+    ("@b logs w", "arg", "w", ("b",)),
+    ("watch 2 @a", "hosts", "@a", ()),
+    ("watch 2 @a,b ContainerInspect w", "param", "w", ("a", "b")),
+    ("@a,b watch 2 ContainerInspect id=w", "value", "w", ("a", "b")),
 ])
 def test_completion_context_after_an_at_prefix(text: str, kind: str, word: str, hosts: tuple[str, ...]) -> None:
     from dshell.shell.completion.context import analyze
 
     ctx = analyze(text)
     assert (ctx.kind, ctx.word, ctx.hosts) == (kind, word, hosts)
-    if text.startswith("logs @b"):
+    if text.startswith(("logs @b", "logs --split", "@b logs")):
         assert ctx.command == "logs" and ctx.position == 0
 
 
@@ -211,5 +246,96 @@ def test_at_completes_endpoint_names(shell_home: Path) -> None:
     try:
         _, found = complete("@a,", SessionSources(s))
         assert sorted(c.text for c in found) == ["@a,a", "@a,all", "@a,b"]
+        _, found = complete("logs @a,b web --sp", SessionSources(s))
+        assert [c.text for c in found] == ["--split"]
     finally:
         s.close()
+
+
+def write_context(config_dir: Path, name: str, host: str) -> None:
+    """A docker context as the docker CLI stores it (meta.json under the sha256 of its name)."""
+    meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
+
+
+@pytest.mark.engine
+def test_hosts_lists_docker_contexts_not_connected_and_use_connects_one(session: Session, engine: dict[str, Any],
+                                                                        shell_home: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    config_dir = shell_home / "docker-config"
+    write_context(config_dir, "ctxa", engine["docker_host"])
+    write_context(config_dir, "ctxb", NOWHERE)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config_dir))
+    rows = ok(session, "hosts").result.data
+    assert [(r["HOST"], r["STATE"]) for r in rows] == [
+        ("u", "up"), ("tls", "up"), ("ctxa", "not connected (docker context)"),
+        ("ctxb", "not connected (docker context)")]
+    assert rows[2]["URI"] == engine["docker_host"] and rows[2]["DAEMON"] == rows[2]["API"] == ""
+    assert session.hosts.names() == ["u", "tls"]  # listing connects nothing
+    assert ok(session, "use ctxa").body.startswith(f"default endpoint ctxa ({engine['docker_host']}, API v1.")
+    rows = {r["HOST"]: r for r in ok(session, "hosts").result.data}
+    assert rows["ctxa"]["STATE"] == "up" and rows["ctxa"]["DEFAULT"] == "*" and rows["ctxa"]["DAEMON"]
+    assert rows["ctxb"]["STATE"].startswith("not connected")
+
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.completion.sources import SessionSources
+
+    _, found = complete("use ", SessionSources(session))
+    assert {(c.text, c.meta) for c in found} >= {("u", "endpoint"), ("ctxa", "endpoint"),
+                                                 ("ctxb", "docker context"), ("auto", "negotiate with the daemon")}
+    _, found = complete("@u,", SessionSources(session))
+    assert {c.text for c in found} == {"@u,all", "@u,u", "@u,tls", "@u,ctxa", "@u,ctxb"}
+
+
+@pytest.mark.engine
+def test_disconnect_forgets_an_endpoint_and_refuses_the_default(session: Session) -> None:
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.completion.sources import SessionSources
+
+    _, found = complete("disconnect ", SessionSources(session))
+    assert [c.text for c in found] == ["u", "tls"]
+    assert ok(session, "@all SystemPing").result is not None
+    session.live_on("tls")  # completion asked for its names: a copy of its own
+    reply = session.execute("disconnect u")
+    assert reply.error == "u is the default endpoint: make another the default first (use tls), then disconnect u"
+    reply = session.execute("disconnect tsl")
+    assert reply.error == "no endpoint 'tsl': did you mean tls? (endpoints: u, tls)"
+    assert session.execute("disconnect").error == "usage: disconnect NAME"
+    assert ok(session, "disconnect tls").body.startswith("disconnected tls (https://")
+    assert session.hosts.names() == ["u"] and "tls" not in session._host_live
+    rows = ok(session, "@all SystemPing").result.data
+    assert [r["HOST"] for r in rows] == ["u"]
+    assert session.execute("@tls SystemPing").error.startswith("no endpoint or docker context 'tls'")
+
+
+@pytest.mark.engine
+def test_the_toolbar_shows_the_default_endpoints_name(engine: dict[str, Any], shell_home: Path) -> None:
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from dshell.shell.app import Shell
+
+    def toolbar(session: Session) -> str:
+        with create_pipe_input() as pipe:
+            shell = Shell(session, history=InMemoryHistory(), input=pipe, output=DummyOutput())
+            return "".join(text for _, text, *_ in shell._toolbar())
+
+    lone = Session(Config(endpoint=engine["docker_host"]), results_file=shell_home / "r1.jsonl")
+    named = Session(Config(endpoint=engine["docker_host"], hosts=(f"prod={engine['docker_host']}",)),
+                    results_file=shell_home / "r2.jsonl")
+    try:
+        for s in (lone, named):
+            s.start(background=False)
+        assert toolbar(lone).startswith(f" {engine['docker_host']}  API v1.")  # no name given: the URI
+        assert toolbar(named).startswith(" prod  API v1.")
+        ok(lone, f"connect other {engine['docker_host']}")
+        assert toolbar(lone).startswith(f" {lone.hosts.default}  API v1.")  # several: the names tell them apart
+        ok(lone, "use other")
+        assert toolbar(lone).startswith(" other  API v1.")
+        ok(named, f"connect {engine['docker_host']}")  # connect URI replaces the default, keeps its name
+        assert toolbar(named).startswith(" prod  API v1.")
+    finally:
+        lone.close()
+        named.close()

@@ -146,3 +146,48 @@ def test_stats_at_all_draws_sparklines_per_host(term, engine, counters):
     term.wait(rf"^\[tls\] {row}")  # several samples: the sparklines grow, each host's row on its own
     default = term.wait(rf"^\[(?!tls\])(\S+)\] {row}").group(1)
     assert default != "tls"
+
+
+def test_logs_at_all_split_opens_a_pane_per_endpoint_and_disconnect_ends_its_pane(term, engine, counters):
+    a, _ = counters
+    connect_tls(term, engine)
+    term.run(f"logs @all {a} tail=3 --split")
+    reply = term.wait(rf"panes 1-2: logs {a} tail=3 on (\S+), tls, a pane each")
+    default = reply.group(1)
+    assert default != "tls"
+    term.wait(rf"\[1\] logs @{default} {a} tail=3\s+streaming")
+    term.wait(rf"\[2\] logs @tls {a} tail=3\s+streaming")
+    screen = term.screen()
+    assert re.search(r"^OUT-\d+", screen, re.M) and not re.search(r"^\[(tls|" + default + r")\] OUT", screen, re.M)
+    pane2 = screen.split(f"[2] logs @tls {a}")[-1]  # what pane 2 (the lower one) shows: its host's own lines
+    assert re.search(r"^OUT-\d+", pane2, re.M)
+    term.run("disconnect tls")
+    term.wait(r"disconnected tls \(https://")
+    term.wait(rf"\[2\] logs @tls {a} tail=3\s+tls disconnected")
+    term.wait(rf"\[1\] logs @{default} {a} tail=3\s+streaming")  # the other host's pane goes on
+    term.run(f"@{default} stats {a} --split")  # `@a Op`'s prefix works for panes too
+    term.wait(rf"\[3\] stats @{default} {a}\s+streaming")
+
+
+def test_watch_at_all_reruns_a_fan_out_with_host_first_and_marks_changes(term, engine, docker_cli, unique_name,
+                                                                         cleanup_containers):
+    name = unique_name()
+    docker_cli("create", "--name", name, "busybox", "sleep", "60")
+    connect_tls(term, engine)
+    term.run("connect down unix:///tmp/dshell-test-no-such.sock")
+    term.wait(r"added down \(unix:///tmp/dshell-test-no-such.sock\), but: ")
+    term.run(f"watch 0.5 @all ContainerList all=true filters={{name: [{name}]}}")
+    title = term.wait(r"\[1\] watch 0.5s @(\S+),tls,down ContainerList all=true filters=.*\s+watching")
+    default = title.group(1)
+    term.wait(r"^HOST\s+CONTAINER ID\s+IMAGE")
+    term.wait(rf"^{default}\s+[0-9a-f]{{12}}\s+busybox\s.*Created.*{name}")
+    term.wait(rf"^tls\s+[0-9a-f]{{12}}\s+busybox\s.*Created.*{name}")
+    term.wait(r"^down: cannot connect")  # the host that fails is one line; the others still answer
+    docker_cli("start", name)
+    term.wait(rf"^{default}\s+[0-9a-f]{{12}}\s+busybox\s.*Up .*{name}")
+    term.wait(rf"^tls\s+[0-9a-f]{{12}}\s+busybox\s.*Up .*{name}")
+    term.wait(r"· [1-9]\d* lines? changed")
+    term.keys("C-w", "x")
+    term.run(f"@tls,down watch 1 ContainerInspect {name}")  # the prefix form
+    term.wait(rf"\[1\] watch 1s @tls,down ContainerInspect {name}\s+watching")
+    term.wait(r"^down: cannot connect")

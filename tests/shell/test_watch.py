@@ -9,6 +9,7 @@ import pytest
 
 import dshell.client as docker
 from dshell.shell.panes.model import StreamPane
+from dshell.shell.panes.sources import Source
 from dshell.shell.panes.watch import Watch, marked, text_lines, watch_source
 
 
@@ -24,7 +25,7 @@ def test_the_interval_is_optional_and_bounded() -> None:
     for words, message in ((["5x", "SystemInfo"], "the interval is seconds, got '5x'"),
                            (["0", "SystemInfo"], "must be 0.1 to 86400 seconds, got 0"),
                            (["1e9", "SystemInfo"], "must be 0.1 to 86400 seconds"),
-                           (["3"], r"usage: watch \[SECONDS\] Op"), ([], "usage: watch")):
+                           (["3"], r"usage: watch \[SECONDS\] \[@a,b\] Op"), ([], "usage: watch")):
         with pytest.raises(ValueError, match=message):
             watch_source(words, bind)
 
@@ -95,3 +96,36 @@ def test_a_failing_run_is_one_line_and_the_watch_goes_on(engine: dict[str, Any])
     finally:
         watch.close()
         c.close()
+
+
+@pytest.mark.engine
+def test_a_watch_over_hosts_marks_each_hosts_changed_row(engine: dict[str, Any], unique_name: Any,
+                                                          cleanup_containers: Any) -> None:
+    """The engine under two names (its unix socket and its mTLS listener) and one endpoint that is down."""
+    name = unique_name()
+    tls = {"ca": engine["ca"], "cert": engine["cert"], "key": engine["key"]}
+    hosts = {"u": docker.client(conn={"uri": engine["docker_host"]}),
+             "t": docker.client(conn={"uri": engine["tls_uri"], "mtls": tls}),
+             "down": docker.client(conn={"uri": "unix:///tmp/dshell-test-watch-no-such.sock"})}
+    docker.invoke(hosts["u"], {"op": "ContainerCreate", "throw": True,
+                               "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
+    _, source = watch_source(["0.2", "ContainerList", "all=true"], bind, "@u,t,down")
+    source = Source(source.title, source.op, {"all": True, "filters": {"name": [name]}})
+    pane = StreamPane(source.title)
+    watch = Watch(hosts["u"], source, pane, lambda: None, 0.2, hosts).start()
+    try:
+        lines = wait_for(pane, lambda lines: bool(lines) and lines[0].text.startswith("run 2 at"))
+        assert source.title == "watch 0.2s @u,t,down ContainerList all=true" and watch.endpoint == "@u,t,down"
+        assert lines[1].text.split()[:3] == ["HOST", "CONTAINER", "ID"]
+        assert [line.text.split()[0] for line in lines[2:4]] == ["u", "t"] and all(
+            "Created" in line.text and name in line.text for line in lines[2:4])
+        assert lines[4].text.startswith("down: cannot connect") and lines[4].style == "class:pane.bad"
+        docker.invoke(hosts["u"], {"op": "ContainerStart", "params": {"id": name}, "throw": True})
+        lines = wait_for(pane, lambda lines: [line.text.split()[0] for line in lines[2:4]
+                                              if line.style == "class:pane.changed" and " Up " in line.text]
+                         == ["u", "t"])  # each host's row, now running, highlighted
+        assert watch.status == 200 and lines[4].text.startswith("down: ")
+    finally:
+        watch.close()
+        watch.thread.join(5)
+    assert not watch.thread.is_alive()

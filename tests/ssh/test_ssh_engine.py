@@ -118,3 +118,58 @@ def test_shell_over_ssh(ssh_env) -> None:
     assert "the Docker daemon on dshell-nodaemon does not answer" in said
 
 
+
+
+def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, tmp_path, docker_cli, unique_name,
+                                                               cleanup_containers) -> None:
+    import time
+
+    from dshell.shell.config import Config
+    from dshell.shell.panes.commands import Panes
+    from dshell.shell.parse import PANE_COMMANDS
+    from dshell.shell.session import Session
+
+    from .conftest import running, ssh_children
+
+    name = unique_name()
+    docker_cli("run", "-d", "--network", "none", "--name", name, "busybox", "sh", "-c",
+               "while true; do echo tick; sleep 0.2; done")
+    before = ssh_children()
+    session = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    panes = Panes(session, lambda: None)  # the shell's panes, without a terminal
+    for command in PANE_COMMANDS:
+        session.register_stream(command, panes.open)
+    session.on_disconnect.append(panes.host_gone)
+
+    def wait(what: str, check, seconds: float = 20) -> None:
+        deadline = time.monotonic() + seconds
+        while not check():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.05)
+
+    try:
+        added = session.execute(f"connect s {ssh_env['alias_uri']}")
+        assert added.error is None and added.body.startswith("added s (ssh://dshell-sshd, API v1.41)")
+        merged = session.execute("@all SystemPing").result
+        assert merged is not None and [r["HOST"] for r in merged.data] == [session.hosts.default, "s"]
+        live = session.live_on("s")  # what completion asks: the names on s, over a connection of their own
+        opened = session.execute(f"logs @all {name} --split")
+        assert opened.error is None and opened.body.startswith(f"panes 1-2: logs {name} on ")
+        local, remote = (view.pane for view in panes.area.views)
+        assert remote.title == f"logs @s {name}"
+        wait("ticks in both panes", lambda: all("tick" in [line.text for line in p.visible(50)[1]]
+                                                for p in (local, remote)))
+        wait("ssh processes of the session's client, the live names' and the pane's",
+             lambda: bool(live.get("images")) and len(ssh_children() - before) >= 3)
+        mine = ssh_children() - before
+        reply = session.execute("disconnect s")
+        assert reply.error is None and reply.body.startswith("disconnected s (ssh://dshell-sshd)")
+        wait("every ssh process of s ended", lambda: not any(running(p) for p in mine), 5)
+        assert ssh_children() - before == set()  # ended and reaped
+        assert remote.ended and remote.status == "s disconnected"
+        assert not local.ended and local.status == "streaming"  # the default's pane goes on
+        assert session.hosts.names() == [session.hosts.default]
+    finally:
+        panes.close_all()
+        session.close()

@@ -18,6 +18,7 @@ REF = "ref"  # ``_``, ``_3`` or a path into a result
 ARG = "arg"  # an argument of a built-in command
 QUERY = "query"  # after a top-level ``|``
 HOSTS = "hosts"  # ``@a,b`` before an op (or after a stream command): endpoint names
+SPLIT = "--split"  # a pane per endpoint: `logs @a,b NAME --split`
 REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
 
 
@@ -106,7 +107,11 @@ def analyze(text: str) -> Context:
     if not words or text[-1:].isspace() and not found.pending:
         words.append("")
     *before, current = words
+    if before and before[0] in STREAM_COMMANDS and SPLIT in before:  # `logs --split @a,b NAME`
+        return analyze(" ".join([*(w for w in before if w != SPLIT), current]))
     at = 1 if before and before[0] in STREAM_COMMANDS else 0  # `@a,b Op ...` or `logs @a,b NAME`
+    if before[:1] == ["watch"] and len(before) > 1 and before[1][:1].isdigit():  # `watch 2 @a,b Op`
+        at = 2
     if len(before) == at and current.startswith("@"):
         return Context(HOSTS, current)
     if len(before) > at and before[at].startswith("@"):

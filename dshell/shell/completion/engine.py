@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import SETTINGS
@@ -196,7 +197,10 @@ def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[C
     if name == "ops" and pos == 0:
         return _category_candidates(spec) if spec is not None else ()
     if name == "use" and pos == 0:
-        return [Candidate("auto", "negotiate with the daemon"), *(Candidate(v) for v in sources.versions())]
+        return [Candidate("auto", "negotiate with the daemon"), *(Candidate(v) for v in sources.versions()),
+                *_endpoints(sources)]
+    if name == "disconnect" and pos == 0:
+        return [Candidate(host, "endpoint") for host in getattr(sources, "hosts", lambda: ())()]
     if name == "set":
         return _setting(ctx)
     if name in ("cd", "ls") and pos == 0:
@@ -211,6 +215,8 @@ def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[C
         return [Candidate(m) for m in _METHODS]
     if name == "run":
         return _run_words(ctx, sources)
+    if name in ("logs", "stats", "events") and ctx.hosts and ctx.word.startswith("-"):
+        return [Candidate(C.SPLIT, "a pane per endpoint (else one, each line tagged [host])")]
     if name in _CONTAINER_COMMANDS and pos == 0:
         return _live(sources, "containers")
     return []
@@ -241,10 +247,15 @@ def _setting(ctx: C.Context) -> Iterable[Candidate]:
     return [Candidate(value) for value in allowed or ()]
 
 
+def _endpoints(sources: Sources) -> list[Candidate]:
+    """The endpoints, then the docker contexts not connected yet (a session's sources have them)."""
+    return [*(Candidate(name, "endpoint") for name in getattr(sources, "hosts", lambda: ())()),
+            *(Candidate(name, "docker context") for name in getattr(sources, "contexts", lambda: ())())]
+
+
 def _hosts(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
-    names = getattr(sources, "hosts", lambda: ())()
     done = ctx.word[: ctx.word.rfind(",") + 1] or "@"
-    return [Candidate(done + name, "endpoint") for name in ("all", *names)]
+    return [Candidate(done + "all", "endpoint"), *(replace(c, text=done + c.text) for c in _endpoints(sources))]
 
 
 def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:

@@ -43,6 +43,9 @@ class SessionSources:
     def hosts(self) -> Sequence[str]:
         return self.session.hosts.names()
 
+    def contexts(self) -> Sequence[str]:
+        return self.session.hosts.contexts() if "dshell.client" in sys.modules else ()
+
     def on_hosts(self, hosts: Sequence[str]) -> HostSources:
         return HostSources(self.session, hosts)
 

@@ -6,6 +6,7 @@ Imported when the prompt starts: the client (and the stream code that needs it) 
 from __future__ import annotations
 
 import time
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
@@ -13,6 +14,7 @@ from prompt_toolkit.key_binding import merge_key_bindings
 from prompt_toolkit.layout import HSplit
 from prompt_toolkit.styles import merge_styles
 
+from ..parse import PANE_COMMANDS
 from ..reply import one_line
 from .keys import HINTS, pane_bindings
 from .layout import STYLE, PaneArea, Refresher
@@ -24,8 +26,9 @@ if TYPE_CHECKING:
     from ..parse import Stream
     from ..reply import Reply
     from ..session import Session
+    from .hosts import OnHosts
+    from .reader import Feed
 
-PANE_COMMANDS = ("tail", "logs", "events", "stats", "watch")
 
 
 class Panes:
@@ -35,21 +38,19 @@ class Panes:
         self.session = session
         self.area = PaneArea()
         self.refresh = Refresher(redraw)
+        self._on: weakref.WeakKeyDictionary[Feed, list[str]] = weakref.WeakKeyDictionary()  # feed → its hosts
 
     def open(self, cmd: Stream) -> Reply:
-        """Open a pane streaming what ``cmd`` names."""
+        """Open a pane streaming what ``cmd`` names (``@a,b``: on those endpoints)."""
         from ..reply import Reply
+        from .hosts import on_hosts
         from .reader import Feed
         from .sources import source
         from .watch import Watch, watch_source
 
-        if cmd.args and cmd.args[0].startswith("@") and cmd.name != "watch":
-            from .hosts import merged
-
-            pane, tagged = merged(self.session, cmd, self.refresh)
-            self.area.open(pane, tagged)
-            return Reply(f"pane {len(self.area.views)}: {pane.title}  (each host's lines tagged; ^W k keeps it, "
-                         "^W x closes it)")
+        found = on_hosts(self.session, cmd)
+        if found is not None:
+            return self._open_on_hosts(cmd, found)
         client = self.session.require_client().copy()
         if cmd.name == "watch":
             interval, src = watch_source(list(cmd.args), self.session.bind_words)
@@ -62,6 +63,38 @@ class Panes:
         self.area.open(pane, feed)
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
+    def _open_on_hosts(self, cmd: Stream, found: OnHosts) -> Reply:
+        from ..reply import Reply
+        from . import hosts as H
+
+        if cmd.name == "watch":
+            pane, watch = H.watch(self.session, cmd, self.refresh, found)
+            self._on[watch] = found.hosts
+            self.area.open(pane, watch)
+            return Reply(f"pane {len(self.area.views)}: {pane.title}  (HOST first; ^W k keeps it, ^W x closes it)")
+        if not found.split:
+            pane, tagged = H.merged(self.session, cmd, self.refresh, found)
+            self._on[tagged] = found.hosts
+            self.area.open(pane, tagged)
+            return Reply(f"pane {len(self.area.views)}: {pane.title}  (each host's lines tagged; "
+                         f"{H.SPLIT} opens a pane per host; ^W k keeps it, ^W x closes it)")
+        opened = H.split(self.session, cmd, self.refresh, found)
+        for host, (pane, feed) in zip(found.hosts, opened, strict=True):
+            self._on[feed] = [host]
+            self.area.open(pane, feed)
+        last = len(self.area.views)
+        return Reply(f"panes {last - len(opened) + 1}-{last}: {cmd.name} {' '.join(found.words)} on "
+                     f"{', '.join(found.hosts)}, a pane each  (^W ↑↓ selects, ^W k keeps one, ^W x closes it)")
+
+    def host_gone(self, name: str) -> None:
+        """End the panes streaming from the endpoint ``name`` (disconnected): their connections close, what
+        they showed stays."""
+        for view in list(self.area.views):
+            if name in self._on.get(view.feed, ()):
+                view.feed.close()
+                view.pane.finish(f"{name} disconnected")
+        self.refresh()
+
     def keep(self) -> None:
         """Store the selected pane's lines as a numbered result (a key handler: never waits on the daemon, and
         a failure is the pane's notice)."""
@@ -72,7 +105,7 @@ class Panes:
         error = pane.status if pane.status.startswith("error") else None
         try:
             result = self.session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
-                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.client.uri)
+                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.endpoint)
         except Exception as exc:  # noqa: BLE001 - a key handler that raises ends the shell
             view.notice.set(f"not kept: {one_line(exc)}")
             return
@@ -103,4 +136,5 @@ def install(shell: Shell) -> Panes:
     prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE
     for name in PANE_COMMANDS:
         session.register_stream(name, panes.open)
+    session.on_disconnect.append(panes.host_gone)
     return panes

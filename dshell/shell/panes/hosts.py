@@ -1,20 +1,53 @@
-"""``logs @all web`` (and ``@a,b`` for every pane command but watch): one merged pane, a feed per host, each
-line tagged with its host; a host's end or error is one tagged line, and the pane ends when every host's did."""
+"""Pane commands on several endpoints: ``logs @all web`` merges every host's stream into one pane, each line
+tagged with its host (a host's end or error is one tagged line, the pane ends when every host's did);
+``logs @all web --split`` opens one pane per host; ``watch [SECONDS] @a,b Op ...`` reruns a fan-out in one pane
+with the HOST column."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .model import Line, StreamPane
 from .reader import Feed
 from .sources import Source, source
+from .watch import Watch, watch_source
 
 if TYPE_CHECKING:
     from ..parse import Stream
     from ..session import Session
+
+SPLIT = "--split"
+
+
+@dataclass(frozen=True, slots=True)
+class OnHosts:
+    """A pane command's words read for several endpoints: the hosts, the words without ``@...`` and
+    ``--split``, and whether a pane per host was asked for."""
+
+    hosts: list[str]
+    words: list[str]
+    split: bool
+
+
+def on_hosts(session: Session, cmd: Stream) -> OnHosts | None:
+    """``cmd``'s hosts when a word ``@a,b``/``@all`` comes first (after watch's SECONDS), else None (one
+    endpoint: ``--split`` is then a mistake, said in one line)."""
+    words = [w for w in cmd.args if w != SPLIT]
+    split = len(words) < len(cmd.args)
+    at = 1 if cmd.name == "watch" and words[:1] and words[0][:1].isdigit() else 0
+    if len(words) <= at or not words[at].startswith("@"):
+        if split:
+            raise ValueError(f"{SPLIT} opens a pane per endpoint: name them, e.g. {cmd.name} @all ...")
+        return None
+    if split and cmd.name == "watch":
+        raise ValueError("watch @a,b shows every host in one table: leave out --split")
+    names = [n for n in words[at][1:].split(",") if n]
+    if not names:
+        raise ValueError(f"'@' needs endpoint names, e.g. {cmd.name} @a,b ... or {cmd.name} @all ...")
+    return OnHosts(session.hosts.select(names), words[:at] + words[at + 1:], split)
 
 
 class HostLines:
@@ -43,10 +76,15 @@ class HostLines:
 class MergedFeed(Feed):
     """The feeds of several hosts into one pane: started and closed together."""
 
-    def __init__(self, feeds: list[Feed], source: Source, pane: StreamPane, notify: Callable[[], None]) -> None:
+    def __init__(self, feeds: list[Feed], source: Source, pane: StreamPane, notify: Callable[[], None],
+                 hosts: list[str]) -> None:
         super().__init__(feeds[0].client, source, pane, notify)
-        self.feeds = feeds
+        self.feeds, self.hosts = feeds, hosts
         self.status = 200
+
+    @property
+    def endpoint(self) -> str:
+        return "@" + ",".join(self.hosts)
 
     def start(self) -> Feed:
         for feed in self.feeds:
@@ -60,13 +98,19 @@ class MergedFeed(Feed):
             feed.close()
 
 
-def merged(session: Session, cmd: Stream, notify: Callable[[], None]) -> tuple[StreamPane, MergedFeed]:
+def _source(session: Session, cmd: Stream, words: list[str]) -> Source:
+    """The op call of ``cmd`` with ``words`` (no hosts), bound once by the default endpoint's spec."""
+    return replace(source(cmd.name, words, session.bind_words), title=" ".join([cmd.name, *cmd.args]))
+
+
+def merged(session: Session, cmd: Stream, notify: Callable[[], None],
+           found: OnHosts | None = None) -> tuple[StreamPane, MergedFeed]:
     """The pane and feed of ``cmd`` whose first word is ``@a,b`` or ``@all``: the words after it bound once."""
-    hosts = session.hosts.select(n for n in cmd.args[0][1:].split(",") if n)
-    src = source(cmd.name, list(cmd.args[1:]), session.bind_words)
-    src = replace(src, title=" ".join([cmd.name, *cmd.args]))
+    found = found or on_hosts(session, cmd)
+    assert found is not None
+    src = _source(session, cmd, found.words)
     pane = StreamPane(src.title)
-    left = [len(hosts)]
+    left = [len(found.hosts)]
     lock = threading.Lock()
 
     def ended(status: str) -> None:
@@ -76,7 +120,28 @@ def merged(session: Session, cmd: Stream, notify: Callable[[], None]) -> tuple[S
                 pane.finish("every host's stream ended")
 
     feeds: list[Feed] = []
-    for host in hosts:
+    for host in found.hosts:
         face: Any = HostLines(pane, host, ended)
         feeds.append(Feed(session.hosts.client(host).copy(), src, face, notify))
-    return pane, MergedFeed(feeds, src, pane, notify)
+    return pane, MergedFeed(feeds, src, pane, notify, found.hosts)
+
+
+def split(session: Session, cmd: Stream, notify: Callable[[], None],
+          found: OnHosts) -> list[tuple[StreamPane, Feed]]:
+    """A pane and feed per host of ``cmd`` (``logs @a,b web --split``), each titled ``logs @a web``."""
+    src = _source(session, cmd, found.words)
+    out: list[tuple[StreamPane, Feed]] = []
+    for host in found.hosts:
+        own = replace(src, title=" ".join([cmd.name, f"@{host}", *found.words]))
+        pane = StreamPane(own.title)
+        out.append((pane, Feed(session.hosts.client(host).copy(), own, pane, notify)))
+    return out
+
+
+def watch(session: Session, cmd: Stream, notify: Callable[[], None], found: OnHosts) -> tuple[StreamPane, Watch]:
+    """The pane and feed of ``watch [SECONDS] @a,b Op ...``: a fan-out rerun, each host on a client of its own."""
+    where = "@" + ",".join(found.hosts)
+    interval, src = watch_source(found.words, session.bind_words, where)
+    pane = StreamPane(src.title)
+    clients = {host: session.hosts.client(host).copy() for host in found.hosts}
+    return pane, Watch(next(iter(clients.values())), src, pane, notify, interval, clients)

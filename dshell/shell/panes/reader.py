@@ -27,6 +27,11 @@ class Feed:
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
 
+    @property
+    def endpoint(self) -> str:
+        """Where the stream comes from, for what "keep" stores: the URI (``@a,b`` for several hosts)."""
+        return self.client.uri
+
     def start(self) -> Feed:
         """Start streaming in the background; returns the feed."""
         self.thread.start()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import dshell.client as docker
 from dshell.shell.config import Config
+from dshell.shell.panes.commands import Panes
+from dshell.shell.panes.model import Line, StreamPane
 from dshell.shell.session import Session
 
 from .conftest import Node, call
@@ -135,3 +137,68 @@ def test_completion_after_at_offers_that_nodes_names(swarm_nodes: list[Node], pe
         assert [c.text for c in found] == [per_node[third]]
     finally:
         session.close()
+
+
+def _pane_session(swarm_nodes: list[Node], tmp_path: Path) -> tuple[Session, Panes]:
+    """A session over the nodes with the shell's panes plugged in (no terminal)."""
+    from dshell.shell.parse import PANE_COMMANDS
+
+    hosts = tuple(f"{node.name}={node.client.uri}" for node in swarm_nodes)
+    session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    panes = Panes(session, lambda: None)
+    for name in PANE_COMMANDS:
+        session.register_stream(name, panes.open)
+    return session, panes
+
+
+def _lines(pane: StreamPane, check: Callable[[list[Line]], bool], seconds: float = 30) -> list[Line]:
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = pane.visible(200)[1]
+        if check(lines):
+            return lines
+        assert time.monotonic() < deadline, [line.text for line in lines]
+        time.sleep(0.05)
+
+
+def test_split_logs_give_each_node_a_pane_of_its_own_lines(swarm_nodes: list[Node], tmp_path: Path) -> None:
+    name = f"dsh-test-{secrets.token_hex(3)}"
+    for node in swarm_nodes:
+        call(node, "ContainerCreate", name=name, body={"Image": "busybox", "Cmd": ["echo", f"from {node.name}"],
+                                                       "HostConfig": {"NetworkMode": "none"}})
+        call(node, "ContainerStart", id=name)
+    session, panes = _pane_session(swarm_nodes, tmp_path)
+    try:
+        reply = session.execute(f"logs @all {name} --split")
+        assert reply.error is None and reply.body.startswith(f"panes 1-3: logs {name} on ")
+        for node, view in zip(swarm_nodes, panes.area.views, strict=True):
+            assert view.pane.title == f"logs @{node.name} {name}" and view.feed.endpoint == node.client.uri
+            ended = _lines(view.pane, lambda lines: any("stream ended" in line.text for line in lines))
+            assert [line.text for line in ended] == [f"from {node.name}", "── stream ended ──"]  # its own, untagged
+    finally:
+        panes.close_all()
+        session.close()
+        for node in swarm_nodes:
+            docker.invoke(node.client, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
+
+
+def test_watch_over_the_nodes_shows_a_row_appearing_on_one(swarm_nodes: list[Node], tmp_path: Path) -> None:
+    prefix = f"dsh-test-{secrets.token_hex(3)}"
+    session, panes = _pane_session(swarm_nodes, tmp_path)
+    second = swarm_nodes[1]
+    try:
+        reply = session.execute(f"watch 0.3 @all ContainerList all=true filters={{name: [{prefix}]}}")
+        assert reply.error is None
+        pane = panes.area.views[0].pane
+        assert pane.title.startswith(f"watch 0.3s @{','.join(n.name for n in swarm_nodes)} ContainerList")
+        _lines(pane, lambda lines: len(lines) > 1 and lines[0].text.startswith("run 2 at"))
+        call(second, "ContainerCreate", name=f"{prefix}-x", body={"Image": "busybox", "Cmd": ["true"]})
+        lines = _lines(pane, lambda lines: any(line.text.startswith(second.name) and line.style == "class:pane.changed"
+                                               for line in lines))  # the new row, highlighted
+        assert [line.text.split()[0] for line in lines if line.text.startswith("dshsw-")] == [second.name]
+        assert lines[1].text.split()[:3] == ["HOST", "CONTAINER", "ID"]
+    finally:
+        panes.close_all()
+        session.close()
+        docker.invoke(second.client, {"op": "ContainerDelete", "params": {"id": f"{prefix}-x", "force": True}})

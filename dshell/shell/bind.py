@@ -60,16 +60,12 @@ def _scalar(op: str, name: str, word: str, kind: str | None) -> Any:
     text = word_text(word)
     if text == "null":
         return None
-    found = _boolean(text) if kind == "boolean" else _number(text, integer=kind == "integer")
+    found = _BOOLS.get(text.lower()) if kind == "boolean" else _number(text, integer=kind == "integer")
     if found is None:
         import dshell.client as docker
 
         raise docker.ValidationError(f"{op}: param {name!r} must be {_EXPECTED[kind]}, got {text!r}")
     return found
-
-
-def _boolean(text: str) -> bool | None:
-    return _BOOLS.get(text.lower())
 
 
 def _number(text: str, integer: bool) -> int | float | None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from dshell.explorer import REF_RE, parse_ref
 
+from .words import QUOTES
+
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _KEY_BEFORE = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,{}\[\]:]+)\s*\Z""")
@@ -19,7 +21,6 @@ MAX_VALUES = 100_000
 """How many values a literal's YAML aliases may expand to."""
 _BOOLS = {"true": True, "false": False}
 _NULLS = {"null"}
-QUOTES = "\"'"
 
 
 @dataclass(frozen=True, slots=True)

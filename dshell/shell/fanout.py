@@ -8,6 +8,7 @@ merged rows (each with ``HOST`` first) as one more; a host that failed is one li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dshell.explorer._tables import HOST
@@ -53,16 +54,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     op = cmd.call.op
     spec = run(base.listing_spec)
     params = _bound(session, cmd.call, spec)  # bad input is one line before any host is asked
-    bound: dict[str, dict[str, Any]] = {}
-
-    def request(name: str, c: Client) -> dict[str, Any]:
-        own = c.spec  # what this host speaks (negotiated here, in its own thread)
-        try:
-            bound[name] = params if own.version == spec.version else _bound(session, cmd.call, own)
-        except ValueError as exc:
-            raise docker.ValidationError(one_line(exc)) from None
-        return {"op": op, "params": bound[name]}
-
+    request, bound = per_host(session, cmd.call, spec, params)
     _, answers = run_on(session, names, request, run)
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
@@ -84,6 +76,27 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
                           endpoint="@" + ",".join(names))
     body = render(merged) if cmd.call.query is None else render(query(rows, cmd.call.query))
     return Reply(body, error=error, result=merged)
+
+
+def per_host(session: Session, call: P.OpCall, spec: SpecIndex, params: dict[str, Any]
+             ) -> tuple[Callable[[str, Client], dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The fan-out request of ``call`` (``params``: bound by ``spec``): a host that speaks another version gets
+    the words bound by its own spec; and the params each host was sent, filled in as they are sent."""
+    import dshell.client as docker
+
+    from .reply import one_line
+
+    bound: dict[str, dict[str, Any]] = {}
+
+    def request(name: str, c: Client) -> dict[str, Any]:
+        own = c.spec  # what this host speaks (negotiated here, in its own thread)
+        try:
+            bound[name] = params if own.version == spec.version else _bound(session, call, own)
+        except ValueError as exc:
+            raise docker.ValidationError(one_line(exc)) from None
+        return {"op": call.op, "params": bound[name]}
+
+    return request, bound
 
 
 def _bound(session: Session, call: P.OpCall, spec: SpecIndex) -> dict[str, Any]:

@@ -129,3 +129,33 @@ def test_a_watch_over_hosts_marks_each_hosts_changed_row(engine: dict[str, Any],
         watch.close()
         watch.thread.join(5)
     assert not watch.thread.is_alive()
+
+
+def test_a_watch_over_hosts_binds_by_each_hosts_spec(shell_home: Any) -> None:
+    """Offline (no engine speaks v1.52): ImageGet's platform is one string up to API v1.51 and a list from
+    v1.52; each run sends each host the params its own version types."""
+    from dshell.shell.config import Config
+    from dshell.shell.panes.commands import Panes
+    from dshell.shell.parse import PANE_COMMANDS
+    from dshell.shell.session import Session
+
+    from ..mockdaemon import Daemon
+
+    daemon = Daemon({"/images/busybox/get": docker.MockResponse(200, b"tar", {"Content-Type": "application/x-tar"})})
+    s = Session(Config(endpoint="unix:///mock/a.sock", api_version="v1.51"), results_file=None,
+                clients=daemon.clients)
+    s.start(background=False)
+    panes = Panes(s, lambda: None)
+    for name in PANE_COMMANDS:
+        s.register_stream(name, panes.open)
+    try:
+        assert s.execute("connect b unix:///mock/b.sock --api-version v1.52").error is None
+        reply = s.execute("watch 0.2 @all ImageGet busybox platform=linux/amd64")
+        assert reply.error is None, reply.error
+        wait_for(panes.area.views[0].pane, lambda lines: bool(lines) and lines[0].text.startswith("run 2 at"))
+        sent = {r.path: r.query for r in daemon.seen if r.path.endswith("/images/busybox/get")}
+        assert sent == {"/v1.51/images/busybox/get": {"platform": ["linux/amd64"]},
+                        "/v1.52/images/busybox/get": {"platform": ["linux/amd64"]}}
+    finally:
+        panes.close_all()
+        s.close()

@@ -140,8 +140,13 @@ def split(session: Session, cmd: Stream, notify: Callable[[], None],
 
 def watch(session: Session, cmd: Stream, notify: Callable[[], None], found: OnHosts) -> tuple[StreamPane, Watch]:
     """The pane and feed of ``watch [SECONDS] @a,b Op ...``: a fan-out rerun, each host on a client of its own."""
+    from .. import parse as P
+    from ..fanout import per_host
+
     where = "@" + ",".join(found.hosts)
     interval, src = watch_source(found.words, session.bind_words, where)
+    op_words = found.words[1:] if found.words[0][:1].isdigit() else found.words
+    request, _ = per_host(session, P.op_call(op_words), session.require_client().spec, src.params)
     pane = StreamPane(src.title)
     clients = {host: session.hosts.client(host).copy() for host in found.hosts}
-    return pane, Watch(next(iter(clients.values())), src, pane, notify, interval, clients)
+    return pane, Watch(next(iter(clients.values())), src, pane, notify, interval, clients, request)

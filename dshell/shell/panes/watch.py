@@ -68,10 +68,12 @@ class Watch(Feed):
     run is a fan-out: the rows of every host that answered, HOST first, then a line per host that failed."""
 
     def __init__(self, c: docker.Client, source: Source, pane: StreamPane, notify: Callable[[], None],
-                 interval: float, hosts: dict[str, docker.Client] | None = None) -> None:
+                 interval: float, hosts: dict[str, docker.Client] | None = None,
+                 request: docker.FanoutRequest | None = None) -> None:
         super().__init__(c, source, pane, notify)
         self.interval = interval
         self.hosts = hosts
+        self.request = request  # the fan-out's (each host's params by its own spec); None: source's call
         self._wake = threading.Event()
         pane.top = 0  # the top of the result in view, as watch(1) shows it
 
@@ -89,7 +91,7 @@ class Watch(Feed):
             return outcome.status, outcome.data, []
         rows: list[dict[str, Any]] = []
         failed: list[str] = []
-        for name, answer in docker.fanout(self.hosts, request).items():
+        for name, answer in docker.fanout(self.hosts, self.request or request).items():
             if isinstance(answer, docker.DshellError):
                 failed.append(f"{name}: {one_line(answer)}")
             elif answer.error is not None:

@@ -57,7 +57,7 @@ class DockerMagics(Magics):
             self.session.cancel()  # break the abandoned call's connection, as the shell does
             raise UsageError("cancelled") from None
         if isinstance(cmd, P.OpCall) and cmd.query is not None and not reply.error:
-            reply = replace(reply, result=None)  # `Op ... | query` shows the query, as `_3 | query` does
+            reply = reply._replace(result=None)  # `Op ... | query` shows the query, as `_3 | query` does
         shown = outcome(reply)
         return self._stored(cmd) or shown
 

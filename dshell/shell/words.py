@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 OPENERS = {"{": "}", "[": "]", "(": ")"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
@@ -11,8 +11,7 @@ QUOTES = "\"'"
 NAME_VALUE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """A word of the input and where it sits (``start``/``end`` offsets into the scanned text)."""
 
     text: str
@@ -20,8 +19,7 @@ class Word:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
+class Scan(NamedTuple):
     """The words before a top-level ``|``, the text after it, and what is still open at the end."""
 
     words: tuple[Word, ...]

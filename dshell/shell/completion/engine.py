@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import SETTINGS
@@ -255,7 +254,7 @@ def _endpoints(sources: Sources) -> list[Candidate]:
 
 def _hosts(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
     done = ctx.word[: ctx.word.rfind(",") + 1] or "@"
-    return [Candidate(done + "all", "endpoint"), *(replace(c, text=done + c.text) for c in _endpoints(sources))]
+    return [Candidate(done + "all", "endpoint"), *(c._replace(text=done + c.text) for c in _endpoints(sources))]
 
 
 def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:

@@ -9,7 +9,6 @@ renderers. An op returns its ``Result`` (``.data``, ``.op``, ``.status``, ``.dur
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -46,7 +45,8 @@ class DockerMagics(Magics):
         shell = self.shell
         ns = {**(shell.user_ns if shell is not None else {}), **(local_ns or {})}
         try:
-            cmd = P.parse_line(expand_line(line, ns)) or P.Help()
+            parsed = P.parse_line(expand_line(line, ns))
+            cmd = P.Help() if parsed is None else parsed
             if cell is not None:
                 cmd = with_body(cmd, cell, ns)
         except ValueError as exc:
@@ -77,10 +77,10 @@ def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command
     if body is None:
         return cmd
     if isinstance(cmd, P.Fetch):
-        return replace(cmd, body=body)
+        return cmd._replace(body=body)
     if not isinstance(body, dict | list):
         raise P.ParseError(f"%%docker {cmd.op}: the body must be a mapping or a list, not {body!r}")
-    return replace(cmd, args=(*cmd.args, body))
+    return cmd._replace(args=(*cmd.args, body))
 
 
 def outcome(reply: Reply) -> Any:

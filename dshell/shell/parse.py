@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypeVar
 
 from dshell.explorer import REF_RE, PathError, Ref, parse_ref
 
@@ -25,104 +25,128 @@ class ParseError(ValueError):
     """Input that is not a command; the message is one line and says what was expected."""
 
 
-@dataclass(frozen=True, slots=True)
-class OpCall:
+NO_VALUES: Mapping[str, Any] = MappingProxyType({})  # the params, query or TLS files of a command without any
+_C = TypeVar("_C", bound=type)
+
+
+def _command(cls: _C) -> _C:
+    """A command type (a NamedTuple, cheap to define at start-up, unlike a dataclass) that equals only commands
+    of its own type and is always true: as bare tuples ``Pwd() == Exit()`` would hold and ``Pwd()`` be false."""
+    def eq(self: tuple[Any, ...], other: object) -> bool:
+        return type(self) is type(other) and tuple.__eq__(self, other)
+
+    def ne(self: tuple[Any, ...], other: object) -> bool:
+        return not eq(self, other)
+
+    cls.__eq__ = eq  # type: ignore[assignment]
+    cls.__ne__ = ne  # type: ignore[assignment]
+    cls.__hash__ = tuple.__hash__  # type: ignore[assignment]
+    cls.__bool__ = lambda self: True  # type: ignore[attr-defined]
+    return cls
+
+
+@_command
+class OpCall(NamedTuple):
     """``[category] Op name=value ... [positional ...]``. A value is the word as typed (text: ``shell.bind``
     types it by the op's spec) or what its syntax alone decides: a collection, a Ref (resolved at run time),
     ``@path``; a front end may add a value itself (the body of a ``%%docker`` cell)."""
 
     op: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = NO_VALUES
     args: tuple[Any, ...] = ()
     category: str | None = None
     query: str | None = None  # ``Op ... | expr``: a JMESPath query shown over the (stored) result
 
 
-@dataclass(frozen=True, slots=True)
-class Doc:
+@_command
+class Doc(NamedTuple):
     """``doc Op [--full]``: the op's summary, params and docs URL; ``--full`` adds the upstream prose."""
 
     op: str
     full: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Ops:
+@_command
+class Ops(NamedTuple):
     """``ops [category]``."""
 
     category: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Categories:
+@_command
+class Categories(NamedTuple):
     """``categories``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+@_command
+class Use(NamedTuple):
     """``use v1.41`` pins the API version; ``use auto`` negotiates again; ``use NAME`` makes the endpoint (or
     docker context) NAME the default."""
 
     version: str
 
 
-@dataclass(frozen=True, slots=True)
-class Connect:
+@_command
+class Connect(NamedTuple):
     """``connect [NAME] [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F --tlspass P]``: without
     NAME the default endpoint is replaced; with it one is added."""
 
     uri: str | None = None
     api_version: str | None = None
-    tls: dict[str, str] = field(default_factory=dict)  # ca, cert, key, password
+    tls: Mapping[str, str] = NO_VALUES  # ca, cert, key, password
     name: str | None = None
 
+    def __repr__(self) -> str:
+        tls = {k: "***" if k == "password" else v for k, v in self.tls.items()}  # a secret is never shown
+        return f"Connect(uri={self.uri!r}, api_version={self.api_version!r}, tls={tls!r}, name={self.name!r})"
 
-@dataclass(frozen=True, slots=True)
-class Disconnect:
+
+@_command
+class Disconnect(NamedTuple):
     """``disconnect NAME``: forget the endpoint NAME (not the default) and close its connections."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Hosts:
+@_command
+class Hosts(NamedTuple):
     """``hosts``: the session's endpoints with their state, daemon version and API version spoken."""
 
 
-@dataclass(frozen=True, slots=True)
-class FanOut:
+@_command
+class FanOut(NamedTuple):
     """``@a,b Op ...`` / ``@all Op ...``: one op call on several endpoints at once."""
 
     hosts: tuple[str, ...]
     call: OpCall
 
 
-@dataclass(frozen=True, slots=True)
-class Fetch:
+@_command
+class Fetch(NamedTuple):
     """``fetch [METHOD] /path [name=value ...] [body]``: a raw request."""
 
     method: str
     path: str
-    query: dict[str, Any] = field(default_factory=dict)
+    query: Mapping[str, Any] = NO_VALUES
     body: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+@_command
+class History(NamedTuple):
     """``history [N]``: the stored results, the last N."""
 
     limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Help:
+@_command
+class Help(NamedTuple):
     """``help [topic]`` where topic is a command or an op."""
 
     topic: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Show:
+@_command
+class Show(NamedTuple):
     """A reference typed alone (``_3.Config``), maybe piped into a JMESPath query, maybe in full."""
 
     ref: Ref | None  # None: where ``cd`` went (or ``path`` from there)
@@ -131,56 +155,56 @@ class Show:
     path: str | None = None  # a path relative to where ``cd`` went: ``Networks.bridge.Gateway``
 
 
-@dataclass(frozen=True, slots=True)
-class Cd:
+@_command
+class Cd(NamedTuple):
     """``cd _3.Config`` / ``cd ..`` / ``cd Config`` / ``cd`` (back to the top)."""
 
     target: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ls:
+@_command
+class Ls(NamedTuple):
     """``ls [path]``: the keys (or indices) at the current location."""
 
     target: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Pwd:
+@_command
+class Pwd(NamedTuple):
     """``pwd``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Save:
+@_command
+class Save(NamedTuple):
     """``save _3 file.json`` (or .yaml)."""
 
     ref: Ref
     path: str
 
 
-@dataclass(frozen=True, slots=True)
-class Set:
+@_command
+class Set(NamedTuple):
     """``set vi`` / ``set emacs`` / ``set pager off`` / ``set`` (list settings)."""
 
     key: str | None = None
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Exit:
+@_command
+class Exit(NamedTuple):
     """``exit`` / ``quit``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stream:
+@_command
+class Stream(NamedTuple):
     """``tail``/``logs``/``events``/``stats``/``attach``/``exec`` with their words (run by panes later)."""
 
     name: str
     args: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Workflow:
+@_command
+class Workflow(NamedTuple):
     """``run ...`` and the other workflow commands with their words as typed (see ``shell.workflows``)."""
 
     name: str
@@ -342,8 +366,7 @@ def _workflow(name: str) -> Callable[[list[str], str], Workflow]:
     return lambda args, usage: Workflow(name, tuple(args))
 
 
-@dataclass(frozen=True, slots=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """How a built-in command is read (``build(args, usage)``), its usage line and its one-line help."""
 
     build: Callable[[list[str], str], Any]
@@ -460,16 +483,16 @@ def parse_line(text: str) -> Command | None:
     query = found.query(text)
     is_ref = bool(words and REF_RE.fullmatch(words[0]))
     if words and not is_ref and RELATIVE_RE.fullmatch(words[0]):
-        return replace(_reference(["_", *words[1:]], query), ref=None, path=words[0])
+        return _reference(["_", *words[1:]], query)._replace(ref=None, path=words[0])
     if query is not None and not is_ref and words:
         call = parse_line(text[: found.pipe])
         if isinstance(call, FanOut) and query:
-            return replace(call, call=replace(call.call, query=query))
+            return call._replace(call=call.call._replace(query=query))
         if not isinstance(call, OpCall):
             raise ParseError("'|' follows a result or an op call: e.g. ContainerList | [].Names")
         if not query:
             raise ParseError("a query is missing after '|': e.g. ContainerList | [].Names")
-        return replace(call, query=query)
+        return call._replace(query=query)
     if query is not None or is_ref:
         return _reference(words, query)
     if not words:

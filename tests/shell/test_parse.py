@@ -111,3 +111,11 @@ def test_parse_errors_are_one_line(text, message):
         P.parse_line(text)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_commands_equal_only_their_own_type_are_true_and_hide_a_password():
+    assert P.parse_line("pwd") == P.Pwd() and P.Pwd() != P.Exit() and P.Pwd() != ()
+    assert P.parse_line("pwd") and P.parse_line("exit")  # an empty command is still a command
+    assert len({P.Pwd(), P.Pwd(), P.Exit()}) == 2
+    connect = P.parse_line("connect b tcp://h:2376 --tlskey k.pem --tlspass s3cret-pass")
+    assert connect.tls["password"] == "s3cret-pass" and "s3cret-pass" not in repr(connect)

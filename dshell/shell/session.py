@@ -10,9 +10,9 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from dshell.explorer import Ref
 
@@ -45,8 +45,7 @@ def run_here(fn: Callable[[], T]) -> T:
     return fn()
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """What the toolbar shows: where we are connected (the default endpoint's name, or its URI while it is the
     only endpoint and was not named), the API version, how many results there are."""
 
@@ -56,8 +55,7 @@ class Status:
     ready: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Connected:
+class Connected(NamedTuple):
     """What a keystroke or a worker reads of the connection, swapped whole (never mutated): the default
     endpoint's client, the live names' own copy of it, the spec index and the API version (None: not known
     yet) that go with it."""
@@ -168,7 +166,7 @@ class Session:
         """Keep what ``c``'s daemon speaks, unless ``c`` is no longer the default (a switch came first)."""
         with self._lock:
             if self._state.client is c:
-                self._state = replace(self._state, spec=spec, version=version)
+                self._state = self._state._replace(spec=spec, version=version)
 
     @property
     def state(self) -> Connected:

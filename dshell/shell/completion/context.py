@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ..parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
 from ..words import name_value, scan
@@ -22,8 +22,7 @@ SPLIT = "--split"  # a pane per endpoint: `logs @a,b NAME --split`
 REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The completion context: ``word`` is the text the completion replaces."""
 
     kind: str
@@ -40,12 +39,16 @@ class Context:
     hosts: tuple[str, ...] = ()  # the endpoints of ``@a,b Op ...`` / ``logs @a,b ...`` (live names from there)
 
 
-@dataclass(slots=True)
 class _Frame:
-    opener: str
-    elem: str  # how the parent reaches this collection: a key or "[]"
-    key: str | None = None
-    in_value: bool = False
+    """An open collection of a body literal, while it is scanned."""
+
+    __slots__ = ("opener", "elem", "key", "in_value")
+
+    def __init__(self, opener: str, elem: str, in_value: bool = False) -> None:
+        self.opener = opener
+        self.elem = elem  # how the parent reaches this collection: a key or "[]"
+        self.key: str | None = None
+        self.in_value = in_value
 
 
 def body_position(text: str) -> tuple[tuple[str, ...], bool, str] | None:
@@ -89,13 +92,13 @@ def _value_context(value: str, where: Context) -> Context:
     """The context inside a value (``where`` has the op and param): a reference, a body literal, or a plain
     value."""
     if REF_START.fullmatch(value):
-        return replace(where, kind=REF, word=value)
+        return where._replace(kind=REF, word=value)
     if value.startswith(("{", "[")):
         found = body_position(value)
         if found is not None:
             path, is_key, typed = found
-            return replace(where, kind=BODY_KEY if is_key else BODY_VALUE, word=typed, path=path)
-    return replace(where, kind=VALUE, word=value)
+            return where._replace(kind=BODY_KEY if is_key else BODY_VALUE, word=typed, path=path)
+    return where._replace(kind=VALUE, word=value)
 
 
 def analyze(text: str) -> Context:
@@ -119,7 +122,7 @@ def analyze(text: str) -> Context:
         for word in before[:at + 1]:
             rest = rest[rest.index(word) + len(word):]
         hosts = tuple(n for n in before[at][1:].split(",") if n)
-        return replace(analyze(" ".join(before[:at] + [rest.lstrip()])), hosts=hosts)
+        return analyze(" ".join(before[:at] + [rest.lstrip()]))._replace(hosts=hosts)
     if not before:
         return Context(REF if REF_START.fullmatch(current) else HEAD, current)
     head = before[0]
@@ -149,7 +152,7 @@ def _op_context(op: str, given: list[str], current: str, category: str | None) -
     where = Context(PARAM, current, op=op, category=category, used=used, positional=len(given) - len(used))
     pair = name_value(current)
     if pair:
-        return _value_context(pair[1], replace(where, param=pair[0]))
+        return _value_context(pair[1], where._replace(param=pair[0]))
     if current.startswith(("{", "[")):
         return _value_context(current, where)
     return where

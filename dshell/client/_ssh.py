@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -75,15 +76,27 @@ class Target(NamedTuple):
 class SshSocket(socket.socket):
     """Our end of the socketpair; ``close`` also ends the ssh process behind it."""
 
-    __slots__ = ("process", "stderr", "_end")
+    __slots__ = ("process", "stderr", "_end", "_ending")
 
     process: subprocess.Popen[bytes]
     stderr: IO[bytes]
     _end: weakref.finalize[Any, Any]
+    _ending: threading.Lock
+
+    @classmethod
+    def around(cls, ours: socket.socket, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> SshSocket:
+        """``ours`` (our end of the socketpair), owning ``process`` and its ``stderr`` file from now on."""
+        sock = cls(fileno=ours.detach())
+        sock.process, sock.stderr = process, stderr
+        sock._end = weakref.finalize(sock, _end, process, stderr)
+        sock._ending = threading.Lock()
+        return sock
 
     def close(self) -> None:
-        """Close the socket and end (and reap) the ssh process."""
-        self._end()
+        """Close the socket and end (and reap) the ssh process; a second closer (the reader a cancel woke) waits
+        until the first has reaped it, so that neither returns with the process still there."""
+        with self._ending:
+            self._end()
         super().close()
 
 
@@ -148,9 +161,7 @@ def dial(endpoint: Endpoint) -> SshSocket:
         raise ConnectionError(f"cannot connect to {endpoint.uri}: cannot run ssh: {exc.strerror or exc}") from None
     finally:
         theirs.close()
-    sock = SshSocket(fileno=ours.detach())
-    sock.process, sock.stderr = process, stderr
-    sock._end = weakref.finalize(sock, _end, process, stderr)
+    sock = SshSocket.around(ours, process, stderr)
     try:
         _probe(sock, endpoint)
     except ConnectionError as exc:

@@ -50,3 +50,30 @@ def test_ssh_command_line_as_the_docker_cli_builds_it() -> None:
 ])
 def test_diagnose_reads_the_cause_from_stderr(stderr, says) -> None:
     assert diagnose("ssh://h", Target.parse("ssh://h"), 255, stderr).startswith(f"ssh://h: {says}")
+
+
+def test_a_second_close_waits_until_the_process_is_reaped(tmp_path):
+    """A cancel closes the socket while its reader, woken by the shutdown, closes it too: whichever comes second
+    must not return before the process is gone (``cancel()`` promises it has ended it)."""
+    import socket
+    import subprocess
+    import tempfile
+    import threading
+    import time
+
+    from dshell.client._ssh import SshSocket
+
+    ready = tmp_path / "ready"
+    ours, theirs = socket.socketpair()
+    process = subprocess.Popen(["sh", "-c", f"trap 'sleep 0.5; exit 0' TERM; touch {ready}; "
+                                "while :; do sleep 0.05; done"], stdin=theirs, stdout=theirs)
+    theirs.close()
+    while not ready.exists():
+        time.sleep(0.01)
+    sock = SshSocket.around(ours, process, tempfile.TemporaryFile())  # noqa: SIM115 - closed with the process
+    first = threading.Thread(target=sock.close)
+    first.start()
+    time.sleep(0.1)  # the first closer is waiting for the process to end
+    sock.close()
+    assert process.poll() is not None
+    first.join(5)

@@ -43,6 +43,10 @@ class RawHTTP:
 
     def get(self, target: str) -> bytes:
         self.sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\n\r\n".encode())
+        return self.get_answer()
+
+    def get_answer(self) -> bytes:
+        """The body of the answer to the request sent last."""
         data = b""
         while b"\r\n\r\n" not in data:
             data += self.sock.recv(262144)

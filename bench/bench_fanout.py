@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_client import median_us  # noqa: E402
+from bench_client import RawHTTP, median_us  # noqa: E402
 
 import dshell.client as docker  # noqa: E402
 
@@ -105,7 +105,16 @@ def measure(title: str, uris: dict[str, str]) -> None:
             for c in clients.values():
                 docker.call(c, REQUEST)
 
-        *alone, fanned, one_by_one = median_us(*singles, fan, serial, n=100)
+        raws = [RawHTTP(uri.removeprefix("unix://")) for uri in uris.values()]
+        target = f"/{next(iter(clients.values())).api_version}/containers/json?all=true"
+
+        def raw_at_once() -> None:  # the floor: every request on its way, then each answer read, no parsing
+            for raw in raws:
+                raw.sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\n\r\n".encode())
+            for raw in raws:
+                raw.get_answer()
+
+        *alone, fanned, one_by_one, floor = median_us(*singles, fan, serial, raw_at_once, n=100)
         print(title)
         for name, us in zip(clients, alone, strict=True):
             print(f"  ContainerList all=true on {name:10s} alone        {us:8.0f} us")
@@ -114,6 +123,8 @@ def measure(title: str, uris: dict[str, str]) -> None:
               f"ratio {fanned / slowest:5.2f}x the slowest alone  (target <= 1.3x)")
         print(f"  the same {len(clients)} one after the other           {one_by_one:8.0f} us   "
               f"ratio {one_by_one / slowest:5.2f}x")
+        print(f"  raw bytes, all sent then read (no client)   {floor:8.0f} us   "
+              f"ratio {floor / slowest:5.2f}x: what the daemons allow here")
     finally:
         for c in clients.values():
             c.close()

@@ -24,7 +24,7 @@ from ._request import (
 )
 from ._response import STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
 from ._streams import DockerStream
-from ._transport import Pool
+from ._transport import Connection, Pool
 from ._versions import negotiate
 from ._websocket import UPGRADES, socket_for, upgraded_request
 
@@ -91,6 +91,11 @@ class Client:
     def spec(self) -> _specs.SpecIndex:
         """The spec of the version spoken."""
         return _specs.load(self.api_version)
+
+    @property
+    def warm(self) -> bool:
+        """Whether a call goes out at once: the API version is known and a kept-alive connection is waiting."""
+        return bool(self._pinned or self._negotiated) and self.transport.has_idle()
 
     def listing_spec(self) -> _specs.SpecIndex:
         """The spec to list ops from: the version spoken, or the newest when the daemon is unreachable."""
@@ -202,6 +207,23 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
     """Run ``{"op", "params", "as": data|stream|socket}`` on the daemon; its Outcome (a daemon error is one
     too, in ``error``). A request that does not fit the spec raises ValidationError, an unreachable daemon
     DockerConnectionError."""
+    return start(c, request).read()
+
+
+class Pending(NamedTuple):
+    """A request on its way: ``fileno()`` is readable once its answer begins, ``read()`` gives its Outcome."""
+
+    conn: Connection
+    read: Callable[[], Outcome]
+
+    def fileno(self) -> int:
+        """The connection's socket (for select/poll)."""
+        return self.conn.sock.fileno()
+
+
+def start(c: Client, request: dict[str, Any]) -> Pending:
+    """Send ``request`` (as ``call`` does) and return at once: several daemons can then work at the same time
+    without a thread each (``fanout``)."""
     name = request.get("op")
     if not isinstance(name, str):
         raise ValidationError("invoke needs {'op': NAME, 'params': {...}}")
@@ -224,7 +246,7 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
                 c._prepared.clear()
             c._prepared[key] = prepared
     _reqlog.log(prepared.method, prepared.template, name)
-    return _send(c, prepared, name, mode, _tty_lookup(c, name, params))
+    return _start(c, prepared, name, mode, _tty_lookup(c, name, params))
 
 
 # A request is prepared once (found, validated, built, its head encoded) for each op, mode and params of these
@@ -271,25 +293,30 @@ def _mode(request: dict[str, Any]) -> str:
     return str(mode)
 
 
-def _send(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Outcome:
+def _start(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Pending:
     started = time.perf_counter()
-    conn, status, headers, body = c.transport.request(req.head, req.body, req.method)
-    error: DockerError | None = None
-    data: Any
-    if status >= 400:
-        data = error_body(headers, body.read_all())
-        error = docker_error(op, status, data)
-    elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
-        data = socket_for(conn, op, tty, headers, req.websocket_key)
-    elif mode == "stream":
-        if not body.done:  # a done body's connection is back in the pool: leave it alone
-            conn.no_timeouts()
-        data = DockerStream(body, op, tty, status, headers)
-    else:
-        data = decode(op, headers, body.read_all(), tty)
-        error = stream_errors(op, status, data)
-    return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
-                   c.endpoint.uri)
+    conn, answer = c.transport.send(req.head, req.body, req.method)
+
+    def outcome() -> Outcome:
+        conn, status, headers, body = answer()
+        error: DockerError | None = None
+        data: Any
+        if status >= 400:
+            data = error_body(headers, body.read_all())
+            error = docker_error(op, status, data)
+        elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
+            data = socket_for(conn, op, tty, headers, req.websocket_key)
+        elif mode == "stream":
+            if not body.done:  # a done body's connection is back in the pool: leave it alone
+                conn.no_timeouts()
+            data = DockerStream(body, op, tty, status, headers)
+        else:
+            data = decode(op, headers, body.read_all(), tty)
+            error = stream_errors(op, status, data)
+        return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
+                       c.endpoint.uri)
+
+    return Pending(conn, outcome)
 
 
 _fetch_clients: dict[str, Client] = {}
@@ -321,7 +348,7 @@ def fetch_outcome(request: dict[str, Any]) -> Outcome:
     _reqlog.log(req.method, template, None)
     prepared = Prepared(req.method, template, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),
                         req.body, websocket_key)
-    return _send(c, prepared, None, mode, None)
+    return _start(c, prepared, None, mode, None).read()
 
 
 def fetch(request: dict[str, Any]) -> Any:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import select
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ._client import Client, call
+from ._client import Client, Pending, start
 from ._errors import DshellError, ValidationError
 from ._response import Outcome
 
@@ -14,8 +15,12 @@ FanoutRequest = dict[str, Any] | Callable[[str, Client], dict[str, Any]]
 
 
 def fanout(clients: Mapping[str, Client], request: FanoutRequest) -> dict[str, Outcome | DshellError]:
-    """Run ``request`` (an ``invoke`` map, or a function of a host's name and client making that host's map, run
-    in the host's thread) on every client concurrently; each host's answer, in the given order.
+    """Run ``request`` (an ``invoke`` map, or a function of a host's name and client making that host's map) on
+    every client concurrently; each host's answer, in the given order.
+
+    A host whose connection is warm gets its request sent from this thread before any answer is read (then
+    read as they come), so that the daemons work at the same time without a thread each; a host that must first
+    be dialed or asked its API version (seconds over ssh, or a connect timeout) gets a thread of its own.
 
     A host that cannot be reached, or refuses the call's params, gives its ``DshellError`` (ConnectionError,
     ValidationError, ...) in place of an outcome while the others still answer; each host keeps its own
@@ -26,27 +31,58 @@ def fanout(clients: Mapping[str, Client], request: FanoutRequest) -> dict[str, O
     answers: dict[str, Outcome | DshellError] = {}
     bugs: list[BaseException] = []
 
-    def one(name: str, c: Client) -> None:
+    def begin(name: str, c: Client) -> tuple[dict[str, Any], Pending] | None:
+        """The host's request, sent now; None when it failed (its error recorded)."""
         try:
             mine = request(name, c) if callable(request) else request
-            outcome = call(c, mine)
-            if mine.get("throw") and outcome.error is not None:
-                answers[name] = outcome.error
-            else:
-                answers[name] = outcome
+            return mine, start(c, mine)
         except DshellError as exc:
             answers[name] = exc
         except Exception as exc:  # noqa: BLE001 - not a host's answer: raised in the caller's thread below
             bugs.append(exc)
+        return None
 
-    threads = [threading.Thread(target=one, args=item, name=f"dshell-fanout-{item[0]}", daemon=True)
-               for item in clients.items()]
-    for thread in threads[1:]:
+    def finish(name: str, begun: tuple[dict[str, Any], Pending] | None) -> None:
+        if begun is None:
+            return
+        mine, pending = begun
+        try:
+            outcome = pending.read()
+            answers[name] = outcome.error if mine.get("throw") and outcome.error is not None else outcome
+        except DshellError as exc:
+            answers[name] = exc
+        except Exception as exc:  # noqa: BLE001 - as above
+            bugs.append(exc)
+
+    warm = {name: c.warm for name, c in clients.items()}
+    threads = [threading.Thread(target=lambda n=name, c=c: finish(n, begin(n, c)), name=f"dshell-fanout-{name}",
+                                daemon=True) for name, c in clients.items() if not warm[name]]
+    for thread in threads:
         thread.start()
-    if threads:
-        threads[0].run()  # the first host in this thread: one fewer thread to start
-    for thread in threads[1:]:
+    sent = {name: begin(name, c) for name, c in clients.items() if warm[name]}  # all on their way, then read
+    for name in _by_readiness({name: begun[1] for name, begun in sent.items() if begun is not None}):
+        finish(name, sent[name])
+    for thread in threads:
         thread.join()
     if bugs:
         raise bugs[0]
     return {name: answers[name] for name in clients}
+
+
+READY_WAIT = 1.0  # seconds to wait for any answer to begin before reading the next in order (its timeouts apply)
+
+
+def _by_readiness(pending: dict[str, Pending]) -> Iterator[str]:
+    """The names of ``pending`` as their answers begin (so each host's elapsed time is its own); when none has
+    begun within READY_WAIT, the next in order, whose read then waits under its own timeouts."""
+    left = dict(pending)
+    while left:
+        poller = select.poll()
+        by_fd = {}
+        for name, item in left.items():
+            by_fd[item.fileno()] = name
+            poller.register(item.fileno(), select.POLLIN)
+        ready = [by_fd[fd] for fd, _ in poller.poll(READY_WAIT * 1000)] or [next(iter(left))]
+        for name in ready:
+            del left[name]
+            yield name

@@ -34,6 +34,15 @@ class Transport(Protocol):
         """Send one request (head and body); its connection, status, lower-cased headers and body."""
         ...
 
+    def send(self, head: bytes, body: bytes | Iterable[bytes] | None,
+             method: str) -> tuple[Connection, Callable[[], tuple[Connection, int, dict[str, str], Body]]]:
+        """Send one request now: its connection and the function that reads its answer (what ``request`` returns)."""
+        ...
+
+    def has_idle(self) -> bool:
+        """Whether a request sent now goes out at once, on a connection already open."""
+        ...
+
     def cancel(self) -> int:
         """Break every connection in use; how many."""
         ...
@@ -111,18 +120,45 @@ class MockTransport:
     def request(self, head: bytes, body: bytes | Iterable[bytes] | None,
                 method: str) -> tuple[Connection, int, dict[str, str], Body]:
         """Hand the request to the handler; its answer read back by the real HTTP/1.1 code."""
-        answer = self.handler(_parse(head, body))
+        return self.send(head, body, method)[1]()
+
+    def has_idle(self) -> bool:
+        """Always: a mock never dials."""
+        return True
+
+    def send(self, head: bytes, body: bytes | Iterable[bytes] | None,
+             method: str) -> tuple[Connection, Callable[[], tuple[Connection, int, dict[str, str], Body]]]:
+        """Hand the request to the handler, in a thread of its own as a daemon works on its own: the connection its
+        answer comes on and the function reading it (which raises what the handler raised, a test's assert)."""
+        request = _parse(head, body)
         ours, theirs = socket.socketpair()
         conn = Connection(ours, self.endpoint)
         with self._lock:
             self._busy.add(conn)
-        threading.Thread(target=_answer, args=(theirs, answer), name="dshell-mock", daemon=True).start()
-        try:
-            got = conn.read_head()
-        except BaseException:
-            self._release(conn, False)
-            raise
-        return conn, got.status, got.headers, Body(conn, got, method, self._release)
+        failed: list[BaseException] = []
+
+        def serve() -> None:
+            try:
+                answer = self.handler(request)
+            except BaseException as exc:
+                failed.append(exc)
+                theirs.close()
+                return
+            _answer(theirs, answer)
+
+        threading.Thread(target=serve, name="dshell-mock", daemon=True).start()
+
+        def read() -> tuple[Connection, int, dict[str, str], Body]:
+            try:
+                got = conn.read_head()
+            except BaseException:
+                self._release(conn, False)
+                if failed:
+                    raise failed[0] from None
+                raise
+            return conn, got.status, got.headers, Body(conn, got, method, self._release)
+
+        return conn, read
 
     def _release(self, conn: Connection, keep_alive: bool) -> None:
         with self._lock:

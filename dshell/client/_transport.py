@@ -379,26 +379,50 @@ class Pool:
 
         Nothing is sent twice but a GET or HEAD (without a streamed body) whose reused connection turned out closed
         before any byte of an answer came; a cancel or a timeout is never retried."""
+        return self.send(head, body, method)[1]()
+
+    def has_idle(self) -> bool:
+        """Whether a kept-alive connection is waiting: a request sent now needs no dial."""
+        return bool(self._idle)
+
+    def send(self, head: bytes, body: bytes | Iterable[bytes] | None,
+             method: str) -> tuple[Connection, Callable[[], tuple[Connection, int, dict[str, str], Body]]]:
+        """Send one request now: its connection (readable once the answer begins) and the function that reads the
+        answer (as ``request`` does), so that requests to several daemons are all on their way before one is read."""
         epoch = self._epoch
         call = self.endpoint.timeouts.call
         deadline = None if call is None else time.monotonic() + call
         retry = method in SAFE_METHODS and (body is None or isinstance(body, bytes | bytearray))
-        while True:
+
+        def attempt() -> tuple[Connection, bool]:
             conn = self.acquire(epoch)
             conn.deadline = deadline
             try:
-                sent = conn.send(head, body)
-                answer = conn.read_head()
-            except PeerClosed:
-                conn.close()
-                if retry and conn.reused and not conn.cancelled:
-                    retry = False
-                    continue
-                raise
+                return conn, conn.send(head, body)
             except BaseException:
                 conn.close()
                 raise
-            return conn, answer.status, answer.headers, Body(conn, answer, method, self.release, sent)
+
+        conn, sent = attempt()
+
+        def answer() -> tuple[Connection, int, dict[str, str], Body]:
+            nonlocal conn, sent, retry
+            while True:
+                try:
+                    got = conn.read_head()
+                except PeerClosed:
+                    conn.close()
+                    if retry and conn.reused and not conn.cancelled:
+                        retry = False
+                        conn, sent = attempt()
+                        continue
+                    raise
+                except BaseException:
+                    conn.close()
+                    raise
+                return conn, got.status, got.headers, Body(conn, got, method, self.release, sent)
+
+        return conn, answer
 
     def cancel(self) -> int:
         """Break every connection in use (calls, streams, sockets) so their readers stop; how many. A call still

@@ -38,9 +38,9 @@ def test_a_host_whose_version_lacks_the_op_is_its_error_only() -> None:
     assert isinstance(answers["old"], docker.ValidationError) and "DistributionInspect" in str(answers["old"])
 
 
-def test_a_request_made_per_host_in_its_own_thread() -> None:
-    """``request`` as a function: each host's own map (made in that host's thread); what it raises is that
-    host's answer only."""
+def test_a_request_made_per_host() -> None:
+    """``request`` as a function: each host's own map (made in this thread for a warm host, as its request is
+    sent at once); what it raises is that host's answer only."""
     clients = {name: mock(lambda req: req.target) for name in ("a", "b", "bad")}
     threads: dict[str, str] = {}
 
@@ -54,7 +54,32 @@ def test_a_request_made_per_host_in_its_own_thread() -> None:
     assert [a.data for a in answers.values() if isinstance(a, docker.Outcome)] == [
         "/v1.41/containers/json?limit=1", "/v1.41/containers/json?limit=2"]
     assert isinstance(answers["bad"], docker.ValidationError) and str(answers["bad"]) == "bad: no such param"
-    assert threads["b"] == "dshell-fanout-b" and threads["bad"] == "dshell-fanout-bad"
+    assert set(threads.values()) == {threading.current_thread().name}
+
+
+@pytest.mark.engine
+def test_a_cold_host_gets_a_thread_and_a_warm_one_is_sent_from_here(engine: dict[str, Any], tmp_path: Any) -> None:
+    """A host not dialed yet (nor asked its version) is called in a thread of its own, so that a slow dial
+    delays no other host; once warm, every request is sent before any answer is read, no thread needed."""
+    clients = {name: docker.client(conn={"uri": engine["docker_host"]}) for name in ("a", "b")}
+    threads: list[str] = []
+
+    def request(name: str, c: docker.Client) -> dict[str, Any]:
+        threads.append(threading.current_thread().name)
+        return {"op": "SystemPing"}
+
+    try:
+        assert not any(c.warm for c in clients.values())
+        cold = docker.fanout(clients, request)
+        assert sorted(threads) == ["dshell-fanout-a", "dshell-fanout-b"]
+        assert all(c.warm for c in clients.values())
+        threads.clear()
+        warm = docker.fanout(clients, request)
+        assert threads == [threading.current_thread().name] * 2
+        assert [o.data for o in (*cold.values(), *warm.values()) if isinstance(o, docker.Outcome)] == ["OK"] * 4
+    finally:
+        for c in clients.values():
+            c.close()
 
 
 def test_no_clients_is_one_clear_error() -> None:

@@ -24,7 +24,7 @@ from ._request import (
 )
 from ._response import STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
 from ._streams import DockerStream
-from ._transport import Connection, Pool
+from ._transport import Body, Connection, Pool
 from ._versions import negotiate
 from ._websocket import UPGRADES, socket_for, upgraded_request
 
@@ -207,7 +207,8 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
     """Run ``{"op", "params", "as": data|stream|socket}`` on the daemon; its Outcome (a daemon error is one
     too, in ``error``). A request that does not fit the spec raises ValidationError, an unreachable daemon
     DockerConnectionError."""
-    return start(c, request).read()
+    prepared, name, mode, tty = _prepare(c, request)
+    return _send(c, prepared, name, mode, tty)
 
 
 class Pending(NamedTuple):
@@ -224,6 +225,11 @@ class Pending(NamedTuple):
 def start(c: Client, request: dict[str, Any]) -> Pending:
     """Send ``request`` (as ``call`` does) and return at once: several daemons can then work at the same time
     without a thread each (``fanout``)."""
+    return _start(c, *_prepare(c, request))
+
+
+def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Callable[[], bool] | None]:
+    """The request ready to send (checked by the spec, once for plain params), its op name, mode and TTY lookup."""
     name = request.get("op")
     if not isinstance(name, str):
         raise ValidationError("invoke needs {'op': NAME, 'params': {...}}")
@@ -246,7 +252,7 @@ def start(c: Client, request: dict[str, Any]) -> Pending:
                 c._prepared.clear()
             c._prepared[key] = prepared
     _reqlog.log(prepared.method, prepared.template, name)
-    return _start(c, prepared, name, mode, _tty_lookup(c, name, params))
+    return prepared, name, mode, _tty_lookup(c, name, params)
 
 
 # A request is prepared once (found, validated, built, its head encoded) for each op, mode and params of these
@@ -296,27 +302,33 @@ def _mode(request: dict[str, Any]) -> str:
 def _start(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Pending:
     started = time.perf_counter()
     conn, answer = c.transport.send(req.head, req.body, req.method)
+    return Pending(conn, lambda: _outcome(c, req, op, mode, tty, started, *answer()))
 
-    def outcome() -> Outcome:
-        conn, status, headers, body = answer()
-        error: DockerError | None = None
-        data: Any
-        if status >= 400:
-            data = error_body(headers, body.read_all())
-            error = docker_error(op, status, data)
-        elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
-            data = socket_for(conn, op, tty, headers, req.websocket_key)
-        elif mode == "stream":
-            if not body.done:  # a done body's connection is back in the pool: leave it alone
-                conn.no_timeouts()
-            data = DockerStream(body, op, tty, status, headers)
-        else:
-            data = decode(op, headers, body.read_all(), tty)
-            error = stream_errors(op, status, data)
-        return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
-                       c.endpoint.uri)
 
-    return Pending(conn, outcome)
+def _send(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None) -> Outcome:
+    started = time.perf_counter()
+    return _outcome(c, req, op, mode, tty, started, *c.transport.request(req.head, req.body, req.method))
+
+
+def _outcome(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[[], bool] | None, started: float,
+             conn: Connection, status: int, headers: dict[str, str], body: Body) -> Outcome:
+    """The Outcome of the answer to ``req``, its head read."""
+    error: DockerError | None = None
+    data: Any
+    if status >= 400:
+        data = error_body(headers, body.read_all())
+        error = docker_error(op, status, data)
+    elif mode == "socket" and (status == 101 or not body.done):  # an old daemon may hijack with a 200
+        data = socket_for(conn, op, tty, headers, req.websocket_key)
+    elif mode == "stream":
+        if not body.done:  # a done body's connection is back in the pool: leave it alone
+            conn.no_timeouts()
+        data = DockerStream(body, op, tty, status, headers)
+    else:
+        data = decode(op, headers, body.read_all(), tty)
+        error = stream_errors(op, status, data)
+    return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
+                   c.endpoint.uri)
 
 
 _fetch_clients: dict[str, Client] = {}
@@ -348,7 +360,7 @@ def fetch_outcome(request: dict[str, Any]) -> Outcome:
     _reqlog.log(req.method, template, None)
     prepared = Prepared(req.method, template, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),
                         req.body, websocket_key)
-    return _start(c, prepared, None, mode, None).read()
+    return _send(c, prepared, None, mode, None)
 
 
 def fetch(request: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ raw request.
 from __future__ import annotations
 
 import contextlib
+import functools
 import select
 import socket
 import threading
@@ -320,6 +321,19 @@ class Body:
             self.conn.close()
 
 
+class _Attempt:
+    """One request as the pool sends it (again, once, when a reused connection turns out closed)."""
+
+    __slots__ = ("epoch", "deadline", "head", "body", "method", "retry")
+
+    def __init__(self, epoch: int, call: float | None, head: bytes, body: bytes | Iterable[bytes] | None,
+                 method: str) -> None:
+        self.epoch = epoch  # a cancel since then cancels it
+        self.deadline = None if call is None else time.monotonic() + call
+        self.head, self.body, self.method = head, body, method
+        self.retry = method in SAFE_METHODS and (body is None or isinstance(body, bytes | bytearray))
+
+
 class Pool:
     """Keep-alive connections to one endpoint, safe across threads."""
 
@@ -379,7 +393,8 @@ class Pool:
 
         Nothing is sent twice but a GET or HEAD (without a streamed body) whose reused connection turned out closed
         before any byte of an answer came; a cancel or a timeout is never retried."""
-        return self.send(head, body, method)[1]()
+        attempt = _Attempt(self._epoch, self.endpoint.timeouts.call, head, body, method)
+        return self._answer(attempt, *self._send(attempt))
 
     def has_idle(self) -> bool:
         """Whether a kept-alive connection is waiting: a request sent now needs no dial."""
@@ -389,40 +404,36 @@ class Pool:
              method: str) -> tuple[Connection, Callable[[], tuple[Connection, int, dict[str, str], Body]]]:
         """Send one request now: its connection (readable once the answer begins) and the function that reads the
         answer (as ``request`` does), so that requests to several daemons are all on their way before one is read."""
-        epoch = self._epoch
-        call = self.endpoint.timeouts.call
-        deadline = None if call is None else time.monotonic() + call
-        retry = method in SAFE_METHODS and (body is None or isinstance(body, bytes | bytearray))
+        attempt = _Attempt(self._epoch, self.endpoint.timeouts.call, head, body, method)
+        conn, sent = self._send(attempt)
+        return conn, functools.partial(self._answer, attempt, conn, sent)
 
-        def attempt() -> tuple[Connection, bool]:
-            conn = self.acquire(epoch)
-            conn.deadline = deadline
+    def _send(self, attempt: _Attempt) -> tuple[Connection, bool]:
+        conn = self.acquire(attempt.epoch)
+        conn.deadline = attempt.deadline
+        try:
+            return conn, conn.send(attempt.head, attempt.body)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _answer(self, attempt: _Attempt, conn: Connection,
+                sent: bool) -> tuple[Connection, int, dict[str, str], Body]:
+        retry = attempt.retry
+        while True:
             try:
-                return conn, conn.send(head, body)
+                got = conn.read_head()
+            except PeerClosed:
+                conn.close()
+                if retry and conn.reused and not conn.cancelled:
+                    retry = False
+                    conn, sent = self._send(attempt)
+                    continue
+                raise
             except BaseException:
                 conn.close()
                 raise
-
-        conn, sent = attempt()
-
-        def answer() -> tuple[Connection, int, dict[str, str], Body]:
-            nonlocal conn, sent, retry
-            while True:
-                try:
-                    got = conn.read_head()
-                except PeerClosed:
-                    conn.close()
-                    if retry and conn.reused and not conn.cancelled:
-                        retry = False
-                        conn, sent = attempt()
-                        continue
-                    raise
-                except BaseException:
-                    conn.close()
-                    raise
-                return conn, got.status, got.headers, Body(conn, got, method, self.release, sent)
-
-        return conn, answer
+            return conn, got.status, got.headers, Body(conn, got, attempt.method, self.release, sent)
 
     def cancel(self) -> int:
         """Break every connection in use (calls, streams, sockets) so their readers stop; how many. A call still

@@ -237,10 +237,11 @@ def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Ca
     mode = _mode(request)
     if name in UPGRADES and mode != "socket":
         raise ValidationError(f"{name} upgrades the connection to {UPGRADES[name]}: invoke it with 'as': 'socket'")
-    spec = c.spec
-    key = _prepared_key(spec.version, name, mode, params)
+    version = c.api_version
+    key = _prepared_key(version, name, mode, params)
     prepared = c._prepared.get(key) if key is not None else None
     if prepared is None:
+        spec = _specs.load(version)
         op = find_op(spec, name, c.category)
         params = _with_registry_config(op, _with_registry_auth(op, params))
         validate(op, params)
@@ -252,7 +253,7 @@ def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Ca
                 c._prepared.clear()
             c._prepared[key] = prepared
     _reqlog.log(prepared.method, prepared.template, name)
-    return prepared, name, mode, _tty_lookup(c, name, params)
+    return prepared, name, mode, _tty_lookup(c, name, params) if name in STDIO_OPS else None
 
 
 # A request is prepared once (found, validated, built, its head encoded) for each op, mode and params of these

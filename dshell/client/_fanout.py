@@ -79,10 +79,15 @@ def _by_readiness(pending: dict[str, Pending]) -> Iterator[str]:
     while left:
         poller = select.poll()
         by_fd = {}
+        closed = []  # by a cancel meanwhile: reading it says so at once
         for name, item in left.items():
-            by_fd[item.fileno()] = name
-            poller.register(item.fileno(), select.POLLIN)
-        ready = [by_fd[fd] for fd, _ in poller.poll(READY_WAIT * 1000)] or [next(iter(left))]
+            fd = item.fileno()
+            if fd < 0:
+                closed.append(name)
+                continue
+            by_fd[fd] = name
+            poller.register(fd, select.POLLIN)
+        ready = closed or [by_fd[fd] for fd, _ in poller.poll(READY_WAIT * 1000)] or [next(iter(left))]
         for name in ready:
             del left[name]
             yield name

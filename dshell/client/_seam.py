@@ -170,6 +170,7 @@ class MockTransport:
         with self._lock:
             busy, self._busy = self._busy, set()
         for conn in busy:
+            conn.cancelled = True  # its reader says "cancelled", as the Pool's does
             conn.close()
         return len(busy)
 

@@ -109,3 +109,19 @@ def test_real_endpoints_and_one_that_is_down(engine: dict[str, Any], tmp_path: A
     finally:
         for c in clients.values():
             c.close()
+
+
+def test_a_host_cancelled_while_its_answer_is_awaited_is_its_error_only() -> None:
+    """A cancel between the send and the read closes that host's connection: the others still answer."""
+    cancelled: dict[str, docker.Client] = {}
+
+    def cancelling(req: docker.MockRequest) -> docker.MockResponse:
+        cancelled["b"].cancel()
+        return docker.MockResponse.json([])
+
+    cancelled["b"] = docker.client(transport=docker.MockTransport(cancelling), api_version="v1.41")
+    clients = {"b": cancelled["b"], "a": mock([{"Id": "a"}])}
+    for _ in range(5):
+        answers = docker.fanout(clients, {"op": "ContainerList"})
+        assert isinstance(answers["a"], docker.Outcome) and answers["a"].data == [{"Id": "a"}]
+        assert isinstance(answers["b"], docker.DshellError) and "cancelled" in str(answers["b"])

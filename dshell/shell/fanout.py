@@ -89,7 +89,7 @@ def per_host(session: Session, call: P.OpCall, spec: SpecIndex, params: dict[str
     bound: dict[str, dict[str, Any]] = {}
 
     def request(name: str, c: Client) -> dict[str, Any]:
-        own = c.spec  # what this host speaks (negotiated here, in its own thread)
+        own = c.spec  # what this host speaks (asked here first for a host not yet connected: in its own thread)
         try:
             bound[name] = params if own.version == spec.version else _bound(session, call, own)
         except ValueError as exc:

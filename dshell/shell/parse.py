@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 from dshell.explorer import REF_RE, PathError, Ref, parse_ref
 
@@ -122,6 +122,16 @@ class FanOut(NamedTuple):
 
 
 @_command
+class OnHost(NamedTuple):
+    """``@NAME CMD ...``: a command that uses an endpoint (``exec``, ``run``, ``cp``, ``fetch``, ...) run on the
+    endpoint (or docker context) NAME for this one command, as ``docker --context NAME`` runs one; the default
+    endpoint stays what it was."""
+
+    host: str
+    command: OneHostCommand
+
+
+@_command
 class Fetch(NamedTuple):
     """``fetch [METHOD] /path [name=value ...] [body]``: a raw request."""
 
@@ -211,8 +221,11 @@ class Workflow(NamedTuple):
     args: tuple[str, ...] = ()
 
 
-Command = (OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | Fetch | History | Help
-           | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
+Command = (OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost | Fetch | History
+           | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
+OneHostCommand = Doc | Ops | Categories | Fetch | Stream | Workflow
+"""What ``@NAME`` may come before besides an op (a fan-out) and a pane command: what talks to an endpoint."""
+LOCAL_WORKFLOWS = ("diff", "logout")  # workflows that talk to no daemon (logout: the docker config only)
 
 
 def _texts(words: tuple[Word, ...]) -> list[str]:
@@ -322,8 +335,8 @@ def host_name(text: str) -> str:
     return text
 
 
-def _fan_out(words: list[str], text: str) -> FanOut | Stream:
-    usage = "@NAME[,NAME...] Op ... or @all Op ..., e.g. @a,b ContainerList"
+def _fan_out(words: list[str], text: str) -> FanOut | Stream | OnHost:
+    usage = "@NAME[,NAME...] Op ... or @all Op ..., e.g. @a,b ContainerList; @NAME CMD ..., e.g. @b exec web sh"
     names = tuple(n for n in words[0][1:].split(",") if n)
     if not names:
         raise ParseError(f"'@' needs endpoint names: usage: {usage}")
@@ -333,10 +346,30 @@ def _fan_out(words: list[str], text: str) -> FanOut | Stream:
     call = parse_line(text.lstrip()[len(words[0]):])
     if isinstance(call, Stream) and call.name in PANE_COMMANDS:  # `@a,b logs web` is `logs @a,b web`
         return Stream(call.name, (words[0], *call.args))
-    if not isinstance(call, OpCall):
-        raise ParseError(f"{words[0]} runs an op on each endpoint (or a pane: {', '.join(PANE_COMMANDS)}): "
-                         f"usage: {usage}")
-    return FanOut(tuple(dict.fromkeys(names)), call)
+    if isinstance(call, OpCall):
+        return FanOut(tuple(dict.fromkeys(names)), call)
+    if call is None:
+        raise ParseError(f"{words[0]} needs a command or an op after it: usage: {usage}")
+    what = words[1]
+    if isinstance(call, Use | Connect):
+        raise ParseError(f"{what} chooses the endpoints itself: leave out {words[0]} (use NAME makes NAME the "
+                         f"default; {words[0]} CMD runs one command there)")
+    if not _uses_endpoint(call):
+        raise ParseError(f"{what} does not run on an endpoint: leave out {words[0]} (@NAME goes before an op or a "
+                         "command that talks to a daemon: exec, attach, run, cp, build, login, fetch, logs, ...)")
+    if len(names) > 1 or names == ("all",):
+        one = names[0] if names[0] != "all" else "NAME"
+        raise ParseError(f"{what} runs on one endpoint: @{one} {what} ... (as docker --context {one} {what} ...); "
+                         "an op runs on several at once: @a,b ContainerList")
+    return OnHost(names[0], call)
+
+
+def _uses_endpoint(call: Command) -> TypeGuard[OneHostCommand]:
+    """Whether ``call`` talks to a daemon, so that ``@NAME`` can send it elsewhere (``logout`` and ``diff``
+    talk to none; ``use``/``connect``/``hosts`` choose endpoints themselves)."""
+    if isinstance(call, Workflow):
+        return call.name not in LOCAL_WORKFLOWS
+    return isinstance(call, Doc | Ops | Categories | Fetch | Stream)
 
 
 def _fetch(args: list[str], usage: str) -> Fetch:

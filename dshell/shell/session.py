@@ -66,6 +66,13 @@ class Connected(NamedTuple):
     version: str | None = None
 
 
+class _Here(threading.local):
+    """The endpoint that ``@NAME CMD`` runs its command on, in the thread running it (None: the default)."""
+
+    name: str | None = None
+    state: Connected | None = None
+
+
 class Session:
     """A client, a results history, a navigator and live names; ``execute`` runs one input."""
 
@@ -88,10 +95,12 @@ class Session:
             P.History: self._history, P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls,
             P.Pwd: self._pwd, P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
             P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
+            P.OnHost: self._on_host,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
         self.on_disconnect: list[Callable[[str], None]] = []  # front ends end what streams from an endpoint
         self._state = Connected()
+        self._here = _Here()
         self._ready = threading.Event()
         self._lock = threading.Lock()  # the start flag and the swaps of _state
         self._starting = False
@@ -170,18 +179,25 @@ class Session:
 
     @property
     def state(self) -> Connected:
-        """The connection as it is now: one consistent snapshot."""
-        return self._state
+        """The connection as it is now, one consistent snapshot: the default endpoint's, or in a thread running
+        ``@NAME CMD``, the endpoint NAME's (its client, spec and version) until that command is done."""
+        here = self._here.state
+        return self._state if here is None else here
 
     @property
     def client(self) -> Client | None:
-        """The default endpoint's client (None until connected)."""
-        return self._state.client
+        """The client of ``state`` (None until connected)."""
+        return self.state.client
 
     @property
     def spec_index(self) -> SpecIndex | None:
-        """The spec of the default endpoint's API version (None until connected)."""
-        return self._state.spec
+        """The spec of ``state``'s API version (None until connected)."""
+        return self.state.spec
+
+    @property
+    def here(self) -> str | None:
+        """The name of the endpoint ``state`` is: NAME while ``@NAME CMD`` runs, else the default."""
+        return self._here.name or self.hosts.default
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Wait for ``start`` to finish (True when it did)."""
@@ -221,6 +237,11 @@ class Session:
                              self.config.refresh)
             found = self._host_live.setdefault(name, (live, c))
         return found[0]
+
+    def live_here(self) -> LiveNames:
+        """The live names of the endpoint ``state`` is (``here``)."""
+        name = self.here
+        return self.live if name is None else self.live_on(name)
 
     def _live_invoke(self, op: str, params: dict[str, Any]) -> Any:
         import dshell.client as docker
@@ -270,7 +291,7 @@ class Session:
         assert self.history is not None
         from .bodies import storable
 
-        state = self._state
+        state = self.state
         c = state.client
         return self.history.add(op, storable(params), status, elapsed, data, error, endpoint=endpoint,
                                 api_version=state.version or (c.pinned if c else None) or "")
@@ -300,7 +321,7 @@ class Session:
             outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))
         op = self.spec_index.ops.get(cmd.op) if self.spec_index else None
         if op is not None and op.method != "GET" and op.category in CHANGES:
-            self.live.refresh([CHANGES[op.category]])
+            self.live_here().refresh([CHANGES[op.category]])
         reply = self.record(cmd.op, params, outcome)
         if cmd.query is None or reply.error or reply.result is None:
             return reply
@@ -446,6 +467,21 @@ class Session:
         from .fanout import fan_out
 
         return fan_out(self, cmd, run)
+
+    def _on_host(self, cmd: P.OnHost, run: Runner) -> Reply:
+        """``@NAME CMD``: ``CMD`` on the endpoint NAME (its version asked first, cancellably, when not known):
+        in this thread, ``state`` is NAME's until it is done."""
+        self.require_client()
+        if self._here.state is not None:
+            raise P.ParseError("one @NAME per command")
+        name = self.hosts.find(cmd.host)
+        c = self.hosts.client(name)
+        spec = run(lambda: c.spec)
+        self._here.name, self._here.state = name, Connected(c, None, spec, spec.version)
+        try:
+            return self._handlers[type(cmd.command)](cmd.command, run)
+        finally:
+            self._here.name = self._here.state = None
 
     def _connect(self, cmd: P.Connect, run: Runner) -> Reply:
         self._ready.wait()  # not require_client: connect is how to recover from a first connection that failed

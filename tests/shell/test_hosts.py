@@ -32,9 +32,9 @@ def test_at_prefix_parses_into_a_fan_out_with_its_query() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("@ ContainerList", "'@' needs endpoint names"),
-    ("@a,b", "runs an op on each endpoint"),
-    ("@a help", "runs an op on each endpoint"),
-    ("@a exec web", r"runs an op on each endpoint \(or a pane: tail, logs, events, stats, watch\)"),
+    ("@a,b", "@a,b needs a command or an op after it"),
+    ("@a help", "help does not run on an endpoint: leave out @a"),
+    ("@a,b exec web", r"exec runs on one endpoint: @a exec \.\.\. \(as docker --context a exec \.\.\.\)"),
     ("@a/b SystemPing", "'a/b' is no endpoint name"),
     ("connect all unix:///x", "'all' is no endpoint name"),
     ("connect a unix:///x extra", "unexpected 'extra'"),

@@ -1,0 +1,186 @@
+"""``@NAME CMD ...``: one command (exec, run, cp, fetch, login, ...) on another endpoint, as ``docker --context
+NAME`` runs one, the default endpoint left as it was. Parsing, and the Session over two mock daemons that speak
+different API versions (the engine and swarm tests are the proof on real daemons)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell import parse as P
+from dshell.shell.config import Config
+from dshell.shell.reply import Reply
+from dshell.shell.session import Session
+
+from ..mockdaemon import Daemon
+
+A, B = "unix:///mock/a.sock", "unix:///mock/b.sock"
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("@b exec -u root web sh", P.Stream("exec", ("-u", "root", "web", "sh"))),
+    ("@b attach web", P.Stream("attach", ("web",))),
+    ("@b run -it --rm busybox sh", P.Workflow("run", ("-it", "--rm", "busybox", "sh"))),
+    ("@b cp ./site web:/srv", P.Workflow("cp", ("./site", "web:/srv"))),
+    ("@b build -t app:1 .", P.Workflow("build", ("-t", "app:1", "."))),
+    ("@b login -u me reg.example", P.Workflow("login", ("-u", "me", "reg.example"))),
+    ("@b fetch /info", P.Fetch("GET", "/info")),
+    ("@b doc ContainerList", P.Doc("ContainerList")),
+    ("@b ops images", P.Ops("images")),
+])
+def test_one_name_before_a_command_that_uses_an_endpoint_runs_it_there(text: str, command: P.Command) -> None:
+    assert P.parse_line(text) == P.OnHost("b", command)
+
+
+def test_what_already_took_an_at_prefix_keeps_its_meaning() -> None:
+    assert P.parse_line("@b ContainerList") == P.FanOut(("b",), P.OpCall("ContainerList"))
+    assert P.parse_line("@b exec ExecInspect x") == P.FanOut(("b",), P.OpCall("ExecInspect", args=("x",),
+                                                                               category="exec"))
+    assert P.parse_line("@b logs web") == P.Stream("logs", ("@b", "web"))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("@a,b exec web sh", "exec runs on one endpoint: @a exec ... (as docker --context a exec ...); an op runs on "
+                         "several at once: @a,b ContainerList"),
+    ("@all run busybox", "run runs on one endpoint: @NAME run ..."),
+    ("@a,b cp f web:/tmp", "cp runs on one endpoint: @a cp ..."),
+    ("@a,b fetch /info", "fetch runs on one endpoint: @a fetch ..."),
+    ("@b history", "history does not run on an endpoint: leave out @b"),
+    ("@b cd _3", "cd does not run on an endpoint: leave out @b"),
+    ("@b set vi", "set does not run on an endpoint: leave out @b"),
+    ("@b help", "help does not run on an endpoint: leave out @b"),
+    ("@b logout", "logout does not run on an endpoint: leave out @b"),
+    ("@b use a", "use chooses the endpoints itself: leave out @b (use NAME makes NAME the default"),
+    ("@b", "@b needs a command or an op after it"),
+])
+def test_an_at_prefix_that_cannot_be_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(P.ParseError) as info:
+        P.parse_line(text)
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+
+
+class Versioned(Daemon):
+    """A mock daemon whose ``/_ping`` says ``version``."""
+
+    def __init__(self, routes: dict[str, Any], version: str) -> None:
+        super().__init__(routes)
+        self.version = version
+
+    def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
+        if req.path == "/_ping":
+            self.seen.append(req)
+            return docker.MockResponse(200, b"OK", {"Api-Version": self.version})
+        return super().__call__(req)
+
+    def asked(self) -> list[str]:
+        """What was asked besides pings and the live names' prefetch."""
+        return [r.method + " " + r.target for r in self.seen
+                if r.path != "/_ping" and not r.path.endswith(("/containers/json", "/images/json"))]
+
+
+def routes() -> dict[str, Any]:
+    return {"/info": docker.MockResponse.json({"Name": "host-b"}),
+            "/images/busybox/json": docker.MockResponse.json({"Id": "sha256:1"}),
+            "/containers/create": docker.MockResponse.json({"Id": "c0ffee", "Warnings": []}, 201),
+            "/containers/c0ffee/start": docker.MockResponse(204, b""),
+            "/auth": docker.MockResponse.json({"Status": "Login Succeeded"}),
+            "/containers/json": docker.MockResponse.json([]), "/images/json": docker.MockResponse.json([])}
+
+
+@pytest.fixture
+def two() -> dict[str, Versioned]:
+    return {A: Versioned(routes(), "1.43"), B: Versioned(routes(), "1.41")}
+
+
+@pytest.fixture
+def session(two: dict[str, Versioned], shell_home: Path) -> Iterator[Session]:
+    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
+        transport = docker.MockTransport(two[conn["uri"]], conn["uri"])
+        return docker.client(conn=conn, api_version=api_version, transport=transport)
+
+    s = Session(Config(hosts=(f"a={A}", f"b={B}")), results_file=None, clients=clients)
+    s.start(background=False)
+    yield s
+    s.close()
+
+
+def test_fetch_on_b_asks_b_only_and_is_stored_with_bs_endpoint_and_version(session: Session,
+                                                                           two: dict[str, Versioned]) -> None:
+    reply = session.execute("@b fetch /info")
+    assert reply.error is None and reply.result is not None
+    assert (reply.result.data, reply.result.endpoint, reply.result.api_version) == ({"Name": "host-b"}, B, "v1.41")
+    assert two[B].asked() == ["GET /info"] and two[A].asked() == []
+    assert session.status().endpoint == "a" and session.here == "a" and session.client is session.hosts.client("a")
+
+
+def test_run_on_b_sends_every_op_to_b_in_bs_api_version(session: Session, two: dict[str, Versioned]) -> None:
+    reply = session.execute("@b run -d --name web busybox")
+    assert reply.error is None, reply.error
+    assert two[B].asked() == ["GET /v1.41/images/busybox/json", "POST /v1.41/containers/create?name=web",
+                              "POST /v1.41/containers/c0ffee/start"]
+    assert two[A].asked() == []
+    assert session.history is not None
+    kept = [session.history[n] for n in range(1, len(session.history) + 1)]
+    assert {(r.endpoint, r.api_version) for r in kept} == {(B, "v1.41")}
+    assert session.execute("fetch /info").error is None and two[A].asked() == ["GET /info"]  # the default: a
+
+
+def test_login_on_b_checks_the_login_with_bs_daemon(session: Session, two: dict[str, Versioned]) -> None:
+    session.say = lambda body: None
+    reply = session.execute("@b login -u me -p secret 127.0.0.1:5999")
+    assert reply.error is None and "Login Succeeded" in str(reply.body), reply.error
+    assert two[B].asked() == ["POST /v1.41/auth"] and two[A].asked() == []
+
+
+def test_an_interactive_command_on_b_sees_bs_connection_and_the_default_after(session: Session) -> None:
+    seen: list[tuple[str | None, docker.Client | None, str | None]] = []
+
+    def handler(cmd: P.Stream) -> Reply:
+        seen.append((session.here, session.require_client(), session.spec_index and session.spec_index.version))
+        return Reply("ok")
+
+    session.register_stream("exec", handler)
+    assert session.execute("@b exec web sh").error is None
+    assert seen == [("b", session.hosts.client("b"), "v1.41")]
+    assert session.execute("exec web sh").error is None
+    assert seen[1] == ("a", session.hosts.client("a"), "v1.43")
+
+
+def test_doc_and_ops_on_b_read_bs_spec(session: Session) -> None:
+    """SystemDataUsage's ``type`` param came with v1.42: ``@b doc`` (b speaks v1.41) has none, a's has."""
+    def shown(text: str) -> str:
+        from rich.console import Console
+
+        console = Console(width=200, file=io.StringIO())
+        console.print(session.execute(text).body)
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+    assert "type" in shown("doc SystemDataUsage")
+    on_b = shown("@b doc SystemDataUsage")
+    assert "SystemDataUsage" in on_b and "type" not in on_b
+    assert "v1.41" in on_b and "v1.43" in shown("doc SystemDataUsage")
+
+
+def test_an_unknown_endpoint_is_the_fan_outs_one_line(session: Session, two: dict[str, Versioned]) -> None:
+    reply = session.execute("@nope exec web sh")
+    assert reply.error is not None and reply.error.startswith("no endpoint or docker context 'nope'")
+    assert "\n" not in reply.error
+    assert session.execute("@nope ContainerList").error == reply.error  # the fan-out's own line
+
+
+def test_a_down_endpoint_is_one_line_and_the_default_stays(shell_home: Path) -> None:
+    s = Session(Config(hosts=(f"a={A}", "b=unix:///tmp/dshell-test-onehost-nothing.sock")), results_file=None,
+                clients=lambda conn, v: docker.client(conn=conn, api_version=v, transport=docker.MockTransport(
+                    Versioned(routes(), "1.43"))) if conn["uri"] == A else docker.client(conn=conn, api_version=v))
+    s.start(background=False)
+    try:
+        reply = s.execute("@b fetch /info")
+        assert reply.error is not None and "\n" not in reply.error and "dshell-test-onehost-nothing.sock" in reply.error
+        assert s.here == "a" and s.execute("fetch /info").error is None
+    finally:
+        s.close()

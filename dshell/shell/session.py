@@ -336,11 +336,11 @@ class Session:
             return False
         return cmd.op in nav.names_here()
 
-    def bind_words(self, words: list[str]) -> tuple[str, dict[str, Any]]:
+    def bind_words(self, words: list[str], spec: SpecIndex | None = None) -> tuple[str, dict[str, Any]]:
         """Op words as scanned (``ContainerLogs web since="1 hour ago"``) → (op, params), each word read as a
-        prompt line's and typed by the spec once."""
+        prompt line's and typed by the spec once (``spec``, else that of the version ``state``'s client speaks)."""
         cmd = P.op_call(words)
-        spec = self.require_client().spec
+        spec = spec or self.require_client().spec
         if cmd.op not in spec.ops:
             raise P.ParseError(f"{cmd.op!r} is not an op: see `ops`")
         return cmd.op, binding.bind(cmd, spec, self.resolve)

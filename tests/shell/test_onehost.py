@@ -5,7 +5,7 @@ different API versions (the engine and swarm tests are the proof on real daemons
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +67,15 @@ def test_an_at_prefix_that_cannot_be_is_one_line(text: str, message: str) -> Non
 class Versioned(Daemon):
     """A mock daemon whose ``/_ping`` says ``version``."""
 
-    def __init__(self, routes: dict[str, Any], version: str) -> None:
+    def __init__(self, routes: dict[str, Any], version: str, before_ping: Callable[[], None] | None = None) -> None:
         super().__init__(routes)
-        self.version = version
+        self.version, self.before_ping = version, before_ping
 
     def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
         if req.path == "/_ping":
             self.seen.append(req)
+            if self.before_ping is not None:
+                self.before_ping()
             return docker.MockResponse(200, b"OK", {"Api-Version": self.version})
         return super().__call__(req)
 
@@ -183,4 +185,76 @@ def test_a_down_endpoint_is_one_line_and_the_default_stays(shell_home: Path) -> 
         assert reply.error is not None and "\n" not in reply.error and "dshell-test-onehost-nothing.sock" in reply.error
         assert s.here == "a" and s.execute("fetch /info").error is None
     finally:
+        s.close()
+
+
+def image_get(req: docker.MockRequest) -> docker.MockResponse:
+    return docker.MockResponse(200, b"tar", {"Content-Type": "application/x-tar"})
+
+
+def pinned_pair(shell_home: Path, b_ping: Callable[[], None] | None = None) -> tuple[Session, dict[str, Versioned]]:
+    """a pinned to v1.51 (ImageGet's platform one string), b at v1.52 (a list): pinned, or (``b_ping`` given,
+    run before b's /_ping answers) negotiated."""
+    daemons = {A: Versioned({"/images/busybox/get": image_get}, "1.51"),
+               B: Versioned({"/images/busybox/get": image_get}, "1.52", b_ping)}
+
+    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
+        transport = docker.MockTransport(daemons[conn["uri"]], conn["uri"])
+        return docker.client(conn=conn, api_version=api_version, transport=transport)
+
+    s = Session(Config(hosts=(f"a={A}", f"b={B}"), api_version="v1.51"), results_file=None, clients=clients)
+    s.start(background=False)
+    s.hosts.pin("b", "v1.52" if b_ping is None else None)
+    return s, daemons
+
+
+def ended(feeds: list[Any]) -> None:
+    for feed in feeds:
+        feed.thread.join(10)
+        assert not feed.thread.is_alive()
+
+
+def test_a_merged_pane_binds_each_hosts_words_by_its_own_version(shell_home: Path) -> None:
+    from dshell.shell.panes.hosts import merged
+
+    s, daemons = pinned_pair(shell_home)
+    try:
+        _, feed = merged(s, P.Stream("tail", ("@a,b", "ImageGet", "busybox", "platform=linux/amd64")), lambda: None)
+        feed.start()
+        ended(feed.feeds)
+        assert [f.source.params["platform"] for f in feed.feeds] == ["linux/amd64", ["linux/amd64"]]
+        assert [r.path for d in daemons.values() for r in d.seen if "get" in r.path] == [
+            "/v1.51/images/busybox/get", "/v1.52/images/busybox/get"]
+    finally:
+        s.close()
+
+
+def test_split_panes_bind_by_each_hosts_version_asked_in_the_feed_not_at_open(shell_home: Path) -> None:
+    """b's version is not known when the panes open: opening does not wait for b's /_ping (it is held until
+    the panes are open); b's feed asks it and binds the words by v1.52."""
+    import threading
+
+    from dshell.shell.panes.hosts import on_hosts, split
+
+    release, asked = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        asked.set()
+        release.wait(10)
+
+    s, _ = pinned_pair(shell_home, hold)
+    try:
+        cmd = P.Stream("tail", ("@a,b", "ImageGet", "busybox", "platform=linux/amd64", "--split"))
+        opened = split(s, cmd, lambda: None, on_hosts(s, cmd))  # returns while b's version is unknown
+        assert not asked.is_set()
+        for _, feed in opened:
+            feed.start()
+        assert asked.wait(10)
+        release.set()
+        ended([feed for _, feed in opened])
+        assert [feed.source.params["platform"] for _, feed in opened] == ["linux/amd64", ["linux/amd64"]]
+        assert [pane.title for pane, _ in opened] == ["tail @a ImageGet busybox platform=linux/amd64",
+                                                      "tail @b ImageGet busybox platform=linux/amd64"]
+    finally:
+        release.set()
         s.close()

@@ -1,7 +1,8 @@
 """Pane commands on several endpoints: ``logs @all web`` merges every host's stream into one pane, each line
 tagged with its host (a host's end or error is one tagged line, the pane ends when every host's did);
 ``logs @all web --split`` opens one pane per host; ``watch [SECONDS] @a,b Op ...`` reruns a fan-out in one pane
-with the HOST column."""
+with the HOST column. The words are bound by the default endpoint's spec when the pane opens (bad input is one
+line, no pane), and again by each host's own in its feed's thread when that host speaks another version."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from .sources import Source, source
 from .watch import Watch, watch_source
 
 if TYPE_CHECKING:
+    import dshell.client as docker
+    from dshell.client import SpecIndex
+
     from ..parse import Stream
     from ..session import Session
 
@@ -98,9 +102,34 @@ class MergedFeed(Feed):
             feed.close()
 
 
-def _source(session: Session, cmd: Stream, words: list[str]) -> Source:
-    """The op call of ``cmd`` with ``words`` (no hosts), bound once by the default endpoint's spec."""
-    return replace(source(cmd.name, words, session.bind_words), title=" ".join([cmd.name, *cmd.args]))
+@dataclass(frozen=True, slots=True)
+class HostSource(Source):
+    """A pane command's call for a host of several: bound by the default endpoint's spec (``version``), and by
+    ``again`` with the host's spec when the host speaks another version."""
+
+    version: str = ""
+    again: Callable[[SpecIndex], Source] | None = None
+
+    def on(self, c: docker.Client) -> Source:
+        """The call bound by what ``c`` speaks: asked of its daemon here, in the feed's thread, when not known
+        yet (a keystroke never waits on it)."""
+        spec = c.spec
+        plain = Source(self.title, self.op, self.params)
+        if self.again is None or spec.version == self.version:
+            return plain
+        return replace(plain, params=self.again(spec).params)
+
+
+def _source(session: Session, cmd: Stream, words: list[str]) -> HostSource:
+    """The op call of ``cmd`` with ``words`` (no hosts), bound by the default endpoint's spec; each host's feed
+    binds it by its own (``HostSource.on``)."""
+    first = source(cmd.name, words, session.bind_words)
+    spec = session.require_client().spec  # known: bind_words asked it
+
+    def again(own: SpecIndex) -> Source:
+        return source(cmd.name, words, lambda op_words: session.bind_words(op_words, own))
+
+    return HostSource(" ".join([cmd.name, *cmd.args]), first.op, first.params, spec.version, again)
 
 
 def merged(session: Session, cmd: Stream, notify: Callable[[], None],

@@ -39,6 +39,7 @@ class Feed:
 
     def _run(self) -> None:
         try:
+            self.source = self.source.on(self.client)
             opened = self.source.open(self.client)
             self.status = opened.status
             stream = opened.stream

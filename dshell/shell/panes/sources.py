@@ -56,6 +56,11 @@ class Source:
         """Start the call: its outcome, the body as a stream (or the daemon's error)."""
         return docker.call(c, {"op": self.op, "params": self.params, "as": "stream"})
 
+    def on(self, c: docker.Client) -> Source:
+        """The call as ``c``'s daemon is sent it (in the feed's thread, before ``open``): as it is here; a
+        host's of several endpoints binds its words again by that host's version (``panes.hosts``)."""
+        return self
+
 
 def formatter(op: str, stream: docker.DockerStream) -> Formatter:
     """The formatter for ``op``'s stream (may look up whether a container has a TTY)."""

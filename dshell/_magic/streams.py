@@ -97,7 +97,10 @@ class TerminalArea:
 
 
 def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
-    """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result."""
+    """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result.
+    ``@NAME`` first (``%docker logs @b web``): from the endpoint NAME."""
+    if cmd.args and cmd.args[0].startswith("@"):
+        return _on_one(session, cmd)
     src = source(cmd.name, list(cmd.args), session.bind_words)
     own = session.require_client().copy()  # the stream's own: the feed cancels it on an interrupt
     started = time.perf_counter()
@@ -113,6 +116,17 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
         own.close()  # the feed closes it when done too; this is for a stream that never got one
     return session.reply(session.keep(src.op, src.params, pane.kept(), status=opened.status,
                                       elapsed=time.perf_counter() - started, error=None, endpoint=opened.endpoint))
+
+
+def _on_one(session: Session, cmd: P.Stream) -> Reply:
+    """``cmd`` after ``@NAME`` (its first word) run on the endpoint NAME; one line for several."""
+    names = [n for n in cmd.args[0][1:].split(",") if n]
+    if len(names) != 1 or names == ["all"] or "--split" in cmd.args:
+        from dshell.shell.reply import Reply
+
+        return Reply(error=f"%docker {cmd.name} streams from one endpoint: %docker @NAME {cmd.name} ... (one pane "
+                           "over several endpoints is the shell's: dshell)")
+    return session.execute(P.OnHost(names[0], P.Stream(cmd.name, cmd.args[1:])))
 
 
 def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:

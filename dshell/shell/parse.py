@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeGuard, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from dshell.explorer import REF_RE, PathError, Ref, parse_ref
 
@@ -223,9 +223,9 @@ class Workflow(NamedTuple):
 
 Command = (OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost | Fetch | History
            | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
-OneHostCommand = Doc | Ops | Categories | Fetch | Stream | Workflow
-"""What ``@NAME`` may come before besides an op (a fan-out) and a pane command: what talks to an endpoint."""
-LOCAL_WORKFLOWS = ("diff", "logout")  # workflows that talk to no daemon (logout: the docker config only)
+OneHostCommand = Doc | Ops | Categories | Fetch | Stream | Workflow  # what ONE_HOST_COMMANDS parse into
+ONE_HOST_COMMANDS = ("exec", "attach", "run", "cp", "build", "login", "fetch", "doc", "ops", "categories")
+"""The commands besides panes that ``@NAME`` sends to another endpoint (not logout, diff: they ask no daemon)."""
 
 
 def _texts(words: tuple[Word, ...]) -> list[str]:
@@ -354,7 +354,7 @@ def _fan_out(words: list[str], text: str) -> FanOut | Stream | OnHost:
     if isinstance(call, Use | Connect):
         raise ParseError(f"{what} chooses the endpoints itself: leave out {words[0]} (use NAME makes NAME the "
                          f"default; {words[0]} CMD runs one command there)")
-    if not _uses_endpoint(call):
+    if what not in ONE_HOST_COMMANDS or not isinstance(call, Doc | Ops | Categories | Fetch | Stream | Workflow):
         raise ParseError(f"{what} does not run on an endpoint: leave out {words[0]} (@NAME goes before an op or a "
                          "command that talks to a daemon: exec, attach, run, cp, build, login, fetch, logs, ...)")
     if len(names) > 1 or names == ("all",):
@@ -364,12 +364,9 @@ def _fan_out(words: list[str], text: str) -> FanOut | Stream | OnHost:
     return OnHost(names[0], call)
 
 
-def _uses_endpoint(call: Command) -> TypeGuard[OneHostCommand]:
-    """Whether ``call`` talks to a daemon, so that ``@NAME`` can send it elsewhere (``logout`` and ``diff``
-    talk to none; ``use``/``connect``/``hosts`` choose endpoints themselves)."""
-    if isinstance(call, Workflow):
-        return call.name not in LOCAL_WORKFLOWS
-    return isinstance(call, Doc | Ops | Categories | Fetch | Stream)
+def at_commands(several: bool) -> tuple[str, ...]:
+    """The commands ``@NAME`` may come before (``several``: ``@a,b``/``@all``, where only panes fan out)."""
+    return PANE_COMMANDS if several else (*ONE_HOST_COMMANDS, *PANE_COMMANDS)
 
 
 def _fetch(args: list[str], usage: str) -> Fetch:

@@ -258,3 +258,40 @@ def test_split_panes_bind_by_each_hosts_version_asked_in_the_feed_not_at_open(sh
     finally:
         release.set()
         s.close()
+
+
+def test_completion_after_at_one_name_offers_its_commands_and_bs_live_names(shell_home: Path) -> None:
+    import time
+
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.completion.sources import SessionSources
+
+    def listing(name: str) -> dict[str, Any]:
+        return {"/containers/json": docker.MockResponse.json([{"Id": "1", "Names": [f"/{name}"], "State": "running",
+                                                               "Image": "busybox"}]),
+                "/images/json": docker.MockResponse.json([])}
+
+    daemons = {A: Versioned(listing("on-a"), "1.43"), B: Versioned(listing("on-b"), "1.43")}
+
+    def clients(conn: dict[str, Any], api_version: str | None) -> docker.Client:
+        return docker.client(conn=conn, api_version=api_version,
+                             transport=docker.MockTransport(daemons[conn["uri"]], conn["uri"]))
+
+    s = Session(Config(hosts=(f"a={A}", f"b={B}")), results_file=None, clients=clients)
+    s.start(background=False)
+    try:
+        sources = SessionSources(s)
+        texts = [c.text for c in complete("@b ", sources)[1]]
+        assert {"exec", "attach", "run", "cp", "build", "login", "fetch", "logs", "ContainerList"} <= set(texts)
+        assert not {"history", "cd", "set", "use", "logout", "help"} & set(texts)
+        several = {c.text for c in complete("@a,b ", sources)[1] if c.meta != "category"}  # exec is one too
+        assert {"logs", "watch", "ContainerList"} <= several and not {"exec", "run", "cp"} & several
+        deadline = time.monotonic() + 10
+        while not (found := [c.text for c in complete("@b exec ", sources)[1]]):
+            assert time.monotonic() < deadline, "b's names never came"
+            time.sleep(0.05)
+        assert "on-b" in found and "on-a" not in found
+        assert [c.text for c in complete("@b exec on", sources)[1]] == ["on-b"]
+        assert [c.meta for c in complete("@b exec on", sources)[1]][0].startswith("b: ")
+    finally:
+        s.close()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import SETTINGS
-from ..parse import COMMANDS, STREAM_COMMANDS, TLS_FLAGS
+from ..parse import COMMANDS, STREAM_COMMANDS, TLS_FLAGS, at_commands
 from . import context as C
 from .live import NAMED_KIND, kind_for
 from .matching import Candidate, rank
@@ -89,7 +89,11 @@ def _ops(spec: SpecIndex | None) -> tuple[Candidate, ...]:
 
 def _head(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
     categories = _category_candidates(spec) if spec is not None else ()
-    return (*_COMMAND_CANDIDATES, *_ops(spec), *categories)
+    commands = _COMMAND_CANDIDATES
+    if ctx.hosts:  # `@b exec`, `@b run`, ... on one endpoint; on several (`@a,b`) the panes
+        allowed = at_commands(len(ctx.hosts) > 1 or "all" in ctx.hosts)
+        commands = tuple(c for c in commands if c.text in allowed)
+    return (*commands, *_ops(spec), *categories)
 
 
 def _op_in_category(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:

@@ -22,7 +22,7 @@ from ._request import (
     registry_auth,
     validate,
 )
-from ._response import STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
+from ._response import PROGRESS_OPS, STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
 from ._streams import DockerStream
 from ._transport import Body, Connection, Pool
 from ._versions import negotiate
@@ -327,7 +327,8 @@ def _outcome(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[
         data = DockerStream(body, op, tty, status, headers)
     else:
         data = decode(op, headers, body.read_all(), tty)
-        error = stream_errors(op, status, data)
+        if op is None or op in PROGRESS_OPS:
+            error = stream_errors(op, status, data)
     return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
                    c.endpoint.uri)
 

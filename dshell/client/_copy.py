@@ -88,9 +88,10 @@ def path_stat(headers: dict[str, str]) -> dict[str, Any] | None:
     if not raw:
         return None
     try:
-        return dict(json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4))))
-    except ValueError:
+        found = json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, RecursionError):
         return None
+    return found if isinstance(found, dict) else None
 
 
 def stat_is_dir(st: dict[str, Any] | None) -> bool:

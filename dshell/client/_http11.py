@@ -24,6 +24,8 @@ _FIELD_LINE = re.compile(_FIELD, re.ASCII)
 _TOKEN_NAME = re.compile(_TOKEN)
 _STATUSES: dict[str, tuple[int, str]] = {}  # plain status lines seen -> (status, reason)
 _FIELDS: dict[str, tuple[str, str]] = {}  # plain header lines seen -> (lower-case name, value)
+_HEADS: dict[bytes, tuple[int, str, tuple[tuple[str, str], ...], bool]] = {}  # plain heads seen -> their Head's parts
+_HEAD_MEMO_SIZE = 4096  # larger heads are not remembered
 _STATUS_LINE = re.compile(r"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: ([^\x00\n\r\x0b\x0c]*))?", re.ASCII)
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;.*)?[ \t]*")
 
@@ -46,9 +48,18 @@ def take_head(buf: bytearray, start: int = 0) -> Head | None:
     after ``start``); ProtocolError for a head that is malformed or larger than MAX_HEAD."""
     end = buf.find(b"\r\n\r\n", start) + 4
     if 4 <= end <= MAX_HEAD:  # the common case: a bare LF before it would fail _plain_head's lines
-        head = _plain_head(buf[:end].decode("latin-1"))
+        raw = bytes(buf[:end])
+        seen = _HEADS.get(raw)
+        if seen is not None:
+            del buf[:end]
+            return Head(seen[0], seen[1], dict(seen[2]), seen[3])
+        head = _plain_head(raw.decode("latin-1"))
         if head is not None:
             del buf[:end]
+            if end <= _HEAD_MEMO_SIZE:
+                if len(_HEADS) >= 64:  # Date lines make a new head every second
+                    _HEADS.clear()
+                _HEADS[raw] = (head.status, head.reason, tuple(head.headers.items()), head.keep_alive)
             return head
     found = _BLANK_LINE.search(buf, start)  # the first blank line, whatever its line ends
     end = found.end() if found else -1

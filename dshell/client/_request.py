@@ -292,9 +292,9 @@ def check_params(op: str, params: Any) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise ValidationError(f"{op}: params must be a map of param name to value, like {{'all': True}}; got "
                               f"{type(params).__name__} {_short(params)}")
-    bad = next((k for k in params if not isinstance(k, str)), None)
-    if bad is not None:
-        raise ValidationError(f"{op}: param names are text; got {type(bad).__name__} {_short(bad)}")
+    for name in params:
+        if not isinstance(name, str):
+            raise ValidationError(f"{op}: param names are text; got {type(name).__name__} {_short(name)}")
     return params
 
 

@@ -16,6 +16,9 @@ from ._streams import DockerStream, demux_text, json_values, stream_error
 # Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
 JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",
                             "PluginPull", "PluginUpgrade"})
+# Ops whose 200 body may hold an ``error`` object (a failure midway through the progress it streams); a raw
+# ``fetch`` (no op) is searched too.
+PROGRESS_OPS = JSON_LINES_OPS | {"PluginPush"}
 # Ops whose body is stdout/stderr: multiplexed frames unless the container or exec has a TTY.
 STDIO_OPS = frozenset({"ContainerLogs", "ContainerAttach", "ExecStart", "ServiceLogs", "TaskLogs"})
 
@@ -28,29 +31,13 @@ class Outcome:
     Immutable (``replace`` gives a changed copy); a plain class, as a dataclass would cost start-up its import.
     """
 
-    __slots__ = ("op", "method", "url", "status", "headers", "elapsed", "data", "error", "endpoint")
-    op: str | None  # None for a raw fetch
-    method: str
-    url: str  # the request target: path and query
-    status: int
-    headers: Mapping[str, str]  # lower-cased names
-    elapsed: float  # seconds until the answer (for a stream or socket: until its head)
-    data: Any
-    error: DockerError | None  # a status >= 400, or an error inside a 200 progress stream
-    endpoint: str  # the client's URI
+    __slots__ = ("_values",)  # one tuple, set once: an Outcome is made on every call's path
+    _values: tuple[str | None, str, str, int, Mapping[str, str], float, Any, DockerError | None, str]
+    FIELDS = ("op", "method", "url", "status", "headers", "elapsed", "data", "error", "endpoint")
 
     def __init__(self, op: str | None, method: str, url: str, status: int, headers: Mapping[str, str],
                  elapsed: float, data: Any = None, error: DockerError | None = None, endpoint: str = "") -> None:
-        put = object.__setattr__  # one call a field, as a frozen dataclass does: this is on every call's path
-        put(self, "op", op)
-        put(self, "method", method)
-        put(self, "url", url)
-        put(self, "status", status)
-        put(self, "headers", headers)
-        put(self, "elapsed", elapsed)
-        put(self, "data", data)
-        put(self, "error", error)
-        put(self, "endpoint", endpoint)
+        object.__setattr__(self, "_values", (op, method, url, status, headers, elapsed, data, error, endpoint))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an Outcome is immutable: cannot set {name!r} (use replace)")
@@ -58,11 +45,8 @@ class Outcome:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"an Outcome is immutable: cannot delete {name!r}")
 
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Outcome) and self._fields() == other._fields()
+        return isinstance(other, Outcome) and self._values == other._values
 
     __hash__ = None  # type: ignore[assignment]  # headers and data are mutable
 
@@ -72,10 +56,56 @@ class Outcome:
 
     def replace(self, **changes: Any) -> Outcome:
         """A copy with ``changes`` (field=value) applied."""
-        unknown = set(changes) - set(self.__slots__)
+        unknown = set(changes) - set(self.FIELDS)
         if unknown:
             raise TypeError(f"Outcome has no field {sorted(unknown)[0]!r}")
-        return Outcome(**{name: changes.get(name, getattr(self, name)) for name in self.__slots__})
+        now = zip(self.FIELDS, self._values, strict=True)
+        return Outcome(**{name: changes.get(name, value) for name, value in now})
+
+    @property
+    def op(self) -> str | None:
+        """The op's name; None for a raw fetch."""
+        return self._values[0]
+
+    @property
+    def method(self) -> str:
+        """The request's method."""
+        return self._values[1]
+
+    @property
+    def url(self) -> str:
+        """The request target: path and query."""
+        return self._values[2]
+
+    @property
+    def status(self) -> int:
+        """The answer's status."""
+        return self._values[3]
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The answer's headers, lower-cased names."""
+        return self._values[4]
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds until the answer (for a stream or socket: until its head)."""
+        return self._values[5]
+
+    @property
+    def data(self) -> Any:
+        """What ``invoke`` returns."""
+        return self._values[6]
+
+    @property
+    def error(self) -> DockerError | None:
+        """A status >= 400, or an error inside a 200 progress stream."""
+        return self._values[7]
+
+    @property
+    def endpoint(self) -> str:
+        """The client's URI."""
+        return self._values[8]
 
     @property
     def request_line(self) -> str:
@@ -108,10 +138,10 @@ def parse_json(raw: bytes, many: bool = False) -> Any:
     """One JSON document, or a list when the body holds several (JSON lines) or ``many`` is set."""
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply for json (a hostile answer)
         try:
             return json_values(raw)
-        except ValueError:  # declared JSON, but not: the text as it came
+        except ValueError:  # declared JSON, but not (or nested too deeply): the text as it came
             return raw.decode("utf-8", "replace")
     return [value] if many else value
 
@@ -123,7 +153,7 @@ def _path_stat(headers: dict[str, str]) -> Any:
         return None
     try:
         return json.loads(base64.b64decode(value))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         return value
 
 
@@ -162,19 +192,33 @@ def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[]
         return header_data(op, headers)
     if not raw or (raw[:1].isspace() and not raw.strip()):  # Podman answers some 201/200s with a bare "\n"
         return [] if op in JSON_LINES_OPS else None
-    ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if ctype == "application/json" or ctype.endswith("+json") or (not ctype and raw[:1] in (b"{", b"[")):
+    header = headers.get("content-type", "")
+    kind = _BODY_KINDS.get(header) or _body_kind(header)
+    if kind == "json" or (kind == "none" and raw[:1] in (b"{", b"[")):
         return parse_json(raw, many=op in JSON_LINES_OPS)
-    if ctype.startswith("text/"):
+    if kind == "text":
         return raw.decode("utf-8", "replace")
     return raw
+
+
+_BODY_KINDS: dict[str, str] = {}  # Content-Type headers seen -> json, text, bytes or none (no type: sniffed)
+
+
+def _body_kind(header: str) -> str:
+    """How a body of this Content-Type is decoded, remembered for the next answer."""
+    ctype = header.split(";", 1)[0].strip().lower()
+    kind = ("json" if ctype == "application/json" or ctype.endswith("+json") else "text" if ctype.startswith("text/")
+            else "bytes" if ctype else "none")
+    if len(_BODY_KINDS) < 64:
+        _BODY_KINDS[header] = kind
+    return kind
 
 
 def error_body(headers: dict[str, str], raw: bytes) -> Any:
     """The parsed body of an error response."""
     try:
         return json.loads(raw) if raw else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return raw.decode("utf-8", "replace")
 
 

@@ -109,7 +109,13 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     answer: dict[str, Any] = {}
 
     def read(stream: DockerStream) -> Any:
-        answer.update(json.loads(stream.read() or b"{}"))  # the token as sent: the stored result masks it
+        try:
+            found = json.loads(stream.read() or b"{}")  # the token as sent: the stored result masks it
+        except RecursionError:
+            found = None
+        if not isinstance(found, dict):
+            raise ValueError(f"the daemon's answer is no JSON object: {str(found)[:60]}")
+        answer.update(found)
         return answer
 
     checked = steps.pipe("SystemAuth", {"authConfig": {"username": user, "password": password,

@@ -214,3 +214,18 @@ def test_a_stats_pane_shows_the_figures_docker_stats_computes(session: Session, 
     assert "1.5kB / 2.5kB" in row and "4.1kB / 0B" in row and cells[-1] == "3"
     asked = next(r for r in daemon.seen if r.path.endswith("/containers/web/stats"))
     assert asked.query == {"stream": ["true"]}
+
+
+@pytest.mark.parametrize("answer", [b"[1, 2]", b"[" * 100_000 + b"]" * 100_000], ids=["a list", "too deep"])
+def test_a_login_answer_that_is_no_json_object_is_one_line(shell_home: Any, tmp_path: Any, monkeypatch: Any,
+                                                            answer: bytes) -> None:
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "dc"))
+    daemon = Daemon({"/auth": docker.MockResponse(200, answer, {"Content-Type": "application/json"})})
+    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
+    s.start(background=False)
+    try:
+        reply = s.execute("login -u x -p pw 127.0.0.1:5999")
+    finally:
+        s.close()
+    assert reply.error is not None and "no JSON object" in reply.error and "\n" not in reply.error
+    assert not (tmp_path / "dc" / "config.json").exists()

@@ -56,6 +56,7 @@ DOCKER_COMMANDS: dict[str, str] = {
     "events": "events (SystemEvents in a pane)",
     "save": "ImageGet name=IMAGE, then save _N out.tar",
     "history": "ImageHistory name=IMAGE (dshell's history lists results)",
+    "context": "hosts, use NAME (the default endpoint), @NAME CMD (docker --context NAME CMD: one command there)",
 }
 
 

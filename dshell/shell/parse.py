@@ -417,7 +417,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "disconnect": CommandSpec(_one(Disconnect), "disconnect NAME",
                               "forget the endpoint NAME, close its connections (not the default: use another first)"),
     "hosts": CommandSpec(_none(Hosts), "hosts", "the endpoints (-H, connect NAME, docker contexts) with state, "
-                         "daemon and API version; @a,b Op or @all Op runs an op on several at once"),
+                         "daemon and API version; @a,b Op or @all Op runs an op on several at once, @NAME CMD "
+                         "(exec, run, cp, ...) one command on NAME"),
     "fetch": CommandSpec(_fetch, "fetch [METHOD] /path [name=value ...] [body]",
                          "a raw request to the daemon"),
     "history": CommandSpec(_history, "history [N]", "the stored results (also those of earlier sessions)"),
@@ -461,6 +462,9 @@ COMMANDS: dict[str, CommandSpec] = {
     "diff": ("diff _A _B", "what changed between two results or paths into them (added, removed, changed); "
              "the diff is a result too"),
 }.items()}
+ON_ENDPOINT_NOTE = "; @NAME first: on the endpoint NAME (as docker --context NAME)"
+for _name in ONE_HOST_COMMANDS:  # `help` and completion say where @NAME goes
+    COMMANDS[_name] = COMMANDS[_name]._replace(summary=COMMANDS[_name].summary + ON_ENDPOINT_NOTE)
 
 
 def _category(words: list[str]) -> str | None:

@@ -25,6 +25,8 @@ SYNTAX = (
     ("_3 | [?State=='running'].Names", "a JMESPath query over a result"),
     ("_3 --full", "everything, not the first rows; long output goes through the pager"),
     ("PutContainerArchive web path=/tmp @./site", BODY_SYNTAX),
+    ("@b exec web sh", "one command (an op, exec, run, cp, fetch, ...) on the endpoint b, as docker --context b; "
+                       "@a,b Op or @all Op: an op on several at once"),
     ("help docker", "the docker CLI's commands and the ops that do their work"),
 )
 

@@ -55,7 +55,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     spec = run(base.listing_spec)
     params = _bound(session, cmd.call, spec)  # bad input is one line before any host is asked
     request, bound = per_host(session, cmd.call, spec, params)
-    _, answers = run_on(session, names, request, run)
+    clients, answers = run_on(session, names, request, run)
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
     elapsed = 0.0
@@ -63,7 +63,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
         if isinstance(answer, docker.DshellError):
             lines.append(f"{name}: {one_line(answer)}")
             continue
-        result = session.store(op, bound[name], answer)
+        result = session.store(op, bound[name], answer, clients[name].api_version)  # known: it answered
         elapsed = max(elapsed, answer.elapsed)
         if answer.error is not None:
             lines.append(f"{name}: [{result.n}] {answer.status} {answer.error.message}")

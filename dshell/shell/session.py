@@ -278,23 +278,25 @@ class Session:
             return Reply(error=f"[{result.n}] {result.status} {result.error}", result=result)
         return Reply(render(result), result=result)
 
-    def store(self, op: str, params: dict[str, Any], outcome: Outcome) -> Result:
-        """Store a call's outcome as the next numbered result (``op`` and ``params`` as the user gave them)."""
+    def store(self, op: str, params: dict[str, Any], outcome: Outcome, api_version: str | None = None) -> Result:
+        """Store a call's outcome as the next numbered result (``op`` and ``params`` as the user gave them;
+        ``api_version``: the one it was sent in, when not ``state``'s)."""
         error = outcome.error.message if outcome.error is not None else None
         return self.keep(op, params, outcome.data, status=outcome.status, elapsed=outcome.elapsed, error=error,
-                         endpoint=outcome.endpoint)
+                         endpoint=outcome.endpoint, api_version=api_version)
 
     def keep(self, op: str, params: dict[str, Any], data: Any, *, status: int | None, elapsed: float,
-             error: str | None, endpoint: str) -> Result:
+             error: str | None, endpoint: str, api_version: str | None = None) -> Result:
         """Store what a command made (a call, a pane's lines, an attach session) as the next numbered result;
-        never waits on the daemon (the API version is the one known by now)."""
+        never waits on the daemon (the API version is ``api_version``, else the one ``state`` knows by now)."""
         assert self.history is not None
         from .bodies import storable
 
         state = self.state
         c = state.client
+        version = api_version or state.version or (c.pinned if c else None) or ""
         return self.history.add(op, storable(params), status, elapsed, data, error, endpoint=endpoint,
-                                api_version=state.version or (c.pinned if c else None) or "")
+                                api_version=version)
 
     def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
         import dshell.client as docker
@@ -514,7 +516,7 @@ class Session:
             version = run(lambda: c.api_version)
         except Exception as exc:  # noqa: BLE001 - added anyway: the daemon may come up later
             return Reply(error=f"added {name} ({c.uri}), but: {one_line(exc)}")
-        return Reply(f"added {name} ({c.uri}, API {version}); @{name} Op runs an op there, use {name} switches")
+        return Reply(f"added {name} ({c.uri}, API {version}); @{name} CMD runs a command there, use {name} switches")
 
     def _disconnect(self, cmd: P.Disconnect, run: Runner) -> Reply:
         import dshell.client as docker

@@ -295,3 +295,10 @@ def test_completion_after_at_one_name_offers_its_commands_and_bs_live_names(shel
         assert [c.meta for c in complete("@b exec on", sources)[1]][0].startswith("b: ")
     finally:
         s.close()
+
+
+def test_a_fan_outs_results_are_stored_with_each_hosts_api_version(session: Session) -> None:
+    reply = session.execute("@all ContainerList")
+    assert reply.error is None and session.history is not None
+    assert [(session.history[n].endpoint, session.history[n].api_version) for n in (1, 2)] == [(A, "v1.43"),
+                                                                                               (B, "v1.41")]

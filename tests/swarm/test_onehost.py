@@ -5,6 +5,7 @@ sent to, and shown absent from the default."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,20 @@ def on_engine(engine: dict[str, Any], docker_cli: Any, name: str) -> Iterator[st
     docker_cli("rm", "-f", name, check=False)
 
 
+def terminal(default: Node, tmp_path: Path, ssh_bin: str | None = None) -> Terminal:
+    """dshell in tmux on ``default`` (pager off, a HOME of its own; ``ssh_bin`` first on PATH), started."""
+    home = tmp_path / "home"
+    (home / ".config" / "dshell").mkdir(parents=True)
+    (home / ".config" / "dshell" / "config.yaml").write_text("pager: off\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "XDG_"))},
+           "HOME": str(home), "DOCKER_HOST": default.client.uri, "TERM": "xterm-256color", "PYTHONPATH": str(REPO)}
+    if ssh_bin is not None:
+        env["PATH"] = f"{ssh_bin}{os.pathsep}{env['PATH']}"
+    term = Terminal(env)
+    term.start()
+    return term
+
+
 def test_interactive_exec_on_b_and_over_ssh_in_a_real_terminal(swarm_nodes: list[Node], name: str, on_engine: str,
                                                                sshd: dict[str, Any],  # noqa: F811
                                                                docker_cli: Any, tmp_path: Path) -> None:
@@ -121,14 +136,7 @@ def test_interactive_exec_on_b_and_over_ssh_in_a_real_terminal(swarm_nodes: list
     call(n2, "ContainerCreate", name=name, body={"Image": "busybox", "Cmd": ["sleep", "300"],
                                                  "HostConfig": {"NetworkMode": "none"}})
     call(n2, "ContainerStart", id=name)
-    home = tmp_path / "home"
-    (home / ".config" / "dshell").mkdir(parents=True)
-    (home / ".config" / "dshell" / "config.yaml").write_text("pager: off\n")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "XDG_"))},
-           "HOME": str(home), "DOCKER_HOST": n1.client.uri, "TERM": "xterm-256color", "PYTHONPATH": str(REPO),
-           "PATH": f"{sshd['bin']}{os.pathsep}{os.environ['PATH']}"}
-    term = Terminal(env)
-    term.start()
+    term = terminal(n1, tmp_path, sshd["bin"])
     try:
         term.run(f"connect b {n2.client.uri}")
         term.wait(r"added b \(")
@@ -152,3 +160,67 @@ def test_interactive_exec_on_b_and_over_ssh_in_a_real_terminal(swarm_nodes: list
                                      "throw": True})["size"] == len("on-b\n")
     assert docker_cli("exec", name, "cat", "/tmp/onehost") == "on-eng\n"
     assert absent(n1, name)
+
+
+def test_run_it_and_attach_on_b_in_a_real_terminal(swarm_nodes: list[Node], name: str, tmp_path: Path) -> None:
+    """``@b run -it`` gives a terminal in a new container on node 2; ``@b attach`` one on node 2's running
+    container (its hostname is its ID there); neither container is on node 1."""
+    n1, n2 = swarm_nodes[0], swarm_nodes[1]
+    tty = f"{name}-tty"
+    call(n2, "ContainerCreate", name=tty, body={"Image": "busybox", "Cmd": ["sh"], "Tty": True, "OpenStdin": True,
+                                                "HostConfig": {"NetworkMode": "none"}})
+    call(n2, "ContainerStart", id=tty)
+    term = terminal(n1, tmp_path)
+    try:
+        term.run(f"connect b {n2.client.uri}")
+        term.wait(r"added b \(")
+        term.run(f"@b run -it --name {name} --network none busybox sh")
+        term.wait(r"^/ #\s*$")
+        term.run("echo $((6 * 7)); exit 6")
+        term.wait(r"^42\s*$")
+        term.wait(r"exited with code 6")
+        term.run(f"@b attach {tty}")
+        term.wait(r"^\[attach .*tty\): ctrl-p ctrl-q detaches\]")
+        own = call(n2, "ContainerInspect", id=tty)["Id"][:12]
+        wait_for("the attached shell to answer", lambda: term.run("hostname") or re.search(
+            rf"^{own}\s*$", term.screen(), re.M), 20)  # keys typed before the attach is wired are not read
+        term.keys("C-p", "C-q")
+        term.wait(rf"detached from container {tty}")
+    finally:
+        term.close()
+        remove(n2.client, tty)
+    assert call(n2, "ContainerInspect", id=name)["State"]["ExitCode"] == 6
+    assert absent(n1, name) and absent(n1, tty)
+
+
+@pytest.fixture
+def eng_session(swarm_nodes: list[Node], sshd: dict[str, Any],  # noqa: F811
+                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    """A session whose default is node 1 and whose ``eng`` is the engine over ssh://."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
+    monkeypatch.setenv("PATH", f"{sshd['bin']}{os.pathsep}{os.environ['PATH']}")
+    a = swarm_nodes[0].client.uri
+    s = Session(Config(endpoint=a, hosts=(f"a={a}", f"eng={sshd['alias_uri']}")), results_file=tmp_path / "r.jsonl")
+    s.say = lambda body: None
+    s.start(background=False)
+    yield s
+    s.close()
+
+
+def test_cp_fetch_and_login_over_ssh_happen_on_the_engine(eng_session: Session, swarm_nodes: list[Node],
+                                                          on_engine: str, engine: dict[str, Any],
+                                                          docker_cli: Any, tmp_path: Path) -> None:
+    sent = tmp_path / "over-ssh.txt"
+    sent.write_text("by ssh\n")
+    reply = eng_session.execute(f"@eng cp {sent} {on_engine}:/tmp/")
+    assert reply.error is None, reply.error
+    assert docker_cli("exec", on_engine, "cat", "/tmp/over-ssh.txt") == "by ssh\n"
+    assert absent(swarm_nodes[0], on_engine)
+    info = eng_session.execute("@eng fetch /info")
+    assert info.result is not None and info.result.endpoint == "ssh://dshell-sshd"
+    assert info.result.data["Name"] != swarm_nodes[0].name
+    login = f"login -u {engine['registry_user']} -p {engine['registry_password']} {engine['registry']}"
+    reply = eng_session.execute(f"@eng {login}")  # the engine reaches the registry on its loopback
+    assert reply.error is None and "Login Succeeded" in str(reply.body), reply.error
+    assert eng_session.execute(login).error is not None  # node 1, in its own namespace, does not

@@ -34,3 +34,7 @@ class DockerError(DshellError):
         self.message = message
         self.op = op
         self.body = body
+
+    def __reduce__(self) -> tuple[type[DockerError], tuple[int, str, str | None, Any]]:
+        """Made again from its fields (copy, deepcopy, pickle: an exception's default uses ``args``)."""
+        return type(self), (self.status, self.message, self.op, self.body)

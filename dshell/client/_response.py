@@ -45,6 +45,10 @@ class Outcome:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"an Outcome is immutable: cannot delete {name!r}")
 
+    def __reduce__(self) -> tuple[type[Outcome], tuple[Any, ...]]:
+        """Made again from its fields: copy, deepcopy and pickle work (not with a hijacked socket in ``data``)."""
+        return Outcome, self._values
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Outcome) and self._values == other._values
 

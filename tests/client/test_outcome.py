@@ -37,6 +37,21 @@ def test_an_outcome_names_its_request_and_answer():
         out.replace(nope=1)
 
 
+def test_an_outcome_copies_deep_copies_and_pickles():
+    import copy
+    import pickle
+
+    out = docker.call(mock(lambda req: docker.MockResponse.json([{"Id": "abc"}])), {"op": "ContainerList"})
+    deep = copy.deepcopy(out)
+    assert copy.copy(out) == out and deep == out and deep.data is not out.data
+    assert pickle.loads(pickle.dumps(out)) == out
+    failed = docker.call(mock(lambda req: docker.MockResponse.json({"message": "no such"}, 404)),
+                         {"op": "ContainerInspect", "params": {"id": "x"}})
+    for again in (copy.deepcopy(failed), pickle.loads(pickle.dumps(failed))):
+        assert again.error is not None and (again.error.status, again.error.message) == (404, "no such")
+        assert str(again.error) == str(failed.error) and again.data == failed.data
+
+
 def test_a_daemon_error_is_an_outcome_and_invoke_keeps_its_contract():
     body = {"message": "No such container: web"}
     c = mock(lambda req: docker.MockResponse.json(body, 404))

@@ -22,13 +22,14 @@ def short_id(value: Any, width: int = 12) -> str:
     return str(value or "").removeprefix("sha256:")[:width]
 
 
-def human_size(size: Any) -> str:
-    """Decimal size with three significant digits, like `docker images` ("72.8MB")."""
+def human_size(size: Any, digits: int = 3) -> str:
+    """Decimal size with three significant `digits`, like `docker images` ("72.8MB"); `docker system df` and the
+    prunes' totals show four ("1.982MB")."""
     if not isinstance(size, int | float) or isinstance(size, bool) or size < 0:
         return ""
     value = float(size)
     for unit in _SIZE_UNITS:
-        text = f"{value:.3g}"
+        text = f"{value:.{digits}g}"
         if float(text) < 1000 or unit == _SIZE_UNITS[-1]:
             return f"{text}{unit}"
         value /= 1000

@@ -28,8 +28,11 @@ class Grid:
     """Rows of plain strings under bold headers; when too wide, the widest columns shrink first and their
     cells wrap onto more lines (nothing is hidden behind '…').
 
+    `header=False` leaves the header row out (the columns still have names, for notebooks' DataFrames);
+    `footer` lines follow the rows; `gap` spaces separate the columns.
+
     In a notebook: a `<table>` of the cells (those of column `i` uncut, `wide[i]`, where docker cuts them), its
-    row count and how many `more` rows there are."""
+    row count and how many `more` rows there are, then the footer."""
 
     def __init__(
         self,
@@ -37,32 +40,53 @@ class Grid:
         rows: Sequence[Sequence[str]],
         more: int = 0,
         wide: dict[int, list[str]] | None = None,
+        *,
+        header: bool = True,
+        footer: Sequence[str] = (),
+        gap: int = GAP,
     ) -> None:
         self.columns = tuple(columns)
         self.rows = [[cell.replace("\n", "⏎") for cell in row] for row in rows]
         self.more = more
         self.wide = {i: [cell.replace("\n", "⏎") for cell in cells] for i, cells in (wide or {}).items()}
+        self.header = header
+        self.footer = list(footer)
+        self.gap = gap
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        if self.header or self.rows:
+            yield from self._table(options.max_width)
+        if self.more:
+            yield Segment(f"… {self.more} more rows", Style(dim=True))
+            yield Segment.line()
+        for line in self.footer:
+            yield Segment(line)
+            yield Segment.line()
+
+    def _table(self, max_width: int) -> RenderResult:
         from rich.cells import cell_len
         from rich.segment import Segment
         from rich.style import Style
 
+        headers = [column.header if self.header else "" for column in self.columns]
         natural = [
-            max([cell_len(column.header), *(cell_len(row[i]) for row in self.rows)])
-            for i, column in enumerate(self.columns)
+            max([cell_len(headers[i]), *(cell_len(row[i]) for row in self.rows)]) for i in range(len(self.columns))
         ]
         minimum = [
-            width if not column.shrink else min(width, max(cell_len(column.header), 4))
-            for width, column in zip(natural, self.columns, strict=True)
+            width if not column.shrink else min(width, max(cell_len(headers[i]), 4))
+            for i, (width, column) in enumerate(zip(natural, self.columns, strict=True))
         ]
-        widths = fit_widths(natural, minimum, options.max_width - GAP * (len(self.columns) - 1))
-        header = Style(bold=True)
-        gap = Segment(" " * GAP)
+        widths = fit_widths(natural, minimum, max_width - self.gap * (len(self.columns) - 1))
+        gap = Segment(" " * self.gap)
         last = len(self.columns) - 1
-        for i, column in enumerate(self.columns):
-            yield Segment(_cell(column.header, widths[i], column.justify, i == last), header)
-            yield gap if i != last else Segment.line()
+        if self.header:
+            bold = Style(bold=True)
+            for i, column in enumerate(self.columns):
+                yield Segment(_cell(column.header, widths[i], column.justify, i == last), bold)
+                yield gap if i != last else Segment.line()
         for row in self.rows:
             if all(cell_len(cell) <= width for cell, width in zip(row, widths, strict=True)):
                 for i, column in enumerate(self.columns):
@@ -75,17 +99,16 @@ class Grid:
                     piece = pieces[i][n] if n < len(pieces[i]) else ""
                     yield Segment(_cell(piece, widths[i], column.justify, i == last))
                     yield gap if i != last else Segment.line()
-        if self.more:
-            yield Segment(f"… {self.more} more rows", Style(dim=True))
-            yield Segment.line()
 
     def __html__(self) -> str:
         rows = self.rows
         if self.wide:
             rows = [[self.wide[i][n] if i in self.wide else cell for i, cell in enumerate(row)]
                     for n, row in enumerate(rows)]
-        return H.table([c.header for c in self.columns], [c.justify == "right" for c in self.columns],
-                       rows, len(rows), self.more)
+        table = "" if not (self.header or rows) else H.table(
+            [c.header for c in self.columns], [c.justify == "right" for c in self.columns], rows, len(rows),
+            self.more, head=self.header)
+        return table + "".join(f'<div style="{H.MONO}">{H.escape(line)}</div>' for line in self.footer)
 
 
 def _cell(text: str, width: int, justify: str, last: bool) -> str:

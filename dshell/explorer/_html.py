@@ -35,11 +35,14 @@ def table(
     shown: int,
     more: int,
     titles: Sequence[Sequence[str]] | None = None,
+    *,
+    head: bool = True,
 ) -> str:
-    """A ``<table>`` (full cells, a header row, right-aligned columns where ``right``) and its row count;
-    ``titles``, when given, are the cells' hover texts (their paths)."""
+    """A ``<table>`` (full cells, a header row unless not ``head``, right-aligned columns where ``right``) and its
+    row count; ``titles``, when given, are the cells' hover texts (their paths)."""
     align = ["right" if r else "left" for r in right]
-    head = "".join(f'<th style="{_HEAD}{a}">{escape(h)}</th>' for h, a in zip(headers, align, strict=True))
+    cells = "".join(f'<th style="{_HEAD}{a}">{escape(h)}</th>' for h, a in zip(headers, align, strict=True))
+    thead = f"<thead><tr>{cells}</tr></thead>" if head else ""
     if titles is None:
         opens = [f'<td style="{_CELL}{a}">' for a in align]
         body = "".join(
@@ -57,7 +60,7 @@ def table(
     if more:
         count += f", the first {shown:,} shown (… {more:,} more rows)"
     return (f'<div style="overflow-x:auto"><table style="border-collapse:collapse;white-space:nowrap;{MONO}">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"{thead}<tbody>{body}</tbody></table>"
             f'<div style="{DIM};{MONO}">{count}</div></div>')
 
 

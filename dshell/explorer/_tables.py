@@ -5,74 +5,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from ._format import compact, ellipsis, human_size, short_id, time_ago, to_epoch
-from ._grid import Grid, GridColumn
+from ._columns import HOST, Column, Columns, Row, TableSpec, at, dig, is_rows, list_rows, same, text, when
+from ._format import ellipsis, human_size, short_id, time_ago
+from ._grid import GAP, Grid
+from ._reports import REPORTS
 from ._stats import binary_size, decimal_size, samples
 
-Row = dict[str, Any]
+__all__ = ["HOST", "TABLES", "Column", "TableSpec", "generic_columns", "generic_table", "layout", "op_table", "text"]
 GENERIC_COLUMNS = 8
 """The generic table shows at most this many columns."""
 GENERIC_SAMPLE = 200
 """A DataFrame's generic columns are those of its first rows, as a shown table's are."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Column(GridColumn):
-    """A grid column plus `cell`, which turns a row into the cell text; `wide`, the text uncut where docker cuts
-    it (for notebooks); and `value`, its value in a DataFrame (else the wide or the cell text)."""
-
-    cell: Callable[[Row], str]
-    wide: Callable[[Row], str] | None = None
-    value: Callable[[Row], Any] | None = None
-
-
-def _is_rows(data: Any) -> bool:
-    return isinstance(data, list) and all(isinstance(row, dict) for row in data)
-
-
-def _list_rows(data: Any) -> list[Row] | None:
-    return data if _is_rows(data) else None
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """How one operation's data becomes a table: the columns, and where the rows are (None: not here)."""
-
-    columns: tuple[Column, ...]
-    rows: Callable[[Any], list[Row] | None] = _list_rows
-
-
-def dig(row: Any, path: str) -> Any:
-    """The value at a dotted `path` in nested dicts, or None where it stops."""
-    for key in path.split("."):
-        if not isinstance(row, dict):
-            return None
-        row = row.get(key)
-    return row
-
-
-def text(value: Any) -> str:
-    """Cell text for any value: '' for None, lists joined with ', ', nested values compacted."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(map(text, value))
-    return value if isinstance(value, str) else compact(value, 40)
-
-
-def at(path: str, fmt: Callable[[Any], Any] = text) -> Callable[[Row], Any]:
-    """A cell function formatting the value at dotted `path` with `fmt`."""
-    return lambda row: fmt(dig(row, path))
-
-
-def when(value: Any) -> datetime | None:
-    """An epoch or RFC 3339 timestamp as a local datetime; None when missing or unparseable."""
-    epoch = to_epoch(value)
-    return datetime.fromtimestamp(epoch).astimezone() if epoch else None
 
 
 def _time(header: str, key: str) -> Column:
@@ -122,7 +67,7 @@ def _split_tag(reference: str) -> tuple[str, str]:
 
 def _image_rows(data: Any) -> list[Row] | None:
     """One row per repository tag, like `docker images`; untagged images show <none>."""
-    if not _is_rows(data):
+    if not is_rows(data):
         return None
     rows: list[Row] = []
     for image in data:
@@ -135,7 +80,7 @@ def _image_rows(data: Any) -> list[Row] | None:
 
 def _volume_rows(data: Any) -> list[Row] | None:
     volumes = (data.get("Volumes") or []) if isinstance(data, dict) else None
-    return _list_rows(volumes)
+    return list_rows(volumes)
 
 
 def _service_mode(mode: Any) -> str:
@@ -177,17 +122,13 @@ def _id(header: str = "ID", key: str = "ID") -> Column:
     return Column(header, shrink=False, cell=at(key, short_id))
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _pair(first: str, second: str, fmt: Callable[[float], str]) -> Callable[[Row], str]:
     return lambda row: f"{fmt(row.get(first) or 0)} / {fmt(row.get(second) or 0)}"
 
 
 def _number(header: str, key: str, fmt: str) -> Column:
     return Column(header, shrink=False, justify="right", cell=lambda row: fmt.format(row.get(key) or 0),
-                  value=at(key, _same))
+                  value=at(key, same))
 
 
 def _stats_time(value: Any) -> str:
@@ -201,11 +142,11 @@ _STATS = TableSpec(
         Column("NAME", cell=at("name")),
         _number("CPU %", "cpu_percent", "{:.2f}%"),
         Column("MEM USAGE / LIMIT", justify="right", cell=_pair("mem_usage", "mem_limit", binary_size),
-               value=at("mem_usage", _same)),
+               value=at("mem_usage", same)),
         _number("MEM %", "mem_percent", "{:.2f}%"),
-        Column("NET I/O", justify="right", cell=_pair("net_rx", "net_tx", decimal_size), value=at("net_rx", _same)),
+        Column("NET I/O", justify="right", cell=_pair("net_rx", "net_tx", decimal_size), value=at("net_rx", same)),
         Column("BLOCK I/O", justify="right", cell=_pair("block_read", "block_write", decimal_size),
-               value=at("block_read", _same)),
+               value=at("block_read", same)),
         _number("PIDS", "pids", "{}"),
     ),
     lambda data: samples(data) if isinstance(data, list) else None,
@@ -239,7 +180,7 @@ TABLES: dict[str, TableSpec] = {
             Column("TAG", cell=at("Tag")),
             _id("IMAGE ID", "Id"),
             _time("CREATED", "Created"),
-            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size), value=at("Size", _same)),
+            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size), value=at("Size", same)),
         ),
         _image_rows,
     ),
@@ -308,22 +249,34 @@ TABLES: dict[str, TableSpec] = {
             Column("ENABLED", cell=at("Enabled", lambda enabled: str(bool(enabled)).lower())),
         )
     ),
+    **REPORTS,
 }
+
+
+HOST_COLUMN = Column(HOST, cell=at(HOST))
 
 
 def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     """The known table for `op`'s data, or None when `op` has none or the data has another shape."""
     spec = TABLES.get(op or "")
-    rows = spec.rows(data) if spec else None
-    if spec is None or rows is None:
+    found = _op_layout(spec, data)
+    if spec is None or found is None:
         return None
-    hosted = bool(rows) and all(HOST in row for row in rows)  # a fan-out's merged rows: HOST first
-    return table(((HOST_COLUMN,) if hosted else ()) + spec.columns, rows, limit)
+    columns, rows = found
+    hosted = columns[:1] == (HOST_COLUMN,)
+    header = spec.header == "always" or hosted or (spec.header == "rows" and bool(rows))
+    footer = spec.footer(data) if spec.footer else []
+    return table(columns, rows, limit, header=header, footer=footer, gap=spec.gap)
 
 
-HOST = "HOST"
-"""The key a fan-out (`@a,b Op`) adds to each row of its merged result: the endpoint's name."""
-HOST_COLUMN = Column(HOST, cell=at(HOST))
+def _op_layout(spec: TableSpec | None, data: Any) -> tuple[Columns, list[Row]] | None:
+    """`spec`'s columns and rows for `data`, HOST first for a fan-out's merged rows."""
+    found = spec.layout(data) if spec else None
+    if found is None:
+        return None
+    columns, rows = found
+    hosted = bool(rows) and all(HOST in row for row in rows)
+    return ((HOST_COLUMN, *columns) if hosted else columns), rows
 
 
 EPOCH_KEYS = ("Created", "created", "time", "Time", "timeNano")
@@ -337,7 +290,7 @@ def generic_table(rows: list[Row], limit: int | None) -> Grid:
     return table(generic_columns(rows[:limit]), rows, limit)
 
 
-def generic_columns(rows: list[Row]) -> tuple[Column, ...]:
+def generic_columns(rows: list[Row]) -> Columns:
     """The columns of `generic_table` for `rows`."""
     return tuple(
         Column(key, justify="right" if _numeric(rows, key) and not _is_time(rows, key) else "left",
@@ -390,19 +343,20 @@ def _all_keys(rows: list[Row]) -> list[str]:
     return keys[:GENERIC_COLUMNS]
 
 
-def layout(data: Any, op: str | None) -> tuple[tuple[Column, ...], list[Row]] | None:
+def layout(data: Any, op: str | None) -> tuple[Columns, list[Row]] | None:
     """The columns and all rows of the table `data` shows as (`op`'s own, else generic); None if no table."""
-    spec = TABLES.get(op or "")
-    rows = spec.rows(data) if spec else None
-    if spec is not None and rows is not None:
-        return spec.columns, rows
+    if (found := _op_layout(TABLES.get(op or ""), data)) is not None:
+        return found
     if isinstance(data, list | tuple) and data and all(isinstance(row, dict) for row in data):
         return generic_columns(list(data[:GENERIC_SAMPLE])), list(data)
     return None
 
 
-def table(columns: tuple[Column, ...], rows: list[Row], limit: int | None) -> Grid:
-    """A grid of the first `limit` rows (all if None), noting how many more there are."""
+def table(columns: Columns, rows: list[Row], limit: int | None, *, header: bool = True,
+          footer: list[str] | None = None, gap: int = GAP) -> Grid:
+    """A grid of the first `limit` rows (all if None), noting how many more there are; `header`, `footer` and
+    `gap` as `Grid` takes them."""
     shown = rows if limit is None else rows[:limit]
     wide = {i: [column.wide(row) for row in shown] for i, column in enumerate(columns) if column.wide}
-    return Grid(columns, [[column.cell(row) for column in columns] for row in shown], len(rows) - len(shown), wide)
+    return Grid(columns, [[column.cell(row) for column in columns] for row in shown], len(rows) - len(shown), wide,
+                header=header, footer=footer or [], gap=gap)

@@ -1,0 +1,69 @@
+"""Daemon answers for the report views' tests: recorded from the throwaway engine (Docker 20.10.24, API 1.41),
+except SEARCH (Docker Hub's answer shape, written by hand: this machine has no internet) and DF, made to have
+every case the docker CLI's sums tell apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TOP = {"Processes": [["root", "5207", "5186", "0", "15:09", "?", "00:00:00", "sleep 3000"]],
+       "Titles": ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]}
+TOP_AUX = {"Processes": [["root", "5207", "0.0", "0.0", "2268", "1376", "?", "Ss", "15:09", "0:00", "sleep 3000"]],
+           "Titles": ["USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"]}
+CHANGES = [{"Path": "/etc", "Kind": 0}, {"Path": "/etc/newfile", "Kind": 1}, {"Path": "/etc/passwd", "Kind": 2},
+           {"Path": "/tmp", "Kind": 0}, {"Path": "/tmp/d", "Kind": 1}]
+CONTAINER_PRUNE = {"ContainersDeleted": ["1d2d00bfbbb27992f21c9a5610448522a73fc22733ffaec9ae3c928f3ac5c6d2"],
+                   "SpaceReclaimed": 1200000}
+VOLUME_PRUNE = {"VolumesDeleted": ["dsh-test-tables-vol"], "SpaceReclaimed": 0}
+NETWORK_PRUNE = {"NetworksDeleted": ["dsh-test-tables-net"]}
+NOTHING_PRUNED = {"ContainersDeleted": None, "SpaceReclaimed": 0}
+IMAGE_PRUNE = {"ImagesDeleted": [
+    {"Untagged": "dsh-test-tables-p:old"},
+    {"Deleted": "sha256:b687f8208ba909fb04239cb5e49538940695f80e2f3a0c84767fb86a475cc510"},
+    {"Deleted": "sha256:7329337c1e1f243b3f4ae69d5be611171afe1c50c2637f31cb1e14eac08b25f7"},
+    {"Deleted": "sha256:2dcfdd92ceeb2b58d24979873ca6f90816e5c06096ee43c6fd1b7de2ef51b1a5"}], "SpaceReclaimed": 3}
+BUILD_PRUNE = {"CachesDeleted": None, "SpaceReclaimed": 0}
+IMAGE_DELETE = [{"Untagged": "dsh-test-tables-d:y"},
+                {"Deleted": "sha256:95198dc43b078308247775fb42e6b8c82109cc9d4cfcd8fa62dffbd05f315734"},
+                {"Deleted": "sha256:2ced4637dbcf8ea5cb344c291b4414fbda40e134611f5035c62753a55f3ef949"}]
+SEARCH = [
+    {"star_count": 3412, "is_official": True, "name": "busybox", "is_automated": False,
+     "description": "Busybox base image.\nThe Swiss Army Knife of Embedded Linux, in one small binary"},
+    {"star_count": 0, "is_official": False, "name": "someone/busybox-tools", "is_automated": True,
+     "description": "tools"},
+]
+VERSION = {
+    "Platform": {"Name": ""},
+    "Components": [
+        {"Name": "Engine", "Version": "20.10.24+dfsg1",
+         "Details": {"ApiVersion": "1.41", "Arch": "amd64", "BuildTime": "2026-05-07T21:09:36.000000000+00:00",
+                     "Experimental": "false", "GitCommit": "5d6db84", "GoVersion": "go1.19.8",
+                     "KernelVersion": "6.18.44-fc-v1045", "MinAPIVersion": "1.12", "Os": "linux"}},
+        {"Name": "containerd", "Version": "1.6.20~ds1", "Details": {"GitCommit": "1.6.20~ds1-1+deb12u3"}},
+        {"Name": "runc", "Version": "1.1.5+ds1", "Details": {"GitCommit": "1.1.5+ds1-1+deb12u1"}},
+        {"Name": "docker-init", "Version": "0.19.0", "Details": {"GitCommit": ""}},
+    ],
+    "Version": "20.10.24+dfsg1", "ApiVersion": "1.41", "MinAPIVersion": "1.12", "GitCommit": "5d6db84",
+    "GoVersion": "go1.19.8", "Os": "linux", "Arch": "amd64", "KernelVersion": "6.18.44-fc-v1045",
+    "BuildTime": "2026-05-07T21:09:36.000000000+00:00",
+}
+
+
+def _image(name: str, size: int, shared: int, containers: int) -> dict[str, Any]:
+    return {"Id": f"sha256:{name * 64}", "RepoTags": [f"{name}:1"], "Size": size, "VirtualSize": size,
+            "SharedSize": shared, "Containers": containers, "Created": 1796135592}
+
+
+DF: dict[str, Any] = {
+    "LayersSize": 10_000_000,
+    "Images": [_image("a", 6_000_000, 1_000_000, 2), _image("b", 4_000_000, 1_000_000, 0)],
+    "Containers": [{"Id": "c1", "State": "running", "SizeRw": 1000}, {"Id": "c2", "State": "exited", "SizeRw": 2500},
+                   {"Id": "c3", "State": "paused", "SizeRw": 0}],
+    "Volumes": [{"Name": "v1", "UsageData": {"Size": 2_000_000, "RefCount": 1}},
+                {"Name": "v2", "UsageData": {"Size": 1_234_567, "RefCount": 0}},
+                {"Name": "v3", "UsageData": {"Size": -1, "RefCount": 0}}],
+    "BuildCache": [{"ID": "r1", "Size": 500_000, "InUse": True, "Shared": False},
+                   {"ID": "r2", "Size": 300_000, "InUse": False, "Shared": True},
+                   {"ID": "r3", "Size": 200_000, "InUse": False, "Shared": False}],
+}
+DF_EMPTY = {"LayersSize": 0, "Images": [], "Containers": [], "Volumes": [], "BuildCache": None}

@@ -102,8 +102,10 @@ def _ask_key_password(config: Config) -> Config:
 def _run_commands(session: Session, inputs: list[str]) -> int:
     """Run each input in turn, printing replies unpaged; the exit status is 1 when any failed, or the exit code
     of a command that gives one (``run``'s container), as docker run does."""
+    from dshell.shell import printed
     from dshell.shell.output import Printer
 
+    printed.register(session)
     session.start(background=False)
     printer, status = Printer(pager="off"), 0
     session.say = printer.line

@@ -73,7 +73,7 @@ class HostLines:
                              None if line.key is None else self._tag + line.key) for line in lines])
 
     def finish(self, status: str, style: str = "class:pane.end") -> None:
-        self._pane.add([Line(f"{self._tag}{status}", style)])
+        self._pane.add_note(Line(f"{self._tag}{status}", style))
         self._ended(status)
 
 
@@ -94,6 +94,18 @@ class MergedFeed(Feed):
         for feed in self.feeds:
             feed.start()
         return self
+
+    def running(self) -> bool:
+        return any(feed.running() for feed in self.feeds)
+
+    def errors(self) -> list[str]:
+        return [error for feed in self.feeds for error in feed.errors()]
+
+    def wait(self, seconds: float) -> None:
+        for feed in self.feeds:
+            if feed.running():
+                feed.wait(seconds)
+                return
 
     def close(self) -> None:
         with self._lock:
@@ -132,13 +144,14 @@ def _source(session: Session, cmd: Stream, words: list[str]) -> HostSource:
     return HostSource(" ".join([cmd.name, *cmd.args]), first.op, first.params, spec.version, again)
 
 
-def merged(session: Session, cmd: Stream, notify: Callable[[], None],
-           found: OnHosts | None = None) -> tuple[StreamPane, MergedFeed]:
-    """The pane and feed of ``cmd`` whose first word is ``@a,b`` or ``@all``: the words after it bound once."""
+def merged(session: Session, cmd: Stream, notify: Callable[[], None], found: OnHosts | None = None,
+           pane: StreamPane | None = None) -> tuple[StreamPane, MergedFeed]:
+    """The pane (``pane``, else a new one) and feed of ``cmd`` whose first word is ``@a,b`` or ``@all``: the
+    words after it bound once."""
     found = found or on_hosts(session, cmd)
     assert found is not None
     src = _source(session, cmd, found.words)
-    pane = StreamPane(src.title)
+    pane = pane or StreamPane(src.title)
     left = [len(found.hosts)]
     lock = threading.Lock()
 

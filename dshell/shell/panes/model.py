@@ -77,6 +77,10 @@ class StreamPane:
                 if len(self._lines) == self._lines.maxlen:
                     first = self.total - len(self._lines)
 
+    def add_note(self, line: Line) -> None:
+        """Append a line about the stream rather than from it (a host's end, in a pane of several)."""
+        self.add([line])
+
     def finish(self, status: str, style: str = "class:pane.end") -> None:
         """The stream is over: say why, in the status and as a last line."""
         self.status, self.ended = status, True

@@ -23,6 +23,7 @@ class Feed:
         self.source, self.pane, self.notify = source, pane, notify
         self.status: int | None = None  # the HTTP status the stream answered with
         self.closed = False
+        self.error: str | None = None  # the error the stream ended with
         self.started = time.time()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
@@ -36,6 +37,14 @@ class Feed:
         """Start streaming in the background; returns the feed."""
         self.thread.start()
         return self
+
+    def running(self) -> bool:
+        """Whether it still streams."""
+        return self.thread.is_alive()
+
+    def wait(self, seconds: float) -> None:
+        """Wait until it ends, at most ``seconds``."""
+        self.thread.join(seconds)
 
     def _run(self) -> None:
         try:
@@ -69,9 +78,15 @@ class Feed:
             self.client.close()
 
     def _end(self, status: str, style: str) -> None:
+        if style == "class:pane.bad":
+            self.error = status
         if not self.closed:
             self.pane.finish(status, style)
             self.notify()
+
+    def errors(self) -> list[str]:
+        """What the stream ended with, when it was an error ("error: ...")."""
+        return [] if self.error is None else [self.error]
 
     def close(self) -> None:
         """Stop streaming and close the connection."""

@@ -12,6 +12,7 @@ import dshell.client as docker
 from dshell.explorer import LOG_OPS
 
 from ..parse import COMMANDS
+from ..since import time_words
 from ..words import name_value
 from .events import event_lines
 from .jsonlines import JSONFormatter
@@ -97,12 +98,13 @@ def source(name: str, args: list[str], bind: Bind) -> Source:
             raise ValueError(f"usage: {COMMANDS['tail'].usage}")
         words = args
     elif name == "events":
-        words = _event_words(args)
+        words = time_words(_event_words(args))
     elif name in ("logs", "stats"):
         if not args or "=" in args[0]:
             raise ValueError(f"usage: {COMMANDS[name].usage}")
         defaults = ["follow=true", "stdout=true", "stderr=true", "tail=100"] if name == "logs" else ["stream=true"]
-        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[0], *defaults, *args[1:]]
+        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[0], *defaults,
+                 *time_words(args[1:], whole=True)]
     else:
         raise ValueError(f"no pane for {name!r}")
     op, params = bind(words)

@@ -1,0 +1,128 @@
+"""``tail``/``logs``/``events``/``stats`` outside the prompt (``dshell -c``): each line printed as it arrives, as
+``docker logs -f`` and ``docker events`` do, a container's stderr on stderr, until the stream ends or Ctrl-C stops
+it; ``logs @a,b web`` prints every host's lines, each tagged ``[host]``. What arrived is kept as a result.
+
+The stream is read and formatted by the panes' code (``panes``: Source, Feed, StreamPane), free of prompt_toolkit;
+only the showing is this module's.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from functools import partial
+from typing import TYPE_CHECKING, TextIO
+
+from dshell.explorer import STDERR_MARK
+
+from .panes.model import Line, StreamPane
+
+if TYPE_CHECKING:
+    from .panes.reader import Feed
+    from .parse import Stream
+    from .reply import Reply
+    from .session import Session
+
+COMMANDS = ("tail", "logs", "events", "stats")
+POLL = 0.2  # seconds between looks for Ctrl-C while the feeds stream
+
+
+class PrintedPane(StreamPane):
+    """A pane that also prints each line as it is added: a container's stderr, or a note (a host's end or error), on
+    ``err``, the rest on ``out``; a line updated in place (a stats row, a pull's layer) again only when its text
+    changed."""
+
+    def __init__(self, title: str, out: TextIO, err: TextIO) -> None:
+        super().__init__(title)
+        self.out, self.err = out, err
+        self.lines = 0  # lines of the stream printed (not notes)
+        self._printed: dict[str, str] = {}  # a keyed line's text as last printed
+        self._print_lock = threading.Lock()  # the feeds of several hosts add lines at once
+
+    def add(self, lines: list[Line]) -> None:
+        """Print ``lines``, then hold them as a pane does."""
+        with self._print_lock:
+            for line in lines:
+                if line.key is not None:
+                    if self._printed.get(line.key) == line.text:
+                        continue
+                    self._printed[line.key] = line.text
+                self.lines += line.style != "class:pane.header"
+                if "stderr" in line.style:  # on stderr it needs no mark (after a host's tag, if any)
+                    self._print(self.err, line.text.replace(STDERR_MARK, "", 1))
+                else:
+                    self._print(self.out, line.text)
+        super().add(lines)
+
+    def add_note(self, line: Line) -> None:
+        """Print a line about the stream (a host's end or error) on ``err``, then hold it."""
+        with self._print_lock:
+            self._print(self.err, line.text)
+        super().add([line])
+
+    @staticmethod
+    def _print(stream: TextIO, text: str) -> None:
+        stream.write(f"{text}\n")
+        stream.flush()
+
+    def finish(self, status: str, style: str = "class:pane.end") -> None:
+        """The stream is over: its status, held but not printed (the command's reply says how it ended)."""
+        self.status, self.ended = status, True
+        StreamPane.add(self, [Line(f"-- {status} --", style)])
+
+
+def register(session: Session, out: TextIO | None = None, err: TextIO | None = None) -> None:
+    """Print the stream commands typed to ``session`` on ``out``/``err`` (default: this process's)."""
+    for name in COMMANDS:
+        session.register_stream(name, partial(stream, session, out or sys.stdout, err or sys.stderr))
+
+
+def stream(session: Session, out: TextIO, err: TextIO, cmd: Stream) -> Reply:
+    """Print what ``cmd`` streams until it ends or Ctrl-C; the lines are kept as the next result."""
+    from .panes.hosts import SPLIT, merged, on_hosts
+    from .panes.reader import Feed
+    from .panes.sources import source
+    from .reply import Reply
+
+    try:
+        found = on_hosts(session, cmd)
+        if found is not None and found.split:
+            return Reply(error=f"{SPLIT} opens a pane per host, at the prompt; here every host's "
+                               f"lines are printed, each tagged [host]: {cmd.name} @{','.join(found.hosts)} ...")
+        pane = PrintedPane(" ".join([cmd.name, *cmd.args]), out, err)
+        feed: Feed
+        if found is None:
+            src = source(cmd.name, list(cmd.args), session.bind_words)
+            feed = Feed(session.require_client().copy(), src, pane, _nothing)
+        else:
+            feed = merged(session, cmd, _nothing, found, pane)[1]
+    except ValueError as exc:
+        return Reply(error=str(exc))
+    started, how = time.perf_counter(), "the stream ended"
+    feed.start()
+    try:
+        while feed.running():
+            feed.wait(POLL)
+    except KeyboardInterrupt:
+        feed.close()
+        how = "stopped by Ctrl-C"
+    result = session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
+                          elapsed=time.perf_counter() - started, error=_error(pane), endpoint=feed.endpoint)
+    if found is None and result.failed:
+        code = f" {result.status}" if result.status else ""
+        return Reply(error=f"[{result.n}]{code} {result.error}", result=result)
+    summary = f"[{result.n}] {cmd.name}: {how}; {pane.lines} line{'' if pane.lines == 1 else 's'} kept as _{result.n}"
+    if failed := feed.errors():
+        return Reply(error=f"{summary}; {len(failed)} of the hosts could not stream", result=result)
+    err.write(f"{summary}\n")  # stdout holds the stream's lines alone, for a pipe
+    return Reply(result=result)
+
+
+def _nothing() -> None:
+    """A printed pane needs no redraw."""
+
+
+def _error(pane: PrintedPane) -> str | None:
+    """The error a single stream ended with (its status), else None."""
+    return pane.status[len("error: "):] if pane.status.startswith("error: ") else None

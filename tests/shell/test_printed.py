@@ -98,7 +98,7 @@ def test_ctrl_c_stops_a_followed_stream_and_keeps_what_came(engine, shell_home, 
         time.sleep(0.3)
         run.send_signal(signal.SIGINT)
         out, err = run.communicate(timeout=30)
-        assert run.returncode == 0, err
+        assert run.returncode == 0, (out, err)
         assert "logs: stopped by Ctrl-C; 1 line kept as _1" in err
         assert out.startswith("[1] ContainerLogs") and out.strip().endswith("ready")  # what _1 holds
     finally:

@@ -78,9 +78,9 @@ class Feed:
             self.client.close()
 
     def _end(self, status: str, style: str) -> None:
-        if style == "class:pane.bad":
-            self.error = status
-        if not self.closed:
+        if not self.closed:  # closed: the error is the cancel's
+            if style == "class:pane.bad":
+                self.error = status
             self.pane.finish(status, style)
             self.notify()
 

@@ -462,9 +462,6 @@ COMMANDS: dict[str, CommandSpec] = {
     "diff": ("diff _A _B", "what changed between two results or paths into them (added, removed, changed); "
              "the diff is a result too"),
 }.items()}
-ON_ENDPOINT_NOTE = "; @NAME first: on the endpoint NAME (as docker --context NAME)"
-for _name in ONE_HOST_COMMANDS:  # `help` and completion say where @NAME goes
-    COMMANDS[_name] = COMMANDS[_name]._replace(summary=COMMANDS[_name].summary + ON_ENDPOINT_NOTE)
 
 
 def _category(words: list[str]) -> str | None:

@@ -57,8 +57,8 @@ class Status(NamedTuple):
 
 class Connected(NamedTuple):
     """What a keystroke or a worker reads of the connection, swapped whole (never mutated): the default
-    endpoint's client, the live names' own copy of it, the spec index and the API version (None: not known
-    yet) that go with it."""
+    endpoint's client (for ``@NAME CMD``, NAME's, with no live names' copy), the live names' own copy of it, the
+    spec index and the API version (None: not known yet) that go with it."""
 
     client: Client | None = None
     live: Client | None = None

@@ -302,3 +302,14 @@ def test_a_fan_outs_results_are_stored_with_each_hosts_api_version(session: Sess
     assert reply.error is None and session.history is not None
     assert [(session.history[n].endpoint, session.history[n].api_version) for n in (1, 2)] == [(A, "v1.43"),
                                                                                                (B, "v1.41")]
+
+
+def test_a_docker_context_by_its_name_as_use_takes_it(session: Session, two: dict[str, Versioned],
+                                                      shell_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_hosts import write_context
+
+    monkeypatch.setenv("DOCKER_CONFIG", str(shell_home / "docker"))
+    write_context(shell_home / "docker", "ctxb", B)
+    reply = session.execute("@ctxb fetch /info")
+    assert reply.result is not None and reply.result.endpoint == B and two[B].asked() == ["GET /info"]
+    assert "ctxb" in session.hosts.names() and session.here == "a"

@@ -136,6 +136,14 @@ def _stats_time(value: Any) -> str:
     return moment.strftime("%H:%M:%S.%f")[:-3] if moment else ""
 
 
+def _stats_rows(data: Any) -> list[Row] | None:
+    """The samples of a stats result, each with the HOST a fan-out's merged result gave its raw sample."""
+    rows = samples(data) if isinstance(data, list | dict) else None
+    if rows is None or not isinstance(data, list):
+        return rows
+    return [{HOST: raw[HOST], **row} if HOST in raw else row for raw, row in zip(data, rows, strict=True)]
+
+
 _STATS = TableSpec(
     (
         Column("READ", shrink=False, cell=at("read", _stats_time), value=at("read", when)),
@@ -149,9 +157,35 @@ _STATS = TableSpec(
                value=at("block_read", same)),
         _number("PIDS", "pids", "{}"),
     ),
-    lambda data: samples(data) if isinstance(data, list) else None,
+    _stats_rows,
 )
-"""A kept stats result: one row per sample (the raw figures are the data's keys)."""
+"""A kept stats result: one row per sample (the raw figures are the data's keys); `stream=false`'s one raw
+sample: one row, as `docker stats --no-stream` shows it."""
+
+_CONTAINER = (
+    _id("CONTAINER ID", "Id"),
+    Column("IMAGE", cell=at("Image")),
+    Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command")),
+    _time("CREATED", "Created"),
+    Column("STATUS", cell=at("Status")),
+    Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
+    Column("NAMES", cell=at("Names", _names)),
+)
+
+
+def _container_size(row: Row) -> str:
+    writable, virtual = human_size(row.get("SizeRw") or 0), row.get("SizeRootFs") or 0
+    return f"{writable} (virtual {human_size(virtual)})" if virtual > 0 else writable
+
+
+_CONTAINER_SIZE = Column("SIZE", cell=_container_size, value=at("SizeRw", same))
+
+
+def _container_columns(data: Any) -> Columns:
+    """`docker ps`'s columns; and SIZE, as `docker ps --size` adds it, when the daemon sent sizes (size=true)."""
+    sized = isinstance(data, list) and any(isinstance(row, dict) and "SizeRw" in row for row in data)
+    return (*_CONTAINER, _CONTAINER_SIZE) if sized else _CONTAINER
+
 
 _SWARM_OBJECT = TableSpec(
     (
@@ -163,17 +197,7 @@ _SWARM_OBJECT = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    "ContainerList": TableSpec(
-        (
-            _id("CONTAINER ID", "Id"),
-            Column("IMAGE", cell=at("Image")),
-            Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command")),
-            _time("CREATED", "Created"),
-            Column("STATUS", cell=at("Status")),
-            Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
-            Column("NAMES", cell=at("Names", _names)),
-        )
-    ),
+    "ContainerList": TableSpec(_container_columns),
     "ImageList": TableSpec(
         (
             Column("REPOSITORY", cell=at("Repository")),

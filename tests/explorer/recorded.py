@@ -67,3 +67,19 @@ DF: dict[str, Any] = {
                    {"ID": "r3", "Size": 200_000, "InUse": False, "Shared": False}],
 }
 DF_EMPTY = {"LayersSize": 0, "Images": [], "Containers": [], "Volumes": [], "BuildCache": None}
+STATS_ONCE = {  # ContainerStats stream=false (percpu and blkio lists trimmed)
+    "read": "2026-12-01T15:20:30.794979207Z", "preread": "2026-12-01T15:20:29.790148367Z", "pids_stats": {"current": 1},
+    "cpu_stats": {"cpu_usage": {"total_usage": 29418235, "usage_in_kernelmode": 10000000,
+                                "usage_in_usermode": 10000000},
+                  "system_cpu_usage": 38664000000000, "online_cpus": 2,
+                  "throttling_data": {"periods": 0, "throttled_periods": 0, "throttled_time": 0}},
+    "precpu_stats": {"cpu_usage": {"total_usage": 29418235, "usage_in_kernelmode": 10000000,
+                                   "usage_in_usermode": 10000000},
+                     "system_cpu_usage": 38662080000000, "online_cpus": 2,
+                     "throttling_data": {"periods": 0, "throttled_periods": 0, "throttled_time": 0}},
+    "memory_stats": {"usage": 315392, "max_usage": 4071424, "limit": 25275990016,
+                     "stats": {"cache": 4096, "inactive_file": 4096, "total_inactive_file": 4096}},
+    "name": "/dsh-test-tables-top", "id": "801552203bdf471ecda71258a42fb70e99d875ce7cc15d7009bbff00cd3ceb5c",
+    "networks": {"eth0": {"rx_bytes": 1226, "rx_packets": 15, "rx_errors": 0, "rx_dropped": 0, "tx_bytes": 0,
+                          "tx_packets": 0, "tx_errors": 0, "tx_dropped": 0}},
+}

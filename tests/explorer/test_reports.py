@@ -13,7 +13,7 @@ from dshell.shell.fanout import host_rows
 
 from ..htmltree import parse
 from . import recorded as R
-from .conftest import render_text
+from .conftest import containers, render_text
 
 
 def lines(data: Any, op: str, width: int = 200) -> list[str]:
@@ -182,3 +182,24 @@ def test_notebooks_get_the_same_tables_and_dataframes_keep_daemon_values() -> No
     assert Result(7, "ContainerChanges", {}, 200, 0.0, 0.0, R.CHANGES).to_pandas()["KIND"].tolist() == [0, 1, 2, 0, 1]
     hosted = Result(8, "ContainerTop", {}, 200, 0.0, 0.0, merged({"a": R.TOP, "b": R.TOP})).to_pandas()
     assert list(hosted.columns) == ["HOST", *R.TOP["Titles"]] and hosted["HOST"].tolist() == ["a", "b"]
+
+
+def test_stats_without_streaming_is_docker_stats_no_streams_row() -> None:
+    header, row = lines(R.STATS_ONCE, "ContainerStats")
+    assert cells(header) == ["READ", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS"]
+    assert cells(row)[1:] == ["dsh-test-tables-top", "0.00%", "304KiB / 23.54GiB", "0.00%", "1.23kB / 0B",
+                              "0B / 0B", "1"]  # memory without the page cache, as docker stats shows it
+    header, *rows = lines(merged({"a": R.STATS_ONCE, "b": R.STATS_ONCE}), "ContainerStats")
+    assert cells(header)[:2] == ["HOST", "READ"] and [cells(row)[0] for row in rows] == ["a", "b"]
+    assert "cpu_stats" in render_text(render(R.STATS_ONCE, "ContainerStats", full=True))  # `show _N all`: the tree
+
+
+def test_container_list_with_sizes_adds_docker_ps_sizes_column() -> None:
+    rows = containers()
+    rows[0].update(SizeRw=2, SizeRootFs=1_982_360)
+    rows[1].update(SizeRw=1_200_000)
+    header, web, db = lines(rows, "ContainerList")
+    assert cells(header)[-2:] == ["NAMES", "SIZE"]
+    assert cells(web)[-2:] == ["web", "2B (virtual 1.98MB)"] and cells(db)[-2:] == ["db", "1.2MB"]
+    assert cells(lines(containers(), "ContainerList")[0])[-1] == "NAMES"  # no sizes asked: no SIZE column
+    assert Result(3, "ContainerList", {}, 200, 0.0, 0.0, rows).to_pandas()["SIZE"].tolist() == [2, 1_200_000]

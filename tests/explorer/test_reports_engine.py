@@ -106,6 +106,34 @@ def test_container_top_shows_the_process_with_the_pid_the_daemon_reports(session
     assert [(row[0], row[header.index("PID")]) for row in rows] == [("u", pid), ("v", pid)]
 
 
+def test_stats_without_streaming_is_a_row_as_docker_stats_no_stream_shows(session: Session, docker_cli: Any,
+                                                                          unique_name: Any,
+                                                                          cleanup_containers: Any) -> None:
+    name = unique_name()
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sleep", "300")
+    data, lines = run(session, f"ContainerStats {name} stream=false")
+    header, row = cells(lines)
+    assert "cpu_stats" in data and header[:2] == ["READ", "NAME"]
+    assert row[1] == name and row[header.index("PIDS")] == str(data["pids_stats"]["current"]) == "1"
+    cli_row = docker_cli("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", name).split()
+    assert cli_row == [row[1], row[header.index("PIDS")]]
+    _, lines = run(session, f"@u,v ContainerStats {name} stream=false")
+    header, *rows = cells(lines)
+    assert header[:3] == ["HOST", "READ", "NAME"] and [(r[0], r[2]) for r in rows] == [("u", name), ("v", name)]
+
+
+def test_container_list_with_sizes_is_docker_ps_size(session: Session, docker_cli: Any, unique_name: Any,
+                                                      cleanup_containers: Any) -> None:
+    name = unique_name()
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sh", "-c", "echo hi > /hi; sleep 300")
+    time.sleep(0.5)  # the file written
+    _, lines = run(session, f"ContainerList size=true filters={{name: [{name}]}}")
+    theirs = cells(docker_cli("ps", "-s", "--filter", f"name={name}").splitlines())
+    ours = cells(lines)
+    assert ours[0] == theirs[0] and ours[0][-1] == "SIZE"
+    assert ours[1][-2:] == theirs[1][-2:] and ours[1][-1].startswith("3B (virtual ")
+
+
 def test_container_changes_are_the_lines_docker_diff_prints(session: Session, docker_cli: Any, unique_name: Any,
                                                             cleanup_containers: Any) -> None:
     name = unique_name()

@@ -24,7 +24,7 @@ _FIELD_LINE = re.compile(_FIELD, re.ASCII)
 _TOKEN_NAME = re.compile(_TOKEN)
 _STATUSES: dict[str, tuple[int, str]] = {}  # plain status lines seen -> (status, reason)
 _FIELDS: dict[str, tuple[str, str]] = {}  # plain header lines seen -> (lower-case name, value)
-_HEADS: dict[bytes, tuple[int, str, tuple[tuple[str, str], ...], bool]] = {}  # plain heads seen -> their Head's parts
+_HEADS: dict[bytes, tuple[int, str, dict[str, str], bool]] = {}  # plain heads seen -> their Head's parts (copied)
 _HEAD_MEMO_SIZE = 4096  # larger heads are not remembered
 _STATUS_LINE = re.compile(r"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: ([^\x00\n\r\x0b\x0c]*))?", re.ASCII)
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;.*)?[ \t]*")
@@ -52,14 +52,14 @@ def take_head(buf: bytearray, start: int = 0) -> Head | None:
         seen = _HEADS.get(raw)
         if seen is not None:
             del buf[:end]
-            return Head(seen[0], seen[1], dict(seen[2]), seen[3])
+            return Head(seen[0], seen[1], seen[2].copy(), seen[3])
         head = _plain_head(raw.decode("latin-1"))
         if head is not None:
             del buf[:end]
             if end <= _HEAD_MEMO_SIZE:
                 if len(_HEADS) >= 64:  # Date lines make a new head every second
                     _HEADS.clear()
-                _HEADS[raw] = (head.status, head.reason, tuple(head.headers.items()), head.keep_alive)
+                _HEADS[raw] = (head.status, head.reason, head.headers.copy(), head.keep_alive)
             return head
     found = _BLANK_LINE.search(buf, start)  # the first blank line, whatever its line ends
     end = found.end() if found else -1

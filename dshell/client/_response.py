@@ -133,9 +133,10 @@ class Outcome:
 
     def unwrap(self, throw: bool = True) -> Any:
         """``data``; with ``throw``, the DockerError instead when there is one (what ``invoke`` does)."""
-        if throw and self.error is not None:
-            raise self.error
-        return self.data
+        values = self._values  # not the properties: this is on every invoke's path
+        if throw and values[7] is not None:
+            raise values[7]
+        return values[6]
 
 
 def parse_json(raw: bytes, many: bool = False) -> Any:

@@ -4,6 +4,7 @@ timestamp — made into the Unix timestamp the API takes. Anything else is left 
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from datetime import datetime
@@ -28,6 +29,8 @@ def timestamp(value: str, now: float | None = None, whole: bool = False) -> str:
             return value
     else:
         seconds = (time.time() if now is None else now) - seconds
+    if not math.isfinite(seconds):  # a duration of 500 digits: the daemon says what is wrong with it
+        return value
     return str(int(seconds // 1)) if whole else _format(seconds)
 
 

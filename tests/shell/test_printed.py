@@ -111,6 +111,7 @@ def test_ctrl_c_stops_a_followed_stream_and_keeps_what_came(engine, shell_home, 
     ("2024-05-01T10:00:00Z", True, "1714557600"), ("2024-05-01T10:00:00+02:00", True, "1714550400"),
     ("1714557600.5", False, "1714557600.5"), ("1714557600.5", True, "1714557600"),
     ("yesterday", False, "yesterday"), ("1d", False, "1d"), ("m", False, "m"),  # left for the daemon to refuse
+    ("9" * 500 + "h", True, "9" * 500 + "h"),
 ])
 def test_since_and_until_are_read_as_the_docker_cli_reads_them(value, whole, expected):
     assert timestamp(value, now=1e9, whole=whole) == expected

@@ -436,12 +436,14 @@ COMMANDS: dict[str, CommandSpec] = {
 } | {name: CommandSpec(_stream(name), usage, summary) for name, (usage, summary) in {
     "tail": ("tail [@a,b [--split]] Op name=value ...",
              "stream an op into a pane, e.g. tail ContainerLogs web follow=true stdout=true"),
-    "logs": ("logs [@a,b|@all [--split]] NAME [tail=100] [timestamps=true] [since=10m] [follow=false]",
+    "logs": ("logs [@a,b|@all [--split]] NAME [tail=100] [timestamps=true] [since=10m] [follow=false] "
+             "(or docker's -n 100 -t --since 10m)",
              "follow a container's logs in a pane (dshell -c: printed); on several endpoints one pane, each line "
              "tagged [host] (--split: a pane per host)"),
-    "events": ("events [@a,b [--split]] [type=container] [event=start] [container=NAME] [since=1h] [until=0s]",
+    "events": ("events [@a,b [--split]] [type=container] [event=start] [container=NAME] [since=1h] [until=0s] "
+               "(or docker's --since 1h --filter type=container)",
                "the daemon's events in a pane (dshell -c: printed), one line each"),
-    "stats": ("stats [@a,b [--split]] NAME", "a container's CPU %, memory, net and block I/O in a pane"),
+    "stats": ("stats [@a,b [--split]] [--no-stream] NAME", "a container's CPU %, memory, net and block I/O in a pane"),
     "watch": ("watch [SECONDS] [@a,b] Op name=value ...", "run an op again every SECONDS (default 2) in a pane, "
               "what changed since the last run highlighted; @a,b: on those endpoints, HOST first"),
     "attach": ("attach [--detach-keys KEYS] NAME", "your terminal on a running container (ctrl-p ctrl-q detaches)"),

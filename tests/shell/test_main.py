@@ -30,11 +30,14 @@ def test_tls_flags_for_a_unix_socket_are_an_error_line(no_docker_env, capsys):
     assert "Traceback" not in out.out + out.err
 
 
-def test_a_pane_command_says_it_needs_the_prompt(no_docker_env, capsys):
+def test_watch_says_it_needs_the_prompt_and_logs_is_printed(no_docker_env, capsys):
     no_docker_env.setenv("DOCKER_HOST", "unix:///tmp/dshell-test-no-such.sock")
-    assert main(["--api-version", "v1.41", "-c", "logs web"]) == 1
+    assert main(["--api-version", "v1.41", "-c", "watch ContainerList"]) == 1
     out = capsys.readouterr()
-    assert "logs needs the interactive prompt (panes); run dshell without -c" in out.out + out.err
+    assert "watch needs the interactive prompt (panes); run dshell without -c" in out.out + out.err
+    assert main(["--api-version", "v1.41", "-c", "logs web"]) == 1  # printed (test_printed), here: no daemon
+    out = capsys.readouterr()
+    assert "cannot connect to unix:///tmp/dshell-test-no-such.sock" in out.out and "Traceback" not in out.err
 
 
 def test_output_into_a_pipe_is_not_cut_to_80_columns(shell_home):

@@ -120,3 +120,14 @@ def test_since_and_until_are_read_as_the_docker_cli_reads_them(value, whole, exp
 def test_only_since_and_until_words_change():
     words = time_words(["ContainerLogs", "web", "tail=10", "since='2024-05-01T10:00:00Z'", "until=5"], whole=True)
     assert words == ["ContainerLogs", "web", "tail=10", "since=1714557600", "until=5"]
+
+
+@pytest.mark.engine
+def test_docker_cli_flags_work_as_typed_there(engine, shell_home, container):
+    done = dshell(engine, f"logs --tail 1 -t {container}")
+    out, err = done.communicate(timeout=60)
+    assert done.returncode == 0, (out, err)
+    assert out.endswith(" out2\n") and len(out.splitlines()) == 1 and out[:4].isdigit()  # a timestamp first
+    events = dshell(engine, f"events --since 10m --until 0s --filter container={container} -f event=die")
+    out, err = events.communicate(timeout=60)
+    assert events.returncode == 0 and [line.split()[2] for line in out.splitlines()] == ["die"]

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import dshell.client as docker
 from dshell.explorer import LOG_OPS
 
+from ..dockerflags import flag_words
 from ..parse import COMMANDS
 from ..since import time_words
 from ..words import name_value
@@ -98,13 +99,15 @@ def source(name: str, args: list[str], bind: Bind) -> Source:
             raise ValueError(f"usage: {COMMANDS['tail'].usage}")
         words = args
     elif name == "events":
-        words = time_words(_event_words(args))
+        words = time_words(_event_words(flag_words(name, args)))
     elif name in ("logs", "stats"):
-        if not args or "=" in args[0]:
+        args = flag_words(name, args)
+        target = next((i for i, arg in enumerate(args) if "=" not in arg), None)  # the container, flags aside
+        if target is None:
             raise ValueError(f"usage: {COMMANDS[name].usage}")
         defaults = ["follow=true", "stdout=true", "stderr=true", "tail=100"] if name == "logs" else ["stream=true"]
-        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[0], *defaults,
-                 *time_words(args[1:], whole=True)]
+        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[target], *defaults,
+                 *time_words(args[:target] + args[target + 1:], whole=True)]
     else:
         raise ValueError(f"no pane for {name!r}")
     op, params = bind(words)

@@ -13,7 +13,7 @@ from ._grid import GAP, Grid
 from ._reports import REPORTS
 from ._stats import binary_size, decimal_size, samples
 
-__all__ = ["HOST", "TABLES", "Column", "TableSpec", "generic_columns", "generic_table", "layout", "op_table", "text"]
+__all__ = ["HOST", "TABLES", "generic_columns", "generic_table", "layout", "op_table", "text"]
 GENERIC_COLUMNS = 8
 """The generic table shows at most this many columns."""
 GENERIC_SAMPLE = 200
@@ -287,7 +287,7 @@ def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     if spec is None or found is None:
         return None
     columns, rows = found
-    hosted = columns[:1] == (HOST_COLUMN,)
+    hosted = bool(columns) and columns[0] is HOST_COLUMN
     header = spec.header == "always" or hosted or (spec.header == "rows" and bool(rows))
     footer = spec.footer(data) if spec.footer else []
     return table(columns, rows, limit, header=header, footer=footer, gap=spec.gap)

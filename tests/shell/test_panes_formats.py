@@ -174,9 +174,9 @@ def fake_bind(words: list[str]) -> tuple[str, dict]:
      ["web", "follow=true", "stdout=true", "stderr=true", "tail=100", "tail=5", "timestamps=true"]),
     ("stats", ["web"], "stats web", "ContainerStats", ["web", "stream=true"]),
     ("events", [], "events", "SystemEvents", []),
-    ("events", ["type=container", "event=start", "event=die", "since=1h"],
-     "events type=container event=start event=die since=1h", "SystemEvents",
-     ["since=1h", 'filters={"type":["container"],"event":["start","die"]}']),
+    ("events", ["type=container", "event=start", "event=die", "since=1700000000"],
+     "events type=container event=start event=die since=1700000000", "SystemEvents",
+     ["since=1700000000", 'filters={"type":["container"],"event":["start","die"]}']),
     ("tail", ["ContainerLogs", "id=web", "follow=true"], "ContainerLogs id=web follow=true", "ContainerLogs",
      ["id=web", "follow=true"]),
 ])

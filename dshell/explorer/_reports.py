@@ -1,6 +1,6 @@
 """Views of the answers docker prints as reports rather than lists: `docker top`, `diff`, `system df`, the
-prunes, `rmi`, `search` and the Server part of `docker version`, laid out and figured as the docker CLI does.
-The data stays the daemon's: these only say how it shows."""
+prunes, `rmi`, `search`, the Server part of `docker version` and of `docker info` (`_info`), laid out and
+figured as the docker CLI does. The data stays the daemon's: these only say how it shows."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from ._columns import Column, Columns, Row, TableSpec, hosts, key, list_rows, per_host, same, text
 from ._format import ellipsis, human_size
+from ._info import INFO
 
 
 def _size(size: Any) -> str:
@@ -242,5 +243,6 @@ REPORTS: dict[str, TableSpec] = {
         per_host(_version_rows),
         header="never",
     ),
+    "SystemInfo": INFO,
 }
 """The views by op name (merged into `TABLES`)."""

@@ -203,3 +203,23 @@ def test_container_list_with_sizes_adds_docker_ps_sizes_column() -> None:
     assert cells(web)[-2:] == ["web", "2B (virtual 1.98MB)"] and cells(db)[-2:] == ["db", "1.2MB"]
     assert cells(lines(containers(), "ContainerList")[0])[-1] == "NAMES"  # no sizes asked: no SIZE column
     assert Result(3, "ContainerList", {}, 200, 0.0, 0.0, rows).to_pandas()["SIZE"].tolist() == [2, 1_200_000]
+
+
+def test_system_info_is_docker_infos_server_part() -> None:
+    shown = lines(R.INFO, "SystemInfo")
+    assert shown[:6] == ["Server:", " Containers: 20", "  Running: 0", "  Paused: 0", "  Stopped: 20", " Images: 3"]
+    assert " Swarm: inactive" in shown and " Total Memory: 23.54GiB" in shown and " Debug Mode: false" in shown
+    assert shown[shown.index(" Security Options:"):][:3] == [" Security Options:", "  seccomp", "   Profile: default"]
+    assert shown[-3:] == [" Insecure Registries:", "  127.0.0.0/8", " Live Restore Enabled: false"]
+    assert " Runtimes: io.containerd.runc.v2 io.containerd.runtime.v1.linux runc" in shown
+    swarm = lines(R.INFO_SWARM, "SystemInfo")
+    start = swarm.index(" Swarm: active")
+    assert swarm[start:start + 4] == [" Swarm: active", "  NodeID: x1l6bm2yfsm0tq0gyrxgovwyu", "  Is Manager: true",
+                                      "  ClusterID: o1ebpsf3spxaw2x3bb10c5dxz"]
+    assert "   Heartbeat Period: 5 seconds" in swarm and "   Expiry Duration: 3 months" in swarm
+    assert swarm[swarm.index("  Manager Addresses:") + 1] == "   127.0.0.1:2377"
+    assert "  Backing Filesystem: extfs" in swarm and f"  Goroutines: {R.INFO['NGoroutines']}" in swarm
+    assert swarm[swarm.index(" Labels:"):][:3] == [" Labels:", "  zone=a", "  disk=ssd"]
+    assert swarm[-1] == "WARNING: No swap limit support"  # docker prints the daemon's warnings last (on stderr)
+    header, first, *_ = lines(merged({"a": R.INFO, "b": R.INFO}), "SystemInfo")
+    assert header.split() == ["HOST", "INFO"] and first.split() == ["a", "Server:"]

@@ -256,3 +256,35 @@ def test_recorded_answers_read_as_the_cli_prints_them() -> None:
         if op == "SystemVersion":
             theirs = theirs[theirs.index("Server:"):]
         same_as_cli(shown(render(data, op)), theirs)
+
+
+def info_part(lines: list[str]) -> list[str]:
+    """`docker info`'s Server part as comparable lines: Runtimes sorted (the CLI ranges over a Go map); what a
+    CLI before v23 printed besides (the index server, an empty Labels:) left out."""
+    part = [line.rstrip() for line in lines[lines.index("Server:"):]]
+    out = []
+    for n, line in enumerate(part):
+        if line.startswith(" Runtimes: "):
+            line = " Runtimes: " + " ".join(sorted(line.split()[1:]))
+        if line.startswith(" Registry: ") or line == " Labels:" and not part[n + 1].startswith("  "):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def test_system_info_is_the_server_part_of_docker_info(session: Session, docker_cli: Any) -> None:
+    def check() -> None:
+        _, lines = run(session, "SystemInfo")
+        assert info_part(lines) == info_part(docker_cli("info").splitlines())
+
+    retried(check)  # Containers: N moves when another test starts one
+    data, lines = run(session, "SystemInfo")
+    assert info_part(lines) == info_part(cli({"/info": data}, "info").splitlines())
+    ours = shown(render(R.INFO_SWARM, "SystemInfo"))
+    assert ours[-1] == R.INFO_SWARM["Warnings"][0]  # the CLI prints it on stderr
+    assert info_part(ours[:-1]) == info_part(cli({"/info": R.INFO_SWARM}, "info").splitlines())
+    _, merged = run(session, "@u,v SystemInfo")
+    assert [line.split()[:2] for line in merged if line.split()[1:2] == ["Server:"]] == [["u", "Server:"],
+                                                                                        ["v", "Server:"]]

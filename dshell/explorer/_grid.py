@@ -10,6 +10,7 @@ from . import _html as H
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.segment import Segment
 
 GAP = 3
 """Spaces between columns, as in docker's own tables."""
@@ -89,16 +90,22 @@ class Grid:
                 yield gap if i != last else Segment.line()
         for row in self.rows:
             if all(cell_len(cell) <= width for cell, width in zip(row, widths, strict=True)):
-                for i, column in enumerate(self.columns):
-                    yield Segment(_cell(row[i], widths[i], column.justify, i == last))
-                    yield gap if i != last else Segment.line()
+                yield from self._line(row, widths, gap)
                 continue
             pieces = [wrap(cell, width) for cell, width in zip(row, widths, strict=True)]
             for n in range(max(map(len, pieces))):
-                for i, column in enumerate(self.columns):
-                    piece = pieces[i][n] if n < len(pieces[i]) else ""
-                    yield Segment(_cell(piece, widths[i], column.justify, i == last))
-                    yield gap if i != last else Segment.line()
+                yield from self._line([piece[n] if n < len(piece) else "" for piece in pieces], widths, gap)
+
+    def _line(self, cells: Sequence[str], widths: Sequence[int], gap: Segment) -> RenderResult:
+        """One line of cells, ending at its last non-empty one (no trailing blanks)."""
+        from rich.segment import Segment
+
+        end = len(cells) - 1
+        while end > 0 and not cells[end]:
+            end -= 1
+        for i in range(end + 1):
+            yield Segment(_cell(cells[i], widths[i], self.columns[i].justify, i == end))
+            yield gap if i != end else Segment.line()
 
     def __html__(self) -> str:
         rows = self.rows

@@ -223,3 +223,11 @@ def test_system_info_is_docker_infos_server_part() -> None:
     assert swarm[-1] == "WARNING: No swap limit support"  # docker prints the daemon's warnings last (on stderr)
     header, first, *_ = lines(merged({"a": R.INFO, "b": R.INFO}), "SystemInfo")
     assert header.split() == ["HOST", "INFO"] and first.split() == ["a", "Server:"]
+
+
+def test_lines_end_at_their_last_cell() -> None:
+    """No trailing blanks where a row's last cells are empty (copied text stays clean)."""
+    for op, data in [("SystemVersion", R.VERSION), ("ImageSearch", R.SEARCH), ("ContainerTop", R.TOP)]:
+        text = render_text(render(data, op))
+        assert all(line == line.rstrip() for line in text.splitlines()), op
+    assert render_text(render(R.VERSION, "SystemVersion")).splitlines()[:2] == ["Server:", " Engine:"]

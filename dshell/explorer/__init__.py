@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ._chart import StatsChart, sparkline
     from ._complete import path_completions
     from ._diff import Change, diff, format_path
+    from ._events import event_text
     from ._export import save
     from ._format import short_id
     from ._logs import LOG_OPS, STDERR_MARK, LogText
@@ -34,6 +35,7 @@ _WHERE = {  # public name -> (module, its name there)
     "Change": ("._diff", "Change"),
     "diff": ("._diff", "diff"),
     "format_path": ("._diff", "format_path"),
+    "event_text": ("._events", "event_text"),
     "save": ("._export", "save"),
     "short_id": ("._format", "short_id"),
     "LOG_OPS": ("._logs", "LOG_OPS"),
@@ -98,6 +100,7 @@ __all__ = [
     "decimal_size",
     "default_history_path",
     "diff",
+    "event_text",
     "format_path",
     "header",
     "parse_ref",

@@ -1,5 +1,5 @@
 """Views of the answers docker prints as reports rather than lists: `docker top`, `diff`, `system df`, the
-prunes, `rmi`, `search`, the Server part of `docker version` and of `docker info` (`_info`), laid out and
+prunes, `rmi`, `search`, `events`, the Server part of `docker version` and of `docker info` (`_info`), laid out and
 figured as the docker CLI does. The data stays the daemon's: these only say how it shows."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ._columns import Column, Columns, Row, TableSpec, hosts, key, list_rows, per_host, same, text
+from ._events import event_text
 from ._format import ellipsis, human_size
 from ._info import INFO
 
@@ -200,6 +201,13 @@ def _version_rows(answer: Row) -> list[Row] | None:
     return [{"Key": label, "Value": value} for label, value in lines]
 
 
+# docker events: one line each (a kept events pane, or SystemEvents with until).
+
+def _event_rows(data: Any) -> list[Row] | None:
+    rows = list_rows(data)
+    return rows if rows and all("Type" in row or "status" in row for row in rows) else None
+
+
 REPORTS: dict[str, TableSpec] = {
     "ContainerTop": TableSpec(_top_columns, per_host(_top_rows)),
     "ContainerChanges": TableSpec(
@@ -244,5 +252,6 @@ REPORTS: dict[str, TableSpec] = {
         header="never",
     ),
     "SystemInfo": INFO,
+    "SystemEvents": TableSpec((Column("EVENT", cell=event_text),), _event_rows, header="never"),
 }
 """The views by op name (merged into `TABLES`)."""

@@ -231,3 +231,21 @@ def test_lines_end_at_their_last_cell() -> None:
         text = render_text(render(data, op))
         assert all(line == line.rstrip() for line in text.splitlines()), op
     assert render_text(render(R.VERSION, "SystemVersion")).splitlines()[:2] == ["Server:", " Engine:"]
+
+
+EVENTS = [{"Type": "container", "Action": "start", "Actor": {"ID": "abc123", "Attributes": {"name": "web"}},
+           "time": 1700000000, "timeNano": 1700000000123456789},
+          {"status": "die", "id": "abc123", "Type": "container", "Action": "die",
+           "Actor": {"ID": "abc123", "Attributes": {"exitCode": "0", "name": "web"}}, "timeNano": 1700000001000000000}]
+
+
+def test_events_are_docker_events_lines_and_a_fan_out_puts_host_first() -> None:
+    from dshell.explorer import event_text
+
+    shown = lines(EVENTS, "SystemEvents", 300)
+    assert shown == [event_text(event) for event in EVENTS]
+    assert shown[0].endswith(" container start abc123 (name=web)") and ".123456789" in shown[0]
+    header, first, second = lines(merged({"a": EVENTS[:1], "b": EVENTS[1:]}), "SystemEvents", 300)
+    assert cells(header) == ["HOST", "EVENT"] and cells(first) == ["a", event_text(EVENTS[0])]
+    assert cells(second)[0] == "b" and "container die abc123 (exitCode=0, name=web)" in second
+    assert lines([{"no": "event"}], "SystemEvents") != [event_text({"no": "event"})]  # not events: the generic view

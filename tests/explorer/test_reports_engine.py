@@ -147,6 +147,20 @@ def test_container_changes_are_the_lines_docker_diff_prints(session: Session, do
     assert "v    D    /etc/passwd" in merged
 
 
+def test_events_are_the_lines_docker_events_prints(session: Session, docker_cli: Any, unique_name: Any,
+                                                  cleanup_containers: Any) -> None:
+    name = unique_name()
+    since = int(time.time()) - 1
+    docker_cli("run", "--name", name, "busybox:latest", "true")
+    until = int(time.time()) + 1
+    window = f"since={since} until={until} filters={{container: [{name}]}}"
+    data, lines = run(session, f"SystemEvents {window}")
+    assert [line.split()[1:3] for line in lines][:2] == [["container", "create"], ["container", "attach"]]
+    assert any(line.split()[2] == "die" and f"exitCode=0, image=busybox:latest, name={name})" in line for line in lines)
+    theirs = docker_cli("events", "--since", str(since), "--until", str(until), "--filter", f"container={name}")
+    assert lines == theirs.splitlines() and len(lines) == len(data)  # what docker events prints, line for line
+
+
 def test_system_df_figures_are_the_docker_clis(session: Session, docker_cli: Any) -> None:
     def check() -> None:
         _, lines = run(session, "SystemDataUsage")

@@ -10,8 +10,9 @@ import pytest
 
 from dshell.explorer import STDERR_MARK, binary_size, decimal_size
 from dshell.explorer import stats_summary as summary
+from dshell.explorer._events import event_time
 from dshell.explorer._stats import cpu_percent, memory
-from dshell.shell.panes.events import event_lines, event_time
+from dshell.shell.panes.events import event_lines
 from dshell.shell.panes.jsonlines import JSONFormatter, compact_lines
 from dshell.shell.panes.logs import MAX_LINE, LogFormatter, clean
 from dshell.shell.panes.model import Samples, StreamPane
@@ -67,7 +68,8 @@ EVENT = {"status": "start", "id": "abc123", "from": "busybox", "Type": "containe
 def test_event_line_like_docker_events():
     (line,) = event_lines(EVENT)
     stamp = datetime.fromtimestamp(1700000000).astimezone().isoformat()
-    assert event_time(EVENT) == f"{stamp[:19]}.123456789{stamp[19:]}"
+    zone = "Z" if stamp[19:] == "+00:00" else stamp[19:]  # as Go writes a zero offset
+    assert event_time(EVENT) == f"{stamp[:19]}.123456789{zone}"
     assert line.text == f"{event_time(EVENT)} container start abc123 (image=busybox, name=web)"
     assert line.style == "class:pane.good" and line.data is EVENT
     assert event_lines({**EVENT, "Action": "exec_start: sh -c ls"})[0].style == ""

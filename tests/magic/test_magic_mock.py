@@ -3,6 +3,7 @@ in test_magic.py and test_streams.py stay the proof)."""
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 from collections.abc import Callable, Iterator
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
+from rich.console import Console
 
 import dshell.client as docker
 from dshell._magic.streams import register_streams
-from dshell.explorer import Result
+from dshell.explorer import Result, render
 from dshell.magic import DockerMagics
 from dshell.shell.config import Config
 from dshell.shell.session import Session
@@ -63,7 +65,12 @@ def magics(daemon: Daemon, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> It
     for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.setenv(var, str(tmp_path))
 
-    session = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
+    yield from magics_on(Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None,
+                                 clients=daemon.clients))
+
+
+def magics_on(session: Session) -> Iterator[DockerMagics]:
+    """DockerMagics over ``session`` (its streams registered, started), closed afterwards."""
     ip = InteractiveShell.instance()
     register_streams(session, ip)
     session.start(background=False)
@@ -101,7 +108,9 @@ def test_events_stream_as_lines_and_keep_the_events(magics: DockerMagics, daemon
         result = magics.docker("events type=container")
     assert isinstance(result, Result) and result.op == "SystemEvents"
     assert [event["Action"] for event in result.data] == ["start", "die"]
-    shown = "".join(out.data["text/plain"] for out in cap.outputs)  # the display as it was updated
+    kept = io.StringIO()  # a stream this fast may end before the display's first update: the result (IPython
+    Console(file=kept, width=200, color_system=None).print(render(result))  # shows it) is what docker events prints
+    shown = kept.getvalue()
     assert "container start abc123 (name=web)" in shown and "container die abc123 (name=web)" in shown
     assert "events type=container: stream ended, 2 lines" in cap.outputs[-1].data["text/plain"]
     asked = next(req for req in daemon.seen if req.path.endswith("/events"))

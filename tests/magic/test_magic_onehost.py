@@ -8,18 +8,16 @@ from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 import dshell.client as docker
-from dshell._magic.streams import register_streams
 from dshell.explorer import Result
 from dshell.magic import DockerMagics
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
 from ..mockdaemon import Daemon
-from .test_magic_mock import frame
+from .test_magic_mock import frame, magics_on
 
 A, B = "unix:///mock/a.sock", "unix:///mock/b.sock"
 
@@ -45,12 +43,7 @@ def magics(daemons: dict[str, Daemon], tmp_path: Any, monkeypatch: pytest.Monkey
         return docker.client(conn=conn, api_version=api_version,
                              transport=docker.MockTransport(daemons[conn["uri"]], conn["uri"]))
 
-    session = Session(Config(hosts=(f"a={A}", f"b={B}")), results_file=None, clients=clients)
-    ip = InteractiveShell.instance()
-    register_streams(session, ip)
-    session.start(background=False)
-    yield DockerMagics(ip, session)
-    session.close()
+    yield from magics_on(Session(Config(hosts=(f"a={A}", f"b={B}")), results_file=None, clients=clients))
 
 
 def test_fetch_on_b(magics: DockerMagics) -> None:

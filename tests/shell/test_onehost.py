@@ -253,10 +253,33 @@ def test_split_panes_bind_by_each_hosts_version_asked_in_the_feed_not_at_open(sh
         release.set()
         ended([feed for _, feed in opened])
         assert [feed.source.params["platform"] for _, feed in opened] == ["linux/amd64", ["linux/amd64"]]
+        assert [feed.api_version for _, feed in opened] == ["v1.51", "v1.52"]
         assert [pane.title for pane, _ in opened] == ["tail @a ImageGet busybox platform=linux/amd64",
                                                       "tail @b ImageGet busybox platform=linux/amd64"]
     finally:
         release.set()
+        s.close()
+
+
+def test_a_kept_pane_of_another_host_is_stored_with_that_hosts_version(shell_home: Path) -> None:
+    from dshell.shell.panes.commands import Panes
+
+    s, _ = pinned_pair(shell_home)
+    panes = Panes(s, lambda: None)
+    for name in P.PANE_COMMANDS:
+        s.register_stream(name, panes.open)
+    try:
+        assert s.execute("tail @a,b ImageGet busybox platform=linux/amd64 --split").error is None
+        ended([view.feed for view in panes.area.views])
+        assert s.history is not None
+        kept = []
+        for index in range(len(panes.area.views)):
+            panes.area.selected = index
+            panes.keep()
+            kept.append(s.history.last)
+        assert [(r.endpoint, r.api_version) for r in kept if r is not None] == [(A, "v1.51"), (B, "v1.52")]
+    finally:
+        panes.close_all()
         s.close()
 
 

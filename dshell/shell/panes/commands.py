@@ -105,7 +105,8 @@ class Panes:
         error = pane.status if pane.status.startswith("error") else None
         try:
             result = self.session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
-                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.endpoint)
+                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.endpoint,
+                                       api_version=feed.api_version)
         except Exception as exc:  # noqa: BLE001 - a key handler that raises ends the shell
             view.notice.set(f"not kept: {one_line(exc)}")
             return

@@ -24,6 +24,7 @@ class Feed:
         self.status: int | None = None  # the HTTP status the stream answered with
         self.closed = False
         self.error: str | None = None  # the error the stream ended with
+        self.api_version: str | None = None  # the one its call was bound in (its client's), once known
         self.started = time.time()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
@@ -49,6 +50,7 @@ class Feed:
     def _run(self) -> None:
         try:
             self.source = self.source.on(self.client)
+            self.api_version = self.client.api_version  # known by now, or asked here, in the feed's thread
             opened = self.source.open(self.client)
             self.status = opened.status
             stream = opened.stream

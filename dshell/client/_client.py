@@ -158,10 +158,9 @@ def doc(c: Client, op: str, prose_dir: str | None = None) -> dict[str, Any]:
             "url": _specs.doc_url(operation, spec.version), "version": spec.version, "params": params}
 
 
-def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Callable[[], bool] | None:
-    """A callable telling whether a stdio op's container/exec/service has a TTY (one inspect, when asked)."""
-    if op not in STDIO_OPS:
-        return None
+def _tty_lookup(c: Client, op: str, params: dict[str, Any]) -> Callable[[], bool]:
+    """For a stdio op (``STDIO_OPS``): a callable telling whether its container/exec/service has a TTY (one
+    inspect, when asked)."""
     body = params.get("execStartConfig") or {}
     if op == "ExecStart" and "Tty" in body:
         return lambda: bool(body["Tty"])

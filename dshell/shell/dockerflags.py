@@ -4,16 +4,15 @@ typed there. Words that are no flag pass as they are; an unknown flag is one lin
 
 from __future__ import annotations
 
-# flag -> (the word it becomes, whether it takes a value): "{}" is where the value goes
-FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
-    "logs": {"-f": ("follow=true", False), "--follow": ("follow=true", False),
-             "-t": ("timestamps=true", False), "--timestamps": ("timestamps=true", False),
-             "--details": ("details=true", False), "-n": ("tail={}", True), "--tail": ("tail={}", True),
-             "--since": ("since={}", True), "--until": ("until={}", True)},
-    "events": {"--since": ("since={}", True), "--until": ("until={}", True), "-f": ("{}", True),
-               "--filter": ("{}", True)},
-    "stats": {"--no-stream": ("stream=false", False)},
+# flag -> the word it becomes; "{}" is where its value goes (a flag without it takes none)
+FLAGS: dict[str, dict[str, str]] = {
+    "logs": {"-f": "follow=true", "--follow": "follow=true", "-t": "timestamps=true", "--timestamps": "timestamps=true",
+             "--details": "details=true", "-n": "tail={}", "--tail": "tail={}", "--since": "since={}",
+             "--until": "until={}"},
+    "events": {"--since": "since={}", "--until": "until={}", "-f": "{}", "--filter": "{}"},
+    "stats": {"--no-stream": "stream=false"},
 }
+_EXAMPLES = {"--since": "10m", "--until": "0s", "-f": "type=container", "--filter": "type=container"}  # for errors
 
 
 def flag_words(command: str, args: list[str]) -> list[str]:
@@ -28,9 +27,9 @@ def flag_words(command: str, args: list[str]) -> list[str]:
             continue
         flag, eq, value = word.partition("=")
         if flag not in known:
-            names = ", ".join(sorted({f for f in known if f.startswith("--")} | {f for f in known if len(f) == 2}))
-            raise ValueError(f"{command}: unknown flag {flag!r}: use {names}, or name=value words")
-        template, takes = known[flag]
+            raise ValueError(f"{command}: unknown flag {flag!r}: use {', '.join(sorted(known))}, or name=value words")
+        template = known[flag]
+        takes = "{}" in template
         if takes and not eq:
             value = next(words, "")
             if not value:
@@ -39,6 +38,3 @@ def flag_words(command: str, args: list[str]) -> list[str]:
             raise ValueError(f"{command}: {flag} takes no value")
         out.append(template.format(value))
     return out
-
-
-_EXAMPLES = {"--since": "10m", "--until": "0s", "-f": "type=container", "--filter": "type=container"}

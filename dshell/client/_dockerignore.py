@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_ESCAPE = frozenset(".+()|{}$")
 _BOM = "\ufeff"
 
 
@@ -31,7 +31,7 @@ class Pattern:
     text: str
     exclusion: bool
     kind: str = "exact"  # exact | prefix | suffix | regexp
-    regexp: re.Pattern[str] | None = field(default=None, repr=False)
+    automaton: _Automaton | None = field(default=None, repr=False)
 
     @classmethod
     def compile(cls, raw: str) -> Pattern:
@@ -47,8 +47,10 @@ class Pattern:
         return pattern
 
     def _translate(self) -> None:
-        """Port of patternmatcher's compile: the cheapest kind of match that does, else a regexp."""
-        out, kind, text, i, n = ["^"], "exact", self.text, 0, 0
+        """Port of patternmatcher's compile: the cheapest kind of match that does, else an automaton (its
+        regexp's meaning, matched in time linear in the path: a regexp would backtrack on ``*a*a*a*b``)."""
+        steps: list[_Step] = []
+        kind, text, i, n = "exact", self.text, 0, 0
         while i < len(text):
             ch = text[i]
             i += 1
@@ -60,40 +62,42 @@ class Pattern:
                     if kind == "exact":
                         kind = "prefix"
                     else:
-                        out.append(".*")
+                        steps.append(_ANY)
                         kind = "regexp"
                 else:
-                    out.append("(.*/)?")
+                    steps.append(_DIRS)
                     kind = "regexp"
                 if n == 0:
                     kind = "suffix"
             elif ch == "*":
-                out.append("[^/]*")
+                steps.append(_STAR)
                 kind = "regexp"
             elif ch == "?":
-                out.append("[^/]")
+                steps.append(_not_slash)
                 kind = "regexp"
-            elif ch in _ESCAPE:
-                out.append("\\" + ch)
             elif ch == "\\":
                 if i < len(text):
-                    out.append("\\" + text[i])
+                    steps.append(_escaped(text[i]))
                     i += 1
                     kind = "regexp"
                 else:
-                    out.append("\\\\")
-            elif ch in "[]":
-                out.append(ch)
+                    steps.append("\\")
+            elif ch == "[":
+                end = _class_end(text, i)
+                if end < 0:
+                    raise ValueError(f".dockerignore: bad pattern {self.text!r} (a [ ] class is not closed?)")
+                steps.append(_char_class(text[i - 1:end + 1], self.text))
+                i = end + 1
+                kind = "regexp"
+            elif ch == "]":
+                steps.append("]")
                 kind = "regexp"
             else:
-                out.append(ch)
+                steps.append(ch)
             n += 1
         self.kind = kind
         if kind == "regexp":
-            try:
-                self.regexp = re.compile("".join(out) + "$", re.S)
-            except re.error:
-                raise ValueError(f".dockerignore: bad pattern {self.text!r} (a [ ] class is not closed?)") from None
+            self.automaton = _Automaton(steps)
 
     def match(self, path: str) -> bool:
         """Whether the slash path (relative to the context) matches this pattern."""
@@ -104,8 +108,101 @@ class Pattern:
         if self.kind == "suffix":
             suffix = self.text[2:]
             return path.endswith(suffix) or (suffix[:1] == "/" and path == suffix[1:])
-        assert self.regexp is not None
-        return self.regexp.match(path) is not None
+        assert self.automaton is not None
+        return self.automaton.match(path)
+
+
+# A pattern's steps: a literal character, a test of one character, or a repeat: _STAR ``[^/]*``, _ANY ``.*``,
+# _DIRS ``(.*/)?`` (nothing, or anything that ends with a slash).
+_STAR, _ANY, _DIRS = 1, 2, 3
+_Step = str | int | Callable[[str], bool]
+_CACHE = 4096  # remembered (state, character) moves per pattern
+
+
+def _not_slash(ch: str) -> bool:
+    return ch != "/"
+
+
+def _escaped(ch: str) -> _Step:
+    """``\\x``: the character itself; ``\\d \\w \\s`` (and capitals) their classes, as in the regexp."""
+    if ch in "dDwWsS":
+        return re.compile("\\" + ch, re.S).fullmatch  # type: ignore[return-value]
+    return ch
+
+
+def _class_end(text: str, start: int) -> int:
+    """The index of the ``]`` that closes the class opened before ``start``; -1 when none does."""
+    i = start + (text[start:start + 1] == "^")
+    i += text[i:i + 1] == "]"  # a ] first is a member
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "]":
+            return i
+        i += 1
+    return -1
+
+
+def _char_class(source: str, pattern: str) -> _Step:
+    try:
+        return re.compile(source, re.S).fullmatch  # type: ignore[return-value]
+    except re.error:
+        raise ValueError(f".dockerignore: bad pattern {pattern!r} (a [ ] class is not closed?)") from None
+
+
+class _Automaton:
+    """The steps as a nondeterministic automaton run over the path once (a set of states per character, as
+    Go's regexp does): linear in the path, whatever the pattern. State ``2k`` waits at step ``k``, ``2k+1`` is
+    inside a _DIRS at step ``k``; sets are bit masks, their moves remembered."""
+
+    __slots__ = ("steps", "start", "final", "moves")
+
+    def __init__(self, steps: list[_Step]) -> None:
+        self.steps = steps
+        self.start = self._closure(1)
+        self.final = 1 << (2 * len(steps))
+        self.moves: dict[tuple[int, str], int] = {}
+
+    def _closure(self, states: int) -> int:
+        """``states`` with every repeat that may match nothing skipped."""
+        for k, step in enumerate(self.steps):
+            if states >> (2 * k) & 1 and isinstance(step, int):
+                states |= 1 << (2 * k + 2)
+        return states
+
+    def _move(self, states: int, ch: str) -> int:
+        out = 0
+        for k, step in enumerate(self.steps):
+            if states >> (2 * k + 1) & 1:  # inside a _DIRS
+                out |= 1 << (2 * k + 1) | ((1 << (2 * k + 2)) if ch == "/" else 0)
+            if not states >> (2 * k) & 1:
+                continue
+            if isinstance(step, str):
+                out |= (1 << (2 * k + 2)) if ch == step else 0
+            elif step == _STAR:
+                out |= (1 << (2 * k)) if ch != "/" else 0
+            elif step == _ANY:
+                out |= 1 << (2 * k)
+            elif step == _DIRS:
+                out |= 1 << (2 * k + 1) | ((1 << (2 * k + 2)) if ch == "/" else 0)
+            elif not isinstance(step, int) and step(ch):
+                out |= 1 << (2 * k + 2)
+        return self._closure(out)
+
+    def match(self, path: str) -> bool:
+        states, moves = self.start, self.moves
+        for ch in path:
+            key = (states, ch)
+            nxt = moves.get(key)
+            if nxt is None:
+                if len(moves) >= _CACHE:
+                    moves.clear()
+                nxt = moves[key] = self._move(states, ch)
+            if not nxt:
+                return False
+            states = nxt
+        return bool(states & self.final)
 
 
 class Matcher:

@@ -95,6 +95,63 @@ def test_a_symlink_cannot_carry_a_later_entry_outside(tmp_path: Path) -> None:
     assert not (outside / "planted").exists()
 
 
+def _entry(name: str, kind: bytes = tarfile.REGTYPE, link: str = "", data: bytes = b"",
+           mode: int = 0o777) -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.size, info.mode, info.mtime = kind, link, len(data), mode, 12345
+    return info, data
+
+
+def _tar(*entries: tuple[tarfile.TarInfo, bytes]) -> io.BytesIO:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in entries:
+            tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
+    buf.seek(0)
+    return buf
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink-to-symlink", "hardlink-to-file", "file", "dir", "fifo"])
+def test_no_entry_type_reaches_a_host_file_through_a_link(tmp_path: Path, kind: str) -> None:
+    # a hostile archive (a container's or a daemon's): a symlink to a host file, then an entry of each type
+    # that names it; before, a hard link to the symlink linked the host file and chmod/utime followed the link
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"secret\n")
+    victim.chmod(0o600)
+    os.utime(victim, (1_000_000_000, 1_000_000_000))
+    before = victim.stat()
+    door = _entry("x/s", tarfile.SYMTYPE, str(victim))
+    other = {"symlink": _entry("x/t", tarfile.SYMTYPE, str(victim)),
+             "hardlink-to-symlink": _entry("x/h", tarfile.LNKTYPE, "x/s"),
+             "hardlink-to-file": _entry("x/h", tarfile.LNKTYPE, "x/f"),
+             "file": _entry("x/f2", data=b"mine"),
+             "dir": _entry("x/d", tarfile.DIRTYPE),
+             "fifo": _entry("x/p", tarfile.FIFOTYPE)}[kind]
+    dst = tmp_path / "dst"
+    dst.mkdir()
+    unpack(_tar(_entry("x", tarfile.DIRTYPE, mode=0o755), _entry("x/f", data=b"file"), door, other), dst)
+    after = victim.stat()
+    assert (after.st_mode, after.st_mtime, after.st_nlink, victim.read_bytes()) == \
+        (before.st_mode, before.st_mtime, 1, b"secret\n")
+    assert os.readlink(dst / "x" / "s") == str(victim)
+    if kind == "hardlink-to-symlink":  # the symlink itself is linked, as docker does
+        assert os.readlink(dst / "x" / "h") == str(victim)
+        assert (dst / "x" / "h").lstat().st_ino == (dst / "x" / "s").lstat().st_ino
+    written = {"hardlink-to-file": "x/h", "file": "x/f2", "dir": "x/d", "fifo": "x/p"}.get(kind)
+    if written:  # what is not a link still gets the entry's mode and time
+        st = (dst / written).lstat()
+        assert (st.st_mode & 0o7777, int(st.st_mtime)) == (0o777, 12345)
+
+
+def test_a_dot_entry_leaves_the_destination_as_it_is(tmp_path: Path) -> None:
+    # cp CTR:/app/. ~ : the archive's "./" is the destination itself; docker skips it (a 0700 home stays 0700)
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o700)
+    unpack(_tar(_entry(".", tarfile.DIRTYPE), _entry("./g", data=b"y")), home)
+    assert (home.stat().st_mode & 0o7777, (home / "g").read_bytes()) == (0o700, b"y")
+
+
 def test_rebaser_moves_only_the_base_and_its_children() -> None:
     r = rebaser("src", "dst")
     assert [r(n) for n in ("src", "src/a", "srcx/a", "other")] == ["dst", "dst/a", "srcx/a", "other"]

@@ -391,3 +391,27 @@ def test_cp_follow_link_and_archive(engine, shell_home, tmp_path, container, doc
     assert docker_cli("exec", name, "cat", "/srv-copy/f.txt") == "behind a link\n"
     assert (tmp_path / "out" / "x").read_text() == "in-ctr\n"
     assert os.readlink(tmp_path / "link-only") == "/opt/data"
+
+
+@pytest.mark.engine
+def test_cp_out_of_a_hostile_container_never_touches_a_host_file(engine, shell_home, tmp_path, docker_cli,
+                                                                 unique_name, cleanup_containers):
+    # the reproduction: /x/s a symlink to a host file, /x/h a hard link to that symlink; before, cp
+    # linked the host file and made it mode 0777; and `cp web:/app/. DEST` re-moded DEST itself
+    victim = tmp_path / "victim"
+    victim.write_text("secret\n")
+    victim.chmod(0o600)
+    os.utime(victim, (1_000_000_000, 1_000_000_000))
+    name = unique_name()
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sh", "-c",
+               f"mkdir /x && ln -s {victim} /x/s && ln /x/s /x/h && chmod 777 /x && sleep 120")
+    home = tmp_path / "dest-home"
+    home.mkdir()
+    home.chmod(0o700)
+    with session_on(engine) as session:
+        assert session.execute(f"cp {name}:/x {tmp_path}/dst").error is None
+        assert session.execute(f"cp {name}:/x/. {home}").error is None
+    st = victim.stat()
+    assert (st.st_mode & 0o7777, int(st.st_mtime), st.st_nlink) == (0o600, 1_000_000_000, 1)
+    assert os.readlink(tmp_path / "dst" / "h") == str(victim)
+    assert (home.stat().st_mode & 0o7777, os.readlink(home / "s")) == (0o700, str(victim))

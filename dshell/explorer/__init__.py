@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._browse import Browser
     from ._chart import StatsChart, sparkline
     from ._complete import path_completions
     from ._diff import Change, diff, format_path
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
     from ._query import QueryError, query
     from ._redact import redact, redact_line
     from ._render import header, render
+    from ._reshape import ReshapeError, filtered, grep, sorted_by, with_columns
     from ._results import History, Result, default_history_path
+    from ._saved import expression_error, use_views
     from ._stats import binary_size, decimal_size
     from ._stats import samples as stats_samples
     from ._stats import summary as stats_summary
     from ._view import Note, Stack, View
 
 _WHERE = {  # public name -> (module, its name there)
+    "Browser": ("._browse", "Browser"),
     "StatsChart": ("._chart", "StatsChart"),
     "sparkline": ("._chart", "sparkline"),
     "path_completions": ("._complete", "path_completions"),
@@ -53,6 +57,13 @@ _WHERE = {  # public name -> (module, its name there)
     "redact_line": ("._redact", "redact_line"),
     "header": ("._render", "header"),
     "render": ("._render", "render"),
+    "ReshapeError": ("._reshape", "ReshapeError"),
+    "filtered": ("._reshape", "filtered"),
+    "grep": ("._reshape", "grep"),
+    "sorted_by": ("._reshape", "sorted_by"),
+    "with_columns": ("._reshape", "with_columns"),
+    "expression_error": ("._saved", "expression_error"),
+    "use_views": ("._saved", "use_views"),
     "History": ("._results", "History"),
     "Result": ("._results", "Result"),
     "default_history_path": ("._results", "default_history_path"),
@@ -81,6 +92,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Browser",
     "LOG_OPS",
     "REF_RE",
     "STDERR_MARK",
@@ -93,6 +105,7 @@ __all__ = [
     "Navigator",
     "PathError",
     "QueryError",
+    "ReshapeError",
     "Ref",
     "Result",
     "View",
@@ -101,7 +114,10 @@ __all__ = [
     "default_history_path",
     "diff",
     "event_text",
+    "expression_error",
+    "filtered",
     "format_path",
+    "grep",
     "header",
     "parse_ref",
     "path_completions",
@@ -112,7 +128,10 @@ __all__ = [
     "resolve",
     "save",
     "short_id",
+    "sorted_by",
     "sparkline",
     "stats_samples",
     "stats_summary",
+    "use_views",
+    "with_columns",
 ]

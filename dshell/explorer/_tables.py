@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ._columns import HOST, Column, Columns, Row, TableSpec, at, dig, is_rows, list_rows, same, text, when
 from ._format import ellipsis, human_size, short_id, time_ago
 from ._grid import GAP, Grid
 from ._reports import REPORTS
+from ._saved import saved_columns
 from ._stats import binary_size, decimal_size, samples
 
 __all__ = ["HOST", "TABLES", "generic_columns", "generic_table", "layout", "op_table", "text"]
@@ -282,7 +284,7 @@ HOST_COLUMN = Column(HOST, cell=at(HOST))
 
 def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     """The known table for `op`'s data, or None when `op` has none or the data has another shape."""
-    spec = TABLES.get(op or "")
+    spec = _spec(op)
     found = _op_layout(spec, data)
     if spec is None or found is None:
         return None
@@ -291,6 +293,14 @@ def op_table(data: Any, op: str | None, limit: int | None) -> Grid | None:
     header = spec.header == "always" or hosted or (spec.header == "rows" and bool(rows))
     footer = spec.footer(data) if spec.footer else []
     return table(columns, rows, limit, header=header, footer=footer, gap=spec.gap)
+
+
+def _spec(op: str | None) -> TableSpec | None:
+    """`op`'s table: its own, with a saved view's columns instead of its own when there is one."""
+    spec, saved = TABLES.get(op or ""), saved_columns(op)
+    if saved is None:
+        return spec
+    return TableSpec(saved) if spec is None else replace(spec, columns=saved)
 
 
 def _op_layout(spec: TableSpec | None, data: Any) -> tuple[Columns, list[Row]] | None:
@@ -369,7 +379,7 @@ def _all_keys(rows: list[Row]) -> list[str]:
 
 def layout(data: Any, op: str | None) -> tuple[Columns, list[Row]] | None:
     """The columns and all rows of the table `data` shows as (`op`'s own, else generic); None if no table."""
-    if (found := _op_layout(TABLES.get(op or ""), data)) is not None:
+    if (found := _op_layout(_spec(op), data)) is not None:
         return found
     if isinstance(data, list | tuple) and data and all(isinstance(row, dict) for row in data):
         return generic_columns(list(data[:GENERIC_SAMPLE])), list(data)

@@ -1,7 +1,10 @@
 """Suite-wide fixtures: the throwaway Docker engine of ``scripts/engine`` and docker CLI helpers.
 
 ``engine`` never skips: when the engine is not up it runs ``scripts/engine up`` itself, and a
-failure there is an error of the test that asked for it. This file does not import dshell.
+failure there is an error of the test that asked for it. ``DSHELL_ENGINE`` picks the engine: ``main``
+(Docker 20.10, the default) or ``modern`` (Docker 28.5, ``scripts/engine up --modern``); ``engine_facts``
+says what the engine is (its API version, image store), so that tests ask instead of assuming.
+This file does not import dshell.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 ENGINE_SCRIPT = REPO / "scripts" / "engine"
 DEFAULT_ENV_FILE = "/tmp/dsh/env.json"
+# DSHELL_ENGINE -> (default env file, scripts/engine flags, the variable naming its state dir)
+ENGINES = {
+    "main": (DEFAULT_ENV_FILE, (), "DSHELL_ENGINE_DIR"),
+    "modern": ("/tmp/dshm/env.json", ("--modern",), "DSHELL_MODERN_DIR"),
+}
 ENGINE_MARKER = "engine: needs the real Docker engine (scripts/engine up)"
 # the CLI must talk to our engine only, whatever the developer's environment says
 _DOCKER_ENV_DROP = ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "DOCKER_TLS")
@@ -81,8 +90,16 @@ class DockerCLIError(RuntimeError):
     """A docker CLI command failed; the message carries its stderr."""
 
 
+def selected_engine() -> str:
+    """``$DSHELL_ENGINE`` (``main`` when unset); anything else is a usage error in one line."""
+    name = os.environ.get("DSHELL_ENGINE") or "main"
+    if name not in ENGINES:
+        raise pytest.UsageError(f"DSHELL_ENGINE={name!r}: expected one of {', '.join(ENGINES)}")
+    return name
+
+
 def engine_env_file() -> Path:
-    return Path(os.environ.get("DSHELL_ENGINE_ENV") or DEFAULT_ENV_FILE)
+    return Path(os.environ.get("DSHELL_ENGINE_ENV") or ENGINES[selected_engine()][0])
 
 
 def _read_env(path: Path) -> dict[str, Any] | None:
@@ -111,11 +128,12 @@ def ping(sock_path: str, timeout: float = 5.0) -> bool:
 
 def _engine_up(env_file: Path) -> None:
     env = dict(os.environ)
-    # scripts/engine keys its state dir on DSHELL_ENGINE_DIR; keep it next to the env file asked for
-    env.setdefault("DSHELL_ENGINE_DIR", str(env_file.parent))
+    _, flags, dir_var = ENGINES[selected_engine()]
+    # scripts/engine keys its state dir on DSHELL_ENGINE_DIR (DSHELL_MODERN_DIR); keep it next to the env file
+    env.setdefault(dir_var, str(env_file.parent))
     try:
         proc = subprocess.run(
-            [str(ENGINE_SCRIPT), "up"], env=env, stdin=subprocess.DEVNULL,
+            [str(ENGINE_SCRIPT), "up", *flags], env=env, stdin=subprocess.DEVNULL,
             capture_output=True, text=True, timeout=900, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -138,7 +156,56 @@ def engine() -> dict[str, Any]:
             raise EngineError(f"scripts/engine up did not write {env_file}")
         if not ping(data["socket"]):
             raise EngineError(f"the engine does not answer GET /_ping on {data['socket']}")
+    name = selected_engine()
+    if data.get("engine", "main") != name:
+        raise EngineError(f"{env_file} is the {data.get('engine', 'main')} engine's, not the {name} one's "
+                          f"(DSHELL_ENGINE={name}): unset DSHELL_ENGINE_ENV or point it at the {name} engine")
     return data
+
+
+def _get_json(sock_path: str, path: str) -> Any:
+    """``GET path`` on the engine's unix socket (raw HTTP/1.0, no dshell), its JSON body."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(10)
+        sock.connect(sock_path)
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    return json.loads(reply.partition(b"\r\n\r\n")[2])
+
+
+@dataclass(frozen=True)
+class EngineFacts:
+    """What the engine under test is, asked once (GET /version, /info), never assumed."""
+
+    name: str  # "main" | "modern" (DSHELL_ENGINE)
+    version: str  # the engine's version, e.g. "20.10.24+dfsg1"
+    api_version: str  # its highest API version, e.g. "1.41"
+    containerd_store: bool  # images live in containerd (the containerd-snapshotter feature)
+
+    @property
+    def api(self) -> tuple[int, int]:
+        major, minor = self.api_version.split(".")
+        return int(major), int(minor)
+
+    @property
+    def api_prefixed(self) -> str:
+        """The API version as dshell negotiates and shows it, e.g. ``v1.41``."""
+        return "v" + self.api_version
+
+    def api_at_least(self, version: str) -> bool:
+        major, minor = version.split(".")
+        return self.api >= (int(major), int(minor))
+
+
+@pytest.fixture(scope="session")
+def engine_facts(engine) -> EngineFacts:
+    version = _get_json(engine["socket"], "/version")
+    info = _get_json(engine["socket"], "/info")
+    store = any(pair[:2] == ["driver-type", "io.containerd.snapshotter.v1"] for pair in info.get("DriverStatus") or [])
+    return EngineFacts(name=engine.get("engine", "main"), version=version["Version"],
+                       api_version=version["ApiVersion"], containerd_store=store)
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +219,7 @@ def docker_cli(engine) -> Callable[..., str]:
     env["DOCKER_CONFIG"] = engine.get("docker_config") or str(Path(engine["state_dir"]) / "docker-config")
 
     def run(*args: str, input: str | None = None, check: bool = True, timeout: float = 120) -> str:
-        cmd = ["docker", "-H", engine["docker_host"], *map(str, args)]
+        cmd = [engine.get("docker_cli", "docker"), "-H", engine["docker_host"], *map(str, args)]
         proc = subprocess.run(cmd, env=env, input=input, capture_output=True, text=True,
                               timeout=timeout, check=False,
                               stdin=None if input is not None else subprocess.DEVNULL)
@@ -195,3 +262,7 @@ def cleanup_containers(docker_cli, unique_name) -> Iterator[Callable[..., None]]
     doomed = [n for n in names if n.startswith(wanted)]
     if doomed:
         docker_cli("rm", "-f", "-v", *doomed, check=False)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"engine: {selected_engine()} ({engine_env_file()})"

@@ -123,7 +123,7 @@ def test_stats_without_streaming_is_a_row_as_docker_stats_no_stream_shows(sessio
 
 
 def test_container_list_with_sizes_is_docker_ps_size(session: Session, docker_cli: Any, unique_name: Any,
-                                                      cleanup_containers: Any) -> None:
+                                                      cleanup_containers: Any, engine_facts: Any) -> None:
     name = unique_name()
     docker_cli("run", "-d", "--name", name, "busybox:latest", "sh", "-c", "echo hi > /hi; sleep 300")
     time.sleep(0.5)  # the file written
@@ -131,7 +131,9 @@ def test_container_list_with_sizes_is_docker_ps_size(session: Session, docker_cl
     theirs = cells(docker_cli("ps", "-s", "--filter", f"name={name}").splitlines())
     ours = cells(lines)
     assert ours[0] == theirs[0] and ours[0][-1] == "SIZE"
-    assert ours[1][-2:] == theirs[1][-2:] and ours[1][-1].startswith("3B (virtual ")
+    # vfs counts the 3 bytes written; a containerd snapshot counts its disk blocks
+    assert ours[1][-2:] == theirs[1][-2:]
+    assert ours[1][-1].startswith("8.19kB (virtual " if engine_facts.containerd_store else "3B (virtual ")
 
 
 def test_container_changes_are_the_lines_docker_diff_prints(session: Session, docker_cli: Any, unique_name: Any,
@@ -175,7 +177,8 @@ def test_system_df_figures_are_the_docker_clis(session: Session, docker_cli: Any
 
 def test_prunes_show_what_went_and_the_total_as_docker_prints_them(session: Session, docker_cli: Any,
                                                                    unique_name: Any, cleanup_containers: Any,
-                                                                   leftovers: list[list[str]]) -> None:
+                                                                   leftovers: list[list[str]],
+                                                                   engine_facts: Any) -> None:
     label = unique_name()
     dead = unique_name()
     leftovers += [["volume", "rm", label], ["network", "rm", label]]
@@ -189,7 +192,9 @@ def test_prunes_show_what_went_and_the_total_as_docker_prints_them(session: Sess
     assert data["ContainersDeleted"] == [dead_id] and data["SpaceReclaimed"] >= 1_200_000
     assert lines[:3] == ["Deleted Containers:", dead_id, ""] and lines[3].startswith("Total reclaimed space: 1.2")
     same_as_cli(lines, cli({"/containers/prune": data}, "container", "prune", "-f"))
-    data, lines = run(session, f"VolumePrune {filters}")
+    # from API 1.42 a named volume goes only with the all filter (docker volume prune -a)
+    everything = ', all: ["true"]' if engine_facts.api_at_least("1.42") else ""
+    data, lines = run(session, f'VolumePrune filters={{label: ["dsh.test.tables={label}"]{everything}}}')
     assert lines == ["Deleted Volumes:", label, "", "Total reclaimed space: 0B"]
     same_as_cli(lines, cli({"/volumes/prune": data}, "volume", "prune", "-f"))
     data, lines = run(session, f"NetworkPrune {filters}")

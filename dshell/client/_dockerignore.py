@@ -31,6 +31,7 @@ class Pattern:
     text: str
     exclusion: bool
     kind: str = "exact"  # exact | prefix | suffix | regexp
+    regexp: re.Pattern[str] | None = field(default=None, repr=False)
     automaton: _Automaton | None = field(default=None, repr=False)
 
     @classmethod
@@ -47,9 +48,11 @@ class Pattern:
         return pattern
 
     def _translate(self) -> None:
-        """Port of patternmatcher's compile: the cheapest kind of match that does, else an automaton (its
-        regexp's meaning, matched in time linear in the path: a regexp would backtrack on ``*a*a*a*b``)."""
+        """Port of patternmatcher's compile: the cheapest kind of match that does, else its regexp; with more
+        than one ``*`` (or ``**/`` in the middle) the same meaning as an automaton, matched in time linear in the
+        path (a regexp backtracks for ever on ``*a*a*a*…*b``)."""
         steps: list[_Step] = []
+        sources: list[str] = []  # each step as a regexp
         kind, text, i, n = "exact", self.text, 0, 0
         while i < len(text):
             ch = text[i]
@@ -63,41 +66,54 @@ class Pattern:
                         kind = "prefix"
                     else:
                         steps.append(_ANY)
+                        sources.append(".*")
                         kind = "regexp"
                 else:
                     steps.append(_DIRS)
+                    sources.append("(.*/)?")
                     kind = "regexp"
                 if n == 0:
                     kind = "suffix"
             elif ch == "*":
                 steps.append(_STAR)
+                sources.append("[^/]*")
                 kind = "regexp"
             elif ch == "?":
                 steps.append(_not_slash)
+                sources.append("[^/]")
                 kind = "regexp"
             elif ch == "\\":
                 if i < len(text):
                     steps.append(_escaped(text[i]))
+                    sources.append("\\" + text[i] if text[i] in _CLASSES else re.escape(text[i]))
                     i += 1
                     kind = "regexp"
                 else:
                     steps.append("\\")
+                    sources.append("\\\\")
             elif ch == "[":
                 end = _class_end(text, i)
                 if end < 0:
                     raise ValueError(f".dockerignore: bad pattern {self.text!r} (a [ ] class is not closed?)")
                 steps.append(_char_class(text[i - 1:end + 1], self.text))
+                sources.append(text[i - 1:end + 1])
                 i = end + 1
                 kind = "regexp"
             elif ch == "]":
                 steps.append("]")
+                sources.append("\\]")
                 kind = "regexp"
             else:
                 steps.append(ch)
+                sources.append(re.escape(ch))
             n += 1
         self.kind = kind
         if kind == "regexp":
-            self.automaton = _Automaton(steps)
+            repeats = [step for step in steps if isinstance(step, int)]
+            if repeats.count(_DIRS) <= 1 and len(repeats) - repeats.count(_DIRS) <= 1:
+                self.regexp = re.compile("^" + "".join(sources) + "$", re.S)  # one repeat of each kind: fast
+            else:
+                self.automaton = _Automaton(steps)
 
     def match(self, path: str) -> bool:
         """Whether the slash path (relative to the context) matches this pattern."""
@@ -108,6 +124,8 @@ class Pattern:
         if self.kind == "suffix":
             suffix = self.text[2:]
             return path.endswith(suffix) or (suffix[:1] == "/" and path == suffix[1:])
+        if self.regexp is not None:
+            return self.regexp.match(path) is not None
         assert self.automaton is not None
         return self.automaton.match(path)
 
@@ -116,7 +134,8 @@ class Pattern:
 # _DIRS ``(.*/)?`` (nothing, or anything that ends with a slash).
 _STAR, _ANY, _DIRS = 1, 2, 3
 _Step = str | int | Callable[[str], bool]
-_CACHE = 4096  # remembered (state, character) moves per pattern
+_CLASSES = "dDwWsS"
+_CACHE = 1024  # state sets remembered per pattern
 
 
 def _not_slash(ch: str) -> bool:
@@ -125,7 +144,7 @@ def _not_slash(ch: str) -> bool:
 
 def _escaped(ch: str) -> _Step:
     """``\\x``: the character itself; ``\\d \\w \\s`` (and capitals) their classes, as in the regexp."""
-    if ch in "dDwWsS":
+    if ch in _CLASSES:
         return re.compile("\\" + ch, re.S).fullmatch  # type: ignore[return-value]
     return ch
 
@@ -154,15 +173,18 @@ def _char_class(source: str, pattern: str) -> _Step:
 class _Automaton:
     """The steps as a nondeterministic automaton run over the path once (a set of states per character, as
     Go's regexp does): linear in the path, whatever the pattern. State ``2k`` waits at step ``k``, ``2k+1`` is
-    inside a _DIRS at step ``k``; sets are bit masks, their moves remembered."""
+    inside a _DIRS at step ``k``; a set is a bit mask, numbered when first reached, its moves remembered (a
+    lazy DFA, started afresh past _CACHE sets)."""
 
-    __slots__ = ("steps", "start", "final", "moves")
+    __slots__ = ("steps", "start", "final", "sets", "numbers", "rows")
 
     def __init__(self, steps: list[_Step]) -> None:
         self.steps = steps
         self.start = self._closure(1)
         self.final = 1 << (2 * len(steps))
-        self.moves: dict[tuple[int, str], int] = {}
+        self.sets: list[int] = []
+        self.numbers: dict[int, int] = {}
+        self.rows: list[dict[str, int]] = []
 
     def _closure(self, states: int) -> int:
         """``states`` with every repeat that may match nothing skipped."""
@@ -190,19 +212,37 @@ class _Automaton:
                 out |= 1 << (2 * k + 2)
         return self._closure(out)
 
+    def _number(self, states: int) -> int:
+        number = self.numbers.get(states)
+        if number is None:
+            number = self.numbers[states] = len(self.sets)
+            self.sets.append(states)
+            self.rows.append({})
+        return number
+
+    def _step(self, number: int, ch: str) -> int:
+        """The set after ``ch`` from set ``number`` (-1: none), computed and remembered."""
+        if len(self.sets) >= _CACHE:
+            states = self.sets[number]
+            self.sets, self.numbers, self.rows = [], {}, []
+            number = self._number(states)
+        nxt = self._move(self.sets[number], ch)
+        found = self._number(nxt) if nxt else -1
+        self.rows[number][ch] = found
+        return found
+
     def match(self, path: str) -> bool:
-        states, moves = self.start, self.moves
+        at = self._number(self.start)
+        rows = self.rows
         for ch in path:
-            key = (states, ch)
-            nxt = moves.get(key)
+            nxt = rows[at].get(ch)
             if nxt is None:
-                if len(moves) >= _CACHE:
-                    moves.clear()
-                nxt = moves[key] = self._move(states, ch)
-            if not nxt:
+                nxt = self._step(at, ch)
+                rows = self.rows
+            if nxt < 0:
                 return False
-            states = nxt
-        return bool(states & self.final)
+            at = nxt
+        return bool(self.sets[at] & self.final)
 
 
 class Matcher:

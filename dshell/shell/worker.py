@@ -16,7 +16,9 @@ class Cancelled(Exception):
 def run_cancellable(fn: Callable[[], T], poll: float = 0.05) -> T:
     """Call ``fn`` in a daemon thread and wait; Ctrl-C (KeyboardInterrupt) abandons it with Cancelled.
 
-    The abandoned call finishes (or not) on its own; its outcome is dropped.
+    The abandoned call is stopped too: a KeyboardInterrupt is raised in its thread at its next Python step (a
+    walk of a build context or a loop over an answer ends there; a blocked read ends when the caller cancels
+    its connection). Its outcome is dropped.
     """
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -29,12 +31,22 @@ def run_cancellable(fn: Callable[[], T], poll: float = 0.05) -> T:
         finally:
             done.set()
 
-    threading.Thread(target=work, name="dshell-call", daemon=True).start()
+    thread = threading.Thread(target=work, name="dshell-call", daemon=True)
+    thread.start()
     try:
         while not done.wait(poll):
             pass
     except KeyboardInterrupt:
+        interrupt(thread)
         raise Cancelled("cancelled") from None
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def interrupt(thread: threading.Thread) -> None:
+    """Raise KeyboardInterrupt in ``thread`` (CPython's PyThreadState_SetAsyncExc); nothing once it has ended."""
+    import ctypes  # lazily: only a Ctrl-C needs it
+
+    if thread.ident is not None and thread.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from dshell.client._dockerignore import Matcher, keep_build_files, read_patterns
@@ -137,3 +140,24 @@ def test_an_exception_under_an_excluded_folder_keeps_it_walked() -> None:
     m = Matcher(["docs", "!docs/keep.md"])
     assert m.may_keep_under("docs")
     assert not m.may_keep_under("src")
+
+
+def test_a_backtracking_pattern_matches_in_linear_time() -> None:
+    """``*a*a…*b`` against 60 ``a``s ran for ever as a regexp (a cloned repository is enough); the automaton
+    answers at once. Run apart, so that the old matcher's hang fails the test instead of holding the GIL."""
+    code = ("from dshell.client._dockerignore import Matcher\n"
+            "m = Matcher(['*a*a*a*a*a*a*a*a*a*a*a*a*b', '**/x*y*z*w*v*u*t*q'])\n"
+            "print(m.matches('a' * 60)[0], m.matches('a' * 59 + 'b')[0], m.matches('d/' + 'xyz' * 40)[0])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.split() == ["False", "True", "False"], done.stderr
+
+
+@pytest.mark.parametrize(("pattern", "path", "excluded"), [
+    ("[]a]x", "]x", True), ("[]a]x", "ax", True), ("[^/]x", "/x", False), ("a\\dz", "a5z", True),
+    ("a\\dz", "adz", False), ("a[*]b", "a*b", True), ("a[*]b", "axb", False), ("*/b", "a/b", True),
+    ("a\\q", "aq", True), ("*.*x", "a.bx", True), ("*.*x", "abx", False), ("*.*x", "a/.bx", False),
+    ("**/a/**/b", "x/a/y/z/b", True), ("**/a/**/b", "x/a/b", True), ("**/a/**/b", "x/ab", False),
+    ("a*b*c/**", "aXbYc/d/e", True), ("a*b*c/**", "aXbYc", False), ("*?*.go", "x.go", True),
+])
+def test_classes_and_escapes(pattern: str, path: str, excluded: bool) -> None:
+    assert Matcher([pattern]).matches(path)[0] is excluded

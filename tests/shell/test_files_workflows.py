@@ -415,3 +415,22 @@ def test_cp_out_of_a_hostile_container_never_touches_a_host_file(engine, shell_h
     assert (st.st_mode & 0o7777, int(st.st_mtime), st.st_nlink) == (0o600, 1_000_000_000, 1)
     assert os.readlink(tmp_path / "dst" / "h") == str(victim)
     assert (home.stat().st_mode & 0o7777, os.readlink(home / "s")) == (0o700, str(victim))
+
+
+@pytest.mark.engine
+def test_build_with_a_backtracking_dockerignore_pattern(engine, shell_home, tmp_path, unique_name, docker_cli):
+    """A cloned repository's ``*a*a…*b`` and a file named with 60 ``a``s made build spin for ever at 100% CPU."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / ".dockerignore").write_text("*a*a*a*a*a*a*a*a*a*a*a*a*b\n")
+    (ctx / ("a" * 60)).write_text("kept\n")
+    (ctx / ("a" * 59 + "b")).write_text("left out\n")
+    (ctx / "Dockerfile").write_text("FROM busybox:latest\nCOPY . /ctx/\nCMD [\"ls\", \"/ctx\"]\n")
+    tag = unique_name()
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"build -t {tag} {ctx}"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    try:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert docker_cli("run", "--rm", tag).split() == ["Dockerfile", "a" * 60]
+    finally:
+        docker_cli("rmi", "-f", tag, check=False)

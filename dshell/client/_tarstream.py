@@ -213,9 +213,20 @@ def _replace(target: str, is_dir: bool) -> None:
     os.unlink(target)
 
 
+def _keep_meta(target: str, mode: int, mtime: float) -> None:
+    """Give ``target`` its entry's mode and times without ever following a link: a symlink (or a hard link to
+    one) keeps its own mode (Linux has no lchmod), as go-archive's handleLChmod does."""
+    if not stat.S_ISLNK(os.lstat(target).st_mode):
+        os.chmod(target, mode)
+    os.utime(target, (mtime, mtime), follow_symlinks=False)
+
+
 def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | None = None) -> Unpacked:
     """Extract the tar read from ``stream`` into the existing folder ``dest`` as it arrives (``rebase`` renames
-    entries first); UnsafeEntry, before anything of it is written, for an entry that would land outside."""
+    entries first); UnsafeEntry, before anything of it is written, for an entry that would land outside.
+
+    No link is ever followed: a hard link to a symlink links the symlink, and modes and times go to the entry
+    itself. A ``.`` entry leaves ``dest`` as it is (docker skips it too)."""
     root = os.path.realpath(dest)
     done = Unpacked()
     dirs: list[tuple[str, tarfile.TarInfo]] = []
@@ -225,6 +236,8 @@ def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | No
             name = rebase(member.name) if rebase else member.name
             target = _inside(root, name)
             if member.isdir():
+                if target == root:
+                    continue
                 _replace(target, True)
                 os.makedirs(target, exist_ok=True)
                 dirs.append((target, member))
@@ -234,12 +247,14 @@ def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | No
             if member.issym():
                 os.symlink(member.linkname, target)
             elif member.islnk():
-                os.link(_inside(root, rebase(member.linkname) if rebase else member.linkname), target)
+                source = _inside(root, rebase(member.linkname) if rebase else member.linkname)
+                os.link(source, target, follow_symlinks=False)
             elif member.isfile():
-                source = tar.extractfile(member)
-                assert source is not None
-                with open(target, "wb") as out:
-                    while data := source.read(CHUNK):
+                data_in = tar.extractfile(member)
+                assert data_in is not None
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                with open(fd, "wb") as out:
+                    while data := data_in.read(CHUNK):
                         out.write(data)
                 done.size += member.size
             elif member.isfifo():
@@ -247,13 +262,8 @@ def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | No
             else:
                 continue  # devices need root and mean little outside a container
             done.files += 1
-            if not member.issym():
-                os.chmod(target, member.mode)
-                os.utime(target, (member.mtime, member.mtime))
-            else:
-                os.utime(target, (member.mtime, member.mtime), follow_symlinks=False)
+            _keep_meta(target, member.mode, member.mtime)
     for target, member in reversed(dirs):  # last: writing into a folder changes its time, a mode may forbid it
-        os.chmod(target, member.mode)
-        os.utime(target, (member.mtime, member.mtime))
+        _keep_meta(target, member.mode, member.mtime)
         done.files += 1
     return done

@@ -41,9 +41,10 @@ def make_history(path: Path, megabytes: int) -> int:
     with path.open("wb") as out:
         while size < megabytes << 20:
             n += 1
-            line = seal(json.dumps({"n": n, "op": "ContainerList", "params": {"all": True}, "status": 200,
-                                    "duration": 0.01, "time": 0.0, "error": None, "endpoint": "unix:///x",
-                                    "api_version": "v1.41"})[:-1] + ', "data": ' + data + "}")
+            line = b"".join(seal([json.dumps({
+                "n": n, "op": "ContainerList", "params": {"all": True}, "status": 200, "duration": 0.01, "time": 0.0,
+                "error": None, "endpoint": "unix:///x", "api_version": "v1.41"})[:-1].encode(),
+                b', "data": ' + data.encode()]))
             out.write(line)
             size += len(line)
     return n

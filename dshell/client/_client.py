@@ -22,7 +22,7 @@ from ._request import (
     registry_auth,
     validate,
 )
-from ._response import PROGRESS_OPS, STDIO_OPS, Outcome, decode, docker_error, error_body, stream_errors
+from ._response import PROGRESS_OPS, STDIO_OPS, Outcome, decode_answer, docker_error, error_body, stream_errors
 from ._streams import DockerStream
 from ._transport import Body, Connection, Pool
 from ._versions import negotiate
@@ -314,6 +314,7 @@ def _outcome(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[
              conn: Connection, status: int, headers: dict[str, str], body: Body) -> Outcome:
     """The Outcome of the answer to ``req``, its head read."""
     error: DockerError | None = None
+    json_body: bytes | None = None
     data: Any
     if status >= 400:
         data = error_body(headers, body.read_all())
@@ -325,11 +326,11 @@ def _outcome(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[
             conn.no_timeouts()
         data = DockerStream(body, op, tty, status, headers)
     else:
-        data = decode(op, headers, body.read_all(), tty)
+        data, json_body = decode_answer(op, headers, body.read_all(), tty)
         if op is None or op in PROGRESS_OPS:
             error = stream_errors(op, status, data)
     return Outcome(op, req.method, req.target, status, headers, time.perf_counter() - started, data, error,
-                   c.endpoint.uri)
+                   c.endpoint.uri, json_body)
 
 
 _fetch_clients: dict[str, Client] = {}

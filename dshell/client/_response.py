@@ -28,16 +28,20 @@ class Outcome:
 
     ``data`` is what ``invoke`` returns: the decoded data, a DockerStream (``as: stream``), a HijackedSocket
     (``as: socket``), or, when the daemon answered with an error, its parsed body, with ``error`` set.
+    ``json_body`` is the body as the daemon sent it when ``data`` is its one JSON document (a history stores
+    these bytes rather than encoding the data again), else None.
     Immutable (``replace`` gives a changed copy); a plain class, as a dataclass would cost start-up its import.
     """
 
     __slots__ = ("_values",)  # one tuple, set once: an Outcome is made on every call's path
-    _values: tuple[str | None, str, str, int, Mapping[str, str], float, Any, DockerError | None, str]
-    FIELDS = ("op", "method", "url", "status", "headers", "elapsed", "data", "error", "endpoint")
+    _values: tuple[str | None, str, str, int, Mapping[str, str], float, Any, DockerError | None, str, bytes | None]
+    FIELDS = ("op", "method", "url", "status", "headers", "elapsed", "data", "error", "endpoint", "json_body")
 
     def __init__(self, op: str | None, method: str, url: str, status: int, headers: Mapping[str, str],
-                 elapsed: float, data: Any = None, error: DockerError | None = None, endpoint: str = "") -> None:
-        object.__setattr__(self, "_values", (op, method, url, status, headers, elapsed, data, error, endpoint))
+                 elapsed: float, data: Any = None, error: DockerError | None = None, endpoint: str = "",
+                 json_body: bytes | None = None) -> None:
+        object.__setattr__(self, "_values", (op, method, url, status, headers, elapsed, data, error, endpoint,
+                                             json_body))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an Outcome is immutable: cannot set {name!r} (use replace)")
@@ -112,6 +116,11 @@ class Outcome:
         return self._values[8]
 
     @property
+    def json_body(self) -> bytes | None:
+        """The body ``data`` was decoded from as one JSON document, else None."""
+        return self._values[9]
+
+    @property
     def request_line(self) -> str:
         """``GET /v1.41/containers/json``."""
         return f"{self.method} {self.url}"
@@ -143,7 +152,14 @@ def parse_json(raw: bytes, many: bool = False) -> Any:
     """One JSON document, or a list when the body holds several (JSON lines) or ``many`` is set."""
     try:
         value = json.loads(raw)
-    except (ValueError, RecursionError):  # RecursionError: nested too deeply for json (a hostile answer)
+    except RecursionError:  # nested deeper than json recurses (Go's decoder, the daemon's, allows 10,000)
+        from ._deepjson import loads as deep_loads
+
+        try:
+            value = deep_loads(raw)
+        except ValueError:  # not JSON, or deeper than that: the text as it came
+            return raw.decode("utf-8", "replace")
+    except ValueError:
         try:
             return json_values(raw)
         except ValueError:  # declared JSON, but not (or nested too deeply): the text as it came
@@ -204,6 +220,19 @@ def decode(op: str | None, headers: dict[str, str], raw: bytes, tty: Callable[[]
     if kind == "text":
         return raw.decode("utf-8", "replace")
     return raw
+
+
+def decode_answer(op: str | None, headers: dict[str, str], raw: bytes,
+                  tty: Callable[[], bool] | None = None) -> tuple[Any, bytes | None]:
+    """`decode`'s data, and ``raw`` when that data is its one JSON document (else None)."""
+    if raw[:1] in (b"{", b"[") and op not in JSON_LINES_OPS and op not in STDIO_OPS and op not in HEADER_OPS:
+        header = headers.get("content-type", "")
+        if (_BODY_KINDS.get(header) or _body_kind(header)) in ("json", "none"):
+            try:
+                return json.loads(raw), raw
+            except (ValueError, RecursionError):
+                pass
+    return decode(op, headers, raw, tty), None
 
 
 _BODY_KINDS: dict[str, str] = {}  # Content-Type headers seen -> json, text, bytes or none (no type: sniffed)

@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from ._navigator import Navigator
     from ._paths import REF_RE, PathError, Ref, parse_ref, resolve
     from ._query import QueryError, query
-    from ._redact import redact, redact_line
+    from ._redact import redact
+    from ._redact_line import redact_line
     from ._render import header, render
     from ._reshape import ReshapeError, filtered, grep, sorted_by, with_columns
     from ._results import History, Result, default_history_path
     from ._saved import expression_error, use_views
+    from ._secrets import secret_names
     from ._stats import binary_size, decimal_size
     from ._stats import samples as stats_samples
     from ._stats import summary as stats_summary
@@ -54,7 +56,8 @@ _WHERE = {  # public name -> (module, its name there)
     "QueryError": ("._query", "QueryError"),
     "query": ("._query", "query"),
     "redact": ("._redact", "redact"),
-    "redact_line": ("._redact", "redact_line"),
+    "redact_line": ("._redact_line", "redact_line"),
+    "secret_names": ("._secrets", "secret_names"),
     "header": ("._render", "header"),
     "render": ("._render", "render"),
     "ReshapeError": ("._reshape", "ReshapeError"),
@@ -127,6 +130,7 @@ __all__ = [
     "render",
     "resolve",
     "save",
+    "secret_names",
     "short_id",
     "sorted_by",
     "sparkline",

@@ -1,45 +1,66 @@
-"""Masking of secrets (registry credentials, auth headers, tokens, keys) before anything is shown or stored.
+"""Masking of secrets (registry credentials, auth headers, tokens, keys, secret-looking variables) before
+anything is shown or stored.
 
-What is secret follows the API's meaning: the fields the API documents as credentials or keys, whatever
-nests them, and a secret's `Data` (not a config's). A raw request (`fetch POST /secrets/create`) is masked
-as the op its method and path name. Typed lines are masked by a linear scan that reads each `key: value`
-or `key=value` the way YAML and the shell do (a quoted, bracketed, multi-word or block value is masked
-whole), never by the shape of a single line.
+What is secret follows the API's meaning (`_secrets`): the fields the API documents as credentials or keys,
+whatever nests them, `Env` entries whose names look secret, and a secret's `Data` (not a config's). A raw
+request (`fetch POST /secrets/create`) is masked as the op its method and path name.
+
+Params (small, typed by the user) are walked whole. A daemon's answer to an op is walked only along the
+paths its response schema says can hold a secret (ContainerList has none: nothing is walked), so that
+masking a 200,000-container list costs nothing. Walks use a stack, not recursion: a document nested 10,000
+deep is masked like a flat one. What holds no secret is returned as it is (no copy).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-MASK = "***"
-# Compared after lower-casing and dropping '-' and '_', so `X-Registry-Auth` and `x_registry_auth` both match.
-_SECRET_KEYS = frozenset({
-    "xregistryauth", "xregistryconfig", "authconfig", "password", "identitytoken", "registrytoken", "auth",
-    "jointoken", "jointokens", "unlockkey", "signingcakey", "tlspass",
-})
-# keys that are secret in the params of some ops only (a config's Data is not a secret, a secret's is)
-_OP_SECRET_KEYS = {"SecretCreate": frozenset({"data"}), "SecretUpdate": frozenset({"data"})}
-_OP = re.compile(r"\s*(?:[a-z]+\s+)?([A-Z]\w*)")  # the op of `[category] Op ...`
-_LOGIN = re.compile(r"\s*login\s")  # `login [-u USER] [-p PASSWORD] [REGISTRY]`
-_SET = re.compile(r"\s*set\s+(\S+)\s+(?=\S)")  # set KEY VALUE: a secret setting's value is the rest
-_FETCH = re.compile(r"\s*fetch\s+(?:([A-Za-z]+)\s+)?(/\S*)")  # `fetch [METHOD] /path`
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_CLOSERS = {"{": "}", "[": "]"}
+from ._secrets import (
+    BUILD_ARGS_KEY,
+    ENV_KEY,
+    MASK,
+    OP_SECRET_KEYS,
+    SECRET_KEYS,
+    mask_assignment,
+    mask_build_args,
+    mask_env,
+    normalized,
+)
+
+if TYPE_CHECKING:
+    from dshell.client import SpecIndex
+
+_Path = tuple[Any, ...] | None  # a linked path: (parent path, key), None at the top
+_Hit = tuple[_Path, Any]  # where, and the masked value to put there
 
 
-def _keys(op: str | None) -> frozenset[str]:
-    return _SECRET_KEYS | _OP_SECRET_KEYS.get(op or "", frozenset())
+def keys_for(op: str | None) -> frozenset[str]:
+    """The normalized keys that are secret in the params of ``op``."""
+    return SECRET_KEYS | OP_SECRET_KEYS.get(op or "", frozenset())
 
 
 def redact(value: Any, op: str | None = None) -> Any:
-    """`value` (params, or a result's data) with its secret values at any depth '***' (a copy where any is;
-    `value` itself when none is); `op` names the op whose params these are (SecretCreate's `Data` is
-    masked too; for "fetch", the op its method and url name)."""
+    """Params (or data of no op of the API) with the secrets at any depth masked: credential fields '***',
+    secret `Env` entries and build args, passwords in URLs (a copy where any is; ``value`` itself when none
+    is); ``op`` names the op whose params these are (SecretCreate's `Data` is masked too; for "fetch", the
+    op its method and url name)."""
     if op == "fetch" and isinstance(value, dict):
         op = fetched_op(str(value.get("method", "GET")), str(value.get("url", "")))
-    return _redact(value, _keys(op))
+    return _apply(value, _scan(value, keys_for(op)))
+
+
+def redact_answer(data: Any, op: str | None, version: str = "") -> Any:
+    """A daemon's answer to ``op`` with its secrets masked, looked for only where the op's response schema
+    (in the spec of ``version``, else the newest) can hold them; an op the spec does not know (a raw fetch,
+    a command's own data) is walked whole, as `redact` walks params."""
+    plan = _plan(_spec_version(version), op or "")
+    if plan is None:
+        return _apply(data, _scan(data, SECRET_KEYS, words=False))
+    if plan is _NOTHING:
+        return data
+    return _apply(data, _follow(data, plan))
 
 
 def fetched_op(method: str, url: str) -> str | None:
@@ -60,175 +81,185 @@ def _routes() -> tuple[tuple[re.Pattern[str], str, str], ...]:
                   op.method, op.name) for op in spec().ops.values())
 
 
-def _redact(value: Any, keys: frozenset[str]) -> Any:
-    """``value`` itself when it holds no secret (so the caller can tell), else a masked copy."""
-    if isinstance(value, dict):
-        masked = {key: MASK if _is_secret(key, keys) else _redact(item, keys) for key, item in value.items()}
-        return value if all(masked[key] is item for key, item in value.items()) else masked
-    if isinstance(value, list | tuple):
-        items = [_redact(item, keys) for item in value]
-        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
-    return value
-
-
-def _is_secret(key: Any, keys: frozenset[str]) -> bool:
-    return isinstance(key, str) and key.lower().replace("-", "").replace("_", "") in keys
-
-
-def redact_line(text: str) -> str:
-    """An input (one line or several) with the secrets it spells out replaced by '***', for history files;
-    linear in the length of the input."""
-    fetch = _FETCH.match(text)
-    op = _OP.match(text)
-    keys = _keys(fetched_op(fetch[1] or "GET", fetch[2]) if fetch else op[1] if op else None)
-    if _LOGIN.match(text):
-        keys |= {"p"}  # login -p PASSWORD (--password is a secret key anyway)
-    setting = _SET.match(text)
-    if setting and _is_secret(setting[1], keys):  # set tlspass VALUE: the value is all that follows
-        return text[:setting.end()] + MASK
-    return _LineMasker(text, keys).run()
-
-
-class _LineMasker:
-    """One pass over a typed input: keys are recognised where they start, their values skipped whole."""
-
-    def __init__(self, text: str, keys: frozenset[str]) -> None:
-        self.text, self.keys = text, keys
-        self.out: list[str] = []
-        self.done = 0  # text[:done] is in out
-        self.depth: list[str] = []  # the open flow collections' closers
-
-    def run(self) -> str:
-        text, i, n = self.text, 0, len(self.text)
-        while i < n:
-            ch = text[i]
-            if ch in "\"'":
-                end = _quoted_end(text, i)
-                i = self._maybe_key(i, end, text[i + 1:end - 1]) if end <= n and text[end - 1] == ch else end
-            elif ch in _NAME_CHARS and (i == 0 or text[i - 1] not in _NAME_CHARS):
-                end = i
-                while end < n and text[end] in _NAME_CHARS:
-                    end += 1
-                i = self._maybe_key(i, end, text[i:end].lstrip("-"))
-            else:
-                if ch in _CLOSERS:
-                    self.depth.append(_CLOSERS[ch])
-                elif self.depth and ch == self.depth[-1]:
-                    self.depth.pop()
-                i += 1
-        return "".join(self.out) + text[self.done:]
-
-    def _maybe_key(self, start: int, end: int, key: str) -> int:
-        """Mask the value after the key at text[start:end] when it is a secret one; where to go on."""
-        text, n = self.text, len(self.text)
-        sep = end
-        while sep < n and text[sep] in " \t" and text[start] != "-":
-            sep += 1
-        if sep >= n or not _is_secret(key, self.keys):
-            return end
-        if text[sep] == ":" and text[start] != "-":
-            value = _skip_blanks(text, sep + 1)
-            stop = self._flow_value(value) if self.depth else self._block_value(start, value)
-        elif text[sep] == "=" or (text[start] == "-" and sep == end and text[sep] in " \t"):
-            value = sep + 1 if text[sep] == "=" else _skip_blanks(text, sep)
-            stop = _word_end(text, value)
+# ------------------------------------------------------------------ walking everything
+def _scan(value: Any, keys: frozenset[str], words: bool = True) -> list[_Hit]:
+    """Where ``value`` holds secrets at any depth, and what goes there; with ``words``, also every string
+    that is a secret ``NAME=value`` (typed argv: ``-e DB_PASSWORD=...``) or holds a URL with a password."""
+    hits: list[_Hit] = []
+    kinds: dict[str, str] = {}  # key -> "secret", "env", "args" or "" (keys repeat: each normalized once)
+    stack: list[tuple[_Path, Any]] = [(None, value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list | tuple):
+            items = enumerate(node)
         else:
-            return end
-        if stop > value:
-            on_next_line = text[value] == "\n" and text[value - 1] not in " \t"
-            self.out += [text[self.done:value], " " + MASK if on_next_line else MASK]
-            self.done = stop
-        return max(stop, end)
-
-    def _flow_value(self, i: int) -> int:
-        """The end of a value inside {...} or [...]: up to the `,` or closer of this level."""
-        text, n, nested = self.text, len(self.text), list[str]()
-        last = i  # after the last non-blank character of the value
-        while i < n:
-            ch = text[i]
-            if ch in "\"'":
-                i = _quoted_end(text, i)
-                last = i
-                continue
-            if not nested and (ch == "," or ch == self.depth[-1]):
-                break
-            if ch in _CLOSERS:
-                nested.append(_CLOSERS[ch])
-            elif nested and ch == nested[-1]:
-                nested.pop()
-            i += 1
-            if not ch.isspace():
-                last = i
-        return last
-
-    def _block_value(self, key_start: int, i: int) -> int:
-        """The end of a value in block YAML: a quoted or bracketed one, else the rest of the line and the
-        lines indented deeper than the key (a `|`/`>` block, a nested mapping or list, a folded scalar)."""
-        text, n = self.text, len(self.text)
-        if i < n and text[i] in "\"'":
-            return _quoted_end(text, i)
-        if i < n and text[i] in _CLOSERS:
-            return _bracketed_end(text, i)
-        column = key_start - (text.rfind("\n", 0, key_start) + 1)
-        stop = text.find("\n", i)
-        stop = n if stop < 0 else stop
-        while stop < n:
-            line_end = text.find("\n", stop + 1)
-            line_end = n if line_end < 0 else line_end
-            line = text[stop + 1:line_end]
-            if line.strip() and len(line) - len(line.lstrip(" \t")) <= column:
-                break
-            stop = line_end
-        return stop
-
-
-def _skip_blanks(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t":
-        i += 1
-    return i
-
-
-def _quoted_end(text: str, i: int) -> int:
-    """The index after the string quoted at text[i] (`\\` escapes in double quotes, `''` in single)."""
-    quote, n = text[i], len(text)
-    i += 1
-    while i < n:
-        if text[i] == "\\" and quote == '"':
-            i += 2
-        elif text[i] == quote:
-            if quote == "'" and i + 1 < n and text[i + 1] == "'":
-                i += 2
-            else:
-                return i + 1
-        else:
-            i += 1
-    return n
-
-
-def _bracketed_end(text: str, i: int) -> int:
-    """The index after the collection opened at text[i] (or the end of an unclosed one)."""
-    stack, n = [_CLOSERS[text[i]]], len(text)
-    i += 1
-    while i < n and stack:
-        ch = text[i]
-        if ch in "\"'":
-            i = _quoted_end(text, i)
             continue
-        if ch in _CLOSERS:
-            stack.append(_CLOSERS[ch])
-        elif ch == stack[-1]:
-            stack.pop()
-        i += 1
-    return i
+        for key, item in items:
+            kind = _kind(key, keys, kinds) if isinstance(key, str) else ""
+            if kind == "secret":
+                hits.append(((path, key), MASK))
+            elif kind and (masked := (mask_env if kind == "env" else mask_build_args)(item)) is not item:
+                hits.append(((path, key), masked))
+            elif isinstance(item, dict | list | tuple):
+                stack.append(((path, key), item))
+            elif words and isinstance(item, str) and (masked := mask_assignment(item)) is not item:
+                hits.append(((path, key), masked))
+    if words and isinstance(value, str) and (masked := mask_assignment(value)) is not value:
+        hits.append((None, masked))
+    return hits
 
 
-def _word_end(text: str, i: int) -> int:
-    """The end of a shell word starting at text[i]: quoted, bracketed, or up to whitespace."""
-    n = len(text)
-    if i < n and text[i] in "\"'":
-        return _quoted_end(text, i)
-    if i < n and text[i] in _CLOSERS:
-        return _bracketed_end(text, i)
-    while i < n and not text[i].isspace():
-        i += 1
-    return i
+def _kind(key: str, keys: frozenset[str], kinds: dict[str, str]) -> str:
+    kind = kinds.get(key)
+    if kind is None:
+        name = normalized(key)
+        kind = kinds[key] = ("secret" if name in keys else "env" if name == ENV_KEY
+                             else "args" if name == BUILD_ARGS_KEY else "")
+    return kind
+
+
+def _apply(value: Any, hits: list[_Hit]) -> Any:
+    """``value`` with each hit's value put at its path: the containers on the way copied (once each), the
+    rest shared; ``value`` itself without hits."""
+    if not hits:
+        return value
+    copies: dict[int, Any] = {}
+
+    def copy(node: Any) -> Any:
+        made = copies.get(id(node))
+        if made is None:
+            made = copies[id(node)] = dict(node) if isinstance(node, dict) else list(node)
+        return made
+
+    for path, new in hits:
+        if path is None:
+            return new  # the value itself was masked (a string)
+        keys = []
+        while path is not None:
+            path, key = path
+            keys.append(key)
+        keys.reverse()
+        old, made = value, copy(value)
+        for key in keys[:-1]:
+            old = old[key]
+            made[key] = made = copy(old)
+        made[keys[-1]] = new
+    return copies[id(value)]
+
+
+# ------------------------------------------------------------------ following the spec
+class _Plan(NamedTuple):
+    """Where secrets can be in a value of one schema."""
+
+    secret: tuple[str, ...]  # properties masked whole
+    env: tuple[str, ...]  # properties holding NAME=value lists
+    props: tuple[tuple[str, _Plan], ...]  # properties leading to secrets deeper down
+    items: _Plan | None  # an array's items
+    values: _Plan | None  # the values of a map (additionalProperties)
+
+
+_NOTHING = _Plan((), (), (), None, None)
+
+
+def _follow(data: Any, plan: _Plan) -> list[_Hit]:
+    """Where ``data`` holds secrets, looking only where ``plan`` says they can be."""
+    hits: list[_Hit] = []
+    stack: list[tuple[_Path, Any, _Plan]] = [(None, data, plan)]
+    if isinstance(data, list) and plan.items is None:  # JSON lines: each value is one answer
+        stack = [((None, i), item, plan) for i, item in enumerate(data)]
+    while stack:
+        path, node, at = stack.pop()
+        if isinstance(node, dict):
+            for key in at.secret:
+                if key in node:
+                    hits.append(((path, key), MASK))
+            for key in at.env:
+                if (masked := mask_env(node.get(key))) is not node.get(key):
+                    hits.append(((path, key), masked))
+            stack += [((path, key), node[key], sub) for key, sub in at.props if key in node]
+            if at.values is not None:
+                stack += [((path, key), item, at.values) for key, item in node.items()]
+        elif isinstance(node, list) and at.items is not None:
+            stack += [((path, i), item, at.items) for i, item in enumerate(node)]
+    return hits
+
+
+def _spec_version(version: str) -> str:
+    from dshell.client import versions
+
+    have = versions()
+    return version if version in have else have[-1]
+
+
+@cache
+def _plan(version: str, op: str) -> _Plan | None:
+    """Where the answers of ``op`` can hold secrets (`_NOTHING`: nowhere); None for an op the spec lacks."""
+    from dshell.client import spec
+
+    index = spec(version)
+    found = index.ops.get(op)
+    if found is None:
+        return None
+    schemas = [schema for status, schema in found.responses.items() if 200 <= status < 300 and schema]
+    plans = [p for schema in schemas if (p := _Planner(index).plan(schema)) is not None]
+    return plans[0] if len(plans) == 1 else _merge(plans) if plans else _NOTHING
+
+
+def _merge(plans: list[_Plan]) -> _Plan:
+    props: dict[str, _Plan] = {}
+    for plan in plans:
+        for key, sub in plan.props:
+            props[key] = _merge([props[key], sub]) if key in props else sub
+    items = [p.items for p in plans if p.items is not None]
+    values = [p.values for p in plans if p.values is not None]
+    return _Plan(tuple({k for p in plans for k in p.secret}), tuple({k for p in plans for k in p.env}),
+                 tuple(props.items()), _merge(items) if items else None, _merge(values) if values else None)
+
+
+class _Planner:
+    """Builds the plan of a schema, each definition once (a definition reached again inside itself leads
+    nowhere new)."""
+
+    def __init__(self, index: SpecIndex) -> None:
+        self.index = index
+        self.done: dict[str, _Plan | None] = {}
+        self.open: set[str] = set()
+
+    def plan(self, schema: Any) -> _Plan | None:
+        if not isinstance(schema, dict):
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = ref.rsplit("/", 1)[-1]
+            if name in self.done:
+                return self.done[name]
+            if name in self.open:
+                return None
+            self.open.add(name)
+            made = self.plan(self.index.resolve(schema))
+            self.open.discard(name)
+            self.done[name] = made
+            return made
+        schema = self.index.resolve(schema)
+        secret, env, props = [], [], []
+        for key, sub in (schema.get("properties") or {}).items():
+            name = normalized(key)
+            if name in SECRET_KEYS:
+                secret.append(key)
+            elif name == ENV_KEY and self._is_string_list(sub):
+                env.append(key)
+            elif (found := self.plan(sub)) is not None:
+                props.append((key, found))
+        items = self.plan(schema.get("items"))
+        values = self.plan(schema.get("additionalProperties"))
+        if not (secret or env or props or items or values):
+            return None
+        return _Plan(tuple(secret), tuple(env), tuple(props), items, values)
+
+    def _is_string_list(self, schema: Any) -> bool:
+        resolved = self.index.resolve(schema) if isinstance(schema, dict) else {}
+        items = resolved.get("items")
+        return resolved.get("type") == "array" and isinstance(items, dict) and \
+            self.index.resolve(items).get("type") == "string"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields, replace
@@ -12,7 +13,7 @@ from pathlib import Path
 from time import time as _now
 from typing import TYPE_CHECKING, Any
 
-from ._redact import redact
+from ._redact import fetched_op, redact, redact_answer
 from ._store import INLINE_LIMIT, ResultStore, SideFile
 
 if TYPE_CHECKING:
@@ -95,6 +96,20 @@ class Result:
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Result) if f.name != "data")
 _REQUIRED_FIELDS = ("n", "op", "params", "status", "duration", "time")
+CACHE_RESULTS = 16
+"""Stored results kept in memory at most (the newest made or read); the others are read again on use."""
+CACHE_BYTES = 32 << 20
+"""Stored size of the results kept in memory at most (the newest one always is)."""
+
+
+def _answering_op(op: str, params: dict[str, Any] | None, status: int | None, error: str | None) -> str | None:
+    """The op whose answer a result's data is (a raw fetch: the op its method and path name), None for an
+    error's body."""
+    if error is not None or (status or 0) >= 400:
+        return None
+    if op == "fetch" and params:
+        return fetched_op(str(params.get("method", "GET")), str(params.get("url", "")))
+    return op
 
 
 def default_history_path() -> Path:
@@ -108,14 +123,17 @@ class History:
     """Numbered results, appended to a JSON-lines file as they are made (in memory only if `path` is None).
 
     Earlier sessions' results are indexed on construction, so numbering continues across sessions, and read
-    on first use: start-up costs the same with a 300 MB file as with an empty one.
+    on first use: start-up costs the same with a 300 MB file as with an empty one. Memory stays flat however
+    many results a session makes: the stored ones are cached up to CACHE_RESULTS and CACHE_BYTES, newest
+    used first, and read again from the file when asked for (results not saved stay in memory).
     """
 
     def __init__(self, path: Path | None = None, *, inline_limit: int = INLINE_LIMIT) -> None:
         self._store = ResultStore(Path(path), inline_limit) if path is not None else None
         self._saving = self._store is not None
-        self._cache: dict[int, Result] = {}  # results read or made by this process
-        self._unsaved: list[int] = []  # numbers of results kept in memory only
+        self._cache: OrderedDict[int, tuple[Result, int]] = OrderedDict()  # stored results and their size
+        self._cached_bytes = 0
+        self._unsaved: dict[int, Result] = {}  # results kept in memory only (not in the file)
         self._lock = threading.Lock()
         self.load()
 
@@ -163,13 +181,15 @@ class History:
         endpoint: str = "",
         api_version: str = "",
         time: float | None = None,
+        raw: bytes | None = None,
     ) -> Result:
         """Record a call's outcome under the next number and persist it, secrets masked in params and data.
 
         The number follows the newest result in the file, also one another process just added. What this
         returns is for showing this call's answer: it has the data as the daemon sent it (the unlock key
-        SwarmUnlockkey was asked for), while the history keeps and stores the masked result."""
-        masked = redact(data)
+        SwarmUnlockkey was asked for), while the history keeps and stores the masked result. ``raw``: the
+        daemon's JSON document ``data`` was decoded from, stored as it came when nothing in it is masked."""
+        masked = redact_answer(data, _answering_op(op, params, status, error), api_version)
         with self._lock, self._file_lock() as held:
             self._sync(held)
             result = Result(
@@ -184,55 +204,73 @@ class History:
                 endpoint=endpoint,
                 api_version=api_version,
             )
-            self._cache[result.n] = result
-            if not self._persist(result):
-                self._unsaved.append(result.n)
+            size = self._persist(result, raw if masked is data else None)
+            if size is None:
+                self._unsaved[result.n] = result
+            else:
+                self._remember(result, size)
         return result if masked is data else replace(result, data=data)
 
     def _last_number(self) -> int:
         stored = self._store.last[0] if self._store and self._store.last else 0
-        return max(stored, self._unsaved[-1] if self._unsaved else 0)
+        return max(stored, next(reversed(self._unsaved), 0))
 
     def _file_lock(self) -> AbstractContextManager[bool]:
         return self._store.locked() if self._store and self._saving else nullcontext(False)
 
-    def _persist(self, result: Result) -> bool:
+    def _persist(self, result: Result, raw: bytes | None) -> int | None:
+        """Append ``result`` to the file; its stored size, or None when it is not saved."""
         if self._store is None or not self._saving:
-            return False
+            return None
         try:
-            self._store.append({k: getattr(result, k) for k in _RECORD_FIELDS}, result.data)
+            return self._store.append({k: getattr(result, k) for k in _RECORD_FIELDS}, result.data, raw)
         except OSError as exc:
             self._give_up_saving(exc)
-            return False
-        return True
+            return None
+
+    def _remember(self, result: Result, size: int) -> None:
+        """Cache a stored result as the newest used; forget the least recently used beyond the bounds."""
+        if not result.data_loaded:
+            size = max(size, INLINE_LIMIT)  # its data, when read, is bigger than the line
+        old = self._cache.pop(result.n, None)
+        self._cached_bytes += size - (old[1] if old else 0)
+        self._cache[result.n] = (result, size)
+        while len(self._cache) > 1 and (len(self._cache) > CACHE_RESULTS or self._cached_bytes > CACHE_BYTES):
+            self._cached_bytes -= self._cache.popitem(last=False)[1][1]
 
     def _give_up_saving(self, exc: OSError) -> None:
         warnings.warn(f"dshell: results are no longer saved ({exc})", RuntimeWarning, stacklevel=4)
         self._saving = False
 
     def __getitem__(self, n: int) -> Result:
-        if n in self._cache:
-            return self._cache[n]
-        result = self._read(n)
-        if result is None:
-            raise KeyError(n)
-        self._cache[n] = result
-        return result
+        with self._lock:
+            kept = self._unsaved.get(n)
+            if kept is not None:
+                return kept
+            cached = self._cache.get(n)
+            if cached is not None:
+                self._cache.move_to_end(n)
+                return cached[0]
+            found = self._read(n)
+            if found is None:
+                raise KeyError(n)
+            self._remember(*found)
+            return found[0]
 
-    def _read(self, n: int) -> Result | None:
-        """Result ``n`` from the file (None when it has none, or its line is damaged)."""
+    def _read(self, n: int) -> tuple[Result, int] | None:
+        """Result ``n`` from the file and its stored size (None when it has none, or its line is damaged)."""
         store = self._store
         try:
             entry = store.find(n) if store else None
             found = store.read(entry) if store and entry else None
         except OSError:
             return None
-        if found is None:
+        if found is None or entry is None:
             return None
         record, data = found
         if not all(k in record for k in _REQUIRED_FIELDS):
             return None
-        return Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data)
+        return Result(**{k: record[k] for k in _RECORD_FIELDS if k in record}, data=data), entry[2]
 
     def numbers(self) -> list[int]:
         """The number of every result, oldest first (reads the index only, no result)."""
@@ -240,7 +278,7 @@ class History:
             stored = self._store.numbers() if self._store else []
         except OSError:
             stored = []
-        return stored + self._unsaved
+        return stored + list(self._unsaved)
 
     def recent(self, limit: int | None = None) -> list[Result]:
         """The newest ``limit`` results (all without one), oldest first; damaged ones left out."""
@@ -257,8 +295,8 @@ class History:
     @property
     def last(self) -> Result | None:
         """The newest result, or None when there are none."""
-        numbers = self._unsaved[-1:] or ([self._store.last[0]] if self._store and self._store.last else [])
-        return self.get(numbers[0]) if numbers else None
+        newest = self._last_number()
+        return self.get(newest) if newest else None
 
     def __len__(self) -> int:
         return (self._store.count if self._store else 0) + len(self._unsaved)

@@ -16,6 +16,7 @@ file at each sync (its last entry must point at that record) and rebuilt from th
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import struct
@@ -65,11 +66,24 @@ def private_open(path: Path, mode: str) -> IO[Any]:
     return open(os.open(path, flags, 0o600), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
 
 
-def seal(record_json: str) -> bytes:
-    """A record's JSON (an object) as a results line: a CRC-32 of the rest added as its last key."""
-    body = record_json.encode("utf-8")
-    crc = zlib.crc32(body[:-1] + b"}")
-    return body[:-1] + f', "crc": "{crc:08x}"}}\n'.encode()
+def seal(parts: list[bytes]) -> list[bytes]:
+    """A record's JSON object in parts, without its closing brace, as the parts of a results line: a CRC-32
+    of the whole object added as its last key."""
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return [*parts, f', "crc": "{zlib.crc32(b"}", crc):08x}"}}\n'.encode()]
+
+
+def _as_line_part(raw: bytes) -> bytes | None:
+    """A JSON document's bytes as they can sit inside a results line (UTF-8, no line breaks: outside strings,
+    where only they can be, they become spaces), or None when they cannot (another encoding)."""
+    if json.detect_encoding(raw) != "utf-8":
+        return None
+    raw = raw.strip(b" \t\r\n")
+    if b"\n" in raw or b"\r" in raw:
+        raw = raw.replace(b"\n", b" ").replace(b"\r", b" ")
+    return raw
 
 
 def line_number(line: bytes) -> int | None:
@@ -239,29 +253,37 @@ class ResultStore:
         return None
 
     # ------------------------------------------------------------------ records
-    def append(self, record: dict[str, Any], data: Any) -> None:
+    def append(self, record: dict[str, Any], data: Any, raw: bytes | None = None) -> int:
         """Write `record` (which must hold an int "n") with `data` as one line and index it; call holding
-        the lock, after ``sync(repair=True)`` (which leaves the file ending in a newline)."""
-        payload = dumps(data)
+        the lock, after ``sync(repair=True)`` (which leaves the file ending in a newline). ``raw``: the JSON
+        text `data` was decoded from, written as it is (not encoded again). Returns the bytes written."""
+        payload = _as_line_part(raw) if raw is not None else None
+        if payload is None:
+            payload = dumps(data).encode("utf-8")
+        head = dumps(record)[:-1].encode("utf-8")
         if len(payload) > self.inline_limit:
             side = self._write_side_file(record["n"], payload)
-            line = seal(dumps({**record, "data_file": side.relative_to(self.path.parent).as_posix()}))
+            parts = [head, b', "data_file": ' + dumps(side.relative_to(self.path.parent).as_posix()).encode()]
         else:
-            line = seal(dumps(record)[:-1] + ', "data": ' + payload + "}")
+            parts = [head, b', "data": ', payload]
+        parts = seal(parts)
         private_dir(self.path.parent)
         with private_open(self.path, "ab") as file:
             offset = file.tell()
-            file.write(line)
-        entry = (record["n"], offset, len(line) - 1)
+            for part in parts:
+                file.write(part)
+        size = sum(map(len, parts))
+        entry = (record["n"], offset, size - 1)
         with private_open(self.index_path, "ab") as index:
             index.write(_ENTRY.pack(*entry))
-        self.count, self.last, self._scanned = self.count + 1, entry, offset + len(line)
+        self.count, self.last, self._scanned = self.count + 1, entry, offset + size
+        return size
 
-    def _write_side_file(self, n: int, payload: str) -> Path:
+    def _write_side_file(self, n: int, payload: bytes) -> Path:
         side = self.side_dir / f"{n}.json"
         private_dir(side.parent)
         tmp = side.with_name(f"{side.name}{_TMP}{os.getpid()}")
-        with private_open(tmp, "w") as out:
+        with private_open(tmp, "wb") as out:
             out.write(payload)
         tmp.replace(side)
         return side

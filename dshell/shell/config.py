@@ -22,6 +22,7 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "timeout": None,
     "connect_timeout": None,
     "tlspass": None,  # the --tlskey's password (also DSHELL_TLS_PASSWORD); shown masked
+    "secret_names": None,  # more variable-name globs whose values are masked in what is stored (*_PW,*PIN*)
 }
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
@@ -44,6 +45,7 @@ class Config:
     connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
     hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
     tlspass: str | None = field(default=None, repr=False)
+    secret_names: str = ""  # comma-separated globs, added to the explorer's defaults
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def with_setting(self, key: str, value: Any) -> Config:
@@ -59,6 +61,9 @@ class Config:
             value = _refresh(value)
         elif key in ("timeout", "connect_timeout"):
             value = _timeout(key, value)
+        elif key == "secret_names":
+            value = ",".join(str(v).strip() for v in (value if isinstance(value, list) else str(value or "").split(","))
+                             if str(v).strip())
         elif value is not None:
             value = str(value)
         return replace(self, **{key: value})

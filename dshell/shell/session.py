@@ -81,6 +81,8 @@ class Session:
                  clients: ClientFactory = real_client) -> None:
         """``clients`` makes each endpoint's client (tests give one over ``docker.MockTransport``)."""
         self.config = config or Config()
+        if self.config.secret_names:
+            self._mask_names()
         self.results_file = results_file
         self.hosts = Hosts(clients)
         self.hosts.timeouts = self.config.timeouts()
@@ -283,12 +285,13 @@ class Session:
         ``api_version``: the one it was sent in, when not ``state``'s)."""
         error = outcome.error.message if outcome.error is not None else None
         return self.keep(op, params, outcome.data, status=outcome.status, elapsed=outcome.elapsed, error=error,
-                         endpoint=outcome.endpoint, api_version=api_version)
+                         endpoint=outcome.endpoint, api_version=api_version, raw=outcome.json_body)
 
     def keep(self, op: str, params: dict[str, Any], data: Any, *, status: int | None, elapsed: float,
-             error: str | None, endpoint: str, api_version: str | None = None) -> Result:
+             error: str | None, endpoint: str, api_version: str | None = None, raw: bytes | None = None) -> Result:
         """Store what a command made (a call, a pane's lines, an attach session) as the next numbered result;
-        never waits on the daemon (the API version is ``api_version``, else the one ``state`` knows by now)."""
+        never waits on the daemon (the API version is ``api_version``, else the one ``state`` knows by now;
+        ``raw``: the JSON document ``data`` was decoded from)."""
         assert self.history is not None
         from .bodies import storable
 
@@ -296,7 +299,7 @@ class Session:
         c = state.client
         version = api_version or state.version or (c.pinned if c else None) or ""
         return self.history.add(op, storable(params), status, elapsed, data, error, endpoint=endpoint,
-                                api_version=version)
+                                api_version=version, raw=raw)
 
     def _op_call(self, cmd: P.OpCall, run: Runner) -> Reply:
         import dshell.client as docker
@@ -610,6 +613,8 @@ class Session:
             return Reply(settings_view(self.config.items()))
         self.config = self.config.with_setting(cmd.key, cmd.value)
         self.live.interval = self.config.refresh
+        if cmd.key == "secret_names":
+            self._mask_names()
         if cmd.key in ("timeout", "connect_timeout") and (c := self.client) is not None:  # a client's are fixed
             self.hosts.timeouts = timeouts = self.config.timeouts()
             for name in self.hosts.names():
@@ -617,6 +622,11 @@ class Session:
                     self.hosts.add(name, {**self.hosts.conn(name), "timeouts": timeouts}, self.hosts.pinned(name))
             self._switch({**c.conn, "timeouts": timeouts}, c.pinned)
         return Reply(f"{cmd.key} = {getattr(self.config, cmd.key)}")
+
+    def _mask_names(self) -> None:
+        from dshell.explorer import secret_names
+
+        secret_names(self.config.secret_names.split(","))
 
     def register_stream(self, name: str, handler: Callable[[P.Stream], Reply]) -> None:
         """Run the stream command ``name`` (tail, logs, attach, ...) with ``handler``: how a front end (the

@@ -269,10 +269,56 @@ def test_files_and_folders_made_for_results_are_the_owners_only(tmp_path: Path) 
     umask = os.umask(0o022)  # the usual one, which leaves new files readable by everyone
     try:
         hist = History(tmp_path / "data" / "dshell" / "results.jsonl", inline_limit=10)
-        hist.add("ContainerInspect", {}, 200, 0.0, {"Config": {"Env": ["DB_PASSWORD_IS=hunter2"]}})
+        hist.add("ContainerInspect", {}, 200, 0.0, {"Config": {"Env": ["GREETING=hunter2"]}})
     finally:
         os.umask(umask)
     side = tmp_path / "data" / "dshell" / "results" / "1.json"
     assert "hunter2" in side.read_text()
     assert mode(tmp_path / "data" / "dshell") == mode(side.parent) == 0o700
     assert mode(tmp_path / "data" / "dshell" / "results.jsonl") == mode(side) == 0o600
+
+
+def test_memory_holds_a_bounded_cache_and_evicted_results_read_back_the_same(tmp_path: Path) -> None:
+    from dshell.explorer import _results
+
+    hist = History(tmp_path / "results.jsonl")
+    made = {}
+    for i in range(1, 3 * _results.CACHE_RESULTS + 1):
+        rows = [{"Id": f"{i}-{j}", "Big": 2**64 + j, "Names": [f"/c{j}"], "Env": [f"DB_PASSWORD={j}"]}
+                for j in range(50)]
+        made[hist.add("ContainerList", {"all": True}, 200, 0.0, rows).n] = rows
+    assert len(hist._cache) == _results.CACHE_RESULTS  # the rest is on disk only
+    assert hist[1].n == 1 and 1 in hist._cache and len(hist._cache) == _results.CACHE_RESULTS
+    for n, rows in made.items():
+        assert hist[n].data == rows  # ContainerList's schema has no Env: kept as the daemon sent it
+    assert [r.n for r in hist.recent(3)] == [46, 47, 48]
+
+
+def test_a_result_too_big_for_the_cache_is_kept_until_the_next_and_read_again(tmp_path: Path, monkeypatch) -> None:
+    from dshell.explorer import _results
+
+    monkeypatch.setattr(_results, "CACHE_BYTES", 1000)
+    hist = History(tmp_path / "results.jsonl")
+    first = hist.add("ImageList", {}, 200, 0.0, [{"Id": "x" * 2000}])
+    assert hist[first.n] is hist._cache[first.n][0]  # the newest always stays
+    hist.add("ImageList", {}, 200, 0.0, [{"Id": "y" * 2000}])
+    assert list(hist._cache) == [2]
+    assert hist[1].data == [{"Id": "x" * 2000}]
+
+
+def test_the_daemons_json_bytes_are_stored_as_they_came(tmp_path: Path) -> None:
+    raw = b'[{"Id":"a","Size":18446744073709551616,"F":1.0e2,"S":"\\u00e9\\n"},\n {"Id":"b"}]\n'
+    import json
+
+    hist = History(tmp_path / "results.jsonl")
+    hist.add("ImageList", {}, 200, 0.0, json.loads(raw), raw=raw)
+    line = (tmp_path / "results.jsonl").read_bytes()
+    assert b'"data": [{"Id":"a","Size":18446744073709551616,"F":1.0e2,"S":"\\u00e9\\n"},  {"Id":"b"}]' in line
+    assert line.count(b"\n") == 1
+    assert History(tmp_path / "results.jsonl")[1].data == json.loads(raw)
+    secret = b'{"Config": {"Env": ["DB_PASSWORD=x"]}}'
+    hist.add("ContainerInspect", {}, 200, 0.0, json.loads(secret), raw=secret)  # masked: encoded again
+    assert b"DB_PASSWORD=x" not in (tmp_path / "results.jsonl").read_bytes()
+    utf16 = '{"Id": "c"}'.encode("utf-16-le")
+    hist.add("ImageInspect", {}, 200, 0.0, {"Id": "c"}, raw=utf16)  # not UTF-8: encoded again
+    assert History(tmp_path / "results.jsonl")[3].data == {"Id": "c"}

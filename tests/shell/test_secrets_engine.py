@@ -41,3 +41,33 @@ def test_unlock_key_and_join_tokens_show_for_that_call_and_are_masked_when_store
     saved = tmp_path / "swarm.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert "SWMTKN-1-" not in saved.read_text()  # `save` writes what is stored
+
+
+@pytest.mark.engine
+def test_secret_variables_build_args_and_url_passwords_show_for_that_call_and_are_masked_when_stored(
+        env, docker_cli, unique_name, cleanup_containers, tmp_path):
+    name, image = unique_name(), unique_name("dsh-test-img")
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "Dockerfile").write_text("FROM busybox\nARG NPM_TOKEN\nRUN true\n")
+    try:
+        shown = dshell({**env, "COLUMNS": "200"}, "set secret_names *_PW",
+                       f"run -d --name {name} -e DB_PASSWORD=hunter2 -e DATABASE_URL=postgres://app:pw77@db/x "
+                       "-e MY_PW=pin55 -e GREETING=hello busybox sleep 60", f"ContainerInspect {name}",
+                       f"build --build-arg NPM_TOKEN=npm99 -t {image} {context}")
+    finally:
+        docker_cli("rmi", "-f", image, check=False)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    for secret in ("hunter2", "pw77", "pin55"):
+        assert secret in shown.stdout  # the inspect that asked shows the container as it is
+    stored = (tmp_path / "home" / ".local" / "share" / "dshell" / "results.jsonl").read_text()
+    for secret in ("hunter2", "pw77", "pin55", "npm99"):
+        assert secret not in stored
+    lines = [json.loads(line) for line in stored.splitlines()]
+    inspect = next(line for line in lines if line["op"] == "ContainerInspect")
+    assert {"DB_PASSWORD=***", "DATABASE_URL=postgres://app:***@db/x", "MY_PW=***", "GREETING=hello"} <= set(
+        inspect["data"]["Config"]["Env"])
+    create = next(line for line in lines if line["op"] == "ContainerCreate")
+    assert "DB_PASSWORD=***" in create["params"]["body"]["Env"]
+    build = next(line for line in lines if line["op"] == "ImageBuild")
+    assert json.loads(build["params"]["buildargs"]) == {"NPM_TOKEN": "***"}

@@ -34,6 +34,25 @@ class UnsafeEntry(ValueError):
     """A tar entry that would be written outside the destination."""
 
 
+class BadArchive(ValueError):
+    """An archive that cannot be unpacked: not a tar, cut short, or a header over MAX_HEADER."""
+
+
+MAX_HEADER = 1 << 20  # the longest GNU long name / long link or PAX header read (docker's archive/tar limit)
+
+
+class _Capped(tarfile.TarInfo):
+    """A header whose extension (GNU long name or link, PAX record) is refused before it is read when it is
+    longer than MAX_HEADER: tarfile reads one whole into memory."""
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in (*tarfile.GNU_TYPES, tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE) \
+                and self.type != tarfile.GNUTYPE_SPARSE and self.size > MAX_HEADER:
+            raise BadArchive(f"refused tar header of {self.size} bytes: an extended header over 1 MiB "
+                             "(a long name or PAX record this long is a broken or hostile archive)")
+        return super()._proc_member(tarfile_)  # type: ignore[misc, no-any-return]
+
+
 def _header(path: str, name: str, st: os.stat_result, owner: tuple[int, int] | None) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     fmt = stat.S_IFMT(st.st_mode)
@@ -226,11 +245,18 @@ def unpack(stream: Readable, dest: Path | str, rebase: Callable[[str], str] | No
     entries first); UnsafeEntry, before anything of it is written, for an entry that would land outside.
 
     No link is ever followed: a hard link to a symlink links the symlink, and modes and times go to the entry
-    itself. A ``.`` entry leaves ``dest`` as it is (docker skips it too)."""
-    root = os.path.realpath(dest)
+    itself. A ``.`` entry leaves ``dest`` as it is (docker skips it too). BadArchive for what is not a tar, is
+    cut short, or has a header over MAX_HEADER."""
+    try:
+        return _unpack(stream, os.path.realpath(dest), rebase)
+    except tarfile.TarError as exc:
+        raise BadArchive(f"not a tar archive, or one cut short ({exc})") from None
+
+
+def _unpack(stream: Readable, root: str, rebase: Callable[[str], str] | None) -> Unpacked:
     done = Unpacked()
     dirs: list[tuple[str, tarfile.TarInfo]] = []
-    with tarfile.open(fileobj=cast(IO[bytes], stream), mode="r|", bufsize=CHUNK) as tar:
+    with tarfile.open(fileobj=cast(IO[bytes], stream), mode="r|", bufsize=CHUNK, tarinfo=_Capped) as tar:
         while (member := tar.next()) is not None:
             vars(tar)["members"].clear()  # a stream of any length: keep no header once it is written
             name = rebase(member.name) if rebase else member.name

@@ -18,7 +18,11 @@ class Reply(NamedTuple):
     status: int = 0  # the exit status it gives a script (``dshell -c``): run's container exit code
 
 
+LONGEST = 1000  # characters of an error line kept: a name a daemon sent may be a megabyte long
+
+
 def one_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type name when it has none)."""
+    """The first line of an exception's message (its type name when it has none), at most LONGEST characters."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line if len(line) <= LONGEST else f"{line[:LONGEST - 40]}… ({len(line) - LONGEST + 40} more characters)"

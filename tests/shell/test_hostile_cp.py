@@ -1,0 +1,121 @@
+"""cp out of a hostile daemon: archives whose headers a daemon controls (a mock daemon plays it; the real engine
+never sends such headers, which is why it takes a fake one to show them)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import resource
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dshell.client as docker
+from dshell.shell.config import Config
+from dshell.shell.session import Session
+
+from ..mockdaemon import Daemon
+
+STAT = base64.b64encode(json.dumps({"name": "x", "size": 0, "mode": 0o20000000755, "mtime": "2024-01-01T00:00:00Z",
+                                    "linkTarget": ""}).encode()).decode()
+HUGE = 64 << 20  # a header this long was read whole before (a 1 GB one took 116 s and 6.9 GB)
+
+
+def _header(name: bytes, typeflag: bytes, size: int) -> bytes:
+    """One ustar header block (checksum filled in)."""
+    block = bytearray(512)
+    block[0:len(name)] = name
+    block[100:108] = b"0000644\0"
+    block[108:116] = block[116:124] = b"0000000\0"
+    block[124:136] = f"{size:011o}\0".encode()
+    block[136:148] = b"00000000000\0"
+    block[156:157] = typeflag
+    block[257:265] = b"ustar  \0"
+    block[148:156] = b" " * 8
+    block[148:156] = f"{sum(block):06o}\0 ".encode()
+    return bytes(block)
+
+
+def _long_name_archive(size: int) -> Iterator[bytes]:
+    """A file whose GNU long name is ``size`` bytes (under the cap: read, then too long for the file system)."""
+    yield _header(b"././@LongLink", b"L", size)
+    yield b"n" * size + bytes(-size % 512)
+    yield _header(b"x", b"0", 0)
+    yield bytes(1024)
+
+
+def _long_header_archive(typeflag: bytes) -> Iterator[bytes]:
+    """A GNU long-name (``L``) or PAX (``x``: one ``path`` record) header of HUGE bytes, streamed, then a file."""
+    yield _header(b"././@LongLink", typeflag, HUGE)
+    if typeflag == b"x":
+        yield f"{HUGE} path=".encode()
+    left = HUGE - (len(f"{HUGE} path=") + 1 if typeflag == b"x" else 0)
+    while left > 0:
+        yield b"a" * min(left, 1 << 20)
+        left -= 1 << 20
+    if typeflag == b"x":
+        yield b"\n"
+    yield _header(b"x", b"0", 0)
+    yield bytes(1024)
+
+
+@pytest.fixture
+def session(shell_home: Any) -> Iterator[Session]:
+    def archive(req: docker.MockRequest) -> docker.MockResponse:
+        body: Iterator[bytes] | bytes
+        if "garbage" in req.target:
+            body = b"this is not a tar archive at all" * 100
+        elif "name" in req.target:
+            body = _long_name_archive(600_000)
+        else:
+            body = _long_header_archive(b"L" if "gnu" in req.target else b"x")
+        return docker.MockResponse(200, body, {"X-Docker-Container-Path-Stat": STAT,
+                                                                     "Content-Type": "application/x-tar"})
+    daemon = Daemon({"/archive": archive})
+    s = Session(Config(endpoint="unix:///mock/docker.sock", pager="off"), results_file=None, clients=daemon.clients)
+    s.start(background=False)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("kind", ["gnu", "pax"])
+def test_an_oversized_tar_header_is_refused_in_one_line(session: Session, tmp_path: Path, kind: str) -> None:
+    """docker refuses headers over 1 MiB at once; so does dshell, with one short line, memory flat."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reply = session.execute(f"cp web:/{kind} {tmp_path}/out")
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) << 10
+    assert reply.error is not None
+    assert "header" in reply.error and "1 MiB" in reply.error, reply.error
+    assert "\n" not in reply.error and len(reply.error) < 300
+    assert grown < HUGE // 2
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_long_name_under_the_cap_still_unpacks(tmp_path: Path) -> None:
+    """A 300-byte name (over ustar's 100) comes as a GNU long name or a PAX path: both still work."""
+    import io
+
+    from dshell.client._tarstream import unpack
+
+    name = "d/" + "n" * 200
+    for fmt in (tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=fmt) as tar:
+            info = tarfile.TarInfo(name)
+            info.size = 2
+            tar.addfile(info, io.BytesIO(b"hi"))
+        dest = tmp_path / str(fmt)
+        dest.mkdir()
+        unpack(io.BytesIO(buf.getvalue()), dest)
+        assert (dest / name).read_bytes() == b"hi"
+
+
+@pytest.mark.parametrize(("path", "said"), [("name", "File name too long"), ("garbage", "not a tar archive")])
+def test_a_long_name_or_a_broken_archive_is_one_short_line(session: Session, tmp_path: Path, path: str,
+                                                           said: str) -> None:
+    reply = session.execute(f"cp web:/{path} {tmp_path}/out")
+    assert reply.error is not None and said in reply.error, reply.error[:300]
+    assert "\n" not in reply.error and len(reply.error) < 1200

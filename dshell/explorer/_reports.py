@@ -182,11 +182,21 @@ def _engine_lines(details: Row, version: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _top_level_engine(answer: Row) -> Row:
+    """The Engine component the docker CLI adds from the answer's own fields when no component is named Engine
+    (Podman names its own "Podman Engine"; an engine before API 1.35 sends no components)."""
+    details = {name: answer.get(name) for name in ("ApiVersion", "MinAPIVersion", "GitCommit", "GoVersion", "Os",
+                                                   "Arch", "BuildTime")}
+    details["Experimental"] = "true" if answer.get("Experimental") in (True, "true") else "false"  # omitted: false
+    return {"Name": "Engine", "Version": answer.get("Version"), "Details": details}
+
+
 def _version_rows(answer: Row) -> list[Row] | None:
     if "Version" not in answer and "Components" not in answer:
         return None
-    components = _objects(answer.get("Components")) or [{"Name": "Engine", "Version": answer.get("Version"),
-                                                          "Details": answer}]
+    components = _objects(answer.get("Components"))
+    if not any(component.get("Name") == "Engine" for component in components):
+        components.append(_top_level_engine(answer))
     lines = [("Server:", text((answer.get("Platform") or {}).get("Name")))]
     for component in components:
         raw = component.get("Details")
@@ -197,7 +207,9 @@ def _version_rows(answer: Row) -> list[Row] | None:
         else:
             pairs = [("Version:", text(component.get("Version")))]
             pairs += [(f"{name}:", text(details[name])) for name in sorted(details)]
-        lines += [("  " + label, value) for label, value in pairs]
+        for label, value in pairs:  # a value of several lines (runc's version) as lines under its first
+            first, *more = value.split("\n")
+            lines += [("  " + label, first), *(("", line) for line in more)]
     return [{"Key": label, "Value": value} for label, value in lines]
 
 

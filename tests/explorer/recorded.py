@@ -49,6 +49,30 @@ VERSION = {
 }
 
 
+PODMAN_VERSION = {  # Podman 4.3's answer: no component named Engine, runc's version on several lines
+    "Platform": {"Name": "linux/amd64/debian-12"},
+    "Components": [
+        {"Name": "Podman Engine", "Version": "4.3.1",
+         "Details": {"APIVersion": "4.3.1", "Arch": "amd64", "BuildTime": "1970-01-01T00:00:00Z",
+                     "Experimental": "false", "GitCommit": "", "GoVersion": "go1.19.8",
+                     "KernelVersion": "6.1.0", "MinAPIVersion": "4.0.0", "Os": "linux"}},
+        {"Name": "Conmon", "Version": "conmon version 2.1.6, commit: unknown",
+         "Details": {"Package": "conmon_2.1.6+ds1-1_amd64"}},
+        {"Name": "OCI Runtime (runc)",
+         "Version": "runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev\ngo: go1.19.8",
+         "Details": {"Package": "runc_1.1.5+ds1-1+deb12u1_amd64"}},
+    ],
+    "Version": "4.3.1", "ApiVersion": "1.41", "MinAPIVersion": "1.24", "GitCommit": "", "GoVersion": "go1.19.8",
+    "Os": "linux", "Arch": "amd64", "KernelVersion": "6.1.0", "BuildTime": "1970-01-01T00:00:00Z",
+}
+
+OLD_VERSION = {  # an engine before API 1.35: no components at all
+    "Version": "17.09.1-ce", "ApiVersion": "1.32", "MinAPIVersion": "1.12", "GitCommit": "19e2cf6",
+    "GoVersion": "go1.8.3", "Os": "linux", "Arch": "amd64", "BuildTime": "2017-12-07T22:24:23.000000000+00:00",
+    "Experimental": True,
+}
+
+
 def _image(name: str, size: int, shared: int, containers: int) -> dict[str, Any]:
     return {"Id": f"sha256:{name * 64}", "RepoTags": [f"{name}:1"], "Size": size, "VirtualSize": size,
             "SharedSize": shared, "Containers": containers, "Created": 1796135592}

@@ -277,6 +277,23 @@ def test_recorded_answers_read_as_the_cli_prints_them() -> None:
         same_as_cli(shown(render(data, op)), theirs)
 
 
+def test_version_adds_the_engine_part_whenever_no_component_is_named_engine() -> None:
+    """As the CLI does: Podman's answer gets an " Engine:" part (its API version shown) after its components; a
+    value of several lines is printed as lines (the CLI starts them at column 0, dshell under the value)."""
+    for answer in (R.PODMAN_VERSION, R.OLD_VERSION):
+        ours = shown(render(answer, "SystemVersion"))
+        theirs = cli({"/version": answer}, "version")
+        theirs = theirs[theirs.index("Server:"):]
+        assert [[c.strip() for c in row] for row in cells(ours)][1:] == [
+            [c.strip() for c in row] for row in cells(theirs.splitlines())][1:]
+    ours = shown(render(R.PODMAN_VERSION, "SystemVersion"))
+    engine = ours.index(" Engine:")
+    assert re.split(r" {2,}", ours[engine + 2].strip()) == ["API version:", "1.41 (minimum version 1.24)"]
+    runc = next(n for n, line in enumerate(ours) if "runc version" in line)
+    assert "⏎" not in "".join(ours) and ours[runc + 1].strip() == "commit: 1.1.5+ds1-1+deb12u1"
+    assert ours[runc + 1].index("commit") == ours[runc].index("runc version")  # under the value
+
+
 def info_part(lines: list[str]) -> list[str]:
     """`docker info`'s Server part as comparable lines: Runtimes sorted (the CLI ranges over a Go map); what a
     CLI before v23 printed besides (the index server, an empty Labels:) left out."""

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import threading
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,19 @@ def engine_facts(engine) -> EngineFacts:
     store = any(pair[:2] == ["driver-type", "io.containerd.snapshotter.v1"] for pair in info.get("DriverStatus") or [])
     return EngineFacts(name=engine.get("engine", "main"), version=version["Version"],
                        api_version=version["ApiVersion"], containerd_store=store)
+
+
+def get_published(engine: dict[str, Any], url: str) -> bytes:
+    """GET ``url`` (a port the engine published) from the engine's network: the machine's, or the network
+    namespace of an engine that runs in one (env.json's ``netns``: its published ports live there)."""
+    if not engine.get("netns"):
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return bytes(answer.read())
+    proc = subprocess.run(["nsenter", f"--net={engine['netns']}", "curl", "-fsS", "--max-time", "2", url],
+                          capture_output=True, timeout=10, check=False, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise OSError(f"curl {url} in {engine['netns']}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
 
 
 @pytest.fixture(scope="session")

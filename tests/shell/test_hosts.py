@@ -110,7 +110,7 @@ def ok(session: Session, text: str) -> Any:
 
 
 @pytest.mark.engine
-def test_hosts_lists_each_endpoint_with_state_and_versions(session: Session) -> None:
+def test_hosts_lists_each_endpoint_with_state_and_versions(session: Session, engine_facts: Any) -> None:
     reply = session.execute(f"connect down {NOWHERE}")
     assert reply.error and reply.error.startswith(f"added down ({NOWHERE}), but: cannot connect")
     rows = ok(session, "hosts").result.data
@@ -118,17 +118,18 @@ def test_hosts_lists_each_endpoint_with_state_and_versions(session: Session) -> 
     u, tls, down = rows
     assert u["DEFAULT"] == "*" and tls["DEFAULT"] == down["DEFAULT"] == ""
     assert u["STATE"] == tls["STATE"] == "up" and down["STATE"].startswith("down: cannot connect")
-    assert u["DAEMON"] and u["DAEMON"] == tls["DAEMON"] and u["API"] == tls["API"] == "v1.41"
+    assert u["DAEMON"] and u["DAEMON"] == tls["DAEMON"] and u["API"] == tls["API"] == engine_facts.api_prefixed
     assert tls["URI"].startswith("https://") and down["API"] == ""
 
 
 @pytest.mark.engine
-def test_use_name_switches_the_default_and_use_version_pins_only_it(session: Session) -> None:
+def test_use_name_switches_the_default_and_use_version_pins_only_it(session: Session, engine_facts: Any) -> None:
     assert ok(session, "use tls").body.startswith("default endpoint tls (https://")
     assert session.client is not None and session.client.uri.startswith("https://")
     assert ok(session, "use v1.40").body == "API v1.40 (pinned)"
     rows = {r["HOST"]: r for r in ok(session, "hosts").result.data}
-    assert rows["tls"]["DEFAULT"] == "*" and rows["tls"]["API"] == "v1.40 (pinned)" and rows["u"]["API"] == "v1.41"
+    assert rows["tls"]["DEFAULT"] == "*" and rows["tls"]["API"] == "v1.40 (pinned)"
+    assert rows["u"]["API"] == engine_facts.api_prefixed
     assert ok(session, "SystemPing").result.endpoint.startswith("https://")
     reply = session.execute("use nope")
     assert reply.error == "no endpoint or docker context 'nope' (endpoints: u, tls; add one with connect nope URI)"

@@ -100,7 +100,7 @@ def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanu
     term.wait(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS")
     term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[▁-█]+\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+[▁-█]+\s+")
     term.run(f"logs {name}")
-    term.wait(r" container die \w+ \(exitCode=0, image=busybox", timeout=15)
+    term.wait(r" container die \w+ \((execDuration=\d+, )?exitCode=0, image=busybox", timeout=15)  # 28: execDuration
     term.wait(rf"\[3\] logs {name}\s+stream ended")
     term.wait(r"── stream ended ──")
 

@@ -6,7 +6,6 @@ import io
 import os
 import socket
 import time
-import urllib.request
 
 import pytest
 
@@ -14,6 +13,7 @@ from dshell.shell.config import Config
 from dshell.shell.parse import Workflow, parse_line
 from dshell.shell.session import Session
 from dshell.shell.workflows.run import create_params, image_params, parse_run
+from tests.conftest import get_published
 
 
 def body_of(line: str) -> dict:
@@ -124,7 +124,7 @@ def test_run_detached_with_env_port_and_volume(engine, shell_home, tmp_path, uni
         assert docker_cli("exec", name, "sh", "-c", "echo $GREETING").strip() == "hi"
         for _ in range(50):
             try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2).read()
+                page = get_published(engine, f"http://127.0.0.1:{port}/index.html")
                 break
             except OSError:
                 time.sleep(0.1)

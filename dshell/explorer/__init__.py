@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._stats import samples as stats_samples
     from ._stats import summary as stats_summary
     from ._view import Note, Stack, View
+    from ._visible import visible, visible_line
 
 _WHERE = {  # public name -> (module, its name there)
     "Browser": ("._browse", "Browser"),
@@ -77,6 +78,8 @@ _WHERE = {  # public name -> (module, its name there)
     "Note": ("._view", "Note"),
     "Stack": ("._view", "Stack"),
     "View": ("._view", "View"),
+    "visible": ("._visible", "visible"),
+    "visible_line": ("._visible", "visible_line"),
 }
 
 
@@ -138,4 +141,6 @@ __all__ = [
     "stats_summary",
     "use_views",
     "with_columns",
+    "visible",
+    "visible_line",
 ]

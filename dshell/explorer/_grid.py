@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from . import _html as H
+from ._visible import visible_line
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -47,11 +48,11 @@ class Grid:
         gap: int = GAP,
     ) -> None:
         self.columns = tuple(columns)
-        self.rows = [[cell.replace("\n", "⏎") for cell in row] for row in rows]
+        self.rows = [[visible_line(cell) for cell in row] for row in rows]
         self.more = more
-        self.wide = {i: [cell.replace("\n", "⏎") for cell in cells] for i, cells in (wide or {}).items()}
+        self.wide = {i: [visible_line(cell) for cell in cells] for i, cells in (wide or {}).items()}
         self.header = header
-        self.footer = list(footer)
+        self.footer = [visible_line(line) for line in footer]
         self.gap = gap
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -72,7 +73,7 @@ class Grid:
         from rich.segment import Segment
         from rich.style import Style
 
-        headers = [column.header if self.header else "" for column in self.columns]
+        headers = [visible_line(column.header) if self.header else "" for column in self.columns]
         natural = [
             max([cell_len(headers[i]), *(cell_len(row[i]) for row in self.rows)]) for i in range(len(self.columns))
         ]
@@ -86,7 +87,7 @@ class Grid:
         if self.header:
             bold = Style(bold=True)
             for i, column in enumerate(self.columns):
-                yield Segment(_cell(column.header, widths[i], column.justify, i == last), bold)
+                yield Segment(_cell(headers[i], widths[i], column.justify, i == last), bold)
                 yield gap if i != last else Segment.line()
         for row in self.rows:
             if all(cell_len(cell) <= width for cell, width in zip(row, widths, strict=True)):

@@ -45,12 +45,15 @@ class Listing:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(box=None, show_header=False, pad_edge=False, title=self.title, title_justify="left")
+        from ._visible import visible_line
+
+        title = None if self.title is None else Text(visible_line(self.title))
+        table = Table(box=None, show_header=False, pad_edge=False, title=title, title_justify="left")
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column(style="dim", no_wrap=True)
         table.add_column(overflow="ellipsis", no_wrap=True)
         for entry in self.entries:
-            table.add_row(*map(Text, entry))
+            table.add_row(*(Text(visible_line(part)) for part in entry))
         if self.more:
             table.add_row("…", "", f"{self.more} more")
         return table

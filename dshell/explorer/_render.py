@@ -13,6 +13,7 @@ from ._results import Result
 from ._tables import generic_table, op_table
 from ._tree import DataTree, scalar_text
 from ._view import View, html_of
+from ._visible import visible, visible_line
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
@@ -67,8 +68,8 @@ def _str(value: str, full: bool, limit: int | None, path: str | None) -> Console
 
     end = len(value) if limit is None else min(len(value), limit * LINE_CHARS, _line_end(value, limit))
     if end == len(value):
-        return Text(value)
-    return Group(Text(value[:end]), Text(f"… {len(value) - end} more characters", style="dim"))
+        return Text(visible(value))
+    return Group(Text(visible(value[:end])), Text(f"… {len(value) - end} more characters", style="dim"))
 
 
 def _line_end(value: str, lines: int) -> int:
@@ -131,7 +132,7 @@ def header(result: Result) -> Text:
 
     text = Text.assemble((f"[{result.n}] ", "bold cyan"), (result.op, "bold"))
     if result.failed:
-        text.append(f"  {error_message(result)}", style="bold red")
+        text.append(f"  {visible_line(error_message(result))}", style="bold red")
     elif result.status is not None:
         text.append(f"  {result.status}", style="green")
     text.append(f"  {_duration(result.duration)}", style="dim")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import _html as H
 from ._format import ellipsis, type_label
 from ._paths import Step, format_step
+from ._visible import visible, visible_line
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -38,7 +39,7 @@ def scalar_parts(value: Any) -> tuple[str, str]:
         return "null", "json.null"
     if isinstance(value, int | float):
         return json.dumps(value), "json.number"
-    return ellipsis(json.dumps(str(value), ensure_ascii=False), SCALAR_CHARS), "json.str"
+    return visible(ellipsis(json.dumps(str(value), ensure_ascii=False), SCALAR_CHARS)), "json.str"
 
 
 def scalar_text(value: Any) -> Text:
@@ -52,7 +53,7 @@ def scalar_text(value: Any) -> Text:
 def _steps(value: Any) -> Iterable[tuple[str, Step, Any]]:
     """(label, path step, child) for each child of a dict or list."""
     if isinstance(value, dict):
-        return ((str(key), str(key), item) for key, item in value.items())
+        return ((visible_line(str(key)), str(key), item) for key, item in value.items())
     return ((f"[{i}]", i, item) for i, item in enumerate(value))
 
 

@@ -82,7 +82,9 @@ class Note:
     def __rich__(self) -> RenderableType:
         from rich.text import Text
 
-        return Text(self.text, style="dim")
+        from ._visible import visible
+
+        return Text(visible(self.text), style="dim")
 
     def __html__(self) -> str:
         from ._html import DIM, MONO, escape

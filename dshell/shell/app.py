@@ -11,6 +11,8 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import History
 from prompt_toolkit.styles import Style
 
+from dshell.explorer import visible_line
+
 from .completion.completer import DshellCompleter
 from .completion.sources import SessionSources
 from .config import data_dir
@@ -85,7 +87,9 @@ class Shell:
 
     def _message(self) -> FormattedText:
         nav = self.session.navigator
-        where = [("class:prompt.where", f" {nav.pwd()}")] if nav is not None and nav.ref is not None else []
+        where = []
+        if nav is not None and nav.ref is not None:
+            where = [("class:prompt.where", f" {visible_line(nav.pwd())}")]
         return FormattedText([("class:prompt", "dshell"), *where, ("class:prompt", "> ")])
 
     @staticmethod
@@ -96,8 +100,8 @@ class Shell:
         st = self.session.status()
         mode = self.session.config.editing_mode
         return FormattedText([
-            ("class:bottom-toolbar.key", f" {st.endpoint} "), ("", " API "),
-            ("class:bottom-toolbar.key", st.api_version), ("", f"  {st.results} results  {mode}"),
+            ("class:bottom-toolbar.key", f" {visible_line(st.endpoint)} "), ("", " API "),
+            ("class:bottom-toolbar.key", visible_line(st.api_version)), ("", f"  {st.results} results  {mode}"),
             ("", "" if st.ready else "  loading…"), *self.panes.toolbar(),
         ])
 

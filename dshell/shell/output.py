@@ -57,10 +57,12 @@ class Printer:
         return self._console
 
     def error(self, message: str) -> None:
-        """One red line."""
+        """One red line (a daemon's words in it with their control characters made visible)."""
         from rich.text import Text
 
-        self.console.print(Text(message, style="bold red"), soft_wrap=True)
+        from dshell.explorer import visible
+
+        self.console.print(Text(visible(message), style="bold red"), soft_wrap=True)
 
     def line(self, body: Any) -> None:
         """Print ``body`` now, never paged (a workflow's progress)."""
@@ -70,7 +72,9 @@ class Printer:
         """One dim line."""
         from rich.text import Text
 
-        self.console.print(Text(text, style="dim"), soft_wrap=True)
+        from dshell.explorer import visible
+
+        self.console.print(Text(visible(text), style="dim"), soft_wrap=True)
 
     def show(self, reply: Reply) -> None:
         """The reply's error line, then its body."""
@@ -84,8 +88,10 @@ class Printer:
         streamed line by line: a huge result never sits in memory as a whole."""
         from rich.text import Text
 
+        from dshell.explorer import visible
+
         console = self.console
-        renderable = Text(body) if isinstance(body, str) else body
+        renderable = Text(visible(body)) if isinstance(body, str) else body
         if self.pager == "off" or not console.is_terminal:
             console.print(renderable)
             return

@@ -8,6 +8,8 @@ from prompt_toolkit.formatted_text import ANSI, StyleAndTextTuples, to_formatted
 from prompt_toolkit.formatted_text.utils import fragment_list_to_text
 from prompt_toolkit.layout.controls import UIContent, UIControl
 
+from dshell.explorer import visible_line
+
 from .model import Line, StreamPane
 
 NOTICE_SECONDS = 6.0
@@ -75,7 +77,8 @@ def title_fragments(number: int, pane: StreamPane, selected: bool, notice: str) 
     """``[1] logs web  streaming  1234 lines  paused +56  /err``: the pane's title bar."""
     base = "class:pane.title.selected" if selected else "class:pane.title"
     state = "class:pane.title.bad" if pane.status.startswith("error") else "class:pane.title.state"
-    out: StyleAndTextTuples = [(base, f" [{number}] {pane.title} "), (f"{base} {state}", f" {pane.status} "),
+    out: StyleAndTextTuples = [(base, f" [{number}] {visible_line(pane.title)} "),
+                               (f"{base} {state}", f" {visible_line(pane.status)} "),
                                (base, f" {pane.total} lines ")]
     if not pane.following:
         out.append((f"{base} class:pane.title.paused", f" paused +{pane.below()} "))

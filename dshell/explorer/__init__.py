@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ._stats import binary_size, decimal_size
     from ._stats import samples as stats_samples
     from ._stats import summary as stats_summary
-    from ._view import Note, Stack, View
+    from ._view import Note, Printed, Stack, View
     from ._visible import visible, visible_line
 
 _WHERE = {  # public name -> (module, its name there)
@@ -76,6 +76,7 @@ _WHERE = {  # public name -> (module, its name there)
     "stats_samples": ("._stats", "samples"),
     "stats_summary": ("._stats", "summary"),
     "Note": ("._view", "Note"),
+    "Printed": ("._view", "Printed"),
     "Stack": ("._view", "Stack"),
     "View": ("._view", "View"),
     "visible": ("._visible", "visible"),
@@ -107,6 +108,7 @@ __all__ = [
     "History",
     "LogText",
     "Note",
+    "Printed",
     "Stack",
     "Navigator",
     "PathError",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 EXPORT_WIDTH = 120
 """Console width used when exporting to text/plain and text/html."""
@@ -105,3 +105,25 @@ class Stack:
 
     def __html__(self) -> str:
         return "".join(html_of(part) for part in self.parts)
+
+
+class Printed:
+    """Text printed as it is, as the docker CLI prints it: tabs kept, lines never cut or wrapped by the console."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for line in self.text.split("\n"):
+            yield Segment(line)
+            yield Segment.line()
+
+    def __html__(self) -> str:
+        from ._html import MONO, escape
+
+        return f'<pre style="{MONO}">{escape(self.text)}</pre>'
+
+    def __str__(self) -> str:
+        return self.text

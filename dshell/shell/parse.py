@@ -221,8 +221,16 @@ class Workflow(NamedTuple):
     args: tuple[str, ...] = ()
 
 
-Command = (OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost | Fetch | History
-           | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
+@_command
+class Docker(NamedTuple):
+    """A docker CLI command as typed (``ps -a``, ``rm -f a b``, ``network ls -q``): its words, unquoted as a
+    shell unquotes them; run by the docker command table (``shell.docker``)."""
+
+    words: tuple[str, ...]
+
+
+Command = (Docker | OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost | Fetch
+           | History | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
 OneHostCommand = Doc | Ops | Categories | Fetch | Stream | Workflow  # what ONE_HOST_COMMANDS parse into
 ONE_HOST_COMMANDS = ("exec", "attach", "run", "cp", "build", "login", "fetch", "doc", "ops", "categories")
 """The commands besides panes that ``@NAME`` sends to another endpoint (not logout, diff: they ask no daemon)."""
@@ -507,6 +515,29 @@ def _reference(words: list[str], query: str | None) -> Show:
     return Show(_ref(words[0], "_3.Config [--full] [| query]") if words else None, query, full)
 
 
+_DSHELL_FIRST = {"diff": "_", "history": "0123456789", "save": "_"}
+"""Words both dshell and docker have: dshell's when the first argument starts so (``diff _1 _2``, ``history 5``,
+``save _3 f.json``; ``history`` alone too), else docker's (``diff web``, ``history busybox``, ``save -o f img``)."""
+
+
+def _docker(head: str, args: list[str], text: str) -> Docker | None:
+    """The docker command the words are, or None (a dshell command, an op, a category)."""
+    if OP_RE.fullmatch(head) or (head in COMMANDS and head not in _DSHELL_FIRST):
+        return None
+    if head in _DSHELL_FIRST and (not args or args[0][:1] in _DSHELL_FIRST[head]):
+        return None
+    from .docker.table import heads
+
+    if head not in heads():
+        return None
+    import shlex
+
+    try:
+        return Docker(tuple(shlex.split(text)))
+    except ValueError as exc:
+        raise ParseError(f"{head}: {exc}") from None
+
+
 def parse_line(text: str) -> Command | None:
     """Parse one input; None for blank input. Raises ParseError with a one-line message."""
     found = scan(text)
@@ -534,6 +565,8 @@ def parse_line(text: str) -> Command | None:
     if head.startswith("@"):
         return _fan_out(words, text)
     category = _category(words)
+    if category is None and (docker := _docker(head, words[1:], text)) is not None:
+        return docker
     if head in COMMANDS and category is None:
         spec = COMMANDS[head]
         built: Command = spec.build(words[1:], spec.usage)

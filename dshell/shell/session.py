@@ -97,9 +97,10 @@ class Session:
             P.History: self._history, P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls,
             P.Pwd: self._pwd, P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
             P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
-            P.OnHost: self._on_host,
+            P.OnHost: self._on_host, P.Docker: self._docker,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
+        self.ask: Callable[[str], bool] | None = None  # a y/N question to the user (the prompt sets it; -c: never)
         self.on_disconnect: list[Callable[[str], None]] = []  # front ends end what streams from an endpoint
         self._state = Connected()
         self._here = _Here()
@@ -640,6 +641,11 @@ class Session:
         if handler is None:
             return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")
         return handler(cmd)
+
+    def _docker(self, cmd: P.Docker, run: Runner) -> Reply:
+        from .docker.runner import run_words
+
+        return run_words(self, list(cmd.words), run)
 
     def _workflow(self, cmd: P.Workflow, run: Runner) -> Reply:
         from .workflows import command

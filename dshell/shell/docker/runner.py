@@ -1,0 +1,336 @@
+"""Run a docker command's plan on the session's endpoint and say what docker would print: its calls (one per
+target, concurrently), each kept as a numbered result whose data is the API's, then the output in docker's words
+(tables and ``--format`` by the explorer's docker formatter, each target's name as it succeeds, one line per failure
+as docker's client words it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from ..reply import Reply
+from .plan import Call, Plan, PlanError, plan
+
+if TYPE_CHECKING:
+    from dshell.client import Client, Outcome
+    from dshell.explorer import Result
+
+    from ..session import Runner, Session
+
+CONCURRENCY = 8
+"""Targets called at once (docker's own parallel operations are unbounded; a daemon copes with 8 well)."""
+_INSPECT_OPS = ("ContainerInspect", "ImageInspect", "NetworkInspect", "VolumeInspect")
+_KIND = {"ContainerInspect": "container", "ImageInspect": "image", "NetworkInspect": "network",
+         "VolumeInspect": "volume"}
+_ID_KEYS = ("Id", "ID", "Name")
+
+
+def run_words(session: Session, words: list[str], run: Runner) -> Reply:
+    """``ps -a``, ``rm -f a b``... typed at the prompt, in ``dshell -c`` or ``%docker``."""
+    try:
+        found = plan(words)
+    except PlanError as exc:
+        return Reply(error=str(exc))
+    return execute(session, found, run)
+
+
+def execute(session: Session, p: Plan, run: Runner) -> Reply:
+    """Run ``p``: ask first when docker asks, call, keep the results, print as docker does."""
+    command = p.command
+    if command.shell is not None:
+        return session.execute(" ".join([command.shell, *p.words]), run)
+    if command.op == "create":
+        from ..workflows.run import create_params, parse_run
+
+        params = create_params(parse_run(list(p.words)))
+        params["body"].pop("AttachStdout", None)
+        params["body"].pop("AttachStderr", None)
+        p = Plan(command, (Call("ContainerCreate", params),), p.options)
+    question = _question(p)
+    if question is not None and not p.options.get("force"):
+        ask = getattr(session, "ask", None)
+        if ask is None:
+            return Reply(error=f"docker {command.name} asks before it removes anything; add -f (--force) to run it "
+                               "here")
+        if not ask(question):
+            return Reply()
+    calls = _calls(p)
+    if command.op == "inspect":
+        return _inspect_any(session, p, run)
+    c = session.require_client()
+    outcomes = run(lambda: _call_all(c, calls))
+    results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
+    _refresh(session, calls)
+    return _show(p, calls, results)
+
+
+def _question(p: Plan) -> str | None:
+    command = p.command
+    if command.confirm is None:
+        return None
+    if command.name == "system prune":
+        volumes = "  - all volumes not used by at least one container\n" if p.options.get("volumes") else ""
+        images = ("all images without at least one container associated to them" if p.options.get("all")
+                  else "all dangling images")
+        return command.confirm.replace("{volumes}", volumes).replace("{images}", images)
+    every = p.options.get("all") or any(c.params.get("all") or c.params.get("filters", {}).get("dangling") == ["false"]
+                                        for c in p.calls)
+    return command.confirm_all if every and command.confirm_all else command.confirm
+
+
+def _calls(p: Plan) -> tuple[Call, ...]:
+    """The calls, with what the options add: system prune's volumes and its -a; ps's size for a format using it."""
+    calls = list(p.calls)
+    if p.command.name == "system prune":
+        filters = calls[0].params.get("filters") if calls else None
+        ops = ["ContainerPrune", "NetworkPrune", *(["VolumePrune"] if p.options.get("volumes") else []),
+               "ImagePrune", "BuildPrune"]
+        calls = []
+        for op in ops:
+            params: dict[str, Any] = {"filters": dict(filters)} if filters else {}
+            if op == "ImagePrune" and p.options.get("all"):
+                params.setdefault("filters", {})["dangling"] = ["false"]
+            if op == "BuildPrune" and p.options.get("all"):
+                params["all"] = True
+            calls.append(Call(op, params))
+    if p.command.op == "ContainerList" and p.format and ("Size" in p.format or _json_all(p.format)):
+        calls = [Call(c.op, {**c.params, "size": True}, c.target) for c in calls]
+    return tuple(calls)
+
+
+def _json_all(source: str) -> bool:
+    return source == "json" or "json ." in source.replace("json .}", "json .")
+
+
+def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
+    """Each call's outcome, in order; several run concurrently on copies of the client's pool."""
+    import dshell.client as docker
+
+    def one(call: Call) -> Outcome:
+        return docker.call(c, {"op": call.op, "params": call.params})
+
+    if len(calls) <= 1:
+        return [one(call) for call in calls]
+    with ThreadPoolExecutor(min(CONCURRENCY, len(calls))) as pool:
+        return list(pool.map(one, calls))
+
+
+def _refresh(session: Session, calls: tuple[Call, ...]) -> None:
+    from ..completion.live import CHANGES
+
+    spec = session.spec_index
+    categories = {spec.ops[c.op].category for c in calls if spec is not None and c.op in spec.ops
+                  and spec.ops[c.op].method != "GET"}
+    changed = [CHANGES[cat] for cat in categories if cat in CHANGES]
+    if changed:
+        session.live_here().refresh(changed)
+
+
+def failure(p: Plan, call: Call, result: Result) -> str:
+    """A failed call in docker's words: ``Error: No such container: web`` for a missing object of a command whose
+    client says so, else ``Error response from daemon: MESSAGE``."""
+    message = _message(result)
+    if result.status == 404 and p.command.missing and call.target is not None:
+        return f"Error: No such {p.command.missing}: {call.target}"
+    return f"Error response from daemon: {message}"
+
+
+def _message(result: Result) -> str:
+    data = result.data
+    if isinstance(data, dict) and data.get("message"):
+        return str(data["message"])
+    return str(result.error or result.status or "failed")
+
+
+def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
+    errors = [failure(p, call, r) for call, r in zip(calls, results, strict=True) if r.failed]
+    ok = [(call, r) for call, r in zip(calls, results, strict=True) if not r.failed]
+    last = results[-1] if results else None
+    view = VIEWS.get(p.command.view, _table)
+    try:
+        body = view(p, ok)
+    except ValueError as exc:  # a template this evaluator cannot run: one line, as docker says it
+        return Reply(error=f"template parsing error: {exc}", result=last)
+    return Reply(body, error="\n".join(errors) or None, result=last)
+
+
+def _text(lines: list[str]) -> Any:
+    from dshell.explorer._view import Printed
+
+    return Printed("\n".join(lines)) if lines else None
+
+
+def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    from dshell.explorer._fields import DEFAULTS, default_format, format_list
+
+    if not ok:
+        return None
+    call, result = ok[-1]
+    op = call.op
+    digests = bool(p.options.get("digests"))
+    source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests)
+    if source is None and p.quiet:
+        source = "{{.ID}}" if op not in ("SecretList", "ConfigList", "NodeList", "ServiceList", "TaskList") else None
+    if source is None and op not in DEFAULTS:
+        if p.quiet:
+            return _text([_short(_id_of(row), p.trunc) for row in result.data or ()])
+        return _table(p, ok)
+    if source is None:
+        return _table(p, ok)
+    text = format_list(op, result.data, source, p.trunc, digests)
+    return _text([text]) if text or source.startswith("table") else None
+
+
+def _id_of(row: Any) -> str:
+    return next((str(row[k]) for k in _ID_KEYS if isinstance(row, dict) and k in row), "")
+
+
+def _short(value: str, trunc: bool) -> str:
+    from dshell.explorer import short_id
+
+    return short_id(value) if trunc else value
+
+
+def _table(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    from dshell.explorer import Stack, render
+
+    parts = [render(r.data, r.op, limit=None) for _, r in ok if r.data not in (None, "", b"")]
+    return None if not parts else parts[0] if len(parts) == 1 else Stack(*parts)
+
+
+def _names(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return _text([call.target for call, _ in ok if call.target is not None])
+
+
+def _inspect_text(p: Plan, objects: list[Any]) -> Any:
+    from dshell.explorer._gotemplate import format_rows
+
+    if p.format:
+        return _text([format_rows(p.format, objects)]) if objects else None
+    return _text([json.dumps(objects, indent=4, ensure_ascii=False)])
+
+
+def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return _inspect_text(p, [r.data for _, r in ok])
+
+
+def _inspect_one(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    if p.format:
+        return _inspect(p, ok)
+    return _table(p, ok)
+
+
+def _id(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    lines = []
+    for _, r in ok:
+        data = r.data
+        lines.append(data if isinstance(data, str) else _id_of(data) if isinstance(data, dict) else "")
+    return _text([line for line in lines if line])
+
+
+def _name(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return _text([str((r.data or {}).get("Name", "")) for _, r in ok if isinstance(r.data, dict)])
+
+
+def _status(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return _text([str((r.data or {}).get("StatusCode", "")) for _, r in ok if isinstance(r.data, dict)])
+
+
+def _ports(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    lines: list[str] = []
+    want = ok[0][0].params.get("port") if ok else None
+    for _, r in ok:
+        ports = ((r.data or {}).get("NetworkSettings") or {}).get("Ports") or {}
+        for port in sorted(ports, key=_port_order):
+            if want and port != want and port.split("/")[0] != want:
+                continue
+            for binding in ports[port] or ():
+                host = binding.get("HostIp") or "0.0.0.0"
+                shown = f"[{host}]" if ":" in host else host
+                where = f"{shown}:{binding.get('HostPort')}"
+                lines.append(where if want else f"{port} -> {where}")
+    return _text(lines)
+
+
+def _port_order(port: str) -> tuple[int, str]:
+    number, _, proto = port.partition("/")
+    return (int(number) if number.isdigit() else 0, proto)
+
+
+def _progress(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    from dshell.explorer._progress import progress_lines
+
+    lines: list[str] = []
+    for call, r in ok:
+        lines += progress_lines(r.data, quiet=p.quiet, reference=_reference(call))
+    return _text(lines)
+
+
+def _reference(call: Call) -> str | None:
+    name = call.params.get("fromImage") or call.params.get("name")
+    if not name:
+        return None
+    tag = call.params.get("tag")
+    return f"{name}:{tag}" if tag else str(name)
+
+
+def _none(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return None
+
+
+def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    return None
+
+
+VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
+    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
+    "name": _name, "status": _status, "ports": _ports, "progress": _progress, "none": _none, "file": _file,
+    "logs": _table, "scaled": _names,
+}
+
+
+def _inspect_any(session: Session, p: Plan, run: Runner) -> Reply:
+    """``docker inspect NAME...``: each name looked up as a container, then an image, a network, a volume (or
+    the one ``--type`` names), as the docker CLI does; a name found nowhere is ``Error: No such object: NAME``."""
+    import dshell.client as docker
+
+    c = session.require_client()
+    kind = p.calls[0].params.get("type") if p.calls else None
+    ops = [op for op in _INSPECT_OPS if kind is None or _KIND[op] == kind]
+    if not ops:
+        return Reply(error=f'"{kind}" is not a valid value for --type: use container, image, network or volume')
+
+    def find(call: Call) -> tuple[str, Outcome] | None:
+        for op in ops:
+            params: dict[str, Any] = {("name" if op in ("ImageInspect", "VolumeInspect") else "id"): call.target}
+            if op == "ContainerInspect" and call.params.get("size"):
+                params["size"] = True
+            outcome = docker.call(c, {"op": op, "params": params})
+            if outcome.ok:
+                return op, outcome
+        return None
+
+    def all_of() -> list[tuple[str, Outcome] | None]:
+        with ThreadPoolExecutor(min(CONCURRENCY, max(len(p.calls), 1))) as pool:
+            return list(pool.map(find, p.calls))
+
+    found = run(all_of)
+    objects: list[Any] = []
+    errors: list[str] = []
+    last: Result | None = None
+    for call, hit in zip(p.calls, found, strict=True):
+        if hit is None:
+            errors.append(f"Error: No such object: {call.target}")
+            continue
+        op, outcome = hit
+        last = session.store(op, {"id": call.target}, outcome)
+        objects.append(outcome.data)
+    try:
+        body = _inspect_text(p, objects)
+    except ValueError as exc:
+        return Reply(error=f"template parsing error: {exc}", result=last)
+    if not objects and not p.format:
+        body = _text(["[]"])
+    return Reply(body, error="\n".join(errors) or None, result=last)

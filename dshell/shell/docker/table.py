@@ -1,0 +1,162 @@
+"""The docker command table (``commands.yaml``, shipped in the package) read into typed rules: which words name a
+command, what its positional words and flags fill, how its answer is shown. Read once, on first use."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map")
+OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
+           "volumes", "all")
+"""Flag meanings that shape the output or the command rather than fill a param."""
+_RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """What one flag does: fills ``target`` (a param, or ``body.Key.Sub``) with ``value`` or with its own value
+    typed ``type``; or is an ``OPTIONS`` word (``target`` is that word, no ``type``, no ``value``)."""
+
+    names: tuple[str, ...]
+    target: str
+    type: str | None = None
+    value: Any = None
+
+    @property
+    def takes_value(self) -> bool:
+        """Whether the flag reads the next word (``-t 5``)."""
+        return self.type is not None or self.target in ("filters", "format", "output", "input")
+
+    @property
+    def option(self) -> bool:
+        """Whether it shapes the output or the command instead of filling a param."""
+        return self.type is None and self.value is None and self.target in OPTIONS
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A positional word: ``target`` (param or body path); ``each`` one op per word; ``rest`` the remaining words
+    as a list; ``ref`` an image reference split into ``target`` and ``ref`` (``fromImage:tag``)."""
+
+    target: str
+    each: bool = False
+    rest: bool = False
+    optional: bool = False
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """One docker command as the table has it."""
+
+    name: str
+    op: str | None = None
+    ops: tuple[str, ...] = ()
+    shell: str | None = None
+    args: tuple[Arg, ...] = ()
+    set: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Flag] = field(default_factory=dict)
+    unsupported: dict[str, str] = field(default_factory=dict)
+    view: str = "table"
+    confirm: str | None = None
+    confirm_all: str | None = None
+    missing: str | None = None
+    aka: tuple[str, ...] = ()
+    interspersed: bool = True  # flags may follow positional words (not for top, service create: theirs are the CMD's)
+
+    def usage(self) -> str:
+        """``docker rm [-f|--force] [-l|--link] ... ID...``: the supported flags and the positional words."""
+        flags = " ".join(f"[{'|'.join(f.names)}{' V' if f.takes_value else ''}]" for f in self.unique_flags())
+        words = " ".join(_arg_usage(a) for a in self.args)
+        return " ".join(part for part in (self.name, flags, words) if part)
+
+    def unique_flags(self) -> list[Flag]:
+        """Each flag once (a short and a long name share one)."""
+        return list({id(f): f for f in self.flags.values()}.values())
+
+
+def _arg_usage(arg: Arg) -> str:
+    name = arg.target.split(".")[-1].upper() + (f"[:{arg.ref.upper()}]" if arg.ref else "")
+    name += "..." if arg.each or arg.rest else ""
+    return f"[{name}]" if arg.optional else name
+
+
+def _flag(names: str, rule: str) -> Flag:
+    m = _RULE.fullmatch(str(rule))
+    if m is None:
+        raise ValueError(f"commands.yaml: {names}: unreadable rule {rule!r}")
+    kind, value = m.group("type"), m.group("value")
+    if kind is not None and kind not in TYPES:
+        raise ValueError(f"commands.yaml: {names}: unknown type {kind!r} (have {', '.join(TYPES)})")
+    if kind is None and value is None and m.group("target") not in OPTIONS:
+        raise ValueError(f"commands.yaml: {names}: {rule!r} is no option (have {', '.join(OPTIONS)}) and no param=")
+    return Flag(tuple(names.split()), m.group("target"), kind, _constant(value) if value is not None else None)
+
+
+def _constant(text: str) -> Any:
+    if text in ("true", "false"):
+        return text == "true"
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def _arg(text: str) -> Arg:
+    optional, text = text.startswith("?"), text.lstrip("?")
+    each, text = text.startswith("*"), text.lstrip("*")
+    rest, text = text.endswith("..."), text.removesuffix("...")
+    target, _, ref = text.partition(":")
+    return Arg(target, each, rest, optional, ref or None)
+
+
+def _command(name: str, entry: dict[str, Any]) -> Command:
+    flags: dict[str, Flag] = {}
+    for names, rule in (entry.get("flags") or {}).items():
+        made = _flag(names, rule)
+        flags.update(dict.fromkeys(made.names, made))
+    unsupported = {flag: reason for names, reason in (entry.get("unsupported") or {}).items()
+                   for flag in names.split()}
+    ops = tuple(entry.get("ops") or ())
+    return Command(name, entry.get("op"), ops, entry.get("shell"), tuple(_arg(a) for a in entry.get("args") or ()),
+                   dict(entry.get("set") or {}), flags, unsupported, entry.get("view", "table"), entry.get("confirm"),
+                   entry.get("confirm-all"), entry.get("missing"), tuple(entry.get("aka") or ()),
+                   entry.get("interspersed", True))
+
+
+@cache
+def commands() -> dict[str, Command]:
+    """Every command by each of its names (``ps``, ``container ls``, ...)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = resources.files(__package__).joinpath("commands.yaml").read_text(encoding="utf-8")
+    out: dict[str, Command] = {}
+    for name, entry in yaml.load(text, Loader=loader).items():  # noqa: S506 - a safe loader
+        command = _command(name, entry)
+        for word in (name, *command.aka):
+            out[word] = command
+    return out
+
+
+@cache
+def heads() -> frozenset[str]:
+    """The first words of every command name (``ps``, ``container``, ``network``, ...)."""
+    return frozenset(name.split()[0] for name in commands())
+
+
+def find(words: list[str]) -> tuple[Command, list[str]] | None:
+    """The command the words start with (two words before one: ``network ls`` before ``network``) and the words
+    after its name; None when they name none."""
+    table = commands()
+    if len(words) > 1 and (found := table.get(f"{words[0]} {words[1]}")) is not None:
+        return found, words[2:]
+    if words and (found := table.get(words[0])) is not None:
+        return found, words[1:]
+    return None
+
+
+def subcommands(head: str) -> list[str]:
+    """The second words after ``head`` (``network`` → ``connect``, ``create``, ``ls``, ...)."""
+    return sorted({name.split()[1] for name in commands() if name.startswith(head + " ")})

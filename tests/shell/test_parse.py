@@ -99,7 +99,7 @@ def test_parse(text, command):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("ContainerList all={a: [", "unclosed '['"),
-    ("save x y", "not a result reference"),
+    ("save _x y", "not a result reference"),
     ("use", "usage: use v1.41"),
     ("frobnicate", "unknown command 'frobnicate'"),
     ("ContainerList all={a: b c: d}", "cannot read"),

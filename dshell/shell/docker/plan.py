@@ -203,8 +203,9 @@ def _fill_args(command: Command, args: tuple[Arg, ...], words: list[str], base: 
             targets, words = words, []
             continue
         if arg.rest:
-            if words:  # a body key takes the list; a query param (top's ps_args) the words joined
-                _put(base, arg.target, list(words) if arg.target.startswith("body.") else " ".join(words))
+            if words:  # a body key (or an array param: save's names) takes the list; top's ps_args the words joined
+                keep = arg.target.startswith("body.") or arg.target in command.lists
+                _put(base, arg.target, list(words) if keep else " ".join(words))
             words = []
             continue
         if not words:
@@ -250,6 +251,10 @@ def plan(words: list[str]) -> Plan:
     if found is None:
         raise PlanError(f"unknown docker command {' '.join(words[:2])!r}: `help docker` lists them")
     command, rest = found
+    if command.todo is not None:
+        raise PlanError(f"docker {command.name} is not run here yet: it {command.todo}")
+    if command.shell is not None or command.op == "create":  # the dshell command (run's parser) reads the flags
+        return Plan(command, (), {}, tuple(rest))
     flags, positional = _flag_words(command, rest)
     params: dict[str, Any] = _deep_copy(command.set)
     options: dict[str, Any] = {}
@@ -262,8 +267,6 @@ def plan(words: list[str]) -> Plan:
             _fill(params, flag, flag.value, name)
         else:
             _fill(params, flag, typed(flag.type, value, name) if flag.type not in ("list", "map") else value, name)
-    if command.shell is not None or command.op == "create":
-        return Plan(command, (), options, tuple(positional))
     targets = _fill_args(command, command.args, positional, params)
     each = next((a for a in command.args if a.each), None)
     ops = command.ops or ((command.op,) if command.op else ())

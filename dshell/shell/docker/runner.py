@@ -30,10 +30,9 @@ _ID_KEYS = ("Id", "ID", "Name")
 def run_words(session: Session, words: list[str], run: Runner) -> Reply:
     """``ps -a``, ``rm -f a b``... typed at the prompt, in ``dshell -c`` or ``%docker``."""
     try:
-        found = plan(words)
+        return execute(session, plan(words), run)
     except PlanError as exc:
         return Reply(error=str(exc))
-    return execute(session, found, run)
 
 
 def execute(session: Session, p: Plan, run: Runner) -> Reply:
@@ -56,6 +55,11 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
                                "here")
         if not ask(question):
             return Reply()
+    if command.view == "file" and not p.options.get("output"):
+        return Reply(error=f"docker {command.name} writes a tar: add -o FILE (dshell keeps results, it does not print "
+                           "a tar on the terminal)")
+    if command.name in ("load", "image load") and not any("imagesTarball" in c.params for c in p.calls):
+        return Reply(error=f"docker {command.name} reads a tar: add -i FILE")
     calls = _calls(p)
     if command.op == "inspect":
         return _inspect_any(session, p, run)
@@ -95,9 +99,23 @@ def _calls(p: Plan) -> tuple[Call, ...]:
             if op == "BuildPrune" and p.options.get("all"):
                 params["all"] = True
             calls.append(Call(op, params))
+    calls = [Call(c.op, _local_files(c.params), c.target) for c in calls]
     if p.command.op == "ContainerList" and p.format and ("Size" in p.format or _json_all(p.format)):
         calls = [Call(c.op, {**c.params, "size": True}, c.target) for c in calls]
     return tuple(calls)
+
+
+def _local_files(params: dict[str, Any]) -> dict[str, Any]:
+    """An image tar named by load's -i or import's FILE as the local file it names (streamed as the body)."""
+    from pathlib import Path
+
+    out = dict(params)
+    for key in ("imagesTarball", "inputImage"):
+        if isinstance(out.get(key), str):
+            if out[key] == "-":
+                raise PlanError(f"{key}: a tar on stdin is not read here: name the file")
+            out[key] = Path(out[key]).expanduser()
+    return out
 
 
 def _json_all(source: str) -> bool:
@@ -281,6 +299,12 @@ def _none(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 
 
 def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """export/save -o FILE: the tar written to FILE (nothing printed, as docker prints nothing)."""
+    from pathlib import Path
+
+    for _, r in ok:
+        data = r.data if isinstance(r.data, bytes | bytearray) else b""
+        Path(str(p.options["output"])).expanduser().write_bytes(data)
     return None
 
 

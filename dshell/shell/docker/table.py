@@ -11,7 +11,7 @@ from typing import Any
 
 TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
-           "volumes", "all")
+           "volumes", "all", "pass")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 
@@ -65,7 +65,9 @@ class Command:
     confirm: str | None = None
     confirm_all: str | None = None
     missing: str | None = None
+    todo: str | None = None  # why the command does not run here yet
     aka: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()  # params (not body keys) that take the rest of the words as a list
     interspersed: bool = True  # flags may follow positional words (not for top, service create: theirs are the CMD's)
 
     def usage(self) -> str:
@@ -121,8 +123,8 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
     ops = tuple(entry.get("ops") or ())
     return Command(name, entry.get("op"), ops, entry.get("shell"), tuple(_arg(a) for a in entry.get("args") or ()),
                    dict(entry.get("set") or {}), flags, unsupported, entry.get("view", "table"), entry.get("confirm"),
-                   entry.get("confirm-all"), entry.get("missing"), tuple(entry.get("aka") or ()),
-                   entry.get("interspersed", True))
+                   entry.get("confirm-all"), entry.get("missing"), entry.get("todo"), tuple(entry.get("aka") or ()),
+                   tuple(entry.get("list") or ()), entry.get("interspersed", True))
 
 
 @cache

@@ -1,0 +1,130 @@
+"""The docker command table against the docker CLI's own help, and the planner's reading of docker's words."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from dshell.shell.docker.plan import PlanError, plan, size_bytes
+from dshell.shell.docker.table import commands
+from dshell.shell.dockerflags import FLAGS as STREAM_FLAGS
+from dshell.shell.parse import Docker, parse_line
+from dshell.shell.workflows import run as run_workflow
+
+DOCKER_20 = "/usr/bin/docker"  # Debian's docker.io CLI, installed with the engine by scripts/engine
+
+
+def _cli() -> str:
+    found = DOCKER_20 if shutil.which(DOCKER_20) else shutil.which("docker")
+    if found is None:
+        raise RuntimeError("no docker CLI: run scripts/engine up (it installs docker.io)")
+    return found
+
+
+def _help_flags(name: str) -> set[str]:
+    out = subprocess.run([_cli(), *name.split(), "--help"], capture_output=True, text=True, timeout=60,
+                         check=True).stdout
+    flags: set[str] = set()
+    for line in out.split("Options:")[-1].splitlines():
+        m = re.match(r"\s+(?:(-\w), )?(--[\w-]+)", line)
+        if m:
+            flags.update(f for f in m.groups() if f)
+    return flags - {"--help"}
+
+
+def _unique() -> list[str]:
+    seen: dict[int, str] = {}
+    for name, command in commands().items():
+        seen.setdefault(id(command), name)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("name", _unique())
+def test_every_flag_of_docker_help_is_mapped_or_unsupported_with_a_reason(name):
+    command = commands()[name]
+    known = set(command.flags) | set(command.unsupported)
+    if command.op == "create":  # create's flags are run's: the run workflow reads them
+        known |= set(run_workflow._FLAGS) | set(run_workflow._VALUES)
+    if command.shell in STREAM_FLAGS:
+        assert set(command.flags) <= set(STREAM_FLAGS[command.shell])
+    missing = sorted(_help_flags(name) - known)
+    assert not missing, f"docker {name}: {missing} neither mapped nor listed unsupported"
+    assert all(reason.strip() for reason in command.unsupported.values())
+
+
+def test_the_table_names_every_command_of_the_issue():
+    wanted = ("ps container.ls images image.ls pull push rm rmi start stop restart kill pause unpause rename inspect "
+              "top port diff wait update create commit export history tag save load import search info version "
+              "system.df system.info system.events system.prune container.prune image.prune network.prune "
+              "volume.prune builder.prune network.ls network.create network.rm network.inspect network.connect "
+              "network.disconnect volume.ls volume.create volume.rm volume.inspect context.ls context.use "
+              "swarm.init swarm.join swarm.leave swarm.unlock service.ps service.logs service.scale").split()
+    wanted += [f"{kind}.{verb}" for kind in ("node", "service", "secret", "config")
+               for verb in ("ls", "inspect", "rm", "create", "update")
+               if (kind, verb) not in (("node", "create"), ("secret", "update"), ("config", "update"))]
+    table = commands()
+    assert [w for w in wanted if w.replace(".", " ") not in table] == []
+
+
+@pytest.mark.parametrize(("words", "calls", "options"), [
+    ("ps -a", [("ContainerList", {"all": True}, None)], {}),
+    ("ps -aq --filter label=a=b -f status=exited", [("ContainerList", {"all": True, "filters": {
+        "label": ["a=b"], "status": ["exited"]}}, None)], {"quiet": True}),
+    ("container ls -n 3 --no-trunc", [("ContainerList", {"limit": 3}, None)], {"no-trunc": True}),
+    ("rm -f a b c", [("ContainerDelete", {"force": True, "id": t}, t) for t in "abc"], {}),
+    ("stop -t5 web", [("ContainerStop", {"t": 5, "id": "web"}, "web")], {}),
+    ("stop --time=7 web", [("ContainerStop", {"t": 7, "id": "web"}, "web")], {}),
+    ("kill -s HUP a b", [("ContainerKill", {"signal": "HUP", "id": t}, t) for t in "ab"], {}),
+    ("pull busybox:1.36", [("ImageCreate", {"fromImage": "busybox", "tag": "1.36"}, None)], {}),
+    ("images dsh*", [("ImageList", {"filters": {"reference": ["dsh*"]}}, None)], {}),
+    ("image prune -af", [("ImagePrune", {"filters": {"dangling": ["false"]}}, None)], {"force": True}),
+    ("top web aux -x", [("ContainerTop", {"id": "web", "ps_args": "aux -x"}, None)], {}),
+    ("update -m 512m --cpus 1.5 web", [("ContainerUpdate", {"id": "web", "body": {
+        "Memory": 512 * 1024**2, "NanoCpus": 1_500_000_000}}, "web")], {}),
+    ("network create -d bridge --label k=v --subnet 10.9.0.0/24 --gateway 10.9.0.1 n", [("NetworkCreate", {"body": {
+        "CheckDuplicate": True, "Driver": "bridge", "Labels": {"k": "v"}, "Name": "n",
+        "IPAM": {"Config": [{"Subnet": "10.9.0.0/24", "Gateway": "10.9.0.1"}]}}}, None)], {}),
+    ("tag busybox dsh/x:2", [("ImageTag", {"name": "busybox", "repo": "dsh/x", "tag": "2"}, None)], {}),
+    ("volume rm -f v1 v2", [("VolumeDelete", {"force": True, "name": t}, t) for t in ("v1", "v2")], {}),
+])
+def test_docker_words_plan_typed_calls(words, calls, options):
+    found = plan(words.split())
+    assert [(c.op, c.params, c.target) for c in found.calls] == calls
+    assert found.options == options
+
+
+@pytest.mark.parametrize(("words", "message"), [
+    ("ps --bogus", "docker ps: unknown flag --bogus; supported: --all, --filter, --format"),
+    ("start -a web", "docker start: -a is not supported here (attach after start"),
+    ("rm", "docker rm needs at least one ID: usage: rm"),
+    ("rename a", "docker rename needs NAME"),
+    ("stop -t soon web", "-t: 'soon' is not a int: e.g. -t 5"),
+    ("ps -f label", "-f: 'label' is not key=value: e.g. -f label=app"),
+    ("kill -s", "docker kill: -s needs a value"),
+    ("service scale web=3", "docker service scale is not run here yet"),
+    ("frobnicate", "unknown docker command"),
+])
+def test_words_that_do_not_fit_get_one_line(words, message):
+    with pytest.raises(PlanError) as err:
+        plan(words.split())
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_sizes_read_as_docker_reads_them():
+    assert [size_bytes(t) for t in ("100", "1k", "512m", "1g", "1.5G")] == [100, 1024, 512 * 1024**2, 1024**3,
+                                                                           int(1.5 * 1024**3)]
+
+
+@pytest.mark.parametrize("line", ["ps -a", "rm -f a b", "network ls -q", "diff web", "history busybox",
+                                  "save -o x.tar busybox", "inspect web --format '{{.Name}}'"])
+def test_docker_lines_parse_as_docker_commands(line):
+    assert isinstance(parse_line(line), Docker)
+
+
+@pytest.mark.parametrize("line", ["diff _1 _2", "history", "history 5", "save _3 out.json", "logs web",
+                                  "ContainerList all=true"])
+def test_dshell_own_commands_keep_their_words(line):
+    assert not isinstance(parse_line(line), Docker)

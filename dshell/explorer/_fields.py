@@ -22,6 +22,7 @@ DEFAULTS = {
                  "\t{{.Size}}",
     "NetworkList": "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}",
     "VolumeList": "table {{.Driver}}\t{{.Name}}",
+    "ImageHistory": "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
 }
 """docker's default table format of each list op."""
 QUIET_FORMATS = {"VolumeList": "{{.Name}}"}
@@ -31,6 +32,18 @@ def go_time(epoch: float) -> str:
     """``time.Unix(epoch, 0).String()`` as Go prints it in the local zone: ``2024-05-01 10:00:00 +0000 UTC``."""
     moment = datetime.fromtimestamp(epoch).astimezone()
     return moment.strftime("%Y-%m-%d %H:%M:%S %z ") + (moment.tzname() or "")
+
+
+def go_rfc3339_time(text: Any) -> str:
+    """An RFC 3339 time of the API (``2024-05-01T10:00:00.123456789Z``) as Go's time.String prints it
+    (``2024-05-01 10:00:00.123456789 +0000 UTC``)."""
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", str(text or ""))
+    if m is None:
+        return str(text or "")
+    day, clock, frac, zone = m.groups()
+    fraction = f".{frac.rstrip('0')}" if frac and frac.rstrip("0") else ""
+    offset = "+0000 UTC" if zone == "Z" else f"{zone.replace(':', '')} {zone.replace(':', '')}"
+    return f"{day} {clock}{fraction} {offset}"
 
 
 def _ago(epoch: Any) -> str:
@@ -218,7 +231,7 @@ def _network(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
         "Internal": lambda: "true" if row.get("Internal") else "false",
         "Labels": lambda: _labels(row),
         "Label": partial(_label, row),
-        "CreatedAt": lambda: str(row.get("Created") or ""),
+        "CreatedAt": lambda: go_rfc3339_time(row.get("Created")),
     }
 
 
@@ -243,11 +256,28 @@ def _volume(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
 _VOLUME_HEADER = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Scope": "SCOPE", "Mountpoint": "MOUNTPOINT",
                   "Labels": "LABELS", "Links": "LINKS", "Size": "SIZE"}
 
+def _history(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
+    layer = str(row.get("Id") or "")
+    created_by = str(row.get("CreatedBy") or "").replace("\t", " ")
+    return {
+        "ID": lambda: (short_id(layer) if layer != "<missing>" else layer) if trunc else layer,
+        "CreatedAt": lambda: datetime.fromtimestamp(row.get("Created") or 0).astimezone().isoformat(),
+        "CreatedSince": lambda: _ago(row.get("Created")),
+        "CreatedBy": lambda: ellipsis(created_by, 45) if trunc else created_by,
+        "Size": lambda: human_size(row.get("Size") or 0),
+        "Comment": lambda: str(row.get("Comment") or ""),
+    }
+
+
+_HISTORY_HEADER = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
+                   "Size": "SIZE", "Comment": "COMMENT"}
+
 _KINDS: dict[str, tuple[Callable[[Row, bool], dict[str, Callable[..., Any]]], dict[str, str]]] = {
     "ContainerList": (_container, _CONTAINER_HEADER),
     "ImageList": (_image, _IMAGE_HEADER),
     "NetworkList": (_network, _NETWORK_HEADER),
     "VolumeList": (_volume, _VOLUME_HEADER),
+    "ImageHistory": (_history, _HISTORY_HEADER),
 }
 
 

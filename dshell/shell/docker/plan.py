@@ -191,8 +191,10 @@ def _one(command: Command, name: str, inline: str | None, it: Any) -> tuple[Flag
     return flag, name, value
 
 
-def _fill_args(command: Command, args: tuple[Arg, ...], words: list[str], base: dict[str, Any]) -> list[str]:
-    """Fill ``base`` with the non-target positional words; the target words (``*id``) are returned."""
+def _fill_args(command: Command, args: tuple[Arg, ...], words: list[str], base: dict[str, Any],
+               options: dict[str, Any]) -> list[str]:
+    """Fill ``base`` (or ``options``) with the non-target positional words; the target words (``*id``) are
+    returned."""
     words = list(words)
     targets: list[str] = []
     for arg in args:
@@ -214,7 +216,9 @@ def _fill_args(command: Command, args: tuple[Arg, ...], words: list[str], base: 
             raise PlanError(f"docker {command.name} needs {arg.target.split('.')[-1].upper()}: "
                             f"usage: {command.usage()}")
         word = words.pop(0)
-        if arg.ref:
+        if arg.option:
+            options[arg.target] = word
+        elif arg.ref:
             name, tag = split_reference(word)
             _put(base, arg.target, name)
             if tag:
@@ -267,7 +271,7 @@ def plan(words: list[str]) -> Plan:
             _fill(params, flag, flag.value, name)
         else:
             _fill(params, flag, typed(flag.type, value, name) if flag.type not in ("list", "map") else value, name)
-    targets = _fill_args(command, command.args, positional, params)
+    targets = _fill_args(command, command.args, positional, params, options)
     each = next((a for a in command.args if a.each), None)
     ops = command.ops or ((command.op,) if command.op else ())
     if each is not None:

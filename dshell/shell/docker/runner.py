@@ -64,6 +64,7 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
+    calls = _named_bodies(session, calls)
     outcomes = run(lambda: _call_all(c, calls))
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
@@ -103,6 +104,21 @@ def _calls(p: Plan) -> tuple[Call, ...]:
     if p.command.op == "ContainerList" and p.format and ("Size" in p.format or _json_all(p.format)):
         calls = [Call(c.op, {**c.params, "size": True}, c.target) for c in calls]
     return tuple(calls)
+
+
+def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]:
+    """The table's ``body`` under the name the op gives its body param (VolumeCreate's ``volumeConfig``)."""
+    spec = session.spec_index
+    out = []
+    for call in calls:
+        op = spec.ops.get(call.op) if spec is not None else None
+        body = op.body_param if op is not None else None
+        name = body.name if body is not None else None
+        if "body" in call.params and name is not None and name != "body":
+            params = {k: v for k, v in call.params.items() if k != "body"}
+            call = Call(call.op, {**params, name: call.params["body"]}, call.target)
+        out.append(call)
+    return tuple(out)
 
 
 def _local_files(params: dict[str, Any]) -> dict[str, Any]:
@@ -235,8 +251,9 @@ def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 
 
 def _inspect_one(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    if p.format:
-        return _inspect(p, ok)
+    if p.format:  # docker version's template sees the server's answer as .Server (dshell is no docker client)
+        wrap = p.command.op == "SystemVersion"
+        return _inspect_text(p, [{"Client": None, "Server": r.data} if wrap else r.data for _, r in ok])
     return _table(p, ok)
 
 
@@ -258,7 +275,7 @@ def _status(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 
 def _ports(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     lines: list[str] = []
-    want = ok[0][0].params.get("port") if ok else None
+    want = p.options.get("port")
     for _, r in ok:
         ports = ((r.data or {}).get("NetworkSettings") or {}).get("Ports") or {}
         for port in sorted(ports, key=_port_order):
@@ -269,6 +286,18 @@ def _ports(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
                 shown = f"[{host}]" if ":" in host else host
                 where = f"{shown}:{binding.get('HostPort')}"
                 lines.append(where if want else f"{port} -> {where}")
+    return _text(lines)
+
+
+def _top(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker top's table: the titles and processes aligned by Go's tabwriter (at least 20 wide)."""
+    from dshell.explorer._gotemplate import tabwrite
+
+    lines: list[str] = []
+    for _, r in ok:
+        data = r.data if isinstance(r.data, dict) else {}
+        rows = [data.get("Titles") or [], *(data.get("Processes") or [])]
+        lines.append(tabwrite("\n".join("\t".join(map(str, row)) for row in rows), minwidth=20))
     return _text(lines)
 
 
@@ -310,7 +339,7 @@ def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
     "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
-    "name": _name, "status": _status, "ports": _ports, "progress": _progress, "none": _none, "file": _file,
+    "name": _name, "status": _status, "ports": _ports, "top": _top, "progress": _progress, "none": _none, "file": _file,
     "logs": _table, "scaled": _names,
 }
 

@@ -47,6 +47,7 @@ class Arg:
     rest: bool = False
     optional: bool = False
     ref: str | None = None
+    option: bool = False  # an output option (port's PORT), not a param
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,11 @@ def _constant(text: str) -> Any:
 
 def _arg(text: str) -> Arg:
     optional, text = text.startswith("?"), text.lstrip("?")
+    option, text = text.startswith("%"), text.lstrip("%")
     each, text = text.startswith("*"), text.lstrip("*")
     rest, text = text.endswith("..."), text.removesuffix("...")
     target, _, ref = text.partition(":")
-    return Arg(target, each, rest, optional, ref or None)
+    return Arg(target, each, rest, optional, ref or None, option)
 
 
 def _command(name: str, entry: dict[str, Any]) -> Command:

@@ -1,0 +1,194 @@
+"""docker's own command lines run through the docker CLI and through dshell against the same engine state, their
+output compared (times like "3 seconds ago" and object ids normalised): listings filtered to this module's
+labelled objects, --format templates, -q, --no-trunc, inspect, errors, and commands that change things, each run on
+a twin object of its own (``-dk-`` for the CLI, ``-ds-`` for dshell)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import subprocess
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from dshell.shell.config import Config
+from dshell.shell.session import Session
+
+pytestmark = pytest.mark.engine
+DOCKER_20 = "/usr/bin/docker"  # Debian's 20.10 CLI, the engine's own (scripts/engine installs docker.io)
+RUN = uuid.uuid4().hex[:6]
+P = f"dsh-dcli-{RUN}"
+LABEL = f"dsh-dcli={RUN}"
+F = f"--filter label={LABEL}"
+FI = f"--filter reference={P}/*"
+
+_TIME = re.compile(r"(?:\d+|About an?|Less than a) (?:second|minute|hour|day|week|month|year)s?(?= ago|\b)")
+_IDS = re.compile(r"\b(?:sha256:)?(?:[0-9a-f]{64}|[0-9a-f]{12})\b")
+
+
+def docker(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([DOCKER_20, *args], capture_output=True, text=True, timeout=120, env=env, check=False)
+    if check and proc.returncode:
+        raise AssertionError(f"docker {' '.join(args)}: {proc.stderr}")
+    return proc
+
+
+def normalised(text: str) -> list[str]:
+    """Lines with times and ids made tokens; when the text has a time, runs of blanks are one (a column's width
+    follows the width of its times)."""
+    lines = text.rstrip("\n").split("\n") if text.strip() else []
+    timed = any(_TIME.search(line) for line in lines)
+    out = []
+    for line in lines:
+        line = _IDS.sub(lambda m: "ID64" if len(m.group().removeprefix("sha256:")) == 64 else "ID12",
+                        _TIME.sub("T", line))
+        out.append(re.sub(r" {2,}", "  ", line).rstrip() if timed else line.rstrip())
+    return out
+
+
+def _setup(env: dict[str, str]) -> None:
+    docker("volume", "create", "--label", LABEL, f"{P}-v1")
+    docker("volume", "create", "--label", LABEL, f"{P}-v2")
+    docker("network", "create", "--label", LABEL, f"{P}-net")
+    docker("run", "-d", "--label", LABEL, "--name", f"{P}-a", "-v", f"{P}-v1:/data", "--network", f"{P}-net",
+           "busybox", "sh", "-c", "touch /tmp/x; sleep 600")
+    docker("run", "-d", "--label", LABEL, "--name", f"{P}-b", "-p", "127.0.0.1::80", "-p", "127.0.0.1::81/udp",
+           "busybox", "sleep", "600")
+    docker("create", "--label", LABEL, "--name", f"{P}-c", "busybox", "true")
+    docker("run", "--label", LABEL, "--name", f"{P}-d", "busybox", "sh", "-c", "exit 3", check=False)
+    docker("tag", "busybox", f"{P}/img:1")
+    docker("tag", "busybox", f"{P}/img:2")
+    for twin in ("dk", "ds"):
+        for n in (1, 2, 3):
+            docker("run", "-d", "--label", LABEL, "--name", f"{P}-{twin}{n}", "busybox", "sleep", "600")
+        docker("create", "--label", LABEL, "--label", f"dsh-dcli-prune={RUN}-{twin}", "--name", f"{P}-{twin}gone",
+               "busybox", "true")
+        docker("volume", "create", "--label", f"dsh-dcli-prune={RUN}-{twin}", f"{P}-{twin}vgone")
+        docker("network", "create", "--label", f"dsh-dcli-prune={RUN}-{twin}", f"{P}-{twin}ngone")
+
+
+def _teardown() -> None:
+    names = docker("ps", "-aq", "--filter", f"label={LABEL}", check=False).stdout.split()
+    if names:
+        docker("rm", "-f", "-v", *names, check=False)
+    for kind in ("network", "volume"):
+        found = docker(kind, "ls", "-q", "--filter", f"name={P}", check=False).stdout.split()
+        if found:
+            docker(kind, "rm", *found, check=False)
+    images = docker("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", f"reference={P}*",
+                    check=False).stdout.split()
+    images += docker("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", f"reference={P}*/*",
+                     check=False).stdout.split()
+    if images:
+        docker("rmi", *images, check=False)
+
+
+@pytest.fixture(scope="module")
+def state(engine) -> Iterator[Session]:
+    import os
+
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"]}
+    os.environ["DOCKER_HOST"] = engine["docker_host"]
+    try:
+        _setup(env)
+        session = Session(Config(endpoint=engine["docker_host"], pager="off"), results_file=None)
+        session.start(background=False)
+        yield session
+        session.close()
+    finally:
+        _teardown()
+
+
+def dshell(session: Session, line: str) -> tuple[str, str, int]:
+    """What dshell prints for ``line`` (stdout, the error lines, the exit status ``dshell -c`` gives)."""
+    from rich.console import Console
+
+    reply = session.execute(line)
+    out = io.StringIO()
+    if reply.body is not None:
+        Console(file=out, width=10_000, color_system=None, soft_wrap=True).print(reply.body)
+    return out.getvalue(), reply.error or "", 1 if reply.error else 0
+
+
+READS = [
+    f"ps {F}", f"ps -a {F}", f"ps -aq {F}", f"ps -a --no-trunc {F}", f"ps -a {F} --format '{{{{.Names}}}}'",
+    f"ps -a {F} --format '{{{{.ID}}}}\\t{{{{.Image}}}}'", f"ps -a {F} --format 'table {{{{.Names}}}}\\t{{{{.State}}}}'",
+    f"ps -a {F} --format '{{{{json .}}}}'", f"ps -a {F} --format '{{{{.Label \"dsh-dcli\"}}}}'",
+    f"ps -a {F} --format 'table {{{{.ID}}}}\\t{{{{.Label \"dsh-dcli\"}}}}'", f"ps -a {F} -f status=exited",
+    f"ps -a {F} -f status=running -q", f"ps -a {F} -f name={P}-a", f"ps -a {F} --format '{{{{.Names}}}} {{{{.Ports}}}}'",
+    f"ps -a {F} --format '{{{{.Command}}}} {{{{.Status}}}}'", f"ps -a {F} -n 2 -q", f"ps {F} -l --format '{{{{.Names}}}}'",
+    f"ps -a {F} --format '{{{{upper .Names}}}}'", f"ps -a {F} --format '{{{{.Names}}}}|{{{{.Networks}}}}'",
+    f"ps -a {F} --format '{{{{.Mounts}}}}'", f"ps -a {F} --format '{{{{.LocalVolumes}}}} {{{{.State}}}}'",
+    f"ps -a {F} -s --format 'table {{{{.Names}}}}\\t{{{{.Size}}}}'", f"container ls -a {F}",
+    f"container ls -a {F} --format '{{{{.State}}}}'", f"ps -a {F} --format '{{{{.CreatedAt}}}}'",
+    f"ps -a {F} --format '{{{{truncate .Names 8}}}}'", f"ps -a {F} --format '{{{{join (split .Names \"-\") \"+\"}}}}'",
+    f"images {FI}", f"images {FI} -q", f"images {FI} --no-trunc", f"images {FI} --format '{{{{.Repository}}}}:{{{{.Tag}}}}'",
+    f"images {FI} --format '{{{{json .}}}}'", f"image ls {FI} --format 'table {{{{.Tag}}}}\\t{{{{.ID}}}}'",
+    f"images {P}/img", f"images {P}/img:2 -q", f"images {FI} --digests",
+    f"network ls {F}", f"network ls {F} -q", f"network ls {F} --no-trunc",
+    f"network ls {F} --format '{{{{.Name}}}} {{{{.Driver}}}} {{{{.Scope}}}} {{{{.Internal}}}} {{{{.IPv6}}}}'",
+    f"network ls {F} --format '{{{{json .}}}}'", f"network ls -f name={P}-net --format '{{{{.Name}}}}'",
+    f"network inspect {P}-net --format '{{{{.Name}}}} {{{{.Driver}}}} {{{{json .Labels}}}}'",
+    f"network inspect {P}-net",
+    f"volume ls {F}", f"volume ls {F} -q", f"volume ls {F} --format '{{{{.Name}}}}\\t{{{{.Driver}}}}'",
+    f"volume ls {F} --format '{{{{json .}}}}'", f"volume ls {F} --format 'table {{{{.Name}}}}\\t{{{{.Mountpoint}}}}'",
+    f"volume inspect {P}-v1", f"volume inspect {P}-v1 {P}-v2 --format '{{{{.Name}}}}'", f"volume ls -f name={P}-v2 -q",
+    f"inspect {P}-a", f"inspect --format '{{{{.Name}}}} {{{{.State.Status}}}}' {P}-a {P}-d",
+    f"inspect --format '{{{{.Config.Image}}}}' {P}-b", f"inspect --type image --format '{{{{.Id}}}}' {P}/img:1",
+    f"inspect -f '{{{{json .Config.Labels}}}}' {P}-a", f"container inspect -f '{{{{.State.ExitCode}}}}' {P}-d",
+    f"image inspect -f '{{{{.Size}}}}' {P}/img:1", f"inspect -f '{{{{range .Config.Cmd}}}}{{{{.}}}} {{{{end}}}}' {P}-a",
+    f"inspect -f '{{{{index .Config.Labels \"dsh-dcli\"}}}}' {P}-a",
+    f"inspect -f '{{{{if .State.Running}}}}up{{{{else}}}}down{{{{end}}}}' {P}-a {P}-d",
+    f"inspect nosuch-{P}", f"inspect -f '{{{{.Name}}}}' {P}-a nosuch-{P}", f"image inspect {P}/img:2",
+    f"port {P}-b", f"port {P}-b 80", f"port {P}-a", f"top {P}-a", f"diff {P}-a", f"history {P}/img:1", f"wait {P}-d",
+    f"rm nosuch-{P}-1 nosuch-{P}-2", f"stop nosuch-{P}", f"rmi nosuch-{P}:1", f"network rm nosuch-{P}",
+    f"volume rm nosuch-{P}", "version --format '{{.Server.Version}}'", "info --format '{{.ServerVersion}} {{.Driver}}'",
+    "info --format '{{json .Swarm.LocalNodeState}}'"
+]
+CHANGES = [
+    "stop -t 1 {x}1 {x}2", "start {x}1 {x}2", "restart -t 1 {x}1", "pause {x}1", "unpause {x}1",
+    "kill -s HUP {x}2", "update --cpus 0.5 -m 64m {x}2", "rename {x}3 {x}3b", "kill {x}3b", "wait {x}3b",
+    "tag busybox {x}img:5", "rmi {x}img:5", "volume create --label " + LABEL + " {x}vol", "volume rm {x}vol",
+    "network create --label " + LABEL + " {x}net2", "network connect {x}net2 {x}2", "network disconnect {x}net2 {x}2",
+    "network rm {x}net2", "container prune -f --filter label=dsh-dcli-prune={t}",
+    "volume prune -f --filter label=dsh-dcli-prune={t}", "network prune -f --filter label=dsh-dcli-prune={t}",
+    "rm -f {x}1 {x}3b", "rm nosuch-{x}", "export -o /tmp/{x}.tar {x}2", "rm -f -v {x}2",
+]
+
+
+def _compare(cli: subprocess.CompletedProcess[str], mine: tuple[str, str, int], line: str, twin: bool = False) -> None:
+    out, err, status = mine
+    swap = (lambda s: s.replace("-dk", "-ds").replace(f"{RUN}-dk", f"{RUN}-ds")) if twin else (lambda s: s)
+    assert normalised(out) == normalised(swap(cli.stdout)), line
+    assert normalised(err) == normalised(swap(cli.stderr)), line
+    assert status == (1 if cli.returncode else 0), line
+
+
+@pytest.mark.parametrize("line", READS)
+def test_reads_print_what_the_docker_cli_prints(state, line):
+    cli, mine = docker(*shlex.split(line), check=False), dshell(state, line)
+    if line.startswith(("diff ", f"port {P}-b")) and not line.endswith(" 80"):  # in no fixed order (Go maps)
+        cli.stdout = "\n".join(sorted(cli.stdout.splitlines()))
+        mine = ("\n".join(sorted(mine[0].splitlines())), *mine[1:])
+    _compare(cli, mine, line)
+
+
+def test_changes_print_what_the_docker_cli_prints(state):
+    """Each line run by the CLI on its twins, then by dshell on its own, in order (a line changes what the next
+    sees)."""
+    for template in CHANGES:
+        cli = docker(*shlex.split(template.format(x=f"{P}-dk", t=f"{RUN}-dk")), check=False)
+        line = template.format(x=f"{P}-ds", t=f"{RUN}-ds")
+        _compare(cli, dshell(state, line), line, twin=True)
+    assert (len(READS) + len(CHANGES)) >= 80
+
+
+def test_prune_without_force_asks_nothing_here_and_says_to_add_f(state):
+    out, err, status = dshell(state, "volume prune --filter label=dsh-dcli-prune=none")
+    assert (out, status) == ("", 1) and "add -f" in err
+
+

@@ -11,7 +11,6 @@ import shlex
 import subprocess
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -119,14 +118,16 @@ READS = [
     f"ps -a {F} --format '{{{{.ID}}}}\\t{{{{.Image}}}}'", f"ps -a {F} --format 'table {{{{.Names}}}}\\t{{{{.State}}}}'",
     f"ps -a {F} --format '{{{{json .}}}}'", f"ps -a {F} --format '{{{{.Label \"dsh-dcli\"}}}}'",
     f"ps -a {F} --format 'table {{{{.ID}}}}\\t{{{{.Label \"dsh-dcli\"}}}}'", f"ps -a {F} -f status=exited",
-    f"ps -a {F} -f status=running -q", f"ps -a {F} -f name={P}-a", f"ps -a {F} --format '{{{{.Names}}}} {{{{.Ports}}}}'",
-    f"ps -a {F} --format '{{{{.Command}}}} {{{{.Status}}}}'", f"ps -a {F} -n 2 -q", f"ps {F} -l --format '{{{{.Names}}}}'",
+    f"ps -a {F} -f status=running -q", f"ps -a {F} -f name={P}-a",
+    f"ps -a {F} --format '{{{{.Names}}}} {{{{.Ports}}}}'", f"ps -a {F} --format '{{{{.Command}}}} {{{{.Status}}}}'",
+    f"ps -a {F} -n 2 -q", f"ps {F} -l --format '{{{{.Names}}}}'",
     f"ps -a {F} --format '{{{{upper .Names}}}}'", f"ps -a {F} --format '{{{{.Names}}}}|{{{{.Networks}}}}'",
     f"ps -a {F} --format '{{{{.Mounts}}}}'", f"ps -a {F} --format '{{{{.LocalVolumes}}}} {{{{.State}}}}'",
     f"ps -a {F} -s --format 'table {{{{.Names}}}}\\t{{{{.Size}}}}'", f"container ls -a {F}",
     f"container ls -a {F} --format '{{{{.State}}}}'", f"ps -a {F} --format '{{{{.CreatedAt}}}}'",
     f"ps -a {F} --format '{{{{truncate .Names 8}}}}'", f"ps -a {F} --format '{{{{join (split .Names \"-\") \"+\"}}}}'",
-    f"images {FI}", f"images {FI} -q", f"images {FI} --no-trunc", f"images {FI} --format '{{{{.Repository}}}}:{{{{.Tag}}}}'",
+    f"images {FI}", f"images {FI} -q", f"images {FI} --no-trunc",
+    f"images {FI} --format '{{{{.Repository}}}}:{{{{.Tag}}}}'",
     f"images {FI} --format '{{{{json .}}}}'", f"image ls {FI} --format 'table {{{{.Tag}}}}\\t{{{{.ID}}}}'",
     f"images {P}/img", f"images {P}/img:2 -q", f"images {FI} --digests",
     f"network ls {F}", f"network ls {F} -q", f"network ls {F} --no-trunc",

@@ -108,7 +108,8 @@ class Stack:
 
 
 class Printed:
-    """Text printed as it is, as the docker CLI prints it: tabs kept, lines never cut or wrapped by the console."""
+    """Text printed as the docker CLI prints it: tabs kept, lines never cut or wrapped by the console; what a
+    daemon sent is shown, never obeyed (control characters made visible)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -116,7 +117,9 @@ class Printed:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
-        for line in self.text.split("\n"):
+        from ._visible import visible
+
+        for line in visible(self.text).split("\n"):
             yield Segment(line)
             yield Segment.line()
 

@@ -130,3 +130,15 @@ def test_docker_lines_parse_as_docker_commands(line):
                                   "ContainerList all=true"])
 def test_dshell_own_commands_keep_their_words(line):
     assert not isinstance(parse_line(line), Docker)
+
+
+def test_docker_output_shows_control_characters_and_keeps_tabs():
+    import io
+
+    from rich.console import Console
+
+    from dshell.explorer import Printed
+
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(Printed("web\t\x1b]0;PWNED\x07up\nnext"))
+    assert out.getvalue() == "web\t^[]0;PWNED^Gup\nnext\n"

@@ -1,5 +1,5 @@
-"""A mock daemon for offline session and magic tests: /_ping (API 1.43) plus the answers a test gives by path
-ending; records every request; anything else is the daemon's 404 'No such container'."""
+"""A mock daemon for offline session and magic tests: /_ping (API 1.43 unless told) plus the answers a test gives
+by path ending; records every request; anything else is the daemon's 404 'No such container'."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ Answer = docker.MockResponse | Callable[[docker.MockRequest], docker.MockRespons
 class Daemon:
     """Answers ``/_ping`` and each path ending in ``routes`` (in order); ``seen`` holds every request."""
 
-    def __init__(self, routes: dict[str, Answer]) -> None:
+    def __init__(self, routes: dict[str, Answer], api_version: str = "1.43") -> None:
         self.routes = routes
+        self.api_version = api_version
         self.seen: list[docker.MockRequest] = []
 
     def __call__(self, req: docker.MockRequest) -> docker.MockResponse:
         self.seen.append(req)
         if req.path == "/_ping":
-            return docker.MockResponse(200, b"OK", {"Api-Version": "1.43"})
+            return docker.MockResponse(200, b"OK", {"Api-Version": self.api_version})
         for ending, answer in self.routes.items():
             if req.path.endswith(ending):
                 return answer(req) if callable(answer) else answer

@@ -10,8 +10,8 @@ import yaml
 from dshell.client import _specs, _versions
 from dshell.client._errors import VersionError
 from dshell.client._reduce import reduce_file, reduce_spec
+from tests.upstream import upstream_dir
 
-UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "specs" / "upstream"  # beside the checkout, as in CI
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,9 +40,9 @@ def test_reduce_drops_prose_but_keeps_structure_and_property_names():
 
 
 def test_packaged_spec_matches_a_fresh_reduction_of_upstream(tmp_path):
-    reduce_file(UPSTREAM / "v1.41.yaml", tmp_path / "v1.41.yaml")
+    reduce_file(upstream_dir() / "v1.41.yaml", tmp_path / "v1.41.yaml")
     assert (tmp_path / "v1.41.yaml").read_text() == (ROOT / "specs" / "v1.41.yaml").read_text()
-    upstream = yaml.safe_load((UPSTREAM / "v1.41.yaml").read_text())
+    upstream = yaml.safe_load((upstream_dir() / "v1.41.yaml").read_text())
     reduced = yaml.safe_load((ROOT / "specs" / "v1.41.yaml").read_text())
     assert reduced["paths"].keys() == upstream["paths"].keys()
     assert reduced["definitions"].keys() == upstream["definitions"].keys()
@@ -144,7 +144,7 @@ def test_unknown_version_lists_what_we_have():
 def test_doc_descriptions_come_from_DSHELL_SPECS(monkeypatch):
     import dshell.client as docker
 
-    monkeypatch.setenv("DSHELL_SPECS", str(UPSTREAM))
+    monkeypatch.setenv("DSHELL_SPECS", str(upstream_dir()))
     _specs.descriptions.cache_clear()
     c = docker.client("containers", conn={"uri": "unix:///nonexistent"}, api_version="v1.41")
     info = docker.doc(c, "ContainerLogs")

@@ -8,16 +8,14 @@ import http.server
 import io
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from dshell.shell.config import Config
 from dshell.shell.session import Session
+from tests.upstream import upstream_dir
 
-UPSTREAM = next((p / "shared" / "specs" / "upstream" for p in Path(__file__).resolve().parents  # beside the
-                 if (p / "shared" / "specs" / "upstream").is_dir()), Path("shared/specs/upstream"))  # checkout
 NOWHERE = "unix:///tmp/dshell-test-no-such.sock"
 PROSE = "Return all containers. By default, only running containers are shown"
 
@@ -25,7 +23,7 @@ PROSE = "Return all containers. By default, only running containers are shown"
 @pytest.fixture
 def server() -> Iterator[http.server.ThreadingHTTPServer]:
     """The upstream spec files over HTTP on 127.0.0.1."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(UPSTREAM))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(upstream_dir()))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -59,7 +57,7 @@ def test_doc_full_downloads_once_says_so_and_works_offline(shell_home, server):
             f"downloaded the API v1.41 descriptions from {url.format(version='v1.41')} to "
             f"{shell_home / 'cache' / 'dshell' / 'upstream'} (kept for next time)"]
         cached = shell_home / "cache" / "dshell" / "upstream" / "v1.41.yaml"
-        assert cached.read_bytes() == (UPSTREAM / "v1.41.yaml").read_bytes()
+        assert cached.read_bytes() == (upstream_dir() / "v1.41.yaml").read_bytes()
         assert cached.stat().st_mode & 0o077 == 0
         server.shutdown()  # offline from now on
         server.server_close()

@@ -1,9 +1,12 @@
-"""Results history start-up: opening a 300 MB history against an empty one (time and memory).
+"""Results history costs: opening a 300 MB history against an empty one (time and memory); resident memory
+after 1,000 stored 500-row results against after 10; storing a result against decoding it.
 
-    python bench/bench_history.py [--mb 300] [--runs 5]
+    python bench/bench_history.py [--mb 300] [--runs 5] [--results 1000]
 
 Each start is a fresh process that opens the history, asks its length and reads the newest result (what
-the shell does before the first prompt). Prints the measurements and the ratios of one run; asserts nothing.
+the shell does before the first prompt). The memory run is a fresh process storing ContainerList answers
+as the shell does (decoded from the daemon's bytes, stored with them), then reading a few old ones back.
+Prints the measurements and the ratios of one run; asserts nothing.
 """
 
 from __future__ import annotations
@@ -50,6 +53,49 @@ def make_history(path: Path, megabytes: int) -> int:
     return n
 
 
+GROW = """
+import json, random, sys, time
+sys.path.insert(0, sys.argv[3])
+from bench.bench_render import container
+from dshell.explorer import History
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+rng = random.Random(1)
+raw = json.dumps([container(i, time.time(), rng) for i in range(500)], separators=(",", ":")).encode()
+hist = History(sys.argv[1])
+total = int(sys.argv[2])
+for i in range(1, total + 1):
+    hist.add("ContainerList", {"all": True}, 200, 0.01, json.loads(raw), raw=raw, api_version="v1.41")
+    if i == 10:
+        early = rss_mb()
+for n in (1, 5, total // 2):
+    assert len(hist[n].data) == 500
+decode = store = float("inf")
+for _ in range(20):
+    started = time.perf_counter()
+    data = json.loads(raw)
+    decode = min(decode, time.perf_counter() - started)
+    started = time.perf_counter()
+    hist.add("ContainerList", {"all": True}, 200, 0.01, data, raw=raw, api_version="v1.41")
+    store = min(store, time.perf_counter() - started)
+print(early, rss_mb(), decode, store)
+"""
+
+
+def grow(folder: Path, results: int) -> None:
+    """Resident memory after 10 and after ``results`` stored 500-row results; a store against a decode."""
+    out = subprocess.run([sys.executable, "-c", GROW, str(folder / "results.jsonl"), str(results), str(REPO)],
+                         capture_output=True, text=True, check=True, cwd=REPO).stdout.split()
+    early, late, decode, store = map(float, out)
+    print(f"resident after 10 results  {early:7.1f} MB   after {results}: {late:7.1f} MB   ratio "
+          f"{late / early:.2f}x   (goal <= 1.2x, issue 25)")
+    print(f"500-row ContainerList: decode {decode * 1000:6.2f} ms   store {store * 1000:6.2f} ms   ratio "
+          f"{store / decode:.2f}x   (goal <= 1.5x, issue 25)")
+
+
 def start(path: Path) -> tuple[float, int, int]:
     out = subprocess.run([sys.executable, "-c", OPEN, str(path)], capture_output=True, text=True, check=True,
                          cwd=REPO).stdout.split()
@@ -60,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--results", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dshell-bench-") as tmp:
         empty, full = Path(tmp) / "empty" / "results.jsonl", Path(tmp) / "full" / "results.jsonl"
@@ -80,6 +127,8 @@ def main() -> None:
     print(f"open, empty history      median {e_time * 1000:7.1f} ms   max RSS {e_mem / 1024:6.1f} MB")
     print(f"open, {args.mb} MB history   median {f_time * 1000:7.1f} ms   max RSS {f_mem / 1024:6.1f} MB")
     print(f"ratio                    time {f_time / e_time:.2f}x   memory {f_mem / e_mem:.2f}x   (goal ~1x)")
+    with tempfile.TemporaryDirectory(prefix="dshell-bench-") as tmp:
+        grow(Path(tmp), args.results)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def container(i: int, now: float, rng: random.Random) -> dict[str, Any]:
     running = rng.random() < 0.8
     published = rng.random() < 0.5
     ports = (
-        [{"IP": ip, "PrivatePort": 80, "PublicPort": 8000 + i, "Type": "tcp"} for ip in ("0.0.0.0", "::")]
+        [{"IP": ip, "PrivatePort": 80, "PublicPort": 8000 + i % 50000, "Type": "tcp"} for ip in ("0.0.0.0", "::")]
         if published
         else [{"PrivatePort": 5432, "Type": "tcp"}]
     )

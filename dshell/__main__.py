@@ -106,6 +106,7 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
     from dshell.shell.output import Printer
 
     printed.register(session)
+    session.live.stop()  # nothing completes names under -c: no prefetch of containers and images
     session.start(background=False)
     printer, status = Printer(pager="off"), 0
     session.say = printer.line

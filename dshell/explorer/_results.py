@@ -96,10 +96,10 @@ class Result:
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Result) if f.name != "data")
 _REQUIRED_FIELDS = ("n", "op", "params", "status", "duration", "time")
-CACHE_RESULTS = 16
+CACHE_RESULTS = 8
 """Stored results kept in memory at most (the newest made or read); the others are read again on use."""
-CACHE_BYTES = 32 << 20
-"""Stored size of the results kept in memory at most (the newest one always is)."""
+CACHE_BYTES = 8 << 20
+"""Stored size of the results kept in memory at most (the newest one always is); decoded, they take about 4x."""
 
 
 def _answering_op(op: str, params: dict[str, Any] | None, status: int | None, error: str | None) -> str | None:

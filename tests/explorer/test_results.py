@@ -291,7 +291,8 @@ def test_memory_holds_a_bounded_cache_and_evicted_results_read_back_the_same(tmp
     assert hist[1].n == 1 and 1 in hist._cache and len(hist._cache) == _results.CACHE_RESULTS
     for n, rows in made.items():
         assert hist[n].data == rows  # ContainerList's schema has no Env: kept as the daemon sent it
-    assert [r.n for r in hist.recent(3)] == [46, 47, 48]
+    last = 3 * _results.CACHE_RESULTS
+    assert [r.n for r in hist.recent(3)] == [last - 2, last - 1, last]
 
 
 def test_a_result_too_big_for_the_cache_is_kept_until_the_next_and_read_again(tmp_path: Path, monkeypatch) -> None:

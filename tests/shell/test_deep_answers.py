@@ -3,7 +3,6 @@ back; no RecursionError anywhere (it lost the result with a traceback in the mas
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,22 +45,33 @@ def _spawn_seconds(argv: list[str], env: dict[str, str]) -> float:
     return took
 
 
-def startup(runs: int) -> None:
-    home = tempfile.mkdtemp(prefix="dshell-bench-")
-    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
-           "PYTHONPATH": str(REPO), "TERM": "xterm",
-           "PROMPT_TOOLKIT_NO_CPR": "1"}  # no terminal emulator answers cursor-position requests here
-    base_argv = [sys.executable, "-c", "import prompt_toolkit.shortcuts"]
-    shell_argv = [sys.executable, "-m", "dshell", "--exit-at-prompt", "-H", NOWHERE]
-    _spawn_seconds(shell_argv, env)  # warm the spec cache and the OS file cache
-    base, shell = [], []
+def _compare(runs: int, seconds: Callable[[list[str], dict[str, str]], float], env: dict[str, str],
+             base: tuple[str, list[str]], shell: tuple[str, list[str]], goal: str) -> None:
+    """Time ``shell`` against ``base`` (name, argv) ``runs`` times each, interleaved, after one warm-up run of
+    ``shell`` (the spec cache, the OS file cache); print the medians and their ratio."""
+    seconds(shell[1], env)
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        base.append(_spawn_seconds(base_argv, env))
-        shell.append(_spawn_seconds(shell_argv, env))
-    b, s = statistics.median(base), statistics.median(shell)
-    print(f"import prompt_toolkit.shortcuts   median {b * 1000:7.1f} ms  (min {min(base) * 1000:.1f})")
-    print(f"dshell start to first prompt       median {s * 1000:7.1f} ms  (min {min(shell) * 1000:.1f})")
-    print(f"ratio                              {s / b:.2f}x   (goal <= 1.2x, issue 25)")
+        for argv, found in zip((base[1], shell[1]), times, strict=True):
+            found.append(seconds(argv, env))
+    for (name, _), found in zip((base, shell), times, strict=True):
+        print(f"{name:34s} median {statistics.median(found) * 1000:7.1f} ms  (min {min(found) * 1000:.1f})")
+    print(f"{'ratio':34s} {statistics.median(times[1]) / statistics.median(times[0]):.2f}x   ({goal})")
+
+
+def _home(**extra: str) -> dict[str, str]:
+    home = tempfile.mkdtemp(prefix="dshell-bench-")
+    return {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
+            "PYTHONPATH": str(REPO), **extra}
+
+
+def startup(runs: int) -> None:
+    """Start to the first prompt against importing prompt_toolkit's shortcuts."""
+    env = _home(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")  # no terminal emulator answers cursor-position requests
+    _compare(runs, _spawn_seconds, env, ("import prompt_toolkit.shortcuts", [sys.executable, "-c",
+                                                                             "import prompt_toolkit.shortcuts"]),
+             ("dshell start to first prompt", [sys.executable, "-m", "dshell", "--exit-at-prompt", "-H", NOWHERE]),
+             "goal <= 1.2x, issue 25")
 
 
 def _run_seconds(argv: list[str], env: dict[str, str]) -> float:
@@ -81,20 +93,10 @@ def one_shot(runs: int) -> None:
     if docker is None:
         print("dshell -c SystemPing: no docker CLI for the baseline")
         return
-    home = tempfile.mkdtemp(prefix="dshell-bench-")
-    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
-           "PYTHONPATH": str(REPO), "DOCKER_HOST": docker_host(), "DOCKER_CONFIG": f"{home}/docker"}
-    base_argv = [docker, "version"]
-    shell_argv = [sys.executable, "-m", "dshell", "-c", "SystemPing"]
-    _run_seconds(shell_argv, env)
-    base, shell = [], []
-    for _ in range(runs):
-        base.append(_run_seconds(base_argv, env))
-        shell.append(_run_seconds(shell_argv, env))
-    b, s = statistics.median(base), statistics.median(shell)
-    print(f"docker version                     median {b * 1000:7.1f} ms  (min {min(base) * 1000:.1f})")
-    print(f"dshell -c SystemPing               median {s * 1000:7.1f} ms  (min {min(shell) * 1000:.1f})")
-    print(f"ratio                              {s / b:.2f}x   (goal <= 3x, issue 25)")
+    env = _home(DOCKER_HOST=docker_host())
+    env["DOCKER_CONFIG"] = f"{env['HOME']}/docker"
+    _compare(runs, _run_seconds, env, ("docker version", [docker, "version"]),
+             ("dshell -c SystemPing", [sys.executable, "-m", "dshell", "-c", "SystemPing"]), "goal <= 3x, issue 25")
 
 
 def _latencies(completer, inputs: list[str], rounds: int) -> list[float]:

@@ -6,10 +6,12 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _auth, _reqlog, _specs
 from ._config import default_conn
+from ._context import is_local
 from ._endpoint import Endpoint
 from ._errors import DockerConnectionError, DockerError, ValidationError
 from ._request import (
@@ -206,8 +208,19 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
     """Run ``{"op", "params", "as": data|stream|socket}`` on the daemon; its Outcome (a daemon error is one
     too, in ``error``). A request that does not fit the spec raises ValidationError, an unreachable daemon
     DockerConnectionError."""
+    if request.get("op") == "ImageBuild" and _buildkit_session(request.get("params")):
+        from dshell.buildkit.build import client_call
+
+        return client_call(c, request)  # type: ignore[no-any-return]
     prepared, name, mode, tty = _prepare(c, request)
     return _send(c, prepared, name, mode, tty)
+
+
+def _buildkit_session(params: Any) -> bool:
+    """Whether an ImageBuild is BuildKit's (``version=2``) with a local folder as its context: dshell then serves
+    the context over a session of its own (dshell.buildkit)."""
+    return (isinstance(params, dict) and str(params.get("version")) == "2" and is_local(params.get("inputStream"))
+            and Path(params["inputStream"]).is_dir())
 
 
 class Pending(NamedTuple):

@@ -29,14 +29,18 @@ class Request(NamedTuple):
 
     method: str
     target: str
-    headers: dict[str, str]
+    headers: dict[str, str | tuple[str, ...]]  # a tuple: the header repeated, once per value
     body: bytes | Iterable[bytes] | None = None
+
+    def header_lines(self) -> list[tuple[str, str]]:
+        """(name, value) per header line, a repeated header once per value."""
+        return [(name, v) for name, value in self.headers.items()
+                for v in (value if isinstance(value, tuple) else (value,))]
 
     def head(self, host: str, upgrade: str | None = None) -> bytes:
         """The request line and headers as bytes; ``upgrade`` names the protocol asked for (tcp, h2c, websocket)."""
         lines = [f"{self.method} {self.target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n"]
-        for name, value in self.headers.items():
-            lines.append(f"{name}: {value}\r\n")
+        lines.extend(f"{name}: {value}\r\n" for name, value in self.header_lines())
         body = self.body
         if body is None:
             if self.method in ("POST", "PUT"):
@@ -48,7 +52,7 @@ class Request(NamedTuple):
         if upgrade:
             lines.append(f"Connection: Upgrade\r\nUpgrade: {upgrade}\r\n")
         lines.append("\r\n")
-        sent = "".join((self.target, host, *self.headers, *self.headers.values()))
+        sent = "".join((self.target, host, *(name + value for name, value in self.header_lines())))
         if "\r" in sent or "\n" in sent or "\x00" in sent:
             raise ValidationError(self._bad_head(host))  # header injection or request splitting: never sent
         try:
@@ -58,7 +62,7 @@ class Request(NamedTuple):
 
     def _bad_head(self, host: str) -> str:
         """What makes the head unsendable, in one line."""
-        for name, value in [("the request target", self.target), ("Host", host), *self.headers.items()]:
+        for name, value in [("the request target", self.target), ("Host", host), *self.header_lines()]:
             if any(c in name + value for c in "\r\n\x00"):
                 return f"{name}: {_short(value)} holds a CR, LF or NUL (header injection): refused"
             try:
@@ -212,7 +216,7 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
     params = local_bodies(op.name, params)
     path = op.path
     query: list[str] = []
-    headers: dict[str, str] = {}
+    headers: dict[str, str | tuple[str, ...]] = {}
     body: Any = None
     spec_params = op.params
     for name, value in params.items():
@@ -228,7 +232,10 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
         elif where == "path":
             path = path.replace("{" + name + "}", quote(str(value), safe="/:@"))
         elif where == "header":
-            headers[name] = registry_auth(value) if name in _AUTH_HEADERS else str(value)
+            if isinstance(value, list | tuple) and spec_params[name].type == "array":
+                headers[name] = tuple(str(v) for v in value)
+            else:
+                headers[name] = registry_auth(value) if name in _AUTH_HEADERS else str(value)
         else:
             body = value
     target = f"/{version}{path}?{'&'.join(query)}" if query else f"/{version}{path}"
@@ -256,7 +263,8 @@ def raw_request(method: str, url: str, path: dict[str, Any] | None, query: dict[
             bad, repr(bad))
         raise ValidationError(f"fetch: the URL {_short(url)} holds {what}: a URL is visible ASCII only, "
                               "percent-encode the rest (a space is %20)")
-    headers = {k: registry_auth(v) if k in _AUTH_HEADERS else str(v) for k, v in (header or {}).items()}
+    headers: dict[str, str | tuple[str, ...]] = {
+        k: registry_auth(v) if k in _AUTH_HEADERS else str(v) for k, v in (header or {}).items()}
     bad_name = next((name for name in headers if not _TOKEN.fullmatch(name)), None)
     if bad_name is not None:
         raise ValidationError(f"fetch: header name {_short(bad_name)} is not a token (letters, digits, "

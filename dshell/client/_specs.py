@@ -15,16 +15,23 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 5  # bumped whenever the shape of the cached index changes
+CACHE_FORMAT = 6  # bumped whenever the shape of the cached index changes
 _MAGIC = b"dshell-spec-cache\n"  # then the SHA-256 of the pickle, then the pickle
 T = TypeVar("T")
-# Headers the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares.
-# specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and completion know them.
-UNDECLARED_HEADERS = {
-    **{op: ("X-Registry-Auth",) for op in
+# Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
+# where, type). specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and
+# completion know them.
+UNDECLARED = {
+    **{op: (("X-Registry-Auth", "header", "string"),) for op in
        ("DistributionInspect", "PluginPull", "PluginUpgrade", "PluginPush", "GetPluginPrivileges")},
-    # the session's identity, which a build then names (BuildKit's session manager reads them)
-    "Session": ("X-Docker-Expose-Session-Uuid", "X-Docker-Expose-Session-Name", "X-Docker-Expose-Session-Sharedkey"),
+    # the session's identity, which a build then names (BuildKit's session manager reads them), and the gRPC
+    # methods it serves (the header repeated, one per method)
+    "Session": (("X-Docker-Expose-Session-Uuid", "header", "string"),
+                ("X-Docker-Expose-Session-Name", "header", "string"),
+                ("X-Docker-Expose-Session-Sharedkey", "header", "string"),
+                ("X-Docker-Expose-Session-Grpc-Method", "header", "array")),
+    # a BuildKit build's session and its id (BuildCancel takes it)
+    "ImageBuild": (("session", "query", "string"), ("buildid", "query", "string")),
 }
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
@@ -163,8 +170,8 @@ def build_index(spec: dict[str, Any], version: str) -> SpecIndex:
             if method == "parameters" or not isinstance(raw, dict) or "operationId" not in raw:
                 continue
             params = {p["name"]: _param(p) for p in raw.get("parameters") or ()}
-            for header in UNDECLARED_HEADERS.get(raw["operationId"], ()):
-                params.setdefault(header, Param(header, "header", "string"))
+            for name, where, kind in UNDECLARED.get(raw["operationId"], ()):
+                params.setdefault(name, Param(name, where, kind, items={"type": "string"} if kind == "array" else None))
             ops[raw["operationId"]] = Operation(
                 name=raw["operationId"], category=_category(path), method=method.upper(), path=path,
                 summary=raw.get("summary", ""), tags=tuple(raw.get("tags") or ()), params=params,

@@ -1,0 +1,226 @@
+"""A BuildKit build from Python: ImageBuild ``version=2`` with a session of dshell's own serving the context.
+
+    from pathlib import Path
+    import dshell.client as docker
+    from dshell.buildkit import build
+    b = build(docker.client(), Path("app"), {"t": "app:1"}, secrets={"token": Path("token.txt")})
+    for ev in b: ...            # decoded progress events as they come (progress.event)
+    b.result()                  # {"image_id", "steps", "warnings", ["error"]}
+
+``dshell.client``'s ImageBuild with ``version="2"`` and a folder as ``inputStream`` comes here by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path, PurePath
+from typing import Any
+
+from . import _services
+from ._session import Session, context_dirs, new_id
+from .progress import Progress, event
+
+# params of ImageBuild ``version=2`` that are not the API's: they configure the session
+SESSION_PARAMS = ("secrets", "ssh")
+
+
+def parse_output(spec: str | dict[str, Any]) -> tuple[str, Any]:
+    """``-o`` as (``local``, folder) or (``tar``, file or ``-``): ``type=local,dest=DIR``, ``type=tar,dest=F``,
+    a plain folder, or ``-`` (a tar on stdout), or {"type", "dest"}; ValueError naming what is wrong."""
+    if isinstance(spec, dict):
+        fields = {str(k).lower(): v for k, v in spec.items()}
+    elif spec == "-":
+        fields = {"type": "tar", "dest": "-"}
+    elif "=" not in spec:
+        fields = {"type": "local", "dest": spec}
+    else:
+        fields = {}
+        for part in spec.split(","):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise ValueError(f"-o {spec!r}: {part!r} is not KEY=VALUE (e.g. type=local,dest=out)")
+            fields[key.strip().lower()] = value.strip()
+    kind, dest = fields.get("type"), fields.get("dest")
+    if kind not in ("local", "tar"):
+        raise ValueError(f"-o: output type {kind!r} is not supported here (type=local or type=tar)")
+    if not dest:
+        raise ValueError(f"-o type={kind}: dest=PATH is required")
+    return kind, dest
+
+
+def parse_secret(spec: str) -> tuple[str, Callable[[], bytes]]:
+    """``--secret id=ID,src=FILE`` / ``id=ID,env=VAR`` (``source``/``type`` as buildx takes them) as (id, reader)."""
+    fields: dict[str, str] = {}
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValueError(f"--secret {spec!r}: {part!r} is not KEY=VALUE (id=ID,src=FILE or id=ID,env=VAR)")
+        fields[key.strip().lower()] = value
+    ident = fields.get("id")
+    src = fields.get("src") or fields.get("source") or ""
+    env = fields.get("env") or ""
+    if fields.get("type") == "env" and src and not env:
+        env, src = src, ""
+    if not ident:
+        ident = env if env and not src else os.path.basename(src or "")
+    if not ident:
+        raise ValueError(f"--secret {spec!r}: id=ID is required")
+    if env:
+        found = os.environ.get(env)
+        if found is None:
+            raise ValueError(f"--secret {ident}: the environment variable {env} is not set")
+        data = found.encode()
+        return ident, lambda: data
+    if not src:
+        raise ValueError(f"--secret {ident}: src=FILE or env=VAR is required")
+    path = Path(os.path.expanduser(src))
+    if not path.is_file():
+        raise ValueError(f"--secret {ident}: {src}: no such file")
+    return ident, path.read_bytes
+
+
+def parse_ssh(spec: str) -> tuple[str, str]:
+    """``--ssh default`` (``$SSH_AUTH_SOCK``) or ``ID=SOCKET`` as (id, agent socket); key files are not
+    supported (an agent holds the keys)."""
+    ident, sep, path = spec.partition("=")
+    ident = ident.strip() or "default"
+    if not sep:
+        path = os.environ.get("SSH_AUTH_SOCK", "")
+        if not path:
+            raise ValueError(f"--ssh {spec}: SSH_AUTH_SOCK is not set (start an agent, or give ID=SOCKET)")
+    for one in path.split(","):
+        if os.path.isfile(one):
+            raise ValueError(f"--ssh {spec}: {one} is a key file; dshell forwards an agent only (ssh-add it)")
+    if not os.path.exists(path):
+        raise ValueError(f"--ssh {spec}: {path}: no such agent socket")
+    return ident, path
+
+
+def _secrets(value: Any) -> dict[str, Callable[[], bytes]]:
+    out: dict[str, Callable[[], bytes]] = {}
+    if isinstance(value, dict):
+        for ident, source in value.items():
+            out[str(ident)] = _services.secret_source(source)
+    else:
+        for spec in value or ():
+            ident, read = parse_secret(spec)
+            out[ident] = read
+    return out
+
+
+def _ssh(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, str):
+        value = [value]
+    return dict(parse_ssh(spec) for spec in value or ())
+
+
+def _outputs(value: Any) -> tuple[tuple[str, Any] | None, str | None]:
+    """The export the session receives and the ``outputs`` param for the daemon."""
+    if not value:
+        return None, None
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise ValueError("-o: one output at a time (the daemon's builder takes one)")
+        value = value[0]
+    if isinstance(value, str) and value.startswith("["):
+        value = json.loads(value)[0]
+    kind, dest = parse_output(value)
+    return (kind, dest), json.dumps([{"Type": kind, "Attrs": {}}])
+
+
+class Build:
+    """A BuildKit build on its way: iterate for the decoded events; ``result()`` runs it to the end."""
+
+    def __init__(self, client: Any, context: str | PurePath, params: dict[str, Any] | None = None,
+                 secrets: Any = None, ssh: Any = None) -> None:
+        from dshell.client import ValidationError, call
+
+        params = dict(params or {})
+        try:
+            output, outputs = _outputs(params.pop("outputs", None))
+            secret_map, agents = _secrets(secrets), _ssh(ssh)
+        except (ValueError, OSError) as exc:
+            raise ValidationError(str(exc)) from None
+        dockerfile = params.pop("dockerfile", None)
+        dirs, name = context_dirs(Path(context), dockerfile)
+        self.progress = Progress()
+        self.session = Session(dirs, secret_map, agents, output)
+        self.build_id = new_id()
+        request = {**params, "version": "2", "remote": "client-session", "session": self.session.id,
+                   "buildid": self.build_id, "dockerfile": name}
+        if outputs:
+            request["outputs"] = outputs
+        self.started = time.monotonic()
+        self.session.open(client)
+        try:
+            self.outcome = call(client, {"op": "ImageBuild", "params": request, "as": "stream"})
+        except BaseException:
+            self.session.close()
+            raise
+        if self.outcome.error is not None:
+            self.session.close()
+            raise self.outcome.error
+        self._events = self._read()
+
+    def _read(self) -> Generator[dict[str, Any], None, None]:
+        try:
+            for message in self.outcome.data.json():
+                if isinstance(message, dict):
+                    ev = event(message)
+                    self.progress.feed(ev)
+                    yield ev
+        finally:
+            self.outcome.data.close()
+            self.session.close()
+            self.elapsed = time.monotonic() - self.started
+            for exc in self.session.errors:
+                if self.progress.error is None:
+                    self.progress.error = f"session: {type(exc).__name__}: {exc}"
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._events
+
+    def result(self) -> dict[str, Any]:
+        """Run the build to its end; its data (image id, steps, warnings, error)."""
+        for _ in self._events:
+            pass
+        return self.progress.result()
+
+    def close(self) -> None:
+        """Stop reading (the daemon cancels the build when its stream closes) and end the session."""
+        self._events.close()
+
+
+def build(client: Any, context: str | PurePath, params: dict[str, Any] | None = None, secrets: Any = None,
+          ssh: Any = None) -> Build:
+    """Start a BuildKit build of the local folder ``context`` with ImageBuild ``params`` (``t``, ``buildargs``,
+    ``target``, ``platform``, ``labels``, ``pull``, ``nocache``, ``networkmode``, ``extrahosts``, ``cachefrom``,
+    ``outputs``, ``dockerfile`` as a name in the context or a local Path); ``secrets``: {id: Path | bytes} or
+    ``--secret`` specs; ``ssh``: {id: agent socket} or ``--ssh`` specs."""
+    return Build(client, context, params, secrets, ssh)
+
+
+def client_call(client: Any, request: dict[str, Any]) -> Any:
+    """``dshell.client.call`` of an ImageBuild ``version=2`` whose ``inputStream`` is a local folder: the build
+    through a session. Its Outcome's data is the result (``as: data``; a failed build sets ``error`` too) or the
+    running :class:`Build` (``as: stream``: iterate for events)."""
+    from dshell.client import DockerError, ValidationError
+
+    params = dict(request.get("params") or {})
+    context = params.pop("inputStream")
+    session = {name: params.pop(name) for name in SESSION_PARAMS if name in params}
+    mode = request.get("as", "data")
+    if mode not in ("data", "stream"):
+        raise ValidationError(f"ImageBuild version=2 with a local folder: 'as' must be data or stream, not {mode!r}")
+    running = Build(client, context, params, session.get("secrets"), session.get("ssh"))
+    outcome = running.outcome
+    if mode == "stream":
+        return outcome.replace(data=running)
+    result = running.result()
+    error = DockerError(0, result["error"], "ImageBuild", result) if "error" in result else None
+    return outcome.replace(data=result, error=error, elapsed=running.elapsed)

@@ -293,7 +293,7 @@ def receive(call: Call, dest: str) -> int:
                 target, s = waiting[p.ident]
                 fh = open_files.get(p.ident)
                 if fh is None:
-                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+                    fd = os.open(target, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
                     fh = open_files[p.ident] = os.fdopen(fd, "wb")
                 if p.data:
                     fh.write(p.data)
@@ -346,8 +346,9 @@ def _make(target: str, s: Stat, dest: str) -> bool:
     if s.mode & MODE_TYPE:
         return False  # devices, pipes, sockets: not written into a user's folder
     if s.linkname:
-        os.link(_target(dest, s.linkname), target)
+        os.link(_target(dest, s.linkname), target, follow_symlinks=False)  # a link to a symlink links the symlink
         return False
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))  # links may name it
     return True
 
 

@@ -197,8 +197,10 @@ def _with_registry_auth(op: _specs.Operation, params: dict[str, Any]) -> dict[st
 
 def _with_registry_config(op: _specs.Operation, params: dict[str, Any]) -> dict[str, Any]:
     """ImageBuild gets every login of the docker config (X-Registry-Config), as docker build sends them, so that
-    a FROM image of a private registry is pulled with its login."""
-    if op.name != "ImageBuild" or "X-Registry-Config" not in op.params or params.get("X-Registry-Config"):
+    a FROM image of a private registry is pulled with its login. A build with a session (BuildKit's) asks the
+    session instead, as the docker CLI has it do."""
+    if (op.name != "ImageBuild" or "X-Registry-Config" not in op.params or params.get("X-Registry-Config")
+            or params.get("session")):
         return params
     logins = _auth.all_logins()
     return {**params, "X-Registry-Config": logins} if logins else params

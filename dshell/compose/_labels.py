@@ -1,0 +1,20 @@
+"""The labels docker compose puts on what it creates (docker/compose pkg/api/labels.go), read and written here."""
+
+PROJECT = "com.docker.compose.project"
+SERVICE = "com.docker.compose.service"
+CONFIG_HASH = "com.docker.compose.config-hash"
+NUMBER = "com.docker.compose.container-number"
+VOLUME = "com.docker.compose.volume"
+NETWORK = "com.docker.compose.network"
+WORKING_DIR = "com.docker.compose.project.working_dir"
+CONFIG_FILES = "com.docker.compose.project.config_files"
+ENVIRONMENT_FILE = "com.docker.compose.project.environment_file"
+ONEOFF = "com.docker.compose.oneoff"
+SLUG = "com.docker.compose.slug"
+IMAGE = "com.docker.compose.image"
+DEPENDS_ON = "com.docker.compose.depends_on"
+VERSION = "com.docker.compose.version"
+
+COMPOSE_VERSION = "2.40.3"
+"""The docker compose release whose labels, names and create bodies dshell follows; written as the version label
+(docker compose reads it from no object it manages)."""

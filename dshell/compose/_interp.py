@@ -14,7 +14,7 @@ _LINE = re.compile(rf"^\s*(?:export\s+)?({_NAME})\s*(?:=(.*))?$")
 
 def read_env_file(path: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """``KEY=VALUE`` lines of ``path`` (``export`` allowed, ``#`` comments, '' literal, "" with escapes; unquoted
-    and double-quoted values see ``${VAR}`` of ``env`` and of the lines before)."""
+    and double-quoted values see ``${VAR}`` of the lines before and of ``env``, which wins)."""
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -30,7 +30,7 @@ def read_env_file(path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         if not match:
             raise ComposeError(f"line {number}: expected KEY=VALUE, got {line.strip()[:60]!r}", path)
         key, raw = match.group(1), (match.group(2) or "").strip()
-        seen = {**(env or {}), **found}
+        seen = {**found, **(env or {})}
         found[key] = _env_value(raw, seen, path, f"line {number}")
     return found
 

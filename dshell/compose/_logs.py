@@ -28,7 +28,7 @@ class LogLine:
 
     def format(self, width: int, ansi: bool = True) -> str:
         """The line as docker compose prints it: the name padded to ``width`` + 1, `` | ``, the text."""
-        prefix = f"{self.name:<{width + 1}}| "
+        prefix = f"{self.name:<{width + 1}} | "
         return f"\x1b[{self.color}m{prefix}\x1b[0m{self.text}" if ansi else f"{prefix}{self.text}"
 
 

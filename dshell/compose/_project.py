@@ -161,11 +161,10 @@ class Project:
         (``PROJECT-SERVICE-run-SLUG``, labelled oneoff) run to its end; (steps, exit code, output)."""
         model = self._model("run")
         steps = self._steps(dry_run)
-        deps = [d for d in _up.selected(model, model.graph().get(service, [])) if d != service]
         if service not in model.services:
-            raise ComposeError(f"no such service: {service}")
-        if deps:
-            _up.up(steps, model, deps)
+            raise ComposeError(f"no such service: {service} (the project has {', '.join(sorted(model.services))})")
+        if model.graph()[service]:
+            _up.up(steps, model, model.graph()[service])
         names = [service]
         _up.ensure_networks(steps, model, names)
         _up.ensure_volumes(steps, model, names)

@@ -191,6 +191,11 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def cached_yaml(path: Path, kind: str) -> dict[str, Any]:
+    """The YAML file ``path`` parsed, memoized on disk as the specs are (``kind`` names the cache files)."""
+    return _cached(path, kind, _load_yaml, dict)
+
+
 def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
     """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes.
 

@@ -130,3 +130,9 @@ class Printed:
 
     def __str__(self) -> str:
         return self.text
+
+    def plain_text(self) -> str:
+        """The text as a pipe or a file gets it (control characters made visible, tabs kept)."""
+        from ._visible import visible
+
+        return visible(self.text)

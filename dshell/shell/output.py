@@ -86,6 +86,11 @@ class Printer:
     def body(self, body: Any) -> None:
         """Print ``body`` (text or a rich renderable), paged when the setting says so. The rendering is
         streamed line by line: a huge result never sits in memory as a whole."""
+        text = getattr(body, "plain_text", None)  # docker's own output (explorer.Printed) into a pipe or a file:
+        if text is not None and self._console is None and not _is_terminal(sys.stdout):  # written as it is,
+            sys.stdout.write(text() + "\n")  # without loading rich (dshell -c 'ps -a' stays quick)
+            sys.stdout.flush()
+            return
         from rich.text import Text
 
         from dshell.explorer import visible
@@ -121,6 +126,13 @@ class Printer:
         with contextlib.suppress(BrokenPipeError, OSError):
             proc.stdin.close()
         proc.wait()
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _has_fileno(stream: Any) -> bool:

@@ -193,3 +193,22 @@ def test_prune_without_force_asks_nothing_here_and_says_to_add_f(state):
     assert (out, status) == ("", 1) and "add -f" in err
 
 
+
+
+@pytest.mark.parametrize("line", [f"ps -a {F} --format '{{{{.Names}}}}\\t{{{{.State}}}}'", f"network ls {F}",
+                                  f"rm nosuch-{P}-x", f"volume ls {F} -q"])
+def test_dshell_c_prints_what_the_docker_cli_prints(state, engine, line):
+    """The real ``dshell -c``: docker's output on stdout as it is (tabs kept), a failure's line and exit status 1."""
+    import os
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+    mine = subprocess.run([sys.executable, "-m", "dshell", "-c", line], capture_output=True, text=True, timeout=120,
+                          env=env, check=False)
+    cli = docker(*shlex.split(line), check=False)
+    assert (mine.returncode != 0) == (cli.returncode != 0)
+    if cli.returncode:
+        assert cli.stderr.strip() in mine.stdout + mine.stderr
+    else:
+        assert mine.stdout == cli.stdout

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map")
@@ -131,13 +131,12 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
 
 @cache
 def commands() -> dict[str, Command]:
-    """Every command by each of its names (``ps``, ``container ls``, ...)."""
-    import yaml
+    """Every command by each of its names (``ps``, ``container ls``, ...); the file is parsed once and kept in
+    dshell's cache as the specs are (a start-up then needs no YAML parser)."""
+    from dshell.client._specs import cached_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = resources.files(__package__).joinpath("commands.yaml").read_text(encoding="utf-8")
     out: dict[str, Command] = {}
-    for name, entry in yaml.load(text, Loader=loader).items():  # noqa: S506 - a safe loader
+    for name, entry in cached_yaml(Path(__file__).with_name("commands.yaml"), "docker-commands").items():
         command = _command(name, entry)
         for word in (name, *command.aka):
             out[word] = command

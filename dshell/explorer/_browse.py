@@ -130,6 +130,7 @@ class TableLevel(Level):
         self.sort: tuple[str, bool] | None = None  # header, reversed
         self._locate = _row_steps(value, table)
         self._test: RowTest = lambda row, cells: True
+        self.order: list[int] = []
         self._set_cells()
 
     def _set_cells(self) -> None:
@@ -139,7 +140,6 @@ class TableLevel(Level):
         self.cells = [[column.cell(row).replace("\n", "⏎") for column in columns] for row in rows]
         self.natural = [max([cell_len(column.header), *(cell_len(cells[i]) for cells in self.cells)])
                         for i, column in enumerate(columns)]
-        self.order = list(range(len(rows)))
         self._apply()
 
     def count(self) -> int:

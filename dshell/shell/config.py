@@ -44,6 +44,7 @@ class Config:
     timeout: float | None = None  # seconds a call may wait for the daemon's next byte; None: no limit
     connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
     hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
+    views: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # saved views: (op, ((header, JMESPath), ...))
     tlspass: str | None = field(default=None, repr=False)
     secret_names: str = ""  # comma-separated globs, added to the explorer's defaults
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -172,8 +173,37 @@ def load_config(path: Path | None = None) -> Config:
         return Config(warnings=(f"{path}: expected a mapping of settings",))
     config, warnings = Config(), []
     for key, value in raw.items():
+        if key == "views":
+            views, bad = read_views(value)
+            config = replace(config, views=views)
+            warnings += [f"{path}: views: {problem}" for problem in bad]
+            continue
         try:
             config = config.with_setting(str(key).replace("-", "_"), value)
         except ValueError as exc:
             warnings.append(f"{path}: {exc}")
     return replace(config, warnings=tuple(warnings))
+
+
+def read_views(raw: Any) -> tuple[tuple[tuple[str, tuple[tuple[str, str], ...]], ...], list[str]]:
+    """The saved views of a config file's ``views:`` (op: {HEADER: JMESPath, ...}), and what was wrong with the
+    ones left out (one line each)."""
+    if not isinstance(raw, dict):
+        return (), ["expected a mapping of op names to {HEADER: JMESPath expression, ...}"]
+    from dshell.explorer import expression_error
+
+    views, problems = [], []
+    for op, columns in raw.items():
+        if not isinstance(columns, dict) or not columns:
+            problems.append(f"{op}: expected {{HEADER: JMESPath expression, ...}}, e.g. {{NAME: 'Names[0]'}}")
+            continue
+        pairs = []
+        for header, expression in columns.items():
+            error = expression_error(str(expression)) if isinstance(expression, str) else "not text"
+            if error is None:
+                pairs.append((str(header), expression))
+            else:
+                problems.append(f"{op}.{header}: {error}")
+        if pairs:
+            views.append((str(op), tuple(pairs)))
+    return tuple(views), problems

@@ -124,8 +124,9 @@ class Session:
 
     def _load(self) -> None:
         try:
-            from dshell.explorer import History, Navigator, default_history_path
+            from dshell.explorer import History, Navigator, default_history_path, use_views
 
+            use_views(dict(self.config.views))
             path = default_history_path() if self.results_file == "default" else self.results_file
             self.history = History(path)
             self.navigator = Navigator(self.history)

@@ -3,7 +3,7 @@
 The line is the shell's input (``%docker ContainerList all=true``); in a cell the first line is the op and the
 rest its body, YAML or JSON. Commands run on the shell's Session, so results share its numbered history and
 renderers. An op returns its ``Result`` (``.data``, ``.op``, ``.status``, ``.duration``); bad input raises
-``UsageError`` with the shell's one-line message.
+``CommandError``: an error the notebook sees (Run All stops there), shown as the shell's one-line message.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope, no_var_expand
 
 from dshell.shell import parse as P
@@ -26,6 +25,14 @@ if TYPE_CHECKING:
 
     from dshell.explorer import Result
     from dshell.shell.reply import Reply
+
+
+class CommandError(Exception):
+    """A ``%docker`` line that could not run (bad input, no daemon, cancelled): its message is one line, and IPython
+    shows that line alone, no traceback (a notebook gets an error output, as from any failing cell)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 @magics_class
@@ -50,12 +57,12 @@ class DockerMagics(Magics):
             if cell is not None:
                 cmd = with_body(cmd, cell, ns)
         except ValueError as exc:
-            raise UsageError(str(exc)) from None
+            raise CommandError(str(exc)) from None
         try:
             reply = self.session.execute(cmd, run_cancellable)
         except Cancelled:
             self.session.cancel()  # break the abandoned call's connection, as the shell does
-            raise UsageError("cancelled") from None
+            raise CommandError("cancelled") from None
         if isinstance(cmd, P.OpCall) and cmd.query is not None and not reply.error:
             reply = reply._replace(result=None)  # `Op ... | query` shows the query, as `_3 | query` does
         shown = outcome(reply)
@@ -88,7 +95,7 @@ def outcome(reply: Reply) -> Any:
     if reply.result is not None:
         return reply.result
     if reply.error:
-        raise UsageError(reply.error)
+        raise CommandError(reply.error)
     body = reply.body
     if body is None:
         return None

@@ -21,11 +21,13 @@ CELL_CHARS = 10_000
 
 @dataclass(frozen=True)
 class GridColumn:
-    """A column header; `shrink=False` keeps the column at full width when the table is too wide."""
+    """A column header; `shrink=False` keeps the column at full width when the table is too wide; `wrap`: free
+    text, which wraps in a notebook (other cells stay on one line there)."""
 
     header: str
     shrink: bool = True
     justify: Literal["left", "right"] = "left"
+    wrap: bool = False
 
 
 class Grid:
@@ -117,7 +119,7 @@ class Grid:
                     for n, row in enumerate(rows)]
         table = "" if not (self.header or rows) else H.table(
             [c.header for c in self.columns], [c.justify == "right" for c in self.columns], rows, len(rows),
-            self.more, head=self.header)
+            self.more, head=self.header, wraps=[c.wrap for c in self.columns])
         return table + "".join(f'<div style="{H.MONO}">{H.escape(line)}</div>' for line in self.footer)
 
 

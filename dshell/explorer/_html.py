@@ -20,6 +20,8 @@ STDERR = f"color:{RED};border-left:3px solid {RED};padding-left:.5em"
 BADGE = f"font-size:80%;border:1px solid {RED};border-radius:3px;padding:0 3px"
 ERROR = f"{MONO};color:{RED};background:rgba(212,60,60,.1);border-left:3px solid {RED};padding:2px 8px"
 _CELL = "padding:1px 1.5em 1px 0;text-align:"
+_NOWRAP = "white-space:nowrap"
+_WRAP = "white-space:normal;min-width:16em"
 _HEAD = "border-bottom:1px solid rgba(128,128,128,.6);font-weight:bold;" + _CELL
 
 
@@ -37,22 +39,27 @@ def table(
     titles: Sequence[Sequence[str]] | None = None,
     *,
     head: bool = True,
+    wraps: Sequence[bool] | None = None,
 ) -> str:
     """A ``<table>`` (full cells, a header row unless not ``head``, right-aligned columns where ``right``) and its
-    row count; ``titles``, when given, are the cells' hover texts (their paths)."""
+    row count; ``titles``, when given, are the cells' hover texts (their paths). A cell stays on one line (IDs,
+    names, times, statuses: the table scrolls sideways) unless its column ``wraps`` (free text), each cell saying
+    so itself, since notebook styles set ``white-space`` on cells."""
     align = ["right" if r else "left" for r in right]
-    cells = "".join(f'<th style="{_HEAD}{a}">{escape(h)}</th>' for h, a in zip(headers, align, strict=True))
+    wrapping = wraps or [False] * len(align)
+    styles = [f"{_CELL}{a};{_WRAP if w else _NOWRAP}" for a, w in zip(align, wrapping, strict=True)]
+    cells = "".join(f'<th style="{_HEAD}{a};{_NOWRAP}">{escape(h)}</th>' for h, a in zip(headers, align, strict=True))
     thead = f"<thead><tr>{cells}</tr></thead>" if head else ""
     if titles is None:
-        opens = [f'<td style="{_CELL}{a}">' for a in align]
+        opens = [f'<td style="{style}">' for style in styles]
         body = "".join(
             "<tr>" + "".join(o + escape(cell) + "</td>" for o, cell in zip(opens, row, strict=True)) + "</tr>"
             for row in rows
         )
     else:
         body = "".join(
-            "<tr>" + "".join(f'<td style="{_CELL}{a}" title="{escape(t)}">{escape(cell)}</td>'
-                             for a, cell, t in zip(align, row, hover, strict=True)) + "</tr>"
+            "<tr>" + "".join(f'<td style="{style}" title="{escape(t)}">{escape(cell)}</td>'
+                             for style, cell, t in zip(styles, row, hover, strict=True)) + "</tr>"
             for row, hover in zip(rows, titles, strict=True)
         )
     total = shown + more

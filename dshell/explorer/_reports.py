@@ -253,7 +253,7 @@ REPORTS: dict[str, TableSpec] = {
         (
             Column("NAME", cell=key("name")),
             Column("DESCRIPTION", cell=key("description", lambda d: ellipsis(_description(d), 45)),
-                   wide=key("description", _description), value=key("description", same)),
+                   wide=key("description", _description), value=key("description", same), wrap=True),
             Column("STARS", shrink=False, cell=key("star_count"), value=key("star_count", same)),
             Column("OFFICIAL", shrink=False, cell=key("is_official", _official), value=key("is_official", same)),
         )
@@ -264,6 +264,6 @@ REPORTS: dict[str, TableSpec] = {
         header="never",
     ),
     "SystemInfo": INFO,
-    "SystemEvents": TableSpec((Column("EVENT", cell=event_text),), _event_rows, header="never"),
+    "SystemEvents": TableSpec((Column("EVENT", cell=event_text, wrap=True),), _event_rows, header="never"),
 }
 """The views by op name (merged into `TABLES`)."""

@@ -81,11 +81,12 @@ class Result:
     def _repr_html_(self) -> str:
         return self._repr_mimebundle_(include=["text/html"])["text/html"]
 
-    def to_pandas(self) -> Any:
-        """A list result as a pandas DataFrame with its table's columns (`pip install 'dshell[pandas]'`)."""
+    def to_pandas(self, view: bool = False) -> Any:
+        """A list result as a pandas DataFrame of the API's fields, nested ones flattened (`Labels.app`); `view`:
+        of its table's columns (`pip install 'dshell[pandas]'`)."""
         from ._frame import frame
 
-        return frame(self.data, self.op, f"_{self.n}")
+        return frame(self.data, self.op, f"_{self.n}", view=view)
 
     def plot(self) -> View:
         """A chart of a stats result's CPU % and memory over time (an inline SVG in a notebook)."""

@@ -167,7 +167,8 @@ sample: one row, as `docker stats --no-stream` shows it."""
 _CONTAINER = (
     _id("CONTAINER ID", "Id"),
     Column("IMAGE", cell=at("Image")),
-    Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command")),
+    Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command"),
+           wrap=True),
     _time("CREATED", "Created"),
     Column("STATUS", cell=at("Status")),
     Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
@@ -214,9 +215,9 @@ TABLES: dict[str, TableSpec] = {
         (
             Column("IMAGE", shrink=False, cell=at("Id", _history_image)),
             Column("CREATED", cell=at("Created", time_ago)),
-            Column("CREATED BY", cell=at("CreatedBy", _created_by)),
+            Column("CREATED BY", cell=at("CreatedBy", _created_by), wrap=True),
             Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size)),
-            Column("COMMENT", cell=at("Comment")),
+            Column("COMMENT", cell=at("Comment"), wrap=True),
         )
     ),
     "NetworkList": TableSpec(
@@ -261,7 +262,7 @@ TABLES: dict[str, TableSpec] = {
             Column("NODE", cell=at("NodeID", short_id)),
             Column("DESIRED STATE", cell=at("DesiredState", _capitalized)),
             Column("CURRENT STATE", cell=_task_state),
-            Column("ERROR", cell=at("Status.Err")),
+            Column("ERROR", cell=at("Status.Err"), wrap=True),
         )
     ),
     "ContainerStats": _STATS,
@@ -271,7 +272,7 @@ TABLES: dict[str, TableSpec] = {
         (
             _id(key="Id"),
             Column("NAME", cell=at("Name")),
-            Column("DESCRIPTION", cell=at("Config.Description")),
+            Column("DESCRIPTION", cell=at("Config.Description"), wrap=True),
             Column("ENABLED", cell=at("Enabled", lambda enabled: str(bool(enabled)).lower())),
         )
     ),

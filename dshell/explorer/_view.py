@@ -66,11 +66,11 @@ class View:
     def __str__(self) -> str:
         return _recorded(self.renderable).export_text(clear=False)
 
-    def to_pandas(self) -> Any:
-        """The shown data as a pandas DataFrame with the table's columns (needs pandas)."""
+    def to_pandas(self, view: bool = False) -> Any:
+        """The shown data as a pandas DataFrame of its fields, or (`view`) of the table's columns (needs pandas)."""
         from ._frame import frame
 
-        return frame(self.data, self.op)
+        return frame(self.data, self.op, view=view)
 
 
 class Note:

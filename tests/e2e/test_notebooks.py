@@ -62,8 +62,28 @@ def test_notebook_runs(path, kernel_manager, tmp_path):
         debugging_outputs(pages)
     for cell in nb.cells:
         if "raises-exception" in cell.metadata.get("tags", []):
-            said = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
-            assert said.startswith("UsageError: ") and said.count("\n") == 1, said
+            (error,) = [out for out in cell.outputs if out.output_type == "error"]
+            assert error.ename == "CommandError" and error.traceback == [f"CommandError: {error.evalue}"], error
+            assert "\n" not in error.evalue and not [out for out in cell.outputs if out.output_type == "stream"]
+
+
+@pytest.mark.engine
+def test_a_failing_docker_line_stops_the_notebook_with_one_line(kernel_manager, tmp_path):
+    """Run All stops at a %docker line that cannot run (nbclient sees an error), which says why in one line."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "%load_ext dshell", "%docker ContainerList al=true", "reached = True")])
+    client = NotebookClient(nb, km=kernel_manager, timeout=60, resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError) as stopped:
+        client.execute()
+    assert stopped.value.ename == "CommandError"
+    assert stopped.value.evalue == "ContainerList: unknown param 'al': did you mean all?"
+    (error,) = nb.cells[1].outputs
+    assert error.output_type == "error" and error.traceback == [f"CommandError: {error.evalue}"]
+    assert not nb.cells[2].outputs and nb.cells[2].execution_count is None  # never ran
 
 
 def debugging_outputs(pages: list[Element]) -> None:
@@ -140,11 +160,11 @@ def test_without_an_engine_the_first_cell_says_where_it_looked(kernel_manager, m
     said: list[str] = []
     try:
         kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(firsts[0], timeout=60,
-                               output_hook=lambda msg: said.append(msg["content"].get("text", "")))
+        kc.execute_interactive(firsts[0], timeout=60, output_hook=lambda msg: said.append(
+            msg["content"].get("text", "") + "\n".join(msg["content"].get("traceback", []))))
     finally:
         kc.stop_channels()
         kernel_manager.shutdown_kernel(now=True)
     text = "".join(said)
-    assert text.startswith("UsageError: cannot connect to unix://") and "DOCKER_HOST" in text, text
-    assert text.count("\n") == 1, text  # one line, no traceback
+    assert text.startswith("CommandError: cannot connect to unix://") and "DOCKER_HOST" in text, text
+    assert "\n" not in text, text  # one line, no traceback

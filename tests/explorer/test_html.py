@@ -40,6 +40,24 @@ def test_a_list_is_a_real_table_with_full_cells_and_a_row_count() -> None:
     assert "2 rows" in doc.text and "[3] ContainerList" in doc.text
 
 
+def test_ids_names_times_and_statuses_stay_on_one_line_and_free_text_wraps() -> None:
+    """Each cell says whether it wraps (Jupyter's CSS sets white-space on cells, so the table's own is lost)."""
+    rows = containers()
+    rows[0]["Command"] = "sh -c " + "'sleep 1; echo a long command line' " * 5
+    (table,) = html(Result(3, "ContainerList", {}, 200, 0.01, 0.0, rows)).iter("table")
+    heads = [th.text for th in table.find("thead").iter("th")]
+    assert all("white-space:nowrap" in th.style for th in table.find("thead").iter("th"))
+    for tr in table.find("tbody").kids("tr"):
+        styles = dict(zip(heads, (td.style for td in tr.kids("td")), strict=True))
+        assert all("white-space:nowrap" in styles[h] for h in ("CONTAINER ID", "IMAGE", "CREATED", "STATUS",
+                                                                "PORTS", "NAMES"))
+        assert "white-space:normal" in styles["COMMAND"]
+    history = [{"Id": "<missing>", "Created": 0, "CreatedBy": "/bin/sh -c #(nop) " + "x " * 80, "Size": 0}]
+    (table,) = html(render(history, "ImageHistory")).iter("table")
+    assert ["white-space:normal" in td.style for td in table.find("tbody").kids("tr")[0].kids("td")] == [
+        False, False, True, False, True]
+
+
 def test_numbers_are_right_aligned_and_a_large_table_says_how_many_more() -> None:
     images = [{"Id": f"sha256:{i:064x}", "RepoTags": [f"app:{i}"], "Created": 0, "Size": 1000 * i}
               for i in range(1000)]
@@ -143,14 +161,24 @@ def test_a_kept_stats_result_is_a_table_and_plots() -> None:
         Result(8, "ContainerList", {}, 200, 0.0, 0.0, containers()).plot()
 
 
-def test_to_pandas_has_the_tables_columns_and_typed_values() -> None:
-    frame = Result(3, "ContainerList", {}, 200, 0.01, 0.0, containers()).to_pandas()
+def test_to_pandas_has_the_apis_fields_flattened() -> None:
+    rows = [{**row, "HostConfig": {"NetworkMode": "bridge"}} for row in containers()]
+    frame = Result(3, "ContainerList", {}, 200, 0.01, 0.0, rows).to_pandas()
+    assert frame.groupby("State").size().to_dict() == {"exited": 1, "running": 1}
+    assert {"Id", "Names", "Created", "Ports", "HostConfig.NetworkMode"} <= set(frame.columns)
+    assert frame["Names"].tolist() == [["/web"], ["/db"]]
+    volumes = Result(4, "VolumeList", {}, 200, 0.0, 0.0, {"Volumes": [{"Name": "v", "Options": {"o": "1"}}]})
+    assert volumes.to_pandas().to_dict("records") == [{"Name": "v", "Options.o": "1"}]
+
+
+def test_to_pandas_view_has_the_tables_columns_and_typed_values() -> None:
+    frame = Result(3, "ContainerList", {}, 200, 0.01, 0.0, containers()).to_pandas(view=True)
     assert list(frame.columns) == ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
     assert list(frame["NAMES"]) == ["web", "db"] and str(frame["CREATED"].dtype).startswith("datetime64")
     assert frame["COMMAND"][1] == "docker-entrypoint.sh postgres"
     images = render([{"Id": "sha256:ab", "RepoTags": ["a:1"], "Created": 0, "Size": 4_261_000}], "ImageList")
-    assert images.to_pandas()["SIZE"].tolist() == [4_261_000]
-    stats = Result(7, "ContainerStats", {}, 200, 1.0, 0.0, samples(300)).to_pandas()
+    assert images.to_pandas(view=True)["SIZE"].tolist() == [4_261_000]
+    stats = Result(7, "ContainerStats", {}, 200, 1.0, 0.0, samples(300)).to_pandas(view=True)
     assert len(stats) == 300 and stats["CPU %"].dtype.kind == "f"  # all rows, not the 200 shown
     with pytest.raises(ValueError, match=r"^to_pandas: _9 is dict\{4\}, not a list of objects; query it"):
         Result(9, "ContainerInspect", {}, 200, 0.0, 0.0, INSPECT).to_pandas()

@@ -179,8 +179,9 @@ def test_notebooks_get_the_same_tables_and_dataframes_keep_daemon_values() -> No
     assert list(frame.columns) == R.TOP["Titles"] and frame["PID"].tolist() == ["5207"]  # the daemon's string
     usage = Result(6, "SystemDataUsage", {}, 200, 0.01, 0.0, R.DF).to_pandas()
     assert usage["SIZE"].tolist() == [10_000_000, 3500, 3_234_567, 700_000]
-    assert Result(7, "ContainerChanges", {}, 200, 0.0, 0.0, R.CHANGES).to_pandas()["KIND"].tolist() == [0, 1, 2, 0, 1]
-    hosted = Result(8, "ContainerTop", {}, 200, 0.0, 0.0, merged({"a": R.TOP, "b": R.TOP})).to_pandas()
+    changes = Result(7, "ContainerChanges", {}, 200, 0.0, 0.0, R.CHANGES)
+    assert changes.to_pandas(view=True)["KIND"].tolist() == changes.to_pandas()["Kind"].tolist() == [0, 1, 2, 0, 1]
+    hosted = Result(8, "ContainerTop", {}, 200, 0.0, 0.0, merged({"a": R.TOP, "b": R.TOP})).to_pandas(view=True)
     assert list(hosted.columns) == ["HOST", *R.TOP["Titles"]] and hosted["HOST"].tolist() == ["a", "b"]
 
 
@@ -202,7 +203,7 @@ def test_container_list_with_sizes_adds_docker_ps_sizes_column() -> None:
     assert cells(header)[-2:] == ["NAMES", "SIZE"]
     assert cells(web)[-2:] == ["web", "2B (virtual 1.98MB)"] and cells(db)[-2:] == ["db", "1.2MB"]
     assert cells(lines(containers(), "ContainerList")[0])[-1] == "NAMES"  # no sizes asked: no SIZE column
-    assert Result(3, "ContainerList", {}, 200, 0.0, 0.0, rows).to_pandas()["SIZE"].tolist() == [2, 1_200_000]
+    assert Result(3, "ContainerList", {}, 200, 0.0, 0.0, rows).to_pandas(view=True)["SIZE"].tolist() == [2, 1_200_000]
 
 
 def test_system_info_is_docker_infos_server_part() -> None:

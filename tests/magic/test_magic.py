@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from IPython.core.error import UsageError
 
 from dshell.explorer import History, Result, View, default_history_path
+from dshell.magic import CommandError
 
 pytestmark = pytest.mark.engine
 
@@ -48,25 +48,25 @@ def test_python_values_in_a_function_use_its_locals(ip):
                                   "ContainerInspect a b", "_99999", "show x"])
 def test_bad_input_raises_the_shells_one_line_message(docker, session, line):
     expected = session.execute(line).error
-    with pytest.raises(UsageError) as raised:
+    with pytest.raises(CommandError) as raised:
         docker(line)
     assert str(raised.value) == expected and "\n" not in expected
     assert "Traceback" not in expected
 
 
 def test_nearest_names_in_messages(docker):
-    with pytest.raises(UsageError, match="did you mean ContainerList"):
+    with pytest.raises(CommandError, match="did you mean ContainerList"):
         docker("ContainerLst all=true")
-    with pytest.raises(UsageError, match="unknown param 'al': did you mean all"):
+    with pytest.raises(CommandError, match="unknown param 'al': did you mean all"):
         docker("ContainerList al=true")
 
 
 def test_a_cell_needs_an_op_and_a_collection(docker):
-    with pytest.raises(UsageError, match="first line is an op"):
+    with pytest.raises(CommandError, match="first line is an op"):
         docker("history", "Name: x")
-    with pytest.raises(UsageError, match="must be a mapping or a list"):
+    with pytest.raises(CommandError, match="must be a mapping or a list"):
         docker("VolumeCreate", "just-text")
-    with pytest.raises(UsageError, match="cannot read"):
+    with pytest.raises(CommandError, match="cannot read"):
         docker("VolumeCreate", "Name: [x")
 
 
@@ -102,7 +102,7 @@ def test_shell_commands_render_as_views(docker):
 
 
 def test_attach_and_exec_say_what_to_do_in_a_notebook(docker):
-    with pytest.raises(UsageError, match="needs a terminal.*ContainerExec, ExecStart and ExecInspect"):
+    with pytest.raises(CommandError, match="needs a terminal.*ContainerExec, ExecStart and ExecInspect"):
         docker("exec web ls")
 
 
@@ -135,7 +135,7 @@ def test_an_interrupt_cancels_the_call_and_breaks_its_connection(docker, docker_
         signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
     threading.Timer(1.0, interrupt).start()
-    with pytest.raises(UsageError, match="^cancelled$"):
+    with pytest.raises(CommandError, match="^cancelled$"):
         docker(f"ContainerWait {name}")
     calls = list(waiting)
     assert calls  # the abandoned ContainerWait, which would wait for the container for 300 s

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
 import dshell.client as docker
 from dshell.explorer import Result
-from dshell.magic import DockerMagics
+from dshell.magic import CommandError, DockerMagics
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -66,6 +65,6 @@ def test_logs_on_b_stream_bs_lines(magics: DockerMagics, daemons: dict[str, Daem
     ("@nope fetch /info", "no endpoint or docker context 'nope'"),
 ])
 def test_what_cannot_be_is_one_line(magics: DockerMagics, line: str, message: str) -> None:
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(CommandError) as info:
         magics.docker(line)
     assert str(info.value).startswith(message) and "\n" not in str(info.value)

@@ -42,6 +42,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", ENGINE_MARKER)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.only_engine("main", pins="...")``: a test that holds on one engine only runs there; on the
+    other it is skipped with the behaviour it pins as the reason."""
+    name = selected_engine()
+    for item in items:
+        mark = item.get_closest_marker("only_engine")
+        if mark is not None and name not in mark.args:
+            item.add_marker(pytest.mark.skip(reason=f"only on the {'/'.join(mark.args)} engine: {mark.kwargs['pins']}"))
+
+
 class TimeLimitExceeded(Exception):
     """A test ran longer than $DSHELL_TEST_TIMEOUT seconds."""
 

@@ -112,7 +112,11 @@ def _count(header: str, name: str) -> Column:
 
 # The prunes: what went, then the total, as `docker container prune` prints them.
 
-def _prune(title: str, member: str, item: Callable[[Any], str] = text, total: bool = True) -> TableSpec:
+def _prune(title: str, member: str, item: Callable[[Any], str] = text, total: bool = True,
+           counted_when_gone: bool = True) -> TableSpec:
+    """A prune's report: what went, then the space reclaimed; as the docker CLI counts it, only from an answer where
+    something went (`counted_when_gone`; build cache prune counts it always)."""
+
     def rows(answer: Row) -> list[Row] | None:
         if member not in answer and "SpaceReclaimed" not in answer:
             return None
@@ -121,7 +125,8 @@ def _prune(title: str, member: str, item: Callable[[Any], str] = text, total: bo
     def footer(data: Any) -> list[str]:
         parts = [(host, answer) for host, answer in hosts(data) or ()]
         gone = any(answer.get(member) for _, answer in parts)
-        reclaimed = [(host, int(answer.get("SpaceReclaimed") or 0)) for host, answer in parts]
+        reclaimed = [(host, int(answer.get("SpaceReclaimed") or 0) if answer.get(member) or not counted_when_gone
+                      else 0) for host, answer in parts]
         each = ", ".join(f"{host}: {_size(space)}" for host, space in reclaimed if host is not None)
         line = f"Total reclaimed space: {_size(sum(space for _, space in reclaimed))}" + (f" ({each})" if each else "")
         return ([""] if gone else []) + [line] if total else []
@@ -245,7 +250,7 @@ REPORTS: dict[str, TableSpec] = {
     "ImagePrune": _prune("Deleted Images:", "ImagesDeleted", _pruned_image),
     "VolumePrune": _prune("Deleted Volumes:", "VolumesDeleted"),
     "NetworkPrune": _prune("Deleted Networks:", "NetworksDeleted", total=False),
-    "BuildPrune": _prune("Deleted build cache objects:", "CachesDeleted"),
+    "BuildPrune": _prune("Deleted build cache objects:", "CachesDeleted", counted_when_gone=False),
     "ImageDelete": TableSpec(
         (Column("IMAGE", cell=_image_delete_cell),), _image_delete_rows, header="never"
     ),

@@ -66,6 +66,8 @@ PODMAN_VERSION = {  # Podman 4.3's answer: no component named Engine, runc's ver
     "Os": "linux", "Arch": "amd64", "KernelVersion": "6.1.0", "BuildTime": "1970-01-01T00:00:00Z",
 }
 
+NOTHING_PRUNED = {"VolumesDeleted": None, "CachesDeleted": None, "SpaceReclaimed": 4096}  # as a daemon may say
+
 OLD_VERSION = {  # an engine before API 1.35: no components at all
     "Version": "17.09.1-ce", "ApiVersion": "1.32", "MinAPIVersion": "1.12", "GitCommit": "19e2cf6",
     "GoVersion": "go1.8.3", "Os": "linux", "Arch": "amd64", "BuildTime": "2017-12-07T22:24:23.000000000+00:00",

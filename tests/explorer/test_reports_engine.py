@@ -270,6 +270,9 @@ def test_recorded_answers_read_as_the_cli_prints_them() -> None:
         ({"/images/prune": R.IMAGE_PRUNE}, ["image", "prune", "-f"], "ImagePrune", R.IMAGE_PRUNE),
         ({"/containers/prune": R.CONTAINER_PRUNE}, ["container", "prune", "-f"], "ContainerPrune", R.CONTAINER_PRUNE),
         ({"/version": R.VERSION}, ["version"], "SystemVersion", R.VERSION),
+        # space reclaimed while nothing went is not counted (the CLI's prunes of volumes, containers and images)
+        ({"/volumes/prune": R.NOTHING_PRUNED}, ["volume", "prune", "-f"], "VolumePrune", R.NOTHING_PRUNED),
+        ({"/build/prune": R.NOTHING_PRUNED}, ["builder", "prune", "-f"], "BuildPrune", R.NOTHING_PRUNED),
     ]:
         theirs = cli(routes, *args)
         if op == "SystemVersion":

@@ -17,7 +17,8 @@ import pytest
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.only_engine(
+    "main", pins="the 20.10 docker CLI's output on its own engine (28.5 answers without VirtualSize, Containers ...)")]
 DOCKER_20 = "/usr/bin/docker"  # Debian's 20.10 CLI, the engine's own (scripts/engine installs docker.io)
 RUN = uuid.uuid4().hex[:6]
 P = f"dsh-dcli-{RUN}"

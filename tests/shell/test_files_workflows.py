@@ -426,7 +426,8 @@ def test_build_with_a_backtracking_dockerignore_pattern(engine, shell_home, tmp_
     (ctx / ("a" * 59 + "b")).write_text("left out\n")
     (ctx / "Dockerfile").write_text("FROM busybox:latest\nCOPY . /ctx/\nCMD [\"ls\", \"/ctx\"]\n")
     tag = unique_name()
-    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"build -t {tag} {ctx}"],
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"]}  # the engine under test, not the developer's
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"build -t {tag} {ctx}"], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     try:
         assert done.returncode == 0, done.stdout + done.stderr

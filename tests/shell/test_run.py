@@ -187,3 +187,35 @@ def test_dshell_c_run_exits_with_the_containers_exit_code(engine, shell_home, un
         done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"run --rm busybox sh -c 'exit {code}'"],
                               env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == code, done.stderr  # as docker run gives it
+
+
+def _create_keys(version: str) -> set[str]:
+    """The keys of ContainerCreate's body in the spec of ``version`` (allOf parts merged)."""
+    from dshell.client import spec
+
+    s = spec(version)
+
+    def keys(schema: dict) -> set[str]:
+        schema = s.resolve(schema)
+        return set(schema.get("properties", {})).union(*(keys(part) for part in schema.get("allOf", [])))
+
+    return keys(s.ops["ContainerCreate"].body_param.schema)
+
+
+def test_mac_address_and_networks_follow_the_api_version():
+    mac = "02:42:ac:11:00:42"
+    old = create_params(parse_run(["--mac-address", mac, "busybox"]), "v1.43")["body"]
+    assert old["MacAddress"] == mac and "NetworkingConfig" not in old  # before 1.44: the container's own field
+    new = create_params(parse_run(["--mac-address", mac, "busybox"]), "v1.44")["body"]
+    assert "MacAddress" not in new and new["NetworkingConfig"] == {"EndpointsConfig": {"default": {"MacAddress": mac}}}
+    several = create_params(parse_run(["--network", "a", "--network", "b", "--mac-address", mac, "busybox"]),
+                            "v1.52")["body"]
+    assert several["HostConfig"]["NetworkMode"] == "a"
+    assert several["NetworkingConfig"] == {"EndpointsConfig": {"a": {"MacAddress": mac}, "b": {}}}
+    assert "MacAddress" in _create_keys("v1.51") and "MacAddress" not in _create_keys("v1.52")  # 1.52 dropped it
+    assert set(several) <= _create_keys("v1.52")
+    with pytest.raises(ValueError, match=r"^run: several --network need API 1\.44 or newer \(this engine speaks "
+                                         r"v1\.41\): give one, then NetworkConnect the others$"):
+        create_params(parse_run(["--network", "a", "--network", "b", "busybox"]), "v1.41")
+    with pytest.raises(ValueError, match=r"^--mac-address 02:4g:ac:11:00:42: expected six hex pairs"):
+        create_params(parse_run(["--mac-address", "02:4g:ac:11:00:42", "busybox"]), "v1.44")

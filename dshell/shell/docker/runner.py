@@ -41,12 +41,14 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.shell is not None:
         return session.execute(" ".join([command.shell, *p.words]), run)
     if command.op == "create":
-        from ..workflows.run import create_params, parse_run
+        from ..workflows.run import api_version, create_params, parse_run
 
-        params = create_params(parse_run(list(p.words)))
+        params = create_params(parse_run(list(p.words)), api_version(session))
         params["body"].pop("AttachStdout", None)
         params["body"].pop("AttachStderr", None)
         p = Plan(command, (Call("ContainerCreate", params),), p.options)
+    if command.name == "volume prune":
+        p = _volume_prune(session, p)
     question = _question(p)
     if question is not None and not p.options.get("force"):
         ask = getattr(session, "ask", None)
@@ -71,6 +73,20 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     return _show(p, calls, results)
 
 
+def _volume_prune(session: Session, p: Plan) -> Plan:
+    """``volume prune`` by the API version, as the docker CLI: from 1.42 ``-a`` is the ``all`` filter (anonymous
+    volumes only without it); before, every unused volume goes and there is no ``all`` to ask for."""
+    from dshell.client import version_key
+
+    filters = p.calls[0].params.get("filters") or {}
+    if version_key(session.require_client().api_version) >= (1, 42):
+        return p
+    if "all" in filters:
+        raise PlanError(f"docker volume prune: -a/--all needs API 1.42 or newer; this engine speaks "
+                        f"{session.require_client().api_version}, where every unused volume goes without it")
+    return Plan(p.command, p.calls, {**p.options, "all": True})  # the question says what really goes
+
+
 def _question(p: Plan) -> str | None:
     command = p.command
     if command.confirm is None:
@@ -81,7 +97,7 @@ def _question(p: Plan) -> str | None:
                   else "all dangling images")
         return command.confirm.replace("{volumes}", volumes).replace("{images}", images)
     every = p.options.get("all") or any(c.params.get("all") or c.params.get("filters", {}).get("dangling") == ["false"]
-                                        for c in p.calls)
+                                        or c.params.get("filters", {}).get("all") == ["true"] for c in p.calls)
     return command.confirm_all if every and command.confirm_all else command.confirm
 
 

@@ -4,6 +4,7 @@ attach / wait as ordinary ops (each stored as a result); the exit code is stored
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ _VALUES = {"--name": "name", "-e": "env", "--env": "env", "--env-file": "env_fil
            "--publish": "publish", "-v": "volume", "--volume": "volume", "-w": "workdir", "--workdir": "workdir",
            "-u": "user", "--user": "user", "-l": "label", "--label": "label", "--entrypoint": "entrypoint",
            "--network": "network", "--net": "network", "--restart": "restart", "-h": "hostname",
-           "--hostname": "hostname", "--detach-keys": "detach_keys"}
-_LISTS = ("env", "env_file", "publish", "volume", "label")
+           "--hostname": "hostname", "--detach-keys": "detach_keys", "--mac-address": "mac_address"}
+_LISTS = ("env", "env_file", "publish", "volume", "label", "network")
 _SHORT_FLAGS = {name[1]: key for name, key in _FLAGS.items() if len(name) == 2}
 RESTART = ("no", "always", "unless-stopped", "on-failure")
 FLAG_HELP = {  # for completion
@@ -36,7 +37,9 @@ FLAG_HELP = {  # for completion
     "-p": "[IP:]HOST:PORT publish", "-v": "SRC:DST[:ro] mount", "-w": "DIR working dir", "-u": "USER",
     "-l": "K=V label", "--entrypoint": "CMD", "--network": "NETWORK", "--restart": "no|always|on-failure[:N]",
     "--hostname": "NAME", "--detach-keys": "KEYS", "--dry-run": "show the ContainerCreate body, send nothing",
+    "--mac-address": "MAC of the (first) network's endpoint",
 }
+_MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 
 
 def takes_value(word: str) -> bool:
@@ -59,7 +62,7 @@ class RunOptions:
     workdir: str | None = None
     user: str | None = None
     entrypoint: str | None = None
-    network: str | None = None
+    mac_address: str | None = None
     restart: str | None = None
     hostname: str | None = None
     detach_keys: str | None = None
@@ -68,6 +71,7 @@ class RunOptions:
     publish: list[str] = field(default_factory=list)
     volume: list[str] = field(default_factory=list)
     label: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)
 
 
 def parse_run(args: Sequence[str]) -> RunOptions:
@@ -169,8 +173,34 @@ def _labels(items: list[str]) -> dict[str, str]:
     return dict((item.partition("=")[0], item.partition("=")[2]) for item in items)
 
 
-def create_params(opts: RunOptions) -> dict[str, Any]:
-    """ContainerCreate's params (``name``, ``body``) for ``opts``, as the docker CLI would send them."""
+def _networks(opts: RunOptions, body: dict[str, Any], host: dict[str, Any], api_version: str | None) -> None:
+    """``--network`` (repeated) and ``--mac-address`` as the docker CLI sends them for the API version: from 1.44
+    every network is an endpoint of ``NetworkingConfig`` at create, the MAC its first one's (1.52 has no
+    ``Config.MacAddress``); before, one network only and the MAC in ``Config.MacAddress``."""
+    from dshell.client import version_key
+
+    endpoints = api_version is None or version_key(api_version) >= (1, 44)
+    if opts.network:
+        host["NetworkMode"] = opts.network[0]
+    if len(opts.network) > 1 and not endpoints:
+        raise ValueError(f"run: several --network need API 1.44 or newer (this engine speaks {api_version}): "
+                         "give one, then NetworkConnect the others")
+    mac = opts.mac_address
+    if mac is not None and not _MAC.fullmatch(mac):
+        raise ValueError(f"--mac-address {mac}: expected six hex pairs, e.g. 92:d0:c6:0a:29:33")
+    if mac and not endpoints:
+        body["MacAddress"] = mac
+    if endpoints and (len(opts.network) > 1 or mac):
+        names = opts.network or ["default"]  # the daemon's default network ("bridge" on Linux)
+        configs: dict[str, dict[str, Any]] = {name: {} for name in names}
+        if mac:
+            configs[names[0]]["MacAddress"] = mac
+        body["NetworkingConfig"] = {"EndpointsConfig": configs}
+
+
+def create_params(opts: RunOptions, api_version: str | None = None) -> dict[str, Any]:
+    """ContainerCreate's params (``name``, ``body``) for ``opts``, as the docker CLI would send them to an engine
+    of ``api_version`` (None: the newest)."""
     body: dict[str, Any] = {"Image": opts.image}
     host: dict[str, Any] = {}
     if opts.cmd:
@@ -203,8 +233,7 @@ def create_params(opts: RunOptions) -> dict[str, Any]:
             host.setdefault("Binds", []).append(bind)
         else:
             body.setdefault("Volumes", {})[anonymous] = {}
-    if opts.network:
-        host["NetworkMode"] = opts.network
+    _networks(opts, body, host, api_version)
     if opts.restart:
         host["RestartPolicy"] = _restart(opts.restart)
     if opts.rm:
@@ -253,6 +282,16 @@ def ensure_image(steps: Steps, image: str) -> Result | None:
     return pulled if pulled.failed else None
 
 
+def api_version(session: Session) -> str | None:
+    """The API version of the session's engine, None when not connected (a dry run shows the newest API's body)."""
+    import dshell.client as docker
+
+    try:
+        return session.require_client().api_version
+    except docker.DshellError:
+        return None
+
+
 def _failed(result: Result) -> Reply:
     from ..reply import Reply
 
@@ -268,7 +307,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
 
     try:
         opts = parse_run(cmd.args)
-        params = create_params(opts)
+        params = create_params(opts, api_version(session))
     except ValueError as exc:
         return Reply(error=str(exc))
     if opts.dry_run:

@@ -43,6 +43,24 @@ def test_volume_prune_by_label(dc, unique_name, engine_facts):
     assert pruned["VolumesDeleted"] == [name]
 
 
+def test_volume_update_is_for_cluster_volumes(dc, unique_name, engine_facts):
+    """VolumeUpdate (API 1.42) changes a swarm's cluster volume (a CSI plugin's): none installs here, so the proof
+    is the daemon's own refusal of a local volume: dshell sent the PUT with its version, the daemon read it."""
+    if not engine_facts.api_at_least("1.42"):
+        with pytest.raises(docker.ValidationError, match=f"unknown op 'VolumeUpdate' in API {dc.api_version}"):
+            call(dc, "VolumeUpdate", name="dsh-test-none", version=1)
+        return
+    name = unique_name("dsh-test-vol")
+    call(dc, "VolumeCreate", volumeConfig={"Name": name})
+    try:
+        out = docker.call(dc, {"op": "VolumeUpdate", "params": {"name": name, "version": 1,
+                                                                 "body": {"Spec": {"Availability": "drain"}}}})
+        assert out.request_line == f"PUT /{dc.api_version}/volumes/{name}?version=1"
+        assert out.status == 503 and "only valid for cluster volumes" in str(out.error)
+    finally:
+        call(dc, "VolumeDelete", name=name)
+
+
 def test_network_create_connect_disconnect_delete(dc, container, unique_name):
     name = unique_name("dsh-test-net")
     made = call(dc, "NetworkCreate", networkConfig={"Name": name, "Labels": {"dsh.test": name},

@@ -13,7 +13,7 @@ from ._config import context_conn, contexts, default_conn, load_docker_config
 from ._endpoint import key_needs_password
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
 from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
-from ._fanout import FanoutRequest, fanout
+from ._fanout import FanoutInterrupted, FanoutRequest, fanout
 from ._hijack import HijackedSocket
 from ._http11 import ProtocolError
 from ._request import did_you_mean, registry_auth
@@ -40,7 +40,8 @@ def __getattr__(name: str) -> Any:
 # shadow the builtin.
 __all__ = [
     "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
-    "FanoutRequest", "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest", "MockResponse", "MockTransport",
+    "FanoutInterrupted", "FanoutRequest", "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest",
+    "MockResponse", "MockTransport",
     "Operation", "Outcome", "Param", "ProtocolError", "SpecIndex", "Transport", "ValidationError", "VersionError",
     "WebSocket", "call", "categories", "client", "context_conn", "contexts", "default_conn", "demux", "did_you_mean",
     "doc", "fanout", "fetch", "fetch_outcome", "invoke", "key_needs_password", "load_docker_config", "ops",

@@ -21,6 +21,7 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
     "full_docs": ("on", "off"),
     "timeout": None,
     "connect_timeout": None,
+    "fanout_timeout": None,  # seconds each host has to answer @a,b / @all and hosts (off: no limit)
     "tlspass": None,  # the --tlskey's password (also DSHELL_TLS_PASSWORD); shown masked
     "secret_names": None,  # more variable-name globs whose values are masked in what is stored (*_PW,*PIN*)
 }
@@ -43,6 +44,7 @@ class Config:
     full_docs: str = "off"  # on: every doc downloads the upstream descriptions (as --full)
     timeout: float | None = None  # seconds a call may wait for the daemon's next byte; None: no limit
     connect_timeout: float | None = None  # seconds to reach the daemon; None: the client's default
+    fanout_timeout: float | None = 30.0  # seconds each host has to answer a fan-out or the hosts probe
     hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
     views: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # saved views: (op, ((header, JMESPath), ...))
     tlspass: str | None = field(default=None, repr=False)
@@ -60,7 +62,7 @@ class Config:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}; got {value!r}")
         if key == "refresh":
             value = _refresh(value)
-        elif key in ("timeout", "connect_timeout"):
+        elif key in ("timeout", "connect_timeout", "fanout_timeout"):
             value = _timeout(key, value)
         elif key == "secret_names":
             value = ",".join(str(v).strip() for v in (value if isinstance(value, list) else str(value or "").split(","))

@@ -18,6 +18,7 @@ from . import parse as P
 if TYPE_CHECKING:
     import dshell.client as docker
     from dshell.client import Client, DshellError, Outcome, SpecIndex
+    from dshell.explorer import Result
 
     from .reply import Reply
     from .session import Runner, Session
@@ -32,20 +33,23 @@ def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
     return [{HOST: name, "Data": data}]
 
 
-def run_on(session: Session, names: list[str], request: docker.FanoutRequest,
-           run: Runner) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
-    """The clients of ``names`` and each one's answer to ``request``, asked concurrently."""
+def run_on(session: Session, names: list[str], request: docker.FanoutRequest, run: Runner,
+           on_answer: Callable[[str, Outcome | DshellError], None] | None = None
+           ) -> tuple[dict[str, Client], dict[str, Outcome | DshellError]]:
+    """The clients of ``names`` and each one's answer to ``request``, asked concurrently (each within the
+    ``fanout_timeout`` setting; ``on_answer`` as each comes)."""
     import dshell.client as docker
 
     clients = {name: session.hosts.client(name) for name in names}
-    return clients, run(lambda: docker.fanout(clients, request))
+    deadline = session.config.fanout_timeout
+    return clients, run(lambda: docker.fanout(clients, request, deadline=deadline, on_answer=on_answer))
 
 
 def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     """Run ``cmd.call`` on the endpoints ``cmd.hosts``; the reply shows the merged table and a line per failed
     host."""
     import dshell.client as docker
-    from dshell.explorer import query, render
+    from dshell.explorer import Note, query, render
 
     from .reply import Reply, one_line
 
@@ -55,7 +59,16 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     spec = run(base.listing_spec)
     params = _bound(session, cmd.call, spec)  # bad input is one line before any host is asked
     request, bound = per_host(session, cmd.call, spec, params)
-    clients, answers = run_on(session, names, request, run)
+    stored: dict[str, Result] = {}
+
+    def came(name: str, answer: Outcome | DshellError) -> None:
+        """Each host's answer is kept as it comes (Ctrl-C keeps them) and told in a line when others wait."""
+        if isinstance(answer, docker.Outcome):
+            stored[name] = result = session.store(op, bound[name], answer, session.hosts.client(name).api_version)
+            if len(stored) < len(names) and session.say is not None:
+                session.say(Note(f"{name}: {answer.status} in {answer.elapsed * 1000:.0f} ms (_{result.n})"))
+
+    clients, answers = run_on(session, names, request, run, came)
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
     elapsed = 0.0
@@ -63,7 +76,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
         if isinstance(answer, docker.DshellError):
             lines.append(f"{name}: {one_line(answer)}")
             continue
-        result = session.store(op, bound[name], answer, clients[name].api_version)  # known: it answered
+        result = stored[name]
         elapsed = max(elapsed, answer.elapsed)
         if answer.error is not None:
             lines.append(f"{name}: [{result.n}] {answer.status} {answer.error.message}")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -125,3 +132,88 @@ def test_a_host_cancelled_while_its_answer_is_awaited_is_its_error_only() -> Non
         answers = docker.fanout(clients, {"op": "ContainerList"})
         assert isinstance(answers["a"], docker.Outcome) and answers["a"].data == [{"Id": "a"}]
         assert isinstance(answers["b"], docker.DshellError) and "cancelled" in str(answers["b"])
+
+
+@contextmanager
+def mute_daemon() -> Iterator[str]:
+    """A TCP endpoint that accepts connections and never says a word (a hung daemon, a black-holing proxy)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                held.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for conn in (*held, server):
+            conn.close()
+
+
+def _in_a_thread(work: Callable[[], Any], limit: float = 60) -> Any:
+    """``work()``'s value, or a failure (not a hang) when it has not returned within ``limit`` seconds."""
+    out: list[Any] = []
+    thread = threading.Thread(target=lambda: out.append(work()), daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert out, f"still waiting after {limit} s"
+    return out[0]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("pinned", [None, "v1.41"])
+def test_a_mute_endpoint_is_cut_off_at_the_deadline_and_the_others_show_as_they_come(
+        engine: dict[str, Any], pinned: str | None) -> None:
+    """``-H real=... -H mute=tcp://...`` then ``@all SystemPing`` never returned, and real's answer was never
+    shown: now the mute one is cancelled at the deadline and real's answer is handed over as soon as it came."""
+    came: list[tuple[str, Any, float]] = []
+    began = time.monotonic()
+    with mute_daemon() as uri:
+        clients = {"mute": docker.client(conn={"uri": uri}, api_version=pinned),
+                   "real": docker.client(conn={"uri": engine["docker_host"]})}
+        try:
+            answers = _in_a_thread(lambda: docker.fanout(
+                clients, {"op": "SystemPing"}, deadline=3,
+                on_answer=lambda name, answer: came.append((name, answer, time.monotonic() - began))))
+        finally:
+            for c in clients.values():
+                c.close()
+    assert list(answers) == ["mute", "real"]
+    assert isinstance(answers["real"], docker.Outcome) and answers["real"].data == "OK"
+    mute = answers["mute"]
+    assert isinstance(mute, docker.DockerConnectionError) and "no answer within 3 s" in str(mute)
+    assert [name for name, _, _ in came] == ["real", "mute"]
+    assert came[0][2] < came[1][2]  # real's answer was handed over before the mute one gave up
+
+
+@pytest.mark.engine
+def test_ctrl_c_keeps_what_came(engine: dict[str, Any]) -> None:
+    came = threading.Event()
+    with mute_daemon() as uri:
+        clients = {"mute": docker.client(conn={"uri": uri}, api_version="v1.41"),
+                   "real": docker.client(conn={"uri": engine["docker_host"]})}
+
+        def ctrl_c() -> None:
+            came.wait(30)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        interrupter = threading.Thread(target=ctrl_c)
+        interrupter.start()
+        try:
+            with pytest.raises(docker.FanoutInterrupted) as info:
+                docker.fanout(clients, {"op": "SystemPing"}, deadline=None, on_answer=lambda n, a: came.set())
+        finally:
+            interrupter.join()
+            for c in clients.values():
+                c.close()
+    answers = info.value.answers
+    assert isinstance(answers["real"], docker.Outcome) and answers["real"].data == "OK"
+    assert isinstance(answers["mute"], docker.DshellError) and "cancelled" in str(answers["mute"])

@@ -62,6 +62,7 @@ class Shell:
         config = session.config
         self.printer = Printer(console, config.pager)
         session.say = self.printer.line
+        session.ask = self.ask
         self.first_time = history is None and not (data_dir() / "history").exists()
         if history is None:
             data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # results and history: the owner's only
@@ -131,6 +132,17 @@ class Shell:
         finally:
             self.panes.close_all()
             self.session.close()
+
+    def ask(self, question: str) -> bool:
+        """docker's ``[y/N]`` question on the terminal (the prompt is not running while a command runs): yes only
+        for ``y`` or ``yes``, as docker takes it."""
+        self.printer.console.file.write(question)
+        self.printer.console.file.flush()
+        try:
+            answer = input()
+        except (EOFError, KeyboardInterrupt):
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     def run_line(self, text: str) -> bool:
         """Run one input and print its reply; False when the shell should end."""

@@ -95,11 +95,27 @@ def help_view(topic: str | None = None) -> RenderableType:
 
 
 def docker_view() -> RenderableType:
-    """``help docker``: each docker CLI command and the ops (or dshell command) that do its work."""
+    """``help docker``: the docker commands that run as typed (their supported flags and the ops they call, from
+    the command table), then the other docker CLI commands and the ops (or dshell command) that do their work."""
+    from rich.console import Group
+
+    from .docker.table import commands
     from .hints import DOCKER_COMMANDS
 
-    return _table(((f"docker {name}", does) for name, does in DOCKER_COMMANDS.items()), "bold", "cyan",
-                  title="docker CLI → dshell")
+    table = commands()
+    seen: dict[int, str] = {}
+    for name, command in table.items():
+        seen.setdefault(id(command), name)
+    rows = []
+    for name in seen.values():
+        command = table[name]
+        does = command.todo and f"not run yet: {command.todo}" or command.shell or ", ".join(
+            command.ops or ((command.op,) if command.op else ()))
+        rows.append((command.usage(), does))
+    typed = _table(rows, "bold", "cyan", title="docker commands that run as typed (docker's flags and output)")
+    others = _table(((f"docker {name}", does) for name, does in DOCKER_COMMANDS.items() if name not in table),
+                    "bold", "cyan", title="other docker CLI commands → dshell")
+    return Group(typed, "", others)
 
 
 def settings_view(items: Iterable[tuple[str, Any]]) -> RenderableType:

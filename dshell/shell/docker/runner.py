@@ -195,15 +195,23 @@ def _message(result: Result) -> str:
 
 
 def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
-    errors = [failure(p, call, r) for call, r in zip(calls, results, strict=True) if r.failed]
-    ok = [(call, r) for call, r in zip(calls, results, strict=True) if not r.failed]
+    pairs = list(zip(calls, results, strict=True))
+    said = [failure(p, c, r) for c, r in pairs if r.failed and _forgiven(p, c, r)]
+    errors = [failure(p, c, r) for c, r in pairs if r.failed and not _forgiven(p, c, r)]
+    ok = [(c, r) for c, r in pairs if not r.failed]
     last = results[-1] if results else None
     view = VIEWS.get(p.command.view, _table)
     try:
         body = view(p, ok)
     except ValueError as exc:  # a template this evaluator cannot run: one line, as docker says it
         return Reply(error=f"template parsing error: {exc}", result=last)
+    if said:  # docker rm -f: a missing container is said and the command still succeeds
+        body = _text(([str(body)] if body is not None else []) + said)
     return Reply(body, error="\n".join(errors) or None, result=last)
+
+
+def _forgiven(p: Plan, call: Call, result: Result) -> bool:
+    return p.command.forced_missing and result.status == 404 and bool(call.params.get("force"))
 
 
 def _text(lines: list[str]) -> Any:

@@ -67,19 +67,28 @@ class Command:
     confirm_all: str | None = None
     missing: str | None = None
     todo: str | None = None  # why the command does not run here yet
+    forced_missing: bool = False  # with force=true a missing target is said, not failed (rm -f)
     aka: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()  # params (not body keys) that take the rest of the words as a list
     interspersed: bool = True  # flags may follow positional words (not for top, service create: theirs are the CMD's)
 
     def usage(self) -> str:
         """``docker rm [-f|--force] [-l|--link] ... ID...``: the supported flags and the positional words."""
-        flags = " ".join(f"[{'|'.join(f.names)}{' V' if f.takes_value else ''}]" for f in self.unique_flags())
+        flags = " ".join(f"[{'|'.join(f.names)}{_value_name(f)}]" for f in self.unique_flags())
         words = " ".join(_arg_usage(a) for a in self.args)
         return " ".join(part for part in (self.name, flags, words) if part)
 
     def unique_flags(self) -> list[Flag]:
         """Each flag once (a short and a long name share one)."""
         return list({id(f): f for f in self.flags.values()}.values())
+
+
+def _value_name(flag: Flag) -> str:
+    if not flag.takes_value:
+        return ""
+    return " " + {"filters": "k=v", "format": "TEMPLATE", "output": "FILE", "input": "FILE", "map": "k=v",
+                  "list": "VALUE", "time": "TIME", "bytes": "SIZE", "cpus": "CPUS"}.get(flag.type or flag.target,
+                                                                                     (flag.type or "VALUE").upper())
 
 
 def _arg_usage(arg: Arg) -> str:
@@ -123,10 +132,14 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
     unsupported = {flag: reason for names, reason in (entry.get("unsupported") or {}).items()
                    for flag in names.split()}
     ops = tuple(entry.get("ops") or ())
-    return Command(name, entry.get("op"), ops, entry.get("shell"), tuple(_arg(a) for a in entry.get("args") or ()),
-                   dict(entry.get("set") or {}), flags, unsupported, entry.get("view", "table"), entry.get("confirm"),
-                   entry.get("confirm-all"), entry.get("missing"), entry.get("todo"), tuple(entry.get("aka") or ()),
-                   tuple(entry.get("list") or ()), entry.get("interspersed", True))
+    return Command(
+        name, op=entry.get("op"), ops=ops, shell=entry.get("shell"),
+        args=tuple(_arg(a) for a in entry.get("args") or ()),
+        set=dict(entry.get("set") or {}), flags=flags, unsupported=unsupported, view=entry.get("view", "table"),
+        confirm=entry.get("confirm"), confirm_all=entry.get("confirm-all"), missing=entry.get("missing"),
+        todo=entry.get("todo"), forced_missing=entry.get("forced-missing") == "said",
+        aka=tuple(entry.get("aka") or ()), lists=tuple(entry.get("list") or ()),
+        interspersed=entry.get("interspersed", True))
 
 
 @cache

@@ -47,8 +47,8 @@ class Endpoint(NamedTuple):
     @classmethod
     def parse(cls, conn: dict[str, Any]) -> Endpoint:
         """Build an endpoint from a ``conn`` map: {"uri", "mtls": {ca, cert, key, password}, "timeouts"}."""
-        uri = conn.get("uri") or ""
-        parts = urlsplit(uri)
+        parts = urlsplit(conn.get("uri") or "")
+        uri = without_password(conn.get("uri") or "")  # shown, logged and stored: never the password
         mtls = dict(conn.get("mtls") or {})
         scheme = parts.scheme
         given = {k: v for k, v in (conn.get("timeouts") or {}).items() if k in Timeouts._fields}
@@ -131,6 +131,15 @@ def _os_reason(exc: OSError) -> str:
 def tls_reason(exc: OSError) -> str | None:
     """The OpenSSL reason of an ssl.SSLError (without importing ssl), else None."""
     return str(getattr(exc, "reason", None) or exc) if type(exc).__module__ == "ssl" else None
+
+
+def without_password(uri: str) -> str:
+    """``uri`` with the password of its user part as ``***`` (``https://me:***@host``); the rest as it is."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    user, _, host = parts.netloc.rpartition("@")
+    return uri.replace(parts.netloc, f"{user.partition(':')[0]}:***@{host}", 1)
 
 
 def tls_failure(endpoint: Endpoint, exc: OSError) -> str | None:

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from ._endpoint import Endpoint
+from ._endpoint import Endpoint, without_password
 from ._errors import ConnectionError
 
 PROBE_TIMEOUT = 60.0  # seconds for ssh to log in and the daemon to answer, when the endpoint sets none
@@ -51,8 +51,7 @@ class Target(NamedTuple):
         except ValueError:
             wrong = "a bad port"
         if wrong:
-            shown = uri.replace(f":{parts.password}@", ":***@") if parts.password else uri
-            raise ConnectionError(f"the ssh endpoint {shown!r} has {wrong}: expected ssh://[USER@]HOST[:PORT]")
+            raise ConnectionError(f"the ssh endpoint {without_password(uri)!r} has {wrong}: expected ssh://[USER@]HOST[:PORT]")
         return cls(parts.username, str(parts.hostname), port, parts.path.rstrip("/"))
 
     def argv(self, connect_timeout: float | None) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._columns import Column
 from ._format import compact, type_label
-from ._grid import GAP, fit_widths
+from ._grid import GAP, column_widths, fit_cell, one_line
 from ._logs import LOG_OPS, STDERR_MARK
 from ._paths import Ref, Step, format_step
 from ._reshape import (
@@ -208,29 +208,22 @@ class TableLevel(Level):
     def move_column(self, delta: int) -> None:
         self.column = max(0, min(len(self.columns) - 1, self.column + delta))
 
-    def widths(self, width: int) -> list[int]:
-        minimum = [min(n, max(len(c.header), 4)) if c.shrink else n for n, c in zip(self.natural, self.columns,
-                                                                                       strict=True)]
-        return fit_widths(self.natural, minimum, width - GAP * (len(self.columns) - 1))
-
     def screen(self, width: int, height: int) -> Screen:
         self.page = max(1, height - 1)
         self._follow()
-        widths = self.widths(width)
-        justify = [c.justify for c in self.columns]
+        widths = column_widths(self.columns, self.natural, width)
         header, spans, pos = [], [], 0
         for i, column in enumerate(self.columns):
             title = column.header + (("↓" if self.sort[1] else "↑") if self.sort and self.sort[0] == column.header
                                      else "")
-            cell = _fit(title, widths[i], "left")
+            cell = fit_cell(title, widths[i])
             spans.append((pos, pos + len(cell)))
             header.append(cell)
             pos += len(cell) + GAP
         lines = []
         for n in range(self.top, min(self.count(), self.top + self.page)):
-            cells = self.cells[self.order[n]]
-            text = (" " * GAP).join(_fit(cell, w, j) for cell, w, j in zip(cells, widths, justify, strict=True))
-            lines.append(Line(text.rstrip(), n == self.cursor, tuple(self._matches(text))))
+            text = one_line(self.cells[self.order[n]], widths, self.columns)
+            lines.append(Line(text, n == self.cursor, tuple(self._matches(text))))
         return Screen((" " * GAP).join(header).rstrip(), lines, spans[self.column] if spans else None)
 
     def here(self) -> tuple[Ref, Any] | None:
@@ -259,16 +252,6 @@ def _is_column_filter(text: str) -> bool:
     from ._reshape import _COLUMN_FILTER
 
     return not (text.startswith("/") and text.endswith("/")) and _COLUMN_FILTER.fullmatch(text) is not None
-
-
-def _fit(text: str, width: int, justify: str) -> str:
-    from rich.cells import cell_len, set_cell_size
-
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, max(0, width - 1)) + "…"
-    pad = " " * (width - length)
-    return pad + text if justify == "right" else text + pad
 
 
 def _row_steps(data: Any, table: Table) -> Callable[[int], tuple[Step, ...] | None]:

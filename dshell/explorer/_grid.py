@@ -131,15 +131,35 @@ def _shown(cell: str) -> str:
 
 
 def _cell(text: str, width: int, justify: str, last: bool) -> str:
+    from rich.cells import cell_len
+
+    if last and justify == "left" and cell_len(text) <= width:
+        return text
+    return fit_cell(text, width, justify)
+
+
+def fit_cell(text: str, width: int, justify: str = "left") -> str:
+    """`text` padded to `width` cells (on the left when right-justified), or cut there with '…'."""
     from rich.cells import cell_len, set_cell_size
 
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    if last and justify == "left":
-        return text
+        return set_cell_size(text, max(0, width - 1)) + "…"
     pad = " " * (width - length)
     return pad + text if justify == "right" else text + pad
+
+
+def column_widths(columns: Sequence[GridColumn], natural: Sequence[int], width: int, gap: int = GAP) -> list[int]:
+    """Widths for columns of `natural` widths in `width` cells: the widest shrink first (not below their header
+    or 4 cells; `shrink=False` ones not at all)."""
+    minimum = [min(n, max(len(c.header), 4)) if c.shrink else n for n, c in zip(natural, columns, strict=True)]
+    return fit_widths(natural, minimum, width - gap * (len(columns) - 1))
+
+
+def one_line(cells: Sequence[str], widths: Sequence[int], columns: Sequence[GridColumn], gap: int = GAP) -> str:
+    """A row on one line: each cell fitted to its width (cut with '…', never wrapped), no trailing blanks."""
+    return (" " * gap).join(fit_cell(cell, w, c.justify)
+                            for cell, w, c in zip(cells, widths, columns, strict=True)).rstrip()
 
 
 def wrap(text: str, width: int) -> list[str]:

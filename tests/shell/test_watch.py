@@ -10,7 +10,8 @@ import pytest
 import dshell.client as docker
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.sources import Source
-from dshell.shell.panes.watch import Watch, marked, text_lines, watch_source
+from dshell.shell.panes.view import title_fragments
+from dshell.shell.panes.watch import Watch, marked, plain, shown_lines, text_lines, watch_source
 
 
 def bind(words: list[str]) -> tuple[str, dict[str, Any]]:
@@ -31,16 +32,45 @@ def test_the_interval_is_optional_and_bounded() -> None:
 
 
 def test_lines_that_differ_from_the_last_run_are_highlighted_in_place() -> None:
-    first = marked(None, ["a", "b"], "run 1")
+    first = marked(None, plain(["a", "b"]), "run 1")
     assert [(line.text, line.style) for line in first[1:]] == [("a", ""), ("b", "")]  # nothing to compare yet
-    second = marked(["a", "b", "c"], ["a", "B"], "run 2")
+    second = marked(plain(["a", "b", "c"]), plain(["a", "B"]), "run 2")
     assert [(line.text, line.style, line.key) for line in second] == [
         ("run 2", "class:pane.header", "watch:header"), ("a", "", "watch:0"),
         ("B", "class:pane.changed", "watch:1"), ("", "", "watch:2")]
     pane = StreamPane("w")
     pane.add(first)
-    pane.add(marked(["a", "b"], ["a", "B", "new"], "run 2"))
+    pane.add(marked(plain(["a", "b"]), plain(["a", "B", "new"]), "run 2"))
     assert [line.text for line in pane.visible(10)[1]] == ["run 2", "a", "B", "new"]  # replaced, not appended
+
+
+def container(name: str, status: str) -> dict[str, Any]:
+    return {"Id": name * 64, "Names": [f"/{name}"], "Image": "busybox", "State": "running", "Status": status,
+            "Created": 0, "Command": "sh", "Ports": []}
+
+
+def test_a_status_change_is_one_row_changed_though_the_columns_realign() -> None:
+    before = shown_lines([container("a", "Up 1 second"), container("b", "Up 2 seconds")], "ContainerList")
+    after = shown_lines([container("a", "Exited (137) 1 second ago"), container("b", "Up 2 seconds")],
+                        "ContainerList")
+    assert before[2].text != after[2].text  # b's text moved: STATUS got wider
+    lines = marked(before, after, "run 2")
+    assert [line.style == "class:pane.changed" for line in lines[1:]] == [False, True, False]
+    reordered = shown_lines([container("b", "Up 2 seconds"), container("a", "Up 1 second")], "ContainerList")
+    assert not any(line.style for line in marked(before, reordered, "run 3")[1:])  # rows known by their ID
+
+
+def test_a_watch_pane_at_its_top_is_not_paused() -> None:
+    pane = StreamPane("watch 2s ContainerList")
+    pane.top, pane.pinned_at_top = 0, True
+    pane.add(marked(None, plain(["a"]), "run 1"))
+    title = "".join(text for _, text in title_fragments(1, pane, True, ""))
+    assert "paused" not in title
+    stream = StreamPane("logs web")
+    stream.add(marked(None, plain(["a"] * 30), "x"))
+    stream.page = 10
+    stream.scroll(-5)
+    assert "paused +5" in "".join(text for _, text in title_fragments(1, stream, True, ""))
 
 
 def test_a_result_renders_as_the_shell_shows_it() -> None:

@@ -41,6 +41,7 @@ class StreamPane:
         self.total = 0  # lines ever added; the buffer holds the last ``limit`` of them
         self.changes = 0  # lines ever added or updated in place
         self.top: int | None = None  # index of the first line shown when pinned; None follows the end
+        self.pinned_at_top = False  # a watch: the view lives at the top (updated in place), pinned is not paused
         self.page = 10  # lines on screen, set by the view
         self.pattern: str | None = None
         self.match: int | None = None  # index of the current search match
@@ -57,6 +58,11 @@ class StreamPane:
     def following(self) -> bool:
         """True while the view follows the newest lines (not pinned)."""
         return self.top is None
+
+    @property
+    def paused(self) -> bool:
+        """True while the view holds still as new lines come (pinned, unless the pane lives at its top)."""
+        return self.top is not None and not (self.pinned_at_top and self.top == 0)
 
     # ------------------------------------------------------------------ the reader's side
     def add(self, lines: list[Line]) -> None:

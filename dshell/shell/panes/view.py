@@ -80,7 +80,7 @@ def title_fragments(number: int, pane: StreamPane, selected: bool, notice: str) 
     out: StyleAndTextTuples = [(base, f" [{number}] {visible_line(pane.title)} "),
                                (f"{base} {state}", f" {visible_line(pane.status)} "),
                                (base, f" {pane.total} lines ")]
-    if not pane.following:
+    if pane.paused:
         out.append((f"{base} class:pane.title.paused", f" paused +{pane.below()} "))
     if pane.pattern:
         out.append((base, f" /{pane.pattern}{'' if pane.match is not None else ' (no match)'} "))

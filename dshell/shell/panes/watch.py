@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, NamedTuple
 
 import dshell.client as docker
 
@@ -51,15 +51,56 @@ def text_lines(data: Any, op: str) -> list[str]:
     return out.getvalue().rstrip("\n").splitlines()
 
 
-def marked(old: list[str] | None, new: list[str], header: str) -> list[Line]:
-    """Pane lines for a run: a header, then ``new``'s lines in place of the last run's, those that differ from
-    the line at the same place highlighted; lines the last run had beyond ``new``'s end are blanked."""
+class Shown(NamedTuple):
+    """A line of a run: which it is (a table row's identity, else its place), what it says (a row's cells, else
+    its text), and its text. Runs compare lines by identity and content: a row whose cells stay the same is
+    unchanged even when its text moves because another row's wider cell re-aligned the columns."""
+
+    ident: Hashable
+    content: Hashable
+    text: str
+
+
+def plain(lines: list[str]) -> list[Shown]:
+    """Text lines, compared by place."""
+    return [Shown(i, text, text) for i, text in enumerate(lines)]
+
+
+def shown_lines(data: Any, op: str) -> list[Shown]:
+    """``data`` as the shell would show it: a table as its header and a line per row (cells cut to fit, never
+    wrapped), each row known by its first cells that tell the rows apart; anything else as text lines."""
+    from rich.cells import cell_len
+
+    from dshell.explorer._grid import column_widths, one_line
+    from dshell.explorer._reshape import table_of
+
+    table = table_of(data, op)
+    if table is None or not table.rows:
+        return plain(text_lines(data, op))
+    columns = table.columns
+    cells = [tuple(c.cell(row).replace("\n", "⏎") for c in columns) for row in table.rows]
+    natural = [max([cell_len(c.header), *(cell_len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    widths = column_widths(columns, natural, WIDTH)
+    headers = tuple(c.header for c in columns)
+    known = next((k for k in range(1, len(columns) + 1) if len({row[:k] for row in cells}) == len(cells)), None)
+    return [Shown("header", headers, one_line(headers, widths, columns))] + [
+        Shown(("row", row[:known] if known else i), row, one_line(row, widths, columns)) for i, row in enumerate(cells)]
+
+
+def marked(old: list[Shown] | None, new: list[Shown], header: str) -> list[Line]:
+    """Pane lines for a run: a header, then ``new``'s lines in place of the last run's, those whose content
+    differs from the last run's line of the same identity highlighted; lines the last run had beyond ``new``'s
+    end are blanked."""
+    before = None if old is None else {line.ident: line.content for line in old}
     lines = [Line(header, "class:pane.header", key="watch:header")]
-    for i, text in enumerate(new):
-        changed = old is not None and (i >= len(old) or old[i] != text)
-        lines.append(Line(text, "class:pane.changed" if changed else "", key=f"watch:{i}"))
+    for i, line in enumerate(new):
+        changed = before is not None and before.get(line.ident, _NONE) != line.content
+        lines.append(Line(line.text, "class:pane.changed" if changed else "", key=f"watch:{i}"))
     lines += [Line("", key=f"watch:{i}") for i in range(len(new), len(old or ()))]
     return lines
+
+
+_NONE = object()
 
 
 class Watch(Feed):
@@ -76,6 +117,7 @@ class Watch(Feed):
         self.request = request  # the fan-out's (each host's params by its own spec); None: source's call
         self._wake = threading.Event()
         pane.top = 0  # the top of the result in view, as watch(1) shows it
+        pane.pinned_at_top = True  # ... which is where it lives, not a pause
 
     @property
     def endpoint(self) -> str:
@@ -102,7 +144,7 @@ class Watch(Feed):
         return (200 if answered else None), (rows if answered else None), failed
 
     def _run(self) -> None:
-        previous: list[str] | None = None
+        previous: list[Shown] | None = None
         runs = 0
         self.pane.status = "watching"
         try:
@@ -114,7 +156,8 @@ class Watch(Feed):
                     header = f"run {runs} at {stamp}: {'; '.join(failed)}"
                     self.pane.add([Line(header, "class:pane.bad", key="watch:header")])
                 else:
-                    lines = text_lines(data, self.source.op) + failed
+                    lines = shown_lines(data, self.source.op) + [Shown(("failed", line), line, line)
+                                                                 for line in failed]
                     changed = sum(1 for line in marked(previous, lines, "") if line.style == "class:pane.changed")
                     shown = marked(previous, lines, f"run {runs} at {stamp} · every {self.interval:g}s · "
                                                     f"{changed} line{'s' * (changed != 1)} changed")

@@ -31,8 +31,14 @@ class Change:
     new: Any = None
 
     def as_row(self) -> dict[str, Any]:
-        """The change as a table row: CHANGE, PATH (as typed after `_N`), OLD, NEW."""
-        return {"Change": self.kind, "Path": format_path(self.path), "Old": self.old, "New": self.new}
+        """The change as a table row: Change, Path (as typed after `_N`), Old (not when added), New (not when
+        removed): a null that was there is `"Old": None`, nothing there no Old at all."""
+        row = {"Change": self.kind, "Path": format_path(self.path)}
+        if self.kind != "added":
+            row["Old"] = self.old
+        if self.kind != "removed":
+            row["New"] = self.new
+        return row
 
 
 def format_path(path: Sequence[Step]) -> str:

@@ -119,7 +119,8 @@ class ResultView:
         result = self.result
         if result.failed:
             return H.error_line(f"[{result.n}] {result.op}  {error_message(result)}  {_duration(result.duration)}")
-        status = "" if result.status is None else f' <span style="color:{H.COLOURS["str"]}">{result.status}</span>'
+        colour = H.COLOURS["str"]
+        status = "" if result.status is None else f' <span style="color:{colour}">{status_text(result)}</span>'
         head = (f'<div style="{H.MONO}"><b style="color:#2a9fb0">[{result.n}]</b> <b>{H.escape(result.op)}</b>'
                 f'{status} <span style="{H.DIM}">{_duration(result.duration)}</span></div>')
         body = self._body()
@@ -134,9 +135,20 @@ def header(result: Result) -> Text:
     if result.failed:
         text.append(f"  {visible_line(error_message(result))}", style="bold red")
     elif result.status is not None:
-        text.append(f"  {result.status}", style="green")
+        text.append(f"  {status_text(result)}", style="green")
     text.append(f"  {_duration(result.duration)}", style="dim")
     return text
+
+
+NO_CHANGE = {"ContainerStart": "already started", "ContainerStop": "already stopped"}
+"""What a 304 (nothing done) means for the ops that answer one, as the API describes it."""
+
+
+def status_text(result: Result) -> str:
+    """A success's status, a 304 with its meaning (`304 already stopped`: docker says nothing, but it is news)."""
+    if result.status == 304:
+        return f"304 {NO_CHANGE.get(result.op, 'not modified')}"
+    return str(result.status)
 
 
 def error_message(result: Result) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ._columns import Column, Columns, Row, TableSpec, hosts, key, list_rows, per_host, same, text
 from ._events import event_text
-from ._format import ellipsis, human_size
+from ._format import compact, ellipsis, human_size
 from ._info import INFO
 
 
@@ -225,7 +225,33 @@ def _event_rows(data: Any) -> list[Row] | None:
     return rows if rows and all("Type" in row or "status" in row for row in rows) else None
 
 
+# diff: the changes between two values, each value shown as data (null, [], {} and "" are not blanks).
+
+def _as_data(name: str) -> Callable[[Row], str]:
+    """A diff cell: blank where the row has no `name` (nothing was there), else the value as data."""
+
+    def cell(row: Row) -> str:
+        if name not in row:
+            return ""
+        value = row[name]
+        if isinstance(value, str):
+            return value or '""'
+        return "{}" if value == {} else compact(value, 60)
+
+    return cell
+
+
+def _diff_rows(data: Any) -> list[Row] | None:
+    rows = list_rows(data)
+    return rows if rows is not None and all("Change" in row and "Path" in row for row in rows) else None
+
+
 REPORTS: dict[str, TableSpec] = {
+    "diff": TableSpec(
+        tuple(Column(name, cell=_as_data(name), value=key(name, same), wrap=name in ("Old", "New"))
+              for name in ("Change", "Path", "Old", "New")),
+        _diff_rows,
+    ),
     "ContainerTop": TableSpec(_top_columns, per_host(_top_rows)),
     "ContainerChanges": TableSpec(
         (

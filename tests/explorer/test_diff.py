@@ -63,3 +63,18 @@ def test_keys_that_need_quoting_and_the_root() -> None:
 def test_rows_are_a_table_of_change_path_old_new() -> None:
     (change,) = diff({"a": 1}, {"a": 2})
     assert change.as_row() == {"Change": "changed", "Path": ".a", "Old": 1, "New": 2}
+
+
+def test_empty_values_show_as_data_not_blanks() -> None:
+    from dshell.explorer import render
+
+    from .conftest import render_text
+
+    rows = [c.as_row() for c in diff({"a": [], "b": None, "c": "", "d": {}, "e": 1},
+                                      {"a": None, "b": [], "c": {}, "d": "", "f": None})]
+    assert rows[-2] == {"Change": "removed", "Path": ".e", "Old": 1}  # nothing new: no New at all
+    assert rows[-1] == {"Change": "added", "Path": ".f", "New": None}  # a null that came
+    lines = [line.split() for line in render_text(render(rows, "diff")).splitlines()]
+    assert lines == [["Change", "Path", "Old", "New"], ["changed", ".a", "[]", "null"],
+                     ["changed", ".b", "null", "[]"], ["changed", ".c", '""', "{}"], ["changed", ".d", "{}", '""'],
+                     ["removed", ".e", "1"], ["added", ".f", "null"]]

@@ -224,13 +224,29 @@ class Workflow(NamedTuple):
 @_command
 class Docker(NamedTuple):
     """A docker CLI command as typed (``ps -a``, ``rm -f a b``, ``network ls -q``): its words, unquoted as a
-    shell unquotes them; run by the docker command table (``shell.docker``)."""
+    shell unquotes them; run by the docker command table (``shell.docker``). A ``$(...)`` is one word, its inner
+    docker command in ``subs`` (the word is ``$(N)``, N its index): its output lines become targets."""
 
     words: tuple[str, ...]
+    subs: tuple[str, ...] = ()
 
 
-Command = (Docker | OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost | Fetch
-           | History | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
+@_command
+class Local(NamedTuple):
+    """``!cmd``: a command for the local shell."""
+
+    command: str
+
+
+@_command
+class Lcd(NamedTuple):
+    """``lcd [DIR]``: the local working directory."""
+
+    target: str | None = None
+
+
+Command = (Docker | Local | Lcd | OpCall | Doc | Ops | Categories | Use | Connect | Disconnect | Hosts | FanOut | OnHost
+           | Fetch | History | Help | Show | Cd | Ls | Pwd | Save | Set | Exit | Stream | Workflow)
 OneHostCommand = Doc | Ops | Categories | Fetch | Stream | Workflow  # what ONE_HOST_COMMANDS parse into
 ONE_HOST_COMMANDS = ("exec", "attach", "run", "cp", "build", "login", "fetch", "doc", "ops", "categories")
 """The commands besides panes that ``@NAME`` sends to another endpoint (not logout, diff: they ask no daemon)."""
@@ -435,6 +451,9 @@ COMMANDS: dict[str, CommandSpec] = {
     "cd": CommandSpec(_one(Cd, optional=True), "cd _3.Config | cd .. | cd Key | cd", "move into a result"),
     "ls": CommandSpec(_one(Ls, optional=True), "ls [path]", "the keys at the current location"),
     "pwd": CommandSpec(_none(Pwd), "pwd", "where cd went"),
+    "lcd": CommandSpec(_one(Lcd, optional=True), "lcd [DIR]", "the local working directory (where cp, build, "
+                       "save -o, load -i and --env-file read relative paths; alone: say where it is); !cmd runs a "
+                       "local shell command"),
     "save": CommandSpec(_save, "save _3 file.json",
                         "save a result as JSON or YAML (by the file extension)"),
     "set": CommandSpec(_set, "set vi | set emacs | set KEY VALUE",
@@ -532,14 +551,25 @@ def _docker(head: str, args: list[str], text: str) -> Docker | None:
         return None
     import shlex
 
+    subs: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        subs.append(m.group(1))
+        return f" $({len(subs) - 1}) "
+
     try:
-        return Docker(tuple(shlex.split(text)))
+        return Docker(tuple(shlex.split(_SUB_RE.sub(sub, text))), tuple(subs))
     except ValueError as exc:
         raise ParseError(f"{head}: {exc}") from None
 
 
+_SUB_RE = re.compile(r"\$\(([^()]*)\)")
+
+
 def parse_line(text: str) -> Command | None:
     """Parse one input; None for blank input. Raises ParseError with a one-line message."""
+    if text.lstrip().startswith("!"):
+        return Local(text.lstrip()[1:].strip())
     found = scan(text)
     if found.pending:
         raise ParseError(f"unclosed {found.pending[-1]!r}")

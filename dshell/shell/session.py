@@ -97,7 +97,7 @@ class Session:
             P.History: self._history, P.Help: self._help, P.Show: self._show, P.Cd: self._cd, P.Ls: self._ls,
             P.Pwd: self._pwd, P.Save: self._save, P.Set: self._set, P.Exit: lambda cmd, run: Reply(exit=True),
             P.Stream: self._stream, P.Workflow: self._workflow, P.Hosts: self._hosts, P.FanOut: self._fan_out,
-            P.OnHost: self._on_host, P.Docker: self._docker,
+            P.OnHost: self._on_host, P.Docker: self._docker, P.Local: self._local, P.Lcd: self._lcd,
         }
         self.say: Callable[[Any], None] | None = None  # how a workflow shows a line as it goes (front ends set it)
         self.ask: Callable[[str], bool] | None = None  # a y/N question to the user (the prompt sets it; -c: never)
@@ -646,7 +646,17 @@ class Session:
     def _docker(self, cmd: P.Docker, run: Runner) -> Reply:
         from .docker.runner import run_words
 
-        return run_words(self, list(cmd.words), run)
+        return run_words(self, list(cmd.words), run, cmd.subs)
+
+    def _local(self, cmd: P.Local, run: Runner) -> Reply:
+        from .local import run_local
+
+        return run_local(cmd.command)
+
+    def _lcd(self, cmd: P.Lcd, run: Runner) -> Reply:
+        from .local import change_dir
+
+        return change_dir(cmd.target)
 
     def _workflow(self, cmd: P.Workflow, run: Runner) -> Reply:
         from .workflows import command

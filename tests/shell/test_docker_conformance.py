@@ -234,3 +234,16 @@ def test_prune_asks_docker_question_at_the_prompt(state):
                      "Are you sure you want to continue? [y/N] "] * 2
     assert (out.splitlines()[:2], err, status) == (["Deleted Volumes:", f"{P}-askvol"], "", 0)
     assert f"{P}-askvol" not in docker("volume", "ls", "-q").stdout
+
+
+def test_targets_from_a_result_and_from_a_substitution(state):
+    for n in (1, 2, 3):
+        docker("run", "-d", "--label", f"dsh-dcli-sub={RUN}", "--name", f"{P}-sub{n}", "busybox", "sleep", "600")
+    listed = dshell(state, f"ps -q -f label=dsh-dcli-sub={RUN} --no-trunc")[0].split()
+    stopped = dshell(state, f"stop -t 1 _{state.history.last.n}")
+    assert (sorted(stopped[0].split()), stopped[1:]) == (sorted(listed), ("", 0))
+    names = dshell(state, f"ps -a -f label=dsh-dcli-sub={RUN} --format '{{{{.Names}}}}'")[0].split()
+    removed = dshell(state, f"rm -f $(ps -aq -f label=dsh-dcli-sub={RUN} --format '{{{{.Names}}}}')")
+    assert (sorted(removed[0].split()), removed[1:]) == (sorted(names), ("", 0)) and len(names) == 3
+    assert docker("ps", "-aq", "--filter", f"label=dsh-dcli-sub={RUN}").stdout == ""
+    assert "ps: unknown flag --bogus" in dshell(state, "rm -f $(ps --bogus)")[1]

@@ -142,3 +142,24 @@ def test_docker_output_shows_control_characters_and_keeps_tabs():
     out = io.StringIO()
     Console(file=out, width=200, color_system=None).print(Printed("web\t\x1b]0;PWNED\x07up\nnext"))
     assert out.getvalue() == "web\t^[]0;PWNED^Gup\nnext\n"
+
+
+def test_a_substitution_is_one_word_and_its_command_is_kept():
+    found = parse_line("rm -f $(ps -aq -f label=x=1) web")
+    assert found == Docker(("rm", "-f", "$(0)", "web"), ("ps -aq -f label=x=1",))
+
+
+def test_bang_and_lcd_are_the_local_machine(tmp_path, monkeypatch):
+    import os
+
+    from dshell.shell.local import change_dir, run_local
+    from dshell.shell.parse import Lcd, Local
+
+    assert parse_line("!docker ps | grep x") == Local("docker ps | grep x")
+    assert parse_line("lcd ~/src") == Lcd("~/src")
+    monkeypatch.chdir(tmp_path)
+    assert change_dir(str(tmp_path / "nope")).error.startswith("lcd: ")
+    (tmp_path / "sub").mkdir()
+    assert change_dir("sub").body == f"local directory: {tmp_path / 'sub'}" and os.getcwd() == str(tmp_path / "sub")
+    reply = run_local("echo hi; pwd; exit 3")  # pytest's stdout is no terminal: the output is the reply
+    assert str(reply.body) == f"hi\n{tmp_path / 'sub'}" and reply.error == "!echo: exit status 3" and reply.status == 3

@@ -6,6 +6,7 @@ as docker's client words it)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -27,12 +28,54 @@ _KIND = {"ContainerInspect": "container", "ImageInspect": "image", "NetworkInspe
 _ID_KEYS = ("Id", "ID", "Name")
 
 
-def run_words(session: Session, words: list[str], run: Runner) -> Reply:
-    """``ps -a``, ``rm -f a b``... typed at the prompt, in ``dshell -c`` or ``%docker``."""
+def run_words(session: Session, words: list[str], run: Runner, subs: tuple[str, ...] = ()) -> Reply:
+    """``ps -a``, ``rm -f a b``... typed at the prompt, in ``dshell -c`` or ``%docker``; a result (``_12``,
+    ``_12[].Id``) or a ``$(docker command)`` among the words stands for the targets it holds."""
     try:
-        return execute(session, plan(words), run)
+        expanded: list[str] = []
+        for word in words:
+            if (m := _SUB_WORD.fullmatch(word)) is not None and int(m.group(1)) < len(subs):
+                expanded += _output_words(session, subs[int(m.group(1))], run)
+            else:
+                expanded += _result_words(session, word)
+        return execute(session, plan(expanded), run)
     except PlanError as exc:
         return Reply(error=str(exc))
+
+
+_SUB_WORD = re.compile(r"\$\((\d+)\)")
+
+
+def _output_words(session: Session, inner: str, run: Runner) -> list[str]:
+    """The lines a docker command prints (``$(ps -aq -f label=x)``), each a word; PlanError if it failed."""
+    import shlex
+
+    reply = run_words(session, shlex.split(inner), run)
+    if reply.error:
+        raise PlanError(f"$({inner}): {reply.error.splitlines()[0]}")
+    return str(reply.body or "").split()
+
+
+def _result_words(session: Session, word: str) -> list[str]:
+    """A result reference as the targets it holds: names or ids (a list's items, an object's Id/ID/Name); any
+    other word as it is."""
+    from dshell.explorer import REF_RE, parse_ref
+
+    if not REF_RE.fullmatch(word) or session.history is None:
+        return [word]
+    value = session.resolve(parse_ref(word))
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            item = next((item[k] for k in _ID_KEYS if k in item), None)
+        if isinstance(item, list):  # Names: ["/web"]
+            item = item[0] if item else None
+        if isinstance(item, str) and item:
+            out.append(item.lstrip("/"))
+        elif item is not None:
+            raise PlanError(f"{word}: {str(item)[:40]!r} is no name or id: name a path to them, e.g. {word}[].Id")
+    return out
 
 
 def execute(session: Session, p: Plan, run: Runner) -> Reply:

@@ -88,10 +88,7 @@ def _read(path: str, variables: Mapping[str, str], missing: Any) -> dict[str, An
         raise ComposeError(f"not valid YAML: {problem}", path, where) from None
     if doc is None:
         raise ComposeError("the compose file is empty", path)
-    _schema.check(doc, path)
-    result: dict[str, Any] = _interp.interpolate(doc, variables, path, "", missing)
-    _schema.check(result, path)
-    return result
+    return _schema.check(_interp.interpolate(doc, variables, path, "", missing), path)
 
 
 def _file_model(doc: dict[str, Any], path: str, base_dir: str, variables: Mapping[str, str], missing: Any,

@@ -3,6 +3,7 @@ out (each refused by name, never silently dropped)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -64,12 +65,13 @@ LEFT_OUT = {
 """Compose Specification keys dshell does not run: refused by name (docker compose runs them)."""
 
 
-def check(value: Any, file: str) -> None:
-    """Raise a ComposeError naming ``file`` and the key path of the first thing in a loaded file that is not a
-    known key of its place or not of its type."""
+def check(value: Any, file: str) -> dict[str, Any]:
+    """The loaded (and interpolated) file, with strings cast where an integer or boolean belongs (``replicas:
+    ${N}``, as docker compose casts them); a ComposeError naming ``file`` and the key path of the first thing that
+    is not a known key of its place or not of its type."""
     if not isinstance(value, dict):
         raise ComposeError(f"the top level must be a mapping, not {_kind(value)}", file)
-    _mapping(value, TOP, file, "", "")
+    return _mapping(value, TOP, file, "", "")
 
 
 def _place(path: str) -> str:
@@ -84,33 +86,46 @@ def _place(path: str) -> str:
     return "" if not path else "-"
 
 
-def _mapping(value: dict[Any, Any], schema: dict[str, Any], file: str, path: str, place: str) -> None:
+def _mapping(value: dict[Any, Any], schema: dict[str, Any], file: str, path: str, place: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, item in value.items():
         here = f"{path}.{key}" if path else str(key)
         if not isinstance(key, str):
             raise ComposeError(f"keys must be strings, not {_kind(key)}", file, here)
         if key.startswith("x-"):
+            out[key] = item
             continue
         if key not in schema:
             if key in LEFT_OUT.get(place, ()):
                 raise ComposeError("not supported by dshell compose (docker compose runs it)", file, here)
             raise ComposeError(f"unknown key{did_you_mean(key, sorted(schema))}", file, here)
-        _value(item, schema[key], file, here)
+        out[key] = _value(item, schema[key], file, here)
+    return out
 
 
-def _value(value: Any, kind: Any, file: str, path: str) -> None:
+def _cast(value: Any, kind: Any) -> Any:
+    """A string made the integer or boolean ``kind`` wants (a variable's value), else ``value`` as it is."""
+    kinds = kind if isinstance(kind, tuple) and kind[:1] != (NAMED,) else (kind,)
+    if isinstance(value, str) and INT in kinds and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    if isinstance(value, str) and BOOL in kinds and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
+
+
+def _value(value: Any, kind: Any, file: str, path: str) -> Any:
+    value = value if _fits(value, kind) else _cast(value, kind)
     if not _fits(value, kind):
         raise ComposeError(f"must be {_describe(kind)}, not {_kind(value)}", file, path)
     if isinstance(kind, tuple) and kind[:1] != (NAMED,):
         kind = next(k for k in kind if _fits(value, k))
     if isinstance(kind, dict):
-        _mapping(value, kind, file, path, _place(path))
-    elif isinstance(kind, list):
-        for n, item in enumerate(value):
-            _value(item, kind[0], file, f"{path}[{n}]")
-    elif isinstance(kind, tuple) and kind[:1] == (NAMED,):
-        for name, item in value.items():
-            _value(item, kind[1], file, f"{path}.{name}")
+        return _mapping(value, kind, file, path, _place(path))
+    if isinstance(kind, list):
+        return [_value(item, kind[0], file, f"{path}[{n}]") for n, item in enumerate(value)]
+    if isinstance(kind, tuple) and kind[:1] == (NAMED,):
+        return {name: _value(item, kind[1], file, f"{path}.{name}") for name, item in value.items()}
+    return value
 
 
 def _fits(value: Any, kind: Any) -> bool:
@@ -150,7 +165,8 @@ def _describe(kind: Any) -> str:
         if kind[:1] == (NAMED,):
             return "a mapping of names"
         return " or ".join(_describe(k) for k in kind)
-    return {MAP: "a mapping or a list of KEY=VALUE", STRS: "a list of strings"}.get(kind, f"a {kind}")
+    named = {MAP: "a mapping or a list of KEY=VALUE", STRS: "a list of strings", INT: "an integer"}
+    return named.get(kind, f"a {kind}")
 
 
 def _kind(value: Any) -> str:

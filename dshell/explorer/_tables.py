@@ -199,6 +199,44 @@ _SWARM_OBJECT = TableSpec(
     )
 )
 
+def _compose_top_columns(data: Any) -> Columns:
+    """`docker compose top`'s columns: SERVICE, #, then the process titles the daemon sent."""
+    keys = list(data[0]) if is_rows(data) and data else ["SERVICE", "#"]
+    return tuple(Column(k, cell=at(k)) for k in keys)
+
+
+COMPOSE_TABLES: dict[str, TableSpec] = {
+    "compose ls": TableSpec(
+        (Column("NAME", cell=at("Name")), Column("STATUS", cell=at("Status")),
+         Column("CONFIG FILES", cell=at("ConfigFiles")))
+    ),
+    "compose ps": TableSpec(
+        (
+            Column("NAME", cell=at("Name")),
+            Column("IMAGE", cell=at("Image")),
+            Column("COMMAND", cell=at("Command", _command), wide=at("Command", _full_command), value=at("Command")),
+            Column("SERVICE", cell=at("Service")),
+            _time("CREATED", "Created"),
+            Column("STATUS", cell=at("Status")),
+            Column("PORTS", cell=at("Ports", _ports("PublicPort", "PrivatePort", "Type", "IP"))),
+        )
+    ),
+    "compose images": TableSpec(
+        (
+            Column("CONTAINER", cell=at("Container")),
+            Column("REPOSITORY", cell=at("Repository")),
+            Column("TAG", cell=at("Tag")),
+            Column("PLATFORM", cell=at("Platform")),
+            _id("IMAGE ID", "ID"),
+            Column("SIZE", shrink=False, justify="right", cell=at("Size", human_size), value=at("Size", same)),
+            _time("CREATED", "Created"),
+        )
+    ),
+    "compose top": TableSpec(_compose_top_columns),
+}
+"""The tables of `compose ls|ps|images|top` results (dshell.compose's rows), with docker compose's columns."""
+
+
 TABLES: dict[str, TableSpec] = {
     "ContainerList": TableSpec(_container_columns),
     "ImageList": TableSpec(
@@ -277,6 +315,7 @@ TABLES: dict[str, TableSpec] = {
         )
     ),
     **REPORTS,
+    **COMPOSE_TABLES,
 }
 
 

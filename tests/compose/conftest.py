@@ -60,7 +60,7 @@ def leftovers(c: docker.Client, project: str) -> dict[str, list[str]]:
     """What carries ``project``'s label on the engine: containers, networks, volumes (names)."""
     label = {"label": [f"com.docker.compose.project={project}"]}
     return {
-        "containers": [r["Names"][0] for r in docker.invoke(c, {"op": "ContainerList",
+        "containers": [r["Names"][0].lstrip("/") for r in docker.invoke(c, {"op": "ContainerList",
                                                                   "params": {"all": True, "filters": label}})],
         "networks": [n["Name"] for n in docker.invoke(c, {"op": "NetworkList", "params": {"filters": label}})],
         "volumes": [v["Name"] for v in docker.invoke(c, {"op": "VolumeList", "params": {"filters": label}})

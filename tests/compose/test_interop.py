@@ -61,10 +61,13 @@ def externals(dclient):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_same_as_docker_compose(case, tmp_path, dclient, compose_cli, scrub, externals):
+def test_same_as_docker_compose(case, tmp_path, dclient, compose_cli, externals, scrub, request):
     folder, files, env, name = _setup(case, tmp_path, dclient)
-    scrub(name)
+    scrub(name)  # torn down before externals: the external volume is free by then
     externals(env)
+    for image in (f"{name}-built", env["BUILT_IMAGE"]):  # what 12-build builds
+        request.addfinalizer(lambda image=image: docker.call(dclient, {"op": "ImageDelete",
+                                                                       "params": {"name": image, "force": True}}))
     flags = _flags(files, name, folder)
     p = compose.project(dclient, files, name=None if (folder / "NO_P").exists() else name, workdir=str(folder),
                         env=env)

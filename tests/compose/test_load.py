@@ -163,6 +163,13 @@ def test_a_bad_file_is_one_line_naming_file_and_key(tmp_path, body, message):
     assert text.startswith(f"{tmp_path}/compose.yaml: ") and message in text, text
 
 
+def test_variables_give_integers_and_booleans(tmp_path):
+    write(tmp_path, "compose.yaml", "services: {web: {image: b, scale: '${N}', tty: '${T}'}}\n")
+    web = load(tmp_path, env={"N": "3", "T": "true"}).services["web"]
+    assert (web["scale"], web["tty"]) == (3, True)
+    assert "services.web.scale: must be an integer, not a string" in error_of(tmp_path, env={"N": "x", "T": "1"})
+
+
 def test_extensions_are_allowed(tmp_path):
     write(tmp_path, "compose.yaml", "x-common: &c {image: busybox}\nservices: {web: {<<: *c, x-note: hi}}\n")
     assert load(tmp_path).services["web"]["image"] == "busybox"

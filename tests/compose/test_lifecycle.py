@@ -228,3 +228,35 @@ def test_unknown_service_is_one_line(made):
     with pytest.raises(compose.ComposeError, match=r"no such service: nope \(the project has db, web\)"):
         p.up(["nope"])
     assert Path(p.model.files[0]).name == "compose.yaml"
+
+
+def test_tables_print_as_docker_compose_prints_them(made, compose_cli, tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from dshell.explorer._tables import op_table
+
+    p = made()
+    p.up()
+
+    def shown(data, op):
+        console = Console(width=250, file=io.StringIO(), color_system=None)
+        console.print(op_table(data, op, None))
+        return [line.split() for line in console.file.getvalue().splitlines()]
+
+    theirs = [line.split() for line in compose_cli(["-p", p.name, "ps"], tmp_path).splitlines()]
+    ours = shown(p.ps(), "compose ps")
+    assert ours[0] == theirs[0] == ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]
+    # name, image, command, service, then the ports (CREATED and STATUS say times, which move on)
+    assert [(r[:5], r[-1]) for r in ours[1:]] == [(r[:5], r[-1]) for r in theirs[1:]]
+    theirs = [line.split() for line in compose_cli(["-p", p.name, "images"], tmp_path).splitlines()]
+    ours = shown(p.images(), "compose images")
+    assert ours[0] == theirs[0] and [r[:6] for r in ours[1:]] == [r[:6] for r in theirs[1:]]
+    theirs = [line.split() for line in compose_cli(["-p", p.name, "top"], tmp_path).splitlines()]
+    ours = shown(p.top(), "compose top")
+    assert ours[0] == theirs[0] and [r[:4] for r in ours[1:]] == [r[:4] for r in theirs[1:]]
+    theirs = [line.split() for line in compose_cli(["ls", "--filter", f"name={p.name}"], tmp_path).splitlines()]
+    ours = shown([r for r in compose.ls(p.client) if r["Name"] == p.name], "compose ls")
+    assert ours == theirs
+    p.down(volumes=True, timeout=0)

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .parse import OpCall
+from .since import TIME_PARAMS, timestamp
 from .values import parse_value, word_text
 
 if TYPE_CHECKING:
@@ -45,11 +46,37 @@ def typed(op: str, name: str, value: Any, param: Param | None) -> Any:
     """A value of an OpCall as the param ``name`` of ``op`` takes it: a word (text, as typed) by the param's
     type (an array param: a list of that one item); no param known (an unknown op or param): read as a literal
     alone says; any other value as it is."""
+    if name == "filters" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return filters_map(op, value)
     if not isinstance(value, str):
         return value
+    if name in TIME_PARAMS and param is not None:  # since=10m, until=2024-05-01T10:00: as the docker CLI reads them
+        value = timestamp(word_text(value), whole=param.type == "integer")
+    if name == "filters" and param is not None and param.type == "string":
+        return filters_map(op, word_text(value))
     if param is not None and param.type == "array":
         return [_scalar(op, name, value, (param.items or {}).get("type"))]
     return _scalar(op, name, value, param.type if param is not None else None)
+
+
+def filters_map(op: str, value: str | list[str]) -> Any:
+    """A ``filters`` value in docker's ``k=v`` form (``label=app=web``; several: ``[label=a, status=exited]``) as
+    the API's map of lists; a map (``{...}``, JSON or YAML) as it is."""
+    if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
+        value = parse_value(value)
+        if isinstance(value, dict):
+            return value
+    items = value if isinstance(value, list) else [value]
+    out: dict[str, list[str]] = {}
+    for item in items:
+        key, eq, val = str(item).partition("=")
+        if not eq or not key:
+            import dshell.client as docker
+
+            raise docker.ValidationError(f"{op}: filters wants key=value (filters=label=app, or several: "
+                                         f"filters=[label=app, status=exited]), got {str(item)!r}")
+        out.setdefault(key.strip(), []).append(val.strip())
+    return out
 
 
 def _scalar(op: str, name: str, word: str, kind: str | None) -> Any:

@@ -169,6 +169,28 @@ def parse_trailers(raw: bytes) -> dict[str, str]:
     return _join(_fields(_lines(raw.decode("latin-1"))))
 
 
+def _whole_chunks(buf: bytearray, limit: int, parts: list[bytearray]) -> tuple[int, int]:
+    """Take the chunks that lie whole in ``buf`` (size line, data, CRLF) into ``parts`` while they fit in
+    ``limit``; where the first one not taken starts, and the bytes taken."""
+    pos, have, size_end = 0, 0, len(buf)
+    find = buf.find
+    while True:
+        end = find(b"\r\n", pos, pos + 18)
+        if end < 0:
+            return pos, have
+        line = buf[pos:end]
+        try:
+            size = int(line, 16) if line.isalnum() else -1  # extensions, or not a size: the careful path
+        except ValueError:
+            size = -1
+        stop = end + 2 + size
+        if size <= 0 or stop + 2 > size_end or have + size > limit or buf[stop:stop + 2] != b"\r\n":
+            return pos, have
+        parts.append(buf[end + 2:stop])
+        have += size
+        pos = stop + 2
+
+
 class BodyReader:
     """Takes one response body out of a connection's buffer, framed as the request's method and the head say: a
     Content-Length, chunks, or all until close (none after HEAD, 204, 304 or 1xx)."""
@@ -212,32 +234,49 @@ class BodyReader:
         return data
 
     def _take_chunked(self, buf: bytearray, limit: int) -> bytes | None:
-        while not self.chunk_left:
-            if self.crlf_due:
-                if len(buf) < 2:
-                    return None
-                if buf[:2] != b"\r\n":
-                    raise ProtocolError(f"a chunk does not end with CRLF: {bytes(buf[:20])!r}")
-                del buf[:2]
-                self.crlf_due = False
-            end = buf.find(b"\r\n")
-            if end > MAX_HEAD or (end < 0 and len(buf) > MAX_HEAD):
-                raise ProtocolError(f"a chunk-size line exceeds {MAX_HEAD // 1024} KiB")
-            if end < 0:
-                return None
-            size = chunk_size(buf[:end])
-            if size == 0:
-                return self._take_trailers(buf, end + 2)
-            del buf[: end + 2]
-            self.chunk_left = size
-        if not buf:
-            return None
-        n = min(limit, self.chunk_left, len(buf))
-        data = bytes(buf[:n])
-        del buf[:n]
-        self.chunk_left -= n
-        self.crlf_due = not self.chunk_left
-        return data
+        """The data of as many chunks as ``buf`` holds, up to ``limit`` bytes (a daemon sends a log line per
+        chunk: one read takes them all, with one cut of the buffer); None when it holds none yet."""
+        pos, parts, have = 0, list[bytearray](), 0
+        try:
+            if not self.chunk_left and not self.crlf_due:  # whole chunks, the common case, without the states
+                pos, have = _whole_chunks(buf, limit, parts)
+            while have < limit:
+                if not self.chunk_left:
+                    if self.crlf_due:
+                        if len(buf) - pos < 2:
+                            break
+                        if buf[pos:pos + 2] != b"\r\n":
+                            raise ProtocolError(f"a chunk does not end with CRLF: {bytes(buf[pos:pos + 20])!r}")
+                        pos += 2
+                        self.crlf_due = False
+                    end = buf.find(b"\r\n", pos)
+                    if end - pos > MAX_HEAD or (end < 0 and len(buf) - pos > MAX_HEAD):
+                        raise ProtocolError(f"a chunk-size line exceeds {MAX_HEAD // 1024} KiB")
+                    if end < 0:
+                        break
+                    size = chunk_size(buf[pos:end])
+                    if size == 0:
+                        if parts:  # the end, after what is taken now
+                            break
+                        del buf[:pos]
+                        end, pos = end - pos, 0
+                        return self._take_trailers(buf, end + 2)
+                    pos = end + 2
+                    self.chunk_left = size
+                if pos >= len(buf):
+                    break
+                n = min(limit - have, self.chunk_left, len(buf) - pos)
+                parts.append(buf[pos:pos + n])
+                pos += n
+                have += n
+                self.chunk_left -= n
+                self.crlf_due = not self.chunk_left
+        except ProtocolError:
+            if not parts:
+                raise  # else what came before the damage is returned now, and the next read raises
+        finally:
+            del buf[:pos]
+        return b"".join(parts) if parts else None
 
     def _take_trailers(self, buf: bytearray, start: int) -> bytes | None:
         """After the last chunk (its size line ends at ``start``): the trailers up to a blank line, then the end."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import struct
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from ._transport import Body
 
 STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = 8
+_FRAME_HEAD = struct.Struct(">BxxxL")  # stream, three zero bytes, payload size
 
 
 class FrameDecoder:
@@ -32,30 +34,39 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> list[tuple[int, bytes]]:
         """Return the (stream, payload) pieces ``data`` carries."""
-        view = memoryview(self._head + data if self._head else data)
-        self._head = b""
+        if self._head:
+            data, self._head = self._head + data, b""
+        view, end = memoryview(data), len(data)
         out: list[tuple[int, bytes]] = []
-        cur_stream, parts = -1, list[memoryview]()
-        pos, end = 0, len(view)
+        cur, parts, stream = -1, list[memoryview](), self._stream
+        pos = min(self._left, end)  # the rest of a frame begun in an earlier feed
+        if pos:
+            cur = stream
+            parts.append(view[:pos])
+            self._left -= pos
+        unpack = _FRAME_HEAD.unpack_from
         while pos < end:
-            if self._left == 0:
-                if end - pos < _HEADER:
-                    self._head = bytes(view[pos:])
-                    break
-                self._stream = view[pos]
-                self._left = int.from_bytes(view[pos + 4:pos + 8], "big")
-                pos += _HEADER
+            if end - pos < _HEADER:
+                self._head = bytes(view[pos:])
+                break
+            stream, size = unpack(data, pos)
+            pos += _HEADER
+            stop = pos + size
+            if stop > end:  # the frame goes on in the next feed
+                self._left = stop - end
+                stop = end
+            if stop == pos:
                 continue
-            take = min(self._left, end - pos)
-            if self._stream != cur_stream and parts:
-                out.append((cur_stream, b"".join(parts)))
-                parts = []
-            cur_stream = self._stream
-            parts.append(view[pos:pos + take])
-            self._left -= take
-            pos += take
+            if stream != cur:
+                if parts:
+                    out.append((cur, b"".join(parts)))
+                    parts = []
+                cur = stream
+            parts.append(view[pos:stop])
+            pos = stop
+        self._stream = stream
         if parts:
-            out.append((cur_stream, b"".join(parts)))
+            out.append((cur, b"".join(parts)))
         return out
 
     @property

@@ -2,13 +2,14 @@
 line per request (``op`` is ``-`` for ``fetch``). No params, no headers, no bodies: nothing secret.
 
 The variable is read once, at import; unset, a call costs one comparison. The file is created owner-only
-(0600) and opened for appending, so that several processes may share it (each line is one ``write``).
+(0600) and opened for appending, so that several processes may share it (each line is one ``write``); never
+through a symlink, and not when it is another user's or others may write it (one warning, then no log).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import sys
 
 _ENV = "DSHELL_REQUEST_LOG"
 _fd: int | None = None
@@ -16,13 +17,15 @@ _path = os.environ.get(_ENV) or None
 
 
 def _open(path: str) -> int | None:
+    from ._private import UnsafePath, private_fd
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return private_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    except UnsafePath as exc:
+        print(f"dshell: {_ENV}: {exc}", file=sys.stderr)
     except OSError:
-        return None
-    with contextlib.suppress(OSError):  # not ours to change: still append
-        os.fchmod(fd, 0o600)
-    return fd
+        pass
+    return None
 
 
 def log(method: str, template: str, op: str | None) -> None:

@@ -56,14 +56,20 @@ class SideFile:
 
 
 def private_dir(path: Path) -> None:
-    """Make the folder ``path`` (and missing parents) if it is not there, ``path`` itself mode 0700."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Make the folder ``path`` (and missing parents) if it is not there, ``path`` itself mode 0700; UnsafePath
+    (an OSError) when it is another user's or others may write it."""
+    from dshell.client._private import private_dir as make
+
+    make(path)
 
 
 def private_open(path: Path, mode: str) -> IO[Any]:
-    """``open(path, mode)`` for "a", "ab", "w" or "wb" (UTF-8 text unless binary); a file it creates is mode 0600."""
+    """``open(path, mode)`` for "a", "ab", "w" or "wb" (UTF-8 text unless binary) never through a symlink; a
+    file it creates is mode 0600; UnsafePath (an OSError) for another user's file or one others may write."""
+    from dshell.client._private import private_fd
+
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    return open(os.open(path, flags, 0o600), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+    return open(private_fd(path, flags), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
 
 
 def seal(parts: list[bytes]) -> list[bytes]:
@@ -153,7 +159,14 @@ class ResultStore:
     # ------------------------------------------------------------------ the index
     def sync(self, repair: bool) -> None:
         """Catch up with the files: the index entries others added, lines no entry covers yet (indexed,
-        when ``repair``), a torn tail (ended with a newline, when ``repair``: call it holding the lock)."""
+        when ``repair``), a torn tail (ended with a newline, when ``repair``: call it holding the lock).
+        UnsafePath (an OSError) when the folder or a file is another user's, others may write it, or a file is
+        a symlink: nothing of it is read or written then."""
+        from dshell.client._private import check_private
+
+        check_private(self.path.parent, folder=True)
+        check_private(self.path)
+        check_private(self.index_path)
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:

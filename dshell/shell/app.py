@@ -64,9 +64,8 @@ class Shell:
         session.say = self.printer.line
         session.ask = self.ask
         self.first_time = history is None and not (data_dir() / "history").exists()
-        if history is None:
-            data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # results and history: the owner's only
-            history = RedactingFileHistory(str(data_dir() / "history"))
+        if history is None:  # results and history: the owner's only; a history that cannot be saved is said once
+            history = RedactingFileHistory(str(data_dir() / "history"), warn=self.printer.error)
         self.prompt: PromptSession[str] = PromptSession(
             self._message, multiline=True, prompt_continuation=self._continuation,
             lexer=DshellLexer(self._is_op), completer=DshellCompleter(SessionSources(session)),

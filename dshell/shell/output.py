@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import termios
+import threading
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,6 +31,36 @@ def pager_env() -> dict[str, str]:
     """The pager's environment: less in secure mode (no log files, no shell escapes, no editor), and the
     ``-F -R -X`` behaviour even for a ``$PAGER`` of plain ``less`` (``LESS`` not already set)."""
     return {**os.environ, "LESSSECURE": "1", "LESS": os.environ.get("LESS", "FRX")}
+
+
+@contextlib.contextmanager
+def sigint_caught() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C sets the event it gives instead of raising KeyboardInterrupt wherever the main thread
+    happens to be (inside a finalizer, the interrupt would be ignored and the output go on); outside the main
+    thread the event is never set."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """While inside, Ctrl-C is the pager's alone (less stops a long search or `G` with it and stays): dshell waits
+    for the pager to quit, as git does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def flush_typeahead(fd: int) -> None:
@@ -97,21 +129,40 @@ class Printer:
 
         console = self.console
         renderable = Text(visible(body)) if isinstance(body, str) else body
-        if self.pager == "off" or not console.is_terminal:
+        if not console.is_terminal:
             console.print(renderable)
             return
         lines = rendered_lines(console, renderable)
+        if self.pager == "off":
+            self._print(lines)
+            return
         head: list[str] = []
         if self.pager == "auto":
-            for line in lines:
-                head.append(line)
-                if len(head) >= console.height - 1:
-                    break
-            else:
-                console.file.write("".join(head))
-                console.file.flush()
+            with sigint_caught() as pressed:
+                for line in lines:
+                    head.append(line)
+                    if len(head) >= console.height - 1 or pressed.is_set():
+                        break
+                else:
+                    console.file.write("".join(head))
+                    console.file.flush()
+                    return
+            if pressed.is_set():
+                self._print(iter(head), stopped=True)
                 return
         self._page(head, lines)
+
+    def _print(self, lines: Iterator[str], stopped: bool = False) -> None:
+        """Write ``lines`` as they are made; Ctrl-C stops them at the next line, said in a dim line."""
+        file = self.console.file
+        with sigint_caught() as pressed:
+            for line in lines:
+                file.write(line)
+                if pressed.is_set():
+                    break
+            file.flush()
+        if stopped or pressed.is_set():
+            self.note("(output stopped: Ctrl-C)")
 
     def _page(self, head: list[str], rest: Iterator[str]) -> None:
         flush_typeahead(sys.stdin.fileno() if _has_fileno(sys.stdin) else -1)
@@ -121,11 +172,12 @@ class Printer:
             _write_all(self.console.file, head, rest)
             return
         assert proc.stdin is not None
-        with contextlib.suppress(BrokenPipeError, OSError):  # the user quit before the end
-            _write_all(proc.stdin, head, rest)
-        with contextlib.suppress(BrokenPipeError, OSError):
-            proc.stdin.close()
-        proc.wait()
+        with sigint_ignored():
+            with contextlib.suppress(BrokenPipeError, OSError):  # the user quit before the end
+                _write_all(proc.stdin, head, rest)
+            with contextlib.suppress(BrokenPipeError, OSError):
+                proc.stdin.close()
+            proc.wait()
 
 
 def _is_terminal(stream: Any) -> bool:

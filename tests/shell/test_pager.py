@@ -81,3 +81,61 @@ def test_the_rendering_streams_through_the_pager_and_stops_when_it_quits(monkeyp
     Printer(Console(file=io.StringIO(), force_terminal=True, width=80, height=24), pager="always").body(body)
     assert seen.read_text() == "row 0\nrow 1\nrow 2\n"
     assert body.made < 50_000  # not rendered whole first: what the pager never read was never made
+
+
+LONG = """
+import sys
+from rich.console import Console
+from rich.segment import Segment
+from dshell.shell.output import Printer
+
+class Lines:
+    made = 0
+    def __rich_console__(self, console, options):
+        for n in range(2_000_000):
+            Lines.made += 1
+            yield Segment(f"row {n}")
+            yield Segment.line()
+
+Printer(Console(force_terminal=True, width=80, height=24), pager=sys.argv[1]).body(Lines())
+print(f"printer done after {Lines.made} rows")
+"""
+
+
+def _spawn(pager: str, tmp_path) -> pexpect.spawn:
+    env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
+    return pexpect.spawn(sys.executable, ["-c", LONG, pager], cwd=str(tmp_path), env=env, dimensions=(24, 80),
+                         encoding="utf-8", timeout=30)
+
+
+def test_ctrl_c_stops_a_long_output_without_pager_at_once(tmp_path):
+    """Ctrl-C never lands inside a finalizer (it was ignored there and the output went on); it stops the lines."""
+    child = _spawn("off", tmp_path)
+    try:
+        child.expect("row 1000")
+        child.sendintr()
+        child.expect(r"\(output stopped: Ctrl-C\)", timeout=5)
+        child.expect(r"printer done after (\d+) rows", timeout=5)
+        assert int(child.match.group(1)) < 1_500_000
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "Traceback" not in child.before and "Exception ignored" not in child.before
+
+
+def test_ctrl_c_in_less_seeking_the_end_leaves_less_to_quit(tmp_path):
+    """less takes Ctrl-C (it stops seeking and stays); dshell waits for it to quit, then goes on."""
+    child = _spawn("always", tmp_path)
+    try:
+        child.expect("row 0")
+        child.send("G")
+        time.sleep(0.5)
+        child.sendintr()
+        time.sleep(0.5)
+        assert child.isalive()
+        child.send("q")
+        child.expect(r"printer done after \d+ rows", timeout=10)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "Traceback" not in (child.before or "")

@@ -22,6 +22,7 @@ from ._proto import fields, put_bytes, put_message, put_varint, signed, text
 
 STAT, REQ, DATA, FIN, ERR = range(5)
 CHUNK = 128 << 10  # file bytes per DATA packet
+BATCH = 32 << 10  # stat bytes sent in one write
 # Go's os.FileMode type and permission bits, as fsutil's Stat.mode carries them
 MODE_DIR, MODE_SYMLINK, MODE_DEVICE, MODE_PIPE = 1 << 31, 1 << 27, 1 << 26, 1 << 25
 MODE_SETUID, MODE_SETGID, MODE_CHARDEV, MODE_STICKY = 1 << 23, 1 << 22, 1 << 21, 1 << 20
@@ -120,17 +121,17 @@ class Entry(NamedTuple):
 
 class Walk:
     """The entries of ``root`` to send: ``includes`` (a path kept when it or a parent matches; parents of a kept
-    path come along) and ``excludes`` (.dockerignore's rules, ``!`` exceptions too); ``follow``: symlinks whose
-    targets are included as well (the Dockerfile may be one)."""
+    path come along) and ``excludes`` (.dockerignore's rules, ``!`` exceptions too); ``follow``: paths included
+    with their symlinks' targets (the Dockerfile may be one; one that does not exist includes nothing)."""
 
     def __init__(self, root: str, includes: list[str] | None = None, excludes: list[str] | None = None,
                  follow: list[str] | None = None) -> None:
         self.root = root
         includes = list(includes or ())
-        for name in follow or ():
-            target = _resolve_inside(root, name)
-            if target is not None and target not in includes:
-                includes.append(target)
+        for name in follow or ():  # a followed path is included, and so is what its symlinks lead to
+            for path in (clean(name).lstrip("/"), _resolve_inside(root, name)):
+                if path and path not in includes:
+                    includes.append(path)
         self.includes = Matcher(includes) if includes else None
         self._include_prefixes = [p.text for p in self.includes.patterns] if self.includes else []
         self._wild = any(any(c in p for c in "*?[\\") for p in self._include_prefixes)
@@ -203,12 +204,18 @@ def send(call: Call, walk: Walk, progress: Any = None) -> None:
     failure: list[BaseException] = []
 
     def stats() -> None:
+        batch: list[bytes] = []
+        size = 0
         try:
             for index, entry in enumerate(walk):
                 if entry.source is not None:
                     files[index] = entry.source
-                call.send(packet(STAT, entry.stat))
-            call.send(b"")  # an empty STAT: the last one
+                batch.append(packet(STAT, entry.stat))
+                size += len(entry.stat)
+                if size >= BATCH:  # stats go in batches: one write for many small messages
+                    call.send(*batch)
+                    batch, size = [], 0
+            call.send(*batch, b"")  # an empty STAT: the last one
         except OSError as exc:
             failure.append(exc)
             call.send(packet(ERR, data=f"{exc.filename or ''}: {exc.strerror or exc}".encode()))
@@ -218,32 +225,48 @@ def send(call: Call, walk: Walk, progress: Any = None) -> None:
     walker = threading.Thread(target=stats, name="dshell-fsync-walk", daemon=True)
     walker.start()
     sent = 0
-    while (message := call.recv()) is not None:
-        p = parse_packet(message)
-        if p.kind == REQ:
-            source = files.pop(p.ident, None)
-            if source is None:
-                raise GrpcError(INVALID_ARGUMENT, f"invalid file id {p.ident}")
-            sent += _send_file(call, p.ident, source)
-            if progress is not None:
-                progress(sent)
-        elif p.kind == FIN:
-            walker.join()
-            call.send(packet(FIN))
-            return
-        elif p.kind == ERR:
-            raise GrpcError(INVALID_ARGUMENT, f"error from receiver: {p.data.decode('utf-8', 'replace')}")
+    while messages := call.recv_ready():
+        batch: list[bytes] = []  # small files' packets, answered together
+        for message in messages:
+            p = parse_packet(message)
+            if p.kind == REQ:
+                source = files.pop(p.ident, None)
+                if source is None:
+                    raise GrpcError(INVALID_ARGUMENT, f"invalid file id {p.ident}")
+                sent += _send_file(call, p.ident, source, batch)
+            elif p.kind == FIN:
+                walker.join()
+                call.send(*batch, packet(FIN))
+                return
+            elif p.kind == ERR:
+                raise GrpcError(INVALID_ARGUMENT, f"error from receiver: {p.data.decode('utf-8', 'replace')}")
+        if batch:
+            call.send(*batch)
+        if progress is not None:
+            progress(sent)
     walker.join()
     if failure:
         raise failure[0]
 
 
-def _send_file(call: Call, ident: int, source: str) -> int:
-    size = 0
+def _send_file(call: Call, ident: int, source: str, batch: list[bytes]) -> int:
+    """A file's DATA packets: a small one added to ``batch``, a big one sent chunk by chunk (``batch`` first)."""
     with open(source, "rb") as fh:
-        while chunk := fh.read(CHUNK):
+        chunk = fh.read(CHUNK)
+        if len(chunk) < CHUNK:
+            batch += (packet(DATA, ident=ident, data=chunk), packet(DATA, ident=ident))
+            if sum(map(len, batch)) >= CHUNK:
+                call.send(*batch)
+                batch.clear()
+            return len(chunk)
+        if batch:
+            call.send(*batch)
+            batch.clear()
+        size = 0
+        while chunk:
             call.send(packet(DATA, ident=ident, data=chunk))
             size += len(chunk)
+            chunk = fh.read(CHUNK)
     call.send(packet(DATA, ident=ident))
     return size
 

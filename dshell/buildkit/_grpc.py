@@ -87,9 +87,19 @@ class Call:
                 self._wake.wait()
             return self._messages.popleft() if self._messages else None
 
-    def send(self, message: bytes) -> None:
-        """Send one answer message (the response headers first, once)."""
-        framed = b"\x00" + len(message).to_bytes(4, "big") + message
+    def recv_ready(self) -> list[bytes]:
+        """Every request message that has come (waits for one); [] when the daemon has sent its last one."""
+        first = self.recv()
+        if first is None:
+            return []
+        with self.server.lock:
+            out = [first, *self._messages]
+            self._messages.clear()
+        return out
+
+    def send(self, *messages: bytes) -> None:
+        """Send answer messages, in one write (the response headers first, once)."""
+        framed = b"".join(b"\x00" + len(m).to_bytes(4, "big") + m for m in messages)
         with self._send_lock:
             if not self._started:
                 self.server.send_headers(self.stream_id, [(":status", "200"), ("content-type", "application/grpc")])

@@ -89,7 +89,8 @@ def test_the_walk_goes_in_gos_order_and_filters_as_fsutil_does(tmp_path):
     assert _walk(tmp_path, excludes=["*.log", "a", "!a/keep.log"]) == [
         "B", "a", "a/keep.log", "a-b", "a-b/c", "b", "b/x.txt", "hard", "link"]
     assert _walk(tmp_path, includes=["b/x.txt"]) == ["b", "b/x.txt"]
-    assert _walk(tmp_path, includes=["Dockerfile"], follow=["link"]) == ["a", "a/z.txt"]
+    assert _walk(tmp_path, follow=["link"]) == ["a", "a/z.txt", "link"]
+    assert _walk(tmp_path, follow=[".dockerignore"]) == []  # as fsutil: a missing followed path sends nothing
 
 
 class _Call:

@@ -15,8 +15,8 @@ from ._labels import COMPOSE_VERSION
 from ._load import Model, load
 from ._logs import LogLine, Logs
 from ._plan import config_hash
-from ._project import Project, ls, project
+from ._project import Project, ls, ls_on, project
 from ._steps import Step, Steps
 
 __all__ = ["COMPOSE_VERSION", "ComposeError", "LogLine", "Logs", "Model", "Project", "Step", "Steps",
-           "config_hash", "load", "ls", "project"]
+           "config_hash", "load", "ls", "ls_on", "project"]

@@ -243,3 +243,8 @@ def project(client: docker.Client, files: Sequence[str] = (), name: str | None =
 def ls(client: docker.Client, all: bool = False) -> list[dict[str, Any]]:
     """``compose ls [-a]``: every project on the engine (whoever started it) with its status and files."""
     return _state.projects(client, all)
+
+
+def ls_on(clients: Mapping[str, docker.Client], all: bool = False) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """``compose ls`` on several engines at once: rows with HOST, and each failed host's one-line error."""
+    return _state.projects_on(clients, all)

@@ -4,7 +4,7 @@ whoever made them."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dshell.client as docker
@@ -59,10 +59,18 @@ def short_name(row: dict[str, Any]) -> str:
     return name[len(project) + 1:] if name == default else name
 
 
+LS_REQUEST: dict[str, Any] = {"op": "ContainerList", "params": {"all": True, "filters": {"label": [L.PROJECT]}}}
+"""The one call ``compose ls`` makes."""
+
+
 def projects(c: docker.Client, all: bool = False) -> list[dict[str, Any]]:
     """``compose ls``: each project's Name, Status (``running(2), exited(1)``) and ConfigFiles, by name; with
     ``all`` those with no running container too."""
-    rows = read(c, "ContainerList", {"all": True, "filters": {"label": [L.PROJECT]}})
+    return group(read(c, LS_REQUEST["op"], LS_REQUEST["params"]), all)
+
+
+def group(rows: list[dict[str, Any]], all: bool) -> list[dict[str, Any]]:
+    """ContainerList rows of compose containers grouped into ``compose ls``'s rows."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["Labels"][L.PROJECT], []).append(row)
@@ -76,6 +84,22 @@ def projects(c: docker.Client, all: bool = False) -> list[dict[str, Any]]:
         out.append({"Name": name, "Status": ", ".join(f"{s}({n})" for s, n in sorted(counts.items())),
                     "ConfigFiles": ",".join(files)})
     return out
+
+
+def projects_on(clients: Mapping[str, docker.Client], all: bool = False) -> tuple[list[dict[str, Any]],
+                                                                                   dict[str, str]]:
+    """``@a,b compose ls``: every host's projects at once (one ContainerList each, concurrently), each row with
+    its HOST first; and the one-line error of each host that did not answer."""
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    for host, answer in docker.fanout(clients, LS_REQUEST).items():
+        if isinstance(answer, docker.DshellError):
+            errors[host] = str(answer)
+        elif answer.error is not None:
+            errors[host] = f"ContainerList: {answer.error}"
+        else:
+            rows += [{"HOST": host, **row} for row in group(answer.data, all)]
+    return rows, errors
 
 
 def project_networks(c: docker.Client, project: str) -> list[dict[str, Any]]:

@@ -260,3 +260,17 @@ def test_tables_print_as_docker_compose_prints_them(made, compose_cli, tmp_path)
     ours = shown([r for r in compose.ls(p.client) if r["Name"] == p.name], "compose ls")
     assert ours == theirs
     p.down(volumes=True, timeout=0)
+
+
+def test_ls_on_several_engines_names_each_host(made, dclient):
+    import dshell.client as docker
+
+    p = made()
+    p.up()
+    twin = dclient.copy()
+    broken = docker.client(conn={"uri": "unix:///nonexistent/d.sock"})
+    rows, errors = compose.ls_on({"a": dclient, "b": twin, "gone": broken})
+    mine = [r for r in rows if r["Name"] == p.name]
+    assert [r["HOST"] for r in mine] == ["a", "b"] and mine[0]["Status"] == "running(2)"
+    assert list(errors) == ["gone"] and "\n" not in errors["gone"]
+    p.down(volumes=True, timeout=0)

@@ -12,7 +12,7 @@ from ._client import Client, call, categories, client, doc, fetch, fetch_outcome
 from ._config import context_conn, contexts, default_conn, load_docker_config
 from ._endpoint import key_needs_password
 from ._errors import ConnectionError as ConnectionError  # the alias, kept out of __all__ (see below)
-from ._errors import DockerConnectionError, DockerError, DshellError, ValidationError, VersionError
+from ._errors import DockerConnectionError, DockerError, DshellError, LocalFileError, ValidationError, VersionError
 from ._fanout import FanoutInterrupted, FanoutRequest, fanout
 from ._hijack import HijackedSocket
 from ._http11 import ProtocolError
@@ -40,9 +40,9 @@ def __getattr__(name: str) -> Any:
 # shadow the builtin.
 __all__ = [
     "NEWEST", "OLDEST", "Client", "DockerConnectionError", "DockerError", "DockerStream", "DshellError",
-    "FanoutInterrupted", "FanoutRequest", "FrameDecoder", "HijackedSocket", "JSONDecoder", "MockRequest",
-    "MockResponse", "MockTransport",
-    "Operation", "Outcome", "Param", "ProtocolError", "SpecIndex", "Transport", "ValidationError", "VersionError",
+    "FanoutInterrupted", "FanoutRequest", "FrameDecoder", "HijackedSocket", "JSONDecoder", "LocalFileError",
+    "MockRequest", "MockResponse", "MockTransport", "Operation", "Outcome", "Param", "ProtocolError", "SpecIndex",
+    "Transport", "ValidationError", "VersionError",
     "WebSocket", "call", "categories", "client", "context_conn", "contexts", "default_conn", "demux", "did_you_mean",
     "doc", "fanout", "fetch", "fetch_outcome", "invoke", "key_needs_password", "load_docker_config", "ops",
     "registry_auth", "spec", "stream_error", "version_key", "versions",

@@ -14,6 +14,10 @@ class ValidationError(DshellError, ValueError):
     """A request that does not fit the spec: nothing was sent."""
 
 
+class LocalFileError(DshellError):
+    """A local file or folder being sent (a build context, a cp source, an @path body) could not be read."""
+
+
 class VersionError(DshellError):
     """An API version dshell has no spec for."""
 

@@ -12,11 +12,13 @@ import os
 import stat
 import tarfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol, cast
 
 from ._dockerignore import Matcher
+from ._errors import LocalFileError
 
 CHUNK = 1 << 20
 BLOCK = tarfile.BLOCKSIZE
@@ -94,7 +96,12 @@ class Packer:
             self._buf.clear()
 
     def entry(self, path: str, name: str) -> Iterator[bytes]:
-        """One file system entry (not following a symlink) as ``name``; sockets are skipped."""
+        """One file system entry (not following a symlink) as ``name``; sockets are skipped. LocalFileError
+        naming the file when it cannot be read."""
+        with _reading(path):
+            yield from self._entry(path, name)
+
+    def _entry(self, path: str, name: str) -> Iterator[bytes]:
         st = os.lstat(path)
         if stat.S_ISSOCK(st.st_mode):
             return
@@ -105,12 +112,14 @@ class Packer:
             if first != name:
                 info.type, info.linkname, info.size = tarfile.LNKTYPE, first, 0
         self.files += 1
-        yield from self._put(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
         if info.type != tarfile.REGTYPE or not info.size:
+            yield from self._put(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
             return
-        yield from self._flush()
-        left = info.size
-        with open(path, "rb") as fh:
+        fh = open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb")  # noqa: SIM115 - before its header
+        with fh:
+            yield from self._put(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
+            yield from self._flush()
+            left = info.size
             while left > 0:
                 data = fh.read(min(CHUNK, left))
                 if not data:  # the file shrank while we sent it: pad with zeros, as its header promised
@@ -141,7 +150,7 @@ class Packer:
         stack: list[tuple[str, str, list[bool] | None]] = [("", root, None)]
         while stack:
             rel_dir, real_dir, said = stack.pop()
-            with os.scandir(real_dir) as it:
+            with _reading(real_dir), os.scandir(real_dir) as it:
                 names = sorted(e.name for e in it)
             below: list[tuple[str, str, list[bool] | None]] = []
             for base in names:
@@ -180,10 +189,20 @@ def pack(source: Path | str, name: str, *, ignore: Matcher | None = None, owner:
 
 
 def file_chunks(path: Path | str) -> Iterator[bytes]:
-    """A file's bytes, ``CHUNK`` at a time."""
-    with open(path, "rb") as fh:
+    """A file's bytes, ``CHUNK`` at a time; LocalFileError naming it when it cannot be read."""
+    with _reading(os.fspath(path)), open(path, "rb") as fh:
         while data := fh.read(CHUNK):
             yield data
+
+
+@contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """An OSError reading ``path`` as LocalFileError naming it (not the connection's error: the body being sent
+    raised it)."""
+    try:
+        yield
+    except OSError as exc:
+        raise LocalFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def rebaser(old: str, new: str) -> Callable[[str], str]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import resource
+import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,7 @@ from dshell.shell.session import Session
 
 from ..mockdaemon import Daemon
 
+REPO = Path(__file__).resolve().parents[2]
 STAT = base64.b64encode(json.dumps({"name": "x", "size": 0, "mode": 0o20000000755, "mtime": "2024-01-01T00:00:00Z",
                                     "linkTarget": ""}).encode()).decode()
 HUGE = 64 << 20  # a header this long was read whole before (a 1 GB one took 116 s and 6.9 GB)
@@ -119,3 +123,51 @@ def test_a_long_name_or_a_broken_archive_is_one_short_line(session: Session, tmp
     reply = session.execute(f"cp web:/{path} {tmp_path}/out")
     assert reply.error is not None and said in reply.error, reply.error[:300]
     assert "\n" not in reply.error and len(reply.error) < 1200
+
+
+@pytest.mark.engine
+def test_cp_dash_l_of_a_link_to_a_file_copies_the_file(engine: dict[str, Any], shell_home: Any, tmp_path: Path,
+                                                      docker_cli: Any, unique_name: Any, cleanup_containers: Any
+                                                      ) -> None:
+    """``cp -L ./link.txt ctr:/tmp/`` said "not a directory ... drop the trailing '/'"; docker copies the target
+    under the link's name."""
+    name = unique_name()
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sleep", "120")
+    (tmp_path / "real.txt").write_text("the target\n")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"cp -L ./link.txt {name}:/tmp/"], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert docker_cli("exec", name, "cat", "/tmp/link.txt") == "the target\n"
+    assert docker_cli("exec", name, "sh", "-c", "test -L /tmp/link.txt || echo regular").strip() == "regular"
+
+
+NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
+          "--"]  # root without the power to read any file: file modes apply, as for any user
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("what", ["cp-file", "cp-folder", "build", "body"])
+def test_an_unreadable_local_file_is_named_in_one_line(engine: dict[str, Any], shell_home: Any, tmp_path: Path,
+                                                       docker_cli: Any, unique_name: Any, cleanup_containers: Any,
+                                                       what: str) -> None:
+    """An unreadable file in a cp source or a build context said "connection lost (Permission denied)"."""
+    name = unique_name()
+    docker_cli("run", "-d", "--name", name, "busybox:latest", "sleep", "120")
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM busybox:latest\nCOPY . /ctx/\n")
+    (ctx / "ok.txt").write_text("ok\n")
+    secret = ctx / "secret.txt"
+    secret.write_text("no\n")
+    secret.chmod(0)
+    line = {"cp-file": f"cp {secret} {name}:/tmp/", "cp-folder": f"cp {ctx} {name}:/tmp/",
+            "build": f"build -t {name} {ctx}", "body": f"PutContainerArchive {name} path=/tmp inputStream=@{secret}"}
+    done = subprocess.run([*NO_DAC, sys.executable, "-m", "dshell", "-c", line[what]], capture_output=True,
+                          text=True, timeout=120, check=False)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and f"cannot read {secret}: Permission denied" in out, out
+    assert "connection lost" not in out and "Traceback" not in out
+    if what == "cp-file":
+        assert docker_cli("exec", name, "ls", "/tmp") == ""  # nothing of it was sent

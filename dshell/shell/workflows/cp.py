@@ -120,10 +120,11 @@ def copy_in(steps: Steps, src: str, container: str, dst: str,
     root = local[:-2] if local.endswith("/.") else local.rstrip("/") or "/"
     if not os.path.lexists(root):
         return None, f"no such local file or folder: {src}"
+    trailing = root != local  # SRC/ or SRC/. : a folder is meant
     if opts.follow and os.path.islink(root):
         root = os.path.realpath(root)  # sent under the link's name, as docker cp -L does
     is_dir = os.path.isdir(root) and not os.path.islink(root)
-    if not is_dir and root != local:
+    if not is_dir and trailing:
         return None, f"not a directory: {src} (drop the trailing '/' or '/.')"
     src_info = Info(local, True, is_dir)
     dst_info = _container_info(steps, container, normal(dst))

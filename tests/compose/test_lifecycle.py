@@ -274,3 +274,17 @@ def test_ls_on_several_engines_names_each_host(made, dclient):
     assert [r["HOST"] for r in mine] == ["a", "b"] and mine[0]["Status"] == "running(2)"
     assert list(errors) == ["gone"] and "\n" not in errors["gone"]
     p.down(volumes=True, timeout=0)
+
+
+def test_a_service_that_cannot_start_stops_up_with_the_daemons_reason(made):
+    p = made("""\
+        services:
+          db: {image: busybox:latest, command: sleep 3600}
+          web: {image: busybox:latest, entrypoint: ["/no/such/binary"], depends_on: [db]}
+        """)
+    with pytest.raises(compose.ComposeError) as info:
+        p.up()
+    assert str(info.value).startswith("ContainerStart: ") and "/no/such/binary" in str(info.value)
+    assert "\n" not in str(info.value)
+    assert {r["Service"]: r["State"] for r in p.ps(all=True)} == {"db": "running", "web": "created"}
+    p.down(timeout=0)

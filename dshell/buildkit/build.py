@@ -155,17 +155,18 @@ class Build:
                    "buildid": self.build_id, "dockerfile": name}
         if outputs:
             request["outputs"] = outputs
-        self.started = time.monotonic()
+        self.started, self.elapsed = time.monotonic(), 0.0
         self.session.open(client)
         try:
             self.outcome = call(client, {"op": "ImageBuild", "params": request, "as": "stream"})
         except BaseException:
             self.session.close()
             raise
-        if self.outcome.error is not None:
-            self.session.close()
-            raise self.outcome.error
         self._events = self._read()
+        if self.outcome.error is not None:  # refused before it began: nothing to read
+            self.session.close()
+            self._events.close()
+            self.progress.error = self.outcome.error.message
 
     def _read(self) -> Generator[dict[str, Any], None, None]:
         try:
@@ -201,8 +202,12 @@ def build(client: Any, context: str | PurePath, params: dict[str, Any] | None = 
     """Start a BuildKit build of the local folder ``context`` with ImageBuild ``params`` (``t``, ``buildargs``,
     ``target``, ``platform``, ``labels``, ``pull``, ``nocache``, ``networkmode``, ``extrahosts``, ``cachefrom``,
     ``outputs``, ``dockerfile`` as a name in the context or a local Path); ``secrets``: {id: Path | bytes} or
-    ``--secret`` specs; ``ssh``: {id: agent socket} or ``--ssh`` specs."""
-    return Build(client, context, params, secrets, ssh)
+    ``--secret`` specs; ``ssh``: {id: agent socket} or ``--ssh`` specs. A daemon that refuses the build
+    raises its DockerError."""
+    running = Build(client, context, params, secrets, ssh)
+    if running.outcome.error is not None:
+        raise running.outcome.error
+    return running
 
 
 def client_call(client: Any, request: dict[str, Any]) -> Any:
@@ -219,6 +224,8 @@ def client_call(client: Any, request: dict[str, Any]) -> Any:
         raise ValidationError(f"ImageBuild version=2 with a local folder: 'as' must be data or stream, not {mode!r}")
     running = Build(client, context, params, session.get("secrets"), session.get("ssh"))
     outcome = running.outcome
+    if outcome.error is not None:
+        return outcome
     if mode == "stream":
         return outcome.replace(data=running)
     result = running.result()

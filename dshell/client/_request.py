@@ -225,14 +225,16 @@ def build(op: Operation, params: dict[str, Any], version: str, validated: bool =
         where = spec_params[name].location
         if where == "query":
             key = quote(name, safe="")
-            if isinstance(value, list | tuple) and spec_params[name].type == "array":
+            if isinstance(value, list | tuple) and (spec_params[name].type == "array"
+                                                    or spec_params[name].collection_format == "multi"):
                 query.extend(f"{key}={quote(_query_value(v, f'{op.name}: {name}'), safe='')}" for v in value)
             else:
                 query.append(f"{key}={quote(_query_value(value, f'{op.name}: {name}'), safe='')}")
         elif where == "path":
             path = path.replace("{" + name + "}", quote(str(value), safe="/:@"))
         elif where == "header":
-            if isinstance(value, list | tuple) and spec_params[name].type == "array":
+            if isinstance(value, list | tuple) and (spec_params[name].type == "array"
+                                                    or spec_params[name].collection_format == "multi"):
                 headers[name] = tuple(str(v) for v in value)
             else:
                 headers[name] = registry_auth(value) if name in _AUTH_HEADERS else str(value)

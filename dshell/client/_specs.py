@@ -15,7 +15,7 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 6  # bumped whenever the shape of the cached index changes
+CACHE_FORMAT = 7  # bumped whenever the shape of the cached index changes
 _MAGIC = b"dshell-spec-cache\n"  # then the SHA-256 of the pickle, then the pickle
 T = TypeVar("T")
 # Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
@@ -33,6 +33,9 @@ UNDECLARED = {
     # a BuildKit build's session and its id (BuildCancel takes it)
     "ImageBuild": (("session", "query", "string"), ("buildid", "query", "string")),
 }
+# Query params the spec types as one string that the daemon reads as repeated (r.Form[name]): a list is sent as
+# the param repeated, once per item (the docker CLI's --add-host).
+REPEATED_QUERY = {"ImageBuild": ("extrahosts",)}
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 
@@ -172,6 +175,9 @@ def build_index(spec: dict[str, Any], version: str) -> SpecIndex:
             params = {p["name"]: _param(p) for p in raw.get("parameters") or ()}
             for name, where, kind in UNDECLARED.get(raw["operationId"], ()):
                 params.setdefault(name, Param(name, where, kind, items={"type": "string"} if kind == "array" else None))
+            for name in REPEATED_QUERY.get(raw["operationId"], ()):
+                if name in params:
+                    params[name] = params[name]._replace(collection_format="multi")
             ops[raw["operationId"]] = Operation(
                 name=raw["operationId"], category=_category(path), method=method.upper(), path=path,
                 summary=raw.get("summary", ""), tags=tuple(raw.get("tags") or ()), params=params,

@@ -258,7 +258,7 @@ def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Ca
         spec = _specs.load(version)
         op = find_op(spec, name, c.category)
         params = _with_registry_config(op, _with_registry_auth(op, params))
-        validate(op, params)
+        validate(op, params, spec.version)
         req, upgrade, websocket_key = upgraded_request(build(op, params, spec.version, validated=True), name, mode)
         prepared = Prepared(op.method, op.path, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),
                             req.body, websocket_key)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ._context import is_local, local_bodies, path_chunks
 from ._errors import ValidationError
-from ._specs import Operation, Param, SpecIndex
+from ._specs import Operation, Param, SpecIndex, load, version_key, versions
 
 USER_AGENT = "dshell/0.1"
 _TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")  # a header name
@@ -140,12 +140,28 @@ def _describe(param: Param) -> str:
     return _TYPE_NAMES.get(param.type or "", param.type or "a value")
 
 
-def validate(op: Operation, params: dict[str, Any]) -> None:
-    """Raise ValidationError when ``params`` do not fit ``op``."""
+def _newer_with(op: str, param: str, version: str) -> str | None:
+    """The first API version after ``version`` whose ``op`` has ``param`` (None: no spec has it)."""
+    after = version_key(version)
+    for newer in versions():
+        if version_key(newer) > after:
+            ops = load(newer).ops
+            if op in ops and param in ops[op].params:
+                return newer
+    return None
+
+
+def validate(op: Operation, params: dict[str, Any], version: str | None = None) -> None:
+    """Raise ValidationError when ``params`` do not fit ``op`` (of the spec ``version``: a param only a newer
+    version has is named so)."""
     spec_params = op.params
     for name, value in params.items():
         param = spec_params.get(name)
         if param is None:
+            newer = _newer_with(op.name, name, version) if version else None
+            if newer:
+                raise ValidationError(f"{op.name}: param {name!r} needs API {newer} or newer (this client speaks "
+                                      f"{version})")
             hint = did_you_mean(name, spec_params) or (
                 f" (params: {', '.join(spec_params)})" if spec_params else " (it takes no params)")
             raise ValidationError(f"{op.name}: unknown param {name!r}{hint}")

@@ -155,6 +155,51 @@ def _image_delete_cell(row: Row) -> str:
     return _image_change({k: v for k, v in row.items() if k in ("Untagged", "Deleted")})
 
 
+# docker images --tree (docker 27.2+): an ImageList answer asked with manifests=true (API 1.47+)
+
+def _platform(manifest: Row) -> str:
+    found = (manifest.get("ImageData") or {}).get("Platform") or {}
+    return "/".join(str(found[k]) for k in ("os", "architecture", "variant") if found.get(k))
+
+
+def image_tree(images: Any) -> list[str]:
+    """``docker images --tree`` as the CLI prints it (newest first): each image's names (``<untagged>`` when it
+    has none), its ID, disk usage, content size and ``U`` when in use, then its platforms (image manifests; not
+    attestations) as branches with their own figures."""
+    from ._format import short_id
+
+    blocks: list[tuple[list[str], list[str], list[tuple[str, list[str]]]]] = []
+    for image in sorted(_objects(images), key=lambda i: -int(i.get("Created") or 0)):
+        children = [m for m in _objects(image.get("Manifests")) if m.get("Kind") == "image"]
+        used = bool(image.get("Containers") and int(image["Containers"]) > 0) or any(
+            (m.get("ImageData") or {}).get("Containers") for m in children)
+        content = sum(int((m.get("Size") or {}).get("Content") or 0) for m in children)
+        names = [t for t in image.get("RepoTags") or () if t != "<none>:<none>"] or ["<untagged>"]
+        top = [short_id(str(image.get("Id") or "")), human_size(image.get("Size") or 0, 3), human_size(content, 3),
+               "U" if used else ""]
+        branches = [(f"{'└─' if n == len(children) - 1 else '├─'} {_platform(m)}",
+                     [short_id(str(m.get("ID") or "")), human_size((m.get("Size") or {}).get("Total") or 0, 3),
+                      human_size((m.get("Size") or {}).get("Content") or 0, 3),
+                      "U" if (m.get("ImageData") or {}).get("Containers") else ""])
+                    for n, m in enumerate(children)]
+        blocks.append((names, top, branches))
+    width = max([len("IMAGE"), *(len(t) for names, _, branches in blocks
+                                 for t in [*names, *(b for b, _ in branches)])])
+
+    def line(first: str, cells: list[str]) -> str:
+        ident, disk, content, extra = cells
+        return f"{first:<{width}}   {ident:<12}   {disk:>10}   {content:>12}   {extra}".rstrip()
+
+    out = [line("IMAGE", ["ID", "DISK USAGE", "CONTENT SIZE", "EXTRA"])]
+    for n, (names, top, branches) in enumerate(blocks):
+        if n:
+            out.append("")
+        out += names[:-1]
+        out.append(line(names[-1], top))
+        out += [line(branch, cells) for branch, cells in branches]
+    return out
+
+
 # docker search
 
 def _description(value: Any) -> str:

@@ -97,6 +97,15 @@ def test_validation_errors_name_what_is_wrong(name, params, message):
     assert "\n" not in str(err.value)
 
 
+def test_a_param_of_a_newer_api_version_says_which():
+    with pytest.raises(ValidationError, match=r"^ImageHistory: param 'platform' needs API v1\.48 or newer \(this "
+                                              r"client speaks v1\.41\)$"):
+        validate(load("v1.41").ops["ImageHistory"], {"name": "busybox", "platform": "{}"}, "v1.41")
+    with pytest.raises(ValidationError, match=r"^ImageDelete: param 'platforms' needs API v1\.50 or newer"):
+        validate(load("v1.49").ops["ImageDelete"], {"name": "busybox", "platforms": ["{}"]}, "v1.49")
+    validate(load("v1.48").ops["ImageHistory"], {"name": "busybox", "platform": "{}"}, "v1.48")
+
+
 def test_enum_values_are_checked_for_scalars_and_array_items():
     with pytest.raises(ValidationError, match="'condition' must be one of not-running, next-exit, removed"):
         validate(op("ContainerWait"), {"id": "c", "condition": "gone"})

@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from rich.console import Console
@@ -76,3 +77,13 @@ def test_ps_view_needs_no_top_level_network_settings(spec152: dict[str, Any], se
     assert [[row[ours[0].index(c)] for c in columns] for row in ours] == [
         [row[theirs[0].index(c)] for c in columns] for row in theirs]
     assert ours[1][ours[0].index("NAMES")] == "funny_chatelet"
+
+
+def test_a_completed_platform_binds_to_the_json_the_api_takes(session: Session) -> None:
+    from dshell.client._request import build
+    from dshell.client._specs import load
+
+    op, params = session.bind_words(["ImageHistory", "name=multi:1", "platform={os: linux, architecture: arm64}"])
+    assert params["platform"] == {"os": "linux", "architecture": "arm64"}
+    target = build(load("v1.52").ops[op], params, "v1.52").target
+    assert unquote(target) == '/v1.52/images/multi:1/history?platform={"os":"linux","architecture":"arm64"}'

@@ -138,3 +138,26 @@ def test_watch_completes_like_tail_after_its_interval(sources):
 def test_diff_completes_results():
     assert C.analyze("diff _3.Con").kind == C.REF
     assert C.analyze("diff _1 _2.St").kind == C.REF
+
+
+def test_platform_params_complete_the_platforms_of_local_images():
+    from dshell.client._specs import load
+    from dshell.shell.completion.live import FETCHERS
+
+    from .conftest import FakeSources
+
+    answer = [{"RepoTags": ["multi:1"], "Manifests": [
+        {"Kind": "image", "ImageData": {"Platform": {"os": "linux", "architecture": "arm64", "variant": "v8"}}},
+        {"Kind": "attestation", "ImageData": {"Platform": {}}}]}]
+    asked: list = []
+
+    def invoke(op, params):
+        asked.append((op, params))
+        return answer
+
+    names = {kind: FETCHERS[kind](invoke) for kind in ("platform", "platforms")}
+    assert asked == [("ImageList", {"manifests": True})] * 2
+    sources = FakeSources(load("v1.51"), names=names)
+    assert texts("ImageHistory name=multi:1 platform=", sources) == ["{os: linux, architecture: arm64, variant: v8}"]
+    assert texts("ImageDelete name=multi:1 platforms=", sources) == ["[{os: linux, architecture: arm64, variant: v8}]"]
+    assert names["platform"][0][1] == "platform linux/arm64/v8 of multi:1"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import tarfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -91,3 +93,47 @@ def test_run_mac_address_and_several_networks(session: Session, engine_facts: An
     finally:
         docker_cli("rm", "-f", name, check=False)
         docker_cli("network", "rm", one, two, check=False)
+
+
+def test_images_tree_and_platform_flags(session: Session, engine: dict[str, Any], engine_facts: Any,
+                                        docker_cli: Any, unique_name: Any, tmp_path: Any) -> None:
+    """The containerd image store keeps several platforms of an image: ``images --tree`` shows them and the
+    ``--platform`` flags pick one (API 1.47-1.50 by flag); an older engine is told so in one line."""
+    if not engine_facts.api_at_least("1.50"):
+        for line, needs in (("images --tree", "docker images --tree needs API 1.47 or newer"),
+                            ("history --platform linux/amd64 busybox", "ImageHistory: param 'platform' needs API "
+                                                                       "v1.48 or newer")):
+            reply = session.execute(line)
+            assert reply.error is not None and reply.error.startswith(needs), reply.error
+        return
+    assert engine_facts.containerd_store
+    import dshell.client as docker
+    from tests.multiplatform import load_multiplatform
+
+    name = f"{unique_name()}:1"
+    load_multiplatform(session.require_client(), engine["image"], name)
+    try:
+        lines = printed(session, f"images --tree {name.split(':')[0]}")
+        assert [line.split()[0] for line in lines] == ["IMAGE", name, "├─", "└─"]
+        assert lines[2].split()[1] == "linux/amd64" and lines[3].split()[1] == "linux/arm64"
+        cli = re.sub(r"\x1b\[[0-9;]*m", "", docker_cli("images", "--tree", "--filter", f"reference={name}"))
+        table = cli[cli.index("IMAGE"):].splitlines()
+        assert [re.split(r" {2,}", line.strip()) for line in lines] == [
+            re.split(r" {2,}", line.strip()) for line in table if line.strip()]
+        assert printed(session, f"image inspect --platform linux/arm64 -f '{{{{.Architecture}}}}' {name}") == [
+            "arm64"]
+        assert printed(session, f"image inspect -f '{{{{.Architecture}}}}' {name}") == ["amd64"]
+        saved = tmp_path / "arm.tar"
+        assert session.execute(f"save --platform linux/arm64 -o {saved} {name}").error is None
+        with tarfile.open(saved) as tar:
+            index = json.load(tar.extractfile("index.json"))  # type: ignore[arg-type]
+        assert [m["platform"]["architecture"] for m in index["manifests"]] == ["arm64"]
+        assert session.execute(f"rmi -f --platform linux/arm64 {name}").error is None
+        left = docker.invoke(session.require_client(), {"op": "ImageList", "throw": True, "params": {
+            "manifests": True, "filters": {"reference": [name]}}})
+        available = {m["ImageData"]["Platform"]["architecture"]: m["Available"] for m in left[0]["Manifests"]}
+        assert available == {"amd64": True, "arm64": False}  # its content went; the index still names it
+        reply = session.execute(f"history --platform linux {name}")
+        assert reply.error == "--platform: 'linux' is not a platform: e.g. --platform linux/arm64 (OS/ARCH[/VARIANT])"
+    finally:
+        docker_cli("rmi", "-f", name, check=False)

@@ -25,6 +25,7 @@ CATEGORY_KIND = {
 NAMED_KIND = {
     "container": "containers", "Container": "containers", "image": "images", "Image": "images",
     "fromImage": "images", "network": "networks", "Network": "networks", "volume": "volumes",
+    "platform": "platform", "platforms": "platforms",
 }
 # the kinds an op of each category may change (refreshed after a non-GET op)
 CHANGES = {**CATEGORY_KIND, "build": "images", "commit": "images", "swarm": "nodes"}
@@ -64,6 +65,23 @@ def _images(invoke: Invoke) -> list[tuple[str, str]]:
                   lambda r: "image")
 
 
+def _platforms(invoke: Invoke, many: bool) -> list[tuple[str, str]]:
+    """The platforms of the local images (ImageList's manifests, API 1.47+: the containerd image store keeps
+    several) as the values of a ``platform`` param (a ``platforms`` one takes a list of them)."""
+    out: list[tuple[str, str]] = []
+    for row in invoke("ImageList", {"manifests": True}) or ():
+        name = next(iter(row.get("RepoTags") or ()), "<untagged>")
+        for manifest in row.get("Manifests") or ():
+            found = (manifest.get("ImageData") or {}).get("Platform") or {}
+            if manifest.get("Kind") != "image" or not found.get("os"):
+                continue
+            pairs = [f"{key}: {found[key]}" for key in ("os", "architecture", "variant") if found.get(key)]
+            value = "{" + ", ".join(pairs) + "}"
+            shown = "/".join(str(found[key]) for key in ("os", "architecture", "variant") if found.get(key))
+            out.append((f"[{value}]" if many else value, f"platform {shown} of {name}"))
+    return out
+
+
 def _spec_named(op: str, meta: str) -> Callable[[Invoke], list[tuple[str, str]]]:
     return lambda invoke: _pairs(invoke(op, {}), lambda r: (r.get("Spec") or {}).get("Name"), "ID",
                                  lambda r: meta)
@@ -94,6 +112,8 @@ FETCHERS: dict[str, Callable[[Invoke], list[tuple[str, str]]]] = {
     "configs": _spec_named("ConfigList", "config"),
     "plugins": lambda invoke: _pairs(invoke("PluginList", {}), lambda r: r.get("Name"), "", lambda r: "plugin"),
     "exec": _exec,
+    "platform": lambda invoke: _platforms(invoke, False),
+    "platforms": lambda invoke: _platforms(invoke, True),
 }
 
 

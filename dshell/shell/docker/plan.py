@@ -4,6 +4,7 @@ table says (``-a`` → ``all=true``, ``-f k=v`` → the filters map, ``-t 5`` �
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,9 +78,20 @@ def typed(kind: str, text: str, flag: str) -> Any:
         raise PlanError(f"{flag}: {text!r} is not a {kind}: e.g. {flag} {example}") from None
     if kind == "bytes":
         return size_bytes(text)
+    if kind in ("platform", "platforms"):
+        return oci_platform(text, flag)
     if kind == "time":
         return timestamp(text)
     return text
+
+
+def oci_platform(text: str, flag: str) -> str:
+    """``os/arch[/variant]`` as the JSON-encoded OCI platform the API's ``platform(s)`` params take (API 1.46+)."""
+    parts = text.split("/")
+    if not 2 <= len(parts) <= 3 or not all(re.fullmatch(r"[\w.-]+", part) for part in parts):
+        raise PlanError(f"{flag}: {text!r} is not a platform: e.g. {flag} linux/arm64 (OS/ARCH[/VARIANT])")
+    found = {"architecture": parts[1], "os": parts[0], **({"variant": parts[2]} if len(parts) == 3 else {})}
+    return json.dumps(found, separators=(",", ":"))
 
 
 def _pair(text: str, flag: str) -> tuple[str, str]:
@@ -123,7 +135,7 @@ def _filter(params: dict[str, Any], key: str, value: str) -> None:
 def _fill(params: dict[str, Any], flag: Flag, value: Any, word: str) -> None:
     if flag.target.startswith("filters."):
         _filter(params, flag.target.split(".", 1)[1], str(value).lower() if isinstance(value, bool) else str(value))
-    elif flag.type == "list":
+    elif flag.type in ("list", "platforms"):
         _add(params, flag.target, "list").append(value)
     elif flag.type == "map":
         key, val = _pair(value, word)

@@ -92,6 +92,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         p = Plan(command, (Call("ContainerCreate", params),), p.options)
     if command.name == "volume prune":
         p = _volume_prune(session, p)
+    if p.options.get("tree"):
+        p = _image_tree(session, p)
     question = _question(p)
     if question is not None and not p.options.get("force"):
         ask = getattr(session, "ask", None)
@@ -128,6 +130,18 @@ def _volume_prune(session: Session, p: Plan) -> Plan:
         raise PlanError(f"docker volume prune: -a/--all needs API 1.42 or newer; this engine speaks "
                         f"{session.require_client().api_version}, where every unused volume goes without it")
     return Plan(p.command, p.calls, {**p.options, "all": True})  # the question says what really goes
+
+
+def _image_tree(session: Session, p: Plan) -> Plan:
+    """``images --tree``: ImageList with its manifests (API 1.47+), shown as the CLI's tree."""
+    from dshell.client import version_key
+
+    version = session.require_client().api_version
+    if version_key(version) < (1, 47):
+        raise PlanError(f"docker images --tree needs API 1.47 or newer (this engine speaks {version})")
+    if p.quiet or p.format or p.options.get("digests"):
+        raise PlanError("docker images: --tree cannot be used with --quiet, --format or --digests")
+    return Plan(p.command, tuple(Call(c.op, {**c.params, "manifests": True}) for c in p.calls), p.options)
 
 
 def _question(p: Plan) -> str | None:
@@ -270,6 +284,10 @@ def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
         return None
     call, result = ok[-1]
     op = call.op
+    if p.options.get("tree"):
+        from dshell.explorer._reports import image_tree
+
+        return _text(image_tree(result.data))
     digests = bool(p.options.get("digests"))
     source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests)
     if source is None and p.quiet:

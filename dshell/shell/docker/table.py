@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map")
+TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform", "platforms")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
-           "volumes", "all", "pass")
+           "volumes", "all", "pass", "tree")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 
@@ -86,9 +86,9 @@ class Command:
 def _value_name(flag: Flag) -> str:
     if not flag.takes_value:
         return ""
-    return " " + {"filters": "k=v", "format": "TEMPLATE", "output": "FILE", "input": "FILE", "map": "k=v",
-                  "list": "VALUE", "time": "TIME", "bytes": "SIZE", "cpus": "CPUS"}.get(flag.type or flag.target,
-                                                                                     (flag.type or "VALUE").upper())
+    names = {"filters": "k=v", "format": "TEMPLATE", "output": "FILE", "input": "FILE", "map": "k=v", "list": "VALUE",
+             "time": "TIME", "bytes": "SIZE", "cpus": "CPUS", "platforms": "PLATFORM"}
+    return " " + names.get(flag.type or flag.target, (flag.type or "VALUE").upper())
 
 
 def _arg_usage(arg: Arg) -> str:

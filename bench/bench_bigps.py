@@ -15,7 +15,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,32 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_client import measure  # noqa: E402
 from bench.bench_render import container  # noqa: E402
 from tests.replaydaemon import ReplayDaemon  # noqa: E402
-
-# Runs one command, its output into a pipe that is read and dropped; prints wall seconds and the child's peak RSS
-MEASURE = """
-import resource, subprocess, sys, time
-started = time.perf_counter()
-with subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
-    while child.stdout.read(1 << 20):
-        pass
-    err = child.stderr.read()
-took = time.perf_counter() - started
-if child.returncode:
-    sys.exit(f"{sys.argv[1:]} failed: {err.decode(errors='replace')[-500:]}")
-print(took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of ``argv``."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *argv], env=env, capture_output=True, text=True,
-                         check=False)
-    if out.returncode:
-        sys.exit(out.stderr.strip())
-    seconds, kb = out.stdout.split()
-    return float(seconds), int(kb) / 1024
 
 
 def body(count: int) -> bytes:

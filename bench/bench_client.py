@@ -8,6 +8,7 @@ demultiplexed logs >= 50% of raw socket throughput; warm import + categories() +
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -16,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,50 +113,109 @@ def per_call(c: docker.Client, path: str) -> None:
         print(f"{label:26s} raw {base:8.0f} us   dshell {ours:8.0f} us   ratio {ours / base:5.2f}x  (target <= 1.2x)")
 
 
-def log_throughput(c: docker.Client, path: str, megabytes: int) -> None:
+@contextlib.contextmanager
+def log_container(c: docker.Client, megabytes: int) -> Iterator[str]:
+    """The name of an exited container that logged ``megabytes`` MB of 100-byte lines; removed after."""
     name = f"dsh-bench-logs-{os.getpid()}"
-    script = f"yes {'x' * 99} | head -n {megabytes * 10000}"  # 100-byte lines
+    script = f"yes {'x' * 99} | head -n {megabytes * 10000}"
     docker.invoke(c, {"op": "ContainerCreate", "throw": True,
                       "params": {"name": name, "body": {"Image": "busybox:latest", "Cmd": ["sh", "-c", script]}}})
     try:
         docker.invoke(c, {"op": "ContainerStart", "params": {"id": name}, "throw": True})
         docker.invoke(c, {"op": "ContainerWait", "params": {"id": name}, "throw": True})
-        target = f"/{c.api_version}/containers/{name}/logs?stdout=true"
-
-        def raw_read() -> int:
-            sock = socket.socket(socket.AF_UNIX)
-            sock.connect(path)
-            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n".encode())
-            total = 0
-            buf = bytearray(262144)
-            while n := sock.recv_into(buf):
-                total += n
-            sock.close()
-            return total
-
-        def ours() -> int:
-            total = 0
-            with docker.invoke(c, {"op": "ContainerLogs", "as": "stream",
-                                   "params": {"id": name, "stdout": True}}) as stream:
-                for _, payload in stream.frames():
-                    total += len(payload)
-            return total
-
-        rates: dict[str, list[float]] = {}
-        cpu: dict[str, list[float]] = {}
-        for label, fn in (("raw", raw_read), ("ours", ours)) * 3:
-            t, c0 = time.perf_counter(), time.process_time()
-            size = fn()
-            rates.setdefault(label, []).append(size / (time.perf_counter() - t) / 1e6)
-            cpu.setdefault(label, []).append(time.process_time() - c0)
-        raw_rate, our_rate = max(rates["raw"]), max(rates["ours"])
-        raw_cpu, our_cpu = min(cpu["raw"]), min(cpu["ours"])
-        print(f"ContainerLogs {megabytes} MB     raw {raw_rate:7.1f} MB/s  dshell frames() {our_rate:7.1f} MB/s"
-              f"   {our_rate / raw_rate:.2f}x raw  (goal >= 0.95x, issue 25)")
-        print(f"  CPU seconds                raw {raw_cpu:7.2f}       dshell frames() {our_cpu:7.2f}"
-              f"        {our_cpu / raw_cpu:.2f}x raw  (goal <= 1.3x, issue 25)")
+        yield name
     finally:
         docker.invoke(c, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
+
+
+def log_throughput(c: docker.Client, path: str, name: str, megabytes: int) -> None:
+    """frames() against a raw socket reading the same logs: throughput and CPU."""
+    target = f"/{c.api_version}/containers/{name}/logs?stdout=true"
+
+    def raw_read() -> int:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.connect(path)
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n".encode())
+        total = 0
+        buf = bytearray(262144)
+        while n := sock.recv_into(buf):
+            total += n
+        sock.close()
+        return total
+
+    def ours() -> int:
+        total = 0
+        with docker.invoke(c, {"op": "ContainerLogs", "as": "stream",
+                               "params": {"id": name, "stdout": True}}) as stream:
+            for _, payload in stream.frames():
+                total += len(payload)
+        return total
+
+    rates: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    for label, fn in (("raw", raw_read), ("ours", ours)) * 3:
+        t, c0 = time.perf_counter(), time.process_time()
+        size = fn()
+        rates.setdefault(label, []).append(size / (time.perf_counter() - t) / 1e6)
+        cpu.setdefault(label, []).append(time.process_time() - c0)
+    raw_rate, our_rate = max(rates["raw"]), max(rates["ours"])
+    raw_cpu, our_cpu = min(cpu["raw"]), min(cpu["ours"])
+    print(f"ContainerLogs {megabytes} MB     raw {raw_rate:7.1f} MB/s  dshell frames() {our_rate:7.1f} MB/s"
+          f"   {our_rate / raw_rate:.2f}x raw  (goal >= 0.95x, issue 25)")
+    print(f"  CPU seconds                raw {raw_cpu:7.2f}       dshell frames() {our_cpu:7.2f}"
+          f"        {our_cpu / raw_cpu:.2f}x raw  (goal <= 1.3x, issue 25)")
+
+
+# Runs one command, its output into a pipe that is read and dropped; prints wall seconds and the child's peak RSS
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+with subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+    while child.stdout.read(1 << 20):
+        pass
+    err = child.stderr.read()
+took = time.perf_counter() - started
+if child.returncode:
+    sys.exit(f"{sys.argv[1:]} failed: {err.decode(errors='replace')[-500:]}")
+print(took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of ``argv``, its output read from a pipe."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *argv], env=env, capture_output=True, text=True,
+                         check=False)
+    if out.returncode:
+        sys.exit(out.stderr.strip())
+    seconds, kb = out.stdout.split()
+    return float(seconds), int(kb) / 1024
+
+
+def logs_against_docker(host: str, name: str, megabytes: int) -> None:
+    """`dshell -c "logs NAME -n all"` against `docker logs NAME`; the peak memory of the logs as data
+    (`ContainerLogs` stored as one result) over that of `dshell -c SystemPing`, against the text's size."""
+    import shutil
+    import tempfile
+
+    cli = shutil.which("docker")
+    if cli is None:
+        print("logs: no docker CLI for the baseline")
+        return
+    with tempfile.TemporaryDirectory(prefix="dshell-bench-") as home:
+        env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "PYTHONPATH": str(ROOT),
+               "DOCKER_HOST": host, "DOCKER_CONFIG": f"{home}/docker"}
+        dshell = [sys.executable, "-m", "dshell", "-c"]
+        measure([*dshell, "SystemPing"], env)
+        runs = [(measure([cli, "logs", name], env), measure([*dshell, f"logs {name} -n all"], env))
+                for _ in range(3)]
+        base = min(run[0][0] for run in runs)
+        ours = min(run[1][0] for run in runs)
+        ping = measure([*dshell, "SystemPing"], env)[1]
+        data = measure([*dshell, f"ContainerLogs {name} stdout=true"], env)[1]
+    print(f"logs -n all {megabytes} MB   docker logs {base:6.2f} s   dshell {ours:6.2f} s   {ours / base:.2f}x  "
+          "(goal <= 1.1x, issue 25)")
+    print(f"logs as data {megabytes} MB  peak {data:6.0f} MB, {data - ping:6.0f} MB over SystemPing's: "
+          f"{(data - ping) / megabytes:.2f}x the text  (goal <= 3x, issue 25)")
 
 
 def compiled() -> None:
@@ -193,7 +253,10 @@ def main() -> None:
     finally:
         for name in made:
             docker.invoke(c, {"op": "ContainerDelete", "params": {"id": name, "force": True}})
-    log_throughput(c, path, int(os.environ.get("BENCH_LOG_MB", "100")))
+    megabytes = int(os.environ.get("BENCH_LOG_MB", "100"))
+    with log_container(c, megabytes) as name:
+        log_throughput(c, path, name, megabytes)
+        logs_against_docker(host, name, megabytes)
     warm_start()
 
 

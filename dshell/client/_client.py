@@ -25,7 +25,7 @@ from ._request import (
     validate,
 )
 from ._response import PROGRESS_OPS, STDIO_OPS, Outcome, decode_answer, docker_error, error_body, stream_errors
-from ._streams import DockerStream
+from ._streams import DockerStream, demux_pieces
 from ._transport import Body, Connection, Pool
 from ._versions import negotiate
 from ._websocket import UPGRADES, socket_for, upgraded_request
@@ -340,6 +340,8 @@ def _outcome(c: Client, req: Prepared, op: str | None, mode: str, tty: Callable[
         if not body.done:  # a done body's connection is back in the pool: leave it alone
             conn.no_timeouts()
         data = DockerStream(body, op, tty, status, headers)
+    elif op in STDIO_OPS and tty is not None and not tty():  # demultiplexed as it is read
+        data = demux_pieces(body.iter_chunks())
     else:
         data, json_body = decode_answer(op, headers, body.read_all(), tty)
         if op is None or op in PROGRESS_OPS:

@@ -33,13 +33,31 @@ def readable_stamp(line: str) -> tuple[str, str, str]:
     return stamp, when.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], line[match.end():]
 
 
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines splits ("\r\n" once)
+
+
+def _line_count(text: str) -> int:
+    """``len(text.splitlines())`` without making the lines."""
+    breaks = sum(text.count(ch) for ch in _BREAKS) - text.count("\r\n")
+    return breaks + (1 if text and text[-1] not in _BREAKS else 0)
+
+
+def _first_lines(text: str, limit: int) -> list[str]:
+    """``text.splitlines()[:limit]``, splitting only as much of the text as they take."""
+    size = max(limit, 1) * 128
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > limit or size >= len(text):  # the last line of a cut may be cut: one more is needed
+            return lines[:limit] if size < len(text) or len(lines) > limit else lines
+        size *= 4
+
+
 class LogText:
     """Log lines, the first ``limit`` of them (None: all): stderr lines red and marked, stamps readable."""
 
     def __init__(self, text: str, limit: int | None = None) -> None:
-        lines = text.splitlines()
-        self.lines = lines if limit is None else lines[:limit]
-        self.more = len(lines) - len(self.lines)
+        self.lines = text.splitlines() if limit is None else _first_lines(text, limit)
+        self.more = _line_count(text) - len(self.lines)  # counted, not split: a 200 MB log stays one string
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text

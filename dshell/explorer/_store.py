@@ -21,8 +21,9 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,6 +91,14 @@ def _as_line_part(raw: bytes) -> bytes | None:
     if b"\n" in raw or b"\r" in raw:
         raw = raw.replace(b"\n", b" ").replace(b"\r", b" ")
     return raw
+
+
+def _json_string(text: str, piece: int = 1 << 20) -> Iterator[bytes]:
+    """``text`` as a JSON string (what `dumps` makes of it), in pieces of about ``piece`` characters."""
+    yield b'"'
+    for start in range(0, len(text), piece):
+        yield encode_basestring(text[start:start + piece])[1:-1].encode("utf-8")
+    yield b'"'
 
 
 def line_number(line: bytes) -> int | None:
@@ -270,15 +279,21 @@ class ResultStore:
         """Write `record` (which must hold an int "n") with `data` as one line and index it; call holding
         the lock, after ``sync(repair=True)`` (which leaves the file ending in a newline). ``raw``: the JSON
         text `data` was decoded from, written as it is (not encoded again). Returns the bytes written."""
-        payload = _as_line_part(raw) if raw is not None else None
-        if payload is None:
-            payload = dumps(data).encode("utf-8")
+        as_sent = _as_line_part(raw) if raw is not None else None
+        pieces: Iterable[bytes]
+        if as_sent is not None:
+            pieces, size = [as_sent], len(as_sent)
+        elif isinstance(data, str) and len(data) > self.inline_limit:
+            pieces, size = _json_string(data), None  # a big text (a log): written piece by piece
+        else:
+            encoded = dumps(data).encode("utf-8")
+            pieces, size = [encoded], len(encoded)
         head = dumps(record)[:-1].encode("utf-8")
-        if len(payload) > self.inline_limit:
-            side = self._write_side_file(record["n"], payload)
+        if size is None or size > self.inline_limit:
+            side = self._write_side_file(record["n"], pieces)
             parts = [head, b', "data_file": ' + dumps(side.relative_to(self.path.parent).as_posix()).encode()]
         else:
-            parts = [head, b', "data": ', payload]
+            parts = [head, b', "data": ', *pieces]
         parts = seal(parts)
         private_dir(self.path.parent)
         with private_open(self.path, "ab") as file:
@@ -292,12 +307,13 @@ class ResultStore:
         self.count, self.last, self._scanned = self.count + 1, entry, offset + size
         return size
 
-    def _write_side_file(self, n: int, payload: bytes) -> Path:
+    def _write_side_file(self, n: int, payload: Iterable[bytes]) -> Path:
         side = self.side_dir / f"{n}.json"
         private_dir(side.parent)
         tmp = side.with_name(f"{side.name}{_TMP}{os.getpid()}")
         with private_open(tmp, "wb") as out:
-            out.write(payload)
+            for piece in payload:
+                out.write(piece)
         tmp.replace(side)
         return side
 

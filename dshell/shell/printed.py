@@ -41,18 +41,26 @@ class PrintedPane(StreamPane):
         self._print_lock = threading.Lock()  # the feeds of several hosts add lines at once
 
     def add(self, lines: list[Line]) -> None:
-        """Print ``lines``, then hold them as a pane does."""
+        """Print ``lines`` (a run of lines for one stream in one write: work per read, not per line), then hold
+        them as a pane does."""
         with self._print_lock:
+            run: list[str] = []
+            target = self.out
             for line in lines:
                 if line.key is not None:
                     if self._printed.get(line.key) == line.text:
                         continue
                     self._printed[line.key] = line.text
                 self.lines += line.style != "class:pane.header"
-                if "stderr" in line.style:  # on stderr it needs no mark (after a host's tag, if any)
-                    self._print(self.err, line.text.replace(STDERR_MARK, "", 1))
-                else:
-                    self._print(self.out, line.text)
+                to = self.err if "stderr" in line.style else self.out
+                if to is not target and run:
+                    self._print(target, "\n".join(run))
+                    run = []
+                target = to
+                # on stderr it needs no mark (after a host's tag, if any)
+                run.append(line.text.replace(STDERR_MARK, "", 1) if to is self.err else line.text)
+            if run:
+                self._print(target, "\n".join(run))
         super().add(lines)
 
     def add_note(self, line: Line) -> None:

@@ -82,6 +82,27 @@ def test_logs_as_data_cost_a_small_multiple_of_the_text():
     assert peak < 3 * len(text)  # the joined payloads and the text; per-frame copies made it 4.5x
 
 
+def test_logs_as_data_are_demultiplexed_as_they_are_read():
+    """A data-mode ContainerLogs never holds the whole body beside its payloads (707 MB peak for 200 MB)."""
+    import dshell.client as docker
+
+    line = b"2026-01-01T00:00:00Z a log line of fifty bytes ..\n"
+    raw = b"".join(frame(1 + i % 2, line) for i in range(100_000)) + frame(0, b"echo\n")
+    daemon = docker.MockTransport(lambda req: docker.MockResponse(
+        200, raw, {"Content-Type": "application/vnd.docker.multiplexed-stream"}) if "/logs" in req.path else
+        docker.MockResponse.json({"Config": {"Tty": False}}))
+    c = docker.client(conn={"uri": "unix:///mock.sock"}, api_version="v1.41", transport=daemon)
+    tracemalloc.start()
+    try:
+        text = docker.invoke(c, {"op": "ContainerLogs", "params": {"id": "web", "stdout": True}, "throw": True})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert text == line.decode() * 100_000  # stdin's echo left out, as demux_text does
+    assert text == decode("ContainerLogs", {}, raw, lambda: False)
+    assert peak < 2.5 * len(text)  # the payloads and their text (3x when the body was read whole first)
+
+
 @pytest.mark.parametrize(("pieces", "values"), [
     ([b"1", b"0.0\n"], [10.0]),
     ([b"0", b".0\n"], [0.0]),

@@ -323,3 +323,24 @@ def test_the_daemons_json_bytes_are_stored_as_they_came(tmp_path: Path) -> None:
     utf16 = '{"Id": "c"}'.encode("utf-16-le")
     hist.add("ImageInspect", {}, 200, 0.0, {"Id": "c"}, raw=utf16)  # not UTF-8: encoded again
     assert History(tmp_path / "results.jsonl")[3].data == {"Id": "c"}
+
+
+def test_a_big_text_is_stored_in_pieces_and_read_back_the_same(tmp_path: Path) -> None:
+    import json
+
+    text = 'a log line with "quotes", a \\ and é\u2028😀\x01\n' * 5000
+    hist = History(tmp_path / "results.jsonl", inline_limit=1000)
+    hist.add("ContainerLogs", {"id": "web"}, 200, 0.0, text)
+    side = tmp_path / "results" / "1.json"
+    assert side.read_text() == json.dumps(text, ensure_ascii=False)
+    assert History(tmp_path / "results.jsonl")[1].data == text
+
+
+def test_log_text_shows_its_first_lines_without_splitting_them_all() -> None:
+    from dshell.explorer._logs import LogText
+
+    text = "".join(f"line {i}\n" for i in range(100_000)) + "last, no newline"
+    shown = LogText(text, limit=3)
+    assert shown.lines == ["line 0", "line 1", "line 2"] and shown.more == 100_001 - 3
+    assert LogText("a\r\nb\rc\u2028d", limit=2).more == 2
+    assert LogText("", limit=2).lines == [] and LogText("", limit=2).more == 0

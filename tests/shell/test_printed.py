@@ -132,3 +132,31 @@ def test_docker_cli_flags_work_as_typed_there(engine, shell_home, container):
     events = dshell(engine, f"events --since 10m --until 0s --filter container={container} -f event=die")
     out, err = events.communicate(timeout=60)
     assert events.returncode == 0 and [line.split()[2] for line in out.splitlines()] == ["die"]
+
+
+def test_a_read_of_many_lines_is_one_write_per_run_of_one_stream_in_order():
+    """Work per read, not per line: 1,000 lines that came in one read are one write (a write and a flush
+    each made `logs -n all` 1.6x docker logs)."""
+    import io
+
+    from dshell.explorer import STDERR_MARK
+    from dshell.shell.panes.model import Line
+    from dshell.shell.printed import PrintedPane
+
+    class Counted(io.StringIO):
+        writes = 0
+
+        def write(self, text: str) -> int:
+            type(self).writes += 1
+            self.order.append(text)
+            return super().write(text)
+
+    Counted.order = []
+    out, err = Counted(), Counted()
+    pane = PrintedPane("logs web", out, err)
+    pane.add([Line(f"out {i}", "") for i in range(1000)])
+    assert Counted.writes == 1 and out.getvalue() == "".join(f"out {i}\n" for i in range(1000))
+    pane.add([Line("a", ""), Line(f"{STDERR_MARK}b", "class:pane.stderr"), Line(f"{STDERR_MARK}c", "class:pane.stderr"),
+              Line("d", "")])
+    assert Counted.order[1:] == ["a\n", "b\nc\n", "d\n"]  # stdout and stderr kept in the order they came
+    assert pane.lines == 1004

@@ -2,7 +2,8 @@
 moves through, drills into and backs out of, filtered, sorted and searched; free of any terminal library.
 
 Only what is visible is formatted: a move costs the same on 50 rows as on 5,000, a page of a 300,000-line log as
-one of ten lines. A table's cells are made once when it opens (its column widths need them, as the pager's do).
+one of ten lines. A table's cells are made when a row is first shown (its first rows' at once, for the column
+widths), or when a filter reads them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+
+from rich.cells import cell_len
 
 from ._columns import Column
 from ._format import compact, type_label
@@ -32,6 +35,9 @@ from ._reshape import (
 from ._tree import scalar_parts
 
 Span = tuple[int, int]
+WIDTH_SAMPLE = 200
+"""A table's columns start as wide as its first rows need (what the shell shows of a result); rows formatted
+later widen them."""
 
 
 @dataclass(frozen=True)
@@ -134,13 +140,23 @@ class TableLevel(Level):
         self._set_cells()
 
     def _set_cells(self) -> None:
-        from rich.cells import cell_len
-
-        columns, rows = self.columns, self.table.rows
-        self.cells = [[column.cell(row).replace("\n", "⏎") for column in columns] for row in rows]
-        self.natural = [max([cell_len(column.header), *(cell_len(cells[i]) for cells in self.cells)])
-                        for i, column in enumerate(columns)]
+        """Forget the cells (the columns changed); widths start from the headers and the first rows."""
+        self._cells: list[list[str] | None] = [None] * len(self.table.rows)
+        self.natural = [cell_len(column.header) for column in self.columns]
+        for i in range(min(WIDTH_SAMPLE, len(self._cells))):
+            self.cells(i)
         self._apply()
+
+    def cells(self, index: int) -> list[str]:
+        """Row `index`'s cells as shown, made when first asked for (the columns widen to fit them)."""
+        found = self._cells[index]
+        if found is None:
+            row = self.table.rows[index]
+            found = self._cells[index] = [column.cell(row).replace("\n", "⏎") for column in self.columns]
+            natural = self.natural
+            for i, cell in enumerate(found):
+                natural[i] = max(natural[i], cell_len(cell))
+        return found
 
     def count(self) -> int:
         return len(self.order)
@@ -157,7 +173,7 @@ class TableLevel(Level):
             order = [position[id(row)] for row in sort_rows(list(rows), column, reverse)]
         if self.query:
             test, cells = self._test, self.cells
-            order = [i for i in order if test(rows[i], partial(cells.__getitem__, i))]
+            order = [i for i in order if test(rows[i], partial(cells, i))]
         self.order = order
         self.cursor = order.index(current) if current is not None and current in order else 0
         self._follow()
@@ -211,6 +227,7 @@ class TableLevel(Level):
     def screen(self, width: int, height: int) -> Screen:
         self.page = max(1, height - 1)
         self._follow()
+        shown = [self.cells(self.order[n]) for n in range(self.top, min(self.count(), self.top + self.page))]
         widths = column_widths(self.columns, self.natural, width)
         header, spans, pos = [], [], 0
         for i, column in enumerate(self.columns):
@@ -221,8 +238,8 @@ class TableLevel(Level):
             header.append(cell)
             pos += len(cell) + GAP
         lines = []
-        for n in range(self.top, min(self.count(), self.top + self.page)):
-            text = one_line(self.cells[self.order[n]], widths, self.columns)
+        for n, cells in enumerate(shown, self.top):
+            text = one_line(cells, widths, self.columns)
             lines.append(Line(text, n == self.cursor, tuple(self._matches(text))))
         return Screen((" " * GAP).join(header).rstrip(), lines, spans[self.column] if spans else None)
 

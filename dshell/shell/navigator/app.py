@@ -4,6 +4,9 @@ leaving it (q) gives back the terminal as it was."""
 from __future__ import annotations
 
 import base64
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from prompt_toolkit.application import Application
@@ -57,7 +60,13 @@ class NavigatorApp:
 
     def run(self) -> str | None:
         """Show the navigator until q (None) or y (the path under the cursor)."""
-        return self.app.run(handle_sigint=False)
+        with _frozen():
+            return self.app.run(handle_sigint=False)
+
+    async def run_async(self) -> str | None:
+        """`run` in the running event loop."""
+        with _frozen():
+            return await self.app.run_async(handle_sigint=False)
 
     def table(self) -> TableLevel:
         level = self.browser.level
@@ -113,6 +122,17 @@ class NavigatorApp:
 
     def quit(self) -> None:
         self.app.exit(result=None)
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now (the result, however big) left out of garbage collection while the navigator runs:
+    a collection then costs what the screen allocates, not what the result holds, at any keystroke."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def navigate(browser: Browser, label: str, *, input: Input | None = None, output: Output | None = None) -> str | None:

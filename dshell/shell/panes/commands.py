@@ -131,7 +131,15 @@ def install(shell: Shell) -> Panes:
     prompt, session = shell.prompt, shell.session
     panes = Panes(session, prompt.app.invalidate)
     layout = prompt.app.layout
-    layout.container = HSplit([panes.area.container, layout.container])
+    below = layout.container
+
+    def rows_below() -> int:
+        """What the prompt needs (the input, the room kept for the completion menu, the toolbar), plus one."""
+        size = prompt.app.output.get_size()
+        return below.preferred_height(size.columns, size.rows).min + 1
+
+    panes.area.below = rows_below
+    layout.container = HSplit([panes.area.container, below])
     prompt.key_bindings = merge_key_bindings([prompt.key_bindings or merge_key_bindings([]),
                                               pane_bindings(panes.area, panes.keep)])
     prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE

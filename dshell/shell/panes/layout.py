@@ -19,6 +19,8 @@ from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.styles import Style
 
+from dshell.explorer import visible_line
+
 from .model import StreamPane
 from .view import Notice, PaneControl, title_fragments
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 AREA_SHARE = 0.5  # of the terminal's rows, shared by the panes when they open
 MIN_HEIGHT = 2
+PROMPT_ROWS = 10  # rows left to the prompt (8 kept for the completion menu), its toolbar and one more
+MIN_COLUMN = 12  # columns a pane needs side by side
 STYLE = Style.from_dict({
     "pane.title": "bg:#3a3a3a #d0d0d0",
     "pane.title.selected": "bg:#005f87 #ffffff bold",
@@ -96,17 +100,21 @@ def _weight(view: PaneView) -> Callable[[], Dimension]:
 class PaneArea:
     """The panes, which one is selected, how they are arranged; ``container`` goes above the prompt."""
 
-    def __init__(self, rows: Callable[[], int] | None = None) -> None:
+    def __init__(self, rows: Callable[[], int] | None = None, columns: Callable[[], int] | None = None,
+                 below: Callable[[], int] | None = None) -> None:
         self.views: list[PaneView] = []
         self.selected = 0
         self.side_by_side = False
         self.searching = False
         self._rows = rows or (lambda: get_app().output.get_size().rows)
+        self._columns = columns or (lambda: get_app().output.get_size().columns)
+        self.below = below or (lambda: PROMPT_ROWS)  # rows the prompt under the panes needs (install sets it)
+        self.folded_window = Window(FormattedTextControl(self._folded_fragments), height=1, wrap_lines=False)
         self.search_buffer = Buffer(multiline=False, accept_handler=self._search_done)
         self.search_window = Window(BufferControl(self.search_buffer, input_processors=[BeforeInput("search: ")]),
                                     height=1, style="class:pane.search")
         self._on_search_end: Callable[[], None] = lambda: None
-        self._arranged: tuple[tuple[int, ...], bool, bool] | None = None
+        self._arranged: tuple[tuple[int, ...], int, bool, bool] | None = None
         self._built: Container = HSplit([])
         shown = Condition(lambda: bool(self.views)) & ~is_done
         self.container: Container = ConditionalContainer(DynamicContainer(self._build), filter=shown)
@@ -125,28 +133,52 @@ class PaneArea:
                         Window(PaneControl(pane), height=height, wrap_lines=False))
         return view
 
+    def shown(self) -> list[PaneView]:
+        """The panes that fit on the screen with the prompt below them (each needs a title row and a row of
+        its own when stacked, MIN_COLUMN columns side by side), the selected one always among them; the others
+        are folded into one list line. On a screen too small for any, none: the prompt is never lost."""
+        count = len(self.views)
+        room = self._rows() - self.below() - (1 if self.searching else 0)
+        if self.side_by_side:
+            fit = max(1, (self._columns() + 1) // (MIN_COLUMN + 1)) if room >= 2 else 0
+        else:
+            fit = count if 2 * count <= room else max(0, (room - 1) // 2)
+        if fit >= count:
+            return list(self.views)
+        start = min(max(0, self.selected - fit // 2), count - fit)
+        return self.views[start:start + fit]
+
+    def _folded_fragments(self) -> StyleAndTextTuples:
+        """``+3 more panes: [4] logs a  [5] logs b ...  ^W ↑↓ shows them``: the panes that do not fit."""
+        shown = {id(v) for v in self.shown()}
+        folded = [f"[{n}] {visible_line(v.pane.title)}" for n, v in enumerate(self.views, 1) if id(v) not in shown]
+        return [("class:pane.title", f" +{len(folded)} more panes: {'  '.join(folded)}  (^W ↑↓ brings one up) ")]
+
     def _build(self) -> Container:
         """The arrangement, made again only when it changes (this runs at every redraw)."""
-        key = (tuple(id(v) for v in self.views), self.side_by_side, self.searching)
+        shown = self.shown()
+        key = (tuple(id(v) for v in shown), len(self.views), self.side_by_side, self.searching)
         if key == self._arranged:
             return self._built
+        folded = [self.folded_window] if len(shown) < len(self.views) and self._rows() > self.below() else []
         search = [self.search_window] if self.searching else []
-        if self.side_by_side:
+        if self.side_by_side and shown:
             columns: list[Container] = []
-            for view in self.views:
+            for view in shown:
                 if columns:
                     columns.append(Window(width=1, char="│", style="class:pane.separator"))
                 columns.append(HSplit([view.title, view.body], width=_weight(view)))
-            self._built = HSplit([VSplit(columns), *search])
+            self._built = HSplit([VSplit(columns), *folded, *search])
         else:
-            self._built = HSplit([part for view in self.views for part in (view.title, view.body)] + search)
+            self._built = HSplit([part for view in shown for part in (view.title, view.body)] + folded + search)
         self._arranged = key
         return self._built
 
     def _rebalance(self) -> None:
-        rows = max(len(self.views) * (MIN_HEIGHT + 1), int(self._rows() * AREA_SHARE))
+        count = max(1, len(self.shown()))
+        rows = max(count * (MIN_HEIGHT + 1), int(self._rows() * AREA_SHARE))
         for view in self.views:
-            view.height = max(MIN_HEIGHT, rows // max(1, len(self.views)) - 1)
+            view.height = max(MIN_HEIGHT, rows // count - 1)
 
     # ------------------------------------------------------------------ commands
     @property
@@ -192,7 +224,7 @@ class PaneArea:
         if self.side_by_side:
             view.weight = max(1, view.weight + step)
             return
-        others = sum(v.height + 1 for v in self.views if v is not view)
+        others = sum(v.height + 1 for v in self.shown() if v is not view)
         view.height = max(MIN_HEIGHT, min(view.height + 2 * step, self._rows() - others - 4))
 
     def toggle_arrangement(self) -> None:

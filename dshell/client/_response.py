@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._errors import DockerError
+from ._fastjson import loads as fast_loads
 from ._hijack import HijackedSocket
 from ._streams import DockerStream, demux_text, json_values, stream_error
 
@@ -151,7 +152,7 @@ class Outcome:
 def parse_json(raw: bytes, many: bool = False) -> Any:
     """One JSON document, or a list when the body holds several (JSON lines) or ``many`` is set."""
     try:
-        value = json.loads(raw)
+        value = fast_loads(raw)
     except RecursionError:  # nested deeper than json recurses (Go's decoder, the daemon's, allows 10,000)
         from ._deepjson import loads as deep_loads
 
@@ -229,7 +230,7 @@ def decode_answer(op: str | None, headers: dict[str, str], raw: bytes,
         header = headers.get("content-type", "")
         if (_BODY_KINDS.get(header) or _body_kind(header)) in ("json", "none"):
             try:
-                return json.loads(raw), raw
+                return fast_loads(raw), raw
             except (ValueError, RecursionError):
                 pass
     return decode(op, headers, raw, tty), None

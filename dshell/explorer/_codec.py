@@ -7,6 +7,8 @@ import base64
 import json
 from typing import Any
 
+from dshell.client._fastjson import loads as fast_loads
+
 BYTES_TAG = "__bytes__"
 _TAG = b'"' + BYTES_TAG.encode() + b'"'
 
@@ -41,7 +43,7 @@ def loads(text: str | bytes) -> Any:
     """Parse JSON made by `dumps`, turning bytes tags back into bytes."""
     tagged = (_TAG if isinstance(text, bytes) else BYTES_TAG) in text  # type: ignore[operator]
     try:
-        return json.loads(text, object_hook=_object_hook) if tagged else json.loads(text)
+        return json.loads(text, object_hook=_object_hook) if tagged else fast_loads(text)
     except RecursionError:
         from dshell.client._deepjson import MAX_DEPTH
         from dshell.client._deepjson import loads as deep_loads

@@ -49,13 +49,15 @@ def test_a_hostile_container_s_labels_and_paths_are_shown_not_obeyed(engine, she
     docker_cli("exec", name, "true")  # the file exists once the container runs its command
     commands = [f"ContainerInspect {name}", f"ContainerList all=true filters={{\"name\":[\"{name}\"]}} | [].Labels",
                 f"ContainerList all=true filters={{\"name\":[\"{name}\"]}} | [].{{L: Labels}}",
-                f"ContainerChanges {name}", "ContainerInspect no-such-container-\x1b[2J"]
+                f"ContainerChanges {name}", "ContainerInspect no-such-container-\x1b[2J",
+                f"events --since 5m --until 0s --filter container={name}"]
     done = subprocess.run([sys.executable, "-m", "dshell", *(a for c in commands for a in ("-c", c))],
                           capture_output=True, text=True, timeout=120, check=False)
     out = done.stdout + done.stderr
     _clean(out)
     assert "k^[]0;PWNED^G" in out and "^[]52;c;cHduZWQ=^G^[[2J<U+202E>evil" in out
     assert "/tmp/^[]0;PWNED^G" in out
+    assert f"k^[]0;PWNED^G=^[]52;c;cHduZWQ=^G^[[2J<U+202E>evil, name={name})" in out  # the events' lines
 
 
 @pytest.fixture
@@ -102,3 +104,15 @@ def test_notebook_html_is_escaped() -> None:
     html = render(result)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert json.dumps(html)  # plain text
+
+
+def test_the_navigator_shows_a_daemon_s_words_not_obeyed() -> None:
+    """The full-screen navigator (prompt_toolkit shows C0 as ^X itself) shows bidi overrides and the rest too."""
+    from dshell.explorer import Browser
+    from dshell.shell.navigator.view import LevelControl
+
+    browser = Browser(3, {f"k{RLO}{TITLE}": f"v{RLO}{CLEAR}", "plain": "x"}, "ContainerInspect")
+    content = LevelControl(browser).create_content(120, 10)
+    shown = "".join(text for i in range(content.line_count) for _, text, *_ in content.get_line(i))
+    assert "<U+202E>" in shown and "^[]0;PWNED^G" in shown
+    _clean(shown)

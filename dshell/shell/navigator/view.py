@@ -6,6 +6,7 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.layout.controls import UIContent, UIControl
 from prompt_toolkit.styles import Style
 
+from dshell.explorer import visible_line
 from dshell.explorer._browse import Browser, Line, Screen
 
 STYLE = Style.from_dict({
@@ -68,6 +69,7 @@ class LevelControl(UIControl):
         screen = self.browser.level.screen(width, height)
         rows = ([header_fragments(screen)] if screen.header is not None else []) + [
             line_fragments(line) for line in screen.lines]
+        rows = [[(style, visible_line(text)) for style, text, *_ in row] for row in rows]  # a daemon's words
         return UIContent(get_line=lambda i: rows[i], line_count=len(rows), show_cursor=False)
 
     def is_focusable(self) -> bool:

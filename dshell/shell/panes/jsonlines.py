@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import dshell.client as docker
 from dshell.client import stream_error
+from dshell.explorer import visible_line
 
 from .model import Line
 
@@ -26,6 +28,11 @@ def compact_lines(value: Any) -> list[Line]:
     return [error or Line(json.dumps(value, separators=(", ", ": "), ensure_ascii=False), data=value)]
 
 
+def _shown(line: Line) -> Line:
+    text = visible_line(line.text)
+    return line if text == line.text else replace(line, text=text, data=line.text if line.data is None else line.data)
+
+
 class JSONFormatter:
     """Chunks of concatenated JSON values → ``lines(value)`` for each value."""
 
@@ -34,8 +41,9 @@ class JSONFormatter:
         self._lines = lines
 
     def feed(self, chunk: bytes) -> list[Line]:
-        """The lines of the values completed by ``chunk``."""
-        return [line for value in self._decoder.feed(chunk) for line in self._lines(value)]
+        """The lines of the values completed by ``chunk``, the daemon's control characters made visible (an
+        event's labels, a pull's status: unlike a container's logs, none of it is the container's output)."""
+        return [_shown(line) for value in self._decoder.feed(chunk) for line in self._lines(value)]
 
     def close(self) -> list[Line]:
         """A line saying what could not be decoded at the end, if anything."""

@@ -42,39 +42,50 @@ def _line_count(text: str) -> int:
     return breaks + (1 if text and text[-1] not in _BREAKS else 0)
 
 
-def _first_lines(text: str, limit: int) -> list[str]:
-    """``text.splitlines()[:limit]``, splitting only as much of the text as they take."""
-    size = max(limit, 1) * 128
+def _last_lines(text: str, limit: int) -> list[str]:
+    """``text.splitlines()[-limit:]``, splitting only as much of the end of the text as they take."""
+    if limit <= 0:
+        return []
+    size = limit * 128
     while True:
-        lines = text[:size].splitlines()
-        if len(lines) > limit or size >= len(text):  # the last line of a cut may be cut: one more is needed
-            return lines[:limit] if size < len(text) or len(lines) > limit else lines
+        lines = text[-size:].splitlines()
+        if size >= len(text):
+            return lines[-limit:]
+        if len(lines) > limit:  # the first line of a cut may be cut: one more than needed is there
+            return lines[-limit:]
         size *= 4
 
 
 class LogText:
-    """Log lines, the first ``limit`` of them (None: all): stderr lines red and marked, stamps readable."""
+    """Log lines, the last ``limit`` of them (None: all), as ``docker logs`` ends with the newest: how many came
+    before is said first; stderr lines red and marked, stamps readable."""
 
     def __init__(self, text: str, limit: int | None = None) -> None:
-        self.lines = text.splitlines() if limit is None else _first_lines(text, limit)
-        self.more = _line_count(text) - len(self.lines)  # counted, not split: a 200 MB log stays one string
+        self.text = text
+        self.lines = text.splitlines() if limit is None else _last_lines(text, limit)
+        self.before = _line_count(text) - len(self.lines)  # counted, not split: a 200 MB log stays one string
+
+    def plain_text(self) -> str:
+        """All of the log for a pipe or a file, as ``docker logs web 2>&1`` gives it (stderr lines unmarked;
+        control characters made visible)."""
+        from ._visible import visible
+
+        return visible(self.text.replace(STDERR_MARK, "").rstrip("\n"))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
+        if self.before:
+            yield Text(f"… {self.before} earlier lines (the result holds them all; show it with --full)", style="dim")
         for line in self.lines:
             yield Text.from_ansi(line, style="red" if line.startswith(STDERR_MARK) else "")
-        if self.more:
-            yield Text(f"… {self.more} more lines", style="dim")
 
     def __html__(self) -> str:
-        rows = []
+        rows = [f'<div style="{H.DIM}">… {self.before:,} earlier lines</div>'] if self.before else []
         for line in self.lines:
             stderr = line.startswith(STDERR_MARK)
             stamp, readable, rest = readable_stamp(_ANSI.sub("", line).removeprefix(STDERR_MARK))
             when = f'<span style="{H.DIM}" title="{stamp}">{readable}</span> ' if stamp else ""
             mark = f'<span style="{H.BADGE}">stderr</span> ' if stderr else ""
             rows.append(f'<div style="{H.STDERR if stderr else H.STDOUT}">{mark}{when}{H.escape(rest)}</div>')
-        if self.more:
-            rows.append(f'<div style="{H.DIM}">… {self.more:,} more lines</div>')
         return f'<div style="{H.MONO};white-space:pre-wrap">{"".join(rows)}</div>'

@@ -638,6 +638,10 @@ class Session:
         self._streams[name] = handler
 
     def _stream(self, cmd: P.Stream, run: Runner) -> Reply:
+        from .docker.once import once
+
+        if (line := once(cmd)) is not None:  # logs without -f, stats --no-stream: the answer once, no pane
+            return self._op_call(line, run) if isinstance(line, P.OpCall) else self._docker(line, run)
         handler = self._streams.get(cmd.name)
         if handler is None:
             return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")

@@ -119,7 +119,7 @@ def test_a_kernel_interrupt_stops_a_stream_and_the_kernel_goes_on(kernel_manager
         reply = kc.execute_interactive("%load_ext dshell", timeout=60)
         assert reply["content"]["status"] == "ok"
         outputs: list[dict] = []
-        msg_id = kc.execute(f"r = %docker logs {name}\nr")
+        msg_id = kc.execute(f"r = %docker logs -f {name}\nr")
         time.sleep(3)
         kernel_manager.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=30)

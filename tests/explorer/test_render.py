@@ -308,3 +308,11 @@ def test_a_narrow_table_wraps_cells_instead_of_hiding_an_exit_code() -> None:
     assert "…" not in text.replace("…\"", "")  # only the docker-like cut of COMMAND remains
     assert "Exited (3)" in text and "ong-name-1" in text
     assert all(len(line) <= 90 for line in text.splitlines())
+
+
+def test_big_logs_show_their_end_and_say_how_many_came_before() -> None:
+    """docker logs ends with the newest lines: a kept log of 300,000 lines shows its last 200, not its first."""
+    text = "".join(f"line {i}\n" for i in range(300_000))
+    shown = render_text(render(text, "ContainerLogs")).splitlines()
+    assert shown[0].startswith("… 299800 earlier lines") and shown[1] == "line 299800" and shown[-1] == "line 299999"
+    assert lines(render_text(render("a\nb\n", "ContainerLogs"))) == ["a", "b"]

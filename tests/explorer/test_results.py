@@ -336,11 +336,12 @@ def test_a_big_text_is_stored_in_pieces_and_read_back_the_same(tmp_path: Path) -
     assert History(tmp_path / "results.jsonl")[1].data == text
 
 
-def test_log_text_shows_its_first_lines_without_splitting_them_all() -> None:
+def test_log_text_shows_its_last_lines_without_splitting_them_all() -> None:
     from dshell.explorer._logs import LogText
 
     text = "".join(f"line {i}\n" for i in range(100_000)) + "last, no newline"
     shown = LogText(text, limit=3)
-    assert shown.lines == ["line 0", "line 1", "line 2"] and shown.more == 100_001 - 3
-    assert LogText("a\r\nb\rc\u2028d", limit=2).more == 2
-    assert LogText("", limit=2).lines == [] and LogText("", limit=2).more == 0
+    assert shown.lines == ["line 99998", "line 99999", "last, no newline"] and shown.before == 100_001 - 3
+    assert LogText("a\r\nb\rc\u2028d", limit=2).before == 2 and LogText("a\r\nb\rc\u2028d", limit=2).lines == ["c", "d"]
+    assert LogText("", limit=2).lines == [] and LogText("", limit=2).before == 0
+    assert LogText("x\n" * 5, limit=9).lines == ["x"] * 5

@@ -95,7 +95,7 @@ def test_a_cell_is_the_body_with_python_values(magics: DockerMagics, daemon: Dae
 
 def test_logs_stream_into_one_display_and_keep_the_lines(magics: DockerMagics) -> None:
     with capture_output() as cap:
-        result = magics.docker("logs web")
+        result = magics.docker("logs -f web")
     assert isinstance(result, Result) and result.op == "ContainerLogs" and result.params["follow"] is True
     assert "line 1" in result.data and "line 2" in result.data and "oops 1" in result.data
     first, *updates = cap.outputs

@@ -29,7 +29,7 @@ def container(docker_cli, unique_name, cleanup_containers):
 def test_logs_update_one_display_and_keep_the_lines(docker, container):
     name = container("for i in 1 2 3 4; do echo line $i; echo oops $i >&2; sleep 0.3; done")
     with capture_output() as cap:
-        result = docker(f"logs {name}")
+        result = docker(f"logs -f {name}")
     assert isinstance(result, Result) and (result.op, result.status) == ("ContainerLogs", 200)
     assert result.params["id"] == name and result.params["follow"] is True
     assert [line for line in result.data.splitlines() if line.startswith("line")] == [f"line {i}" for i in range(1, 5)]
@@ -61,7 +61,7 @@ def test_events_keep_the_values(docker, container):
 
 
 def test_a_stream_that_cannot_open_is_a_failed_result(docker, unique_name):
-    result = docker(f"logs {unique_name()}")
+    result = docker(f"logs -f {unique_name()}")
     assert result.failed and result.status == 404 and "No such container" in result.error
 
 
@@ -72,7 +72,7 @@ def test_an_interrupt_stops_the_stream_and_keeps_what_it_showed(docker, containe
     started = time.monotonic()
     timer.start()
     with capture_output() as cap:
-        result = docker(f"logs {name}")
+        result = docker(f"logs -f {name}")
     assert time.monotonic() - started < 5
     assert result.status == 200 and result.data.startswith("tick 1\ntick 2\n")
     assert "stopped by interrupt" in cap.outputs[-1].data["text/plain"]

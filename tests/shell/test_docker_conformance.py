@@ -60,6 +60,8 @@ def _setup(env: dict[str, str]) -> None:
            "busybox", "sleep", "600")
     docker("create", "--label", LABEL, "--name", f"{P}-c", "busybox", "true")
     docker("run", "--label", LABEL, "--name", f"{P}-d", "busybox", "sh", "-c", "exit 3", check=False)
+    docker("run", "--label", LABEL, "--name", f"{P}-e", "busybox", "sh", "-c",
+           "for i in 1 2 3 4 5; do echo out$i; done; echo err1 >&2; echo out6")
     docker("tag", "busybox", f"{P}/img:1")
     docker("tag", "busybox", f"{P}/img:2")
     for twin in ("dk", "ds"):
@@ -109,7 +111,9 @@ def dshell(session: Session, line: str) -> tuple[str, str, int]:
 
     reply = session.execute(line)
     out = io.StringIO()
-    if reply.body is not None:
+    if hasattr(reply.body, "plain_text"):  # what dshell -c writes into a pipe
+        out.write(reply.body.plain_text() + "\n")
+    elif reply.body is not None:
         Console(file=out, width=10_000, color_system=None, soft_wrap=True).print(reply.body)
     return out.getvalue(), reply.error or "", 1 if reply.error else 0
 
@@ -175,6 +179,9 @@ def _compare(cli: subprocess.CompletedProcess[str], mine: tuple[str, str, int], 
 @pytest.mark.parametrize("line", READS)
 def test_reads_print_what_the_docker_cli_prints(state, line):
     cli, mine = docker(*shlex.split(line), check=False), dshell(state, line)
+    if line.startswith(("logs", "container logs")) and cli.returncode == 0:  # stderr lines: among stdout's here
+        cli.stdout, cli.stderr = "\n".join(sorted((cli.stdout + cli.stderr).splitlines())), ""
+        mine = ("\n".join(sorted(mine[0].splitlines())), *mine[1:])
     if line.startswith(("diff ", f"port {P}-b")) and not line.endswith(" 80"):  # in no fixed order (Go maps)
         cli.stdout = "\n".join(sorted(cli.stdout.splitlines()))
         mine = ("\n".join(sorted(mine[0].splitlines())), *mine[1:])
@@ -189,6 +196,15 @@ def test_changes_print_what_the_docker_cli_prints(state):
         line = template.format(x=f"{P}-ds", t=f"{RUN}-ds")
         _compare(cli, dshell(state, line), line, twin=True)
     assert (len(READS) + len(CHANGES)) >= 80
+
+
+def test_one_shot_views_answer_once_instead_of_a_pane(state):
+    """No front end's stream handler is plugged into this session: a pane or a printed stream would fail here."""
+    big = dshell(state, f"logs {P}-e")
+    assert sorted(big[0].splitlines()) == ["err1", *(f"out{i}" for i in range(1, 7))] and big[1:] == ("", 0)
+    stats = state.execute(f"stats --no-stream {P}-a")
+    assert stats.error is None and stats.result is not None and stats.result.op == "ContainerStats"
+    assert state.execute(f"stats --no-stream nosuch-{P}").error.endswith(f"No such container: nosuch-{P}")
 
 
 def test_prune_without_force_asks_nothing_here_and_says_to_add_f(state):

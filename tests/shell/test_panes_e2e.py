@@ -42,9 +42,9 @@ def title_distance(terminal: Terminal) -> int:
 
 def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):
     a, b = counters
-    term.run(f"logs {a}")
+    term.run(f"logs -f {a}")
     term.wait(rf"\[1\] logs {a}\s+streaming")
-    term.run(f"logs {b} tail=5")
+    term.run(f"logs -f {b} tail=5")
     term.wait(rf"\[2\] logs {b} tail=5\s+streaming")
     term.wait(r"^OUT-\d+")
     term.wait(r"^\[stderr\] ERR-\d+")
@@ -62,8 +62,8 @@ def test_two_panes_stream_while_an_op_runs_at_the_prompt(term, counters):
 
 def test_pane_keys_pause_search_keep_close(term, counters):
     a, b = counters
-    term.run(f"logs {a} tail=all")
-    term.run(f"logs {b} tail=all")
+    term.run(f"logs -f {a} tail=all")
+    term.run(f"logs -f {b} tail=all")
     term.wait(r"^\[stderr\] ERR-\d+")
     term.keys("C-w", "p")  # pause pane 2 (the selected one)
     term.wait(rf"\[2\] logs {b} tail=all .* paused \+\d+")
@@ -99,7 +99,7 @@ def test_events_stats_and_an_ending_stream(term, docker_cli, unique_name, cleanu
     term.run(f"stats {name}")
     term.wait(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS")
     term.wait(rf"^\w{{12}}\s+{name}\s+\d+\.\d\d%\s+[▁-█]+\s+[\d.]+\w?i?B / [\d.]+\w?i?B\s+[▁-█]+\s+")
-    term.run(f"logs {name}")
+    term.run(f"logs -f {name}")
     term.wait(r" container die \w+ \((execDuration=\d+, )?exitCode=0, image=busybox", timeout=15)  # 28: execDuration
     term.wait(rf"\[3\] logs {name}\s+stream ended")
     term.wait(r"── stream ended ──")

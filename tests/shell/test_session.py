@@ -68,14 +68,14 @@ def test_errors_come_back_as_one_line(offline):
     assert "is in category 'containers', not 'images'" in offline.execute("images ContainerList").error
     assert "did you mean images" in offline.execute("ops imags").error
     assert "cannot connect" in offline.execute("ContainerList").error
-    assert offline.execute("logs web").error == "logs needs the interactive prompt (panes); run dshell without -c"
+    assert offline.execute("logs -f web").error == "logs needs the interactive prompt (panes); run dshell without -c"
 
 
 def test_streams_plug_in(offline):
     from dshell.shell.session import Reply
 
-    offline.register_stream("logs", lambda cmd: Reply(f"following {cmd.args[0]}"))
-    assert offline.execute("logs web").body == "following web"
+    offline.register_stream("logs", lambda cmd: Reply(f"following {' '.join(cmd.args)}"))
+    assert offline.execute("logs -f web").body == "following -f web"
     with pytest.raises(ValueError, match="^'lgos' is not a stream command"):
         offline.register_stream("lgos", lambda cmd: Reply())
 

@@ -83,6 +83,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     command = p.command
     if command.shell is not None:
         return session.execute(" ".join([command.shell, *p.words]), run)
+    if p.options.get("follow"):  # logs -f: the stream command (a pane; dshell -c prints it as it comes)
+        return session.execute(_follow_line(p), run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
 
@@ -144,6 +146,16 @@ def _image_tree(session: Session, p: Plan) -> Plan:
     return Plan(p.command, tuple(Call(c.op, {**c.params, "manifests": True}) for c in p.calls), p.options)
 
 
+def _follow_line(p: Plan) -> str:
+    """The ``logs`` stream command for a followed ``logs -f``: the plan's params as its words."""
+    import shlex
+
+    call = p.calls[0]
+    words = [f"{k}={json.dumps(v) if not isinstance(v, str) else shlex.quote(v)}" for k, v in call.params.items()
+             if k not in ("id", "stdout", "stderr")]
+    return " ".join(["logs", shlex.quote(str(call.params["id"])), "follow=true", *words])
+
+
 def _question(p: Plan) -> str | None:
     command = p.command
     if command.confirm is None:
@@ -180,17 +192,25 @@ def _calls(p: Plan) -> tuple[Call, ...]:
 
 
 def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]:
-    """The table's ``body`` under the name the op gives its body param (VolumeCreate's ``volumeConfig``)."""
+    """The calls as the ops' specs name and type their params: the table's ``body`` under the op's body param
+    name (VolumeCreate's ``volumeConfig``), a time in whole seconds where the param is an integer (ContainerLogs'
+    ``since``)."""
     spec = session.spec_index
     out = []
     for call in calls:
         op = spec.ops.get(call.op) if spec is not None else None
-        body = op.body_param if op is not None else None
-        name = body.name if body is not None else None
-        if "body" in call.params and name is not None and name != "body":
-            params = {k: v for k, v in call.params.items() if k != "body"}
-            call = Call(call.op, {**params, name: call.params["body"]}, call.target)
-        out.append(call)
+        if op is None:
+            out.append(call)
+            continue
+        params = dict(call.params)
+        body = op.body_param
+        if "body" in params and body is not None and body.name != "body":
+            params[body.name] = params.pop("body")
+        for name in ("since", "until"):
+            param = op.params.get(name)
+            if isinstance(params.get(name), str) and param is not None and param.type == "integer":
+                params[name] = int(float(params[name]))
+        out.append(Call(call.op, params, call.target))
     return tuple(out)
 
 
@@ -215,7 +235,11 @@ def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
     """Each call's outcome, in order; several run concurrently on copies of the client's pool."""
     import dshell.client as docker
 
+    from ..follow import LOG_READS, marked_logs
+
     def one(call: Call) -> Outcome:
+        if call.op in LOG_READS:  # stderr lines marked in the result, as in a pane
+            return marked_logs(c, call.op, call.params)
         return docker.call(c, {"op": call.op, "params": call.params})
 
     if len(calls) <= 1:
@@ -239,8 +263,9 @@ def failure(p: Plan, call: Call, result: Result) -> str:
     """A failed call in docker's words: ``Error: No such container: web`` for a missing object of a command whose
     client says so, else ``Error response from daemon: MESSAGE``."""
     message = _message(result)
-    if result.status == 404 and p.command.missing and call.target is not None:
-        return f"Error: No such {p.command.missing}: {call.target}"
+    target = call.target or call.params.get("id") or call.params.get("name")
+    if result.status == 404 and p.command.missing and target is not None:
+        return f"Error: No such {p.command.missing}: {target}"
     return f"Error response from daemon: {message}"
 
 
@@ -408,6 +433,14 @@ def _reference(call: Call) -> str | None:
     return f"{name}:{tag}" if tag else str(name)
 
 
+def _logs(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """A log's last lines at the prompt (how many came before said), all of it into a pipe, as docker logs."""
+    from dshell.explorer import LogText
+
+    texts = [r.data for _, r in ok if isinstance(r.data, str) and r.data]
+    return LogText("".join(texts), 200) if texts else None
+
+
 def _none(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     return None
 
@@ -425,7 +458,7 @@ def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
     "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
     "name": _name, "status": _status, "ports": _ports, "top": _top, "progress": _progress, "none": _none, "file": _file,
-    "logs": _table, "scaled": _names,
+    "logs": _logs, "scaled": _names,
 }
 
 

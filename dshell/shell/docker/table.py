@@ -11,7 +11,7 @@ from typing import Any
 
 TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform", "platforms")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
-           "volumes", "all", "pass", "tree")
+           "volumes", "all", "pass", "tree", "follow")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 

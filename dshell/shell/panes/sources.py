@@ -92,6 +92,10 @@ def _event_words(args: list[str]) -> list[str]:
     return words
 
 
+FOLLOWED = ("-f", "--follow", "follow=true")
+"""How ``logs`` is told to follow (without it, logs answers once: shell.docker.once)."""
+
+
 def source(name: str, args: list[str], bind: Bind) -> Source:
     """The Source for ``tail``/``logs``/``events``/``stats`` with ``args`` (words as typed)."""
     if name == "tail":
@@ -101,6 +105,7 @@ def source(name: str, args: list[str], bind: Bind) -> Source:
     elif name == "events":
         words = time_words(_event_words(flag_words(name, args)))
     elif name in ("logs", "stats"):
+        typed = [arg for arg in args if arg not in FOLLOWED]  # a pane follows: the title needs no -f
         args = flag_words(name, args)
         target = next((i for i, arg in enumerate(args) if "=" not in arg), None)  # the container, flags aside
         if target is None:
@@ -111,5 +116,6 @@ def source(name: str, args: list[str], bind: Bind) -> Source:
     else:
         raise ValueError(f"no pane for {name!r}")
     op, params = bind(words)
-    title = " ".join([name, *args]) if name != "tail" else " ".join(args)
+    title = " ".join([name, *typed]) if name in ("logs", "stats") else " ".join([name, *args]) if name != "tail" \
+        else " ".join(args)
     return Source(title, op, params)

@@ -1,0 +1,33 @@
+"""Stream commands that ask for one answer give it once, as the docker CLI does, instead of opening a pane:
+``logs NAME`` without ``-f`` (docker's ``logs``: the log's last lines at the prompt, all of it into a pipe),
+``stats --no-stream NAME`` (one sample). A target that does not exist is then one error line, not a pane."""
+
+from __future__ import annotations
+
+from ..dockerflags import flag_words
+from ..parse import Docker, OpCall, Stream
+
+_FOLLOW = ("-f", "--follow")
+_VALUES = {"tail": "--tail", "since": "--since", "until": "--until"}
+_SWITCHES = {"timestamps": "--timestamps", "details": "--details"}
+
+
+def once(cmd: Stream) -> Docker | OpCall | None:
+    """What answers ``cmd`` once, or None when it streams (``-f``/``follow=true``, ``@hosts``, several targets)."""
+    if cmd.name not in ("logs", "stats") or any(arg.startswith("@") for arg in cmd.args):
+        return None
+    words = flag_words(cmd.name, list(cmd.args))
+    params = dict(word.split("=", 1) for word in words if "=" in word)
+    if len([word for word in words if "=" not in word]) != 1:
+        return None
+    name = next(word for word in words if "=" not in word)
+    if cmd.name == "logs":
+        params.pop("follow", None) if params.get("follow") == "false" else None
+        if "follow" in params or any(arg in _FOLLOW for arg in cmd.args) or set(params) - {*_VALUES, *_SWITCHES}:
+            return None
+        flags = [part for key, value in params.items() for part in
+                 ((_VALUES[key], value) if key in _VALUES else (_SWITCHES[key],) if value == "true" else ())]
+        return Docker(("logs", *flags, name))
+    if params.get("stream") != "false":
+        return None
+    return OpCall("ContainerStats", params, (name,))

@@ -64,6 +64,9 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
         spans.append((head.start, head.end, "command"))
         return spans + [s for w in rest for s in
                         ([(w.start, w.end, "op")] if is_op(w.text) else _literal_spans(w.text, w.start))]
+    elif not is_op(head.text) and _is_docker(head.text):  # ps -a, network ls: docker's words, flags dimmed
+        spans.append((head.start, head.end, "command"))
+        return spans + [(w.start, w.end, "flag") for w in rest if w.text.startswith("-")]
     spans.append((op.start, op.end, "op" if is_op(op.text) else "op.unknown"))
     for word in rest:
         pair = name_value(word.text)
@@ -74,6 +77,12 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
         else:
             spans += _literal_spans(word.text, word.start)
     return spans
+
+
+def _is_docker(word: str) -> bool:
+    from .docker.table import heads
+
+    return word in heads()
 
 
 class DshellLexer(Lexer):

@@ -161,3 +161,29 @@ def test_platform_params_complete_the_platforms_of_local_images():
     assert texts("ImageHistory name=multi:1 platform=", sources) == ["{os: linux, architecture: arm64, variant: v8}"]
     assert texts("ImageDelete name=multi:1 platforms=", sources) == ["[{os: linux, architecture: arm64, variant: v8}]"]
     assert names["platform"][0][1] == "platform linux/arm64/v8 of multi:1"
+
+
+@pytest.mark.parametrize(("text", "wanted", "unwanted"), [
+    ("p", ["ps", "pull", "push", "pause", "port"], []),
+    ("network ", ["ls", "create", "rm", "inspect", "connect", "disconnect", "prune", "NetworkList"], []),
+    ("ps -", ["-a", "--all", "--filter", "--format", "-q", "--no-trunc"], []),
+    ("ps -f ", ["status=", "label=", "ancestor="], ["dangling="]),
+    ("images --filter ", ["dangling=", "reference="], ["status="]),
+    ("ps --format ", ["'{{.ID}}'", "'{{json .}}'", "json"], []),
+    ("kill -s ", ["HUP", "KILL", "TERM"], []),
+    ("rm -f ", ["web", "db"], ["busybox:latest"]),
+    ("rm -f web ", ["db"], []),
+    ("rmi ", ["busybox:latest"], ["web"]),
+    ("pull busy", ["busybox:latest"], []),
+    ("inspect ", ["web", "busybox:latest"], []),
+    ("start -", ["-a"], []),  # listed, with why it is not supported
+    ("images Im", ["ImageList"], ["ls"]),
+])
+def test_docker_commands_complete_verbs_flags_and_values(sources, text, wanted, unwanted):
+    found = texts(text, sources)
+    assert [w for w in wanted if w not in found] == [] and [u for u in unwanted if u in found] == []
+
+
+def test_unsupported_flags_say_why(sources):
+    meta = {c.text: c.meta for c in complete("start -", sources)[1]}
+    assert meta["-a"].startswith("unsupported: attach after start")

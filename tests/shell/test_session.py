@@ -129,6 +129,9 @@ def test_highlight_marks_ops_params_literals_and_refs():
     spans = highlight(text, lambda name: name == "ContainerLogs")
     assert [(text[a:b], kind) for a, b, kind in spans][:3] == [
         ("tail", "command"), ("ContainerLogs", "op"), ("follow", "param")]
+    text = "ps -a --filter label=x"  # docker's words are a command, not a mistyped op
+    assert [(text[a:b], kind) for a, b, kind in highlight(text, lambda name: False)] == [
+        ("ps", "command"), ("-a", "flag"), ("--filter", "flag")]
 
 
 @pytest.mark.engine

@@ -17,6 +17,7 @@ BODY_VALUE = "body_value"  # a value inside ``{...}`` of a body
 REF = "ref"  # ``_``, ``_3`` or a path into a result
 ARG = "arg"  # an argument of a built-in command
 QUERY = "query"  # after a top-level ``|``
+DOCKER = "docker"  # a word of a docker command (``ps -a``, ``network rm NAME``): shell.docker's table
 HOSTS = "hosts"  # ``@a,b`` before an op (or after a stream command): endpoint names
 SPLIT = "--split"  # a pane per endpoint: `logs @a,b NAME --split`
 REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
@@ -133,6 +134,8 @@ def analyze(text: str) -> Context:
             return Context(OP_IN_CATEGORY, current, command=head)
         return _op_context(before[1], before[2:], current, None)
     is_command = head in COMMANDS and head not in STREAM_COMMANDS
+    if _is_docker(head, before, current):
+        return Context(DOCKER, current, command=head, position=len(before) - 1, prior=tuple(before))
     if not is_command and CATEGORY_RE.fullmatch(head):
         if len(before) == 1 and not (head in STREAM_COMMANDS and not current[:1].isupper()):
             return Context(OP_IN_CATEGORY, current, category=head)
@@ -145,6 +148,17 @@ def analyze(text: str) -> Context:
     if REF_START.fullmatch(head):
         return Context(ARG, current, command="show", position=len(before) - 1)
     return _op_context(head, before[1:], current, None)
+
+
+def _is_docker(head: str, before: list[str], current: str) -> bool:
+    """Whether the words are a docker command's (not a dshell command's, nor ``category Op ...``)."""
+    from .docker import is_docker_head
+
+    if head in COMMANDS or not is_docker_head(head):
+        return False
+    if len(before) == 1 and current[:1].isupper():  # `images Im`: an op of the category
+        return False
+    return not (len(before) > 1 and OP_RE.fullmatch(before[1]))
 
 
 def _op_context(op: str, given: list[str], current: str, category: str | None) -> Context:

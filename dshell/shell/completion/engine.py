@@ -93,7 +93,12 @@ def _head(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[
     if ctx.hosts:  # `@b exec`, `@b run`, ... on one endpoint; on several (`@a,b`) the panes
         allowed = at_commands(len(ctx.hosts) > 1 or "all" in ctx.hosts)
         commands = tuple(c for c in commands if c.text in allowed)
-    return (*commands, *_ops(spec), *categories)
+    if ctx.hosts:
+        return (*commands, *_ops(spec), *categories)
+    from .docker import head_candidates
+
+    known = {c.text for c in (*commands, *categories)}
+    return (*commands, *(c for c in head_candidates() if c.text not in known), *_ops(spec), *categories)
 
 
 def _op_in_category(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
@@ -261,6 +266,16 @@ def _hosts(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable
     return [Candidate(done + "all", "endpoint"), *(c._replace(text=done + c.text) for c in _endpoints(sources))]
 
 
+def _docker(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    from .docker import candidates
+
+    found = list(candidates(ctx.prior, ctx.word, sources.live))
+    category = next((c for c in (ctx.prior[0], ctx.prior[0] + "s") if spec is not None and c in spec.categories), None)
+    if len(ctx.prior) == 1 and spec is not None and category is not None:  # `network Net...`: its category's ops
+        found += [c for c in _ops(spec) if spec.ops[c.text].category == category]
+    return found
+
+
 def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
     return []
 
@@ -268,5 +283,5 @@ def _nothing(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterab
 _CANDIDATES = {
     C.HEAD: _head, C.OP_IN_CATEGORY: _op_in_category, C.PARAM: _params, C.VALUE: _value,
     C.BODY_KEY: _body_key, C.BODY_VALUE: _body_value, C.REF: _refs, C.ARG: _arg, C.QUERY: _nothing,
-    C.HOSTS: _hosts,
+    C.HOSTS: _hosts, C.DOCKER: _docker,
 }

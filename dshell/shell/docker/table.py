@@ -67,6 +67,7 @@ class Command:
     confirm_all: str | None = None
     missing: str | None = None
     todo: str | None = None  # why the command does not run here yet
+    filter_keys: tuple[str, ...] = ()  # what -f/--filter takes (for completion)
     forced_missing: bool = False  # with force=true a missing target is said, not failed (rm -f)
     aka: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()  # params (not body keys) that take the rest of the words as a list
@@ -137,7 +138,8 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
         args=tuple(_arg(a) for a in entry.get("args") or ()),
         set=dict(entry.get("set") or {}), flags=flags, unsupported=unsupported, view=entry.get("view", "table"),
         confirm=entry.get("confirm"), confirm_all=entry.get("confirm-all"), missing=entry.get("missing"),
-        todo=entry.get("todo"), forced_missing=entry.get("forced-missing") == "said",
+        todo=entry.get("todo"), filter_keys=tuple(entry.get("filter-keys") or ()),
+        forced_missing=entry.get("forced-missing") == "said",
         aka=tuple(entry.get("aka") or ()), lists=tuple(entry.get("list") or ()),
         interspersed=entry.get("interspersed", True))
 

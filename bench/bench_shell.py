@@ -97,6 +97,8 @@ def one_shot(runs: int) -> None:
     env["DOCKER_CONFIG"] = f"{env['HOME']}/docker"
     _compare(runs, _run_seconds, env, ("docker version", [docker, "version"]),
              ("dshell -c SystemPing", [sys.executable, "-m", "dshell", "-c", "SystemPing"]), "goal <= 3x, issue 25")
+    _compare(runs, _run_seconds, env, ("docker version", [docker, "version"]),
+             ("python -c pass (the floor)", [sys.executable, "-c", "pass"]), "the interpreter alone")
 
 
 def _latencies(completer, inputs: list[str], rounds: int) -> list[float]:

@@ -21,21 +21,24 @@ _VERSION = (b'{"Version":"20.10.24","ApiVersion":"1.41","MinAPIVersion":"1.12","
 
 
 class ReplayDaemon:
-    """Serves ``routes`` (path ending -> (status, JSON body bytes)) plus ``/_ping`` and ``/version``."""
+    """Serves ``routes`` (path ending -> (status, JSON body bytes)) plus ``/_ping`` and ``/version``; ``seen``
+    holds each request's method and target."""
 
     def __init__(self, path: Path, routes: dict[str, tuple[int, bytes]]) -> None:
+        self.seen: list[str] = []
         self.path = path
         self.routes = {"/version": (200, _VERSION), **routes}
         self.uri = f"unix://{path}"
         self._server: socketserver.UnixStreamServer | None = None
 
     def __enter__(self) -> ReplayDaemon:
-        routes = self.routes
+        routes, seen = self.routes, self.seen
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def _answer(self, with_body: bool) -> None:
+                seen.append(f"{self.command} {self.path}")
                 path = self.path.split("?", 1)[0]
                 if path.endswith("/_ping"):
                     status, body, ctype = 200, b"OK", "text/plain; charset=utf-8"

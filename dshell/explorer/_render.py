@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import singledispatch
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,6 @@ from . import _html as H
 from ._hexdump import WIDTH, Hexdump
 from ._logs import LOG_OPS, LogText
 from ._results import Result
-from ._tables import generic_table, op_table
 from ._tree import DataTree, scalar_text
 from ._view import View, html_of
 from ._visible import visible, visible_line
@@ -43,6 +43,8 @@ def renderable(
     """The plain rich renderable behind `render`."""
     if isinstance(value, Result):
         return ResultView(value, full=full, limit=limit)
+    from ._tables import op_table  # the tables' columns only when a table may be shown
+
     if not full and (table := op_table(value, op, limit)) is not None:
         return table
     if op in LOG_OPS and isinstance(value, str):
@@ -66,10 +68,15 @@ def _str(value: str, full: bool, limit: int | None, path: str | None) -> Console
     from rich.console import Group
     from rich.text import Text
 
-    end = len(value) if limit is None else min(len(value), limit * LINE_CHARS, _line_end(value, limit))
+    end = _text_end(value, limit)
     if end == len(value):
         return Text(visible(value))
     return Group(Text(visible(value[:end])), Text(f"… {len(value) - end} more characters", style="dim"))
+
+
+def _text_end(value: str, limit: int | None) -> int:
+    """Where text shown up to ``limit`` lines (and ``limit * LINE_CHARS`` characters) is cut."""
+    return len(value) if limit is None else min(len(value), limit * LINE_CHARS, _line_end(value, limit))
 
 
 def _line_end(value: str, lines: int) -> int:
@@ -93,6 +100,8 @@ def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, pat
     if not value:
         return scalar_text(value)
     if not full and all(isinstance(item, dict) for item in value):
+        from ._tables import generic_table
+
         return generic_table(list(value), limit)
     return DataTree(value, limit, path)
 
@@ -104,6 +113,21 @@ class ResultView:
         self.result = result
         self.full = full
         self.limit = limit
+        data = None if result.failed else result.data
+        plain = not result.failed and (data is None or (  # text, not a log: no table, no tree, no colour
+            isinstance(data, str) and "\t" not in data and result.op not in LOG_OPS))
+        self.plain_text: Callable[[], str] | None = self._plain if plain else None
+
+    def _plain(self) -> str:
+        """The header and the text as a pipe gets them, without rich (`dshell -c SystemPing` never loads it)."""
+        result, data = self.result, self.result.data
+        head = f"[{result.n}] {result.op}" + ("" if result.status is None else f"  {status_text(result)}")
+        head += f"  {_duration(result.duration)}"
+        if data is None:
+            return head
+        end = _text_end(data, self.limit)
+        more = f"\n… {len(data) - end} more characters" if end < len(data) else ""
+        return f"{head}\n{visible(data[:end])}{more}"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield header(self.result)

@@ -42,6 +42,8 @@ class View:
         self.renderable = renderable
         self.data = data
         self.op = op
+        self.plain_text: Callable[[], str] | None = getattr(renderable, "plain_text", None)
+        """What a pipe or a file gets, made without rich, when the renderable can say (else None)."""
 
     def __rich__(self) -> RenderableType:
         return self.renderable

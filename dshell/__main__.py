@@ -43,8 +43,24 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _one_line_warnings() -> None:
+    """dshell's own warnings (results no longer saved, a damaged record skipped) as the one line they are, not
+    Python's two with a source line."""
+    import warnings
+
+    plain = warnings.formatwarning
+
+    def shown(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              line: str | None = None) -> str:
+        text = str(message)
+        return f"{text}\n" if text.startswith("dshell: ") else plain(message, category, filename, lineno, line)
+
+    warnings.formatwarning = shown
+
+
 def _main(argv: list[str] | None) -> int:
     args = _arguments(argv)
+    _one_line_warnings()
     from dshell.shell import stdio
     from dshell.shell.config import load_config
     from dshell.shell.hosts import split_named

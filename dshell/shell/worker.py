@@ -37,7 +37,8 @@ def run_cancellable(fn: Callable[[], T], poll: float = 0.05) -> T:
         while not done.wait(poll):
             pass
     except KeyboardInterrupt:
-        interrupt(thread)
+        if not done.is_set():  # still working: stop it (one that just ended keeps its outcome to itself)
+            interrupt(thread)
         raise Cancelled("cancelled") from None
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]

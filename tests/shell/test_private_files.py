@@ -155,3 +155,14 @@ def test_an_unwritable_history_is_said_once_and_the_shell_goes_on(shell_home: Pa
     assert out.count("the command history is not saved") == 1, out
     assert out.count("ContainerList all=true") == 2  # both helps answered
     assert "Traceback" not in out and "internal error" not in out
+
+
+def test_dshell_says_a_refused_data_folder_in_one_line_and_goes_on(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    (shared / "dshell").mkdir(parents=True)
+    os.chown(shared / "dshell", OTHER, OTHER)
+    env = {**os.environ, "XDG_DATA_HOME": str(shared), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-m", "dshell", "-H", NOWHERE, "--api-version", "v1.41", "-c", "help",
+                           "-c", "_1"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.stderr.count("\n") == 1 and "results are no longer saved" in done.stderr, done.stderr
+    assert f"belongs to uid {OTHER}" in done.stderr and not any((shared / "dshell").iterdir())

@@ -136,7 +136,8 @@ def test_cp_dash_l_of_a_link_to_a_file_copies_the_file(engine: dict[str, Any], s
     (tmp_path / "real.txt").write_text("the target\n")
     (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
     done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"cp -L ./link.txt {name}:/tmp/"], cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "DOCKER_HOST": engine["docker_host"]},
+                          capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert docker_cli("exec", name, "cat", "/tmp/link.txt") == "the target\n"
@@ -165,7 +166,8 @@ def test_an_unreadable_local_file_is_named_in_one_line(engine: dict[str, Any], s
     line = {"cp-file": f"cp {secret} {name}:/tmp/", "cp-folder": f"cp {ctx} {name}:/tmp/",
             "build": f"build -t {name} {ctx}", "body": f"PutContainerArchive {name} path=/tmp inputStream=@{secret}"}
     done = subprocess.run([*NO_DAC, sys.executable, "-m", "dshell", "-c", line[what]], capture_output=True,
-                          text=True, timeout=120, check=False)
+                          env={**os.environ, "DOCKER_HOST": engine["docker_host"]}, text=True, timeout=120,
+                          check=False)
     out = done.stdout + done.stderr
     assert done.returncode == 1 and f"cannot read {secret}: Permission denied" in out, out
     assert "connection lost" not in out and "Traceback" not in out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -52,7 +53,8 @@ def test_a_hostile_container_s_labels_and_paths_are_shown_not_obeyed(engine, she
                 f"ContainerChanges {name}", "ContainerInspect no-such-container-\x1b[2J",
                 f"events --since 5m --until 0s --filter container={name}"]
     done = subprocess.run([sys.executable, "-m", "dshell", *(a for c in commands for a in ("-c", c))],
-                          capture_output=True, text=True, timeout=120, check=False)
+                          env={**os.environ, "DOCKER_HOST": engine["docker_host"]}, capture_output=True, text=True,
+                          timeout=120, check=False)
     out = done.stdout + done.stderr
     _clean(out)
     assert "k^[]0;PWNED^G" in out and "^[]52;c;cHduZWQ=^G^[[2J<U+202E>evil" in out

@@ -17,10 +17,10 @@ import dshell.client as docker
 pytestmark = pytest.mark.engine
 
 
-def test_ops_over_ssh(ssh_client, unique_name, cleanup_containers, engine) -> None:
+def test_ops_over_ssh(ssh_client, unique_name, cleanup_containers, engine, engine_facts) -> None:
     c = ssh_client()
     assert docker.invoke(c, {"op": "SystemPing"}) == "OK"
-    assert c.api_version == "v1.41"
+    assert c.api_version == engine_facts.api_prefixed
     name = unique_name()
     docker.invoke(c, {"op": "ContainerCreate", "throw": True,
                       "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
@@ -100,7 +100,7 @@ def test_docker_host_and_context(ssh_env, tmp_path, monkeypatch) -> None:
     c.close()
 
 
-def test_shell_over_ssh(ssh_env) -> None:
+def test_shell_over_ssh(ssh_env, engine_facts) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "dshell", *args], env=env, capture_output=True, text=True,
@@ -108,9 +108,9 @@ def test_shell_over_ssh(ssh_env) -> None:
 
     ok = run("-H", ssh_env["alias_uri"], "-c", "SystemVersion | ApiVersion")
     assert ok.returncode == 0, ok.stderr
-    assert "1.41" in ok.stdout
+    assert engine_facts.api_version in ok.stdout
     done = run("-c", f"connect {ssh_env['alias_uri']}")
-    assert "connected to ssh://dshell-sshd (API v1.41)" in done.stdout + done.stderr
+    assert f"connected to ssh://dshell-sshd (API {engine_facts.api_prefixed})" in done.stdout + done.stderr
     bad = run("-H", "ssh://dshell-nodaemon", "-c", "SystemPing")
     said = (bad.stdout + bad.stderr).strip()
     assert bad.returncode != 0
@@ -120,8 +120,8 @@ def test_shell_over_ssh(ssh_env) -> None:
 
 
 
-def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, tmp_path, docker_cli, unique_name,
-                                                               cleanup_containers) -> None:
+def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, engine_facts, tmp_path, docker_cli,
+                                                               unique_name, cleanup_containers) -> None:
     import time
 
     from dshell.shell.config import Config
@@ -150,7 +150,8 @@ def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, t
 
     try:
         added = session.execute(f"connect s {ssh_env['alias_uri']}")
-        assert added.error is None and added.body.startswith("added s (ssh://dshell-sshd, API v1.41)")
+        assert added.error is None
+        assert added.body.startswith(f"added s (ssh://dshell-sshd, API {engine_facts.api_prefixed})")
         merged = session.execute("@all SystemPing").result
         assert merged is not None and [r["HOST"] for r in merged.data] == [session.hosts.default, "s"]
         live = session.live_on("s")  # what completion asks: the names on s, over a connection of their own

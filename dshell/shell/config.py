@@ -115,9 +115,17 @@ class Config:
         return replace(self, endpoint=uri, hosts=()).conn() or {"uri": uri}
 
     def items(self) -> list[tuple[str, Any]]:
-        """(setting, value) pairs, for ``set`` without arguments."""
-        return [(f.name, "***" if f.name == "tlspass" and self.tlspass else getattr(self, f.name))
-                for f in fields(self) if f.name in SETTINGS]
+        """(setting, value) pairs, for ``set`` without arguments (the TLS key's password and an endpoint's
+        ``user:pass@`` password masked)."""
+        from dshell.client._endpoint import without_password
+
+        def shown(name: str) -> Any:
+            value = getattr(self, name)
+            if name == "tlspass" and value:
+                return "***"
+            return without_password(value) if name == "endpoint" and value else value
+
+        return [(f.name, shown(f.name)) for f in fields(self) if f.name in SETTINGS]
 
 
 def _refresh(value: Any) -> float:

@@ -31,7 +31,7 @@ def test_no_password_in_output_hosts_errors_or_results(engine: dict[str, Any], s
     args = ["-H", tls, "-H", f"down=https://me:{SECRET}@127.0.0.1:1", "--tlscacert", engine["ca"], "--tlscert",
             engine["cert"], "--tlskey", engine["key"]]
     done = subprocess.run([sys.executable, "-m", "dshell", *args, "-c", "SystemPing", "-c", "hosts", "-c",
-                           "@down SystemPing", "-c", "@all SystemVersion"],
+                           "@down SystemPing", "-c", "@all SystemVersion", "-c", "set"],
                           capture_output=True, text=True, timeout=120, check=False)
     out = done.stdout + done.stderr
     assert "OK" in out and "me:***@127.0.0.1" in out, out

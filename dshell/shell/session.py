@@ -322,6 +322,13 @@ class Session:
             F.note(self, told)
         if F.streams(cmd.op, params):
             return F.follow(self, cmd.op, params, c, run)
+        if cmd.op in ("ImageCreate", "ImagePush", "ImageLoad") and cmd.query is None:  # docker's progress as it comes
+            from dshell.explorer import header
+
+            from .docker.runner import progress
+
+            shown = progress(self, cmd.op, params)
+            return shown if shown.error or shown.result is None else shown._replace(body=header(shown.result))
         if cmd.op in F.LOG_READS:  # stderr lines marked in the result, as in a pane
             outcome = run(lambda: F.marked_logs(c, cmd.op, params))
         else:

@@ -263,3 +263,24 @@ def test_targets_from_a_result_and_from_a_substitution(state):
     assert (sorted(removed[0].split()), removed[1:]) == (sorted(names), ("", 0)) and len(names) == 3
     assert docker("ps", "-aq", "--filter", f"label=dsh-dcli-sub={RUN}").stdout == ""
     assert "ps: unknown flag --bogus" in dshell(state, "rm -f $(ps --bogus)")[1]
+
+
+def test_pull_prints_what_the_docker_cli_prints_and_keeps_the_events(state, engine, monkeypatch, capfd):
+    image = engine["registry_image"]
+    monkeypatch.setenv("DOCKER_CONFIG", engine["docker_config"])
+    env = {**__import__("os").environ}
+    docker("rmi", image, check=False)
+    cli = docker("pull", image, env=env)
+    docker("rmi", image, env=env)
+    capfd.readouterr()
+    reply = state.execute(f"pull {image}")
+    printed = capfd.readouterr().out  # the progress lines as they came, then the reference
+    out = printed + (reply.body.plain_text() + "\n" if reply.body is not None else "")
+    try:
+        assert reply.error is None and normalised(out) == normalised(cli.stdout)
+        assert reply.result.op == "ImageCreate" and any(
+            str(e.get("status", "")).startswith("Status: Downloaded newer image") for e in reply.result.data)
+    finally:
+        docker("rmi", image, check=False)
+    missing = state.execute(f"pull {engine['registry']}/dshell/nosuch-{RUN}:1")
+    assert missing.error.startswith("Error response from daemon: manifest for") and "\n" not in missing.error

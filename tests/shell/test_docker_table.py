@@ -163,3 +163,22 @@ def test_bang_and_lcd_are_the_local_machine(tmp_path, monkeypatch):
     assert change_dir("sub").body == f"local directory: {tmp_path / 'sub'}" and os.getcwd() == str(tmp_path / "sub")
     reply = run_local("echo hi; pwd; exit 3")  # pytest's stdout is no terminal: the output is the reply
     assert str(reply.body) == f"hi\n{tmp_path / 'sub'}" and reply.error == "!echo: exit status 3" and reply.status == 3
+
+
+def test_terminal_progress_rewrites_each_layers_line_in_place_as_docker_does():
+    from dshell.explorer._progress import TerminalProgress
+
+    board = TerminalProgress()
+    events = [{"status": "Pulling from library/busybox", "id": "latest"},
+              {"status": "Pulling fs layer", "progressDetail": {}, "id": "aaa"},
+              {"status": "Pulling fs layer", "progressDetail": {}, "id": "bbb"},
+              {"status": "Downloading", "progressDetail": {"current": 5, "total": 10},
+               "progress": "[=====>     ]  5B/10B", "id": "aaa"},
+              {"status": "Digest: sha256:x\x1b]0;t\x07"}, {"status": "Status: Downloaded newer image for busybox"}]
+    assert [board.chunk(e) for e in events] == [
+        "latest: Pulling from library/busybox\n",
+        "\n\x1b[1A\x1b[2K\raaa: Pulling fs layer \r\x1b[1B",
+        "\n\x1b[1A\x1b[2K\rbbb: Pulling fs layer \r\x1b[1B",
+        "\x1b[2A\x1b[2K\raaa: Downloading [=====>     ]  5B/10B\r\x1b[2B",  # two lines up: aaa's, then back
+        "Digest: sha256:x^[]0;t^G\n",  # a daemon's control characters are shown, never obeyed
+        "Status: Downloaded newer image for busybox\n"]

@@ -114,6 +114,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         return _inspect_any(session, p, run)
     c = session.require_client()
     calls = _named_bodies(session, calls)
+    if command.view == "progress" and len(calls) == 1:
+        return progress(session, calls[0].op, calls[0].params, p.quiet, _reference(calls[0]))
     outcomes = run(lambda: _call_all(c, calls))
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
@@ -423,6 +425,61 @@ def _progress(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     for call, r in ok:
         lines += progress_lines(r.data, quiet=p.quiet, reference=_reference(call))
     return _text(lines)
+
+
+def progress(session: Session, op: str, params: dict[str, Any], quiet: bool = False,
+             reference: str | None = None) -> Reply:
+    """A pull, push, load or import with docker's progress as it comes (each layer's line updated in place on a
+    terminal, plain lines otherwise), then the reference a pull pulled; the kept result holds the events. Ctrl-C
+    stops it: what came is kept and said."""
+    import sys
+    import time
+
+    import dshell.client as docker
+    from dshell.client._streams import stream_error
+    from dshell.explorer._progress import TerminalProgress, event_line, full_reference
+
+    c = session.require_client()
+    started = time.perf_counter()
+    opened = docker.call(c, {"op": op, "params": params, "as": "stream"})
+    if opened.stream is None:
+        result = session.store(op, params, opened)
+        return Reply(error=f"Error response from daemon: {_message(result)}", result=result)
+    out, board, events, how = sys.stdout, TerminalProgress(), [], None
+    tty = _is_terminal(out)
+    try:
+        with opened.stream as stream:
+            for event in stream.json():
+                events.append(event)
+                text = "" if quiet else board.chunk(event) if tty else (line + "\n" if (line := event_line(event))
+                                                                         is not None else "")
+                if text:
+                    out.write(text)
+                    out.flush()
+    except KeyboardInterrupt:
+        how = "stopped by Ctrl-C"
+    except OSError as exc:
+        how = f"the stream broke: {exc}"
+    error = next((m for e in events if (m := stream_error(e)) is not None), None)
+    result = session.keep(op, params, events, status=opened.status, elapsed=time.perf_counter() - started,
+                          error=error or how, endpoint=opened.endpoint)
+    if how is not None:
+        layers = sum(1 for e in events if isinstance(e, dict) and e.get("status") in ("Pull complete", "Pushed",
+                                                                                      "Already exists"))
+        return Reply(error=f"{op}: {how}; {len(events)} events ({layers} layers done) kept as _{result.n}",
+                     result=result)
+    if error is not None:
+        return Reply(error=error if op == "ImageLoad" else f"Error response from daemon: {error}", result=result)
+    done = reference and op == "ImageCreate" and "fromImage" in params and any(
+        isinstance(e, dict) and str(e.get("status", "")).startswith("Status:") for e in events)
+    return Reply(_text([full_reference(reference)]) if done and reference else None, result=result)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _reference(call: Call) -> str | None:

@@ -379,16 +379,19 @@ class TextLevel(Level):
         self.query = text.strip()
         self._set_highlight(self.query)
         self._search = pattern(self.query).search if self.query else None
-        if self._search is not None and not self._search(self.lines[self.cursor] if self.lines else ""):
-            self.next_match()
+        here = self.lines[self.cursor] if self.lines else ""
+        if self._search is not None and not self._search(here) and not self.next_match() \
+                and not self.next_match(after=-1):  # none below: the first from the top
+            self.note = f"/{self.query}: no match"
 
-    def next_match(self, backwards: bool = False) -> bool:
-        """Put the cursor on the next (previous) line that matches the search; False (noted) when none does."""
+    def next_match(self, backwards: bool = False, after: int | None = None) -> bool:
+        """Put the cursor on the next (previous) line after the cursor (or line `after`) that matches the search;
+        False (noted) when none does."""
         search = self._search
         if search is None:
             return False
-        n = len(self.lines)
-        order = (range(self.cursor - 1, -1, -1) if backwards else range(self.cursor + 1, n))
+        n, start = len(self.lines), self.cursor if after is None else after
+        order = (range(start - 1, -1, -1) if backwards else range(start + 1, n))
         for i in order:
             if search(self.lines[i]):
                 self.cursor, self.note = i, ""

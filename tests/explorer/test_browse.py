@@ -184,3 +184,12 @@ def test_a_bad_filter_or_column_is_a_note_and_changes_nothing():
     assert level.note.startswith("NOPE[: no such column") and len(level.columns) == 7
     level.set_columns("names,State")
     assert [c.header for c in level.columns] == ["NAMES", "State"] and level.note == ""
+
+
+def test_a_search_with_nothing_below_the_cursor_starts_from_the_top():
+    level = Browser(5, "a\nhit\nb\nc\n", "ContainerLogs").level
+    level.end()
+    level.set_query("hit")
+    assert level.cursor == 1 and level.note == ""
+    level.set_query("nothing")
+    assert level.cursor == 1 and level.note == "/nothing: no match"

@@ -71,3 +71,11 @@ def test_copy_is_osc_52_on_the_users_key_only():
 def test_q_and_ctrl_c_leave_the_alternate_screen(keys):
     _, _, screen = run(keys)
     assert screen.index("\x1b[?1049h") < screen.rindex("\x1b[?1049l")
+
+
+def test_each_key_of_a_text_search_searches_from_where_it_began():
+    text = "".join(f"{i}\n" for i in range(1, 400))
+    _, browser, _ = run("G/^29.?$\r" + "y", text, "ContainerLogs")
+    assert browser.level.cursor == 28  # line 29: nothing below the end, so the first from the top
+    _, browser, _ = run("G/^29.?$\x1b" + "y", text, "ContainerLogs")
+    assert browser.level.cursor == 398 and browser.level.query == ""  # Escape: back where it began

@@ -38,7 +38,7 @@ class NavigatorApp:
 
         self.browser, self.label = browser, label
         self.input_mode: str | None = None
-        self._before = ""  # the query when the input line opened (Escape restores it)
+        self._before, self._origin = "", 0  # the query and the cursor when the input line opened
         self.chosen: str | None = None
         self.input = Buffer(multiline=False, on_text_changed=self._typed)
         self.body = Window(LevelControl(browser), wrap_lines=False)
@@ -81,7 +81,7 @@ class NavigatorApp:
     def open_input(self, mode: str) -> None:
         """Open the input line: `filter` (incremental: each key filters) or `columns` (applied on Enter)."""
         level = self.browser.level
-        self._before = level.query
+        self._before, self._origin = level.query, level.cursor
         text = level.query if mode == "filter" else ",".join(c.header for c in self.table().columns)
         self.input_mode = mode
         self.input.set_document(self.input.document.__class__(text, len(text)), bypass_readonly=True)
@@ -89,7 +89,10 @@ class NavigatorApp:
 
     def _typed(self, buffer: Buffer) -> None:
         if self.input_mode == "filter":
-            self.browser.level.set_query(buffer.text)
+            level = self.browser.level
+            if isinstance(level, TextLevel):  # each key searches from where the search began, as vim's incsearch
+                level.cursor = self._origin
+            level.set_query(buffer.text)
 
     def accept_input(self) -> None:
         if self.input_mode == "columns":
@@ -98,7 +101,11 @@ class NavigatorApp:
 
     def cancel_input(self) -> None:
         if self.input_mode == "filter":
-            self.browser.level.set_query(self._before)
+            level = self.browser.level
+            level.set_query(self._before)
+            if isinstance(level, TextLevel):
+                level.cursor = self._origin
+                level.move(0)
         self._close_input()
 
     def _close_input(self) -> None:

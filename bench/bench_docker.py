@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import dshell.client as docker  # noqa: E402
+from dshell.shell.commands.dispatch import execute  # noqa: E402
 
 PREFIX = "dsh-bench-dcli-"
 LABEL = "dsh-bench-dcli=1"
@@ -74,7 +75,7 @@ def main() -> None:
     session.start(background=False)
     try:
         start = time.perf_counter()
-        reply = session.execute("rm -f " + " ".join(doomed))
+        reply = execute(session, "rm -f " + " ".join(doomed))
         concurrent = time.perf_counter() - start
     finally:
         session.close()

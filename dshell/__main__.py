@@ -63,7 +63,7 @@ def _main(argv: list[str] | None) -> int:
     _one_line_warnings()
     from dshell.shell import stdio
     from dshell.shell.config import load_config
-    from dshell.shell.hosts import split_named
+    from dshell.shell.endpoints import split_named
     from dshell.shell.session import Session
 
     config = load_config()
@@ -119,6 +119,7 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
     """Run each input in turn, printing replies unpaged; the exit status is 1 when any failed, or the exit code
     of a command that gives one (``run``'s container), as docker run does."""
     from dshell.shell import printed
+    from dshell.shell.commands.dispatch import execute
     from dshell.shell.output import Printer
 
     printed.register(session)
@@ -128,7 +129,7 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
     session.say = printer.line
     try:
         for text in inputs:
-            reply = session.execute(text)
+            reply = execute(session, text)
             printer.show(reply)
             status = reply.status or (1 if reply.error else status)
             if reply.exit:

@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope, no_var_expand
 
-from dshell.shell import parse as P
+from dshell.shell.commands.dispatch import execute
+from dshell.shell.commands.ops import Fetch
+from dshell.shell.commands.spec import Help
+from dshell.shell.grammar import OpCall, ParseError, Show
+from dshell.shell.parse import parse_line
 from dshell.shell.session import Session
 from dshell.shell.values import parse_body
 from dshell.shell.worker import Cancelled, run_cancellable
@@ -52,41 +56,41 @@ class DockerMagics(Magics):
         shell = self.shell
         ns = {**(shell.user_ns if shell is not None else {}), **(local_ns or {})}
         try:
-            parsed = P.parse_line(expand_line(line, ns))
-            cmd = P.Help() if parsed is None else parsed
+            parsed = parse_line(expand_line(line, ns))
+            cmd = Help() if parsed is None else parsed
             if cell is not None:
                 cmd = with_body(cmd, cell, ns)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         try:
-            reply = self.session.execute(cmd, run_cancellable)
+            reply = execute(self.session, cmd, run_cancellable)
         except Cancelled:
             self.session.cancel()  # break the abandoned call's connection, as the shell does
             raise CommandError("cancelled") from None
-        if isinstance(cmd, P.OpCall) and cmd.query is not None and not reply.error:
+        if isinstance(cmd, OpCall) and cmd.query is not None and not reply.error:
             reply = reply._replace(result=None)  # `Op ... | query` shows the query, as `_3 | query` does
         shown = outcome(reply)
         return self._stored(cmd) or shown
 
-    def _stored(self, cmd: P.Command) -> Result | None:
+    def _stored(self, cmd: Any) -> Result | None:
         """For ``%docker _3`` (or ``_``): the stored Result itself, so that ``.data`` is at hand."""
         history = self.session.history
-        if not isinstance(cmd, P.Show) or cmd.ref is None or cmd.ref.steps or cmd.query or cmd.full or not history:
+        if not isinstance(cmd, Show) or cmd.ref is None or cmd.ref.steps or cmd.query or cmd.full or not history:
             return None
         return history.last if cmd.ref.result is None else history[cmd.ref.result]
 
 
-def with_body(cmd: P.Command | None, cell: str, ns: dict[str, Any]) -> P.Command:
+def with_body(cmd: Any, cell: str, ns: dict[str, Any]) -> Any:
     """``cmd`` (an op call or ``fetch``) with the cell's YAML or JSON as its body."""
-    if not isinstance(cmd, P.OpCall | P.Fetch):
-        raise P.ParseError("%%docker: the first line is an op with its params (or fetch), the rest its body")
+    if not isinstance(cmd, OpCall | Fetch):
+        raise ParseError("%%docker: the first line is an op with its params (or fetch), the rest its body")
     body = expand_body(parse_body(cell), ns) if cell.strip() else None
     if body is None:
         return cmd
-    if isinstance(cmd, P.Fetch):
+    if isinstance(cmd, Fetch):
         return cmd._replace(body=body)
     if not isinstance(body, dict | list):
-        raise P.ParseError(f"%%docker {cmd.op}: the body must be a mapping or a list, not {body!r}")
+        raise ParseError(f"%%docker {cmd.op}: the body must be a mapping or a list, not {body!r}")
     return cmd._replace(args=(*cmd.args, body))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from IPython.utils.text import DollarFormatter
 
-from dshell.shell.parse import COMMANDS, STREAM_COMMANDS
+from dshell.shell.commands import find
 from dshell.shell.values import parse_scalar
 from dshell.shell.words import name_value, scan
 
@@ -72,7 +72,8 @@ def expand_line(line: str, ns: dict[str, Any]) -> str:
     """``line`` with each word's Python references replaced (a query after ``|`` is expanded as text)."""
     found = scan(line)
     head = found.words[0].text if found.words else ""
-    typed = head not in COMMANDS or head in STREAM_COMMANDS
+    declared = find(head)
+    typed = declared is None or declared.at == "several"  # an op's words, or a pane command's (op words too)
     out, pos = [], 0
     for w in found.words:
         out += [line[pos:w.start], _word(w.text, ns, typed)]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import dshell.client as docker
 from dshell.explorer import LOG_OPS, LogText, Note, Stack, StatsChart, View, stats_samples
-from dshell.shell import parse as P
+from dshell.shell.commands.ops import shown
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.reader import Feed
-from dshell.shell.panes.sources import Source, source
+from dshell.shell.panes.sources import Source, binder, source
 
 from .display import in_terminal
 
@@ -26,15 +26,14 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
     from rich.console import RenderableType
 
+    from dshell.shell.commands.streams import Stream
     from dshell.shell.reply import Reply
     from dshell.shell.session import Session
 
 INTERVAL = 0.2  # seconds between display updates
 SHOWN = 30  # lines on show while streaming
-STREAMS = ("tail", "logs", "events", "stats")
 STYLES = {"class:pane.stderr": "red", "class:pane.bad": "bold red", "class:pane.warn": "yellow",
           "class:pane.good": "green", "class:pane.end": "italic dim"}
-TERMINAL_ONLY = ("attach", "exec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,37 +95,39 @@ class TerminalArea:
         self.live.stop()
 
 
-def run_stream(session: Session, ip: InteractiveShell, cmd: P.Stream) -> Reply:
+def run_stream(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
     """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result.
     ``@NAME`` first (``%docker logs @b web``): from the endpoint NAME."""
-    if cmd.args and cmd.args[0].startswith("@"):
-        return _on_one(session, cmd)
-    src = source(cmd.name, list(cmd.args), session.bind_words)
+    if cmd.hosts:
+        return _on_one(session, ip, cmd)
+    src = source(cmd, binder(session))
     own = session.require_client().copy()  # the stream's own: the feed cancels it on an interrupt
     started = time.perf_counter()
     try:
         opened = src.open(own)
         if opened.error is not None:
-            return session.record(src.op, src.params, opened)
+            return shown(session.store(src.op, src.params, opened))
         pane = StreamPane(src.title)
         feed = Feed(own, Opened(src.title, src.op, src.params, opened), pane, lambda: None).start()
         area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, src.op, f"{src.title}: starting"))
         follow(feed, area)
     finally:
         own.close()  # the feed closes it when done too; this is for a stream that never got one
-    return session.reply(session.keep(src.op, src.params, pane.kept(), status=opened.status,
-                                      elapsed=time.perf_counter() - started, error=None, endpoint=opened.endpoint))
+    return shown(session.keep(src.op, src.params, pane.kept(), status=opened.status,
+                              elapsed=time.perf_counter() - started, error=None, endpoint=opened.endpoint))
 
 
-def _on_one(session: Session, cmd: P.Stream) -> Reply:
-    """``cmd`` after ``@NAME`` (its first word) run on the endpoint NAME; one line for several."""
-    names = [n for n in cmd.args[0][1:].split(",") if n]
-    if len(names) != 1 or names == ["all"] or "--split" in cmd.args:
+def _on_one(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
+    """``cmd`` on the one endpoint its ``@NAME`` names; one line for several."""
+    if len(cmd.hosts) != 1 or cmd.hosts == ("all",) or cmd.split:
         from dshell.shell.reply import Reply
 
-        return Reply(error=f"%docker {cmd.name} streams from one endpoint: %docker @NAME {cmd.name} ... (one pane "
+        return Reply(error=f"%docker {cmd.verb} streams from one endpoint: %docker @NAME {cmd.verb} ... (one pane "
                            "over several endpoints is the shell's: dshell)")
-    return session.execute(P.OnHost(names[0], P.Stream(cmd.name, cmd.args[1:])))
+    from dshell.shell.worker import run_here
+
+    with session.on_host(cmd.hosts[0], run_here):
+        return run_stream(session, ip, cmd._replace(hosts=()))
 
 
 def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
@@ -137,16 +138,16 @@ def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
             feed.thread.join(INTERVAL)
             if pane.changes != shown:
                 shown = pane.changes
-                area.update(view(pane, feed.source.op, f"{note(feed, pane.status)} (interrupt to stop)"))
+                area.update(view(pane, feed.source.op, f"{caption(feed, pane.status)} (interrupt to stop)"))
     except KeyboardInterrupt:
         feed.close()
         how = "stopped by interrupt"
     finally:
-        area.update(view(pane, feed.source.op, note(feed, how or pane.status), 0))
+        area.update(view(pane, feed.source.op, caption(feed, how or pane.status), 0))
         area.close()
 
 
-def note(feed: Feed, how: str) -> str:
+def caption(feed: Feed, how: str) -> str:
     """``logs web: streaming, 12 lines`` (``stats web: streaming, 8 samples``)."""
     pane = feed.pane
     if feed.source.op == "ContainerStats" and (rows := stats_samples(pane.kept())):
@@ -154,23 +155,22 @@ def note(feed: Feed, how: str) -> str:
     return f"{feed.source.title}: {how}, {pane.total - pane.ended} lines"
 
 
-def terminal_only(cmd: P.Stream) -> Reply:
+def terminal_only(cmd: Stream) -> Reply:
     """``attach``/``exec`` in a notebook: say what to use instead of a terminal."""
     from dshell.shell.reply import Reply
 
-    return Reply(error=f"{cmd.name} needs a terminal (dshell, or a terminal IPython); in a notebook, run "
+    return Reply(error=f"{cmd.verb} needs a terminal (dshell, or a terminal IPython); in a notebook, run "
                        "ContainerExec, ExecStart and ExecInspect, or follow output with `logs NAME`")
 
 
 def register_streams(session: Session, ip: InteractiveShell) -> None:
-    """Route the stream commands of ``session`` to live displays in ``ip``; outside a terminal, attach and
-    exec say what to do instead."""
-    for name in STREAMS:
-        session.register_stream(name, partial(run_stream, session, ip))
-    if in_terminal(ip):
+    """Show the pane commands of ``session`` as live displays in ``ip``; outside a terminal, attach and exec
+    say what to do instead."""
+    terminal = in_terminal(ip)
+    session.plug("ipython" if terminal else "notebook", pane=partial(run_stream, session, ip))
+    if terminal:
         from dshell.shell import stdio
 
         stdio.register(session)
     else:
-        for name in TERMINAL_ONLY:
-            session.register_stream(name, terminal_only)
+        session.plug("notebook", terminal=terminal_only)

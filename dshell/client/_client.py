@@ -84,6 +84,12 @@ class Client:
                     self._negotiated = negotiate(self.transport)
         return self._negotiated
 
+    @property
+    def known_version(self) -> str | None:
+        """The API version spoken when known without asking the daemon (the pin, or the one negotiated), else
+        None."""
+        return self._pinned or self._negotiated
+
     def pin(self, version: str | None) -> None:
         """Pin ``version``, or with None negotiate again on next use."""
         self._pinned = _specs.check_version(version) if version else None

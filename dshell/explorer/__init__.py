@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._browse import Browser
     from ._chart import StatsChart, sparkline
+    from ._columns import HOST
     from ._complete import path_completions
     from ._diff import Change, diff, format_path
     from ._events import event_text
@@ -38,6 +39,7 @@ _WHERE = {  # public name -> (module, its name there)
     "Browser": ("._browse", "Browser"),
     "StatsChart": ("._chart", "StatsChart"),
     "sparkline": ("._chart", "sparkline"),
+    "HOST": ("._columns", "HOST"),
     "path_completions": ("._complete", "path_completions"),
     "Change": ("._diff", "Change"),
     "diff": ("._diff", "diff"),
@@ -100,6 +102,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Browser",
+    "HOST",
     "LOG_OPS",
     "REF_RE",
     "STDERR_MARK",

@@ -19,6 +19,8 @@ from ._store import INLINE_LIMIT, ResultStore, SideFile
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
+    from dshell.client import Outcome
+
     from ._view import View
 
 
@@ -211,6 +213,13 @@ class History:
             else:
                 self._remember(result, size)
         return result if masked is data else replace(result, data=data)
+
+    def add_outcome(self, op: str, params: dict[str, Any] | None, outcome: Outcome, api_version: str = "") -> Result:
+        """Record a client call's ``Outcome`` (its data, or its error's message) as ``add`` does: the one step
+        from an outcome to a result."""
+        error = outcome.error.message if outcome.error is not None else None
+        return self.add(op, params, outcome.status, outcome.elapsed, outcome.data, error, endpoint=outcome.endpoint,
+                        api_version=api_version, raw=outcome.json_body)
 
     def _last_number(self) -> int:
         stored = self._store.last[0] if self._store and self._store.last else 0

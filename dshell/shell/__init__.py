@@ -1,5 +1,6 @@
-"""The interactive dshell prompt: parsing, completion, execution and the prompt_toolkit application.
+"""The interactive dshell prompt: the command registry (``commands``), the input language, the session's state,
+completion, and the prompt_toolkit application.
 
-``parse``, ``values``, ``words``, ``session`` and ``completion`` (except ``completion.completer``) are free
-of prompt_toolkit so that other front ends (an IPython ``%docker`` magic) can reuse them.
+Everything but ``app``, ``keys``, ``lexer``, ``panes``, ``attach`` and ``completion.completer`` is free of
+prompt_toolkit, so that other front ends (``dshell -c``, the IPython ``%docker`` magic) reuse it.
 """

@@ -13,6 +13,7 @@ from prompt_toolkit.styles import Style
 
 from dshell.explorer import visible_line
 
+from .commands.dispatch import execute
 from .completion.completer import DshellCompleter
 from .completion.sources import SessionSources
 from .config import data_dir
@@ -146,7 +147,7 @@ class Shell:
     def run_line(self, text: str) -> bool:
         """Run one input and print its reply; False when the shell should end."""
         try:
-            reply = self.session.execute(text, run_cancellable)
+            reply = execute(self.session, text, run_cancellable)
             self.printer.show(reply)
         except (Cancelled, KeyboardInterrupt):
             self.session.cancel()

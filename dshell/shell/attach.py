@@ -34,7 +34,7 @@ from .terminal import (
 )
 
 if TYPE_CHECKING:
-    from .parse import Stream
+    from .commands.streams import Stream
     from .session import Session
 
 EXIT_WAIT = 2.0  # seconds to wait for the process's state once its stream ended
@@ -311,7 +311,7 @@ def run(c: docker.Client, target: Target, fds: tuple[int, int, int] = (0, 1, 2),
 def command(session: Session, cmd: Stream) -> Reply:
     """``attach``/``exec`` typed at the prompt: run the session, keep its outcome as a numbered result."""
     try:
-        target = parse_target(cmd.name, cmd.args)
+        target = parse_target(cmd.verb, cmd.typed)
     except ValueError as exc:
         return Reply(error=str(exc))
     c = session.require_client()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from .parse import OpCall
+from .grammar import OpCall
 from .since import TIME_PARAMS, timestamp
 from .values import parse_value, word_text
 

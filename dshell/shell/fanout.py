@@ -1,4 +1,4 @@
-"""``@a,b Op ...`` / ``@all Op ...`` and ``hosts``: one op on several endpoints at once.
+"""``@a,b Op ...`` / ``@all Op ...``: one op on several endpoints at once.
 
 The words are bound by the default endpoint's spec first (bad input is one line, no host asked), then by
 each host's own where it speaks another API version; ``docker.fanout`` runs the call on every endpoint
@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from dshell.explorer._tables import HOST
-
-from . import parse as P
+from dshell.explorer import HOST
 
 if TYPE_CHECKING:
     import dshell.client as docker
     from dshell.client import Client, DshellError, Outcome, SpecIndex
     from dshell.explorer import Result
 
+    from .grammar import FanOut, OpCall
     from .reply import Reply
-    from .session import Runner, Session
+    from .session import Session
+    from .worker import Runner
 
 
 def host_rows(name: str, data: Any) -> list[dict[str, Any]]:
@@ -45,7 +45,7 @@ def run_on(session: Session, names: list[str], request: docker.FanoutRequest, ru
     return clients, run(lambda: docker.fanout(clients, request, deadline=deadline, on_answer=on_answer))
 
 
-def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
+def fan_out(session: Session, cmd: FanOut, run: Runner) -> Reply:
     """Run ``cmd.call`` on the endpoints ``cmd.hosts``; the reply shows the merged table and a line per failed
     host."""
     import dshell.client as docker
@@ -91,7 +91,7 @@ def fan_out(session: Session, cmd: P.FanOut, run: Runner) -> Reply:
     return Reply(body, error=error, result=merged)
 
 
-def per_host(session: Session, call: P.OpCall, spec: SpecIndex, params: dict[str, Any]
+def per_host(session: Session, call: OpCall, spec: SpecIndex, params: dict[str, Any]
              ) -> tuple[Callable[[str, Client], dict[str, Any]], dict[str, dict[str, Any]]]:
     """The fan-out request of ``call`` (``params``: bound by ``spec``): a host that speaks another version gets
     the words bound by its own spec; and the params each host was sent, filled in as they are sent."""
@@ -112,48 +112,15 @@ def per_host(session: Session, call: P.OpCall, spec: SpecIndex, params: dict[str
     return request, bound
 
 
-def _bound(session: Session, call: P.OpCall, spec: SpecIndex) -> dict[str, Any]:
+def _bound(session: Session, call: OpCall, spec: SpecIndex) -> dict[str, Any]:
     """``call``'s params by ``spec`` (with the shell's defaults); an op that would stream is refused."""
     import dshell.client as docker
 
-    from . import follow as F
+    from . import calls
     from .bind import bind
 
-    params, _ = F.with_defaults(call.op, bind(call, spec, session.resolve))
-    if F.streams(call.op, params):
+    params, _ = calls.with_defaults(call.op, bind(call, spec, session.resolve))
+    if calls.streams(call.op, params):
         raise docker.ValidationError(f"{call.op} with these params streams until stopped: a fan-out runs ops that "
                                      "answer (e.g. follow=false)")
     return params
-
-
-def hosts_reply(session: Session, run: Runner) -> Reply:
-    """``hosts``: each endpoint's name, URI, state, daemon version and the API version it speaks (asked of all
-    at once), then the docker contexts not connected yet (``use NAME``/``@NAME`` reach them); a result too."""
-    import dshell.client as docker
-    from dshell.explorer import render
-
-    from .reply import Reply, one_line
-
-    session.require_client()
-    names = session.hosts.names()
-    clients, answers = run_on(session, names, {"op": "SystemVersion"}, run)
-    rows: list[dict[str, Any]] = []
-    for name, answer in answers.items():
-        c = clients[name]
-        up = not isinstance(answer, docker.DshellError) and answer.error is None
-        if isinstance(answer, docker.DshellError):
-            state = f"down: {one_line(answer).split(';', 1)[0]}"
-        elif answer.error is not None:
-            state = f"error: {answer.status} {answer.error.message}"
-        else:
-            state = "up"
-        version = answer.data.get("Version", "") if up and isinstance(answer.data, dict) else ""  # type: ignore[union-attr]
-        spoken = c.api_version if up else (c.pinned or "")
-        rows.append({HOST: name, "DEFAULT": "*" if name == session.hosts.default else "", "URI": c.uri,
-                     "STATE": state, "DAEMON": version, "API": f"{spoken} (pinned)" if c.pinned else spoken})
-    for name in session.hosts.contexts():
-        conn = docker.context_conn(name) or {}
-        rows.append({HOST: name, "DEFAULT": "", "URI": conn.get("uri", ""), "STATE": "not connected (docker context)",
-                     "DAEMON": "", "API": ""})
-    result = session.keep("hosts", {}, rows, status=200, elapsed=0.0, error=None, endpoint="")
-    return Reply(render(result), result=result)

@@ -11,7 +11,8 @@ from prompt_toolkit.lexers import Lexer
 
 from dshell.explorer import REF_RE
 
-from .parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
+from .commands import find
+from .grammar import CATEGORY_RE, OP_RE
 from .words import name_value, scan
 
 Span = tuple[int, int, str]  # start, end, style class
@@ -49,18 +50,19 @@ def highlight(text: str, is_op: Callable[[str], bool]) -> list[Span]:
     if REF_RE.fullmatch(head.text):
         spans.append((head.start, head.end, "ref"))
         return spans + [(w.start, w.end, "flag") for w in rest]
-    is_command = head.text in COMMANDS and head.text not in STREAM_COMMANDS
+    declared = find(head.text)
     op = head
-    if rest and head.text in ("tail", "watch"):  # tail/watch [SECONDS] Op params...: styled like the op call
+    if rest and declared is not None and declared.args[:1] == ("call",):  # tail/watch [SECONDS] Op params...
         spans.append((head.start, head.end, "command"))
-        if head.text == "watch" and len(rest) > 1 and rest[0].text[:1].isdigit():
+        if declared.interval and len(rest) > 1 and rest[0].text[:1].isdigit():
             spans.append((rest[0].start, rest[0].end, "number"))
             rest.pop(0)
         op = rest.pop(0)
-    elif rest and not is_command and CATEGORY_RE.fullmatch(head.text) and OP_RE.fullmatch(rest[0].text):
+    elif rest and (declared is None or declared.category) and CATEGORY_RE.fullmatch(head.text) \
+            and OP_RE.fullmatch(rest[0].text):
         spans.append((head.start, head.end, "category"))
         op = rest.pop(0)
-    elif head.text in COMMANDS:
+    elif declared is not None:
         spans.append((head.start, head.end, "command"))
         return spans + [s for w in rest for s in
                         ([(w.start, w.end, "op")] if is_op(w.text) else _literal_spans(w.text, w.start))]

@@ -19,12 +19,11 @@ from dshell.explorer import STDERR_MARK
 from .panes.model import Line, StreamPane
 
 if TYPE_CHECKING:
+    from .commands.streams import Stream
     from .panes.reader import Feed
-    from .parse import Stream
     from .reply import Reply
     from .session import Session
 
-COMMANDS = ("tail", "logs", "events", "stats")
 POLL = 0.2  # seconds between looks for Ctrl-C while the feeds stream
 
 
@@ -81,32 +80,26 @@ class PrintedPane(StreamPane):
 
 
 def register(session: Session, out: TextIO | None = None, err: TextIO | None = None) -> None:
-    """Print the stream commands typed to ``session`` on ``out``/``err`` (default: this process's)."""
-    for name in COMMANDS:
-        session.register_stream(name, partial(stream, session, out or sys.stdout, err or sys.stderr))
+    """Print the pane commands typed to ``session`` on ``out``/``err`` (default: this process's)."""
+    session.plug("script", pane=partial(stream, session, out or sys.stdout, err or sys.stderr))
 
 
 def stream(session: Session, out: TextIO, err: TextIO, cmd: Stream) -> Reply:
     """Print what ``cmd`` streams until it ends or Ctrl-C; the lines are kept as the next result."""
-    from .panes.hosts import SPLIT, merged, on_hosts
+    from .panes.hosts import merged
     from .panes.reader import Feed
-    from .panes.sources import source
+    from .panes.sources import binder, source
     from .reply import Reply
 
-    try:
-        found = on_hosts(session, cmd)
-        if found is not None and found.split:
-            return Reply(error=f"{SPLIT} opens a pane per host, at the prompt; here every host's "
-                               f"lines are printed, each tagged [host]: {cmd.name} @{','.join(found.hosts)} ...")
-        pane = PrintedPane(" ".join([cmd.name, *cmd.args]), out, err)
-        feed: Feed
-        if found is None:
-            src = source(cmd.name, list(cmd.args), session.bind_words)
-            feed = Feed(session.require_client().copy(), src, pane, _nothing)
-        else:
-            feed = merged(session, cmd, _nothing, found, pane)[1]
-    except ValueError as exc:
-        return Reply(error=str(exc))
+    if cmd.split:
+        return Reply(error=f"--split opens a pane per host, at the prompt; here every host's lines are printed, "
+                           f"each tagged [host]: {cmd.verb} @{','.join(cmd.hosts)} ...")
+    pane = PrintedPane(" ".join([cmd.verb, *cmd.typed]), out, err)
+    feed: Feed
+    if not cmd.hosts:
+        feed = Feed(session.require_client().copy(), source(cmd, binder(session)), pane, _nothing)
+    else:
+        feed = merged(session, cmd, _nothing, pane)[1]
     started, how = time.perf_counter(), "the stream ended"
     feed.start()
     try:
@@ -117,10 +110,10 @@ def stream(session: Session, out: TextIO, err: TextIO, cmd: Stream) -> Reply:
         how = "stopped by Ctrl-C"
     result = session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
                           elapsed=time.perf_counter() - started, error=_error(pane), endpoint=feed.endpoint)
-    if found is None and result.failed:
+    if not cmd.hosts and result.failed:
         code = f" {result.status}" if result.status else ""
         return Reply(error=f"[{result.n}]{code} {result.error}", result=result)
-    summary = f"[{result.n}] {cmd.name}: {how}; {pane.lines} line{'' if pane.lines == 1 else 's'} kept as _{result.n}"
+    summary = f"[{result.n}] {cmd.verb}: {how}; {pane.lines} line{'' if pane.lines == 1 else 's'} kept as _{result.n}"
     if failed := feed.errors():
         return Reply(error=f"{summary}; {len(failed)} of the hosts could not stream", result=result)
     err.write(f"{summary}\n")  # stdout holds the stream's lines alone, for a pipe

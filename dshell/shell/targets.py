@@ -9,14 +9,13 @@ from typing import Any, Literal
 
 from dshell.client import load_docker_config
 
-from .parse import COMMANDS
+from .commands import find
 from .terminal import DEFAULT_DETACH_KEYS
 
 _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
                   "--env": "env", "--detach-keys": "detach_keys"}
 _FLAGS = {"-i": None, "--interactive": None, "-t": True, "--tty": True, "-it": True, "-ti": True,
           "-T": False, "--no-tty": False}
-ATTACH_USAGE, EXEC_USAGE = COMMANDS["attach"].usage, COMMANDS["exec"].usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +94,16 @@ def _options(args: Sequence[str], usage: str, allowed: set[str]) -> tuple[dict[s
 def parse_target(kind: str, args: Sequence[str]) -> Target:
     """``attach`` (else ``exec``) words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
     words = shlex.split(" ".join(args))
+    declared = find(kind)
+    usage = declared.usage if declared else kind
     if kind == "attach":
-        options, rest = _options(words, ATTACH_USAGE, {"--detach-keys"})
+        options, rest = _options(words, usage, {"--detach-keys"})
         if len(rest) != 1:
-            raise ValueError(f"usage: {ATTACH_USAGE}")
+            raise ValueError(f"usage: {usage}")
         return Target("attach", rest[0], detach_keys=options.get("detach_keys"))
-    options, rest = _options(words, EXEC_USAGE, set(_VALUE_OPTIONS) | set(_FLAGS))
+    options, rest = _options(words, usage, set(_VALUE_OPTIONS) | set(_FLAGS))
     if not rest:
-        raise ValueError(f"usage: {EXEC_USAGE}")
+        raise ValueError(f"usage: {usage}")
     return Target("exec", rest[0], tuple(rest[1:]) or ("sh",), options.get("user"), options.get("workdir"),
                   tuple(options["env"]), options.get("tty"), options.get("detach_keys"))
 

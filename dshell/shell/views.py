@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .bodies import SYNTAX as BODY_SYNTAX
-from .parse import COMMANDS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -82,15 +81,17 @@ def categories_view(spec: SpecIndex) -> RenderableType:
 
 
 def help_view(topic: str | None = None) -> RenderableType:
-    """``help``: the commands and the input syntax; ``help cmd``: that command's usage."""
-    if topic in COMMANDS:
-        cmd = COMMANDS[topic]
-        return _table([(cmd.usage, cmd.summary)], "bold cyan", "")
-    commands = _table(((c.usage, c.summary) for c in COMMANDS.values()), "bold cyan", "", title="commands")
+    """``help``: the input syntax and every command (``shell.commands``); ``help cmd``: that command's usage."""
+    from .commands import commands, find
+
+    declared = find(topic) if topic else None
+    if declared is not None:
+        return _table([(declared.usage, declared.summary)], "bold cyan", "")
+    listed = _table(((c.usage, c.summary) for c in commands()), "bold cyan", "", title="commands")
     from rich.console import Group
 
     syntax = _table(SYNTAX, "bold green", "", title="input")
-    return Group(syntax, "", commands, "", "Tab completes; Ctrl-R searches the command history; "
+    return Group(syntax, "", listed, "", "Tab completes; Ctrl-R searches the command history; "
                  "Ctrl-C cancels a running call; Ctrl-D or exit leaves.")
 
 

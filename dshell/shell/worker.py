@@ -1,12 +1,25 @@
-"""Run a blocking call in a worker thread so that Ctrl-C in the calling thread can abandon it."""
+"""How a command runs its blocking calls: here, or in a worker thread so that Ctrl-C in the calling thread can
+abandon it."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """How a command runs its calls to the daemon: here (``run_here``), or in a worker it can abandon
+    (``run_cancellable``)."""
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
+
+def run_here(fn: Callable[[], T]) -> T:
+    """The plain runner: call ``fn`` in this thread."""
+    return fn()
 
 
 class Cancelled(Exception):

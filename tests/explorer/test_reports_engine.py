@@ -16,6 +16,7 @@ from rich.console import Console
 
 import dshell.client as docker
 from dshell.explorer import render
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -52,7 +53,7 @@ def shown(body: Any, width: int = 200) -> list[str]:
 
 def run(session: Session, text: str) -> tuple[Any, list[str]]:
     """`text` run in the session: the result's data and the lines shown under its header line."""
-    reply = session.execute(text)
+    reply = execute(session, text)
     assert reply.error is None and reply.result is not None, reply.error
     lines = shown(reply.body)
     assert lines[0].startswith(f"[{reply.result.n}] ")

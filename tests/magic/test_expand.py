@@ -5,7 +5,7 @@ from __future__ import annotations
 import dshell.client as docker
 from dshell._magic.expand import expand_body, expand_line
 from dshell.shell.bind import bind
-from dshell.shell.parse import OpCall, parse_line
+from tests.parsed import OpCall, parse_line
 
 NS = {"cid": "abc123", "n": 3, "text": "two words", "labels": {"a": "b"}, "names": ["x", "y"], "flag": True,
       "none": None, "obj": type("Obj", (), {"name": "web"})()}

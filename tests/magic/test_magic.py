@@ -9,6 +9,7 @@ import pytest
 
 from dshell.explorer import History, Result, View, default_history_path
 from dshell.magic import CommandError
+from dshell.shell.commands.dispatch import execute
 
 pytestmark = pytest.mark.engine
 
@@ -47,7 +48,7 @@ def test_python_values_in_a_function_use_its_locals(ip):
 @pytest.mark.parametrize("line", ["ContainerLst", "ContainerList al=true", "ContainerList {", "ops contaners",
                                   "ContainerInspect a b", "_99999", "show x"])
 def test_bad_input_raises_the_shells_one_line_message(docker, session, line):
-    expected = session.execute(line).error
+    expected = execute(session, line).error
     with pytest.raises(CommandError) as raised:
         docker(line)
     assert str(raised.value) == expected and "\n" not in expected
@@ -160,7 +161,7 @@ def test_a_path_shows_a_tree_whose_nodes_name_their_paths(docker, docker_cli, un
 
 
 def test_the_at_prefix_fans_out(docker, session, engine):
-    session.execute(f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
+    execute(session, f"connect tls {engine['tls_uri']} --tlscacert {engine['ca']} --tlscert {engine['cert']} "
                     f"--tlskey {engine['key']}")
     try:
         r = docker("@all SystemPing")

@@ -15,6 +15,7 @@ import pytest
 from rich.console import Console
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -55,9 +56,9 @@ def test_events_lines_read_action_and_actor(spec152: dict[str, Any], session: Se
     daemon.routes["/events"] = json_stream(event, {**event, "Action": "die"})
     expected = [f"container {action} {event['Actor']['ID']} (com.example.some-label=some-label-value, "
                 "image=alpine:latest, name=my-container)" for action in ("create", "die")]
-    lines = pane_lines(session, "events", [])
+    lines = pane_lines(session, "events")
     assert [line.split(" ", 1)[1] for line in lines[:2]] == expected
-    reply = session.execute("SystemEvents since=0 until=1")  # a kept result: the same lines in its view
+    reply = execute(session, "SystemEvents since=0 until=1")  # a kept result: the same lines in its view
     assert reply.error is None, reply.error
     assert [line.split(" ", 1)[1] for line in shown(reply.body)[1:]] == expected
 
@@ -68,7 +69,7 @@ def test_ps_view_needs_no_top_level_network_settings(spec152: dict[str, Any], se
     assert list(summary["NetworkSettings"]) == ["Networks"]
     summary["NetworkSettings"]["Networks"]["example"]["GwPriority"] = 10  # the spec's example is [10], its type int
     daemon.routes["/containers/json"] = docker.MockResponse.json([summary])
-    reply = session.execute("ContainerList all=true")
+    reply = execute(session, "ContainerList all=true")
     assert reply.error is None, reply.error
     ours = [re.split(r" {2,}", line.strip()) for line in shown(reply.body)[1:]]
     printed = cli({"/containers/json": [summary]}, "ps", "-a")

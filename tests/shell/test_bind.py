@@ -9,7 +9,7 @@ import pytest
 import dshell.client as docker
 from dshell.explorer import Ref
 from dshell.shell.bind import bind
-from dshell.shell.parse import OpCall, op_call, parse_line
+from tests.parsed import OpCall, op_call, parse_line
 
 SPEC = docker.spec("v1.41")
 
@@ -90,8 +90,8 @@ def test_op_call_reads_words_as_scanned_without_joining_them() -> None:
     assert bind(op_call(["SystemEvents", 'since="1 hour ago"']), SPEC, lambda v: v) == {"since": "1 hour ago"}
     assert bind(op_call(["SystemEvents", "since=1 hour ago", "until=now"]), SPEC, lambda v: v) == {
         "since": "1 hour ago", "until": "now"}
-    assert op_call(["containers", "ContainerList", "all=1"]) == OpCall("ContainerList", {"all": "1"},
-                                                                       category="containers")
+    assert op_call(["ContainerList", "all=1"], "containers") == OpCall("ContainerList", {"all": "1"},
+                                                                      category="containers")
 
 
 @pytest.mark.parametrize(("text", "filters"), [

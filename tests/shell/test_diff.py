@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -34,10 +35,10 @@ def test_a_container_before_and_after_its_start(session: Session, unique_name: A
     name = unique_name()
     for line in (f"ContainerCreate name={name} {{Image: busybox, Cmd: [sleep, '30'], Env: [A=1]}}",
                  f"ContainerInspect {name}", f"ContainerStart {name}", f"ContainerInspect {name}"):
-        reply = session.execute(line)
+        reply = execute(session, line)
         assert reply.error is None, (line, reply.error)
     before, after = (r.n for r in list(session.history)[-3::2])
-    reply = session.execute(f"diff _{before} _{after}")
+    reply = execute(session, f"diff _{before} _{after}")
     assert reply.error is None and reply.result is not None and reply.result.op == "diff"
     changes = {row["Path"]: row for row in reply.result.data}
     assert changes[".State.Status"] == {"Change": "changed", "Path": ".State.Status",
@@ -45,9 +46,9 @@ def test_a_container_before_and_after_its_start(session: Session, unique_name: A
     assert changes[".State.Pid"]["Old"] == 0 and changes[".State.Pid"]["New"] > 0
     assert not any(path.startswith(".Config") for path in changes)  # the config did not change
     diff_n = reply.result.n
-    queried = session.execute(f"_{diff_n} | [?Change=='changed'].Path")
+    queried = execute(session, f"_{diff_n} | [?Change=='changed'].Path")
     assert queried.error is None and ".State.Status" in _text(queried.body)
-    assert session.execute(f"diff _{before}.Config _{after}.Config").body.startswith(
+    assert execute(session, f"diff _{before}.Config _{after}.Config").body.startswith(
         f"[{diff_n + 1}] no differences")
 
 
@@ -57,9 +58,9 @@ def test_diff_mistakes_are_one_line(shell_home: Any, tmp_path: Any) -> None:
     session.start(background=False)
     try:
         session.history.add("ContainerInspect", {}, 200, 0.0, {"State": {"Status": "running"}})
-        assert session.execute("diff _1").error.startswith("diff takes two results: diff _A _B")
-        assert session.execute("diff _1 _9").error == "_9: no result 9 (have 1)"
-        assert session.execute("diff _1.Nope _1").error == "_1.Nope: no key 'Nope'"
-        assert session.execute("diff _1 _1").body == "[2] no differences between _1 and _1"
+        assert execute(session, "diff _1").error.startswith("diff takes two results: diff _A _B")
+        assert execute(session, "diff _1 _9").error == "_9: no result 9 (have 1)"
+        assert execute(session, "diff _1.Nope _1").error == "_1.Nope: no key 'Nope'"
+        assert execute(session, "diff _1 _1").body == "[2] no differences between _1 and _1"
     finally:
         session.close()

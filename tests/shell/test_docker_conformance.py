@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -109,7 +110,7 @@ def dshell(session: Session, line: str) -> tuple[str, str, int]:
     """What dshell prints for ``line`` (stdout, the error lines, the exit status ``dshell -c`` gives)."""
     from rich.console import Console
 
-    reply = session.execute(line)
+    reply = execute(session, line)
     out = io.StringIO()
     if hasattr(reply.body, "plain_text"):  # what dshell -c writes into a pipe
         out.write(reply.body.plain_text() + "\n")

@@ -8,10 +8,11 @@ import subprocess
 
 import pytest
 
+from dshell.shell.commands.docker import Docker
 from dshell.shell.docker.plan import PlanError, plan, size_bytes
 from dshell.shell.docker.table import commands
 from dshell.shell.dockerflags import FLAGS as STREAM_FLAGS
-from dshell.shell.parse import Docker, parse_line
+from dshell.shell.parse import parse_line
 from dshell.shell.workflows import run as run_workflow
 
 DOCKER_20 = "/usr/bin/docker"  # Debian's docker.io CLI, installed with the engine by scripts/engine
@@ -152,8 +153,8 @@ def test_a_substitution_is_one_word_and_its_command_is_kept():
 def test_bang_and_lcd_are_the_local_machine(tmp_path, monkeypatch):
     import os
 
+    from dshell.shell.commands.local import Lcd, Local
     from dshell.shell.local import change_dir, run_local
-    from dshell.shell.parse import Lcd, Local
 
     assert parse_line("!docker ps | grep x") == Local("docker ps | grep x")
     assert parse_line("lcd ~/src") == Lcd("~/src")

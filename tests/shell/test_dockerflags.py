@@ -1,29 +1,32 @@
-"""The docker CLI's flags of logs, events and stats, typed as there, read as the shell's name=value words."""
+"""The docker CLI's flags of logs, events and stats, typed as there, read straight into the op's params (typed
+values: never made into name=value words to be read again)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dshell.shell.dockerflags import flag_words
-from dshell.shell.panes.sources import source
+from dshell.shell.dockerflags import read_flags
+from dshell.shell.grammar import ParseError
+from dshell.shell.parse import parse_line
 
 
-def bind(words: list[str]) -> tuple[str, dict[str, str]]:
-    """The words as params, untyped (the real binding is the spec's; these tests are about the words)."""
-    return words[0], dict(w.split("=", 1) for w in words[1:] if "=" in w) | {"id": words[1]}
-
-
-@pytest.mark.parametrize(("command", "args", "words"), [
-    ("logs", ["-f", "--tail", "10", "web"], ["follow=true", "tail=10", "web"]),
-    ("logs", ["web", "-n", "5", "-t", "--details"], ["web", "tail=5", "timestamps=true", "details=true"]),
-    ("logs", ["--tail=3", "--since=10m", "--until", "1h", "web"], ["tail=3", "since=10m", "until=1h", "web"]),
-    ("events", ["--since", "1h", "-f", "type=container", "--filter=event=start"],
-     ["since=1h", "type=container", "event=start"]),
-    ("stats", ["--no-stream", "web"], ["stream=false", "web"]),
-    ("logs", ["web", "tail=5", "-"], ["web", "tail=5", "-"]),
+@pytest.mark.parametrize(("command", "args", "params", "rest"), [
+    ("logs", ["-f", "--tail", "10", "web"], {"follow": True, "tail": "10"}, ["web"]),
+    ("logs", ["web", "-n", "5", "-t", "--details"], {"tail": "5", "timestamps": True, "details": True}, ["web"]),
+    ("logs", ["--tail=3", "--since=1700000000", "--until", "1700000100", "web"],
+     {"tail": "3", "since": "1700000000", "until": "1700000100"}, ["web"]),
+    ("events", ["--since", "1700000000.5", "-f", "type=container", "--filter=event=start"],
+     {"since": "1700000000.5", "filters": {"type": ["container"], "event": ["start"]}}, []),
+    ("stats", ["--no-stream", "web"], {"stream": False}, ["web"]),
+    ("logs", ["web", "tail=5", "-"], {}, ["web", "tail=5", "-"]),
 ])
-def test_docker_flags_become_words(command, args, words):
-    assert flag_words(command, args) == words
+def test_docker_flags_become_typed_params(command, args, params, rest):
+    assert read_flags(command, args) == (params, rest)
+
+
+def test_a_duration_is_read_as_the_docker_cli_reads_it():
+    params, _ = read_flags("logs", ["--since", "10m"])
+    assert params["since"].isdigit()  # whole seconds: ContainerLogs types since as an integer
 
 
 @pytest.mark.parametrize(("command", "args", "message"), [
@@ -32,15 +35,24 @@ def test_docker_flags_become_words(command, args, words):
     ("events", ["--since"], "events: --since needs a value, e.g. --since 10m"),
     ("logs", ["--follow=yes", "web"], "logs: --follow takes no value"),
     ("stats", ["-a"], "stats: unknown flag '-a': use --no-stream, or name=value words"),
+    ("events", ["-f", "nokey"], "events -f: a filter is KEY=VALUE, got 'nokey'"),
 ])
 def test_a_wrong_flag_is_one_line(command, args, message):
     with pytest.raises(ValueError) as found:
-        flag_words(command, args)
+        read_flags(command, args)
     assert str(found.value).startswith(message) and "\n" not in str(found.value)
 
 
 def test_the_container_is_found_among_the_flags_and_the_flags_override_the_pane_defaults():
-    src = source("logs", ["-f", "--tail", "2", "web", "--timestamps"], bind)
-    assert src.op == "ContainerLogs" and src.params["id"] == "web"
-    assert (src.params["tail"], src.params["timestamps"], src.params["follow"]) == ("2", "true", "true")
-    assert source("stats", ["--no-stream", "web"], bind).params["stream"] == "false"
+    call = parse_line("logs -f --tail 2 web --timestamps").call
+    assert (call.op, call.args) == ("ContainerLogs", ("web",))
+    assert call.params == {"follow": True, "stdout": True, "stderr": True, "tail": "2", "timestamps": True}
+    assert parse_line("stats --no-stream web").call.params == {"stream": False}
+    assert parse_line("logs web tail=all").call.params["tail"] == "all"  # a word typed after the defaults wins
+
+
+def test_events_words_and_flags_gather_into_one_filters_map():
+    call = parse_line("events type=container --filter event=start until=1700000000").call
+    assert call.params == {"filters": {"type": ["container"], "event": ["start"]}, "until": "1700000000"}
+    with pytest.raises(ParseError, match="expected KEY=VALUE, got 'web'"):
+        parse_line("events web")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from rich.console import Console
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 from tests.upstream import upstream_dir
@@ -50,8 +51,8 @@ def test_doc_full_downloads_once_says_so_and_works_offline(shell_home, server):
     url = f"http://127.0.0.1:{server.server_address[1]}/{{version}}.yaml"
     session, said = session_for(url)
     try:
-        assert PROSE not in shown(session.execute("doc ContainerList").body)  # the packaged spec: no prose
-        reply = session.execute("doc ContainerList --full")
+        assert PROSE not in shown(execute(session, "doc ContainerList").body)  # the packaged spec: no prose
+        reply = execute(session, "doc ContainerList --full")
         assert reply.error is None and PROSE in shown(reply.body)
         assert [str(s) for s in said] == [
             f"downloaded the API v1.41 descriptions from {url.format(version='v1.41')} to "
@@ -61,7 +62,7 @@ def test_doc_full_downloads_once_says_so_and_works_offline(shell_home, server):
         assert cached.stat().st_mode & 0o077 == 0
         server.shutdown()  # offline from now on
         server.server_close()
-        again = session.execute("doc ContainerList --full")
+        again = execute(session, "doc ContainerList --full")
         assert again.error is None and PROSE in shown(again.body) and len(said) == 1
     finally:
         session.close()
@@ -70,7 +71,7 @@ def test_doc_full_downloads_once_says_so_and_works_offline(shell_home, server):
 def test_the_full_docs_setting_always_downloads(shell_home, server):
     session, said = session_for(f"http://127.0.0.1:{server.server_address[1]}/{{version}}.yaml", full_docs="on")
     try:
-        assert PROSE in shown(session.execute("doc ContainerList").body) and len(said) == 1
+        assert PROSE in shown(execute(session, "doc ContainerList").body) and len(said) == 1
     finally:
         session.close()
 
@@ -84,7 +85,7 @@ def test_the_full_docs_setting_always_downloads(shell_home, server):
 def test_a_failed_download_is_one_line_and_the_structure_still_shows(shell_home, server, url, reason):
     session, said = session_for(url.replace("{port}", str(server.server_address[1])))
     try:
-        reply = session.execute("doc ContainerList --full")
+        reply = execute(session, "doc ContainerList --full")
         assert reason in reply.error and "\n" not in reply.error
         assert "ContainerList" in shown(reply.body) and said == []
         assert not (shell_home / "cache" / "dshell" / "upstream" / "v1.41.yaml").exists()

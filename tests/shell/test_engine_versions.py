@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -30,7 +31,7 @@ def session(engine: dict[str, Any], shell_home: Any) -> Iterator[Session]:
 
 
 def printed(session: Session, line: str) -> list[str]:
-    reply = session.execute(line)
+    reply = execute(session, line)
     assert reply.error is None, reply.error
     out = io.StringIO()
     Console(file=out, width=200, color_system=None).print(reply.body)
@@ -44,7 +45,7 @@ def test_volume_prune_all_is_the_all_filter_from_1_42(session: Session, engine_f
     asked: list[str] = []
     session.ask = lambda question: asked.append(question) or False  # type: ignore[attr-defined]
     try:
-        session.execute(f"volume prune --filter label=dsh.test.vp={name}")  # asks, and is told no
+        execute(session, f"volume prune --filter label=dsh.test.vp={name}")  # asks, and is told no
         if engine_facts.api_at_least("1.42"):
             assert asked == ["WARNING! This will remove anonymous local volumes not used by at least one container."
                              "\nAre you sure you want to continue? [y/N] "]
@@ -55,7 +56,7 @@ def test_volume_prune_all_is_the_all_filter_from_1_42(session: Session, engine_f
         else:
             assert asked == ["WARNING! This will remove all local volumes not used by at least one container."
                              "\nAre you sure you want to continue? [y/N] "]
-            reply = session.execute(f"volume prune -af --filter label=dsh.test.vp={name}")
+            reply = execute(session, f"volume prune -af --filter label=dsh.test.vp={name}")
             assert reply.error == (f"docker volume prune: -a/--all needs API 1.42 or newer; this engine speaks "
                                    f"{engine_facts.api_prefixed}, where every unused volume goes without it")
             assert printed(session, f"volume prune -f --filter label=dsh.test.vp={name}") == [
@@ -71,7 +72,7 @@ def test_run_mac_address_and_several_networks(session: Session, engine_facts: An
     for net in (one, two):
         docker_cli("network", "create", "--label", "dsh.test=1", net)
     try:
-        reply = session.execute(f"run -d --name {name} --mac-address {MAC} --network {one} busybox sleep 60")
+        reply = execute(session, f"run -d --name {name} --mac-address {MAC} --network {one} busybox sleep 60")
         assert reply.error is None, reply.error
         body = next(r for r in session.history if r.op == "ContainerCreate").params["body"]
         if engine_facts.api_at_least("1.44"):
@@ -82,7 +83,7 @@ def test_run_mac_address_and_several_networks(session: Session, engine_facts: An
         inspected = json.loads(docker_cli("inspect", name))[0]
         assert inspected["NetworkSettings"]["Networks"][one]["MacAddress"] == MAC
         docker_cli("rm", "-f", name)
-        reply = session.execute(f"run -d --name {name} --network {one} --network {two} busybox sleep 60")
+        reply = execute(session, f"run -d --name {name} --network {one} --network {two} busybox sleep 60")
         if engine_facts.api_at_least("1.44"):
             assert reply.error is None, reply.error
             inspected = json.loads(docker_cli("inspect", name))[0]

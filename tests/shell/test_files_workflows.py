@@ -17,14 +17,15 @@ import pytest
 
 import dshell.client as docker
 from dshell.shell.bind import bind
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.hints import DOCKER_COMMANDS
-from dshell.shell.parse import OpCall, ParseError, parse_line
 from dshell.shell.session import Session
 from dshell.shell.values import LocalPath
 from dshell.shell.workflows.build import parse_build
 from dshell.shell.workflows.cp import split_arg
 from dshell.shell.workflows.login import parse_login
+from tests.parsed import OpCall, ParseError, parse_line
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,7 +106,7 @@ def test_help_docker_prints_the_same_table(tmp_path):
                       results_file=None)
     session.start(background=False)
     try:
-        text = _text(session.execute("help docker").body)
+        text = _text(execute(session, "help docker").body)
     finally:
         session.close()
     from dshell.shell.docker.table import commands
@@ -131,7 +132,7 @@ def test_cp_a_file_and_a_folder_in_and_back_out_byte_identical(engine, shell_hom
     back = tmp_path / "back"
     back.mkdir()
     with session_on(engine) as session:
-        replies = [session.execute(line) for line in (
+        replies = [execute(session, line) for line in (
             f"cp {site} {name}:/tmp", f"cp {note} {name}:/tmp/renamed.txt", f"cp {site}/. {name}:/tmp/contents",
             f"cp {name}:/tmp/site {back}", f"cp {name}:/tmp/renamed.txt {back}/note.txt",
             f"cp {name}:/tmp/contents/. {back}/copy")]
@@ -153,11 +154,11 @@ def test_cp_refuses_what_docker_cp_refuses(engine, shell_home, tmp_path, contain
     name = container()
     (tmp_path / "f.txt").write_text("x")
     with session_on(engine) as session:
-        assert "one side must be CONTAINER:PATH" in session.execute(f"cp {tmp_path}/f.txt {tmp_path}/g").error
-        assert "directory onto the file" in session.execute(f"cp {tmp_path} {name}:/etc/hostname").error
-        assert "no such directory" in session.execute(f"cp {tmp_path}/f.txt {name}:/nowhere/").error
-        assert "Could not find the file" in session.execute(f"cp {name}:/nope {tmp_path}").error
-        assert "no such local file" in session.execute(f"cp {tmp_path}/nope {name}:/tmp").error
+        assert "one side must be CONTAINER:PATH" in execute(session, f"cp {tmp_path}/f.txt {tmp_path}/g").error
+        assert "directory onto the file" in execute(session, f"cp {tmp_path} {name}:/etc/hostname").error
+        assert "no such directory" in execute(session, f"cp {tmp_path}/f.txt {name}:/nowhere/").error
+        assert "Could not find the file" in execute(session, f"cp {name}:/nope {tmp_path}").error
+        assert "no such local file" in execute(session, f"cp {tmp_path}/nope {name}:/tmp").error
 
 
 @pytest.mark.engine
@@ -167,12 +168,12 @@ def test_at_path_bodies_and_save_of_a_tar_result(engine, shell_home, tmp_path, c
     (site / "index.html").write_text("hello\n")
     name = container()
     with session_on(engine) as session:
-        assert session.execute(f"PutContainerArchive {name} path=/tmp @{site}").error is None
+        assert execute(session, f"PutContainerArchive {name} path=/tmp @{site}").error is None
         stored = session.history.last
         assert stored.params["inputStream"] == f"@{site}"
-        got = session.execute(f"ContainerArchive {name} path=/tmp/index.html")
+        got = execute(session, f"ContainerArchive {name} path=/tmp/index.html")
         assert got.error is None
-        saved = session.execute(f"save _{got.result.n} {tmp_path}/out.tar")
+        saved = execute(session, f"save _{got.result.n} {tmp_path}/out.tar")
         assert saved.error is None, saved.error
     assert docker_cli("exec", name, "cat", "/tmp/index.html") == "hello\n"
     with tarfile.open(tmp_path / "out.tar") as tar:
@@ -207,7 +208,7 @@ def test_build_with_dockerignore_and_run_the_result(engine, shell_home, tmp_path
     tag = unique_name()
     said: list[Any] = []
     with session_on(engine, said) as session:
-        reply = session.execute(f"build -t {tag} -f {outside} --build-arg GREETING=hi {ctx}")
+        reply = execute(session, f"build -t {tag} -f {outside} --build-arg GREETING=hi {ctx}")
         assert reply.error is None, reply.error
         shown = "\n".join(_text(s) for s in said)
         assert "greeting=hi" in shown and "Successfully built" in shown
@@ -215,7 +216,7 @@ def test_build_with_dockerignore_and_run_the_result(engine, shell_home, tmp_path
         image = reply.result.data["Id"]
         assert image.startswith("sha256:") and _text(reply.body).startswith(image)
         assert [r.op for r in session.history] == ["ImageBuild", "build"]
-        ran = session.execute(f"run --rm {tag}")
+        ran = execute(session, f"run --rm {tag}")
         assert ran.error is None, ran.error
     try:
         listing = docker_cli("run", "--rm", tag).split()
@@ -241,13 +242,13 @@ def test_login_then_push_and_pull_back(engine, shell_home, tmp_path, monkeypatch
         f"{engine['registry_user']}:{engine['registry_password']}".encode()).decode()}
     docker_cli("tag", engine["image"], f"{repo}:{tag}")
     with session_on(engine) as session:
-        pushed = session.execute(f"ImagePush {repo} tag={tag}")
+        pushed = execute(session, f"ImagePush {repo} tag={tag}")
         assert pushed.error is None, pushed.error
-        assert session.execute(f"ImageDelete {repo}:{tag}").error is None
-        pulled = session.execute(f"ImageCreate fromImage={repo} tag={tag}")
+        assert execute(session, f"ImageDelete {repo}:{tag}").error is None
+        pulled = execute(session, f"ImageCreate fromImage={repo} tag={tag}")
         assert pulled.error is None, pulled.error
-        assert session.execute(f"ImageInspect {repo}:{tag}").error is None
-        assert "Removed login" in _text(session.execute(f"logout {engine['registry']}").body)
+        assert execute(session, f"ImageInspect {repo}:{tag}").error is None
+        assert "Removed login" in _text(execute(session, f"logout {engine['registry']}").body)
         assert engine["registry"] not in json.loads((config / "config.json").read_text())["auths"]
         history = [json.dumps(r.params) for r in session.history]
     docker_cli("rmi", f"{repo}:{tag}", check=False)
@@ -385,11 +386,11 @@ def test_cp_follow_link_and_archive(engine, shell_home, tmp_path, container, doc
     (tmp_path / "alias").symlink_to(real)
     docker_cli("exec", name, "sh", "-c", "mkdir -p /opt/data && echo in-ctr > /opt/data/x && ln -s /opt/data /opt/ln")
     with session_on(engine) as session:
-        assert session.execute(f"cp {tmp_path}/alias {name}:/tmp").error is None  # the link itself
-        assert session.execute(f"cp -aL {tmp_path}/alias {name}:/srv-copy").error is None  # what it points to
-        assert session.execute(f"cp -L {name}:/opt/ln {tmp_path}/out").error is None
-        assert session.execute(f"cp {name}:/opt/ln {tmp_path}/link-only").error is None
-        assert "unknown option '-x'" in session.execute(f"cp -x {tmp_path} {name}:/tmp").error
+        assert execute(session, f"cp {tmp_path}/alias {name}:/tmp").error is None  # the link itself
+        assert execute(session, f"cp -aL {tmp_path}/alias {name}:/srv-copy").error is None  # what it points to
+        assert execute(session, f"cp -L {name}:/opt/ln {tmp_path}/out").error is None
+        assert execute(session, f"cp {name}:/opt/ln {tmp_path}/link-only").error is None
+        assert "unknown option '-x'" in execute(session, f"cp -x {tmp_path} {name}:/tmp").error
     assert docker_cli("exec", name, "readlink", "/tmp/alias").strip() == str(real)
     assert docker_cli("exec", name, "cat", "/srv-copy/f.txt") == "behind a link\n"
     assert (tmp_path / "out" / "x").read_text() == "in-ctr\n"
@@ -412,8 +413,8 @@ def test_cp_out_of_a_hostile_container_never_touches_a_host_file(engine, shell_h
     home.mkdir()
     home.chmod(0o700)
     with session_on(engine) as session:
-        assert session.execute(f"cp {name}:/x {tmp_path}/dst").error is None
-        assert session.execute(f"cp {name}:/x/. {home}").error is None
+        assert execute(session, f"cp {name}:/x {tmp_path}/dst").error is None
+        assert execute(session, f"cp {name}:/x/. {home}").error is None
     st = victim.stat()
     assert (st.st_mode & 0o7777, int(st.st_mtime), st.st_nlink) == (0o600, 1_000_000_000, 1)
     assert os.readlink(tmp_path / "dst" / "h") == str(victim)

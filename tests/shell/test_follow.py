@@ -7,8 +7,9 @@ import sys
 import pexpect
 import pytest
 
+from dshell.shell.calls import BOTH_STREAMS, streams, with_defaults
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
-from dshell.shell.follow import BOTH_STREAMS, streams, with_defaults
 from dshell.shell.session import Session
 
 from .tmux import REPO
@@ -45,7 +46,7 @@ def test_container_logs_with_no_stream_shows_both(engine, shell_home, talker):
     session.start(background=False)
     try:
         for _ in range(50):
-            reply = session.execute(f"ContainerLogs {talker}")
+            reply = execute(session, f"ContainerLogs {talker}")
             assert reply.error is None, reply.error  # not the daemon's 400
             if "hello-err" in reply.result.data:
                 break
@@ -100,16 +101,16 @@ def test_a_plain_logs_result_marks_stderr_lines(engine, shell_home, docker_cli, 
     session.say = lambda body: None
     session.start(background=False)
     try:
-        reply = session.execute(f"ContainerLogs {plain} stdout=true stderr=true")
+        reply = execute(session, f"ContainerLogs {plain} stdout=true stderr=true")
         assert reply.error is None
         lines = reply.result.data.splitlines()  # the daemon keeps each stream's order, not theirs
         assert sorted(lines) == ["[stderr] four", "[stderr] three", "[stderr] two", "five", "one"]
         assert lines.index("[stderr] two") < lines.index("[stderr] three") < lines.index("[stderr] four")
         assert 'stderr' in reply.result._repr_html_()  # the notebook marks them too
-        only_out = session.execute(f"ContainerLogs {plain} stdout=true")
+        only_out = execute(session, f"ContainerLogs {plain} stdout=true")
         assert only_out.result.data == "one\nfive\n"
-        assert session.execute(f"ContainerLogs {tty}").result.data.replace("\r", "") == "a\nb\n"  # one stream
-        missing = session.execute("ContainerLogs dsh-test-no-such-container")
+        assert execute(session, f"ContainerLogs {tty}").result.data.replace("\r", "") == "a\nb\n"  # one stream
+        missing = execute(session, "ContainerLogs dsh-test-no-such-container")
         assert missing.error is not None and "404" in missing.error
     finally:
         session.close()

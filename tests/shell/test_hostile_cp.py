@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -89,7 +90,7 @@ def session(shell_home: Any) -> Iterator[Session]:
 def test_an_oversized_tar_header_is_refused_in_one_line(session: Session, tmp_path: Path, kind: str) -> None:
     """docker refuses headers over 1 MiB at once; so does dshell, with one short line, memory flat."""
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    reply = session.execute(f"cp web:/{kind} {tmp_path}/out")
+    reply = execute(session, f"cp web:/{kind} {tmp_path}/out")
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) << 10
     assert reply.error is not None
     assert "header" in reply.error and "1 MiB" in reply.error, reply.error
@@ -120,7 +121,7 @@ def test_a_long_name_under_the_cap_still_unpacks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("path", "said"), [("name", "File name too long"), ("garbage", "not a tar archive")])
 def test_a_long_name_or_a_broken_archive_is_one_short_line(session: Session, tmp_path: Path, path: str,
                                                            said: str) -> None:
-    reply = session.execute(f"cp web:/{path} {tmp_path}/out")
+    reply = execute(session, f"cp web:/{path} {tmp_path}/out")
     assert reply.error is not None and said in reply.error, reply.error[:300]
     assert "\n" not in reply.error and len(reply.error) < 1200
 

@@ -17,6 +17,7 @@ import pytest
 
 import dshell.client as docker
 from dshell.explorer import History, render, visible, visible_line
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.output import Printer
 from dshell.shell.session import Session
@@ -94,7 +95,7 @@ def test_a_hostile_daemon_s_words_are_shown_not_obeyed(session: Session, line: s
     from rich.console import Console
 
     console = Console(file=io.StringIO(), force_terminal=True, width=200, color_system="truecolor")
-    Printer(console, pager="off").show(session.execute(line))
+    Printer(console, pager="off").show(execute(session, line))
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert "\x1b]" not in out and "\x1b[2J" not in out and not any(raw in out for raw in RAW[1:]), repr(out)
     assert "^[" in out or "<U+202E>" in out

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from dshell.shell import parse as P
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
-from dshell.shell.hosts import auto_name, split_named
+from dshell.shell.endpoints import auto_name, split_named
 from dshell.shell.session import Session
+from tests import parsed as P
 
 NOWHERE = "unix:///tmp/dshell-test-hosts-no-such.sock"
 REPO = Path(__file__).resolve().parents[2]
@@ -46,8 +47,10 @@ def test_bad_fan_out_or_connect_is_one_line(text: str, message: str) -> None:
 
 
 def test_an_at_prefix_before_a_pane_command_is_that_commands_hosts() -> None:
-    assert P.parse_line("@a,b logs web tail=3 --split") == P.Stream("logs", ("@a,b", "web", "tail=3", "--split"))
-    assert P.parse_line("@all watch 2 SystemPing") == P.Stream("watch", ("@all", "2", "SystemPing"))
+    logs = P.parse_line("@a,b logs web tail=3 --split")
+    assert (logs.hosts, logs.split, logs.rest, logs.call.params["tail"]) == (("a", "b"), True, ("web", "tail=3"), "3")
+    watch = P.parse_line("@all watch 2 SystemPing")
+    assert (watch.hosts, watch.interval, watch.call) == (("all",), 2.0, P.OpCall("SystemPing"))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -64,10 +67,9 @@ def test_bad_pane_on_hosts_is_one_line(text: str, message: str, shell_home: Path
                 results_file=None)
     s.start(background=False)
     panes = Panes(s, lambda: None)
-    for name in P.PANE_COMMANDS:
-        s.register_stream(name, panes.open)
+    s.plug("prompt", pane=panes.open)
     try:
-        reply = s.execute(text)
+        reply = execute(s, text)
         assert reply.error is not None and reply.error.startswith(message) and "\n" not in reply.error
         assert panes.area.views == []
     finally:
@@ -104,14 +106,14 @@ def session(tls_config: Config, shell_home: Path) -> Iterator[Session]:
 
 
 def ok(session: Session, text: str) -> Any:
-    reply = session.execute(text)
+    reply = execute(session, text)
     assert reply.error is None, reply.error
     return reply
 
 
 @pytest.mark.engine
 def test_hosts_lists_each_endpoint_with_state_and_versions(session: Session, engine_facts: Any) -> None:
-    reply = session.execute(f"connect down {NOWHERE}")
+    reply = execute(session, f"connect down {NOWHERE}")
     assert reply.error and reply.error.startswith(f"added down ({NOWHERE}), but: cannot connect")
     rows = ok(session, "hosts").result.data
     assert [r["HOST"] for r in rows] == ["u", "tls", "down"]
@@ -131,7 +133,7 @@ def test_use_name_switches_the_default_and_use_version_pins_only_it(session: Ses
     assert rows["tls"]["DEFAULT"] == "*" and rows["tls"]["API"] == "v1.40 (pinned)"
     assert rows["u"]["API"] == engine_facts.api_prefixed
     assert ok(session, "SystemPing").result.endpoint.startswith("https://")
-    reply = session.execute("use nope")
+    reply = execute(session, "use nope")
     assert reply.error == "no endpoint or docker context 'nope' (endpoints: u, tls; add one with connect nope URI)"
     assert ok(session, "use u").body.startswith("default endpoint u (unix://")
     ok(session, f"connect {session.hosts.conn('u')['uri']}")  # connect URI replaces the default, as before
@@ -144,8 +146,8 @@ def test_fan_out_merges_rows_with_host_first_and_stores_each_outcome(session: Se
                                                                       cleanup_containers: Any) -> None:
     name = unique_name()
     docker_cli("create", "--name", name, "busybox", "true")
-    session.execute(f"connect down {NOWHERE}")
-    reply = session.execute(f"@all ContainerList all=true filters={{name: [{name}]}}")
+    execute(session, f"connect down {NOWHERE}")
+    reply = execute(session, f"@all ContainerList all=true filters={{name: [{name}]}}")
     assert reply.error is not None and reply.error.splitlines() == [
         reply.error.splitlines()[0]] and reply.error.startswith("down: cannot connect")
     merged = reply.result
@@ -164,7 +166,7 @@ def test_fan_out_merges_rows_with_host_first_and_stores_each_outcome(session: Se
     console.print(reply.body)
     header = console.export_text().splitlines()[1]
     assert header.split()[:3] == ["HOST", "CONTAINER", "ID"]  # the docker ps table with HOST first
-    missing = session.execute(f"@u,tls ContainerInspect {name}-none")
+    missing = execute(session, f"@u,tls ContainerInspect {name}-none")
     assert missing.result is None and missing.error is not None
     assert [line.split(":")[0] for line in missing.error.splitlines()] == ["u", "tls"]
     assert "404 No such container" in missing.error
@@ -298,16 +300,16 @@ def test_disconnect_forgets_an_endpoint_and_refuses_the_default(session: Session
     assert [c.text for c in found] == ["u", "tls"]
     assert ok(session, "@all SystemPing").result is not None
     session.live_on("tls")  # completion asked for its names: a copy of its own
-    reply = session.execute("disconnect u")
+    reply = execute(session, "disconnect u")
     assert reply.error == "u is the default endpoint: make another the default first (use tls), then disconnect u"
-    reply = session.execute("disconnect tsl")
+    reply = execute(session, "disconnect tsl")
     assert reply.error == "no endpoint 'tsl': did you mean tls? (endpoints: u, tls)"
-    assert session.execute("disconnect").error == "usage: disconnect NAME"
+    assert execute(session, "disconnect").error == "usage: disconnect NAME"
     assert ok(session, "disconnect tls").body.startswith("disconnected tls (https://")
     assert session.hosts.names() == ["u"] and "tls" not in session._host_live
     rows = ok(session, "@all SystemPing").result.data
     assert [r["HOST"] for r in rows] == ["u"]
-    assert session.execute("@tls SystemPing").error.startswith("no endpoint or docker context 'tls'")
+    assert execute(session, "@tls SystemPing").error.startswith("no endpoint or docker context 'tls'")
 
 
 @pytest.mark.engine

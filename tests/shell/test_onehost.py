@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 import dshell.client as docker
-from dshell.shell import parse as P
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.reply import Reply
 from dshell.shell.session import Session
+from tests import parsed as P
 
 from ..mockdaemon import Daemon
 
@@ -41,7 +42,8 @@ def test_what_already_took_an_at_prefix_keeps_its_meaning() -> None:
     assert P.parse_line("@b ContainerList") == P.FanOut(("b",), P.OpCall("ContainerList"))
     assert P.parse_line("@b exec ExecInspect x") == P.FanOut(("b",), P.OpCall("ExecInspect", args=("x",),
                                                                                category="exec"))
-    assert P.parse_line("@b logs web") == P.Stream("logs", ("@b", "web"))
+    pane = P.parse_line("@b logs web")  # a pane command's hosts, as `logs @b web`
+    assert (pane.verb, pane.hosts, pane.rest, pane.call.args) == ("logs", ("b",), ("web",), ("web",))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -55,7 +57,7 @@ def test_what_already_took_an_at_prefix_keeps_its_meaning() -> None:
     ("@b set vi", "set does not run on an endpoint: leave out @b"),
     ("@b help", "help does not run on an endpoint: leave out @b"),
     ("@b logout", "logout does not run on an endpoint: leave out @b"),
-    ("@b use a", "use chooses the endpoints itself: leave out @b (use NAME makes NAME the default"),
+    ("@b use a", "use does not run on an endpoint: leave out @b"),
     ("@b", "@b needs a command or an op after it"),
 ])
 def test_an_at_prefix_that_cannot_be_is_one_line(text: str, message: str) -> None:
@@ -113,7 +115,7 @@ def session(two: dict[str, Versioned], shell_home: Path) -> Iterator[Session]:
 
 def test_fetch_on_b_asks_b_only_and_is_stored_with_bs_endpoint_and_version(session: Session,
                                                                            two: dict[str, Versioned]) -> None:
-    reply = session.execute("@b fetch /info")
+    reply = execute(session, "@b fetch /info")
     assert reply.error is None and reply.result is not None
     assert (reply.result.data, reply.result.endpoint, reply.result.api_version) == ({"Name": "host-b"}, B, "v1.41")
     assert two[B].asked() == ["GET /info"] and two[A].asked() == []
@@ -121,7 +123,7 @@ def test_fetch_on_b_asks_b_only_and_is_stored_with_bs_endpoint_and_version(sessi
 
 
 def test_run_on_b_sends_every_op_to_b_in_bs_api_version(session: Session, two: dict[str, Versioned]) -> None:
-    reply = session.execute("@b run -d --name web busybox")
+    reply = execute(session, "@b run -d --name web busybox")
     assert reply.error is None, reply.error
     assert two[B].asked() == ["GET /v1.41/images/busybox/json", "POST /v1.41/containers/create?name=web",
                               "POST /v1.41/containers/c0ffee/start"]
@@ -129,12 +131,12 @@ def test_run_on_b_sends_every_op_to_b_in_bs_api_version(session: Session, two: d
     assert session.history is not None
     kept = [session.history[n] for n in range(1, len(session.history) + 1)]
     assert {(r.endpoint, r.api_version) for r in kept} == {(B, "v1.41")}
-    assert session.execute("fetch /info").error is None and two[A].asked() == ["GET /info"]  # the default: a
+    assert execute(session, "fetch /info").error is None and two[A].asked() == ["GET /info"]  # the default: a
 
 
 def test_login_on_b_checks_the_login_with_bs_daemon(session: Session, two: dict[str, Versioned]) -> None:
     session.say = lambda body: None
-    reply = session.execute("@b login -u me -p secret 127.0.0.1:5999")
+    reply = execute(session, "@b login -u me -p secret 127.0.0.1:5999")
     assert reply.error is None and "Login Succeeded" in str(reply.body), reply.error
     assert two[B].asked() == ["POST /v1.41/auth"] and two[A].asked() == []
 
@@ -146,10 +148,10 @@ def test_an_interactive_command_on_b_sees_bs_connection_and_the_default_after(se
         seen.append((session.here, session.require_client(), session.spec_index and session.spec_index.version))
         return Reply("ok")
 
-    session.register_stream("exec", handler)
-    assert session.execute("@b exec web sh").error is None
+    session.plug("prompt", terminal=handler)
+    assert execute(session, "@b exec web sh").error is None
     assert seen == [("b", session.hosts.client("b"), "v1.41")]
-    assert session.execute("exec web sh").error is None
+    assert execute(session, "exec web sh").error is None
     assert seen[1] == ("a", session.hosts.client("a"), "v1.43")
 
 
@@ -159,7 +161,7 @@ def test_doc_and_ops_on_b_read_bs_spec(session: Session) -> None:
         from rich.console import Console
 
         console = Console(width=200, file=io.StringIO())
-        console.print(session.execute(text).body)
+        console.print(execute(session, text).body)
         return console.file.getvalue()  # type: ignore[attr-defined]
 
     assert "type" in shown("doc SystemDataUsage")
@@ -169,10 +171,10 @@ def test_doc_and_ops_on_b_read_bs_spec(session: Session) -> None:
 
 
 def test_an_unknown_endpoint_is_the_fan_outs_one_line(session: Session, two: dict[str, Versioned]) -> None:
-    reply = session.execute("@nope exec web sh")
+    reply = execute(session, "@nope exec web sh")
     assert reply.error is not None and reply.error.startswith("no endpoint or docker context 'nope'")
     assert "\n" not in reply.error
-    assert session.execute("@nope ContainerList").error == reply.error  # the fan-out's own line
+    assert execute(session, "@nope ContainerList").error == reply.error  # the fan-out's own line
 
 
 def test_a_down_endpoint_is_one_line_and_the_default_stays(shell_home: Path) -> None:
@@ -181,9 +183,9 @@ def test_a_down_endpoint_is_one_line_and_the_default_stays(shell_home: Path) -> 
                     Versioned(routes(), "1.43"))) if conn["uri"] == A else docker.client(conn=conn, api_version=v))
     s.start(background=False)
     try:
-        reply = s.execute("@b fetch /info")
+        reply = execute(s, "@b fetch /info")
         assert reply.error is not None and "\n" not in reply.error and "dshell-test-onehost-nothing.sock" in reply.error
-        assert s.here == "a" and s.execute("fetch /info").error is None
+        assert s.here == "a" and execute(s, "fetch /info").error is None
     finally:
         s.close()
 
@@ -219,7 +221,7 @@ def test_a_merged_pane_binds_each_hosts_words_by_its_own_version(shell_home: Pat
 
     s, daemons = pinned_pair(shell_home)
     try:
-        _, feed = merged(s, P.Stream("tail", ("@a,b", "ImageGet", "busybox", "platform=linux/amd64")), lambda: None)
+        _, feed = merged(s, P.parse_line("tail @a,b ImageGet busybox platform=linux/amd64"), lambda: None)
         feed.start()
         ended(feed.feeds)
         assert [f.source.params["platform"] for f in feed.feeds] == ["linux/amd64", ["linux/amd64"]]
@@ -234,7 +236,7 @@ def test_split_panes_bind_by_each_hosts_version_asked_in_the_feed_not_at_open(sh
     the panes are open); b's feed asks it and binds the words by v1.52."""
     import threading
 
-    from dshell.shell.panes.hosts import on_hosts, split
+    from dshell.shell.panes.hosts import split
 
     release, asked = threading.Event(), threading.Event()
 
@@ -244,17 +246,17 @@ def test_split_panes_bind_by_each_hosts_version_asked_in_the_feed_not_at_open(sh
 
     s, _ = pinned_pair(shell_home, hold)
     try:
-        cmd = P.Stream("tail", ("@a,b", "ImageGet", "busybox", "platform=linux/amd64", "--split"))
-        opened = split(s, cmd, lambda: None, on_hosts(s, cmd))  # returns while b's version is unknown
+        cmd = P.parse_line("tail @a,b ImageGet busybox platform=linux/amd64 --split")
+        opened = split(s, cmd, lambda: None)  # returns while b's version is unknown
         assert not asked.is_set()
-        for _, feed in opened:
+        for _, _, feed in opened:
             feed.start()
         assert asked.wait(10)
         release.set()
-        ended([feed for _, feed in opened])
-        assert [feed.source.params["platform"] for _, feed in opened] == ["linux/amd64", ["linux/amd64"]]
-        assert [feed.api_version for _, feed in opened] == ["v1.51", "v1.52"]
-        assert [pane.title for pane, _ in opened] == ["tail @a ImageGet busybox platform=linux/amd64",
+        ended([feed for _, _, feed in opened])
+        assert [feed.source.params["platform"] for _, _, feed in opened] == ["linux/amd64", ["linux/amd64"]]
+        assert [feed.api_version for _, _, feed in opened] == ["v1.51", "v1.52"]
+        assert [pane.title for _, pane, _ in opened] == ["tail @a ImageGet busybox platform=linux/amd64",
                                                       "tail @b ImageGet busybox platform=linux/amd64"]
     finally:
         release.set()
@@ -266,10 +268,9 @@ def test_a_kept_pane_of_another_host_is_stored_with_that_hosts_version(shell_hom
 
     s, _ = pinned_pair(shell_home)
     panes = Panes(s, lambda: None)
-    for name in P.PANE_COMMANDS:
-        s.register_stream(name, panes.open)
+    s.plug("prompt", pane=panes.open)
     try:
-        assert s.execute("tail @a,b ImageGet busybox platform=linux/amd64 --split").error is None
+        assert execute(s, "tail @a,b ImageGet busybox platform=linux/amd64 --split").error is None
         ended([view.feed for view in panes.area.views])
         assert s.history is not None
         kept = []
@@ -321,7 +322,7 @@ def test_completion_after_at_one_name_offers_its_commands_and_bs_live_names(shel
 
 
 def test_a_fan_outs_results_are_stored_with_each_hosts_api_version(session: Session) -> None:
-    reply = session.execute("@all ContainerList")
+    reply = execute(session, "@all ContainerList")
     assert reply.error is None and session.history is not None
     assert [(session.history[n].endpoint, session.history[n].api_version) for n in (1, 2)] == [(A, "v1.43"),
                                                                                                (B, "v1.41")]
@@ -333,6 +334,6 @@ def test_a_docker_context_by_its_name_as_use_takes_it(session: Session, two: dic
 
     monkeypatch.setenv("DOCKER_CONFIG", str(shell_home / "docker"))
     write_context(shell_home / "docker", "ctxb", B)
-    reply = session.execute("@ctxb fetch /info")
+    reply = execute(session, "@ctxb fetch /info")
     assert reply.result is not None and reply.result.endpoint == B and two[B].asked() == ["GET /info"]
     assert "ctxb" in session.hosts.names() and session.here == "a"

@@ -24,20 +24,18 @@ def client(engine):
     c.close()
 
 
-def bind(words: list[str]) -> tuple[str, dict]:
+def bind(call) -> dict:
     """Enough of the shell's binding for these tests: NAME → id, k=v with true/false."""
-    params: dict = {}
-    for word in words[1:]:
-        name, eq, value = word.partition("=")
-        if not eq:
-            params["id"] = word
-        else:
-            params[name] = {"true": True, "false": False}.get(value, value.strip("'"))
-    return words[0], params
+    params: dict = {"id": call.args[0]} if call.args else {}
+    for name, value in call.params.items():
+        params[name] = {"true": True, "false": False}.get(value, value.strip("'")) if isinstance(value, str) else value
+    return params
 
 
 def feed(c, name: str, *args: str) -> tuple[StreamPane, Feed, threading.Event]:
-    src = source(name, list(args), bind)
+    from dshell.shell.parse import parse_line
+
+    src = source(parse_line(" ".join([name, *args])), bind)
     pane, changed = StreamPane(src.title), threading.Event()
     return pane, Feed(c.copy(), src, pane, changed.set).start(), changed
 

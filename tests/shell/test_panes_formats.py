@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from dshell.shell.panes.model import Samples, StreamPane
 from dshell.shell.panes.progress import progress_lines
 from dshell.shell.panes.sources import source
 from dshell.shell.panes.stats import SPARK, StatsLines
+from dshell.shell.parse import parse_line
 
 
 def frame(stream: int, data: bytes) -> bytes:
@@ -166,31 +168,33 @@ def test_json_lines_across_chunks():
     assert compact_lines({"error": "boom"})[0].text == "error: boom"
 
 
-def fake_bind(words: list[str]) -> tuple[str, dict]:
-    return words[0], {"words": words[1:]}
+def fake_call_bind(call: Any) -> dict[str, Any]:
+    """The params as read from the words, positional values under ``args`` (the spec's typing aside)."""
+    return {**call.params, **({"args": list(call.args)} if call.args else {})}
 
 
-@pytest.mark.parametrize(("name", "args", "title", "op", "words"), [
-    ("logs", ["web"], "logs web", "ContainerLogs", ["web", "follow=true", "stdout=true", "stderr=true", "tail=100"]),
-    ("logs", ["web", "tail=5", "timestamps=true"], "logs web tail=5 timestamps=true", "ContainerLogs",
-     ["web", "follow=true", "stdout=true", "stderr=true", "tail=100", "tail=5", "timestamps=true"]),
-    ("stats", ["web"], "stats web", "ContainerStats", ["web", "stream=true"]),
-    ("events", [], "events", "SystemEvents", []),
-    ("events", ["type=container", "event=start", "event=die", "since=1700000000"],
+@pytest.mark.parametrize(("line", "title", "op", "params"), [
+    ("logs web", "logs web", "ContainerLogs",
+     {"follow": True, "stdout": True, "stderr": True, "tail": "100", "args": ["web"]}),
+    ("logs web tail=5 timestamps=true", "logs web tail=5 timestamps=true", "ContainerLogs",
+     {"follow": True, "stdout": True, "stderr": True, "tail": "5", "timestamps": "true", "args": ["web"]}),
+    ("stats web", "stats web", "ContainerStats", {"stream": True, "args": ["web"]}),
+    ("events", "events", "SystemEvents", {}),
+    ("events type=container event=start event=die since=1700000000",
      "events type=container event=start event=die since=1700000000", "SystemEvents",
-     ["since=1700000000", 'filters={"type":["container"],"event":["start","die"]}']),
-    ("tail", ["ContainerLogs", "id=web", "follow=true"], "ContainerLogs id=web follow=true", "ContainerLogs",
-     ["id=web", "follow=true"]),
+     {"since": "1700000000", "filters": {"type": ["container"], "event": ["start", "die"]}}),
+    ("tail ContainerLogs id=web follow=true", "ContainerLogs id=web follow=true", "ContainerLogs",
+     {"id": "web", "follow": "true"}),
 ])
-def test_sources(name, args, title, op, words):
-    src = source(name, args, fake_bind)
-    assert (src.title, src.op, src.params["words"]) == (title, op, words)
+def test_sources(line, title, op, params):
+    src = source(parse_line(line), fake_call_bind)
+    assert (src.title, src.op, src.params) == (title, op, params)
 
 
-@pytest.mark.parametrize(("name", "args", "message"), [
-    ("logs", [], "usage: logs"), ("logs", ["tail=5"], "usage: logs"), ("stats", [], "usage: stats"),
-    ("tail", [], "usage: tail"), ("events", ["container"], "expected KEY=VALUE"),
+@pytest.mark.parametrize(("line", "message"), [
+    ("logs", "usage: logs"), ("logs tail=5", "usage: logs"), ("stats", "usage: stats"),
+    ("tail", "usage: tail"), ("events container", "expected KEY=VALUE"),
 ])
-def test_source_errors(name, args, message):
+def test_source_errors(line, message):
     with pytest.raises(ValueError, match=message):
-        source(name, args, fake_bind)
+        parse_line(line)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dshell.explorer import Ref, parse_ref
-from dshell.shell import parse as P
 from dshell.shell.values import parse_value
 from dshell.shell.words import is_complete, scan
+from tests import parsed as P
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -80,7 +80,7 @@ def test_scan_splits_at_the_first_pipe_outside_quotes_and_brackets(text, words, 
     ("fetch /_ping", P.Fetch("GET", "/_ping")),
     ('fetch post /containers/create {"Image": "busybox"}',
      P.Fetch("POST", "/containers/create", {}, {"Image": "busybox"})),
-    ("history", P.History()), ("history 5", P.History(5)), ("help", P.Help()), ("help doc", P.Help("doc")),
+    ("history", P.Listing()), ("history 5", P.Listing(5)), ("help", P.Help()), ("help doc", P.Help("doc")),
     ("_", P.Show(Ref(None))), ("_3.Config.Env[0]", P.Show(Ref(3, ("Config", "Env", 0)))),
     ("_3 --full", P.Show(Ref(3), full=True)), ("show _3 all", P.Show(Ref(3), full=True)),
     ("_3 | [?State=='running'].Names", P.Show(Ref(3), "[?State=='running'].Names")),
@@ -91,7 +91,9 @@ def test_scan_splits_at_the_first_pipe_outside_quotes_and_brackets(text, words, 
     ("ls", P.Ls()), ("pwd", P.Pwd()), ("save _3 out.yaml", P.Save(Ref(3), "out.yaml")),
     ("set vi", P.Set("editing_mode", "vi")), ("set pager off", P.Set("pager", "off")), ("set", P.Set()),
     ("exit", P.Exit()), ("quit", P.Exit()),
-    ("logs web --follow", P.Stream("logs", ("web", "--follow"))), ("events", P.Stream("events")),
+    ("logs web --follow", P.Stream("logs", ("web", "--follow"), P.OpCall("ContainerLogs", {
+        "follow": True, "stdout": True, "stderr": True, "tail": "100"}, ("web",)), rest=("web", "--follow"))),
+    ("events", P.Stream("events", (), P.OpCall("SystemEvents"))),
 ])
 def test_parse(text, command):
     assert P.parse_line(text) == command

@@ -32,11 +32,11 @@ def run_shell(text: str, config: Config, results_file=None, history=None) -> str
 
 def test_help_and_unknown_command(shell_home):
     out = run_shell("help\rfrobnicate\rhelp doc\r", Config(endpoint=NOWHERE, api_version="v1.41"))
-    from dshell.shell.parse import COMMANDS
+    from dshell.shell.commands import find
 
     assert "ContainerList all=true" in out
     lines = [line for line in out.splitlines() if line.lstrip().startswith("connect")]
-    assert lines and COMMANDS["connect"].summary.split(";")[0] in lines[0]  # listed with what it does
+    assert lines and find("connect").summary.split(";")[0] in lines[0]  # listed with what it does
     assert "unknown command 'frobnicate'" in out
     assert "doc Op" in out
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 
 from .test_session import started
@@ -26,8 +27,8 @@ def test_stopping_a_stopped_container_says_already_stopped(engine, shell_home, t
     cleanup_containers(name)
     docker_cli("create", "--name", name, "--network", "none", "busybox", "true")
     with started(replace(Config(), endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
-        stop = session.execute(f"ContainerStop {name}")
+        stop = execute(session, f"ContainerStop {name}")
         assert stop.error is None and stop.result.status == 304
         assert "ContainerStop  304 already stopped" in shown(stop.body)
-        start = session.execute(f"ContainerStart {name}")
+        start = execute(session, f"ContainerStart {name}")
         assert start.result.status == 204 and "304" not in shown(start.body)

@@ -9,11 +9,12 @@ import time
 
 import pytest
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
-from dshell.shell.parse import Workflow, parse_line
 from dshell.shell.session import Session
 from dshell.shell.workflows.run import create_params, image_params, parse_run
 from tests.conftest import get_published
+from tests.parsed import Workflow, parse_line
 
 
 def body_of(line: str) -> dict:
@@ -84,7 +85,7 @@ def test_dry_run_shows_the_body_and_sends_nothing(shell_home):
                       results_file=None)
     session.start(background=False)
     try:
-        reply = session.execute("run --dry-run -e A=1 busybox true")
+        reply = execute(session, "run --dry-run -e A=1 busybox true")
         assert reply.error is None and len(session.history) == 0
         from rich.console import Console
 
@@ -114,7 +115,7 @@ def test_run_detached_with_env_port_and_volume(engine, shell_home, tmp_path, uni
     session.say = said.append
     session.start(background=False)
     try:
-        reply = session.execute(f"run -d --name {name} -e GREETING=hi -p 127.0.0.1:{port}:80 -v {site}:/www "
+        reply = execute(session, f"run -d --name {name} -e GREETING=hi -p 127.0.0.1:{port}:80 -v {site}:/www "
                                 "busybox httpd -f -p 80 -h /www")
         assert reply.error is None, reply.error
         ops = [r.op for r in session.history]
@@ -141,7 +142,7 @@ def test_run_attached_streams_output_and_keeps_the_exit_code(engine, shell_home,
     session.say = lambda body: None
     session.start(background=False)
     try:
-        reply = session.execute(f"run --rm --name {name} busybox sh -c 'echo out; echo err >&2; exit 3'")
+        reply = execute(session, f"run --rm --name {name} busybox sh -c 'echo out; echo err >&2; exit 3'")
         assert reply.error is None and reply.result.data["exit_code"] == 3
         out, err = capfd.readouterr()
         assert "out" in out.split() and "err" in err.split()
@@ -164,7 +165,7 @@ def test_run_pulls_a_missing_image_with_layer_progress(engine, shell_home, uniqu
     session.say = said.append
     session.start(background=False)
     try:
-        reply = session.execute(f"run --rm {image} true")
+        reply = execute(session, f"run --rm {image} true")
         assert reply.error is None, reply.error
         ops = [(r.op, r.status) for r in session.history]
         assert ops[:3] == [("ImageInspect", 404), ("ImageCreate", 200), ("ContainerCreate", 201)]

@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 
 from dshell.explorer import use_views
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import load_config
 
 from .test_session import started
@@ -63,8 +64,8 @@ def test_container_list_and_ps_honour_a_saved_view(engine, shell_home, tmp_path,
     path.write_text(VIEWS)
     config = replace(load_config(path), endpoint=engine["docker_host"])
     with started(config, tmp_path / "r.jsonl") as session:
-        lines = shown(session.execute(f"ContainerList all=true filters={{name: [{name}]}}").body)
+        lines = shown(execute(session, f"ContainerList all=true filters={{name: [{name}]}}").body)
         assert lines[1].split() == ["NAME", "STATE", "APP"]
         assert lines[2].split() == [f"/{name}", "created", "shop"]
-        images = shown(session.execute("ImageList").body)
+        images = shown(execute(session, "ImageList").body)
         assert images[1] == "TAGS" and any("busybox:latest" in line for line in images[2:])

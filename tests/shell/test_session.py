@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from dshell.shell import bind as binding
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config, load_config
 from dshell.shell.lexer import highlight
-from dshell.shell.parse import OpCall, parse_line
 from dshell.shell.session import Session
+from tests.parsed import OpCall, parse_line
 
 from ..relay import SocketRelay
 
@@ -63,39 +64,39 @@ def test_bind_keeps_text_for_string_params(offline):
 
 
 def test_errors_come_back_as_one_line(offline):
-    assert offline.execute("ContainerInspect a b").error.startswith("ContainerInspect: no place for")
-    assert "no result 9 (have 1-3)" in offline.execute("_9").error
-    assert "is in category 'containers', not 'images'" in offline.execute("images ContainerList").error
-    assert "did you mean images" in offline.execute("ops imags").error
-    assert "cannot connect" in offline.execute("ContainerList").error
-    assert offline.execute("logs -f web").error == "logs needs the interactive prompt (panes); run dshell without -c"
+    assert execute(offline, "ContainerInspect a b").error.startswith("ContainerInspect: no place for")
+    assert "no result 9 (have 1-3)" in execute(offline, "_9").error
+    assert "is in category 'containers', not 'images'" in execute(offline, "images ContainerList").error
+    assert "did you mean images" in execute(offline, "ops imags").error
+    assert "cannot connect" in execute(offline, "ContainerList").error
+    assert execute(offline, "logs -f web").error == "logs needs the interactive prompt (panes); run dshell without -c"
 
 
 def test_streams_plug_in(offline):
-    from dshell.shell.session import Reply
+    from dshell.shell.reply import Reply
 
-    offline.register_stream("logs", lambda cmd: Reply(f"following {' '.join(cmd.args)}"))
-    assert offline.execute("logs -f web").body == "following -f web"
-    with pytest.raises(ValueError, match="^'lgos' is not a stream command"):
-        offline.register_stream("lgos", lambda cmd: Reply())
+    offline.plug("script", pane=lambda cmd: Reply(f"following {cmd.call.args[0]}"))
+    assert execute(offline, "logs -f web").body == "following web"
+    assert execute(offline, "watch ContainerList").error == (  # declared for the prompt only
+        "watch needs the interactive prompt (panes); run dshell without -c")
 
 
 def test_show_query_cd_and_save(offline, tmp_path):
-    assert str(offline.execute("_1 | [0].Names[0]").body) == "/web\n"
-    assert offline.execute("cd _2[0]").body == "_2[0]"
-    assert offline.execute("pwd").body == "_2[0]"
-    assert offline.execute("save _2 " + str(tmp_path / "x.json")).body.startswith("saved _2 to")
+    assert str(execute(offline, "_1 | [0].Names[0]").body) == "/web\n"
+    assert execute(offline, "cd _2[0]").body == "_2[0]"
+    assert execute(offline, "pwd").body == "_2[0]"
+    assert execute(offline, "save _2 " + str(tmp_path / "x.json")).body.startswith("saved _2 to")
     assert '"busybox:latest"' in (tmp_path / "x.json").read_text()
-    assert offline.execute("exit").exit
+    assert execute(offline, "exit").exit
 
 
 def test_set_and_config_file(offline, shell_home):
-    assert offline.execute("set refresh 5").body == "refresh = 5.0"
+    assert execute(offline, "set refresh 5").body == "refresh = 5.0"
     assert offline.live.interval == 5.0
     for bad in ("0", "-1", "inf", "nan", "86401"):  # a busy loop, or a refresh thread that dies
-        assert "refresh must be more than 0 and at most 86400 seconds" in offline.execute(f"set refresh {bad}").error
+        assert "refresh must be more than 0 and at most 86400 seconds" in execute(offline, f"set refresh {bad}").error
     assert offline.live.interval == 5.0 and offline.config.refresh == 5.0
-    assert "must be one of" in offline.execute("set pager sometimes").error
+    assert "must be one of" in execute(offline, "set pager sometimes").error
     path = shell_home / "config" / "dshell" / "config.yaml"
     path.parent.mkdir(parents=True)
     path.write_text("editing_mode: vi\npager: off\nrefresh: nope\nendpoint: tcp://h:2376\n")
@@ -137,20 +138,20 @@ def test_highlight_marks_ops_params_literals_and_refs():
 @pytest.mark.engine
 def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
     with started(Config(endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
-        ok = session.execute("ImageList")
+        ok = execute(session, "ImageList")
         assert ok.result.n == 1 and ok.error is None
-        failed = session.execute("ImageInspect name=no-such-image-dshell:x")
+        failed = execute(session, "ImageInspect name=no-such-image-dshell:x")
         assert failed.error.startswith("[2] 404 ") and failed.result.failed
-        assert session.execute("fetch get /_ping").result.data == "OK"
-        queried = session.execute("ImageList | [].RepoTags[] | contains(@, 'busybox:latest')")
+        assert execute(session, "fetch get /_ping").result.data == "OK"
+        queried = execute(session, "ImageList | [].RepoTags[] | contains(@, 'busybox:latest')")
         assert queried.result.n == 4 and queried.result.op == "ImageList" and str(queried.body).strip() == "true"
-        assert session.execute("use v1.40").body == "API v1.40 (pinned)"
-        assert session.execute("use auto").body.endswith("(negotiated)")
+        assert execute(session, "use v1.40").body == "API v1.40 (pinned)"
+        assert execute(session, "use auto").body.endswith("(negotiated)")
     again = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     again.start(background=False)
     try:
         assert len(again.history) == 4
-        assert again.execute("_1 | [0].Id").error is None
+        assert execute(again, "_1 | [0].Id").error is None
     finally:
         again.close()
 
@@ -161,24 +162,24 @@ def test_words_are_typed_by_the_spec_on_the_engine(engine, shell_home, docker_cl
     text sent; a stream's words (a pane's) are typed the same way."""
     from dshell.shell.panes.model import StreamPane
     from dshell.shell.panes.reader import Feed
-    from dshell.shell.panes.sources import source
+    from dshell.shell.panes.sources import binder, source
 
     name = unique_name()
     docker_cli("run", "--name", name, engine["image"], "echo", "hello world")
     with started(Config(endpoint=engine["docker_host"]), None) as session:
-        listed = session.execute(f"ContainerList all=1 limit=01 filters='{{\"name\": [\"{name}\"]}}'")
+        listed = execute(session, f"ContainerList all=1 limit=01 filters='{{\"name\": [\"{name}\"]}}'")
         assert listed.error is None and [row["Names"] for row in listed.result.data] == [[f"/{name}"]]
-        assert session.execute("ContainerList all=maybe").error == (
+        assert execute(session, "ContainerList all=maybe").error == (
             "ContainerList: param 'all' must be true or false (or 1 / 0), got 'maybe'")
-        src = source("tail", ["ContainerLogs", name, "stdout=1", "follow=0", 'since="0"', 'tail="all"'],
-                     session.bind_words)
+        src = source(parse_line(f'tail ContainerLogs {name} stdout=1 follow=0 since="0" tail="all"'),
+                     binder(session))
         assert src.params == {"id": name, "stdout": True, "follow": False, "since": 0, "tail": "all"}
         pane = StreamPane(src.title)
         feed = Feed(session.require_client().copy(), src, pane, lambda: None).start()
         feed.thread.join(30)
         assert pane.status == "stream ended" and [line.text for line in pane.visible(10)[1]][:1] == ["hello world"]
-        assert session.execute(f"connect old {engine['docker_host']} --api-version v1.40").error is None
-        both = session.execute(f"@all ContainerList all=1 limit=01 filters={{name: [{name}]}}")  # bound per version
+        assert execute(session, f"connect old {engine['docker_host']} --api-version v1.40").error is None
+        both = execute(session, f"@all ContainerList all=1 limit=01 filters={{name: [{name}]}}")  # bound per version
         assert both.error is None and [row["Names"] for row in both.result.data] == [[f"/{name}"]] * 2
         assert [r.params for r in session.history.recent(3)[:2]] == [{"all": True, "limit": 1, "filters": {
             "name": [name]}}] * 2
@@ -189,17 +190,17 @@ def test_words_are_typed_by_the_spec_on_the_engine(engine, shell_home, docker_cl
                          ids=["bad-version", "bad-port"])
 def test_connect_recovers_from_a_first_connection_that_failed(engine, shell_home, config):
     with started(Config(**{"endpoint": engine["docker_host"], **config}), None) as session:
-        assert "not connected" in session.execute("SystemPing").error
-        assert session.execute(f"connect {engine['docker_host']}").body.startswith(
+        assert "not connected" in execute(session, "SystemPing").error
+        assert execute(session, f"connect {engine['docker_host']}").body.startswith(
             f"connected to {engine['docker_host']} (API v1.")
-        assert session.execute("SystemPing").result.status == 200
+        assert execute(session, "SystemPing").result.status == 200
 
 
 @pytest.mark.engine
 def test_fetch_resolves_refs_in_the_query_too(engine, shell_home):
     with started(Config(endpoint=engine["docker_host"]), None) as session:
         session.history.add("x", {}, 200, 0.0, {"f": '{"reference": ["busybox:latest"]}'})
-        reply = session.execute("fetch /images/json filters=_1.f")
+        reply = execute(session, "fetch /images/json filters=_1.f")
         assert reply.error is None and reply.result.params["query"] == {"filters": '{"reference": ["busybox:latest"]}'}
         assert [tags for image in reply.result.data for tags in image["RepoTags"]] == ["busybox:latest"]
 
@@ -211,9 +212,9 @@ def test_connect_closes_the_clients_it_replaces(engine, shell_home, tmp_path):
     try:
         with started(Config(endpoint=f"unix://{relay.path}"), None) as session:
             assert session.live.settle(10)  # the prefetch left a connection open in the live names' pool
-            assert session.execute("SystemPing").error is None
+            assert execute(session, "SystemPing").error is None
             assert relay.connected() == 2  # the live names' and the session's, kept alive
-            assert session.execute(f"connect {engine['docker_host']}").error is None
+            assert execute(session, f"connect {engine['docker_host']}").error is None
             deadline = time.monotonic() + 5
             while relay.connected():
                 assert time.monotonic() < deadline, "connect left the old connections open"
@@ -233,20 +234,20 @@ def test_completing_here_never_reads_a_side_file(shell_home, tmp_path):
         sources, result = SessionSources(session), session.history[1]
         session.navigator.ref = Location(1, ("Config",))  # where a cd went, the data since stored away again
         assert list(sources.here()) == [] and not result.data_loaded
-        assert session.execute("cd _1.Config").error is None and result.data_loaded
+        assert execute(session, "cd _1.Config").error is None and result.data_loaded
         assert sources.here() == ["Env", "Cmd"]
 
 
 def test_after_cd_a_relative_path_or_key_shows_what_is_there(offline):
     offline.history.add("ContainerInspect", {}, 200, 0.01,
                         {"NetworkSettings": {"Networks": {"bridge": {"Gateway": "172.17.0.1"}}}, "Id": "abc"})
-    assert "relative to where cd went" in offline.execute("Networks.bridge.Gateway").error
-    assert offline.execute("cd _4.NetworkSettings").body == "_4.NetworkSettings"
-    assert str(offline.execute("Networks.bridge.Gateway").body) == '172.17.0.1\n'
-    assert "bridge" in str(offline.execute("Networks").body)  # a lone key, though it looks like an op
-    assert str(offline.execute("Networks.bridge | Gateway").body) == '172.17.0.1\n'
-    assert "Nope" in offline.execute("Networks.Nope").error
-    assert "unknown op 'Netwerks'" in offline.execute("Netwerks").error
+    assert "relative to where cd went" in execute(offline, "Networks.bridge.Gateway").error
+    assert execute(offline, "cd _4.NetworkSettings").body == "_4.NetworkSettings"
+    assert str(execute(offline, "Networks.bridge.Gateway").body) == '172.17.0.1\n'
+    assert "bridge" in str(execute(offline, "Networks").body)  # a lone key, though it looks like an op
+    assert str(execute(offline, "Networks.bridge | Gateway").body) == '172.17.0.1\n'
+    assert "Nope" in execute(offline, "Networks.Nope").error
+    assert "unknown op 'Netwerks'" in execute(offline, "Netwerks").error
 
 
 def test_the_session_imports_no_front_end():
@@ -263,8 +264,8 @@ def test_the_session_imports_no_front_end():
 def test_attach_and_exec_run_where_a_front_end_registered_them(offline):
     from dshell.shell import stdio
 
-    no_terminal = offline.execute("exec web").error  # no front end: nothing to run it on
+    no_terminal = execute(offline, "exec web").error  # no front end: nothing to run it on
     assert no_terminal == "exec needs the interactive prompt (panes); run dshell without -c"
     stdio.register(offline)
-    reply = offline.execute("exec")  # now attach's own usage check answers
+    reply = execute(offline, "exec")  # now attach's own usage check answers
     assert reply.error.startswith("usage: exec ")

@@ -12,6 +12,7 @@ import pytest
 
 import dshell.client as docker
 from dshell.explorer import parse_ref
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -40,23 +41,23 @@ def test_the_version_is_negotiated_with_the_daemon(session: Session) -> None:
 
 
 def test_an_op_call_is_sent_bound_and_stored(session: Session, daemon: Daemon) -> None:
-    reply = session.execute("ContainerList all=true limit=5")
+    reply = execute(session, "ContainerList all=true limit=5")
     assert reply.error is None and reply.result is not None
     assert reply.result.n == 1 and reply.result.data == CONTAINERS
     assert "/v1.43/containers/json?all=true&limit=5" in daemon.paths()
 
 
 def test_a_ref_to_a_stored_result_becomes_the_path_param(session: Session, daemon: Daemon) -> None:
-    session.execute("ContainerList")
-    reply = session.execute("ContainerInspect _1[0].Id")
+    execute(session, "ContainerList")
+    reply = execute(session, "ContainerInspect _1[0].Id")
     assert reply.error is None and reply.result is not None
     assert "/v1.43/containers/abc123/json" in daemon.paths()
-    assert session.execute("_2.Config.Env[0]").body is not None
+    assert execute(session, "_2.Config.Env[0]").body is not None
     assert session.resolve(parse_ref("_2.Config.Env[0]")) == "A=1"
 
 
 def test_a_daemon_error_is_one_line_and_stored_as_a_failed_result(session: Session, daemon: Daemon) -> None:
-    reply = session.execute("ContainerInspect nope")
+    reply = execute(session, "ContainerInspect nope")
     assert reply.error is not None and "No such container: nope" in reply.error and "\n" not in reply.error
     assert "/v1.43/containers/nope/json" in daemon.paths()
     assert session.history is not None and session.history.last is not None
@@ -64,7 +65,7 @@ def test_a_daemon_error_is_one_line_and_stored_as_a_failed_result(session: Sessi
 
 
 def test_connect_name_adds_an_endpoint_made_by_the_factory(session: Session, daemon: Daemon) -> None:
-    reply = session.execute("connect other unix:///mock/other.sock")
+    reply = execute(session, "connect other unix:///mock/other.sock")
     assert reply.error is None and "added other" in str(reply.body), reply
     assert session.hosts.names() == ["docker", "other"]
     assert session.hosts.client("other").api_version == "v1.43"
@@ -73,14 +74,15 @@ def test_connect_name_adds_an_endpoint_made_by_the_factory(session: Session, dae
 def test_the_connection_is_one_snapshot_swapped_whole(session: Session) -> None:
     before = session.state
     assert before.client is session.client and before.live is not None and before.live is not before.client
-    assert session.execute("use v1.41").error is None
+    assert execute(session, "use v1.41").error is None
     pinned = session.state
-    assert (pinned.client, pinned.version, pinned.spec and pinned.spec.version) == (before.client, "v1.41", "v1.41")
-    assert (before.version, before.spec and before.spec.version) == ("v1.43", "v1.43")  # the old one is intact
-    assert session.execute("connect unix:///mock/b.sock").error is None
+    assert (pinned.client, pinned.spec and pinned.spec.version) == (before.client, "v1.41")
+    assert pinned.client is not None and pinned.client.known_version == "v1.41"  # the version is the client's alone
+    assert execute(session, "connect unix:///mock/b.sock").error is None
     after = session.state
     assert after.client is not before.client and after.live is not before.live
-    assert (after.version, after.spec and after.spec.version) == ("v1.43", "v1.43")
+    assert after.client is not None and (after.client.known_version, after.spec and after.spec.version) == (
+        "v1.43", "v1.43")
 
 
 def test_what_a_replaced_default_learns_late_is_dropped(daemon: Daemon, shell_home: Any) -> None:
@@ -103,8 +105,8 @@ def test_what_a_replaced_default_learns_late_is_dropped(daemon: Daemon, shell_ho
     try:
         s.start()  # in the background: the negotiation waits on the daemon
         assert asked.wait(10)
-        assert s.execute("connect b unix:///mock/b.sock").error is None
-        assert s.execute("use b").error is None
+        assert execute(s, "connect b unix:///mock/b.sock").error is None
+        assert execute(s, "use b").error is None
         release.set()
         for thread in threading.enumerate():
             if thread.name == "dshell-load":
@@ -113,7 +115,8 @@ def test_what_a_replaced_default_learns_late_is_dropped(daemon: Daemon, shell_ho
         assert s.hosts.client(first).api_version == "v1.41"  # the late answer did arrive...
         state = s.state
         assert state.client is s.hosts.client("b")  # ...and the session still speaks b's version
-        assert (state.version, state.spec and state.spec.version, s.status().api_version) == ("v1.43",) * 3
+        assert state.client is not None
+        assert (state.client.known_version, state.spec and state.spec.version, s.status().api_version) == ("v1.43",) * 3
     finally:
         release.set()
         s.close()
@@ -122,9 +125,9 @@ def test_what_a_replaced_default_learns_late_is_dropped(daemon: Daemon, shell_ho
 def test_a_word_that_is_not_of_the_params_type_is_one_line_and_nothing_is_sent(session: Session,
                                                                               daemon: Daemon) -> None:
     before = len(daemon.seen)
-    assert session.execute("ContainerList limit=ten").error == (
+    assert execute(session, "ContainerList limit=ten").error == (
         "ContainerList: param 'limit' must be an integer (like 10), got 'ten'")
-    assert session.execute("ContainerList all=1 limit=010").error is None
+    assert execute(session, "ContainerList all=1 limit=010").error is None
     sent = [r.target for r in daemon.seen[before:]]  # the live names' prefetch may ask in between
     assert "/v1.43/containers/json?all=true&limit=10" in sent and not [t for t in sent if "limit=t" in t]
 
@@ -136,8 +139,8 @@ def test_a_fan_out_binds_by_each_hosts_spec(daemon: Daemon, shell_home: Any) -> 
                 clients=daemon.clients)
     s.start(background=False)
     try:
-        assert s.execute("connect b unix:///mock/b.sock --api-version v1.52").error is None
-        reply = s.execute("@all ImageGet busybox platform=linux/amd64")
+        assert execute(s, "connect b unix:///mock/b.sock --api-version v1.52").error is None
+        reply = execute(s, "@all ImageGet busybox platform=linux/amd64")
         assert reply.error is None, reply.error
         sent = {r.path: r.query for r in daemon.seen if r.path.endswith("/images/busybox/get")}
         assert sent == {"/v1.51/images/busybox/get": {"platform": ["linux/amd64"]},
@@ -149,15 +152,16 @@ def test_a_fan_out_binds_by_each_hosts_spec(daemon: Daemon, shell_home: Any) -> 
 
 
 def test_stream_words_are_bound_as_scanned_not_joined_and_read_again(session: Session, daemon: Daemon) -> None:
-    from dshell.shell import parse as P
-    from dshell.shell.panes.sources import source
+    from dshell.shell.panes.sources import binder, source
+
+    from .. import parsed as P
 
     cmd = P.parse_line('tail SystemEvents since="1 hour ago" until=now')
     assert isinstance(cmd, P.Stream)
-    assert source(cmd.name, list(cmd.args), session.bind_words).params == {"since": "1 hour ago", "until": "now"}
-    assert session.bind_words(["SystemEvents", "since=1 hour ago"]) == ("SystemEvents", {"since": "1 hour ago"})
+    assert source(cmd, binder(session)).params == {"since": "1 hour ago", "until": "now"}
+    assert binder(session)(P.op_call(["SystemEvents", "since=1 hour ago"])) == {"since": "1 hour ago"}
     with pytest.raises(P.ParseError, match="^'history' is not an op: see `ops`$"):
-        session.bind_words(["history"])
+        binder(session)(P.op_call(["history"]))
 
 
 EVENT = {"Type": "container", "Action": "start", "Actor": {"ID": "abc123", "Attributes": {"name": "web",
@@ -177,13 +181,14 @@ def json_stream(*values: Any) -> Callable[[docker.MockRequest], docker.MockRespo
                                            {"Content-Type": "application/json"})
 
 
-def pane_lines(session: Session, name: str, args: list[str]) -> list[str]:
-    """What the pane of ``name args`` shows once its stream ended."""
+def pane_lines(session: Session, line: str) -> list[str]:
+    """What the pane of ``line`` shows once its stream ended."""
     from dshell.shell.panes.model import StreamPane
     from dshell.shell.panes.reader import Feed
-    from dshell.shell.panes.sources import source
+    from dshell.shell.panes.sources import binder, source
+    from dshell.shell.parse import parse_line
 
-    src = source(name, args, session.bind_words)
+    src = source(parse_line(line), binder(session))
     pane = StreamPane(src.title)
     feed = Feed(session.require_client().copy(), src, pane, lambda: None).start()
     feed.thread.join(10)
@@ -193,7 +198,7 @@ def pane_lines(session: Session, name: str, args: list[str]) -> list[str]:
 
 def test_an_events_pane_shows_each_event_as_a_line(session: Session, daemon: Daemon) -> None:
     daemon.routes["/events"] = json_stream(EVENT, {**EVENT, "Action": "die", "timeNano": 1700000001000000007})
-    lines = pane_lines(session, "events", ["type=container", "container=web"])
+    lines = pane_lines(session, "events type=container container=web")
     assert [line.split(" ", 1)[1] for line in lines[:2]] == [
         "container start abc123 (image=busybox, name=web)", "container die abc123 (image=busybox, name=web)"]
     assert ".000000042" in lines[0] and ".000000007" in lines[1]  # docker's nanoseconds
@@ -205,7 +210,7 @@ def test_a_stats_pane_shows_the_figures_docker_stats_computes(session: Session, 
     later = {**SAMPLE, "precpu_stats": SAMPLE["cpu_stats"],
              "cpu_stats": {"cpu_usage": {"total_usage": 400}, "system_cpu_usage": 3000, "online_cpus": 2}}
     daemon.routes["/containers/web/stats"] = json_stream(SAMPLE, later)
-    header, row, *_ = pane_lines(session, "stats", ["web"])
+    header, row, *_ = pane_lines(session, "stats web")
     assert header.split() == ["CONTAINER", "ID", "NAME", "CPU", "%", "MEM", "USAGE", "/", "LIMIT", "MEM", "%", "NET",
                               "I/O", "BLOCK", "I/O", "PIDS"]
     cells = row.split()
@@ -224,7 +229,7 @@ def test_a_login_answer_that_is_no_json_object_is_one_line(shell_home: Any, tmp_
     s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
     s.start(background=False)
     try:
-        reply = s.execute("login -u x -p pw 127.0.0.1:5999")
+        reply = execute(s, "login -u x -p pw 127.0.0.1:5999")
     finally:
         s.close()
     assert reply.error is not None and "no JSON object" in reply.error and "\n" not in reply.error

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config, load_config
 from dshell.shell.session import Session
 
@@ -81,9 +82,9 @@ def test_set_timeout_applies_to_the_next_call(stalled: str, shell_home: Path) ->
     session = Session(Config(endpoint=stalled, api_version="v1.41"), results_file=None)
     session.start(background=False)
     try:
-        assert session.execute("set timeout 1").body == "timeout = 1.0"
+        assert execute(session, "set timeout 1").body == "timeout = 1.0"
         assert session.client is not None and session.client.endpoint.timeouts.read == 1.0
-        reply = session.execute("SystemPing")
+        reply = execute(session, "SystemPing")
         assert reply.error is not None and reply.error.endswith("read timed out")
     finally:
         session.close()

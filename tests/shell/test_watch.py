@@ -8,27 +8,36 @@ from typing import Any
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.panes.model import StreamPane
 from dshell.shell.panes.sources import Source
 from dshell.shell.panes.view import title_fragments
-from dshell.shell.panes.watch import Watch, marked, plain, shown_lines, text_lines, watch_source
+from dshell.shell.panes.watch import Watch, marked, plain, shown_lines, text_lines
+from dshell.shell.parse import parse_line
 
 
-def bind(words: list[str]) -> tuple[str, dict[str, Any]]:
-    return words[0], dict(word.split("=", 1) for word in words[1:])
+def bind(call: Any) -> dict[str, Any]:
+    return {**call.params, **({"id": call.args[0]} if call.args else {})}
+
+
+def watch_source(words: list[str]) -> tuple[float, Source]:
+    from dshell.shell.panes.sources import source
+
+    cmd = parse_line(" ".join(["watch", *words]))
+    return cmd.interval, source(cmd, bind)
 
 
 def test_the_interval_is_optional_and_bounded() -> None:
-    interval, source = watch_source(["ContainerList", "all=true"], bind)
+    interval, source = watch_source(["ContainerList", "all=true"])
     assert interval == 2.0 and (source.op, source.params) == ("ContainerList", {"all": "true"})
     assert source.title == "watch 2s ContainerList all=true"
-    assert watch_source(["0.5", "SystemInfo"], bind)[0] == 0.5
+    assert watch_source(["0.5", "SystemInfo"])[0] == 0.5
     for words, message in ((["5x", "SystemInfo"], "the interval is seconds, got '5x'"),
                            (["0", "SystemInfo"], "must be 0.1 to 86400 seconds, got 0"),
                            (["1e9", "SystemInfo"], "must be 0.1 to 86400 seconds"),
                            (["3"], r"usage: watch \[SECONDS\] \[@a,b\] Op"), ([], "usage: watch")):
         with pytest.raises(ValueError, match=message):
-            watch_source(words, bind)
+            watch_source(words)
 
 
 def test_lines_that_differ_from_the_last_run_are_highlighted_in_place() -> None:
@@ -96,7 +105,7 @@ def test_a_container_started_between_runs(engine: dict[str, Any], unique_name: A
     c = docker.client(conn={"uri": engine["docker_host"]})
     docker.invoke(c, {"op": "ContainerCreate", "throw": True,
                       "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
-    interval, source = watch_source(["0.2", "ContainerInspect", f"id={name}"], bind)
+    interval, source = watch_source(["0.2", "ContainerInspect", f"id={name}"])
     pane = StreamPane(source.title)
     watch = Watch(c.copy(), source, pane, lambda: None, interval).start()
     assert pane.top == 0  # the view shows the top of the result, as watch(1) does
@@ -117,7 +126,7 @@ def test_a_container_started_between_runs(engine: dict[str, Any], unique_name: A
 @pytest.mark.engine
 def test_a_failing_run_is_one_line_and_the_watch_goes_on(engine: dict[str, Any]) -> None:
     c = docker.client(conn={"uri": engine["docker_host"]})
-    _, source = watch_source(["ContainerInspect", "id=dsh-test-no-such-container"], bind)
+    _, source = watch_source(["ContainerInspect", "id=dsh-test-no-such-container"])
     pane = StreamPane(source.title)
     watch = Watch(c.copy(), source, pane, lambda: None, 0.2).start()
     try:
@@ -139,7 +148,9 @@ def test_a_watch_over_hosts_marks_each_hosts_changed_row(engine: dict[str, Any],
              "down": docker.client(conn={"uri": "unix:///tmp/dshell-test-watch-no-such.sock"})}
     docker.invoke(hosts["u"], {"op": "ContainerCreate", "throw": True,
                                "params": {"name": name, "body": {"Image": "busybox", "Cmd": ["sleep", "30"]}}})
-    _, source = watch_source(["0.2", "ContainerList", "all=true"], bind, "@u,t,down")
+    from dshell.shell.panes.sources import source as pane_source
+
+    source = pane_source(parse_line("watch 0.2 @u,t ContainerList all=true"), bind, "@u,t,down")
     source = Source(source.title, source.op, {"all": True, "filters": {"name": [name]}})
     pane = StreamPane(source.title)
     watch = Watch(hosts["u"], source, pane, lambda: None, 0.2, hosts).start()
@@ -166,7 +177,6 @@ def test_a_watch_over_hosts_binds_by_each_hosts_spec(shell_home: Any) -> None:
     v1.52; each run sends each host the params its own version types."""
     from dshell.shell.config import Config
     from dshell.shell.panes.commands import Panes
-    from dshell.shell.parse import PANE_COMMANDS
     from dshell.shell.session import Session
 
     from ..mockdaemon import Daemon
@@ -176,11 +186,10 @@ def test_a_watch_over_hosts_binds_by_each_hosts_spec(shell_home: Any) -> None:
                 clients=daemon.clients)
     s.start(background=False)
     panes = Panes(s, lambda: None)
-    for name in PANE_COMMANDS:
-        s.register_stream(name, panes.open)
+    s.plug("prompt", pane=panes.open)
     try:
-        assert s.execute("connect b unix:///mock/b.sock --api-version v1.52").error is None
-        reply = s.execute("watch 0.2 @all ImageGet busybox platform=linux/amd64")
+        assert execute(s, "connect b unix:///mock/b.sock --api-version v1.52").error is None
+        reply = execute(s, "watch 0.2 @all ImageGet busybox platform=linux/amd64")
         assert reply.error is None, reply.error
         wait_for(panes.area.views[0].pane, lambda lines: bool(lines) and lines[0].text.startswith("run 2 at"))
         sent = {r.path: r.query for r in daemon.seen if r.path.endswith("/images/busybox/get")}

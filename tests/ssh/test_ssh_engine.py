@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 
 pytestmark = pytest.mark.engine
 
@@ -126,7 +127,6 @@ def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, e
 
     from dshell.shell.config import Config
     from dshell.shell.panes.commands import Panes
-    from dshell.shell.parse import PANE_COMMANDS
     from dshell.shell.session import Session
 
     from .conftest import running, ssh_children
@@ -138,8 +138,7 @@ def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, e
     session = Session(Config(endpoint=engine["docker_host"]), results_file=tmp_path / "r.jsonl")
     session.start(background=False)
     panes = Panes(session, lambda: None)  # the shell's panes, without a terminal
-    for command in PANE_COMMANDS:
-        session.register_stream(command, panes.open)
+    session.plug("prompt", pane=panes.open)
     session.on_disconnect.append(panes.host_gone)
 
     def wait(what: str, check, seconds: float = 20) -> None:
@@ -149,13 +148,13 @@ def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, e
             time.sleep(0.05)
 
     try:
-        added = session.execute(f"connect s {ssh_env['alias_uri']}")
+        added = execute(session, f"connect s {ssh_env['alias_uri']}")
         assert added.error is None
         assert added.body.startswith(f"added s (ssh://dshell-sshd, API {engine_facts.api_prefixed})")
-        merged = session.execute("@all SystemPing").result
+        merged = execute(session, "@all SystemPing").result
         assert merged is not None and [r["HOST"] for r in merged.data] == [session.hosts.default, "s"]
         live = session.live_on("s")  # what completion asks: the names on s, over a connection of their own
-        opened = session.execute(f"logs @all {name} --split")
+        opened = execute(session, f"logs @all {name} --split")
         assert opened.error is None and opened.body.startswith(f"panes 1-2: logs {name} on ")
         local, remote = (view.pane for view in panes.area.views)
         assert remote.title == f"logs @s {name}"
@@ -164,7 +163,7 @@ def test_disconnect_ends_an_ssh_endpoints_processes_and_panes(ssh_env, engine, e
         wait("ssh processes of the session's client, the live names' and the pane's",
              lambda: bool(live.get("images")) and len(ssh_children() - before) >= 3)
         mine = ssh_children() - before
-        reply = session.execute("disconnect s")
+        reply = execute(session, "disconnect s")
         assert reply.error is None and reply.body.startswith("disconnected s (ssh://dshell-sshd)")
         wait("every ssh process of s ended", lambda: not any(running(p) for p in mine), 5)
         assert ssh_children() - before == set()  # ended and reaped

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.panes.commands import Panes
 from dshell.shell.panes.model import Line, StreamPane
@@ -59,18 +60,18 @@ def test_at_all_in_the_shell_over_three_nodes_and_one_down(swarm_nodes: list[Nod
     session.start(background=False)
     prefix = next(iter(per_node.values())).rsplit("-", 1)[0]
     try:
-        reply = session.execute(f"@all ContainerList all=true filters={{name: [{prefix}]}}")
+        reply = execute(session, f"@all ContainerList all=true filters={{name: [{prefix}]}}")
         assert reply.error is not None and reply.error.startswith("down: cannot connect")
         assert reply.result is not None
         rows = reply.result.data
         assert [(r["HOST"], r["Names"]) for r in rows] == [(n, [f"/{per_node[n]}"]) for n in per_node]
         b = swarm_nodes[1].name
-        only = session.execute(f"_{reply.result.n} | [?HOST=='{b}'].Names[0]")
+        only = execute(session, f"_{reply.result.n} | [?HOST=='{b}'].Names[0]")
         assert only.error is None
         from dshell.explorer import query
 
         assert query(reply.result.data, f"[?HOST=='{b}'].Names[0]") == [f"/{per_node[b]}"]
-        hosts_rows = session.execute("hosts").result.data  # type: ignore[union-attr]
+        hosts_rows = execute(session, "hosts").result.data  # type: ignore[union-attr]
         assert [r["STATE"] for r in hosts_rows][:3] == ["up"] * 3 and hosts_rows[3]["STATE"].startswith("down")
     finally:
         session.close()
@@ -84,7 +85,7 @@ def test_the_nodes_are_three_daemons(swarm_nodes: list[Node]) -> None:
 
 def test_logs_at_all_is_one_pane_with_a_host_tag_per_line(swarm_nodes: list[Node], tmp_path: Path) -> None:
     from dshell.shell.panes.hosts import merged
-    from dshell.shell.parse import Stream
+    from dshell.shell.parse import parse_line
 
     name = f"dsh-test-{secrets.token_hex(3)}"
     for node in swarm_nodes:
@@ -96,7 +97,7 @@ def test_logs_at_all_is_one_pane_with_a_host_tag_per_line(swarm_nodes: list[Node
     session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
     session.start(background=False)
     try:
-        pane, feed = merged(session, Stream("logs", ("@all", name)), lambda: None)
+        pane, feed = merged(session, parse_line(f"logs @all {name}"), lambda: None)
         feed.start()
         deadline = time.monotonic() + 30
         while not pane.ended:
@@ -141,14 +142,12 @@ def test_completion_after_at_offers_that_nodes_names(swarm_nodes: list[Node], pe
 
 def _pane_session(swarm_nodes: list[Node], tmp_path: Path) -> tuple[Session, Panes]:
     """A session over the nodes with the shell's panes plugged in (no terminal)."""
-    from dshell.shell.parse import PANE_COMMANDS
 
     hosts = tuple(f"{node.name}={node.client.uri}" for node in swarm_nodes)
     session = Session(Config(endpoint=swarm_nodes[0].client.uri, hosts=hosts), results_file=tmp_path / "r.jsonl")
     session.start(background=False)
     panes = Panes(session, lambda: None)
-    for name in PANE_COMMANDS:
-        session.register_stream(name, panes.open)
+    session.plug("prompt", pane=panes.open)
     return session, panes
 
 
@@ -170,7 +169,7 @@ def test_split_logs_give_each_node_a_pane_of_its_own_lines(swarm_nodes: list[Nod
         call(node, "ContainerStart", id=name)
     session, panes = _pane_session(swarm_nodes, tmp_path)
     try:
-        reply = session.execute(f"logs @all {name} --split")
+        reply = execute(session, f"logs @all {name} --split")
         assert reply.error is None and reply.body.startswith(f"panes 1-3: logs {name} on ")
         for node, view in zip(swarm_nodes, panes.area.views, strict=True):
             assert view.pane.title == f"logs @{node.name} {name}" and view.feed.endpoint == node.client.uri
@@ -188,7 +187,7 @@ def test_watch_over_the_nodes_shows_a_row_appearing_on_one(swarm_nodes: list[Nod
     session, panes = _pane_session(swarm_nodes, tmp_path)
     second = swarm_nodes[1]
     try:
-        reply = session.execute(f"watch 0.3 @all ContainerList all=true filters={{name: [{prefix}]}}")
+        reply = execute(session, f"watch 0.3 @all ContainerList all=true filters={{name: [{prefix}]}}")
         assert reply.error is None
         pane = panes.area.views[0].pane
         assert pane.title.startswith(f"watch 0.3s @{','.join(n.name for n in swarm_nodes)} ContainerList")

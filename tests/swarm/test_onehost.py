@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -60,31 +61,31 @@ def session(swarm_nodes: list[Node], tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_run_cp_and_fetch_on_b_happen_on_node_2_only(session: Session, swarm_nodes: list[Node], name: str,
                                                      tmp_path: Path) -> None:
     n1, n2 = swarm_nodes[0], swarm_nodes[1]
-    reply = session.execute(f"@b run -d --name {name} --network none busybox sleep 300")
+    reply = execute(session, f"@b run -d --name {name} --network none busybox sleep 300")
     assert reply.error is None, reply.error
     assert call(n2, "ContainerInspect", id=name)["State"]["Running"] is True
     assert absent(n1, name)
 
     sent = tmp_path / "note.txt"
     sent.write_text("to node 2\n")
-    assert session.execute(f"@b cp {sent} {name}:/tmp/").error is None
+    assert execute(session, f"@b cp {sent} {name}:/tmp/").error is None
     assert call(n2, "ContainerArchiveInfo", id=name, path="/tmp/note.txt")["size"] == len("to node 2\n")
     back = tmp_path / "back"
     back.mkdir()
-    assert session.execute(f"@b cp {name}:/tmp/note.txt {back}").error is None
+    assert execute(session, f"@b cp {name}:/tmp/note.txt {back}").error is None
     assert (back / "note.txt").read_text() == "to node 2\n"
-    assert session.execute(f"cp {sent} {name}:/tmp/").error is not None  # the default (node 1) has no such one
+    assert execute(session, f"cp {sent} {name}:/tmp/").error is not None  # the default (node 1) has no such one
 
-    info = session.execute("@b fetch /info")
+    info = execute(session, "@b fetch /info")
     assert info.result is not None and info.result.data["Name"] == n2.name
     assert info.result.endpoint == n2.client.uri
-    default = session.execute("fetch /info")
+    default = execute(session, "fetch /info")
     assert default.result is not None and default.result.data["Name"] == n1.name
     assert session.status().endpoint == "a"
 
 
 def test_an_attached_run_on_b_and_its_exit_code(session: Session, swarm_nodes: list[Node], name: str) -> None:
-    reply = session.execute(f"@b run --name {name} --network none busybox sh -c 'exit 5'")
+    reply = execute(session, f"@b run --name {name} --network none busybox sh -c 'exit 5'")
     assert reply.error is None and reply.status == 5, (reply.error, reply.body)
     assert reply.result is not None and reply.result.endpoint == swarm_nodes[1].client.uri
     assert call(swarm_nodes[1], "ContainerInspect", id=name)["State"]["ExitCode"] == 5
@@ -96,7 +97,7 @@ def test_build_on_b_makes_the_image_on_node_2(session: Session, swarm_nodes: lis
     (tmp_path / "ctx").mkdir()
     (tmp_path / "ctx" / "Dockerfile").write_text("FROM busybox\nLABEL built.on=b\n")
     try:
-        reply = session.execute(f"@b build -t {tag} {tmp_path / 'ctx'}")
+        reply = execute(session, f"@b build -t {tag} {tmp_path / 'ctx'}")
         assert reply.error is None, reply.error
         assert call(swarm_nodes[1], "ImageInspect", name=tag)["Config"]["Labels"] == {"built.on": "b"}
         with pytest.raises(docker.DockerError) as info:
@@ -213,14 +214,14 @@ def test_cp_fetch_and_login_over_ssh_happen_on_the_engine(eng_session: Session, 
                                                           docker_cli: Any, tmp_path: Path) -> None:
     sent = tmp_path / "over-ssh.txt"
     sent.write_text("by ssh\n")
-    reply = eng_session.execute(f"@eng cp {sent} {on_engine}:/tmp/")
+    reply = execute(eng_session, f"@eng cp {sent} {on_engine}:/tmp/")
     assert reply.error is None, reply.error
     assert docker_cli("exec", on_engine, "cat", "/tmp/over-ssh.txt") == "by ssh\n"
     assert absent(swarm_nodes[0], on_engine)
-    info = eng_session.execute("@eng fetch /info")
+    info = execute(eng_session, "@eng fetch /info")
     assert info.result is not None and info.result.endpoint == "ssh://dshell-sshd"
     assert info.result.data["Name"] != swarm_nodes[0].name
     login = f"login -u {engine['registry_user']} -p {engine['registry_password']} {engine['registry']}"
-    reply = eng_session.execute(f"@eng {login}")  # the engine reaches the registry on its loopback
+    reply = execute(eng_session, f"@eng {login}")  # the engine reaches the registry on its loopback
     assert reply.error is None and "Login Succeeded" in str(reply.body), reply.error
-    assert eng_session.execute(login).error is not None  # node 1, in its own namespace, does not
+    assert execute(eng_session, login).error is not None  # node 1, in its own namespace, does not

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..parse import CATEGORY_RE, COMMANDS, OP_RE, STREAM_COMMANDS
+from ..commands import find
+from ..grammar import CATEGORY_RE, OP_RE
 from ..words import name_value, scan
 
 HEAD = "head"  # the first word: a command, an op, a category or a reference
@@ -111,10 +112,12 @@ def analyze(text: str) -> Context:
     if not words or text[-1:].isspace() and not found.pending:
         words.append("")
     *before, current = words
-    if before and before[0] in STREAM_COMMANDS and SPLIT in before:  # `logs --split @a,b NAME`
+    declared = find(before[0]) if before else None
+    after = declared is not None and declared.at == "several"  # `logs @a,b NAME`: hosts after the name
+    if after and SPLIT in before:  # `logs --split @a,b NAME`
         return analyze(" ".join([*(w for w in before if w != SPLIT), current]))
-    at = 1 if before and before[0] in STREAM_COMMANDS else 0  # `@a,b Op ...` or `logs @a,b NAME`
-    if before[:1] == ["watch"] and len(before) > 1 and before[1][:1].isdigit():  # `watch 2 @a,b Op`
+    at = 1 if after else 0  # `@a,b Op ...` or `logs @a,b NAME`
+    if declared is not None and declared.interval and len(before) > 1 and before[1][:1].isdigit():  # `watch 2 @a,b`
         at = 2
     if len(before) == at and current.startswith("@"):
         return Context(HOSTS, current)
@@ -127,24 +130,23 @@ def analyze(text: str) -> Context:
     if not before:
         return Context(REF if REF_START.fullmatch(current) else HEAD, current)
     head = before[0]
-    if head == "watch" and len(before) > 1 and before[1][:1].isdigit():  # watch SECONDS Op ...: as tail Op ...
-        head, before = "tail", before[1:]
-    if head in ("tail", "watch"):  # tail Op params...: an op of any category, then its params
+    if declared is not None and declared.interval and len(before) > 1 and before[1][:1].isdigit():
+        before = before[1:]  # watch SECONDS Op ...: as watch Op ...
+        before[0] = head
+    if declared is not None and declared.args[:1] == ("call",):  # tail Op params...: an op, then its params
         if len(before) == 1:
             return Context(OP_IN_CATEGORY, current, command=head)
         return _op_context(before[1], before[2:], current, None)
-    is_command = head in COMMANDS and head not in STREAM_COMMANDS
     if _is_docker(head, before, current):
         return Context(DOCKER, current, command=head, position=len(before) - 1, prior=tuple(before))
-    if not is_command and CATEGORY_RE.fullmatch(head):
-        if len(before) == 1 and not (head in STREAM_COMMANDS and not current[:1].isupper()):
+    if (declared is None or declared.category) and CATEGORY_RE.fullmatch(head):
+        if len(before) == 1 and not (declared is not None and not current[:1].isupper()):
             return Context(OP_IN_CATEGORY, current, category=head)
         if len(before) > 1 and OP_RE.fullmatch(before[1]):
             return _op_context(before[1], before[2:], current, head)
-    if head in COMMANDS:
-        if REF_START.fullmatch(current) and head in ("show", "save", "cd", "ls", "diff"):
-            return Context(REF, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
-        return Context(ARG, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
+    if declared is not None:
+        kind = REF if REF_START.fullmatch(current) and declared.args[:1] in (("ref",), ("key",)) else ARG
+        return Context(kind, current, command=head, position=len(before) - 1, prior=tuple(before[1:]))
     if REF_START.fullmatch(head):
         return Context(ARG, current, command="show", position=len(before) - 1)
     return _op_context(head, before[1:], current, None)
@@ -154,7 +156,7 @@ def _is_docker(head: str, before: list[str], current: str) -> bool:
     """Whether the words are a docker command's (not a dshell command's, nor ``category Op ...``)."""
     from .docker import is_docker_head
 
-    if head in COMMANDS or not is_docker_head(head):
+    if find(head) is not None or not is_docker_head(head):
         return False
     if len(before) == 1 and current[:1].isupper():  # `images Im`: an op of the category
         return False

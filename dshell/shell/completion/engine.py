@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..commands import at_commands, commands, find
+from ..commands.endpoints import TLS_FLAGS
 from ..config import SETTINGS
-from ..parse import COMMANDS, STREAM_COMMANDS, TLS_FLAGS, at_commands
 from . import context as C
 from .live import NAMED_KIND, kind_for
 from .matching import Candidate, rank
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 200
 _LOCATION_ORDER = {"path": 0, "query": 1, "body": 2, "header": 3}
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
-_CONTAINER_COMMANDS = tuple(name for name in STREAM_COMMANDS if name != "events")
 
 
 class Sources(Protocol):
@@ -56,10 +56,12 @@ def _paths(ctx: C.Context) -> list[Candidate] | None:
     """Local paths where one is typed: ``@path`` values, cp's arguments, build's folder; None elsewhere."""
     if ctx.kind in (C.PARAM, C.VALUE) and ctx.word.startswith("@"):
         return local_paths(ctx.word, "@")
-    if ctx.kind == C.ARG and ctx.command in ("cp", "build") and not ctx.word.startswith("-"):
-        if ctx.command == "build" and ctx.prior[-1:] and ctx.prior[-1] in ("-t", "--tag", "--target", "--build-arg"):
+    declared = find(ctx.command) if ctx.kind == C.ARG and ctx.command else None
+    if declared is not None and declared.args[:1] in (("path",), ("folder",)) and not ctx.word.startswith("-"):
+        folder = declared.args[:1] == ("folder",)
+        if folder and ctx.prior[-1:] and ctx.prior[-1] in ("-t", "--tag", "--target", "--build-arg"):
             return []
-        return local_paths(ctx.word, folders_only=ctx.command == "build" and ctx.prior[-1:] != ("-f",))
+        return local_paths(ctx.word, folders_only=folder and ctx.prior[-1:] != ("-f",))
     return None
 
 
@@ -80,7 +82,12 @@ def _category_candidates(spec: SpecIndex) -> tuple[Candidate, ...]:
     return _BY_VERSION[key]
 
 
-_COMMAND_CANDIDATES = tuple(Candidate(name, cmd.summary) for name, cmd in COMMANDS.items())
+def _command_candidates() -> tuple[Candidate, ...]:
+    """Every command name (aliases too) with its summary: what a line may start with."""
+    if not _BY_VERSION.get(("commands", "")):
+        _BY_VERSION[("commands", "")] = tuple(Candidate(name, c.summary) for c in commands()
+                                              for name in (c.name, *c.aliases))
+    return _BY_VERSION[("commands", "")]
 
 
 def _ops(spec: SpecIndex | None) -> tuple[Candidate, ...]:
@@ -89,16 +96,15 @@ def _ops(spec: SpecIndex | None) -> tuple[Candidate, ...]:
 
 def _head(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
     categories = _category_candidates(spec) if spec is not None else ()
-    commands = _COMMAND_CANDIDATES
+    found = _command_candidates()
     if ctx.hosts:  # `@b exec`, `@b run`, ... on one endpoint; on several (`@a,b`) the panes
         allowed = at_commands(len(ctx.hosts) > 1 or "all" in ctx.hosts)
-        commands = tuple(c for c in commands if c.text in allowed)
-    if ctx.hosts:
-        return (*commands, *_ops(spec), *categories)
+        found = tuple(c for c in found if c.text in allowed)
+        return (*found, *_ops(spec), *categories)
     from .docker import head_candidates
 
-    known = {c.text for c in (*commands, *categories)}
-    return (*commands, *(c for c in head_candidates() if c.text not in known), *_ops(spec), *categories)
+    known = {c.text for c in (*found, *categories)}
+    return (*found, *(c for c in head_candidates() if c.text not in known), *_ops(spec), *categories)
 
 
 def _op_in_category(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
@@ -195,39 +201,48 @@ def _refs(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[
 
 
 def _arg(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
-    name, pos = ctx.command, ctx.position
-    if name == "doc" and pos == 0:
-        return _ops(spec)
-    if name == "doc" and pos == 1:
-        return [Candidate("--full", "with the upstream descriptions (downloaded once)")]
-    if name == "help" and pos == 0:
-        return (*_COMMAND_CANDIDATES, *_ops(spec))
-    if name == "ops" and pos == 0:
-        return _category_candidates(spec) if spec is not None else ()
-    if name == "use" and pos == 0:
-        return [Candidate("auto", "negotiate with the daemon"), *(Candidate(v) for v in sources.versions()),
-                *_endpoints(sources)]
-    if name == "disconnect" and pos == 0:
-        return [Candidate(host, "endpoint") for host in getattr(sources, "hosts", lambda: ())()]
-    if name == "set":
-        return _setting(ctx)
-    if name in ("cd", "ls") and pos == 0:
-        return [Candidate(".."), *(Candidate(key) for key in sources.here()), *_refs(ctx, spec, sources)]
-    if name in ("show", "save") and pos == 0:
-        return [Candidate(text) for text in sources.refs("_")]
-    if name == "show" and pos > 0:
-        return [Candidate("--full", "show everything"), Candidate("|", "a JMESPath query")]
-    if name == "connect":
-        return [Candidate(flag) for flag in (*TLS_FLAGS, "--api-version")]
-    if name == "fetch" and pos == 0:
-        return [Candidate(m) for m in _METHODS]
-    if name == "run":
-        return _run_words(ctx, sources)
-    if name in ("logs", "stats", "events") and ctx.hosts and ctx.word.startswith("-"):
+    """A command's argument, by what its declaration says the word at this position names."""
+    declared = find(ctx.command or "")
+    if declared is None:
+        return []
+    if declared.split and ctx.hosts and ctx.word.startswith("-"):
         return [Candidate(C.SPLIT, "a pane per endpoint (else one, each line tagged [host])")]
-    if name in _CONTAINER_COMMANDS and pos == 0:
-        return _live(sources, "containers")
-    return []
+    every = next((kind for kind in declared.args if kind in _ANY_POSITION), None)  # flags may come before
+    kind = every or (declared.args[ctx.position] if ctx.position < len(declared.args) else "")
+    found = _ARGS.get(kind)
+    return found(ctx, spec, sources) if found is not None else _live(sources, _LIVE_ARGS.get(kind))
+
+
+def _more(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return [Candidate("--full", "show everything"), Candidate("|", "a JMESPath query")]
+
+
+def _keys(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return [Candidate(".."), *(Candidate(key) for key in sources.here()), *_refs(ctx, spec, sources)]
+
+
+def _versions(ctx: C.Context, spec: SpecIndex | None, sources: Sources) -> Iterable[Candidate]:
+    return [Candidate("auto", "negotiate with the daemon"), *(Candidate(v) for v in sources.versions()),
+            *_endpoints(sources)]
+
+
+_LIVE_ARGS = {"container": "containers", "image": "images", "network": "networks", "volume": "volumes"}
+_ANY_POSITION = ("connect", "setting", "run")  # the kinds that read the whole line themselves
+_ARGS: dict[str, Callable[[C.Context, SpecIndex | None, Sources], Iterable[Candidate]]] = {
+    "op": lambda ctx, spec, sources: _ops(spec),
+    "--full": lambda ctx, spec, sources: [Candidate("--full", "with the upstream descriptions (downloaded once)")],
+    "command": lambda ctx, spec, sources: (*_command_candidates(), *_ops(spec)),
+    "category": lambda ctx, spec, sources: _category_candidates(spec) if spec is not None else (),
+    "version": _versions,
+    "endpoint": lambda ctx, spec, sources: [Candidate(h, "endpoint") for h in getattr(sources, "hosts", tuple)()],
+    "setting": lambda ctx, spec, sources: _setting(ctx),
+    "key": _keys,
+    "ref": lambda ctx, spec, sources: [Candidate(text) for text in sources.refs("_")],
+    "more": _more,
+    "connect": lambda ctx, spec, sources: [Candidate(flag) for flag in (*TLS_FLAGS, "--api-version")],
+    "method": lambda ctx, spec, sources: [Candidate(m) for m in _METHODS],
+    "run": lambda ctx, spec, sources: _run_words(ctx, sources),
+}
 
 
 def _run_words(ctx: C.Context, sources: Sources) -> Iterable[Candidate]:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from dshell.client import Client, Outcome
     from dshell.explorer import Result
 
-    from ..session import Runner, Session
+    from ..session import Session
+    from ..worker import Runner
 
 CONCURRENCY = 8
 """Targets called at once (docker's own parallel operations are unbounded; a daemon copes with 8 well)."""
@@ -82,9 +83,13 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     """Run ``p``: ask first when docker asks, call, keep the results, print as docker does."""
     command = p.command
     if command.shell is not None:
-        return session.execute(" ".join([command.shell, *p.words]), run)
+        from ..commands.dispatch import execute as run_line
+
+        return run_line(session, " ".join([command.shell, *p.words]), run)
     if p.options.get("follow"):  # logs -f: the stream command (a pane; dshell -c prints it as it comes)
-        return session.execute(_follow_line(p), run)
+        from ..commands.dispatch import execute as run_line
+
+        return run_line(session, _follow_line(p), run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
 
@@ -237,7 +242,7 @@ def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
     """Each call's outcome, in order; several run concurrently on copies of the client's pool."""
     import dshell.client as docker
 
-    from ..follow import LOG_READS, marked_logs
+    from ..calls import LOG_READS, marked_logs
 
     def one(call: Call) -> Outcome:
         if call.op in LOG_READS:  # stderr lines marked in the result, as in a pane

@@ -14,7 +14,6 @@ from prompt_toolkit.key_binding import merge_key_bindings
 from prompt_toolkit.layout import HSplit
 from prompt_toolkit.styles import merge_styles
 
-from ..parse import PANE_COMMANDS
 from ..reply import one_line
 from .keys import HINTS, pane_bindings
 from .layout import STYLE, PaneArea, Refresher
@@ -23,10 +22,9 @@ from .model import StreamPane
 if TYPE_CHECKING:
 
     from ..app import Shell
-    from ..parse import Stream
+    from ..commands.streams import Stream
     from ..reply import Reply
     from ..session import Session
-    from .hosts import OnHosts
     from .reader import Feed
 
 
@@ -43,48 +41,45 @@ class Panes:
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names (``@a,b``: on those endpoints)."""
         from ..reply import Reply
-        from .hosts import on_hosts
         from .reader import Feed
-        from .sources import source
-        from .watch import Watch, watch_source
+        from .sources import binder, source
+        from .watch import Watch
 
-        found = on_hosts(self.session, cmd)
-        if found is not None:
-            return self._open_on_hosts(cmd, found)
+        if cmd.hosts:
+            return self._open_on_hosts(cmd)
         client = self.session.require_client().copy()
-        if cmd.name == "watch":
-            interval, src = watch_source(list(cmd.args), self.session.bind_words)
-            pane = StreamPane(src.title)
-            feed: Feed = Watch(client, src, pane, self.refresh, interval)
+        src = source(cmd, binder(self.session))
+        pane = StreamPane(src.title)
+        if cmd.interval is not None:
+            feed: Feed = Watch(client, src, pane, self.refresh, cmd.interval)
         else:
-            src = source(cmd.name, list(cmd.args), self.session.bind_words)
-            pane = StreamPane(src.title)
             feed = Feed(client, src, pane, self.refresh)
         self.area.open(pane, feed)
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
 
-    def _open_on_hosts(self, cmd: Stream, found: OnHosts) -> Reply:
+    def _open_on_hosts(self, cmd: Stream) -> Reply:
         from ..reply import Reply
-        from . import hosts as H
+        from . import hosts as on
 
-        if cmd.name == "watch":
-            pane, watch = H.watch(self.session, cmd, self.refresh, found)
-            self._on[watch] = found.hosts
+        if cmd.interval is not None:
+            pane, watch, hosts = on.watch(self.session, cmd, self.refresh)
+            self._on[watch] = hosts
             self.area.open(pane, watch)
             return Reply(f"pane {len(self.area.views)}: {pane.title}  (HOST first; ^W k keeps it, ^W x closes it)")
-        if not found.split:
-            pane, tagged = H.merged(self.session, cmd, self.refresh, found)
-            self._on[tagged] = found.hosts
+        if not cmd.split:
+            pane, tagged = on.merged(self.session, cmd, self.refresh)
+            self._on[tagged] = tagged.hosts
             self.area.open(pane, tagged)
             return Reply(f"pane {len(self.area.views)}: {pane.title}  (each host's lines tagged; "
-                         f"{H.SPLIT} opens a pane per host; ^W k keeps it, ^W x closes it)")
-        opened = H.split(self.session, cmd, self.refresh, found)
-        for host, (pane, feed) in zip(found.hosts, opened, strict=True):
+                         f"--split opens a pane per host; ^W k keeps it, ^W x closes it)")
+        opened = on.split(self.session, cmd, self.refresh)
+        for host, pane, feed in opened:
             self._on[feed] = [host]
             self.area.open(pane, feed)
         last = len(self.area.views)
-        return Reply(f"panes {last - len(opened) + 1}-{last}: {cmd.name} {' '.join(found.words)} on "
-                     f"{', '.join(found.hosts)}, a pane each  (^W ↑↓ selects, ^W k keeps one, ^W x closes it)")
+        return Reply(f"panes {last - len(opened) + 1}-{last}: {cmd.verb} {' '.join(cmd.rest)} on "
+                     f"{', '.join(host for host, _, _ in opened)}, a pane each  (^W ↑↓ selects, ^W k keeps one, "
+                     "^W x closes it)")
 
     def host_gone(self, name: str) -> None:
         """End the panes streaming from the endpoint ``name`` (disconnected): their connections close, what
@@ -143,7 +138,6 @@ def install(shell: Shell) -> Panes:
     prompt.key_bindings = merge_key_bindings([prompt.key_bindings or merge_key_bindings([]),
                                               pane_bindings(panes.area, panes.keep)])
     prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE
-    for name in PANE_COMMANDS:
-        session.register_stream(name, panes.open)
+    session.plug("prompt", pane=panes.open)
     session.on_disconnect.append(panes.host_gone)
     return panes

@@ -1,7 +1,7 @@
 """Pane commands on several endpoints: ``logs @all web`` merges every host's stream into one pane, each line
 tagged with its host (a host's end or error is one tagged line, the pane ends when every host's did);
 ``logs @all web --split`` opens one pane per host; ``watch [SECONDS] @a,b Op ...`` reruns a fan-out in one pane
-with the HOST column. The words are bound by the default endpoint's spec when the pane opens (bad input is one
+with the HOST column. The call is bound by the default endpoint's spec when the pane opens (bad input is one
 line, no pane), and again by each host's own in its feed's thread when that host speaks another version."""
 
 from __future__ import annotations
@@ -13,46 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Line, StreamPane
 from .reader import Feed
-from .sources import Source, source
-from .watch import Watch, watch_source
+from .sources import Source, binder, source
+from .watch import Watch
 
 if TYPE_CHECKING:
     import dshell.client as docker
     from dshell.client import SpecIndex
 
-    from ..parse import Stream
+    from ..commands.streams import Stream
     from ..session import Session
-
-SPLIT = "--split"
-
-
-@dataclass(frozen=True, slots=True)
-class OnHosts:
-    """A pane command's words read for several endpoints: the hosts, the words without ``@...`` and
-    ``--split``, and whether a pane per host was asked for."""
-
-    hosts: list[str]
-    words: list[str]
-    split: bool
-
-
-def on_hosts(session: Session, cmd: Stream) -> OnHosts | None:
-    """``cmd``'s hosts when a word ``@a,b``/``@all`` comes first (after watch's SECONDS), else None (one
-    endpoint: ``--split`` is then a mistake, said in one line)."""
-    words = [w for w in cmd.args if w != SPLIT]
-    split = len(words) < len(cmd.args)
-    at = 1 if cmd.name == "watch" and words[:1] and words[0][:1].isdigit() else 0
-    if len(words) <= at or not words[at].startswith("@"):
-        if split:
-            raise ValueError(f"{SPLIT} opens a pane per endpoint: name them, e.g. {cmd.name} @all ...")
-        return None
-    if split and cmd.name == "watch":
-        raise ValueError("watch @a,b shows every host in one table: leave out --split")
-    names = [n for n in words[at][1:].split(",") if n]
-    if not names:
-        raise ValueError(f"'@' needs endpoint names, e.g. {cmd.name} @a,b ... or {cmd.name} @all ...")
-    return OnHosts(session.hosts.select(names), words[:at] + words[at + 1:], split)
-
 
 class HostLines:
     """What one host's feed sees of the merged pane: its lines tagged ``[host] ``, its end one line."""
@@ -132,27 +101,26 @@ class HostSource(Source):
         return replace(plain, params=self.again(spec).params)
 
 
-def _source(session: Session, cmd: Stream, words: list[str]) -> HostSource:
-    """The op call of ``cmd`` with ``words`` (no hosts), bound by the default endpoint's spec; each host's feed
-    binds it by its own (``HostSource.on``)."""
-    first = source(cmd.name, words, session.bind_words)
-    spec = session.require_client().spec  # known: bind_words asked it
+def _source(session: Session, cmd: Stream) -> HostSource:
+    """The op call of ``cmd``, bound by the default endpoint's spec; each host's feed binds it by its own
+    (``HostSource.on``)."""
+    first = source(cmd, binder(session))
+    spec = session.require_client().spec  # known: binding asked it
 
     def again(own: SpecIndex) -> Source:
-        return source(cmd.name, words, lambda op_words: session.bind_words(op_words, own))
+        return source(cmd, binder(session, own))
 
-    return HostSource(" ".join([cmd.name, *cmd.args]), first.op, first.params, spec.version, again)
+    return HostSource(" ".join([cmd.verb, *cmd.typed]), first.op, first.params, spec.version, again)
 
 
-def merged(session: Session, cmd: Stream, notify: Callable[[], None], found: OnHosts | None = None,
+def merged(session: Session, cmd: Stream, notify: Callable[[], None],
            pane: StreamPane | None = None) -> tuple[StreamPane, MergedFeed]:
-    """The pane (``pane``, else a new one) and feed of ``cmd`` whose first word is ``@a,b`` or ``@all``: the
-    words after it bound once."""
-    found = found or on_hosts(session, cmd)
-    assert found is not None
-    src = _source(session, cmd, found.words)
+    """The pane (``pane``, else a new one) and feed of ``cmd`` on its hosts (``@a,b``/``@all``): its call
+    bound once, every host's lines into one pane."""
+    hosts = session.hosts.select(cmd.hosts)
+    src = _source(session, cmd)
     pane = pane or StreamPane(src.title)
-    left = [len(found.hosts)]
+    left = [len(hosts)]
     lock = threading.Lock()
 
     def ended(status: str) -> None:
@@ -162,33 +130,32 @@ def merged(session: Session, cmd: Stream, notify: Callable[[], None], found: OnH
                 pane.finish("every host's stream ended")
 
     feeds: list[Feed] = []
-    for host in found.hosts:
+    for host in hosts:
         face: Any = HostLines(pane, host, ended)
         feeds.append(Feed(session.hosts.client(host).copy(), src, face, notify))
-    return pane, MergedFeed(feeds, src, pane, notify, found.hosts)
+    return pane, MergedFeed(feeds, src, pane, notify, hosts)
 
 
-def split(session: Session, cmd: Stream, notify: Callable[[], None],
-          found: OnHosts) -> list[tuple[StreamPane, Feed]]:
-    """A pane and feed per host of ``cmd`` (``logs @a,b web --split``), each titled ``logs @a web``."""
-    src = _source(session, cmd, found.words)
-    out: list[tuple[StreamPane, Feed]] = []
-    for host in found.hosts:
-        own = replace(src, title=" ".join([cmd.name, f"@{host}", *found.words]))
+def split(session: Session, cmd: Stream, notify: Callable[[], None]) -> list[tuple[str, StreamPane, Feed]]:
+    """A host, pane and feed per host of ``cmd`` (``logs @a,b web --split``), each titled ``logs @a web``."""
+    src = _source(session, cmd)
+    out: list[tuple[str, StreamPane, Feed]] = []
+    for host in session.hosts.select(cmd.hosts):
+        own = replace(src, title=" ".join([cmd.verb, f"@{host}", *cmd.rest]))
         pane = StreamPane(own.title)
-        out.append((pane, Feed(session.hosts.client(host).copy(), own, pane, notify)))
+        out.append((host, pane, Feed(session.hosts.client(host).copy(), own, pane, notify)))
     return out
 
 
-def watch(session: Session, cmd: Stream, notify: Callable[[], None], found: OnHosts) -> tuple[StreamPane, Watch]:
-    """The pane and feed of ``watch [SECONDS] @a,b Op ...``: a fan-out rerun, each host on a client of its own."""
-    from .. import parse as P
+def watch(session: Session, cmd: Stream, notify: Callable[[], None]) -> tuple[StreamPane, Watch, list[str]]:
+    """The pane and feed of ``watch [SECONDS] @a,b Op ...``: a fan-out rerun, each host on a client of its own;
+    and the hosts."""
     from ..fanout import per_host
 
-    where = "@" + ",".join(found.hosts)
-    interval, src = watch_source(found.words, session.bind_words, where)
-    op_words = found.words[1:] if found.words[0][:1].isdigit() else found.words
-    request, _ = per_host(session, P.op_call(op_words), session.require_client().spec, src.params)
+    assert cmd.call is not None and cmd.interval is not None
+    hosts = session.hosts.select(cmd.hosts)
+    src = source(cmd, binder(session), "@" + ",".join(hosts))
+    request, _ = per_host(session, cmd.call, session.require_client().spec, src.params)
     pane = StreamPane(src.title)
-    clients = {host: session.hosts.client(host).copy() for host in found.hosts}
-    return pane, Watch(next(iter(clients.values())), src, pane, notify, interval, clients, request)
+    clients = {host: session.hosts.client(host).copy() for host in hosts}
+    return pane, Watch(next(iter(clients.values())), src, pane, notify, cmd.interval, clients, request), hosts

@@ -3,18 +3,13 @@ the formatter that suits the op."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import dshell.client as docker
 from dshell.explorer import LOG_OPS
 
-from ..dockerflags import flag_words
-from ..parse import COMMANDS
-from ..since import time_words
-from ..words import name_value
 from .events import event_lines
 from .jsonlines import JSONFormatter
 from .logs import LogFormatter
@@ -22,7 +17,14 @@ from .model import Line
 from .progress import progress_lines
 from .stats import StatsLines
 
-Bind = Callable[[list[str]], tuple[str, dict[str, Any]]]  # op words as typed → (op, params)
+if TYPE_CHECKING:
+    from dshell.client import SpecIndex
+
+    from ..commands.streams import Stream
+    from ..grammar import OpCall
+    from ..session import Session
+
+Bind = Callable[["OpCall"], dict[str, Any]]  # an op call → its params, typed by a spec
 Lines = Callable[[Any], list[Line]]  # a JSON value → its pane lines
 
 
@@ -35,7 +37,6 @@ JSON_OPS: dict[str, Callable[[], Lines]] = {  # op → a maker of its lines func
     "ImagePush": _plain(progress_lines), "ImageBuild": _plain(progress_lines), "ImageLoad": _plain(progress_lines),
     "PluginPull": _plain(progress_lines), "PluginUpgrade": _plain(progress_lines),
 }
-EVENT_PARAMS = ("since", "until", "filters")
 
 
 class Formatter(Protocol):
@@ -75,47 +76,29 @@ def formatter(op: str, stream: docker.DockerStream) -> Formatter:
     return LogFormatter(tty=True)
 
 
-def _event_words(args: list[str]) -> list[str]:
-    """``type=container event=start since=1h`` → SystemEvents words with the filters gathered."""
-    filters: dict[str, list[str]] = {}
-    words = ["SystemEvents"]
-    for arg in args:
-        pair = name_value(arg)
-        if pair is None:
-            raise ValueError(f"expected KEY=VALUE, got {arg!r}: usage: {COMMANDS['events'].usage}")
-        if pair[0] in EVENT_PARAMS:
-            words.append(arg)
-        else:
-            filters.setdefault(pair[0], []).append(pair[1].strip("'\""))
-    if filters:
-        words.append("filters=" + json.dumps(filters, separators=(",", ":")))
-    return words
+def binder(session: Session, spec: SpecIndex | None = None) -> Bind:
+    """Binds an op call by ``spec`` (else that of the version the session's client speaks), refs resolved."""
+    from ..bind import bind
+    from ..grammar import ParseError
+
+    def bound(call: OpCall) -> dict[str, Any]:
+        own = spec or session.require_client().spec
+        if call.op not in own.ops:
+            raise ParseError(f"{call.op!r} is not an op: see `ops`")
+        return bind(call, own, session.resolve)
+    return bound
 
 
 FOLLOWED = ("-f", "--follow", "follow=true")
-"""How ``logs`` is told to follow (without it, logs answers once: shell.docker.once)."""
 
 
-def source(name: str, args: list[str], bind: Bind) -> Source:
-    """The Source for ``tail``/``logs``/``events``/``stats`` with ``args`` (words as typed)."""
-    if name == "tail":
-        if not args:
-            raise ValueError(f"usage: {COMMANDS['tail'].usage}")
-        words = args
-    elif name == "events":
-        words = time_words(_event_words(flag_words(name, args)))
-    elif name in ("logs", "stats"):
-        typed = [arg for arg in args if arg not in FOLLOWED]  # a pane follows: the title needs no -f
-        args = flag_words(name, args)
-        target = next((i for i, arg in enumerate(args) if "=" not in arg), None)  # the container, flags aside
-        if target is None:
-            raise ValueError(f"usage: {COMMANDS[name].usage}")
-        defaults = ["follow=true", "stdout=true", "stderr=true", "tail=100"] if name == "logs" else ["stream=true"]
-        words = ["ContainerLogs" if name == "logs" else "ContainerStats", args[target], *defaults,
-                 *time_words(args[:target] + args[target + 1:], whole=True)]
-    else:
-        raise ValueError(f"no pane for {name!r}")
-    op, params = bind(words)
-    title = " ".join([name, *typed]) if name in ("logs", "stats") else " ".join([name, *args]) if name != "tail" \
-        else " ".join(args)
-    return Source(title, op, params)
+def source(cmd: Stream, bind: Bind, where: str = "") -> Source:
+    """The Source of a pane command read (its op call bound by ``bind``), titled as typed (``where`` it runs,
+    e.g. ``@a,b``, for watch)."""
+    assert cmd.call is not None
+    params = bind(cmd.call)
+    if cmd.verb == "watch":
+        title = " ".join(["watch", f"{cmd.interval:g}s", *([where] if where else []), *cmd.rest])
+    else:  # a pane follows: its title needs no -f
+        title = " ".join(cmd.typed if cmd.verb == "tail" else [cmd.verb, *(w for w in cmd.typed if w not in FOLLOWED)])
+    return Source(title, cmd.call.op, params)

@@ -13,31 +13,12 @@ from typing import Any, NamedTuple
 import dshell.client as docker
 
 from ..fanout import host_rows
-from ..parse import COMMANDS
 from ..reply import one_line
 from .model import Line, StreamPane
 from .reader import Feed
-from .sources import Bind, Source
+from .sources import Source
 
-DEFAULT_INTERVAL = 2.0
 WIDTH = 160  # columns the result is rendered at
-
-
-def watch_source(args: list[str], bind: Bind, where: str = "") -> tuple[float, Source]:
-    """``[SECONDS] Op name=value ...`` → the interval and the op call (its title naming ``where`` it runs, e.g.
-    ``@a,b``); ValueError (one line) when wrong."""
-    interval, words = DEFAULT_INTERVAL, list(args)
-    if words and words[0][:1].isdigit():
-        try:
-            interval = float(words.pop(0))
-        except ValueError:
-            raise ValueError(f"watch: the interval is seconds, got {args[0]!r}: {COMMANDS['watch'].usage}") from None
-        if not 0.1 <= interval <= 86400:
-            raise ValueError(f"watch: the interval must be 0.1 to 86400 seconds, got {args[0]}")
-    if not words:
-        raise ValueError(f"usage: {COMMANDS['watch'].usage}")
-    op, params = bind(words)
-    return interval, Source(" ".join(["watch", f"{interval:g}s", *([where] if where else []), *words]), op, params)
 
 
 def text_lines(data: Any, op: str) -> list[str]:

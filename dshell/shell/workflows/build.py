@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..parse import COMMANDS
+from ..commands import usage
 
 if TYPE_CHECKING:
-    from ..parse import Workflow
+    from ..commands.workflows import Workflow
     from ..reply import Reply
-    from ..session import Runner, Session
+    from ..session import Session
+    from ..worker import Runner
     from .steps import Steps
 
-USAGE = COMMANDS["build"].usage
+USAGE = usage("build")
 _VALUES = {"-t": "tags", "--tag": "tags", "-f": "file", "--file": "file", "--build-arg": "build_args",
            "--target": "target"}
 _LISTS = ("tags", "build_args")
@@ -121,9 +122,9 @@ class Output:
             lines = (self.partial + str(value["stream"])).split("\n")
             self.partial = lines.pop()
             for line in lines:
-                self.steps.say(Text(line))
+                self.steps.session.say(Text(line))
         elif value.get("error"):
-            self.steps.say(Text(str(value["error"]).strip(), style="bold red"))
+            self.steps.session.say(Text(str(value["error"]).strip(), style="bold red"))
         elif isinstance(value.get("aux"), dict) and value["aux"].get("ID"):
             self.image = str(value["aux"]["ID"])
         else:
@@ -134,7 +135,7 @@ class Output:
         from rich.text import Text
 
         if self.partial:
-            self.steps.say(Text(self.partial))
+            self.steps.session.say(Text(self.partial))
             self.partial = ""
 
 
@@ -163,5 +164,5 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     data = {"Id": out.image, "tags": opts.tags, "ops": steps.refs()}
     result = steps.keep("build", {"args": list(cmd.args)}, data)
     if opts.tags:
-        steps.note(f"tagged {', '.join(opts.tags)}")
+        steps.session.note(f"tagged {', '.join(opts.tags)}")
     return Reply(f"{out.image or 'built (the daemon named no image id)'}  (_{result.n})", result=result)

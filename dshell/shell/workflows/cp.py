@@ -27,17 +27,18 @@ from dshell.client._copy import (
 )
 from dshell.client._tarstream import Unpacked, pack, rebaser, unpack
 
-from ..parse import COMMANDS
+from ..commands import usage
 
 if TYPE_CHECKING:
     from dshell.client import DockerStream
 
-    from ..parse import Workflow
+    from ..commands.workflows import Workflow
     from ..reply import Reply
-    from ..session import Runner, Session
+    from ..session import Session
+    from ..worker import Runner
     from .steps import Steps
 
-USAGE = COMMANDS["cp"].usage
+USAGE = usage("cp")
 
 
 def split_arg(arg: str) -> tuple[str | None, str]:

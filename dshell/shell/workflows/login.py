@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from dshell.client._login import erase, server_name, store
 
-from ..parse import COMMANDS
+from ..commands import usage
 
 if TYPE_CHECKING:
     from dshell.client import DockerStream
 
-    from ..parse import Workflow
+    from ..commands.workflows import Workflow
     from ..reply import Reply
-    from ..session import Runner, Session
+    from ..session import Session
+    from ..worker import Runner
 
 
 @dataclass
@@ -39,7 +40,7 @@ class LoginOptions:
 
 def parse_login(args: Sequence[str]) -> LoginOptions:
     """``login`` words → LoginOptions; ValueError (one line) when wrong."""
-    usage = COMMANDS["login"].usage
+    line = usage("login")
     opts, words = LoginOptions(), list(args)
     while words:
         word = words.pop(0)
@@ -49,13 +50,13 @@ def parse_login(args: Sequence[str]) -> LoginOptions:
         elif name in ("-u", "--username", "-p", "--password"):
             value = inline if eq else (words.pop(0) if words else None)
             if value is None:
-                raise ValueError(f"{name} needs a value: usage: {usage}")
+                raise ValueError(f"{name} needs a value: usage: {line}")
             if name in ("-u", "--username"):
                 opts.username = value
             else:
                 opts.password = value
         elif word.startswith("-") or opts.registry is not None:
-            raise ValueError(f"unexpected {word!r}: usage: {usage}")
+            raise ValueError(f"unexpected {word!r}: usage: {line}")
         else:
             opts.registry = word
     if opts.password is not None and opts.password_stdin:
@@ -93,7 +94,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     from ..reply import Reply
     from .steps import Steps
 
-    if cmd.name == "logout":
+    if cmd.verb == "logout":
         return _logout(session, cmd, run)
     try:
         opts = parse_login(cmd.args)
@@ -105,7 +106,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
         return Reply(error="login: cancelled")
     steps = Steps(session, run)
     if opts.password is not None:
-        steps.note("warning: -p shows the password on the command line; --password-stdin does not")
+        steps.session.note("warning: -p shows the password on the command line; --password-stdin does not")
     answer: dict[str, Any] = {}
 
     def read(stream: DockerStream) -> Any:
@@ -137,7 +138,7 @@ def _logout(session: Session, cmd: Workflow, run: Runner) -> Reply:
     from .steps import Steps
 
     if len(cmd.args) > 1:
-        return Reply(error=f"usage: {COMMANDS['logout'].usage}")
+        return Reply(error=f"usage: {usage('logout')}")
     server = server_name(cmd.args[0] if cmd.args else None)
     try:
         had = erase(server)

@@ -10,17 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..parse import COMMANDS
+from ..commands import usage
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
 
-    from ..parse import Workflow
+    from ..commands.workflows import Workflow
     from ..reply import Reply
-    from ..session import Runner, Session
+    from ..session import Session
+    from ..worker import Runner
     from .steps import Steps
 
-USAGE = COMMANDS["run"].usage
+USAGE = usage("run")
 _FLAGS = {"-d": "detach", "--detach": "detach", "-i": "interactive", "--interactive": "interactive",
           "-t": "tty", "--tty": "tty", "--rm": "rm", "--dry-run": "dry_run"}
 _VALUES = {"--name": "name", "-e": "env", "--env": "env", "--env-file": "env_file", "-p": "publish",
@@ -267,7 +268,7 @@ class _Progress:
         if self.seen.get(ident) == status:
             return
         self.seen[ident] = status
-        self.steps.note(f"{ident}: {status}" if ident else status)
+        self.steps.session.note(f"{ident}: {status}" if ident else status)
 
 
 def ensure_image(steps: Steps, image: str) -> Result | None:
@@ -277,7 +278,7 @@ def ensure_image(steps: Steps, image: str) -> Result | None:
         return None
     if found.status != 404:
         return found
-    steps.note(f"{image} is not here: pulling it")
+    steps.session.note(f"{image} is not here: pulling it")
     pulled = steps.stream("ImageCreate", image_params(image), _Progress(steps))
     return pulled if pulled.failed else None
 
@@ -321,7 +322,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
         return _failed(created)
     cid = str(created.data["Id"])
     for warning in created.data.get("Warnings") or ():
-        steps.note(f"warning: {warning}")
+        steps.session.note(f"warning: {warning}")
     if opts.detach:
         started = steps.call("ContainerStart", {"id": cid})
         if started.failed:

@@ -10,13 +10,8 @@ if TYPE_CHECKING:
     from dshell.client import Client, DockerStream, Outcome
     from dshell.explorer import Result
 
-    from ..session import Runner, Session
-
-
-def _print(body: Any) -> None:
-    from rich.console import Console
-
-    Console(soft_wrap=True).print(body)
+    from ..session import Session
+    from ..worker import Runner
 
 
 class Steps:
@@ -29,16 +24,6 @@ class Steps:
         self.run = run
         self.results: list[Result] = []
         self.started = time.perf_counter()
-
-    def say(self, body: Any) -> None:
-        """Show ``body`` now (a line of text or a rich renderable)."""
-        (self.session.say or _print)(body)
-
-    def note(self, text: str) -> None:
-        """One dim line."""
-        from rich.text import Text
-
-        self.say(Text(text, style="dim"))
 
     def call(self, op: str, params: dict[str, Any]) -> Result:
         """Run ``op`` (in the runner: Ctrl-C cancels it), store and announce its outcome."""
@@ -111,7 +96,7 @@ class Steps:
         from dshell.explorer import header
 
         self.results.append(result)
-        self.say(header(result))
+        self.session.say(header(result))
         return result
 
     def refs(self) -> list[str]:

@@ -50,7 +50,7 @@ def split_named(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-class Hosts:
+class Endpoints:
     """Endpoints by name, in the order added, and which one is the default. Thread-safe."""
 
     def __init__(self, factory: ClientFactory = real_client) -> None:

@@ -1,0 +1,46 @@
+"""The local side: ``!cmd`` runs a command of the local shell (as IPython's ``!``), ``lcd`` sets the local working
+directory that ``cp``, ``build``, ``save -o``, ``load -i`` and ``--env-file`` read relative paths from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..grammar import command_value, one
+from . import Command, form, register
+
+if TYPE_CHECKING:
+    from ..reply import Reply
+    from ..session import Session
+    from ..worker import Runner
+
+
+@command_value
+class Local(NamedTuple):
+    """``!cmd``: a command for the local shell."""
+
+    command: str
+
+
+@command_value
+class Lcd(NamedTuple):
+    """``lcd [DIR]``: the local working directory."""
+
+    target: str | None = None
+
+
+def _local(session: Session, cmd: Local, run: Runner) -> Reply:
+    from ..local import run_local
+
+    return run_local(cmd.command)
+
+
+def _lcd(session: Session, cmd: Lcd, run: Runner) -> Reply:
+    from ..local import change_dir
+
+    return change_dir(cmd.target)
+
+
+register(Command("lcd", "lcd [DIR]", "the local working directory (where cp, build, save -o, load -i and --env-file "
+                 "read relative paths; alone: say where it is); !cmd runs a local shell command",
+                 one(Lcd, optional=True), _lcd, Lcd, args=("folder",)))
+form(Local, _local)

@@ -1,0 +1,177 @@
+"""An op typed by its name (``ContainerList all=true``, ``containers ContainerList``, ``Op ... | query``) and
+``fetch``, the raw request. An op that would stream until stopped is shown inline, line by line as it arrives,
+until it ends or Ctrl-C stops it; either way what arrived is the stored result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..grammar import NO_VALUES, OpCall, ParseError, Show, command_value, value
+from ..words import name_value
+from . import Command, form, register
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from dshell.client import Client
+
+    from ..reply import Reply
+    from ..session import Session
+    from ..worker import Runner
+
+
+@command_value
+class Fetch(NamedTuple):
+    """``fetch [METHOD] /path [name=value ...] [body]``: a raw request."""
+
+    method: str
+    path: str
+    query: Mapping[str, Any] = NO_VALUES
+    body: Any = None
+
+
+def op_call(session: Session, cmd: OpCall, run: Runner) -> Reply:
+    """Bind ``cmd`` by the spec of the version spoken, call it (inline while it streams), store the outcome."""
+    import dshell.client as docker
+
+    from .. import calls
+    from ..bind import bind
+    from ..completion.live import CHANGES
+    from ..reply import Reply
+
+    c = session.require_client()
+    if _is_key_here(session, cmd):  # `Networks` after `cd _3.NetworkSettings`
+        from .results import show
+
+        return show(session, Show(None, cmd.query, path=cmd.op), run)
+    params, told = calls.with_defaults(cmd.op, run(lambda: bind(cmd, c.spec, session.resolve)))
+    if told:
+        session.note(told)
+    if calls.streams(cmd.op, params):
+        return follow(session, cmd.op, params, c, run)
+    if cmd.op in ("ImageCreate", "ImagePush", "ImageLoad") and cmd.query is None:  # docker's progress as it comes
+        from dshell.explorer import header
+
+        from ..docker.runner import progress
+
+        told = progress(session, cmd.op, params)
+        return told if told.error or told.result is None else told._replace(body=header(told.result))
+    if cmd.op in calls.LOG_READS:  # stderr lines marked in the result, as in a pane
+        outcome = run(lambda: calls.marked_logs(c, cmd.op, params))
+    else:
+        outcome = run(lambda: docker.call(c, {"op": cmd.op, "params": params}))
+    op = session.spec_index.ops.get(cmd.op) if session.spec_index else None
+    if op is not None and op.method != "GET" and op.category in CHANGES:
+        session.live_here().refresh([CHANGES[op.category]])
+    reply = shown(session.store(cmd.op, params, outcome))
+    if cmd.query is None or reply.error or reply.result is None:
+        return reply
+    from dshell.explorer import query, render
+
+    return Reply(render(query(reply.result.data, cmd.query)), result=reply.result)
+
+
+def shown(result: Any) -> Reply:
+    """The reply for a stored result: it rendered, or its error."""
+    from dshell.explorer import render
+
+    from ..reply import Reply
+
+    if result.failed:
+        return Reply(error=f"[{result.n}] {result.status} {result.error}", result=result)
+    return Reply(render(result), result=result)
+
+
+def _is_key_here(session: Session, cmd: OpCall) -> bool:
+    """Whether ``cmd`` is a lone word that is no op but a key where ``cd`` went."""
+    nav, spec = session.navigator, session.spec_index
+    if nav is None or nav.ref is None or spec is None or cmd.op in spec.ops or cmd.params or cmd.args:
+        return False
+    return cmd.op in nav.names_here()
+
+
+def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner) -> Reply:
+    """Stream ``op`` inline until it ends or Ctrl-C; what arrived is the stored result either way."""
+    from rich.text import Text
+
+    import dshell.client as docker
+
+    from ..panes.model import StreamPane
+    from ..panes.sources import formatter
+    from ..reply import Reply
+    from ..worker import Cancelled
+
+    client, pane, showing = c.copy(), StreamPane(op), threading.Event()
+    showing.set()  # cleared once stopped: a line read after that is kept but not printed
+    session.note(f"{op} streams until it ends: Ctrl-C stops it and keeps what arrived")
+    started = time.perf_counter()
+
+    def pump() -> tuple[int, str | None]:
+        opened = docker.call(client, {"op": op, "params": params, "as": "stream"})
+        if opened.stream is None:
+            return opened.status, opened.error.message if opened.error else f"{op} gave no stream"
+        fmt = formatter(op, opened.stream)
+        with opened.stream as stream:
+            for chunk in stream.chunks():
+                lines = fmt.feed(chunk)
+                pane.add(lines)
+                for line in lines if showing.is_set() else ():
+                    session.say(Text(line.text, style="red" if "stderr" in line.style else ""))
+            pane.add(fmt.close())
+        return opened.status, None
+
+    stopped = False
+    try:
+        status, error = run(pump)
+    except (Cancelled, KeyboardInterrupt):
+        showing.clear()
+        client.cancel()
+        status, error, stopped = 200, None, True
+    except docker.DockerError as exc:  # inside the stream
+        status, error = exc.status, exc.message
+    finally:
+        client.close()
+    result = session.keep(op, params, pane.kept(), status=status, elapsed=time.perf_counter() - started,
+                          error=error, endpoint=c.uri)
+    if error:
+        return Reply(error=f"[{result.n}] {status} {error}", result=result)
+    how = "stopped by Ctrl-C" if stopped else "the stream ended"
+    return Reply(Text(f"[{result.n}] {op}: {how}; {pane.total} lines kept as _{result.n}", style="dim"),
+                 result=result)
+
+
+def _parse_fetch(args: list[str], usage: str) -> Fetch:
+    if args and not args[0].startswith("/"):
+        method, args = args[0].upper(), args[1:]
+    else:
+        method = "GET"
+    if not args or not args[0].startswith("/"):
+        raise ParseError(f"usage: {usage}")
+    path, query, body = args[0], {}, None
+    for arg in args[1:]:
+        pair = name_value(arg)
+        if pair:
+            query[pair[0]] = value(pair[1])
+        elif body is None:
+            body = value(arg)
+        else:
+            raise ParseError(f"unexpected {arg!r}: usage: {usage}")
+    return Fetch(method, path, query, body)
+
+
+def _fetch(session: Session, cmd: Fetch, run: Runner) -> Reply:
+    import dshell.client as docker
+
+    c = session.require_client()
+    request = {"conn": c, "url": cmd.path, "method": cmd.method.lower(), "query": session.resolve(cmd.query),
+               "body": session.resolve(cmd.body)}
+    outcome = run(lambda: docker.fetch_outcome(request))
+    params = {"method": cmd.method, "url": cmd.path, "query": request["query"], "body": request["body"]}
+    return shown(session.store("fetch", {k: v for k, v in params.items() if v not in (None, {})}, outcome))
+
+
+register(Command("fetch", "fetch [METHOD] /path [name=value ...] [body]", "a raw request to the daemon", _parse_fetch,
+                 _fetch, Fetch, at="one", args=("method",)))
+form(OpCall, op_call)

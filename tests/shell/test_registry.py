@@ -1,0 +1,113 @@
+"""The one command table: every front door (help, completion, colours, the magic) offers exactly the commands
+the registry declares, each with its grammar; and the shell's modules import without circles."""
+
+from __future__ import annotations
+
+import ast
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dshell.shell.commands import FRONTS, commands, find, names
+
+SHELL = Path(__file__).resolve().parents[2] / "dshell" / "shell"
+
+
+def _shown(renderable: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=400, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+class Sources:
+    def spec(self):
+        return None
+
+    def versions(self):
+        return ()
+
+    def live(self, kind):
+        return ()
+
+    def refs(self, word):
+        return ()
+
+    def here(self):
+        return ()
+
+
+def test_every_door_offers_exactly_the_declared_commands():
+    from dshell.shell.completion.engine import complete
+    from dshell.shell.lexer import highlight
+    from dshell.shell.views import help_view
+
+    declared = names()
+    assert len(declared) == len(set(declared)) and {"logs", "run", "cd", "quit"} <= set(declared)
+    assert [c.text for c in complete("", Sources())[1]] == declared  # no spec yet: the commands alone
+    shown = _shown(help_view())
+    lines = [line.rstrip() for line in shown.splitlines()]
+    table = lines[lines.index("commands") + 1:]
+    listed = [line.split()[0] for line in table[:table.index("")] if line[:1].isalpha()]
+    assert listed == [c.name for c in commands()]  # help: each command once, by its usage
+    for name in declared:  # colours: a declared name is a command, whatever follows
+        assert highlight(name, lambda w: False)[0][2] == "command"
+        assert f"{find(name).usage}" in _shown(help_view(name))  # type: ignore[union-attr]
+    assert highlight("frobnicate", lambda w: False)[0][2] == "op.unknown"
+
+
+def test_the_magic_completes_the_same_commands():
+    pytest.importorskip("IPython")
+    from dshell._magic.complete import docker_input
+    from dshell.shell.completion.engine import complete
+
+    class Context:
+        text_until_cursor = "%docker "
+        cursor_line = 0
+
+    assert [c.text for c in complete(docker_input(Context()) or "", Sources())[1]] == names()  # type: ignore[arg-type]
+
+
+def test_each_command_declares_a_grammar_a_run_and_where_it_runs():
+    for command in commands():
+        assert command.usage.split()[0] == command.name
+        assert command.fronts <= FRONTS and command.summary and callable(command.run)
+        assert command.at in ("", "one", "several")
+
+
+def test_no_module_lists_command_names_outside_the_registry():
+    """Command names appear as data only in shell/commands (their declarations): no tuple of names elsewhere."""
+    known = set(names())
+    offenders = []
+    for path in SHELL.rglob("*.py"):
+        if "commands" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set) and len(node.elts) > 2:
+                words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                if len(words) == len(node.elts) and len(known.intersection(words)) > 2:
+                    offenders.append(f"{path.relative_to(SHELL)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_session_is_state_and_imports_no_command_module():
+    source = (SHELL / "session.py").read_text()
+    assert len(source.splitlines()) <= 360
+    code = ("import sys, dshell.shell.session; "
+            "print(sorted(m for m in sys.modules if m.startswith(('dshell.shell.commands', 'dshell.shell.workflows', "
+            "'dshell.shell.fanout', 'dshell.shell.parse', 'dshell.shell.attach', 'dshell.shell.panes', "
+            "'dshell.shell.app', 'dshell.magic', 'prompt_toolkit'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("module", sorted(
+    ".".join(("dshell", "shell", *p.relative_to(SHELL).with_suffix("").parts)).removesuffix(".__init__")
+    for p in SHELL.rglob("*.py")))
+def test_every_shell_module_imports_alone(module):
+    """Imported first, in a fresh interpreter: a circle between modules would fail here."""
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)

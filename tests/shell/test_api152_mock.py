@@ -83,8 +83,11 @@ def test_ps_view_needs_no_top_level_network_settings(spec152: dict[str, Any], se
 def test_a_completed_platform_binds_to_the_json_the_api_takes(session: Session) -> None:
     from dshell.client._request import build
     from dshell.client._specs import load
+    from dshell.shell.grammar import op_call
+    from dshell.shell.panes.sources import binder
 
-    op, params = session.bind_words(["ImageHistory", "name=multi:1", "platform={os: linux, architecture: arm64}"])
+    op = "ImageHistory"
+    params = binder(session)(op_call([op, "name=multi:1", "platform={os: linux, architecture: arm64}"]))
     assert params["platform"] == {"os": "linux", "architecture": "arm64"}
     target = build(load("v1.52").ops[op], params, "v1.52").target
     assert unquote(target) == '/v1.52/images/multi:1/history?platform={"os":"linux","architecture":"arm64"}'

@@ -104,7 +104,7 @@ def test_images_tree_and_platform_flags(session: Session, engine: dict[str, Any]
         for line, needs in (("images --tree", "docker images --tree needs API 1.47 or newer"),
                             ("history --platform linux/amd64 busybox", "ImageHistory: param 'platform' needs API "
                                                                        "v1.48 or newer")):
-            reply = session.execute(line)
+            reply = execute(session, line)
             assert reply.error is not None and reply.error.startswith(needs), reply.error
         return
     assert engine_facts.containerd_store
@@ -125,16 +125,16 @@ def test_images_tree_and_platform_flags(session: Session, engine: dict[str, Any]
             "arm64"]
         assert printed(session, f"image inspect -f '{{{{.Architecture}}}}' {name}") == ["amd64"]
         saved = tmp_path / "arm.tar"
-        assert session.execute(f"save --platform linux/arm64 -o {saved} {name}").error is None
+        assert execute(session, f"save --platform linux/arm64 -o {saved} {name}").error is None
         with tarfile.open(saved) as tar:
             index = json.load(tar.extractfile("index.json"))  # type: ignore[arg-type]
         assert [m["platform"]["architecture"] for m in index["manifests"]] == ["arm64"]
-        assert session.execute(f"rmi -f --platform linux/arm64 {name}").error is None
+        assert execute(session, f"rmi -f --platform linux/arm64 {name}").error is None
         left = docker.invoke(session.require_client(), {"op": "ImageList", "throw": True, "params": {
             "manifests": True, "filters": {"reference": [name]}}})
         available = {m["ImageData"]["Platform"]["architecture"]: m["Available"] for m in left[0]["Manifests"]}
         assert available == {"amd64": True, "arm64": False}  # its content went; the index still names it
-        reply = session.execute(f"history --platform linux {name}")
+        reply = execute(session, f"history --platform linux {name}")
         assert reply.error == "--platform: 'linux' is not a platform: e.g. --platform linux/arm64 (OS/ARCH[/VARIANT])"
     finally:
         docker_cli("rmi", "-f", name, check=False)

@@ -23,7 +23,7 @@ from ..mockdaemon import Daemon
 
 GOLDEN = Path(__file__).with_name("golden") / "replies.txt"
 LINES = [
-    "help", "help logs", "help run", "help docker", "categories", "ops volumes", "doc VolumeList",
+    "help", "help logs", "help run", "categories", "ops volumes", "doc VolumeList",
     "ContainerList all=true", "_1 | [].Names", "_1[0].Names --full", "cd _1[0]", "ls", "pwd", "Names", "cd",
     "ContainerInspect nope", "VolumeList", "history", "set", "save _1", "show _9",
     "frobnicate", "ps", "@ ContainerList", "@a,b run busybox", "logs", "watch x ContainerList",

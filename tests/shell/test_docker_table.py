@@ -127,7 +127,7 @@ def test_docker_lines_parse_as_docker_commands(line):
     assert isinstance(parse_line(line), Docker)
 
 
-@pytest.mark.parametrize("line", ["diff _1 _2", "history", "history 5", "save _3 out.json", "logs web",
+@pytest.mark.parametrize("line", ["diff _1 _2", "history", "history 5", "save _3 out.json", "logs -f web",
                                   "ContainerList all=true"])
 def test_dshell_own_commands_keep_their_words(line):
     assert not isinstance(parse_line(line), Docker)

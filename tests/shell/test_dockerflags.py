@@ -47,8 +47,18 @@ def test_the_container_is_found_among_the_flags_and_the_flags_override_the_pane_
     call = parse_line("logs -f --tail 2 web --timestamps").call
     assert (call.op, call.args) == ("ContainerLogs", ("web",))
     assert call.params == {"follow": True, "stdout": True, "stderr": True, "tail": "2", "timestamps": True}
-    assert parse_line("stats --no-stream web").call.params == {"stream": False}
-    assert parse_line("logs web tail=all").call.params["tail"] == "all"  # a word typed after the defaults wins
+    assert parse_line("logs -f web tail=all").call.params["tail"] == "all"  # a word typed after the defaults wins
+
+
+def test_logs_without_follow_answer_once_as_docker_logs_does():
+    from dshell.shell.commands.docker import Docker
+    from dshell.shell.grammar import OpCall
+
+    assert parse_line("logs -n 5 -t web") == Docker(("logs", "-n", "5", "-t", "web"))  # the docker table's logs
+    once = parse_line("logs web tail=5")  # dshell's words: the op, answered once (no follow)
+    assert isinstance(once, OpCall) and once.op == "ContainerLogs" and "follow" not in once.params
+    assert parse_line("stats --no-stream web") == OpCall("ContainerStats", {"stream": False}, ("web",))
+    assert parse_line("logs @a web").call.params["follow"] is True  # several hosts: a pane, followed
 
 
 def test_events_words_and_flags_gather_into_one_filters_map():

@@ -174,10 +174,10 @@ def fake_call_bind(call: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("line", "title", "op", "params"), [
-    ("logs web", "logs web", "ContainerLogs",
+    ("logs -f web", "logs web", "ContainerLogs",
      {"follow": True, "stdout": True, "stderr": True, "tail": "100", "args": ["web"]}),
-    ("logs web tail=5 timestamps=true", "logs web tail=5 timestamps=true", "ContainerLogs",
-     {"follow": True, "stdout": True, "stderr": True, "tail": "5", "timestamps": "true", "args": ["web"]}),
+    ("logs web tail=5 timestamps=true follow=true", "logs web tail=5 timestamps=true", "ContainerLogs",
+     {"follow": "true", "stdout": True, "stderr": True, "tail": "5", "timestamps": "true", "args": ["web"]}),
     ("stats web", "stats web", "ContainerStats", {"stream": True, "args": ["web"]}),
     ("events", "events", "SystemEvents", {}),
     ("events type=container event=start event=die since=1700000000",

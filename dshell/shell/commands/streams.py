@@ -86,7 +86,7 @@ def _call(verb: str, words: list[str], usage: str) -> OpCall:
 
 
 def _parse_pane(verb: str) -> Any:
-    def parse(args: list[str], usage: str) -> Stream:
+    def parse(args: list[str], usage: str) -> Any:
         decl = declaration_of(Stream(verb))
         assert decl is not None
         words = [w for w in args if w != SPLIT]

@@ -203,9 +203,9 @@ def test_one_shot_views_answer_once_instead_of_a_pane(state):
     """No front end's stream handler is plugged into this session: a pane or a printed stream would fail here."""
     big = dshell(state, f"logs {P}-e")
     assert sorted(big[0].splitlines()) == ["err1", *(f"out{i}" for i in range(1, 7))] and big[1:] == ("", 0)
-    stats = state.execute(f"stats --no-stream {P}-a")
+    stats = execute(state, f"stats --no-stream {P}-a")
     assert stats.error is None and stats.result is not None and stats.result.op == "ContainerStats"
-    assert state.execute(f"stats --no-stream nosuch-{P}").error.endswith(f"No such container: nosuch-{P}")
+    assert execute(state, f"stats --no-stream nosuch-{P}").error.endswith(f"No such container: nosuch-{P}")
 
 
 def test_prune_without_force_asks_nothing_here_and_says_to_add_f(state):
@@ -274,7 +274,7 @@ def test_pull_prints_what_the_docker_cli_prints_and_keeps_the_events(state, engi
     cli = docker("pull", image, env=env)
     docker("rmi", image, env=env)
     capfd.readouterr()
-    reply = state.execute(f"pull {image}")
+    reply = execute(state, f"pull {image}")
     printed = capfd.readouterr().out  # the progress lines as they came, then the reference
     out = printed + (reply.body.plain_text() + "\n" if reply.body is not None else "")
     try:
@@ -283,5 +283,5 @@ def test_pull_prints_what_the_docker_cli_prints_and_keeps_the_events(state, engi
             str(e.get("status", "")).startswith("Status: Downloaded newer image") for e in reply.result.data)
     finally:
         docker("rmi", image, check=False)
-    missing = state.execute(f"pull {engine['registry']}/dshell/nosuch-{RUN}:1")
+    missing = execute(state, f"pull {engine['registry']}/dshell/nosuch-{RUN}:1")
     assert missing.error.startswith("Error response from daemon: manifest for") and "\n" not in missing.error

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from dshell.shell.commands.dispatch import execute
+
 from ..client.test_fanout import mute_daemon
 
 
@@ -41,7 +43,7 @@ def test_each_host_s_answer_is_told_and_kept_as_it_comes(engine: dict[str, Any],
         session.start(background=False)
         try:
             began = time.monotonic()
-            reply = session.execute("@all SystemPing")
+            reply = execute(session, "@all SystemPing")
             ended = time.monotonic()
         finally:
             session.close()

@@ -56,8 +56,8 @@ def op_call(session: Session, cmd: OpCall, run: Runner) -> Reply:
 
         from ..docker.runner import progress
 
-        told = progress(session, cmd.op, params)
-        return told if told.error or told.result is None else told._replace(body=header(told.result))
+        pulled = progress(session, cmd.op, params)
+        return pulled if pulled.error or pulled.result is None else pulled._replace(body=header(pulled.result))
     if cmd.op in calls.LOG_READS:  # stderr lines marked in the result, as in a pane
         outcome = run(lambda: calls.marked_logs(c, cmd.op, params))
     else:

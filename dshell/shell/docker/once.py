@@ -18,16 +18,20 @@ def once(cmd: Stream) -> Docker | OpCall | None:
         return None
     words = flag_words(cmd.name, list(cmd.args))
     params = dict(word.split("=", 1) for word in words if "=" in word)
-    if len([word for word in words if "=" not in word]) != 1:
+    names = [word for word in words if "=" not in word]
+    if not names or (len(names) > 1 and cmd.name != "logs"):
         return None
-    name = next(word for word in words if "=" not in word)
+    name = names[0]
     if cmd.name == "logs":
         params.pop("follow", None) if params.get("follow") == "false" else None
-        if "follow" in params or any(arg in _FOLLOW for arg in cmd.args) or set(params) - {*_VALUES, *_SWITCHES}:
+        follow = "follow" in params or any(arg in _FOLLOW for arg in cmd.args)
+        if follow and len(names) > 1:  # the docker command says what to do instead
+            return Docker(("logs", "-f", *names))
+        if follow or set(params) - {*_VALUES, *_SWITCHES}:
             return None
         flags = [part for key, value in params.items() for part in
                  ((_VALUES[key], value) if key in _VALUES else (_SWITCHES[key],) if value == "true" else ())]
-        return Docker(("logs", *flags, name))
+        return Docker(("logs", *flags, *names))
     if params.get("stream") != "false":
         return None
     return OpCall("ContainerStats", params, (name,))

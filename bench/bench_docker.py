@@ -3,7 +3,9 @@
 - ``dshell -c 'ps -a'`` with N containers (default 100) against ``python3 -c 'import dshell.client'`` plus one
   ContainerList (target: at most 1.5x);
 - ``rm -f`` of 50 containers (one op per target, run concurrently) against 50 sequential ContainerDelete calls
-  (target: at most 0.5x).
+  (target: at most 0.5x);
+- ``pull`` of the engine's registry image with docker's progress printed as it comes (into /dev/null) against
+  ImageCreate read as data (target: at most 1.05x).
 
     python bench/bench_docker.py [N]
 
@@ -85,5 +87,40 @@ def main() -> None:
           f"{concurrent / sequential:.2f}x (target <= 0.5x)")
 
 
+def bench_pull() -> None:
+    import contextlib
+    import json
+
+    env = json.loads(Path(os.environ.get("DSHELL_ENGINE_ENV", "/tmp/dsh/env.json")).read_text())
+    os.environ["DOCKER_CONFIG"] = env["docker_config"]
+    image = env["registry_image"]
+    repo, _, tag = image.rpartition(":")
+    c = docker.client("images")
+    from dshell.shell.config import Config
+    from dshell.shell.docker.runner import progress
+    from dshell.shell.session import Session
+
+    session = Session(Config(), results_file=None)
+    session.start(background=False)
+    base, mine = [], []
+    try:
+        for _ in range(5):
+            for acc, pull in ((base, lambda: docker.invoke(c, {"op": "ImageCreate", "throw": True,
+                                                                "params": {"fromImage": repo, "tag": tag}})),
+                              (mine, lambda: progress(session, "ImageCreate", {"fromImage": repo, "tag": tag}))):
+                docker.invoke(c, {"op": "ImageDelete", "params": {"name": image}})
+                with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+                    start = time.perf_counter()
+                    pull()
+                    acc.append(time.perf_counter() - start)
+    finally:
+        session.close()
+        docker.invoke(c, {"op": "ImageDelete", "params": {"name": image}})
+    b, m = statistics.median(base), statistics.median(mine)
+    print(f"pull with progress: {m * 1000:.0f} ms, ImageCreate as data {b * 1000:.0f} ms: {m / b:.2f}x "
+          f"(target <= 1.05x)")
+
+
 if __name__ == "__main__":
     main()
+    bench_pull()

@@ -5,8 +5,8 @@ secrets, SSH agents and ``-o`` exports served over the build's session; ``progre
 reports. HTTP/2 (``h2``) is imported when a session opens.
 """
 
-from .build import Build, build, parse_output, parse_secret, parse_ssh
+from .build import Build, build, buildkit_enabled, parse_output, parse_secret, parse_ssh
 from .progress import Progress, Step, decode_status, event, plain_lines
 
-__all__ = ["Build", "Progress", "Step", "build", "decode_status", "event", "parse_output", "parse_secret",
-           "parse_ssh", "plain_lines"]
+__all__ = ["Build", "Progress", "Step", "build", "buildkit_enabled", "decode_status", "event", "parse_output",
+           "parse_secret", "parse_ssh", "plain_lines"]

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from dshell.client._dockerignore import Matcher, clean
 
-from ._grpc import INVALID_ARGUMENT, Call, GrpcError
+from ._grpc import INVALID_ARGUMENT, UNKNOWN, Call, GrpcError
 from ._proto import fields, put_bytes, put_message, put_varint, signed, text
 
 STAT, REQ, DATA, FIN, ERR = range(5)
@@ -251,6 +251,13 @@ def send(call: Call, walk: Walk, progress: Any = None) -> None:
 
 def _send_file(call: Call, ident: int, source: str, batch: list[bytes]) -> int:
     """A file's DATA packets: a small one added to ``batch``, a big one sent chunk by chunk (``batch`` first)."""
+    try:
+        return _send_open(call, ident, source, batch)
+    except OSError as exc:
+        raise GrpcError(UNKNOWN, f"cannot read {source}: {exc.strerror or exc}", local=True) from None
+
+
+def _send_open(call: Call, ident: int, source: str, batch: list[bytes]) -> int:
     with open(source, "rb") as fh:
         chunk = fh.read(CHUNK)
         if len(chunk) < CHUNK:

@@ -29,10 +29,11 @@ _log = logging.getLogger(__name__)
 class GrpcError(Exception):
     """A call's failure as the daemon gets it: a gRPC status code and message."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, local: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.local = local  # a failure on this side (an unreadable file): the build reports it as its cause
 
 
 class Call:
@@ -228,6 +229,8 @@ class Server:
             handler(call)
             call.finish()
         except GrpcError as exc:
+            if exc.local:
+                self.errors.append(exc)
             self._finish_quietly(call, exc.code, exc.message)
         except ProtoError as exc:
             self._finish_quietly(call, INVALID_ARGUMENT, f"malformed message: {exc}")

@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from . import _services
+from ._grpc import GrpcError
 from ._session import Session, context_dirs, new_id
 from .progress import Progress, event
 
@@ -149,6 +150,7 @@ class Build:
         dockerfile = params.pop("dockerfile", None)
         dirs, name = context_dirs(Path(context), dockerfile)
         self.progress = Progress()
+        self.changes: list[tuple[str, Any, Any]] = []
         self.session = Session(dirs, secret_map, agents, output)
         self.build_id = new_id()
         request = {**params, "version": "2", "remote": "client-session", "session": self.session.id,
@@ -173,15 +175,16 @@ class Build:
             for message in self.outcome.data.json():
                 if isinstance(message, dict):
                     ev = event(message)
-                    self.progress.feed(ev)
+                    self.changes = self.progress.feed(ev)  # what the event changed, for a printer
                     yield ev
         finally:
             self.outcome.data.close()
             self.session.close()
             self.elapsed = time.monotonic() - self.started
-            for exc in self.session.errors:
-                if self.progress.error is None:
-                    self.progress.error = f"session: {type(exc).__name__}: {exc}"
+            errors = self.session.errors  # what failed on this side is the cause the daemon only relays
+            if errors:
+                first = errors[0]
+                self.progress.cause = str(first) if isinstance(first, GrpcError) else f"{type(first).__name__}: {first}"
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return self._events
@@ -231,3 +234,17 @@ def client_call(client: Any, request: dict[str, Any]) -> Any:
     result = running.result()
     error = DockerError(0, result["error"], "ImageBuild", result) if "error" in result else None
     return outcome.replace(data=result, error=error, elapsed=running.elapsed)
+
+
+def buildkit_enabled(ping_headers: dict[str, str], env: dict[str, str] | None = None) -> bool:
+    """Whether ``docker build`` would use BuildKit, as the docker CLI 23+ decides: ``DOCKER_BUILDKIT`` when set
+    (ValueError when it is not a boolean), else BuildKit unless a Windows daemon does not offer it (no
+    ``Builder-Version: 2``); a Linux daemon that sends no such header (API < 1.42, Docker 20.10) gets BuildKit."""
+    value = (os.environ if env is None else env).get("DOCKER_BUILDKIT", "")
+    if value:
+        truth = {"1": True, "t": True, "true": True, "0": False, "f": False, "false": False}.get(value.lower())
+        if truth is None:
+            raise ValueError(f"DOCKER_BUILDKIT={value!r}: expected a boolean (1 or 0)")
+        return truth
+    headers = {k.lower(): v for k, v in ping_headers.items()}
+    return headers.get("builder-version") == "2" or headers.get("ostype", "linux").lower() != "windows"

@@ -172,6 +172,7 @@ class Progress:
         self.warnings: list[dict[str, Any]] = []
         self.image_id: str | None = None
         self.error: str | None = None
+        self.cause: str | None = None  # a failure on dshell's side of the session (an unreadable file)
         self.stream: list[str] = []
 
     def step(self, digest: str) -> Step:
@@ -183,8 +184,9 @@ class Progress:
 
     def feed(self, ev: dict[str, Any]) -> list[tuple[str, Step | None, Any]]:
         """Take one event; what changed, for a printer: ("vertex", step, None), ("status", step, status),
-        ("log", step, (stream, bytes, timestamp)), ("warning", step or None, warning), ("image", None, id),
-        ("error", None, message), ("stream", None, text)."""
+        ("log", step, (stream, bytes, timestamp)), ("warning", step or None, warning), ("end", step, None) when a
+        step completed, was cached or failed, ("image", None, id), ("error", None, message), ("stream", None,
+        text)."""
         kind = ev.get("type")
         changes: list[tuple[str, Step | None, Any]] = []
         if kind == "status":
@@ -210,6 +212,10 @@ class Progress:
             for w in ev["warnings"]:
                 self.warnings.append(w)
                 changes.append(("warning", self.steps.get(w["vertex"]), w))
+            for v in ev["vertexes"]:  # a step's end is said after what it printed in the same message
+                step = self.steps[v["digest"]]
+                if step.cached or step.error or step.completed:
+                    changes.append(("end", step, None))
         elif kind == "image":
             self.image_id = ev["id"]
             changes.append(("image", None, ev["id"]))
@@ -231,6 +237,9 @@ class Progress:
         if self.error is None and self.failed_step() is None:
             return None
         step = self.failed_step()
+        if self.cause is not None:
+            where = f" at step #{step.number} {step.name}" if step else ""
+            return f"build failed{where}: {self.cause}"
         if step is None:
             return f"build failed: {self.error}"
         code = _EXIT.search(step.error)
@@ -253,14 +262,12 @@ def _warning_data(w: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in w.items() if v not in ("", [], None)}
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.1f}s"
-
-
 def plain_lines(progress: Progress, change: tuple[str, Step | None, Any], printed: dict[str, Any]) -> list[str]:
-    """``docker buildx build --progress plain`` lines for one change (``printed``: what was already said)."""
+    """``docker buildx build --progress plain`` lines for one change (``printed``: what was already said): a
+    step's ``#N name`` once it started, its statuses when done, its log lines with the seconds since it started,
+    then ``DONE 0.4s``, ``CACHED`` or ``ERROR: ...``."""
     kind, step, value = change
-    if kind == "image" or kind == "stream":
+    if kind in ("image", "stream"):
         return []
     if kind == "error":
         return [f"ERROR: {value}"]
@@ -269,43 +276,43 @@ def plain_lines(progress: Progress, change: tuple[str, Step | None, Any], printe
         return [f"WARNING: {value['short']}{where}"]
     assert step is not None
     out: list[str] = []
-    key = step.digest
-    if key not in printed and step.name:
-        printed[key] = {"statuses": {}}
-        out.append("")
-        out.append(f"#{step.number} {step.name}")
-    state = printed.get(key)
+    state = printed.get(step.digest)
     if state is None:
-        return out
-    if kind == "log":
-        stream, data, stamp = value
+        if not step.name or not (step.started or step.cached or step.completed or step.error):
+            return out  # not begun: said when it begins
+        state = printed[step.digest] = {"statuses": set(), "end": False, "partial": ""}
+        out += ["", f"#{step.number} {step.name}"]
+    if kind == "log":  # a line may come in pieces: printed once whole
+        _stream, data, stamp = value
         since = (stamp - step.started) if stamp and step.started else 0.0
-        for line in data.decode("utf-8", "replace").splitlines():
-            out.append(f"#{step.number} {since:.3f} {line}")
-    elif kind == "status":
-        done = value["completed"] is not None
-        if done and not state["statuses"].get(value["id"]):
-            state["statuses"][value["id"]] = True
-            amount = f"{_size(value['current'])}" if value["total"] == 0 else \
-                f"{_size(value['current'])} / {_size(value['total'])}"
-            took = value["completed"] - value["started"] if value["started"] else 0.0
-            out.append(f"#{step.number} {value['id']} {amount} {_seconds(took)} done")
-    elif kind == "vertex":
-        if step.cached and not state.get("end"):
-            state["end"] = True
-            out.append(f"#{step.number} CACHED")
-        elif step.error and not state.get("end"):
-            state["end"] = True
+        lines = (state["partial"] + data.decode("utf-8", "replace")).split("\n")
+        state["partial"] = lines.pop()
+        out += [f"#{step.number} {since:.3f} {line}" for line in lines]
+    elif kind == "status" and value["completed"] is not None and value["id"] not in state["statuses"]:
+        state["statuses"].add(value["id"])
+        amount = "" if not value["current"] else (
+            f" {_size(value['current'])}" if not value["total"] else
+            f" {_size(value['current'])} / {_size(value['total'])}")
+        took = value["completed"] - value["started"] if value["started"] else 0.0
+        out.append(f"#{step.number} {value['id']}{amount}{f' {took:.1f}s' if took >= 0.05 else ''} done")
+    elif kind == "end" and not state["end"]:
+        state["end"] = True
+        if state["partial"]:
+            out.append(f"#{step.number} {state['partial']}")
+        if step.error:
             out.append(f"#{step.number} ERROR: {step.error}")
-        elif step.completed and not state.get("end"):
-            state["end"] = True
-            out.append(f"#{step.number} DONE {_seconds(step.duration or 0.0)}")
+        elif step.cached:
+            out.append(f"#{step.number} CACHED")
+        else:
+            out.append(f"#{step.number} DONE {step.duration or 0.0:.1f}s")
     return out
 
 
 def _size(n: int) -> str:
+    """Bytes as buildx says them: 38B, 2.30kB, 200.05MB."""
+    value = float(n)
     for unit in ("B", "kB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n}{unit}" if unit == "B" else f"{n:.2f}{unit}"
-        n /= 1000  # type: ignore[assignment]
+        if abs(value) < 1000 or unit == "GB":
+            return f"{n}B" if unit == "B" else f"{value:.2f}{unit}"
+        value /= 1000
     return f"{n}B"

@@ -53,6 +53,16 @@ def buildx(engine, buildx_config) -> Callable[..., subprocess.CompletedProcess[s
 
 
 @pytest.fixture
+def shell_home(tmp_path, monkeypatch) -> Path:
+    """HOME and the XDG dirs in a tmp dir (for dshell -c), so no test touches the user's files."""
+    for var, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_CACHE_HOME", "cache")):
+        (tmp_path / sub).mkdir()
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    return tmp_path
+
+
+@pytest.fixture
 def client(engine) -> Any:
     import dshell.client as docker
 

@@ -64,6 +64,21 @@ def test_a_status_response_decodes_into_steps_logs_and_warnings():
     assert "WARNING: FromAsCasing: 'as' and 'FROM' (Dockerfile:3)" in lines
 
 
+def test_a_log_line_in_pieces_is_printed_once_whole():
+    state, printed = progress.Progress(), {}
+    vertex = put_bytes(1, "sha256:a") + put_bytes(3, "RUN x") + put_message(5, _ts(100))
+    pieces = [put_message(1, vertex)] + [
+        put_message(3, put_bytes(1, "sha256:a") + put_message(2, _ts(101)) + put_bytes(4, piece))
+        for piece in (b"hel", b"lo\nwor", b"ld\n", b"tail")]
+    done = put_message(1, vertex + put_message(6, _ts(102)))
+    lines = []
+    for raw in (*pieces, done):
+        ev = progress.event({"id": "moby.buildkit.trace", "aux": base64.b64encode(raw).decode()})
+        for change in state.feed(ev):
+            lines += progress.plain_lines(state, change, printed)
+    assert lines == ["", "#1 RUN x", "#1 1.000 hello", "#1 1.000 world", "#1 tail", "#1 DONE 2.0s"]
+
+
 def test_a_garbled_trace_is_an_error_event_not_a_traceback():
     assert progress.event({"id": "moby.buildkit.trace", "aux": "not base64!"})["type"] == "error"
     assert progress.event({"id": "moby.buildkit.trace",

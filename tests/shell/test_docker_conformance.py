@@ -285,3 +285,15 @@ def test_pull_prints_what_the_docker_cli_prints_and_keeps_the_events(state, engi
         docker("rmi", image, check=False)
     missing = execute(state, f"pull {engine['registry']}/dshell/nosuch-{RUN}:1")
     assert missing.error.startswith("Error response from daemon: manifest for") and "\n" not in missing.error
+
+
+def test_logs_of_several_containers_each_line_after_its_name(state):
+    docker("run", "--label", LABEL, "--name", f"{P}-l2", "busybox", "sh", "-c", "echo b1")
+    out, err, status = dshell(state, f"logs {P}-e {P}-l2")
+    width = len(f"{P}-l2")
+    assert (err, status) == ("", 0)
+    assert f"{P}-l2".ljust(width) + "  | b1" in out.splitlines()
+    assert f"{P}-e".ljust(width) + "  | out6" in out.splitlines()
+    assert "logs -f follows one container here" in dshell(state, f"logs -f {P}-e {P}-l2")[1]
+    missing = dshell(state, f"logs nosuch-{P} {P}-l2")
+    assert missing[0].splitlines() == [f"{P}-l2  | b1"] and missing[1] == f"Error: No such container: nosuch-{P}"

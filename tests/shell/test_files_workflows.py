@@ -208,7 +208,7 @@ def test_build_with_dockerignore_and_run_the_result(engine, shell_home, tmp_path
     tag = unique_name()
     said: list[Any] = []
     with session_on(engine, said) as session:
-        reply = execute(session, f"build -t {tag} -f {outside} --build-arg GREETING=hi {ctx}")
+        reply = execute(session, f"build --builder classic -t {tag} -f {outside} --build-arg GREETING=hi {ctx}")
         assert reply.error is None, reply.error
         shown = "\n".join(_text(s) for s in said)
         assert "greeting=hi" in shown and "Successfully built" in shown

@@ -19,7 +19,7 @@ SHELL = Path(__file__).resolve().parents[2] / "dshell" / "shell"
 def _shown(renderable: object) -> str:
     from rich.console import Console
 
-    console = Console(width=400, file=io.StringIO(), color_system=None)
+    console = Console(width=2000, file=io.StringIO(), color_system=None)
     console.print(renderable)
     return console.file.getvalue()  # type: ignore[attr-defined]
 

@@ -119,12 +119,15 @@ def _once(verb: str, args: list[str], call: OpCall) -> Any:
     sample); None when it streams. A target that does not exist is then one error line, not a pane."""
     if verb == "stats" and call.params.get("stream") is False:
         return call
-    if verb != "logs" or call.params.get("follow") in (True, "true", "1") or len(call.args) != 1:
+    if verb != "logs":
         return None
-    if all(name_value(word) is None for word in args):  # docker's own words: its logs, as the docker CLI shows it
-        from .docker import Docker
+    follows = call.params.get("follow") in (True, "true", "1")
+    if all(name_value(word) is None for word in args) and (not follows or len(call.args) > 1):
+        from .docker import Docker  # docker's own words: its logs (of several: each one's lines after its name)
 
         return Docker(("logs", *(word_text(word) for word in args)))
+    if follows or len(call.args) != 1:
+        return None
     return call._replace(params={k: v for k, v in call.params.items() if k != "follow"})
 
 

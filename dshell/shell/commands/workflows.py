@@ -44,8 +44,12 @@ for _name, _usage, _summary, _at, _args in (
     ("cp", "cp [-a] [-L] SRC DST", "copy between a local path and CONTAINER:PATH either way, as docker cp "
      "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents, - is a tar "
      "on stdin or stdout", "one", ("path", "path")),
-    ("build", "build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--no-cache] DIR",
-     "build an image from the folder DIR, as docker build (ImageBuild; .dockerignore applies)", "one", ("folder",)),
+    ("build", "build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--platform P] [--label K=V] [--pull] "
+     "[--no-cache] [--network N] [--add-host H:IP] [--secret id=ID,src=F|env=V] [--ssh default|ID=SOCK] "
+     "[-o type=local|tar,dest=D] [--cache-from IMG] [--cache-to type=inline] [--iidfile F] [-q] "
+     "[--progress auto|plain|quiet|rawjson] [--builder classic] DIR",
+     "build an image from the folder DIR as docker build does: BuildKit (over a session of dshell's own), or the "
+     "classic builder (ImageBuild; .dockerignore applies)", "one", ("folder",)),
     ("login", "login [-u USER] [-p PASSWORD | --password-stdin] [REGISTRY]",
      "check a registry login (SystemAuth) and store it where the docker CLI does", "one", ()),
     ("logout", "logout [REGISTRY]", "forget a registry login (as docker logout)", "", ()),

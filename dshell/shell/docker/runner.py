@@ -157,6 +157,9 @@ def _follow_line(p: Plan) -> str:
     """The ``logs`` stream command for a followed ``logs -f``: the plan's params as its words."""
     import shlex
 
+    if len(p.calls) != 1:
+        raise PlanError("logs -f follows one container here (a pane each: logs -f a, then logs -f b); "
+                        "without -f, logs a b prints each one's lines after its name")
     call = p.calls[0]
     words = [f"{k}={json.dumps(v) if not isinstance(v, str) else shlex.quote(v)}" for k, v in call.params.items()
              if k not in ("id", "stdout", "stderr")]
@@ -499,8 +502,12 @@ def _logs(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     """A log's last lines at the prompt (how many came before said), all of it into a pipe, as docker logs."""
     from dshell.explorer import LogText
 
-    texts = [r.data for _, r in ok if isinstance(r.data, str) and r.data]
-    return LogText("".join(texts), 200) if texts else None
+    texts = [(call.target, r.data) for call, r in ok if isinstance(r.data, str) and r.data]
+    if len(p.calls) > 1:  # logs a b: each line after its container's name, as compose prints a project's
+        width = max(len(str(name)) for name, _ in texts) if texts else 0
+        texts = [(name, "".join(f"{str(name).ljust(width)}  | {line}\n" for line in text.splitlines()))
+                 for name, text in texts]
+    return LogText("".join(text for _, text in texts), 200) if texts else None
 
 
 def _none(p: Plan, ok: list[tuple[Call, Result]]) -> Any:

@@ -1,6 +1,8 @@
-"""``build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--no-cache] DIR``: docker build with the classic
-builder as one ImageBuild (the folder sent as a tar made on the fly, .dockerignore applied), its output shown
-line by line as the daemon writes it; more tags are ImageTag ops. The image id ends the result."""
+"""``build [-t TAG] [-f FILE] [--build-arg K=V] ... DIR``: docker build. BuildKit by default, decided as the
+docker CLI 23+ does (``DOCKER_BUILDKIT``, the ping's ``Builder-Version``, the daemon's OS; ``workflows.buildkit``);
+``--builder classic`` (or ``DOCKER_BUILDKIT=0``) runs one ImageBuild with the classic builder (the folder sent as
+a tar made on the fly, .dockerignore applied), its output shown line by line as the daemon writes it; more tags
+are ImageTag ops. The image id ends the result."""
 
 from __future__ import annotations
 
@@ -23,8 +25,13 @@ if TYPE_CHECKING:
 
 USAGE = usage("build")
 _VALUES = {"-t": "tags", "--tag": "tags", "-f": "file", "--file": "file", "--build-arg": "build_args",
-           "--target": "target"}
-_LISTS = ("tags", "build_args")
+           "--target": "target", "--platform": "platform", "--label": "labels", "--network": "network",
+           "--add-host": "add_hosts", "--iidfile": "iidfile", "--secret": "secrets", "--ssh": "ssh",
+           "-o": "outputs", "--output": "outputs", "--cache-from": "cache_from", "--cache-to": "cache_to",
+           "--progress": "progress", "--builder": "builder"}
+_FLAGS = {"--no-cache": "no_cache", "--pull": "pull", "-q": "quiet", "--quiet": "quiet"}
+_LISTS = ("tags", "build_args", "labels", "add_hosts", "secrets", "ssh", "outputs", "cache_from", "cache_to")
+BUILDKIT_ONLY = ("secrets", "ssh", "outputs", "cache_to")  # flags the classic builder has no way to honour
 
 
 @dataclass
@@ -37,6 +44,20 @@ class BuildOptions:
     build_args: list[str] = field(default_factory=list)
     target: str | None = None
     no_cache: bool = False
+    platform: str | None = None
+    labels: list[str] = field(default_factory=list)
+    pull: bool = False
+    network: str | None = None
+    add_hosts: list[str] = field(default_factory=list)
+    iidfile: str | None = None
+    secrets: list[str] = field(default_factory=list)
+    ssh: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    cache_from: list[str] = field(default_factory=list)
+    cache_to: list[str] = field(default_factory=list)
+    quiet: bool = False
+    progress: str = "auto"
+    builder: str | None = None
 
 
 def parse_build(args: Sequence[str]) -> BuildOptions:
@@ -49,8 +70,8 @@ def parse_build(args: Sequence[str]) -> BuildOptions:
     while words:
         word = words.pop(0)
         name, eq, inline = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
-        if word == "--no-cache":
-            opts.no_cache = True
+        if word in _FLAGS:
+            setattr(opts, _FLAGS[word], True)
         elif name in _VALUES and word.startswith("-"):
             value = inline if (eq or inline) else (words.pop(0) if words else None)
             if value is None:
@@ -67,7 +88,34 @@ def parse_build(args: Sequence[str]) -> BuildOptions:
     if len(rest) != 1:
         raise ValueError(f"build needs one folder (the context): usage: {USAGE}")
     opts.context = rest[0]
+    from .buildkit import PROGRESS
+
+    if opts.progress not in PROGRESS:
+        raise ValueError(f"--progress {opts.progress!r}: one of {', '.join(PROGRESS)}")
+    if opts.builder not in (None, "classic", "buildkit", "default"):
+        raise ValueError(f"--builder {opts.builder!r}: classic, or buildkit (the daemon's own; dshell has no "
+                         "buildx builders)")
     return opts
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    """``K=V`` items as a dict; ValueError naming one without ``=``."""
+    out = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise ValueError(f"{flag} {item!r}: expected KEY=VALUE")
+        out[key] = value
+    return out
+
+
+def _cache_to(items: list[str]) -> dict[str, str]:
+    """``--cache-to type=inline``: the cache rides in the image (the daemon's BuildKit exports no other kind)."""
+    for item in items:
+        if item.replace(" ", "") not in ("type=inline", "inline"):
+            raise ValueError(f"--cache-to {item!r}: the daemon's built-in BuildKit exports type=inline only "
+                             "(push the image; --cache-from IMAGE reads it back)")
+    return {"BUILDKIT_INLINE_CACHE": "1"} if items else {}
 
 
 def _build_args(items: list[str]) -> dict[str, str]:
@@ -92,13 +140,41 @@ def build_params(opts: BuildOptions) -> dict[str, Any]:
         params["dockerfile"] = Path(os.path.expanduser(opts.file))
     if opts.tags:
         params["t"] = opts.tags[0]
-    if opts.build_args:
-        params["buildargs"] = json.dumps(_build_args(opts.build_args))
+    build_args = {**_build_args(opts.build_args), **_cache_to(opts.cache_to)}
+    if build_args:
+        params["buildargs"] = json.dumps(build_args)
     if opts.target:
         params["target"] = opts.target
     if opts.no_cache:
         params["nocache"] = True
+    if opts.platform:
+        params["platform"] = opts.platform
+    if opts.labels:
+        params["labels"] = json.dumps(_pairs(opts.labels, "--label"))
+    if opts.pull:
+        params["pull"] = "1"
+    if opts.network:
+        params["networkmode"] = opts.network
+    if opts.add_hosts:
+        params["extrahosts"] = list(opts.add_hosts)
+    if opts.cache_from:
+        params["cachefrom"] = json.dumps(opts.cache_from)
+    if opts.quiet:
+        params["q"] = True
     return params
+
+
+def uses_buildkit(session: Session, opts: BuildOptions) -> bool:
+    """BuildKit or the classic builder, as ``--builder`` says, else as the docker CLI 23+ decides."""
+    if opts.builder == "classic":
+        return False
+    if opts.builder in ("buildkit", "default"):
+        return True
+    import dshell.client as docker
+    from dshell.buildkit import buildkit_enabled
+
+    ping = docker.call(session.require_client(), {"op": "SystemPing"})
+    return buildkit_enabled(dict(ping.headers))
 
 
 class Output:
@@ -119,7 +195,10 @@ class Output:
         if not isinstance(value, dict):
             return
         if "stream" in value:
-            lines = (self.partial + str(value["stream"])).split("\n")
+            text = str(value["stream"])
+            if self.image is None and text.startswith("sha256:") and not self.partial:  # -q: the id alone
+                self.image = text.strip()
+            lines = (self.partial + text).split("\n")
             self.partial = lines.pop()
             for line in lines:
                 self.steps.session.say(Text(line))
@@ -147,9 +226,20 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     try:
         opts = parse_build(cmd.args)
         params = build_params(opts)
+        buildkit = uses_buildkit(session, opts)
     except ValueError as exc:
         return Reply(error=str(exc))
     steps = Steps(session, run)
+    if buildkit:
+        from . import buildkit as bk
+
+        params.pop("q", None)
+        return bk.run(steps, opts, params, list(cmd.args))
+    unsupported = [f for f in BUILDKIT_ONLY if getattr(opts, f)]
+    if unsupported:
+        flag = {"secrets": "--secret", "ssh": "--ssh", "outputs": "--output", "cache_to": "--cache-to"}
+        return Reply(error=f"build: {flag[unsupported[0]]} needs BuildKit (the classic builder was chosen: "
+                           "drop --builder classic / DOCKER_BUILDKIT=0)")
     out = Output(steps)
     built = steps.stream("ImageBuild", params, out)
     out.flush()
@@ -161,6 +251,8 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
         tagged = steps.call("ImageTag", {"name": out.image or opts.tags[0], "repo": name, "tag": label})
         if tagged.failed:
             return Reply(error=f"build: ImageTag {tag} failed (_{tagged.n})", result=tagged)
+    if opts.iidfile and out.image:
+        Path(opts.iidfile).write_text(out.image, encoding="utf-8")
     data = {"Id": out.image, "tags": opts.tags, "ops": steps.refs()}
     result = steps.keep("build", {"args": list(cmd.args)}, data)
     if opts.tags:

@@ -87,6 +87,16 @@ class Steps:
                                                 error=problem[0] if problem else None,
                                                 elapsed=time.perf_counter() - started, endpoint=opened.endpoint))
 
+    def record(self, op: str, params: dict[str, Any], data: Any, status: int, error: str | None,
+               endpoint: str, announce: bool = True) -> Result:
+        """Store (and announce) an op the workflow ran itself (a BuildKit build: its decoded progress as data)."""
+        result = self.session.keep(op, params, data, status=status, error=error, endpoint=endpoint,
+                                   elapsed=time.perf_counter() - self.started)
+        if not announce:
+            self.results.append(result)
+            return result
+        return self._announce(result)
+
     def keep(self, op: str, params: dict[str, Any], data: Any, error: str | None = None) -> Result:
         """Store what the workflow itself found out (``run``'s exit code, ...) as a result, unannounced."""
         return self.session.keep(op, params, data, status=None, elapsed=time.perf_counter() - self.started,

@@ -1,0 +1,95 @@
+"""``build`` on BuildKit: the build through dshell.buildkit's session, its progress printed as
+``docker buildx build`` prints it (``#N`` lines; ``--progress rawjson`` the decoded events, ``quiet``/``-q``
+nothing), more tags as ImageTag ops, ``--iidfile``; the kept result holds the steps, warnings and image id."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..reply import Reply
+    from .build import BuildOptions
+    from .steps import Steps
+
+PROGRESS = ("auto", "tty", "plain", "quiet", "rawjson")
+
+
+def _raw(ev: dict[str, Any]) -> str:
+    """An event as one JSON line (log bytes as text, or base64 when they are not UTF-8)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, bytes):
+            try:
+                return value.decode()
+            except UnicodeDecodeError:
+                return {"base64": base64.b64encode(value).decode()}
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps(plain(ev), separators=(",", ":"))
+
+
+def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str]) -> Reply:
+    """Build with BuildKit; the reply names the image (or the failing step in one line)."""
+    from rich.text import Text
+
+    import dshell.client as docker
+    from dshell.buildkit import Build, plain_lines
+
+    from ..reply import Reply, one_line
+
+    mode = "quiet" if opts.quiet else opts.progress
+    context = params.pop("inputStream")
+    if opts.outputs:
+        params["outputs"] = opts.outputs
+    holder: list[Build] = []
+    printed: dict[str, Any] = {}
+
+    def send() -> None:
+        running = Build(steps.client, context, params, opts.secrets, opts.ssh)
+        holder.append(running)
+        for ev in running:
+            if mode == "rawjson":
+                steps.session.say(Text(_raw(ev)))
+            elif mode != "quiet":
+                for change in running.changes:
+                    for line in plain_lines(running.progress, change, printed):
+                        steps.session.say(Text(line, style="red" if "ERROR" in line else ""))
+
+    try:
+        steps.run(send)
+    except (ValueError, OSError, docker.DshellError) as exc:
+        return Reply(error=f"build: {one_line(exc)}")
+    running = holder[0]
+    outcome = running.outcome
+    result = running.progress.result()
+    stored = {**params, "inputStream": context, "version": "2", "secrets": opts.secrets, "ssh": opts.ssh}
+    op = steps.record("ImageBuild", {k: v for k, v in stored.items() if v}, result, outcome.status,
+                      result.get("error"), outcome.endpoint, announce=mode != "quiet")
+    if outcome.error is not None:
+        return Reply(error=f"build: {outcome.error.message} (_{op.n})", result=op)
+    data = {"Id": result["image_id"], "tags": opts.tags, **result}
+    if "error" in result:
+        kept = steps.keep("build", {"args": args}, data, error=result["error"])
+        return Reply(error=f"{result['error']} (_{kept.n})", result=kept)
+    image = result["image_id"]
+    for tag in opts.tags[1:] if image else ():
+        repo, sep, version = tag.rpartition(":")
+        name, label = (repo, version) if sep and "/" not in version else (tag, "latest")
+        tagged = steps.call("ImageTag", {"name": image, "repo": name, "tag": label})
+        if tagged.failed:
+            return Reply(error=f"build: ImageTag {tag} failed (_{tagged.n})", result=tagged)
+    if opts.iidfile and image:
+        Path(opts.iidfile).write_text(image, encoding="utf-8")
+    data["ops"] = steps.refs()
+    kept = steps.keep("build", {"args": args}, data)
+    if opts.tags and mode != "quiet":
+        steps.session.note(f"tagged {', '.join(opts.tags)}")
+    shown = image or ("exported to " + ", ".join(opts.outputs) if opts.outputs else "built")
+    return Reply(f"{shown}  (_{kept.n})" if mode != "quiet" else shown, result=kept)

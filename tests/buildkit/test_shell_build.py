@@ -1,0 +1,109 @@
+"""The shell's ``build`` on BuildKit, as ``dshell -c`` runs it: the builder decided as the docker CLI 23+ does,
+buildx's plain ``#N`` lines, the flags people use, a failing step in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dshell.buildkit import buildkit_enabled
+from dshell.shell.workflows.build import parse_build
+
+from .conftest import REPO, write
+
+
+@pytest.mark.parametrize(("headers", "env", "expected"), [
+    ({"Builder-Version": "2", "OSType": "linux"}, {}, True),
+    ({"OSType": "linux"}, {}, True),  # Docker 20.10 sends no Builder-Version: its BuildKit works
+    ({"Builder-Version": "1", "OSType": "linux"}, {}, True),
+    ({"Builder-Version": "1", "OSType": "windows"}, {}, False),
+    ({"OSType": "windows"}, {}, False),
+    ({"Builder-Version": "2", "OSType": "windows"}, {}, True),
+    ({"Builder-Version": "2"}, {"DOCKER_BUILDKIT": "0"}, False),
+    ({"OSType": "windows"}, {"DOCKER_BUILDKIT": "true"}, True),
+])
+def test_the_builder_is_chosen_as_the_docker_cli_does(headers, env, expected):
+    assert buildkit_enabled(headers, env) is expected
+
+
+def test_a_wrong_docker_buildkit_value_and_wrong_flags_are_one_line():
+    with pytest.raises(ValueError, match="DOCKER_BUILDKIT='maybe'"):
+        buildkit_enabled({}, {"DOCKER_BUILDKIT": "maybe"})
+    with pytest.raises(ValueError, match="--progress 'fancy'"):
+        parse_build(["--progress", "fancy", "ctx"])
+    with pytest.raises(ValueError, match="--builder 'mybuilder'"):
+        parse_build(["--builder", "mybuilder", "ctx"])
+    opts = parse_build(["-t", "a", "-t", "b", "--secret", "id=s,src=f", "--ssh", "default", "-o", "type=tar,dest=x",
+                        "--add-host", "h:1.2.3.4", "--label", "k=v", "--pull", "-q", "--platform", "linux/amd64",
+                        "--cache-to", "type=inline", "--cache-from", "img", "--iidfile", "id.txt", "ctx"])
+    assert (opts.tags, opts.secrets, opts.ssh, opts.outputs, opts.add_hosts, opts.labels, opts.pull, opts.quiet,
+            opts.platform, opts.cache_to, opts.cache_from, opts.iidfile) == (
+        ["a", "b"], ["id=s,src=f"], ["default"], ["type=tar,dest=x"], ["h:1.2.3.4"], ["k=v"], True, True,
+        "linux/amd64", ["type=inline"], ["img"], "id.txt")
+
+
+def _dshell(engine, line: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "DOCKER_BUILDKIT"}
+    environ.update(DOCKER_HOST=engine["docker_host"], PYTHONPATH=str(REPO), **env)
+    return subprocess.run([sys.executable, "-m", "dshell", "-c", line], env=environ, capture_output=True,
+                          text=True, timeout=300, check=False, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.engine
+def test_build_prints_buildx_lines_and_takes_the_flags_people_use(engine, shell_home, tmp_path, images, docker_cli):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": (
+        "FROM busybox\nARG WHO\nRUN --mount=type=secret,id=tok echo \"hello $WHO\" && wc -c < /run/secrets/tok\n"
+        "COPY a.txt /a.txt\n"), "a.txt": "a\n"})
+    first, second = images("shell"), images("shell-two")
+    iid = tmp_path / "iid"
+    done = _dshell(engine, f"build -t {first} -t {second} --build-arg WHO=dshell --secret id=tok,env=DSH_TOK "
+                   f"--label org.example.k=v --platform linux/amd64 --add-host db.test:10.9.8.7 --iidfile {iid} "
+                   f"--no-cache --progress plain {ctx}", DSH_TOK="twelve-bytes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert "#1 [internal] load build definition from Dockerfile" in lines
+    run = next(line for line in lines if "RUN --mount=type=secret" in line)
+    number = run.split()[0]
+    assert any(line.startswith(f"{number} ") and line.endswith(" hello dshell") for line in lines)
+    assert any(line.startswith(f"{number} ") and line.endswith(" 12") for line in lines)
+    assert f"{number} DONE" in " ".join(lines)
+    assert "twelve-bytes" not in done.stdout + done.stderr
+    image = iid.read_text()
+    assert image.startswith("sha256:") and lines[-1].startswith(image)
+    inspect = json.loads(docker_cli("image", "inspect", first, second))
+    assert {i["Id"] for i in inspect} == {image} and inspect[0]["Config"]["Labels"] == {"org.example.k": "v"}
+    stored = (shell_home / "data" / "dshell" / "results.jsonl").read_text()
+    assert "twelve-bytes" not in stored
+
+
+@pytest.mark.engine
+def test_a_failing_step_is_one_line_and_exit_1(engine, shell_home, tmp_path):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN echo about to fail && exit 7\n"})
+    done = _dshell(engine, f"build -q {ctx}")
+    assert done.returncode == 1
+    errors = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(errors) == 1 and "RUN echo about to fail" in errors[0], done.stdout + done.stderr
+    assert "exit code 7" in errors[0] and "about to fail" in errors[0]
+
+
+@pytest.mark.engine
+def test_docker_buildkit_0_keeps_the_classic_builder_and_refuses_buildkit_flags(engine, shell_home, tmp_path):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN --mount=type=cache,target=/c true\n"})
+    classic = _dshell(engine, f"build {ctx}", DOCKER_BUILDKIT="0")
+    assert classic.returncode == 1 and "requires BuildKit" in classic.stdout + classic.stderr
+    assert _dshell(engine, f"build --no-cache {ctx}").returncode == 0  # the same file, on BuildKit by default
+    refused = _dshell(engine, f"build --builder classic --secret id=a,env=HOME {ctx}")
+    assert refused.returncode == 1 and "--secret needs BuildKit" in refused.stdout + refused.stderr
+
+
+@pytest.mark.engine
+def test_an_export_to_a_folder_from_the_shell(engine, shell_home, tmp_path):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox AS b\nRUN echo out > /o\nFROM scratch\n"
+                                                 "COPY --from=b /o /\n"})
+    done = _dshell(engine, f"build -o type=local,dest={tmp_path / 'out'} {ctx}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "out" / "o").read_text() == "out\n"

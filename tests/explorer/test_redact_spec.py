@@ -31,6 +31,11 @@ def test_an_answer_is_walked_only_where_its_schema_can_hold_a_secret() -> None:
     assert redact_answer(tasks, "TaskList", "v1.41")[0]["Spec"]["ContainerSpec"]["Env"] == ["GITHUB_TOKEN=***"]
     assert redact_answer({"ID": "s", "JoinTokens": {"Worker": "SWMTKN"}}, "SwarmInspect") == {
         "ID": "s", "JoinTokens": "***"}
+    steps = [{"CreatedBy": "|1 NPM_TOKEN=n1 /bin/sh -c true"}, {"CreatedBy": "/bin/sh -c #(nop)  ARG NPM_TOKEN"}]
+    assert [s["CreatedBy"] for s in redact_answer(steps, "ImageHistory", "v1.41")] == [
+        "|1 NPM_TOKEN=*** /bin/sh -c true", "/bin/sh -c #(nop)  ARG NPM_TOKEN"]  # build args stay in an image
+    image = {"ContainerConfig": {"Cmd": ["|1", "NPM_TOKEN=n1", "/bin/sh", "-c", "true"]}, "Config": {"Cmd": ["sh"]}}
+    assert redact_answer(image, "ImageInspect", "v1.41")["ContainerConfig"]["Cmd"][1] == "NPM_TOKEN=***"
 
 
 def test_data_of_no_op_and_raw_fetches_are_masked_as_before(tmp_path: Path) -> None:

@@ -648,7 +648,7 @@ class Session:
         from .docker.once import once
 
         if (line := once(cmd)) is not None:  # logs without -f, stats --no-stream: the answer once, no pane
-            return self._op_call(line, run) if isinstance(line, P.OpCall) else self._docker(line, run)
+            return self._docker(line, run)
         handler = self._streams.get(cmd.name)
         if handler is None:
             return Reply(error=f"{cmd.name} needs the interactive prompt (panes); run dshell without -c")

@@ -57,6 +57,8 @@ def test_data_of_no_op_and_raw_fetches_are_masked_as_before(tmp_path: Path) -> N
      "ContainerCreate body={Image: b, Env: [DB_PASSWORD=***, A=1]}"),
     ("run -e URL=postgres://u:pw@db/x busybox", "run -e URL=postgres://u:***@db/x busybox"),
     ("run -e GREETING=hello busybox", "run -e GREETING=hello busybox"),
+    ('run -e "DB_PASSWORD=two words" busybox', 'run -e "DB_PASSWORD=***" busybox'),
+    ("ContainerCreate {Env: ['GH_TOKEN=a b', \"X=1\"]}", "ContainerCreate {Env: ['GH_TOKEN=***', \"X=1\"]}"),
 ])
 def test_typed_lines_mask_secret_variables_and_url_passwords(typed: str, stored: str) -> None:
     assert redact_line(typed) == stored

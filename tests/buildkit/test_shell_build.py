@@ -107,3 +107,21 @@ def test_an_export_to_a_folder_from_the_shell(engine, shell_home, tmp_path):
     done = _dshell(engine, f"build -o type=local,dest={tmp_path / 'out'} {ctx}")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "out" / "o").read_text() == "out\n"
+
+
+@pytest.mark.engine
+def test_on_a_terminal_build_draws_the_live_view(engine, shell_home, tmp_path, images):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN for i in 1 2 3; do echo line $i; sleep 0.4; "
+                                                 "done\n"})
+    typescript = tmp_path / "typescript"
+    environ = {k: v for k, v in os.environ.items() if k != "DOCKER_BUILDKIT"}
+    environ.update(DOCKER_HOST=engine["docker_host"], PYTHONPATH=str(REPO), COLUMNS="100")
+    command = f"{sys.executable} -m dshell -c 'build --no-cache -t {images('live')} {ctx}'"
+    done = subprocess.run(["script", "-qec", command, str(typescript)], env=environ, capture_output=True,
+                          timeout=300, check=False, stdin=subprocess.DEVNULL)
+    shown = typescript.read_bytes().decode("utf-8", "replace")
+    assert done.returncode == 0, shown
+    assert "\x1b[J[+] Building" in shown and " FINISHED" in shown and "\x1b[" in shown.split("FINISHED")[0]
+    assert " => => # line 1" in shown  # the running step's log tail, while it ran
+    final = shown.split("FINISHED", 1)[1]
+    assert "RUN for i in 1 2 3" in final and "# line" not in final  # the last frame: steps and times only

@@ -248,6 +248,17 @@ def start(c: Client, request: dict[str, Any]) -> Pending:
     return _start(c, *_prepare(c, request))
 
 
+def _websocket_streams(name: str, params: dict[str, Any], version: str) -> dict[str, Any]:
+    """From API 1.42 ContainerAttachWebsocket attaches only the streams asked for (before, all three with no
+    params): unless the caller names one, all three are asked for, so the op shows the same on every version."""
+    if name != "ContainerAttachWebsocket" or _specs.version_key(version) < (1, 42) or params.keys() & _STREAMS:
+        return params
+    return {**params, **dict.fromkeys(_STREAMS, True)}
+
+
+_STREAMS = frozenset({"stdin", "stdout", "stderr"})
+
+
 def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Callable[[], bool] | None]:
     """The request ready to send (checked by the spec, once for plain params), its op name, mode and TTY lookup."""
     name = request.get("op")
@@ -263,7 +274,7 @@ def _prepare(c: Client, request: dict[str, Any]) -> tuple[Prepared, str, str, Ca
     if prepared is None:
         spec = _specs.load(version)
         op = find_op(spec, name, c.category)
-        params = _with_registry_config(op, _with_registry_auth(op, params))
+        params = _with_registry_config(op, _with_registry_auth(op, _websocket_streams(name, params, version)))
         validate(op, params, spec.version)
         req, upgrade, websocket_key = upgraded_request(build(op, params, spec.version, validated=True), name, mode)
         prepared = Prepared(op.method, op.path, req.target, req.head(c.endpoint.host_header, upgrade=upgrade),

@@ -57,18 +57,21 @@ def _dockerfile_name(root: Path, dockerfile: str | PurePath | None) -> tuple[str
 def build_context(root: Path, dockerfile: str | PurePath | None = None) -> tuple[Iterator[bytes], str]:
     """The tar stream of the build context ``root`` and the Dockerfile's name in it."""
     from . import _dockerignore
-    from ._tarstream import pack
+    from ._tarstream import pack, reading
 
     real = Path(os.path.realpath(root))
     if not real.is_dir():
         raise ValidationError(f"{root}: the build context must be a folder")
     name, outside = _dockerfile_name(real, dockerfile)
-    patterns = _dockerignore.load(real)
+    ignore_file = real / ".dockerignore"
+    with reading(str(ignore_file)):
+        patterns = _dockerignore.load(real)
     extra: dict[str, bytes] = {}
     if outside is not None:
-        extra[name] = outside.read_bytes()
-        ignore_file = real / ".dockerignore"
-        text = ignore_file.read_bytes() if ignore_file.is_file() else b".dockerignore"
+        with reading(str(outside)):
+            extra[name] = outside.read_bytes()
+        with reading(str(ignore_file)):
+            text = ignore_file.read_bytes() if ignore_file.is_file() else b".dockerignore"
         extra[".dockerignore"] = text + f"\n{name}\n".encode()
     else:
         patterns = _dockerignore.keep_build_files(patterns, name)

@@ -98,7 +98,7 @@ class Packer:
     def entry(self, path: str, name: str) -> Iterator[bytes]:
         """One file system entry (not following a symlink) as ``name``; sockets are skipped. LocalFileError
         naming the file when it cannot be read."""
-        with _reading(path):
+        with reading(path):
             yield from self._entry(path, name)
 
     def _entry(self, path: str, name: str) -> Iterator[bytes]:
@@ -150,7 +150,7 @@ class Packer:
         stack: list[tuple[str, str, list[bool] | None]] = [("", root, None)]
         while stack:
             rel_dir, real_dir, said = stack.pop()
-            with _reading(real_dir), os.scandir(real_dir) as it:
+            with reading(real_dir), os.scandir(real_dir) as it:
                 names = sorted(e.name for e in it)
             below: list[tuple[str, str, list[bool] | None]] = []
             for base in names:
@@ -190,13 +190,13 @@ def pack(source: Path | str, name: str, *, ignore: Matcher | None = None, owner:
 
 def file_chunks(path: Path | str) -> Iterator[bytes]:
     """A file's bytes, ``CHUNK`` at a time; LocalFileError naming it when it cannot be read."""
-    with _reading(os.fspath(path)), open(path, "rb") as fh:
+    with reading(os.fspath(path)), open(path, "rb") as fh:
         while data := fh.read(CHUNK):
             yield data
 
 
 @contextmanager
-def _reading(path: str) -> Iterator[None]:
+def reading(path: str) -> Iterator[None]:
     """An OSError reading ``path`` as LocalFileError naming it (not the connection's error: the body being sent
     raised it)."""
     try:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._redact import redact
     from ._redact_line import redact_line
     from ._render import header, render
-    from ._reshape import ReshapeError, filtered, grep, sorted_by, with_columns
+    from ._reshape import Gestures, ReshapeError, filtered, grep, reshaped, sorted_by, with_columns
     from ._results import History, Result, default_history_path
     from ._saved import expression_error, use_views
     from ._secrets import secret_names
@@ -63,7 +63,9 @@ _WHERE = {  # public name -> (module, its name there)
     "secret_names": ("._secrets", "secret_names"),
     "header": ("._render", "header"),
     "render": ("._render", "render"),
+    "Gestures": ("._reshape", "Gestures"),
     "ReshapeError": ("._reshape", "ReshapeError"),
+    "reshaped": ("._reshape", "reshaped"),
     "filtered": ("._reshape", "filtered"),
     "grep": ("._reshape", "grep"),
     "sorted_by": ("._reshape", "sorted_by"),
@@ -108,6 +110,7 @@ __all__ = [
     "STDERR_MARK",
     "StatsChart",
     "Change",
+    "Gestures",
     "History",
     "LogText",
     "Note",
@@ -136,6 +139,7 @@ __all__ = [
     "redact",
     "redact_line",
     "render",
+    "reshaped",
     "resolve",
     "save",
     "secret_names",

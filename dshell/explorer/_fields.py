@@ -23,6 +23,8 @@ DEFAULTS = {
     "NetworkList": "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}",
     "VolumeList": "table {{.Driver}}\t{{.Name}}",
     "ImageHistory": "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+    "ContainerStats": "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}"
+                      "\t{{.PIDs}}",
 }
 """docker's default table format of each list op."""
 QUIET_FORMATS = {"VolumeList": "{{.Name}}"}
@@ -272,12 +274,35 @@ def _history(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
 _HISTORY_HEADER = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
                    "Size": "SIZE", "Comment": "COMMENT"}
 
+def _stats(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
+    from ._stats import binary_size, decimal_size, summary
+
+    got = summary(row) if "cpu_stats" in row else row
+    ident = str(got.get("id") or "")
+    return {
+        "ID": lambda: short_id(ident) if trunc else ident,
+        "Container": lambda: short_id(ident) if trunc else ident,
+        "Name": lambda: str(got.get("name") or "").lstrip("/"),
+        "CPUPerc": lambda: f"{got.get('cpu_percent') or 0:.2f}%",
+        "MemUsage": lambda: f"{binary_size(got.get('mem_usage') or 0)} / {binary_size(got.get('mem_limit') or 0)}",
+        "MemPerc": lambda: f"{got.get('mem_percent') or 0:.2f}%",
+        "NetIO": lambda: f"{decimal_size(got.get('net_rx') or 0)} / {decimal_size(got.get('net_tx') or 0)}",
+        "BlockIO": lambda: f"{decimal_size(got.get('block_read') or 0)} / {decimal_size(got.get('block_write') or 0)}",
+        "PIDs": lambda: str(got.get("pids") or 0),
+    }
+
+
+_STATS_HEADER = {"ID": "CONTAINER ID", "Container": "CONTAINER", "Name": "NAME", "CPUPerc": "CPU %",
+                 "MemUsage": "MEM USAGE / LIMIT", "MemPerc": "MEM %", "NetIO": "NET I/O", "BlockIO": "BLOCK I/O",
+                 "PIDs": "PIDS"}
+
 _KINDS: dict[str, tuple[Callable[[Row, bool], dict[str, Callable[..., Any]]], dict[str, str]]] = {
     "ContainerList": (_container, _CONTAINER_HEADER),
     "ImageList": (_image, _IMAGE_HEADER),
     "NetworkList": (_network, _NETWORK_HEADER),
     "VolumeList": (_volume, _VOLUME_HEADER),
     "ImageHistory": (_history, _HISTORY_HEADER),
+    "ContainerStats": (_stats, _STATS_HEADER),
 }
 
 

@@ -18,14 +18,17 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._secrets import (
+    ARGV_KEY,
     BUILD_ARGS_KEY,
     ENV_KEY,
     MASK,
     OP_SECRET_KEYS,
     SECRET_KEYS,
+    WORDS_KEY,
     mask_assignment,
     mask_build_args,
     mask_env,
+    mask_words,
     normalized,
 )
 
@@ -154,13 +157,14 @@ class _Plan(NamedTuple):
     """Where secrets can be in a value of one schema."""
 
     secret: tuple[str, ...]  # properties masked whole
-    env: tuple[str, ...]  # properties holding NAME=value lists
+    env: tuple[str, ...]  # properties holding NAME=value lists (Env; an image's build step as Cmd)
+    words: tuple[str, ...]  # properties holding a command line (ImageHistory's CreatedBy)
     props: tuple[tuple[str, _Plan], ...]  # properties leading to secrets deeper down
     items: _Plan | None  # an array's items
     values: _Plan | None  # the values of a map (additionalProperties)
 
 
-_NOTHING = _Plan((), (), (), None, None)
+_NOTHING = _Plan((), (), (), (), None, None)
 
 
 def _follow(data: Any, plan: _Plan) -> list[_Hit]:
@@ -177,6 +181,9 @@ def _follow(data: Any, plan: _Plan) -> list[_Hit]:
                     hits.append(((path, key), MASK))
             for key in at.env:
                 if (masked := mask_env(node.get(key))) is not node.get(key):
+                    hits.append(((path, key), masked))
+            for key in at.words:
+                if (masked := mask_words(node.get(key))) is not node.get(key):
                     hits.append(((path, key), masked))
             stack += [((path, key), node[key], sub) for key, sub in at.props if key in node]
             if at.values is not None:
@@ -215,7 +222,8 @@ def _merge(plans: list[_Plan]) -> _Plan:
     items = [p.items for p in plans if p.items is not None]
     values = [p.values for p in plans if p.values is not None]
     return _Plan(tuple({k for p in plans for k in p.secret}), tuple({k for p in plans for k in p.env}),
-                 tuple(props.items()), _merge(items) if items else None, _merge(values) if values else None)
+                 tuple({k for p in plans for k in p.words}), tuple(props.items()), _merge(items) if items else None,
+                 _merge(values) if values else None)
 
 
 class _Planner:
@@ -243,20 +251,22 @@ class _Planner:
             self.done[name] = made
             return made
         schema = self.index.resolve(schema)
-        secret, env, props = [], [], []
+        secret, env, words, props = [], [], [], []
         for key, sub in (schema.get("properties") or {}).items():
             name = normalized(key)
             if name in SECRET_KEYS:
                 secret.append(key)
-            elif name == ENV_KEY and self._is_string_list(sub):
+            elif name in (ENV_KEY, ARGV_KEY) and self._is_string_list(sub):
                 env.append(key)
+            elif name == WORDS_KEY:
+                words.append(key)
             elif (found := self.plan(sub)) is not None:
                 props.append((key, found))
         items = self.plan(schema.get("items"))
         values = self.plan(schema.get("additionalProperties"))
-        if not (secret or env or props or items or values):
+        if not (secret or env or words or props or items or values):
             return None
-        return _Plan(tuple(secret), tuple(env), tuple(props), items, values)
+        return _Plan(tuple(secret), tuple(env), tuple(words), tuple(props), items, values)
 
     def _is_string_list(self, schema: Any) -> bool:
         resolved = self.index.resolve(schema) if isinstance(schema, dict) else {}

@@ -50,7 +50,13 @@ class _LineMasker:
             ch = text[i]
             if ch in "\"'":
                 end = _quoted_end(text, i)
-                i = self._maybe_key(i, end, text[i + 1:end - 1]) if end <= n and text[end - 1] == ch else end
+                if end <= n and text[end - 1] == ch and end > i + 1:
+                    after = self._maybe_key(i, end, text[i + 1:end - 1])
+                    if after == end:  # not a key: maybe a quoted NAME=value (-e "A=b c", Env: ["A=b c"])
+                        self._quoted_assignment(i + 1, end - 1)
+                    i = after
+                else:
+                    i = end
             elif ch in _NAME_CHARS and (i == 0 or text[i - 1] not in _NAME_CHARS):
                 end = i
                 while end < n and text[end] in _NAME_CHARS:
@@ -63,6 +69,13 @@ class _LineMasker:
                     self.depth.pop()
                 i += 1
         return "".join(self.out) + text[self.done:]
+
+    def _quoted_assignment(self, start: int, stop: int) -> None:
+        """Mask the value of the quoted text[start:stop] when it is a NAME=value whose name looks secret."""
+        eq = self.text.find("=", start, stop)
+        if eq > start and eq + 1 < stop and self.done <= start and is_secret_name(self.text[start:eq]):
+            self.out += [self.text[self.done:eq + 1], MASK]
+            self.done = stop
 
     def _maybe_key(self, start: int, end: int, key: str) -> int:
         """Mask the value after the key at text[start:end] when it is a secret one; where to go on."""

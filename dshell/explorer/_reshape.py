@@ -249,3 +249,39 @@ def grep(data: Any, expression: str, what: str = "this value") -> str:
                            + ("; use --filter on a table" if list_rows(data) is not None else ""))
     search = pattern(expression).search
     return "".join(f"{n}:{line}\n" for n, line in enumerate(data.splitlines(), 1) if search(line))
+
+
+@dataclass(frozen=True)
+class Gestures:
+    """What `_N --filter EXPR --sort COL [--reverse] --columns A,B --grep PATTERN` asks, applied in that order
+    (a filter sees every column, the columns picked last), any of them left out."""
+
+    filter: str | None = None
+    sort: str | None = None
+    reverse: bool = False
+    columns: str | None = None
+    grep: str | None = None
+
+    def __str__(self) -> str:
+        parts = [f"--filter {self.filter}" if self.filter is not None else "",
+                 f"--sort {self.sort}" if self.sort is not None else "", "--reverse" if self.reverse else "",
+                 f"--columns {self.columns}" if self.columns is not None else "",
+                 f"--grep {self.grep}" if self.grep is not None else ""]
+        return " ".join(part for part in parts if part)
+
+
+def reshaped(data: Any, op: str, gestures: Gestures, what: str = "this value") -> tuple[Any, str]:
+    """(`data` filtered, sorted, its columns picked, or grepped as `gestures` asks; the op of that data)."""
+    if gestures.grep is not None:
+        if gestures.filter is not None or gestures.sort is not None or gestures.columns is not None:
+            raise ReshapeError("--grep reads text and logs; --filter, --sort and --columns tables: not both")
+        return grep(data, gestures.grep, what), op
+    if gestures.reverse and gestures.sort is None:
+        raise ReshapeError("--reverse goes with --sort COL")
+    if gestures.filter is not None:
+        data, op = filtered(data, op, gestures.filter, what)
+    if gestures.sort is not None:
+        data, op = sorted_by(data, op, gestures.sort, gestures.reverse, what)
+    if gestures.columns is not None:
+        data, op = with_columns(data, op, gestures.columns, what)
+    return data, op

@@ -137,6 +137,8 @@ class History:
         self._cache: OrderedDict[int, tuple[Result, int]] = OrderedDict()  # stored results and their size
         self._cached_bytes = 0
         self._unsaved: dict[int, Result] = {}  # results kept in memory only (not in the file)
+        self.made_here = 0
+        """How many results this History added (other processes may add to the same file meanwhile)."""
         self._lock = threading.Lock()
         self.load()
 
@@ -207,6 +209,7 @@ class History:
                 endpoint=endpoint,
                 api_version=api_version,
             )
+            self.made_here += 1
             size = self._persist(result, raw if masked is data else None)
             if size is None:
                 self._unsaved[result.n] = result
@@ -220,6 +223,13 @@ class History:
         error = outcome.error.message if outcome.error is not None else None
         return self.add(op, params, outcome.status, outcome.elapsed, outcome.data, error, endpoint=outcome.endpoint,
                         api_version=api_version, raw=outcome.json_body)
+
+    def newest(self) -> int:
+        """The newest result's number (0 when there is none), also one another process added to the file since
+        (its index read, not its results; no file lock taken)."""
+        with self._lock:
+            self._sync(False)
+            return self._last_number()
 
     def _last_number(self) -> int:
         stored = self._store.last[0] if self._store and self._store.last else 0

@@ -21,12 +21,15 @@ SECRET_KEYS = frozenset({
 # keys that are secret in the params of some ops only (a config's Data is not a secret, a secret's is)
 OP_SECRET_KEYS = {"SecretCreate": frozenset({"data"}), "SecretUpdate": frozenset({"data"})}
 ENV_KEY = "env"  # a list of NAME=value strings (normalized key)
+ARGV_KEY = "cmd"  # an image's build step: ["|1", "NPM_TOKEN=...", "/bin/sh", "-c", ...]
+WORDS_KEY = "createdby"  # ImageHistory's step as one line: "|1 NPM_TOKEN=... /bin/sh -c ..."
 BUILD_ARGS_KEY = "buildargs"  # ImageBuild's build args: a JSON object of NAME: value, as a string
 
 DEFAULT_NAME_PATTERNS = ("*PASSWORD*", "*PASSWD*", "*PASSPHRASE*", "*SECRET*", "*TOKEN*", "*KEY*",
                          "*CREDENTIAL*", "*AUTH*")
 # scheme://user:PASSWORD@host: the authority ends at the first '/', '?' or '#'; its last '@' ends the password
 _URL_PASSWORD = re.compile(r"((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s:@]*:)[^/?#\s]+@")
+_ASSIGNMENT = re.compile(r"(?<!\S)([^\s=]+)=(\S*)")  # a NAME=value word
 _names = re.compile("|".join(translate(p) for p in DEFAULT_NAME_PATTERNS), re.IGNORECASE)
 _extra: tuple[str, ...] = ()
 
@@ -60,6 +63,15 @@ def mask_urls(text: str) -> str:
     if "://" not in text:
         return text
     return _URL_PASSWORD.sub(lambda m: m[1] + MASK + "@", text)
+
+
+def mask_words(text: Any) -> Any:
+    """A command line (a build step) with the values of its secret ``NAME=value`` words masked, and its URLs'
+    passwords (``text`` itself when nothing is masked, or when it is not a string)."""
+    if not isinstance(text, str):
+        return text
+    masked = mask_urls(_ASSIGNMENT.sub(lambda m: f"{m[1]}={MASK}" if is_secret_name(m[1]) else m[0], text))
+    return text if masked == text else masked
 
 
 def mask_assignment(entry: Any) -> Any:

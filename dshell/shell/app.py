@@ -102,9 +102,16 @@ class Shell:
         mode = self.session.config.editing_mode
         return FormattedText([
             ("class:bottom-toolbar.key", f" {visible_line(st.endpoint)} "), ("", " API "),
-            ("class:bottom-toolbar.key", visible_line(st.api_version)), ("", f"  {st.results} results  {mode}"),
+            ("class:bottom-toolbar.key", visible_line(st.api_version)), ("", f"  {self._counts()}  {mode}"),
             ("", "" if st.ready else "  loading…"), *self.panes.toolbar(),
         ])
+
+    def _counts(self) -> str:
+        """`_177 last, 12 here`: the newest number (also another window's, on the same history) and how many this
+        window made; `no results` before the first."""
+        history = self.session.history
+        newest = history.newest() if history is not None else 0
+        return f"_{newest} last, {history.made_here if history else 0} here" if newest else "no results"
 
     def _after_render(self, app: Any) -> None:
         if self._exit_at_prompt:

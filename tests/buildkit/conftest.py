@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from ..shell.conftest import shell_home  # noqa: F401 - dshell -c runs with HOME and XDG dirs of its own
+
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FIELDS = ("Cmd", "Entrypoint", "Env", "Labels", "WorkingDir", "User", "ExposedPorts")
 
@@ -50,16 +52,6 @@ def buildx(engine, buildx_config) -> Callable[..., subprocess.CompletedProcess[s
         return proc
 
     return run
-
-
-@pytest.fixture
-def shell_home(tmp_path, monkeypatch) -> Path:
-    """HOME and the XDG dirs in a tmp dir (for dshell -c), so no test touches the user's files."""
-    for var, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
-                     ("XDG_CACHE_HOME", "cache")):
-        (tmp_path / sub).mkdir()
-        monkeypatch.setenv(var, str(tmp_path / sub))
-    return tmp_path
 
 
 @pytest.fixture

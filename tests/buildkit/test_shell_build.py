@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,49 @@ def test_an_export_to_a_folder_from_the_shell(engine, shell_home, tmp_path):
     done = _dshell(engine, f"build -o type=local,dest={tmp_path / 'out'} {ctx}")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "out" / "o").read_text() == "out\n"
+
+
+@pytest.mark.engine
+def test_on_a_terminal_build_draws_the_live_view(engine, shell_home, tmp_path, images):
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN for i in 1 2 3; do echo line $i; sleep 0.4; "
+                                                 "done\n"})
+    typescript = tmp_path / "typescript"
+    environ = {k: v for k, v in os.environ.items() if k != "DOCKER_BUILDKIT"}
+    environ.update(DOCKER_HOST=engine["docker_host"], PYTHONPATH=str(REPO), COLUMNS="100")
+    command = f"{sys.executable} -m dshell -c 'build --no-cache -t {images('live')} {ctx}'"
+    done = subprocess.run(["script", "-qec", command, str(typescript)], env=environ, capture_output=True,
+                          timeout=300, check=False, stdin=subprocess.DEVNULL)
+    shown = typescript.read_bytes().decode("utf-8", "replace")
+    assert done.returncode == 0, shown
+    assert "\x1b[J[+] Building" in shown and " FINISHED" in shown and "\x1b[" in shown.split("FINISHED")[0]
+    assert " => => # line 1" in shown  # the running step's log tail, while it ran
+    final = shown.split("FINISHED", 1)[1]
+    assert "RUN for i in 1 2 3" in final and "# line" not in final  # the last frame: steps and times only
+
+
+@pytest.mark.engine
+def test_inline_cache_goes_with_the_image_and_cache_from_reads_it_from_the_registry(engine, shell_home, tmp_path,
+                                                                                      docker_cli, docker_bytes):
+    import io
+    import secrets
+    import tarfile
+
+    ref = f"{engine['registry']}/dsh-buildkit/cache-{secrets.token_hex(4)}:latest"
+    ctx = write(tmp_path / "ctx", {"Dockerfile": f"FROM busybox\nRUN echo {ref} > /built\n"})
+    config = engine.get("docker_config") or str(Path(engine["state_dir"]) / "docker-config")
+    try:
+        first = _dshell(engine, f"build --cache-to type=inline -t {ref} --progress plain {ctx}",
+                        DOCKER_CONFIG=config)
+        assert first.returncode == 0, first.stdout + first.stderr
+        with tarfile.open(fileobj=io.BytesIO(docker_bytes("save", ref))) as saved:
+            manifest = json.load(saved.extractfile("manifest.json"))  # type: ignore[arg-type]
+            image_config = json.load(saved.extractfile(manifest[0]["Config"]))  # type: ignore[arg-type]
+        assert "moby.buildkit.cache.v0" in image_config  # the cache rides in the image
+        docker_cli("push", ref)
+        again = _dshell(engine, f"build --cache-from {ref} --progress plain {ctx}", DOCKER_CONFIG=config)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert f"importing cache manifest from {ref}" in again.stdout
+        refused = _dshell(engine, f"build --cache-to type=registry,ref={ref} {ctx}")
+        assert refused.returncode == 1 and "type=inline only" in refused.stdout + refused.stderr
+    finally:
+        docker_cli("rmi", "-f", ref, check=False)

@@ -153,3 +153,32 @@ def test_an_export_writes_files_links_and_modes(tmp_path):
     assert os.readlink(out / "l") == "d/f" and (out / "h").stat().st_ino == (out / "d/f").stat().st_ino
     kinds = [_fsync.parse_packet(m).kind for m in call.sent]
     assert kinds == [_fsync.REQ, _fsync.FIN]
+
+
+def test_the_live_view_redraws_in_place_with_the_running_steps_log_tail_made_visible():
+    from dshell.explorer._buildview import TerminalBuild, live_lines
+
+    state = progress.Progress()
+    started = put_bytes(1, "sha256:a") + put_bytes(3, "[1/2] RUN make \x1b]0;owned\x07") + put_message(5, _ts(100))
+    cached = put_bytes(1, "sha256:b") + put_bytes(3, "[internal] load") + put_varint(4, 1)
+    waiting = put_bytes(1, "sha256:c") + put_bytes(3, "[2/2] COPY . /")
+    logs = b"".join(put_message(3, put_bytes(1, "sha256:a") + put_bytes(4, f"line {i}\n".encode()))
+                    for i in range(10))
+    state.feed(progress.event({"id": "moby.buildkit.trace", "aux": base64.b64encode(
+        put_message(1, started) + put_message(1, cached) + put_message(1, waiting) + logs
+        + put_message(3, put_bytes(1, "sha256:a") + put_bytes(4, b"\x1b[2Jclear\n"))).decode()}))
+    lines = live_lines(state, 102.5, 60)
+    assert lines[0] == "[+] Building 2.5s (1/3)"
+    assert lines[1].startswith(" => [1/2] RUN make ^[]0;owned^G") and lines[1].endswith(" 2.5s")
+    assert len(lines[1]) == 59
+    assert [line for line in lines if line.startswith(" => => # ")] == [
+        " => => # line 5", " => => # line 6", " => => # line 7", " => => # line 8", " => => # line 9",
+        " => => # ^[[2Jclear"]
+    assert lines[-1].startswith(" => CACHED [internal] load")
+    assert not any("COPY" in line for line in lines)  # not begun: not shown
+    view = TerminalBuild()
+    first = view.frame(state, 102.5, 60)
+    assert first.startswith("\r\x1b[J[+] Building") and view.frame(state, 102.55, 60) == ""  # throttled
+    again = view.frame(state, 103.0, 60, done=True)
+    assert again.startswith(f"\x1b[{len(lines)}A\r\x1b[J") and "FINISHED" in again and "# line" not in again
+    assert "\x1b]0" not in first + again and "\x1b[2J" not in first + again

@@ -193,3 +193,16 @@ def test_a_search_with_nothing_below_the_cursor_starts_from_the_top():
     assert level.cursor == 1 and level.note == ""
     level.set_query("nothing")
     assert level.cursor == 1 and level.note == "/nothing: no match"
+
+
+def test_gestures_combine_in_one_order_and_say_what_cannot_go_together():
+    from dshell.explorer import Gestures, reshaped
+
+    data, op = reshaped(rows(), "ContainerList", Gestures(filter="IMAGE=nginx", sort="NAMES", reverse=True,
+                                                          columns="NAMES,State"))
+    assert op == "Table" and data[0] == {"NAMES": "web-11", "State": "running"} and len(data) == 8
+    assert str(Gestures(filter="a b", sort="X", reverse=True)) == "--filter a b --sort X --reverse"
+    with pytest.raises(ReshapeError, match="^--reverse goes with --sort COL$"):
+        reshaped(rows(), "ContainerList", Gestures(reverse=True))
+    with pytest.raises(ReshapeError, match="^--grep reads text and logs; --filter"):
+        reshaped("a\n", "ContainerLogs", Gestures(grep="a", sort="X"))

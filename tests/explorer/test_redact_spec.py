@@ -31,6 +31,11 @@ def test_an_answer_is_walked_only_where_its_schema_can_hold_a_secret() -> None:
     assert redact_answer(tasks, "TaskList", "v1.41")[0]["Spec"]["ContainerSpec"]["Env"] == ["GITHUB_TOKEN=***"]
     assert redact_answer({"ID": "s", "JoinTokens": {"Worker": "SWMTKN"}}, "SwarmInspect") == {
         "ID": "s", "JoinTokens": "***"}
+    steps = [{"CreatedBy": "|1 NPM_TOKEN=n1 /bin/sh -c true"}, {"CreatedBy": "/bin/sh -c #(nop)  ARG NPM_TOKEN"}]
+    assert [s["CreatedBy"] for s in redact_answer(steps, "ImageHistory", "v1.41")] == [
+        "|1 NPM_TOKEN=*** /bin/sh -c true", "/bin/sh -c #(nop)  ARG NPM_TOKEN"]  # build args stay in an image
+    image = {"ContainerConfig": {"Cmd": ["|1", "NPM_TOKEN=n1", "/bin/sh", "-c", "true"]}, "Config": {"Cmd": ["sh"]}}
+    assert redact_answer(image, "ImageInspect", "v1.41")["ContainerConfig"]["Cmd"][1] == "NPM_TOKEN=***"
 
 
 def test_data_of_no_op_and_raw_fetches_are_masked_as_before(tmp_path: Path) -> None:
@@ -52,6 +57,8 @@ def test_data_of_no_op_and_raw_fetches_are_masked_as_before(tmp_path: Path) -> N
      "ContainerCreate body={Image: b, Env: [DB_PASSWORD=***, A=1]}"),
     ("run -e URL=postgres://u:pw@db/x busybox", "run -e URL=postgres://u:***@db/x busybox"),
     ("run -e GREETING=hello busybox", "run -e GREETING=hello busybox"),
+    ('run -e "DB_PASSWORD=two words" busybox', 'run -e "DB_PASSWORD=***" busybox'),
+    ("ContainerCreate {Env: ['GH_TOKEN=a b', \"X=1\"]}", "ContainerCreate {Env: ['GH_TOKEN=***', \"X=1\"]}"),
 ])
 def test_typed_lines_mask_secret_variables_and_url_passwords(typed: str, stored: str) -> None:
     assert redact_line(typed) == stored

@@ -99,6 +99,25 @@ def test_attach_websocket_frames_stdin_and_unframes_output(dc, container, engine
     assert call(dc, "ContainerWait", id=name)["StatusCode"] == 0
 
 
+def test_attach_websocket_with_no_stream_params_shows_all_of_them(dc, container, engine_facts):
+    """From API 1.42 the daemon attaches only the streams asked for; dshell asks for all three when none is named
+    (before 1.42 the daemon gave all of them): the same output on both engines."""
+    name = container(["sh", "-c", "read line; echo got $line; echo err >&2"], OpenStdin=True, StdinOnce=True)
+    ws = docker.invoke(dc, {"op": "ContainerAttachWebsocket", "as": "socket", "throw": True,
+                            "params": {"id": name, "stream": True}})
+    with ws:
+        call(dc, "ContainerStart", id=name)
+        ws.settimeout(20)
+        ws.sendall(b"hello\n")
+        out = b"".join(ws.chunks())
+    assert sorted(out.splitlines()) == [b"err", b"got hello"]
+    if engine_facts.api_at_least("1.42"):  # a stream named is the caller's choice: no other is added
+        asked = docker.call(dc, {"op": "ContainerAttachWebsocket", "as": "socket",
+                                 "params": {"id": name, "stream": True, "stdout": True}})
+        asked.data.close()
+        assert "stdout=true" in asked.request_line and "stdin" not in asked.request_line
+
+
 def test_attach_websocket_close_message_ends_stdin(dc, container, engine_facts):
     name = container(["cat"], OpenStdin=True, StdinOnce=True)
     ws = docker.invoke(dc, {"op": "ContainerAttachWebsocket", "as": "socket", "throw": True,

@@ -297,3 +297,17 @@ def test_logs_of_several_containers_each_line_after_its_name(state):
     assert "logs -f follows one container here" in dshell(state, f"logs -f {P}-e {P}-l2")[1]
     missing = dshell(state, f"logs nosuch-{P} {P}-l2")
     assert missing[0].splitlines() == [f"{P}-l2  | b1"] and missing[1] == f"Error: No such container: nosuch-{P}"
+
+
+def test_stats_no_stream_prints_docker_table_once(state):
+    out, err, status = dshell(state, f"stats --no-stream {P}-a {P}-b --format 'table {{{{.Name}}}}\\t{{{{.PIDs}}}}'")
+    assert (err, status) == ("", 0)
+    assert out.splitlines()[0].split() == ["NAME", "PIDS"] and sorted(line.split()[0] for line in
+                                                                       out.splitlines()[1:]) == [f"{P}-a", f"{P}-b"]
+    table = dshell(state, f"stats --no-stream {P}-a")[0].splitlines()
+    assert re.split(r" {2,}", table[0]) == ["CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O",
+                                           "BLOCK I/O", "PIDS"]
+    assert table[1].split()[1] == f"{P}-a" and re.fullmatch(r"\d+\.\d\d%", table[1].split()[2])
+    every = dshell(state, "stats --no-stream")[0]
+    assert f"{P}-a" in every and f"{P}-c" not in every  # running ones only (c was created, never started)
+    assert dshell(state, f"stats --no-stream nosuch-{P}")[1:] == (f"Error: No such container: nosuch-{P}", 1)

@@ -57,7 +57,7 @@ def test_logs_without_follow_answer_once_as_docker_logs_does():
     assert parse_line("logs -n 5 -t web") == Docker(("logs", "-n", "5", "-t", "web"))  # the docker table's logs
     once = parse_line("logs web tail=5")  # dshell's words: the op, answered once (no follow)
     assert isinstance(once, OpCall) and once.op == "ContainerLogs" and "follow" not in once.params
-    assert parse_line("stats --no-stream web") == OpCall("ContainerStats", {"stream": False}, ("web",))
+    assert parse_line("stats --no-stream web") == Docker(("stats", "--no-stream", "web"))  # docker's table, once
     assert parse_line("logs @a web").call.params["follow"] is True  # several hosts: a pane, followed
 
 

@@ -150,7 +150,7 @@ NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-cap
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("what", ["cp-file", "cp-folder", "build", "body"])
+@pytest.mark.parametrize("what", ["cp-file", "cp-folder", "build", "body", "dockerignore"])
 def test_an_unreadable_local_file_is_named_in_one_line(engine: dict[str, Any], shell_home: Any, tmp_path: Path,
                                                        docker_cli: Any, unique_name: Any, cleanup_containers: Any,
                                                        what: str) -> None:
@@ -161,11 +161,12 @@ def test_an_unreadable_local_file_is_named_in_one_line(engine: dict[str, Any], s
     ctx.mkdir()
     (ctx / "Dockerfile").write_text("FROM busybox:latest\nCOPY . /ctx/\n")
     (ctx / "ok.txt").write_text("ok\n")
-    secret = ctx / "secret.txt"
+    secret = ctx / ("secret.txt" if what != "dockerignore" else ".dockerignore")
     secret.write_text("no\n")
     secret.chmod(0)
     line = {"cp-file": f"cp {secret} {name}:/tmp/", "cp-folder": f"cp {ctx} {name}:/tmp/",
-            "build": f"build -t {name} {ctx}", "body": f"PutContainerArchive {name} path=/tmp inputStream=@{secret}"}
+            "build": f"build -t {name} {ctx}", "dockerignore": f"build -t {name} {ctx}",
+            "body": f"PutContainerArchive {name} path=/tmp inputStream=@{secret}"}
     done = subprocess.run([*NO_DAC, sys.executable, "-m", "dshell", "-c", line[what]], capture_output=True,
                           env={**os.environ, "DOCKER_HOST": engine["docker_host"]}, text=True, timeout=120,
                           check=False)

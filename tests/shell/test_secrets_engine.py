@@ -54,12 +54,13 @@ def test_secret_variables_build_args_and_url_passwords_show_for_that_call_and_ar
         shown = dshell({**env, "COLUMNS": "200"}, "set secret_names *_PW",
                        f"run -d --name {name} -e DB_PASSWORD=hunter2 -e DATABASE_URL=postgres://app:pw77@db/x "
                        "-e MY_PW=pin55 -e GREETING=hello busybox sleep 60", f"ContainerInspect {name}",
-                       f"build --build-arg NPM_TOKEN=npm99 -t {image} {context}")
+                       f"build --build-arg NPM_TOKEN=npm99 -t {image} {context}", f"ImageHistory {image}",
+                       f"ImageInspect {image}")
     finally:
         docker_cli("rmi", "-f", image, check=False)
     assert shown.returncode == 0, shown.stdout + shown.stderr
-    for secret in ("hunter2", "pw77", "pin55"):
-        assert secret in shown.stdout  # the inspect that asked shows the container as it is
+    for secret in ("hunter2", "pw77", "pin55", "npm99"):
+        assert secret in shown.stdout  # the inspects that asked show the container and the image's steps as they are
     stored = (tmp_path / "home" / ".local" / "share" / "dshell" / "results.jsonl").read_text()
     for secret in ("hunter2", "pw77", "pin55", "npm99"):
         assert secret not in stored
@@ -71,3 +72,5 @@ def test_secret_variables_build_args_and_url_passwords_show_for_that_call_and_ar
     assert "DB_PASSWORD=***" in create["params"]["body"]["Env"]
     build = next(line for line in lines if line["op"] == "ImageBuild")
     assert json.loads(build["params"]["buildargs"]) == {"NPM_TOKEN": "***"}
+    steps = next(line for line in lines if line["op"] == "ImageHistory")["data"]
+    assert any("NPM_TOKEN=***" in step["CreatedBy"] for step in steps)  # docker keeps build args in the history

@@ -28,7 +28,7 @@ class Terminal:
         command = f"cd {REPO} && {sys.executable} -m dshell; sleep 60"
         self.tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "main", command)
         self.wait(r"^dshell>", timeout=20)
-        self.wait(r"API v1\.\d+\s+\d+ results\s+\w+\s*$", timeout=20)  # loaded and negotiated
+        self.wait(r"API v1\.\d+\s+(?:no results|_\d+ last, \d+ here)\s+\w+\s*$", timeout=20)  # loaded
 
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "main", "-l", text)

@@ -117,8 +117,10 @@ def _once(verb: str, args: list[str], call: OpCall) -> Any:
     """What answers a pane command once instead, as the docker CLI does: ``logs NAME`` without ``-f`` (docker's
     ``logs``: the log's last lines at the prompt, all of it into a pipe), ``stats --no-stream NAME`` (one
     sample); None when it streams. A target that does not exist is then one error line, not a pane."""
-    if verb == "stats" and call.params.get("stream") is False:
-        return call
+    if verb == "stats" and call.params.get("stream") is False:  # docker stats --no-stream: its table, one sample
+        from .docker import Docker
+
+        return Docker(("stats", *(word_text(word) for word in args if word != "stream=false")))
     if verb != "logs":
         return None
     follows = call.params.get("follow") in (True, "true", "1")

@@ -118,6 +118,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
+    if command.op == "ContainerStats" and not calls:  # stats: every running container (-a: every one)
+        calls = run(lambda: _every_container(c, bool(p.options.get("all")), calls))
     calls = _named_bodies(session, calls)
     if command.view == "progress" and len(calls) == 1:
         return progress(session, calls[0].op, calls[0].params, p.quiet, _reference(calls[0]))
@@ -199,6 +201,16 @@ def _calls(p: Plan) -> tuple[Call, ...]:
     if p.command.op == "ContainerList" and p.format and ("Size" in p.format or _json_all(p.format)):
         calls = [Call(c.op, {**c.params, "size": True}, c.target) for c in calls]
     return tuple(calls)
+
+
+def _every_container(c: Client, every: bool, calls: tuple[Call, ...]) -> tuple[Call, ...]:
+    """One stats call per container ContainerList names (running ones, or all), as docker stats does."""
+    import dshell.client as docker
+
+    listed = docker.call(c, {"op": "ContainerList", "params": {"all": every}})
+    rows = listed.data if listed.ok and isinstance(listed.data, list) else []
+    return tuple(Call("ContainerStats", {"id": row["Id"], "stream": False}, str(row["Id"])[:12]) for row in rows
+                 if isinstance(row, dict) and "Id" in row)
 
 
 def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]:
@@ -498,6 +510,14 @@ def _reference(call: Call) -> str | None:
     return f"{name}:{tag}" if tag else str(name)
 
 
+def _stats(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker stats --no-stream: one table of each container's sample."""
+    from dshell.explorer._fields import DEFAULTS, format_list
+
+    samples = [r.data for _, r in ok if isinstance(r.data, dict)]
+    return _text([format_list("ContainerStats", samples, p.format or DEFAULTS["ContainerStats"], p.trunc)])
+
+
 def _logs(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     """A log's last lines at the prompt (how many came before said), all of it into a pipe, as docker logs."""
     from dshell.explorer import LogText
@@ -527,7 +547,7 @@ def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
     "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
     "name": _name, "status": _status, "ports": _ports, "top": _top, "progress": _progress, "none": _none, "file": _file,
-    "logs": _logs, "scaled": _names,
+    "logs": _logs, "scaled": _names, "stats": _stats,
 }
 
 

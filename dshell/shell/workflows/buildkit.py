@@ -1,6 +1,7 @@
-"""``build`` on BuildKit: the build through dshell.buildkit's session, its progress printed as
-``docker buildx build`` prints it (``#N`` lines; ``--progress rawjson`` the decoded events, ``quiet``/``-q``
-nothing), more tags as ImageTag ops, ``--iidfile``; the kept result holds the steps, warnings and image id."""
+"""``build`` on BuildKit: the build through dshell.buildkit's session, its progress shown as
+``docker buildx build`` shows it (on a terminal the live view, redrawn in place; else ``#N`` lines;
+``--progress rawjson`` the decoded events, ``quiet``/``-q`` nothing), more tags as ImageTag ops, ``--iidfile``;
+the kept result holds the steps, warnings and image id."""
 
 from __future__ import annotations
 
@@ -35,12 +36,42 @@ def _raw(ev: dict[str, Any]) -> str:
     return json.dumps(plain(ev), separators=(",", ":"))
 
 
+class _Live:
+    """The live view drawn on the terminal (stdout), frame after frame."""
+
+    def __init__(self, out: Any) -> None:
+        from dshell.explorer._buildview import TerminalBuild
+
+        self.out = out
+        self.view = TerminalBuild()
+
+    def draw(self, progress: Any, done: bool = False) -> None:
+        import shutil
+        import time
+
+        text = self.view.frame(progress, time.time(), shutil.get_terminal_size().columns, done)
+        if text:
+            self.out.write(text)
+            self.out.flush()
+
+
+def _terminal() -> _Live | None:
+    """The live view when stdout is a terminal, else None (plain lines)."""
+    import sys
+
+    try:
+        return _Live(sys.stdout) if sys.stdout.isatty() else None
+    except (AttributeError, ValueError):
+        return None
+
+
 def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str]) -> Reply:
     """Build with BuildKit; the reply names the image (or the failing step in one line)."""
     from rich.text import Text
 
     import dshell.client as docker
     from dshell.buildkit import Build, plain_lines
+    from dshell.explorer._visible import visible_line
 
     from ..reply import Reply, one_line
 
@@ -50,17 +81,26 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
         params["outputs"] = opts.outputs
     holder: list[Build] = []
     printed: dict[str, Any] = {}
+    live = _terminal() if mode in ("auto", "tty") else None
+    if mode == "tty" and live is None:
+        return Reply(error="build: --progress tty needs a terminal (plain prints #N lines)")
 
     def send() -> None:
         running = Build(steps.client, context, params, opts.secrets, opts.ssh)
         holder.append(running)
-        for ev in running:
-            if mode == "rawjson":
-                steps.session.say(Text(_raw(ev)))
-            elif mode != "quiet":
-                for change in running.changes:
-                    for line in plain_lines(running.progress, change, printed):
-                        steps.session.say(Text(line, style="red" if "ERROR" in line else ""))
+        try:
+            for ev in running:
+                if live is not None:
+                    live.draw(running.progress)
+                elif mode == "rawjson":
+                    steps.session.say(Text(_raw(ev)))
+                elif mode != "quiet":
+                    for change in running.changes:
+                        for line in plain_lines(running.progress, change, printed):
+                            steps.session.say(Text(visible_line(line), style="red" if "ERROR" in line else ""))
+        finally:
+            if live is not None:
+                live.draw(running.progress, done=True)
 
     try:
         steps.run(send)

@@ -11,6 +11,7 @@ from dshell.client import load_docker_config
 
 from .parse import COMMANDS
 from .terminal import DEFAULT_DETACH_KEYS
+from .words import shell_words
 
 _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
                   "--env": "env", "--detach-keys": "detach_keys"}
@@ -94,7 +95,7 @@ def _options(args: Sequence[str], usage: str, allowed: set[str]) -> tuple[dict[s
 
 def parse_target(kind: str, args: Sequence[str]) -> Target:
     """``attach`` (else ``exec``) words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
-    words = shlex.split(" ".join(args))
+    words = shell_words(" ".join(args))
     if kind == "attach":
         options, rest = _options(words, ATTACH_USAGE, {"--detach-keys"})
         if len(rest) != 1:

@@ -64,10 +64,12 @@ class Outcome:
                 f"elapsed={self.elapsed:.3f}, error={self.error!r})")
 
     def replace(self, **changes: Any) -> Outcome:
-        """A copy with ``changes`` (field=value) applied."""
+        """A copy with ``changes`` (field=value) applied; new ``data`` drops ``json_body`` (not its body)."""
         unknown = set(changes) - set(self.FIELDS)
         if unknown:
             raise TypeError(f"Outcome has no field {sorted(unknown)[0]!r}")
+        if "data" in changes:
+            changes.setdefault("json_body", None)
         now = zip(self.FIELDS, self._values, strict=True)
         return Outcome(**{name: changes.get(name, value) for name, value in now})
 

@@ -13,6 +13,8 @@ import dshell.client as docker
 
 from . import _state
 
+WAKE = 0.25
+"""Seconds the merged stream waits for a line before it looks up (for an interrupt) and waits again."""
 RAINBOW = ("36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1")
 """docker compose's colours, given to containers in turn (cyan, yellow, green, magenta, blue, then intense)."""
 
@@ -75,7 +77,10 @@ class Logs:
     def __iter__(self) -> Iterator[LogLine]:
         left = len(self._threads)
         while left:
-            item = self._lines.get()
+            try:
+                item = self._lines.get(timeout=WAKE)
+            except queue.Empty:  # wake now and then: an interrupt (Ctrl-C in the shell's worker) gets through
+                continue
             if item is None:
                 left -= 1
                 continue

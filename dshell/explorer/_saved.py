@@ -3,10 +3,13 @@ custom columns); every docker-like table of that op shows them instead of its ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._columns import Column, Columns, Row, text
+from ._columns import Column, Columns, Row, dig, text
+
+_KEYS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 _VIEWS: dict[str, tuple[tuple[str, str], ...]] = {}
 _BUILT: dict[str, Columns] = {}
@@ -29,6 +32,25 @@ def saved_columns(op: str | None) -> Columns | None:
     return _BUILT[op or ""]
 
 
+def _search(expression: str) -> Callable[[Row], Any]:
+    """`expression` as a function of a row: a dotted key path (`State`, `Labels.app`) read directly, anything else
+    by JMESPath (None where it fails on a row, as a function given the wrong type)."""
+    if _KEYS.fullmatch(expression):
+        return lambda row: dig(row, expression)
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    compiled = jmespath.compile(expression).search
+
+    def search(row: Row) -> Any:
+        try:
+            return compiled(row)
+        except (JMESPathError, ValueError, TypeError):
+            return None
+
+    return search
+
+
 def expression_error(expression: str) -> str | None:
     """Why `expression` is no JMESPath expression (one line), or None when it is one."""
     import jmespath
@@ -46,16 +68,10 @@ def expression_error(expression: str) -> str | None:
 def expression_column(header: str, expression: str) -> Column:
     """A column showing `expression` (JMESPath) of each row under `header`; its value in a DataFrame and its sort
     key is the expression's value when that is a scalar."""
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
-    search = jmespath.compile(expression).search
+    search = _search(expression)
 
     def value(row: Row) -> Any:
-        try:
-            found = search(row)
-        except (JMESPathError, ValueError, TypeError):  # a function given the wrong type in one row
-            return None
+        found = search(row)
         return found if found is None or isinstance(found, str | int | float | bool) else text(found)
 
     cell: Callable[[Row], str] = lambda row: text(value(row))  # noqa: E731 - a one-line closure

@@ -27,9 +27,11 @@ def _shown(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every control character but line feed and tab, and every bidi control, made visible."""
-    return _CONTROLS.sub(_shown, text) if _CONTROLS.search(text) else text
+    if text.isprintable() or not _CONTROLS.search(text):  # the first test is the quick one, for most text
+        return text
+    return _CONTROLS.sub(_shown, text)
 
 
 def visible_line(text: str) -> str:
     """``text`` made visible, on one line: line feeds as ``⏎`` (a table cell, a tree's key, a title)."""
-    return visible(text).replace("\n", "⏎")
+    return text if text.isprintable() else visible(text).replace("\n", "⏎")

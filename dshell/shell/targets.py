@@ -11,6 +11,7 @@ from dshell.client import load_docker_config
 
 from .commands import find
 from .terminal import DEFAULT_DETACH_KEYS
+from .words import shell_words
 
 _VALUE_OPTIONS = {"-u": "user", "--user": "user", "-w": "workdir", "--workdir": "workdir", "-e": "env",
                   "--env": "env", "--detach-keys": "detach_keys"}
@@ -93,7 +94,7 @@ def _options(args: Sequence[str], usage: str, allowed: set[str]) -> tuple[dict[s
 
 def parse_target(kind: str, args: Sequence[str]) -> Target:
     """``attach`` (else ``exec``) words as typed (quotes are read like a shell's) → Target; ValueError if wrong."""
-    words = shlex.split(" ".join(args))
+    words = shell_words(" ".join(args))
     declared = find(kind)
     usage = declared.usage if declared else kind
     if kind == "attach":

@@ -75,3 +75,54 @@ def name_value(word: str) -> tuple[str, str] | None:
 def is_complete(text: str) -> bool:
     """True when every bracket and quote of ``text`` is closed (so the input can run)."""
     return not scan(text).pending
+
+
+_DOUBLE_QUOTED_ESCAPES = '$`"\\\n'
+
+
+def shell_words(text: str) -> list[str]:
+    """``text`` split as a POSIX shell splits a command line (no expansions): quotes removed, a backslash outside
+    quotes keeping the next character as it is, inside double quotes only before $ ` " \\ or a newline (so
+    ``sh -c "echo \\$A"`` gives ``echo $A``: Python's shlex keeps that backslash), nothing special inside single
+    quotes. ValueError (one line) for a quote left open."""
+    words: list[str] = []
+    word: list[str] | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            if word is not None:
+                words.append("".join(word))
+                word = None
+            i += 1
+            continue
+        word = [] if word is None else word
+        if ch == "\\":
+            if i + 1 < n and text[i + 1] != "\n":
+                word.append(text[i + 1])
+            i += 2
+        elif ch == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                raise ValueError(f"no closing ' in: {text}")
+            word.append(text[i + 1:end])
+            i = end + 1
+        elif ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in _DOUBLE_QUOTED_ESCAPES:
+                    if text[i + 1] != "\n":
+                        word.append(text[i + 1])
+                    i += 2
+                else:
+                    word.append(text[i])
+                    i += 1
+            if i >= n:
+                raise ValueError(f'no closing " in: {text}')
+            i += 1
+        else:
+            word.append(ch)
+            i += 1
+    if word is not None:
+        words.append("".join(word))
+    return words

@@ -229,3 +229,10 @@ def test_a_login_is_read_afresh_for_every_call(tmp_path, monkeypatch):
     docker.call(c, push)
     first, second = (json.loads(base64.urlsafe_b64decode(value + "==")) for value in sent)
     assert "username" not in first and (second["username"], second["password"]) == ("u", "secret")
+
+
+def test_an_outcome_with_new_data_forgets_the_body_it_came_from() -> None:
+    out = docker.Outcome("ContainerList", "GET", "/containers/json", 200, {}, 0.0, [{"Id": "a"}],
+                         json_body=b'[{"Id":"a"}]')
+    assert out.replace(elapsed=1.0).json_body == b'[{"Id":"a"}]'
+    assert out.replace(data=[{"Id": "b"}]).json_body is None  # stored as the data it holds, not the old bytes

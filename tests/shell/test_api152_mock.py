@@ -78,6 +78,10 @@ def test_ps_view_needs_no_top_level_network_settings(spec152: dict[str, Any], se
     assert [[row[ours[0].index(c)] for c in columns] for row in ours] == [
         [row[theirs[0].index(c)] for c in columns] for row in theirs]
     assert ours[1][ours[0].index("NAMES")] == "funny_chatelet"
+    reply = execute(session, "ps -a --format '{{.Names}} {{.Networks}} {{.Ports}}'")  # docker's own words
+    assert reply.error is None, reply.error
+    assert shown(reply.body) == ["funny_chatelet example 8080/tcp"] == cli(
+        {"/containers/json": [summary]}, "ps", "-a", "--format", "{{.Names}} {{.Networks}} {{.Ports}}").splitlines()
 
 
 def test_a_completed_platform_binds_to_the_json_the_api_takes(session: Session) -> None:

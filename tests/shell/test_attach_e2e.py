@@ -82,3 +82,9 @@ def test_attach_errors_are_one_line(term, tty_shell, docker_cli):
     term.wait(rf"attach {tty_shell}: the container is not running")
     term.run("exec")
     term.wait(r"usage: exec \[-u USER\]")
+
+
+def test_exec_quotes_as_a_posix_shell(term, tty_shell):
+    """`\\$A` in double quotes is `$A` for the container's shell, as a POSIX shell passes it."""
+    term.run(f'exec -T -e A=posix {tty_shell} sh -c "echo \\$A and \\"q\\" and \'\\$A\'"')
+    term.wait(r"^posix and q and \$A\s*$")  # the inner shell's own quotes are its own

@@ -36,7 +36,9 @@ class CommandError(Exception):
     shows that line alone, no traceback (a notebook gets an error output, as from any failing cell)."""
 
     def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
+        from dshell.explorer import visible  # a daemon's words in it: shown, not obeyed by the terminal
+
+        return [f"{type(self).__name__}: {visible(str(self))}"]
 
 
 @magics_class

@@ -119,3 +119,11 @@ def test_the_navigator_shows_a_daemon_s_words_not_obeyed() -> None:
     shown = "".join(text for i in range(content.line_count) for _, text, *_ in content.get_line(i))
     assert "<U+202E>" in shown and "^[]0;PWNED^G" in shown
     _clean(shown)
+
+
+def test_the_magic_s_error_line_shows_a_daemon_s_words_not_obeyed() -> None:
+    from dshell.magic import CommandError
+
+    shown = "".join(CommandError(f"No such container: x{TITLE}{CLEAR}")._render_traceback_())
+    assert "x^[]0;PWNED^G^[[2J" in shown
+    _clean(shown)

@@ -30,7 +30,7 @@ from tests.replaydaemon import ReplayDaemon  # noqa: E402
 # dshell with msgspec left out: answers decoded by the json module alone
 STDLIB = """
 import json, sys
-import dshell.client._fastjson as fast
+import dshell._fastjson as fast
 fast._decode = json.loads
 from dshell.__main__ import main
 sys.exit(main(sys.argv[1:]))

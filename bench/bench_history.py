@@ -73,7 +73,7 @@ for i in range(1, total + 1):
         early = rss_mb()
 for n in (1, 5, total // 2):
     assert len(hist[n].data) == 500
-from dshell.client._fastjson import loads as fast_loads
+from dshell._fastjson import loads as fast_loads
 decode = store = fast = float("inf")
 for _ in range(20):
     started = time.perf_counter()

@@ -258,6 +258,15 @@ class Progress:
         return out
 
 
+def fold(messages: list[Any]) -> dict[str, Any]:
+    """The result of a BuildKit build's JSON messages read whole (a build without a session: a tar context)."""
+    state = Progress()
+    for message in messages:
+        if isinstance(message, dict):
+            state.feed(event(message))
+    return state.result()
+
+
 def _warning_data(w: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in w.items() if v not in ("", [], None)}
 

@@ -221,13 +221,23 @@ def call(c: Client, request: dict[str, Any]) -> Outcome:
 
         return client_call(c, request)  # type: ignore[no-any-return]
     prepared, name, mode, tty = _prepare(c, request)
-    return _send(c, prepared, name, mode, tty)
+    outcome = _send(c, prepared, name, mode, tty)
+    if name == "ImageBuild" and mode == "data" and isinstance(outcome.data, list) and _version_2(request):
+        from dshell.buildkit.progress import fold
+
+        return outcome.replace(data=fold(outcome.data))  # BuildKit's base64 progress decoded, as with a session
+    return outcome
+
+
+def _version_2(request: dict[str, Any]) -> bool:
+    params = request.get("params")
+    return isinstance(params, dict) and str(params.get("version")) == "2"
 
 
 def _buildkit_session(params: Any) -> bool:
     """Whether an ImageBuild is BuildKit's (``version=2``) with a local folder as its context: dshell then serves
     the context over a session of its own (dshell.buildkit)."""
-    return (isinstance(params, dict) and str(params.get("version")) == "2" and is_local(params.get("inputStream"))
+    return (_version_2({"params": params}) and is_local(params.get("inputStream"))
             and Path(params["inputStream"]).is_dir())
 
 

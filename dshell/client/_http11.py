@@ -184,7 +184,7 @@ def _whole_chunks(buf: bytearray, limit: int, parts: list[bytearray]) -> tuple[i
         except ValueError:
             size = -1
         stop = end + 2 + size
-        if size <= 0 or stop + 2 > size_end or have + size > limit or buf[stop:stop + 2] != b"\r\n":
+        if size <= 0 or stop + 2 > size_end or have + size > limit or buf[stop] != 13 or buf[stop + 1] != 10:
             return pos, have
         parts.append(buf[end + 2:stop])
         have += size

@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._fastjson import loads as fast_loads
 from ._errors import DockerError
-from ._fastjson import loads as fast_loads
 from ._hijack import HijackedSocket
 from ._streams import DockerStream, demux_text, json_values, stream_error
 

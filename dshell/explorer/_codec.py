@@ -7,7 +7,7 @@ import base64
 import json
 from typing import Any
 
-from dshell.client._fastjson import loads as fast_loads
+from dshell._fastjson import loads as fast_loads
 
 BYTES_TAG = "__bytes__"
 _TAG = b'"' + BYTES_TAG.encode() + b'"'

@@ -53,7 +53,7 @@ def scalar_text(value: Any) -> Text:
 def _steps(value: Any) -> Iterable[tuple[str, Step, Any]]:
     """(label, path step, child) for each child of a dict or list."""
     if isinstance(value, dict):
-        return ((visible_line(str(key)), str(key), item) for key, item in value.items())
+        return ((visible_line(ellipsis(str(key), SCALAR_CHARS)), str(key), item) for key, item in value.items())
     return ((f"[{i}]", i, item) for i, item in enumerate(value))
 
 

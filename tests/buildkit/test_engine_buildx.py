@@ -280,3 +280,23 @@ def test_added_hosts_reach_the_steps_and_a_refused_build_is_an_outcome(tmp_path,
     refused = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2",
                                                                   "extrahosts": "no-address"}})
     assert refused.status >= 400 and "no-address" in refused.error.message
+
+
+def test_a_tar_context_on_buildkit_gives_decoded_progress_not_base64(client, images):
+    import io
+    import tarfile
+
+    import dshell.client as docker
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        data = b"FROM busybox\nRUN echo from-a-tar\n"
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    out = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": buf.getvalue(), "version": "2",
+                                                              "t": images("tar"), "nocache": True}})
+    assert out.error is None, out.data
+    assert out.data["image_id"].startswith("sha256:")
+    step = next(s for s in out.data["steps"] if "echo from-a-tar" in s["name"])
+    assert "from-a-tar" in step["log"] and "moby.buildkit.trace" not in str(out.data)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dshell.client import _fastjson
+from dshell import _fastjson
 
 ATOMS = ["0", "-0", "1", "-1", "18446744073709551616", "-9223372036854775809", "1" + "0" * 400, "1e400", "-1e400",
          "1.5e-400", "0.1", "1E5", "1e+5", "2.5E-3", "-0.0", "123456789012345678901234567890.5", "true", "false",

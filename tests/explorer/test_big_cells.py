@@ -51,3 +51,11 @@ def test_a_cell_is_capped_on_screen_and_whole_in_the_result() -> None:
     shown = str(render(rows))
     assert f"… {2 * CELL_CHARS} more characters" in shown and shown.count("v") < CELL_CHARS + 100
     assert result.data[0]["Labels"]["big"] == big
+
+
+def test_a_huge_key_is_cut_in_a_tree_as_a_huge_value_is() -> None:
+    from dshell.explorer._tree import SCALAR_CHARS
+
+    shown = str(render(History(None).add("ContainerInspect", {}, 200, 0.0,
+                                           {"Labels": {"k" * (1 << 20): "v" * (1 << 20)}})))
+    assert len(shown) < 4 * SCALAR_CHARS and "…" in shown

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..grammar import NO_VALUES, FanOut, OnHost, ParseError, command_value, host_name, none, one
 from . import Command, form, register, runner_of
 
 if TYPE_CHECKING:
+    from dshell.client import Client
+
     from ..reply import Reply
     from ..session import Session
     from ..worker import Runner
@@ -65,16 +67,22 @@ def _use(session: Session, cmd: Use, run: Runner) -> Reply:
     return Reply(f"API {c.api_version} ({'pinned' if c.pinned else 'negotiated'})")
 
 
-def _use_host(session: Session, name: str, run: Runner) -> Reply:
+def _asked(c: Client, run: Runner, done: str, said: Callable[[str], str]) -> Reply:
+    """``said(version)`` once ``c``'s daemon tells its API version; ``done, but: why`` when it cannot (what was done
+    stays: the daemon may come up later)."""
     from ..reply import Reply, one_line
 
+    try:
+        version = run(lambda: c.api_version)
+    except Exception as exc:  # noqa: BLE001 - one line, whatever the cause
+        return Reply(error=f"{done}, but: {one_line(exc)}")
+    return Reply(said(version))
+
+
+def _use_host(session: Session, name: str, run: Runner) -> Reply:
     name = session.hosts.find(name)
     c = session.make_default(name)
-    try:
-        version = run(lambda: session.require_client().api_version)
-    except Exception as exc:  # noqa: BLE001 - the default anyway: the daemon may come up later
-        return Reply(error=f"default endpoint {name} ({c.uri}), but: {one_line(exc)}")
-    return Reply(f"default endpoint {name} ({c.uri}, API {version})")
+    return _asked(c, run, f"default endpoint {name} ({c.uri})", lambda v: f"default endpoint {name} ({c.uri}, API {v})")
 
 
 def _parse_connect(args: list[str], usage: str) -> Connect:
@@ -106,34 +114,23 @@ def _conn(session: Session, cmd: Connect) -> dict[str, Any] | None:
 
 
 def _connect(session: Session, cmd: Connect, run: Runner) -> Reply:
-    from ..reply import Reply, one_line
-
     session.wait_ready()  # not require_client: connect is how to recover from a first connection that failed
     if cmd.name is not None and session.hosts.default not in (None, cmd.name):
         return _add_host(session, cmd, run)
     c = session.switch(_conn(session, cmd), cmd.api_version, cmd.name)
-    try:
-        version = run(lambda: c.api_version)
-    except Exception as exc:  # noqa: BLE001 - connected anyway: the daemon may come up later
-        return Reply(error=f"connected to {c.uri}, but: {one_line(exc)}")
-    return Reply(f"connected to {c.uri} (API {version})")
+    return _asked(c, run, f"connected to {c.uri}", lambda v: f"connected to {c.uri} (API {v})")
 
 
 def _add_host(session: Session, cmd: Connect, run: Runner) -> Reply:
     import dshell.client as docker
-
-    from ..reply import Reply, one_line
 
     conn = _conn(session, cmd) or docker.default_conn()
     session.hosts.check(conn, cmd.api_version)  # a bad URI or version: nothing added
     name = session.hosts.add(cmd.name, conn, cmd.api_version)
     session.forget_names(name)  # of what the name meant before
     c = session.hosts.client(name)
-    try:
-        version = run(lambda: c.api_version)
-    except Exception as exc:  # noqa: BLE001 - added anyway: the daemon may come up later
-        return Reply(error=f"added {name} ({c.uri}), but: {one_line(exc)}")
-    return Reply(f"added {name} ({c.uri}, API {version}); @{name} CMD runs a command there, use {name} switches")
+    return _asked(c, run, f"added {name} ({c.uri})",
+                  lambda v: f"added {name} ({c.uri}, API {v}); @{name} CMD runs a command there, use {name} switches")
 
 
 def _disconnect(session: Session, cmd: Disconnect, run: Runner) -> Reply:

@@ -296,6 +296,34 @@ _STATS_HEADER = {"ID": "CONTAINER ID", "Container": "CONTAINER", "Name": "NAME",
                  "MemUsage": "MEM USAGE / LIMIT", "MemPerc": "MEM %", "NetIO": "NET I/O", "BlockIO": "BLOCK I/O",
                  "PIDs": "PIDS"}
 
+def _swarm_object(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
+    """docker's fields of services, secrets, configs, nodes and tasks (the ones read off the object)."""
+    spec = row.get("Spec") or {}
+    ident = str(row.get("ID") or "")
+    labels = {"Labels": spec.get("Labels") or {}}
+    mode = next(iter(spec.get("Mode") or {}), "")
+    return {
+        "ID": lambda: ident,
+        "Name": lambda: str(spec.get("Name") or ""),
+        "Labels": lambda: _labels(labels),
+        "Label": partial(_label, labels),
+        "CreatedAt": lambda: go_rfc3339_time(row.get("CreatedAt")),
+        "UpdatedAt": lambda: go_rfc3339_time(row.get("UpdatedAt")),
+        "Driver": lambda: str((spec.get("Driver") or {}).get("Name") or ""),
+        "Mode": lambda: mode.lower(),
+        "Image": lambda: str(((spec.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image") or "")
+        .split("@")[0],
+        "Hostname": lambda: str((row.get("Description") or {}).get("Hostname") or ""),
+        "Status": lambda: str((row.get("Status") or {}).get("State") or "").capitalize(),
+        "Availability": lambda: str(spec.get("Availability") or "").capitalize(),
+        "EngineVersion": lambda: str(((row.get("Description") or {}).get("Engine") or {}).get("EngineVersion") or ""),
+    }
+
+
+_SWARM_HEADER = {"ID": "ID", "Name": "NAME", "Labels": "LABELS", "CreatedAt": "CREATED", "UpdatedAt": "UPDATED",
+                 "Driver": "DRIVER", "Mode": "MODE", "Image": "IMAGE", "Hostname": "HOSTNAME", "Status": "STATUS",
+                 "Availability": "AVAILABILITY", "EngineVersion": "ENGINE VERSION"}
+
 _KINDS: dict[str, tuple[Callable[[Row, bool], dict[str, Callable[..., Any]]], dict[str, str]]] = {
     "ContainerList": (_container, _CONTAINER_HEADER),
     "ImageList": (_image, _IMAGE_HEADER),
@@ -303,6 +331,7 @@ _KINDS: dict[str, tuple[Callable[[Row, bool], dict[str, Callable[..., Any]]], di
     "VolumeList": (_volume, _VOLUME_HEADER),
     "ImageHistory": (_history, _HISTORY_HEADER),
     "ContainerStats": (_stats, _STATS_HEADER),
+    **dict.fromkeys(("ServiceList", "SecretList", "ConfigList", "NodeList"), (_swarm_object, _SWARM_HEADER)),
 }
 
 
@@ -337,7 +366,7 @@ def fields(op: str, row: Row, trunc: bool = True) -> Fields:
 def default_format(op: str, quiet: bool = False, size: bool = False, digests: bool = False) -> str | None:
     """docker's format of ``op``'s list (``-q``: the ids; ``-s``: with SIZE; ``--digests``: with DIGEST)."""
     if quiet:
-        return QUIET_FORMATS.get(op, QUIET)
+        return QUIET_FORMATS.get(op, QUIET) if op in DEFAULTS else None
     found = DEFAULTS.get(op)
     if found and size:
         found += "\t{{.Size}}"

@@ -112,8 +112,8 @@ def dshell(session: Session, line: str) -> tuple[str, str, int]:
 
     reply = execute(session, line)
     out = io.StringIO()
-    if hasattr(reply.body, "plain_text"):  # what dshell -c writes into a pipe
-        out.write(reply.body.plain_text() + "\n")
+    if callable(plain := getattr(reply.body, "plain_text", None)):  # what dshell -c writes into a pipe
+        out.write(plain() + "\n")
     elif reply.body is not None:
         Console(file=out, width=10_000, color_system=None, soft_wrap=True).print(reply.body)
     return out.getvalue(), reply.error or "", 1 if reply.error else 0

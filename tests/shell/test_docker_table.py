@@ -107,7 +107,7 @@ def test_docker_words_plan_typed_calls(words, calls, options):
     ("stop -t soon web", "-t: 'soon' is not a int: e.g. -t 5"),
     ("ps -f label", "-f: 'label' is not key=value: e.g. -f label=app"),
     ("kill -s", "docker kill: -s needs a value"),
-    ("service scale web=3", "docker service scale is not run here yet"),
+    ("service scale", "docker service scale needs at least one ID"),
     ("frobnicate", "unknown docker command"),
 ])
 def test_words_that_do_not_fit_get_one_line(words, message):

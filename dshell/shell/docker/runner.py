@@ -118,6 +118,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
+    if command.name in ("service update", "service scale", "node update"):
+        return _read_modify_write(session, p, calls, run)
     if command.op == "ContainerStats" and not calls:  # stats: every running container (-a: every one)
         calls = run(lambda: _every_container(c, bool(p.options.get("all")), calls))
     calls = _named_bodies(session, calls)
@@ -203,6 +205,58 @@ def _calls(p: Plan) -> tuple[Call, ...]:
     return tuple(calls)
 
 
+def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: Runner) -> Reply:
+    """service update / service scale / node update: each object's spec read, changed, sent back with its
+    version, concurrently; each name said as docker says it (``web scaled to 3``)."""
+    import dshell.client as docker
+
+    from .update import changed, scale_target, scaled
+
+    c = session.require_client()
+    node = p.command.name == "node update"
+    kind, inspect = ("node", "NodeInspect") if node else ("service", "ServiceInspect")
+    wanted = [scale_target(call.target or "") if p.command.name == "service scale" else (call.params["id"], None)
+              for call in calls]
+
+    def one(call: Call, name: str, replicas: int | None) -> tuple[list[Any], str | None]:
+        found = docker.call(c, {"op": inspect, "params": {"id": name}})
+        if not found.ok:
+            return [(inspect, {"id": name}, found)], _said(kind, name, found)
+        spec = found.data.get("Spec") or {}
+        try:
+            body = scaled(spec, name, replicas) if replicas is not None else changed(
+                spec, call.params, bool(p.options.get("force")), node)
+        except PlanError as exc:
+            return [(inspect, {"id": name}, found)], str(exc)
+        params = {"id": name, "version": (found.data.get("Version") or {}).get("Index"), "body": body}
+        sent = docker.call(c, {"op": call.op, "params": params})
+        return [(inspect, {"id": name}, found), (call.op, params, sent)], None if sent.ok else _said(kind, name, sent)
+
+    def all_of() -> list[tuple[list[Any], str | None]]:
+        with ThreadPoolExecutor(min(CONCURRENCY, max(len(calls), 1))) as pool:
+            return list(pool.map(lambda pair: one(*pair), [(call, *w) for call, w in zip(calls, wanted,
+                                                                                          strict=True)]))
+
+    done = run(all_of)
+    lines, errors, last = [], [], None
+    for (name, replicas), (outcomes, error) in zip(wanted, done, strict=True):
+        for op, params, outcome in outcomes:
+            last = session.store(op, params, outcome)
+        if error is not None:
+            errors.append(error)
+        else:
+            lines.append(f"{name} scaled to {replicas}" if replicas is not None else name)
+    return Reply(_text(lines), error="\n".join(errors) or None, result=last)
+
+
+def _said(kind: str, name: str, outcome: Outcome) -> str:
+    data = outcome.data
+    message = str(data.get("message")) if isinstance(data, dict) and data.get("message") else str(outcome.status)
+    if outcome.status == 404:
+        return f"Error: No such {kind}: {name}"
+    return f"Error response from daemon: {message}"
+
+
 def _every_container(c: Client, every: bool, calls: tuple[Call, ...]) -> tuple[Call, ...]:
     """One stats call per container ContainerList names (running ones, or all), as docker stats does."""
     import dshell.client as docker
@@ -219,7 +273,11 @@ def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]
     ``since``)."""
     spec = session.spec_index
     out = []
+    me: list[str] = []
     for call in calls:
+        if call.op.startswith("Node") and call.params.get("id") == "self":  # docker's name for this node
+            me = me or [_own_node(session)]
+            call = Call(call.op, {**call.params, "id": me[0]}, call.target)
         op = spec.ops.get(call.op) if spec is not None else None
         if op is None:
             out.append(call)
@@ -236,17 +294,44 @@ def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]
     return tuple(out)
 
 
+def _own_node(session: Session) -> str:
+    """The swarm node ID of the daemon (docker's ``self``); PlanError when it is in no swarm."""
+    import dshell.client as docker
+
+    info = docker.call(session.require_client(), {"op": "SystemInfo"})
+    node = ((info.data or {}).get("Swarm") or {}).get("NodeID") if info.ok else None
+    if not node:
+        raise PlanError("self: this daemon is not a swarm node (docker swarm init or join first)")
+    return str(node)
+
+
 def _local_files(params: dict[str, Any]) -> dict[str, Any]:
     """An image tar named by load's -i or import's FILE as the local file it names (streamed as the body)."""
     from pathlib import Path
 
     out = dict(params)
+    body = out.get("body")
+    if isinstance(body, dict) and isinstance(body.get("Data"), str):  # secret/config create NAME FILE
+        out["body"] = {**body, "Data": _file_data(body["Data"])}
     for key in ("imagesTarball", "inputImage"):
         if isinstance(out.get(key), str):
             if out[key] == "-":
                 raise PlanError(f"{key}: a tar on stdin is not read here: name the file")
             out[key] = Path(out[key]).expanduser()
     return out
+
+
+def _file_data(name: str) -> str:
+    """A secret's or config's file (``-``: stdin) as the API takes it: base64."""
+    import base64
+    import sys
+    from pathlib import Path
+
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).expanduser().read_bytes()
+    except OSError as exc:
+        raise PlanError(f"{name}: {exc.strerror or exc}") from None
+    return base64.b64encode(raw).decode()
 
 
 def _json_all(source: str) -> bool:
@@ -337,11 +422,10 @@ def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
         return _text(image_tree(result.data))
     digests = bool(p.options.get("digests"))
     source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests)
-    if source is None and p.quiet:
-        source = "{{.ID}}" if op not in ("SecretList", "ConfigList", "NodeList", "ServiceList", "TaskList") else None
     if source is None and op not in DEFAULTS:
-        if p.quiet:
-            return _text([_short(_id_of(row), p.trunc) for row in result.data or ()])
+        if p.quiet:  # docker cuts service and task ids; node, secret and config ids it prints whole
+            trunc = p.trunc and op not in ("NodeList", "SecretList", "ConfigList")
+            return _text([_short(_id_of(row), trunc) for row in result.data or ()])
         return _table(p, ok)
     if source is None:
         return _table(p, ok)

@@ -1,6 +1,6 @@
 """Views of the answers docker prints as reports rather than lists: `docker top`, `diff`, `system df`, the
-prunes, `rmi`, `search`, `events`, the Server part of `docker version` and of `docker info` (`_info`), laid out and
-figured as the docker CLI does. The data stays the daemon's: these only say how it shows."""
+prunes, `rmi`, `search`, `events`, the Server part of `docker version` and of `docker info` (`_info`), a BuildKit
+build's steps, laid out and figured as the docker CLI does. The data stays the daemon's: these only say how it shows."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ._columns import Column, Columns, Row, TableSpec, hosts, key, list_rows, per_host, same, text
+from ._columns import Column, Columns, Row, TableSpec, hosts, is_rows, key, list_rows, per_host, same, text
 from ._events import event_text
 from ._format import compact, ellipsis, human_size
 from ._info import INFO
+from ._visible import visible_line
 
 
 def _size(size: Any) -> str:
@@ -291,7 +292,36 @@ def _diff_rows(data: Any) -> list[Row] | None:
     return rows if rows is not None and all("Change" in row and "Path" in row for row in rows) else None
 
 
+def _build_rows(data: Any) -> list[Row] | None:
+    """A BuildKit build's steps (dshell.buildkit's result), None for another shape (the classic builder's lines)."""
+    steps = data.get("steps") if isinstance(data, dict) and "image_id" in data else None
+    return steps if is_rows(steps) else None
+
+
+def _build_state(step: Row) -> str:
+    return "ERROR" if step.get("error") else "CACHED" if step.get("cached") else "DONE" if step.get("completed") \
+        else ""
+
+
+def _build_footer(data: Any) -> list[str]:
+    lines = [visible_line(f"WARNING: {w.get('short', '')}") for w in data.get("warnings") or ()]
+    if data.get("error"):
+        return [*lines, visible_line(str(data["error"]))]
+    return [*lines, f"image {data['image_id']}"] if data.get("image_id") else lines
+
+
 REPORTS: dict[str, TableSpec] = {
+    "ImageBuild": TableSpec(
+        (
+            Column("#", shrink=False, cell=key("number"), value=key("number", same)),
+            Column("STEP", cell=key("name", visible_line), wrap=True),
+            Column("STATE", shrink=False, cell=_build_state),
+            Column("TIME", shrink=False, cell=key("duration", lambda d: f"{d:.1f}s" if isinstance(d, float) else ""),
+                   value=key("duration", same)),
+        ),
+        _build_rows,
+        footer=_build_footer,
+    ),
     "diff": TableSpec(
         tuple(Column(name, cell=_as_data(name), value=key(name, same), wrap=name in ("Old", "New"))
               for name in ("Change", "Path", "Old", "New")),

@@ -300,3 +300,20 @@ def test_a_tar_context_on_buildkit_gives_decoded_progress_not_base64(client, ima
     assert out.data["image_id"].startswith("sha256:")
     step = next(s for s in out.data["steps"] if "echo from-a-tar" in s["name"])
     assert "from-a-tar" in step["log"] and "moby.buildkit.trace" not in str(out.data)
+
+
+def test_a_dockerfile_outside_the_context_builds_as_with_buildx(tmp_path, client, buildx, images, facts):
+    import dshell.client as docker
+
+    ctx = write(tmp_path / "ctx", {"app.txt": "app\n", "Dockerfile": "FROM busybox\nRUN echo wrong-file\n"})
+    outside = write(tmp_path / "ops", {"Dockerfile.dev": "FROM busybox\nCOPY app.txt /srv/app.txt\n"})
+    dockerfile = outside / "Dockerfile.dev"
+    ours, theirs = images("outside"), images("outside-buildx")
+    out = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2", "t": ours,
+                                                              "dockerfile": dockerfile, "nocache": True}})
+    assert out.error is None, out.data
+    assert not any("wrong-file" in s["name"] for s in out.data["steps"])
+    buildx(ctx, "-t", theirs, "-f", str(dockerfile), "--no-cache")
+    mine = facts(ours)
+    assert mine["layers"] == facts(theirs)["layers"]
+    assert any(entry[0] == "srv/app.txt" for entry in mine["layers"][-1])

@@ -182,3 +182,25 @@ def test_the_live_view_redraws_in_place_with_the_running_steps_log_tail_made_vis
     again = view.frame(state, 103.0, 60, done=True)
     assert again.startswith(f"\x1b[{len(lines)}A\r\x1b[J") and "FINISHED" in again and "# line" not in again
     assert "\x1b]0" not in first + again and "\x1b[2J" not in first + again
+
+
+def test_a_buildkit_build_result_shows_as_a_table_of_its_steps():
+    from dshell.explorer import render
+
+    from ..explorer.conftest import render_text
+
+    data = {"image_id": "sha256:feed", "warnings": [{"short": "JSONArgsRecommended \x1b[2J"}], "steps": [
+        {"number": 1, "name": "[internal] load build definition", "cached": False, "completed": 2.0,
+         "duration": 0.04, "error": None},
+        {"number": 2, "name": "[1/2] FROM busybox", "cached": True, "completed": None, "duration": None,
+         "error": None},
+        {"number": 3, "name": "[2/2] RUN make \x1b]0;t\x07", "cached": False, "completed": 3.0, "duration": 1.25,
+         "error": None}]}
+    shown = [line.rstrip() for line in render_text(render(data, "ImageBuild"), 100).splitlines()]
+    assert shown[0].split() == ["#", "STEP", "STATE", "TIME"]
+    assert shown[1].split()[-2:] == ["DONE", "0.0s"] and shown[2].split()[-1] == "CACHED"
+    assert "RUN make ^[]0;t^G" in shown[3] and shown[3].split()[-2:] == ["DONE", "1.2s"]
+    assert shown[4:] == ["WARNING: JSONArgsRecommended ^[[2J", "image sha256:feed"]
+    failed = {**data, "error": "build failed at step #3 [2/2] RUN make with exit code 2", "image_id": None}
+    assert render_text(render(failed, "ImageBuild"), 100).rstrip().endswith("with exit code 2")
+    assert "STEP" not in render_text(render([{"stream": "Step 1/2 : FROM busybox\n"}], "ImageBuild"), 100)

@@ -41,18 +41,31 @@ class BadArchive(ValueError):
 
 
 MAX_HEADER = 1 << 20  # the longest GNU long name / long link or PAX header read (docker's archive/tar limit)
+MAX_CHAIN = 16  # extended headers in a row before a member (one needs two or three)
+_EXTENDED = frozenset({tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE,
+                       tarfile.SOLARIS_XHDTYPE})
 
 
 class _Capped(tarfile.TarInfo):
     """A header whose extension (GNU long name or link, PAX record) is refused before it is read when it is
-    longer than MAX_HEADER: tarfile reads one whole into memory."""
+    longer than MAX_HEADER (tarfile reads one whole into memory), and after MAX_CHAIN of them in a row (tarfile
+    reads each next header by recursion: a few hundred raised RecursionError)."""
 
     def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
-        if self.type in (*tarfile.GNU_TYPES, tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE) \
-                and self.type != tarfile.GNUTYPE_SPARSE and self.size > MAX_HEADER:
+        if self.type not in _EXTENDED:
+            return super()._proc_member(tarfile_)  # type: ignore[misc, no-any-return]
+        if self.size > MAX_HEADER:
             raise BadArchive(f"refused tar header of {self.size} bytes: an extended header over 1 MiB "
                              "(a long name or PAX record this long is a broken or hostile archive)")
-        return super()._proc_member(tarfile_)  # type: ignore[misc, no-any-return]
+        state = vars(tarfile_)
+        chain = state.get("_dshell_chain", 0)
+        if chain >= MAX_CHAIN:
+            raise BadArchive(f"refused tar archive: more than {MAX_CHAIN} extended headers in a row")
+        state["_dshell_chain"] = chain + 1
+        try:
+            return super()._proc_member(tarfile_)  # type: ignore[misc, no-any-return]
+        finally:
+            state["_dshell_chain"] = chain
 
 
 def _header(path: str, name: str, st: os.stat_result, owner: tuple[int, int] | None) -> tarfile.TarInfo:
@@ -278,6 +291,7 @@ def _unpack(stream: Readable, root: str, rebase: Callable[[str], str] | None) ->
     with tarfile.open(fileobj=cast(IO[bytes], stream), mode="r|", bufsize=CHUNK, tarinfo=_Capped) as tar:
         while (member := tar.next()) is not None:
             vars(tar)["members"].clear()  # a stream of any length: keep no header once it is written
+            vars(tar)["pax_headers"].clear()  # nor global PAX records (docker ignores them): they piled up
             name = rebase(member.name) if rebase else member.name
             target = _inside(root, name)
             if member.isdir():

@@ -176,3 +176,62 @@ def test_an_unreadable_local_file_is_named_in_one_line(engine: dict[str, Any], s
     assert "connection lost" not in out and "Traceback" not in out
     if what == "cp-file":
         assert docker_cli("exec", name, "ls", "/tmp") == ""  # nothing of it was sent
+
+
+def _pax(key: bytes, value: bytes) -> bytes:
+    """One PAX record, its length counting its own digits."""
+    body = b" " + key + b"=" + value + b"\n"
+    size = len(body) + len(str(len(body)))
+    size += len(str(size)) - len(str(len(body)))
+    return str(size).encode() + body
+
+
+def _stream(pieces: Iterator[bytes]) -> Any:
+    """A file-like object reading ``pieces`` as they are made (a daemon's answer arriving)."""
+    import io
+
+    class Stream(io.RawIOBase):
+        left = b""
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buf: Any) -> int:
+            while not self.left:
+                self.left = next(pieces, b"")
+                if not self.left:
+                    return 0
+            n = min(len(buf), len(self.left))
+            buf[:n], self.left = self.left[:n], self.left[n:]
+            return n
+
+    return io.BufferedReader(Stream())
+
+
+def _global(n: int) -> bytes:
+    record = _pax(b"k%d" % n, b"v" * (256 << 10))
+    return _header(b"././@PaxHeader", b"g", len(record)) + record + bytes(-len(record) % 512)
+
+
+def test_global_pax_headers_keep_memory_flat_and_a_chain_of_them_is_refused(tmp_path: Path) -> None:
+    """Global PAX headers (``g``) under the cap, each with a new key: tarfile kept them all, and read each next
+    header by recursion (300 in a row raised RecursionError)."""
+    from dshell.client._tarstream import BadArchive, unpack
+
+    def interleaved() -> Iterator[bytes]:
+        for n in range(150):
+            yield _global(n) + _header(b"f%d" % n, b"0", 0)
+        yield bytes(1024)
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    done = unpack(_stream(interleaved()), tmp_path)
+    assert done.files == 150
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) << 10 < 20 << 20  # 38 MB of records
+
+    def chained() -> Iterator[bytes]:
+        for n in range(300):
+            yield _global(n)
+        yield _header(b"x", b"0", 0) + bytes(1024)
+
+    with pytest.raises(BadArchive, match="extended headers in a row"):
+        unpack(_stream(chained()), tmp_path / "chain")

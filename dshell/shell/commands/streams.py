@@ -103,6 +103,10 @@ def _parse_pane(verb: str) -> Any:
             raise ParseError(f"{SPLIT} opens a pane per endpoint: name them, e.g. {verb} @all ...")
         if split and not decl.split:
             raise ParseError(f"{verb} @a,b shows every host in one table: leave out {SPLIT}")
+        if verb == "stats" and not hosts and {"--no-stream", "stream=false"} & set(args):  # docker stats
+            from .docker import Docker  # --no-stream [-a] [--format T] [NAME...]: docker's table, one sample each
+
+            return Docker(("stats", *(word_text(word) for word in args if word != "stream=false")))
         call = _call(verb, words, usage)
         if not hosts and (answer := _once(verb, args, call)) is not None:
             return answer
@@ -115,12 +119,8 @@ def _parse_pane(verb: str) -> Any:
 
 def _once(verb: str, args: list[str], call: OpCall) -> Any:
     """What answers a pane command once instead, as the docker CLI does: ``logs NAME`` without ``-f`` (docker's
-    ``logs``: the log's last lines at the prompt, all of it into a pipe), ``stats --no-stream NAME`` (one
-    sample); None when it streams. A target that does not exist is then one error line, not a pane."""
-    if verb == "stats" and call.params.get("stream") is False:  # docker stats --no-stream: its table, one sample
-        from .docker import Docker
-
-        return Docker(("stats", *(word_text(word) for word in args if word != "stream=false")))
+    ``logs``: the log's last lines at the prompt, all of it into a pipe); None when it streams. A target that does
+    not exist is then one error line, not a pane."""
     if verb != "logs":
         return None
     follows = call.params.get("follow") in (True, "true", "1")

@@ -65,8 +65,9 @@ class Shell:
         session.say = self.printer.line
         session.ask = self.ask
         self.first_time = history is None and not (data_dir() / "history").exists()
+        self._warnings: list[str] = []  # said once the prompt is not on screen (history writes happen as it closes)
         if history is None:  # results and history: the owner's only; a history that cannot be saved is said once
-            history = RedactingFileHistory(str(data_dir() / "history"), warn=self.printer.error)
+            history = RedactingFileHistory(str(data_dir() / "history"), warn=self._warnings.append)
         self.prompt: PromptSession[str] = PromptSession(
             self._message, multiline=True, prompt_continuation=self._continuation,
             lexer=DshellLexer(self._is_op), completer=DshellCompleter(SessionSources(session)),
@@ -128,17 +129,23 @@ class Shell:
             self.printer.note(FIRST_HINT)
         try:
             while True:
+                self._say_warnings()
                 try:
                     text = self.prompt.prompt()
                 except KeyboardInterrupt:
                     continue
                 except EOFError:
                     break
+                self._say_warnings()
                 if not self.run_line(text):
                     break
         finally:
             self.panes.close_all()
             self.session.close()
+
+    def _say_warnings(self) -> None:
+        while self._warnings:
+            self.printer.error(self._warnings.pop(0))
 
     def ask(self, question: str) -> bool:
         """docker's ``[y/N]`` question on the terminal (the prompt is not running while a command runs): yes only

@@ -31,7 +31,7 @@ def test_the_builder_is_chosen_as_the_docker_cli_does(headers, env, expected):
     assert buildkit_enabled(headers, env) is expected
 
 
-def test_a_wrong_docker_buildkit_value_and_wrong_flags_are_one_line():
+def test_a_wrong_docker_buildkit_value_and_wrong_flags_are_one_line(monkeypatch):
     with pytest.raises(ValueError, match="DOCKER_BUILDKIT='maybe'"):
         buildkit_enabled({}, {"DOCKER_BUILDKIT": "maybe"})
     with pytest.raises(ValueError, match="--progress 'fancy'"):
@@ -45,6 +45,12 @@ def test_a_wrong_docker_buildkit_value_and_wrong_flags_are_one_line():
             opts.platform, opts.cache_to, opts.cache_from, opts.iidfile) == (
         ["a", "b"], ["id=s,src=f"], ["default"], ["type=tar,dest=x"], ["h:1.2.3.4"], ["k=v"], True, True,
         "linux/amd64", ["type=inline"], ["img"], "id.txt")
+    monkeypatch.setenv("BUILDKIT_PROGRESS", "plain")
+    assert parse_build(["ctx"]).progress == "plain"  # the docker CLI's default, from the environment
+    assert parse_build(["--progress", "quiet", "ctx"]).progress == "quiet"
+    monkeypatch.setenv("BUILDKIT_PROGRESS", "fancy")
+    with pytest.raises(ValueError, match="BUILDKIT_PROGRESS= 'fancy'"):
+        parse_build(["ctx"])
 
 
 def _dshell(engine, line: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -126,6 +132,10 @@ def test_on_a_terminal_build_draws_the_live_view(engine, shell_home, tmp_path, i
     assert " => => # line 1" in shown  # the running step's log tail, while it ran
     final = shown.split("FINISHED", 1)[1]
     assert "RUN for i in 1 2 3" in final and "# line" not in final  # the last frame: steps and times only
+    command = f"{sys.executable} -m dshell -c 'build -o type=tar,dest=- {ctx}'"
+    refused = subprocess.run(["script", "-qec", command, str(typescript)], env=environ, capture_output=True,
+                             timeout=300, check=False, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 1 and "would write a tar to the terminal" in typescript.read_text()
 
 
 @pytest.mark.engine

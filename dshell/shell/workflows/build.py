@@ -56,7 +56,7 @@ class BuildOptions:
     cache_from: list[str] = field(default_factory=list)
     cache_to: list[str] = field(default_factory=list)
     quiet: bool = False
-    progress: str = "auto"
+    progress: str = ""  # unset: $BUILDKIT_PROGRESS, else auto
     builder: str | None = None
 
 
@@ -90,8 +90,11 @@ def parse_build(args: Sequence[str]) -> BuildOptions:
     opts.context = rest[0]
     from .buildkit import PROGRESS
 
+    given = opts.progress
+    opts.progress = given or os.environ.get("BUILDKIT_PROGRESS") or "auto"  # the docker CLI's default too
     if opts.progress not in PROGRESS:
-        raise ValueError(f"--progress {opts.progress!r}: one of {', '.join(PROGRESS)}")
+        where = "--progress" if given else "BUILDKIT_PROGRESS="
+        raise ValueError(f"{where} {opts.progress!r}: one of {', '.join(PROGRESS)}")
     if opts.builder not in (None, "classic", "buildkit", "default"):
         raise ValueError(f"--builder {opts.builder!r}: classic, or buildkit (the daemon's own; dshell has no "
                          "buildx builders)")

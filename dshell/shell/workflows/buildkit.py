@@ -81,6 +81,15 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
         params["outputs"] = opts.outputs
     holder: list[Build] = []
     printed: dict[str, Any] = {}
+    from dshell.buildkit import parse_output
+
+    try:
+        kinds = [parse_output(spec) for spec in opts.outputs]
+    except ValueError as exc:
+        return Reply(error=f"build: {exc}")
+    if ("tar", "-") in kinds and _terminal() is not None:
+        return Reply(error="build: -o type=tar,dest=- would write a tar to the terminal: redirect stdout, or give "
+                           "dest=FILE")
     live = _terminal() if mode in ("auto", "tty") else None
     if mode == "tty" and live is None:
         return Reply(error="build: --progress tty needs a terminal (plain prints #N lines)")

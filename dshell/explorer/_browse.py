@@ -43,7 +43,7 @@ later widen them."""
 @dataclass(frozen=True)
 class Line:
     """One visible line: its text, whether the cursor is on it, the spans a search or filter matched, and a kind
-    for its colour (`row`, `key`, `stderr`, `dim`)."""
+    for its colour (`row`, `key`, `stderr`)."""
 
     text: str
     current: bool = False
@@ -57,7 +57,7 @@ class Screen:
 
     header: str | None
     lines: list[Line]
-    sorted_column: tuple[int, int] | None = None  # the header's (start, end) of the column under the cursor
+    cursor_column: tuple[int, int] | None = None  # the header's (start, end) of the column under the cursor
 
 
 @dataclass
@@ -100,8 +100,9 @@ class Level:
         raise NotImplementedError
 
     def enter(self) -> Level | None:
-        """The level the item under the cursor opens (None when it is a scalar)."""
-        return None
+        """The level the item under the cursor opens (a scalar's is a ScalarLevel, which opens nothing)."""
+        found = self.here()
+        return None if found is None else level_of(*found)
 
     def here(self) -> tuple[Ref, Any] | None:
         """The path and value under the cursor (None on an empty level)."""
@@ -251,10 +252,6 @@ class TableLevel(Level):
         steps = self._locate(index)
         return (self.ref if steps is None else self.ref.child(*steps)), row
 
-    def enter(self) -> Level | None:
-        found = self.here()
-        return None if found is None else level_of(*found)
-
     def status(self) -> str:
         total = len(self.table.rows)
         parts = [f"{self.count():,} of {total:,} rows" if self.query else f"{total:,} rows"]
@@ -339,10 +336,6 @@ class TreeLevel(Level):
         step = self.shown[self.cursor]
         return self.ref.child(step), self._child(step)
 
-    def enter(self) -> Level | None:
-        found = self.here()
-        return None if found is None else level_of(*found)
-
     def status(self) -> str:
         total = len(self.steps)
         what = "keys" if isinstance(self.value, dict) else "items"
@@ -416,6 +409,9 @@ class TextLevel(Level):
 
     def here(self) -> tuple[Ref, Any] | None:
         return (self.ref, self.value) if self.lines else None
+
+    def enter(self) -> Level | None:
+        return None
 
     def status(self) -> str:
         found = f"  /{self.query}" if self.query else ""

@@ -52,9 +52,9 @@ def line_fragments(line: Line) -> StyleAndTextTuples:
 def header_fragments(screen: Screen) -> StyleAndTextTuples:
     """A table's header: the column under the cursor underlined."""
     text = screen.header or ""
-    if screen.sorted_column is None:
+    if screen.cursor_column is None:
         return [("class:nav.header", text)]
-    start, end = screen.sorted_column
+    start, end = screen.cursor_column
     return [("class:nav.header", text[:start]), ("class:nav.header.column", text[start:end]),
             ("class:nav.header", text[end:])]
 

@@ -66,3 +66,20 @@ def test_every_answer_is_what_json_loads_gives(monkeypatch, stdlib: bool) -> Non
             assert got is expected or (issubclass(got, ValueError) and issubclass(expected, ValueError)), raw[:80]
         else:
             assert _same(got, expected), raw[:80]
+
+
+def test_a_big_document_leaves_the_collector_as_it_found_it() -> None:
+    import gc
+
+    big = b"[" + b",".join(b'{"Id": "%d"}' % i for i in range(100_000)) + b"]"
+    assert len(big) > _fastjson.BIG and gc.isenabled()
+    assert len(_fastjson.loads(big)) == 100_000 and gc.isenabled()
+    with pytest.raises(ValueError):
+        _fastjson.loads(big[:-1])  # cut short: json's error, the collector on again
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _fastjson.loads(big)
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import dshell.client as docker
+from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
 from dshell.shell.session import Session
 
@@ -43,11 +44,11 @@ def swarm(engine) -> Iterator[Session]:
         session = Session(Config(endpoint=engine["docker_host"], pager="off"), results_file=None)
         session.start(background=False)
         try:
-            init = session.execute("swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377")
+            init = execute(session, "swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377")
             assert init.error is None, init.error
             yield session
         finally:
-            session.execute("swarm leave -f")
+            execute(session, "swarm leave -f")
             session.close()
             if state() != "inactive":
                 docker.invoke(c, {"op": "SwarmLeave", "params": {"force": True}})
@@ -68,42 +69,42 @@ def wait_for(probe, seconds: float = 60):
 
 
 def test_services_are_created_listed_scaled_updated_and_removed(swarm, tmp_path):
-    created = swarm.execute(f"service create --name {S} --replicas 1 -l dsh-dcli={RUN} busybox sleep 600")
+    created = execute(swarm, f"service create --name {S} --replicas 1 -l dsh-dcli={RUN} busybox sleep 600")
     assert created.error is None and len(text(created)) == 25  # the service id, as docker prints it
     for line in (f"service ls -q --filter name={S}",
                  f"service ls --filter label=dsh-dcli={RUN} --format '{{{{.Name}}}} {{{{.Mode}}}} {{{{.Image}}}}'",
                  f"service inspect -f '{{{{.Spec.Name}}}} {{{{.Spec.Mode.Replicated.Replicas}}}}' {S}"):
-        assert text(swarm.execute(line)).splitlines() == cli(line).stdout.splitlines(), line
-    scaled = swarm.execute(f"service scale {S}=2")
+        assert text(execute(swarm, line)).splitlines() == cli(line).stdout.splitlines(), line
+    scaled = execute(swarm, f"service scale {S}=2")
     assert (text(scaled), scaled.error) == (f"{S} scaled to 2", None)
-    updated = swarm.execute(f"service update --replicas 3 --env-add A=1 --label-add x=y --force -d {S}")
+    updated = execute(swarm, f"service update --replicas 3 --env-add A=1 --label-add x=y --force -d {S}")
     assert (text(updated), updated.error) == (S, None)
     spec = docker.invoke(swarm.require_client(), {"op": "ServiceInspect", "params": {"id": S}})["Spec"]
     assert spec["Mode"]["Replicated"]["Replicas"] == 3 and spec["TaskTemplate"]["ContainerSpec"]["Env"] == ["A=1"]
     assert spec["Labels"] == {"dsh-dcli": RUN, "x": "y"} and spec["TaskTemplate"]["ForceUpdate"] == 1
-    again = swarm.execute(f"service update --env-rm A --label-rm x -d {S}")
+    again = execute(swarm, f"service update --env-rm A --label-rm x -d {S}")
     spec = docker.invoke(swarm.require_client(), {"op": "ServiceInspect", "params": {"id": S}})["Spec"]
     assert again.error is None and not spec["TaskTemplate"]["ContainerSpec"].get("Env") and "x" not in spec["Labels"]
-    missing = swarm.execute(f"service scale nosuch-{RUN}=2 {S}=1")
+    missing = execute(swarm, f"service scale nosuch-{RUN}=2 {S}=1")
     assert text(missing) == f"{S} scaled to 1" and missing.error == f"Error: No such service: nosuch-{RUN}"
-    assert "invalid scale specifier" in swarm.execute(f"service scale {S}").error
-    assert (text(swarm.execute(f"service rm {S}")), swarm.execute(f"service rm {S}").error) == (
+    assert "invalid scale specifier" in execute(swarm, f"service scale {S}").error
+    assert (text(execute(swarm, f"service rm {S}")), execute(swarm, f"service rm {S}").error) == (
         S, f"Error: No such service: {S}")
 
 
 def test_a_node_is_updated_and_a_secret_made_from_a_file(swarm, tmp_path):
     me = docker.invoke(swarm.require_client(), {"op": "SystemInfo"})["Swarm"]["NodeID"]
-    updated = swarm.execute(f"node update --label-add dsh-dcli={RUN} --availability active {me}")
+    updated = execute(swarm, f"node update --label-add dsh-dcli={RUN} --availability active {me}")
     assert (text(updated), updated.error) == (me, None)
     line = "node inspect -f '{{index .Spec.Labels \"dsh-dcli\"}} {{.Spec.Availability}}' self"
-    assert text(swarm.execute(line)) == cli(line).stdout.strip() == f"{RUN} active"
-    swarm.execute(f"node update --label-rm dsh-dcli {me}")
+    assert text(execute(swarm, line)) == cli(line).stdout.strip() == f"{RUN} active"
+    execute(swarm, f"node update --label-rm dsh-dcli {me}")
     secret = tmp_path / "s.txt"
     secret.write_text("top secret\n")
-    made = swarm.execute(f"secret create dsh-dcli-sec-{RUN} {secret}")
+    made = execute(swarm, f"secret create dsh-dcli-sec-{RUN} {secret}")
     try:
         assert made.error is None and len(text(made)) == 25
         listed = f"secret ls --filter name=dsh-dcli-sec-{RUN} --format '{{{{.Name}}}}'"
-        assert text(swarm.execute(listed)) == cli(listed).stdout.strip() == f"dsh-dcli-sec-{RUN}"
+        assert text(execute(swarm, listed)) == cli(listed).stdout.strip() == f"dsh-dcli-sec-{RUN}"
     finally:
-        assert text(swarm.execute(f"secret rm dsh-dcli-sec-{RUN}")) == f"dsh-dcli-sec-{RUN}"
+        assert text(execute(swarm, f"secret rm dsh-dcli-sec-{RUN}")) == f"dsh-dcli-sec-{RUN}"

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..reply import Reply
 from .plan import Call, Plan, PlanError, plan
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from ..session import Session
     from ..worker import Runner
 
+T = TypeVar("T")
 CONCURRENCY = 8
 """Targets called at once (docker's own parallel operations are unbounded; a daemon copes with 8 well)."""
 _INSPECT_OPS = ("ContainerInspect", "ImageInspect", "NetworkInspect", "VolumeInspect")
@@ -233,9 +233,7 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
         return [(inspect, {"id": name}, found), (call.op, params, sent)], None if sent.ok else _said(kind, name, sent)
 
     def all_of() -> list[tuple[list[Any], str | None]]:
-        with ThreadPoolExecutor(min(CONCURRENCY, max(len(calls), 1))) as pool:
-            return list(pool.map(lambda pair: one(*pair), [(call, *w) for call, w in zip(calls, wanted,
-                                                                                          strict=True)]))
+        return concurrently(lambda pair: one(*pair), [(call, *w) for call, w in zip(calls, wanted, strict=True)])
 
     done = run(all_of)
     lines, errors, last = [], [], None
@@ -349,10 +347,18 @@ def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
             return marked_logs(c, call.op, call.params)
         return docker.call(c, {"op": call.op, "params": call.params})
 
-    if len(calls) <= 1:
-        return [one(call) for call in calls]
-    with ThreadPoolExecutor(min(CONCURRENCY, len(calls))) as pool:
-        return list(pool.map(one, calls))
+    return concurrently(one, calls)
+
+
+def concurrently(fn: Callable[[Any], T], items: Sequence[Any]) -> list[T]:
+    """``fn`` of each item, in order: in this thread for one, else at most CONCURRENCY at once (the thread pool is
+    loaded only then: a single call's start-up does not pay for it)."""
+    if len(items) <= 1:
+        return [fn(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(CONCURRENCY, len(items))) as pool:
+        return list(pool.map(fn, items))
 
 
 def _refresh(session: Session, calls: tuple[Call, ...]) -> None:
@@ -657,8 +663,7 @@ def _inspect_any(session: Session, p: Plan, run: Runner) -> Reply:
         return None
 
     def all_of() -> list[tuple[str, Outcome] | None]:
-        with ThreadPoolExecutor(min(CONCURRENCY, max(len(p.calls), 1))) as pool:
-            return list(pool.map(find, p.calls))
+        return concurrently(find, p.calls)
 
     found = run(all_of)
     objects: list[Any] = []

@@ -67,6 +67,24 @@ class _Capped(tarfile.TarInfo):
         finally:
             state["_dshell_chain"] = chain
 
+    def _proc_sparse(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        raise _sparse()
+
+    def _proc_gnusparse_00(self, *args: object) -> None:
+        raise _sparse()
+
+    def _proc_gnusparse_01(self, *args: object) -> None:
+        raise _sparse()
+
+    def _proc_gnusparse_10(self, *args: object) -> None:
+        raise _sparse()
+
+
+def _sparse() -> BadArchive:
+    """tarfile reads a sparse map as long as the archive says (an endless one grew memory for ever); docker's
+    archives have none (Go's tar writer makes no sparse entries), so none is read."""
+    return BadArchive("refused a sparse file entry (GNU sparse): docker's archives have none")
+
 
 def _header(path: str, name: str, st: os.stat_result, owner: tuple[int, int] | None) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)

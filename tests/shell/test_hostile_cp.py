@@ -235,3 +235,33 @@ def test_global_pax_headers_keep_memory_flat_and_a_chain_of_them_is_refused(tmp_
 
     with pytest.raises(BadArchive, match="extended headers in a row"):
         unpack(_stream(chained()), tmp_path / "chain")
+
+
+@pytest.mark.parametrize("kind", ["gnu", "pax"])
+def test_a_sparse_entry_is_refused_in_one_line(tmp_path: Path, kind: str) -> None:
+    """A sparse map is read as long as the archive says: endless, it grew memory for ever (and an old GNU one cut
+    short raised IndexError). docker's archives have no sparse entries."""
+    from dshell.client._tarstream import BadArchive, unpack
+
+    def endless() -> Iterator[bytes]:
+        if kind == "gnu":
+            block = bytearray(_header(b"s", b"S", 0))
+            block[482] = 1  # isextended: more sparse blocks follow
+            block[148:156] = b" " * 8
+            block[148:156] = f"{sum(block):06o}\0 ".encode()
+            yield bytes(block)
+            extension = bytearray(512)
+            extension[0:24] = b"00000000001\x0000000000001\x00"
+            extension[504] = 1
+            while True:
+                yield bytes(extension)
+        record = (_pax(b"GNU.sparse.major", b"1") + _pax(b"GNU.sparse.minor", b"0")
+                  + _pax(b"GNU.sparse.name", b"s") + _pax(b"GNU.sparse.realsize", b"1"))
+        yield _header(b"././@PaxHeader", b"x", len(record)) + record + bytes(-len(record) % 512)
+        yield _header(b"s", b"0", 1 << 40) + b"999999999999\n"
+        while True:
+            yield b"1\n" * 256
+
+    with pytest.raises(BadArchive, match="sparse") as info:
+        unpack(_stream(endless()), tmp_path)
+    assert "\n" not in str(info.value)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..session import Session
     from ..worker import Runner
 
-THEMES = ("results", "endpoints", "spec", "ops", "streams", "workflows", "local", "settings", "docker")
+THEMES = ("results", "endpoints", "spec", "ops", "streams", "workflows", "compose", "local", "settings", "docker")
 FRONTS = frozenset({"prompt", "script", "notebook", "ipython"})
 """Where a command can run: the dshell prompt, ``dshell -c``, a notebook's ``%docker``, a terminal IPython's."""
 

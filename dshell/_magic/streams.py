@@ -8,7 +8,6 @@ a numbered result and returned, like an op's.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,8 +16,10 @@ import dshell.client as docker
 from dshell.explorer import LOG_OPS, LogText, Note, Stack, StatsChart, View, stats_samples
 from dshell.shell.commands.ops import shown
 from dshell.shell.panes.model import StreamPane
-from dshell.shell.panes.reader import Feed
+from dshell.shell.panes.reader import STOPPED, Feed, keep
+from dshell.shell.panes.reader import follow as run_feed
 from dshell.shell.panes.sources import Source, binder, source
+from dshell.shell.worker import run_here
 
 from .display import in_terminal
 
@@ -102,19 +103,17 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
         return _on_one(session, ip, cmd)
     src = source(cmd, binder(session))
     own = session.require_client().copy()  # the stream's own: the feed cancels it on an interrupt
-    started = time.perf_counter()
     try:
         opened = src.open(own)
         if opened.error is not None:
             return shown(session.store(src.op, src.params, opened))
         pane = StreamPane(src.title)
-        feed = Feed(own, Opened(src.title, src.op, src.params, opened), pane, lambda: None).start()
+        feed = Feed(own, Opened(src.title, src.op, src.params, opened), pane, lambda: None)
         area = (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, src.op, f"{src.title}: starting"))
         follow(feed, area)
     finally:
         own.close()  # the feed closes it when done too; this is for a stream that never got one
-    return shown(session.keep(src.op, src.params, pane.kept(), status=opened.status,
-                              elapsed=time.perf_counter() - started, error=None, endpoint=opened.endpoint))
+    return shown(keep(session, feed))
 
 
 def _on_one(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
@@ -124,24 +123,22 @@ def _on_one(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
 
         return Reply(error=f"%docker {cmd.verb} streams from one endpoint: %docker @NAME {cmd.verb} ... (one pane "
                            "over several endpoints is the shell's: dshell)")
-    from dshell.shell.worker import run_here
-
     with session.on_host(cmd.hosts[0], run_here):
         return run_stream(session, ip, cmd._replace(hosts=()))
 
 
 def follow(feed: Feed, area: NotebookArea | TerminalArea) -> None:
-    """Update ``area`` while ``feed`` streams; an interrupt closes the feed (and so its stream)."""
-    pane, shown, how = feed.pane, -1, ""
+    """Run ``feed``, updating ``area`` as lines arrive; an interrupt closes the feed (and so its stream)."""
+    pane, shown_changes = feed.pane, [-1]
+
+    def tick() -> None:
+        if pane.changes != shown_changes[0]:
+            shown_changes[0] = pane.changes
+            area.update(view(pane, feed.source.op, f"{caption(feed, pane.status)} (interrupt to stop)"))
+
+    how = ""
     try:
-        while feed.thread.is_alive():
-            feed.thread.join(INTERVAL)
-            if pane.changes != shown:
-                shown = pane.changes
-                area.update(view(pane, feed.source.op, f"{caption(feed, pane.status)} (interrupt to stop)"))
-    except KeyboardInterrupt:
-        feed.close()
-        how = "stopped by interrupt"
+        how = "stopped by interrupt" if run_feed(feed, run_here, tick, INTERVAL) == STOPPED else ""
     finally:
         area.update(view(pane, feed.source.op, caption(feed, how or pane.status), 0))
         area.close()

@@ -1,6 +1,8 @@
 """``tail``/``logs``/``events``/``stats`` outside the prompt (``dshell -c``): each line printed as it arrives, as
 ``docker logs -f`` and ``docker events`` do, a container's stderr on stderr, until the stream ends or Ctrl-C stops
-it; ``logs @a,b web`` prints every host's lines, each tagged ``[host]``. What arrived is kept as a result.
+it; ``logs @a,b web`` prints every host's lines, each tagged ``[host]``. What arrived is kept as a result. At the
+prompt, an op typed that streams (``ContainerLogs web follow=true``) is printed the same way, its lines said
+through the session (``Said``).
 
 The stream is read and formatted by the panes' code (``panes``: Source, Feed, StreamPane), free of prompt_toolkit;
 only the showing is this module's.
@@ -10,9 +12,8 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from functools import partial
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dshell.explorer import STDERR_MARK
 
@@ -27,12 +28,39 @@ if TYPE_CHECKING:
 POLL = 0.2  # seconds between looks for Ctrl-C while the feeds stream
 
 
+class Sink(Protocol):
+    """Where a printed pane writes: a text stream (``sys.stdout``) or ``Said``."""
+
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> None: ...
+
+
+class Said:
+    """A sink whose lines are said through the session (at the prompt, above it), in ``style``, each after
+    ``mark`` (stderr's ``[stderr] ``, as a pane shows it)."""
+
+    def __init__(self, session: Session, style: str = "", mark: str = "") -> None:
+        self.session, self.style, self.mark = session, style, mark
+
+    def write(self, text: str) -> int:
+        """Say each line of ``text``."""
+        from rich.text import Text
+
+        for line in text.rstrip("\n").split("\n"):
+            self.session.say(Text(self.mark + line, style=self.style))
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing waits: each line was said."""
+
+
 class PrintedPane(StreamPane):
     """A pane that also prints each line as it is added: a container's stderr, or a note (a host's end or error), on
     ``err``, the rest on ``out``; a line updated in place (a stats row, a pull's layer) again only when its text
     changed."""
 
-    def __init__(self, title: str, out: TextIO, err: TextIO) -> None:
+    def __init__(self, title: str, out: Sink, err: Sink) -> None:
         super().__init__(title)
         self.out, self.err = out, err
         self.lines = 0  # lines of the stream printed (not notes)
@@ -69,7 +97,7 @@ class PrintedPane(StreamPane):
         super().add([line])
 
     @staticmethod
-    def _print(stream: TextIO, text: str) -> None:
+    def _print(stream: Sink, text: str) -> None:
         stream.write(f"{text}\n")
         stream.flush()
 
@@ -79,17 +107,18 @@ class PrintedPane(StreamPane):
         StreamPane.add(self, [Line(f"-- {status} --", style)])
 
 
-def register(session: Session, out: TextIO | None = None, err: TextIO | None = None) -> None:
+def register(session: Session, out: Sink | None = None, err: Sink | None = None) -> None:
     """Print the pane commands typed to ``session`` on ``out``/``err`` (default: this process's)."""
     session.plug("script", pane=partial(stream, session, out or sys.stdout, err or sys.stderr))
 
 
-def stream(session: Session, out: TextIO, err: TextIO, cmd: Stream) -> Reply:
+def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:
     """Print what ``cmd`` streams until it ends or Ctrl-C; the lines are kept as the next result."""
     from .panes.hosts import merged
-    from .panes.reader import Feed
+    from .panes.reader import Feed, follow, keep
     from .panes.sources import binder, source
     from .reply import Reply
+    from .worker import run_here
 
     if cmd.split:
         return Reply(error=f"--split opens a pane per host, at the prompt; here every host's lines are printed, "
@@ -100,16 +129,8 @@ def stream(session: Session, out: TextIO, err: TextIO, cmd: Stream) -> Reply:
         feed = Feed(session.require_client().copy(), source(cmd, binder(session)), pane, _nothing)
     else:
         feed = merged(session, cmd, _nothing, pane)[1]
-    started, how = time.perf_counter(), "the stream ended"
-    feed.start()
-    try:
-        while feed.running():
-            feed.wait(POLL)
-    except KeyboardInterrupt:
-        feed.close()
-        how = "stopped by Ctrl-C"
-    result = session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
-                          elapsed=time.perf_counter() - started, error=_error(pane), endpoint=feed.endpoint)
+    how = follow(feed, run_here, every=POLL)
+    result = keep(session, feed, _error(pane))
     if not cmd.hosts and result.failed:
         code = f" {result.status}" if result.status else ""
         return Reply(error=f"[{result.n}]{code} {result.error}", result=result)

@@ -35,7 +35,8 @@ def bind(call) -> dict:
 def feed(c, name: str, *args: str) -> tuple[StreamPane, Feed, threading.Event]:
     from dshell.shell.parse import parse_line
 
-    src = source(parse_line(" ".join([name, *args])), bind)
+    follows = ["-f"] if name == "logs" else []  # a pane follows (logs alone answers once)
+    src = source(parse_line(" ".join([name, *follows, *args])), bind)
     pane, changed = StreamPane(src.title), threading.Event()
     return pane, Feed(c.copy(), src, pane, changed.set).start(), changed
 
@@ -128,7 +129,7 @@ def test_keep_stores_what_a_pane_holds_with_the_streams_status(engine, shell_hom
     panes = Panes(session, lambda: None)
     try:
         for target in (name, unique_name("dsh-none")):
-            assert panes.open(parse_line(f"logs {target}")).error is None
+            assert panes.open(parse_line(f"logs -f {target}")).error is None
             wait_for(lambda: panes.area.current.pane.ended)
             panes.keep()
         ok, missing = list(session.history)

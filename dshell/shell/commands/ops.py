@@ -4,8 +4,6 @@ until it ends or Ctrl-C stops it; either way what arrived is the stored result."
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..grammar import NO_VALUES, OpCall, ParseError, Show, command_value, value
@@ -93,52 +91,27 @@ def _is_key_here(session: Session, cmd: OpCall) -> bool:
 
 
 def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner) -> Reply:
-    """Stream ``op`` inline until it ends or Ctrl-C; what arrived is the stored result either way."""
+    """Stream ``op`` inline, as ``dshell -c`` prints a stream (``shell.printed``), until it ends or Ctrl-C; what
+    arrived is the stored result either way."""
     from rich.text import Text
 
-    import dshell.client as docker
+    from dshell.explorer import STDERR_MARK
 
-    from ..panes.model import StreamPane
-    from ..panes.sources import formatter
+    from ..panes.reader import Feed, keep
+    from ..panes.reader import follow as run_feed
+    from ..panes.sources import Source
+    from ..printed import PrintedPane, Said
     from ..reply import Reply
-    from ..worker import Cancelled
 
-    client, pane, showing = c.copy(), StreamPane(op), threading.Event()
-    showing.set()  # cleared once stopped: a line read after that is kept but not printed
     session.note(f"{op} streams until it ends: Ctrl-C stops it and keeps what arrived")
-    started = time.perf_counter()
-
-    def pump() -> tuple[int, str | None]:
-        opened = docker.call(client, {"op": op, "params": params, "as": "stream"})
-        if opened.stream is None:
-            return opened.status, opened.error.message if opened.error else f"{op} gave no stream"
-        fmt = formatter(op, opened.stream)
-        with opened.stream as stream:
-            for chunk in stream.chunks():
-                lines = fmt.feed(chunk)
-                pane.add(lines)
-                for line in lines if showing.is_set() else ():
-                    session.say(Text(line.text, style="red" if "stderr" in line.style else ""))
-            pane.add(fmt.close())
-        return opened.status, None
-
-    stopped = False
-    try:
-        status, error = run(pump)
-    except (Cancelled, KeyboardInterrupt):
-        showing.clear()
-        client.cancel()
-        status, error, stopped = 200, None, True
-    except docker.DockerError as exc:  # inside the stream
-        status, error = exc.status, exc.message
-    finally:
-        client.close()
-    result = session.keep(op, params, pane.kept(), status=status, elapsed=time.perf_counter() - started,
-                          error=error, endpoint=c.uri)
+    pane = PrintedPane(op, Said(session), Said(session, "red", STDERR_MARK))
+    feed = Feed(c.copy(), Source(op, op, params), pane, lambda: None)
+    how = run_feed(feed, run)
+    error = feed.error.removeprefix("error: ") if feed.error else None
+    result = keep(session, feed, error)
     if error:
-        return Reply(error=f"[{result.n}] {status} {error}", result=result)
-    how = "stopped by Ctrl-C" if stopped else "the stream ended"
-    return Reply(Text(f"[{result.n}] {op}: {how}; {pane.total} lines kept as _{result.n}", style="dim"),
+        return Reply(error=f"[{result.n}] {result.status} {error}", result=result)
+    return Reply(Text(f"[{result.n}] {op}: {how}; {pane.lines} lines kept as _{result.n}", style="dim"),
                  result=result)
 
 

@@ -5,7 +5,6 @@ Imported when the prompt starts: the client (and the stream code that needs it) 
 
 from __future__ import annotations
 
-import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -96,12 +95,11 @@ class Panes:
         view = self.area.current
         if view is None:
             return
-        feed, pane = view.feed, view.pane
-        error = pane.status if pane.status.startswith("error") else None
+        from .reader import keep
+
+        status = view.pane.status
         try:
-            result = self.session.keep(feed.source.op, feed.source.params, pane.kept(), status=feed.status,
-                                       elapsed=time.time() - feed.started, error=error, endpoint=feed.endpoint,
-                                       api_version=feed.api_version)
+            result = keep(self.session, view.feed, status if status.startswith("error") else None)
         except Exception as exc:  # noqa: BLE001 - a key handler that raises ends the shell
             view.notice.set(f"not kept: {one_line(exc)}")
             return

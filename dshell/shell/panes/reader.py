@@ -5,12 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import dshell.client as docker
 
 from ..reply import one_line
 from .model import StreamPane
 from .sources import Source, formatter
+
+if TYPE_CHECKING:
+    from dshell.explorer import Result
+
+    from ..session import Session
+    from ..worker import Runner
 
 
 class Feed:
@@ -95,3 +102,36 @@ class Feed:
         with self._lock:
             self.closed = True
         self.client.cancel()  # wakes a blocked read (closing the stream alone does not)
+
+
+STOPPED = "stopped by Ctrl-C"
+ENDED = "the stream ended"
+
+
+def follow(feed: Feed, run: Runner, tick: Callable[[], None] | None = None, every: float = 0.2) -> str:
+    """Start ``feed`` and wait until its stream ends or the user stops it (Ctrl-C: the feed is closed), calling
+    ``tick`` every ``every`` seconds meanwhile (a live display's update); how it ended (``ENDED``, ``STOPPED``).
+    The one way a stream is run to its end: printed (``dshell -c``), inline at the prompt, in IPython."""
+    from ..worker import Cancelled
+
+    def wait() -> None:
+        while feed.running():
+            feed.wait(every)
+            if tick is not None:
+                tick()
+
+    feed.start()
+    try:
+        run(wait)
+    except (Cancelled, KeyboardInterrupt):
+        feed.close()
+        return STOPPED
+    return ENDED
+
+
+def keep(session: Session, feed: Feed, error: str | None = None) -> Result:
+    """Store what ``feed``'s pane holds as the next numbered result (its call, status, time, endpoint and API
+    version): the one step from a stream to a result, for panes (^W k) and every front end's streams."""
+    return session.keep(feed.source.op, feed.source.params, feed.pane.kept(), status=feed.status,
+                        elapsed=time.time() - feed.started, error=error, endpoint=feed.endpoint,
+                        api_version=feed.api_version)

@@ -77,6 +77,11 @@ def parse_line(text: str) -> Any | None:
     is_ref = bool(words and REF_RE.fullmatch(words[0]))
     if words and not is_ref and RELATIVE_RE.fullmatch(words[0]):
         return _reference(["_", *words[1:]], query)._replace(ref=None, path=words[0])
+    if query is not None and query.lstrip().startswith("!") and words:  # `ps -a | !grep web`: to the local shell
+        from .commands.local import PipeLocal
+
+        parse_line(text[: found.pipe])  # what is wrong with the line is said before anything runs
+        return PipeLocal(text[: found.pipe].strip(), query.lstrip()[1:].strip())
     if query is not None and not is_ref and words:
         call = parse_line(text[: found.pipe])
         if isinstance(call, FanOut) and query:

@@ -213,10 +213,31 @@ def build(client: Any, context: str | PurePath, params: dict[str, Any] | None = 
     return running
 
 
+def _session_stream(running: Build) -> Any:
+    """The build's DockerStream (the daemon's JSON messages, as any ``as: stream`` call gives them) that ends the
+    session when its body ends or it is closed."""
+    from dshell.client import DockerStream
+
+    class SessionStream(DockerStream):
+        def read1(self, size: int = -1) -> bytes:
+            data = super().read1(size)
+            if not data:
+                running.session.close()
+            return data
+
+        def close(self) -> None:
+            super().close()
+            running.session.close()
+
+    plain = running.outcome.data
+    return SessionStream(plain._body, plain.op, plain._tty, plain.status, plain.headers)  # the same body, read once
+
+
 def client_call(client: Any, request: dict[str, Any]) -> Any:
     """``dshell.client.call`` of an ImageBuild ``version=2`` whose ``inputStream`` is a local folder: the build
     through a session. Its Outcome's data is the result (``as: data``; a failed build sets ``error`` too) or the
-    running :class:`Build` (``as: stream``: iterate for events)."""
+    daemon's stream of JSON messages, the session open until it ends or is closed (``as: stream``;
+    ``dshell.buildkit.build`` gives decoded events)."""
     from dshell.client import DockerError, ValidationError
 
     params = dict(request.get("params") or {})
@@ -230,7 +251,7 @@ def client_call(client: Any, request: dict[str, Any]) -> Any:
     if outcome.error is not None:
         return outcome
     if mode == "stream":
-        return outcome.replace(data=running)
+        return outcome.replace(data=_session_stream(running))
     result = running.result()
     error = DockerError(0, result["error"], "ImageBuild", result) if "error" in result else None
     return outcome.replace(data=result, error=error, elapsed=running.elapsed)

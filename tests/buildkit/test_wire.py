@@ -119,6 +119,10 @@ class _Call:
     def recv(self) -> bytes | None:
         return self.messages.popleft() if self.messages else None
 
+    def recv_ready(self) -> list[bytes]:
+        ready, self.messages = list(self.messages), deque()
+        return ready
+
     def send(self, message: bytes) -> None:
         self.sent.append(message)
 
@@ -225,3 +229,21 @@ def test_a_build_pane_shows_each_step_once_updated_in_place_and_its_whole_log_li
         ("#1 [1/1] RUN make  …", "step:sha256:a"), ("#1 cc -c a.c", None),
         ("#1 [1/1] RUN make  DONE 1.5s", "step:sha256:a"), ("writing image sha256:feed", None),
         ("classic text", None)]
+
+
+def test_an_unreadable_folder_ends_the_copy_with_one_line_naming_it(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(_fsync.os, "scandir", scandir)
+    call = _Call([])
+    with pytest.raises(GrpcError) as failed:
+        _fsync.send(call, _fsync.Walk(str(tmp_path)))  # type: ignore[arg-type]
+    assert failed.value.local and failed.value.message == f"cannot read {tmp_path / 'locked'}: Permission denied"
+    last = _fsync.parse_packet(call.sent[-1])
+    assert last.kind == _fsync.ERR and last.data.decode() == failed.value.message

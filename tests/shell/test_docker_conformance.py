@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +312,17 @@ def test_stats_no_stream_prints_docker_table_once(state):
     every = dshell(state, "stats --no-stream")[0]
     assert f"{P}-a" in every and f"{P}-c" not in every  # running ones only (c was created, never started)
     assert dshell(state, f"stats --no-stream nosuch-{P}")[1:] == (f"Error: No such container: nosuch-{P}", 1)
+
+
+def test_a_docker_command_on_one_endpoint_as_docker_context(state, engine):
+    """``@a ps ...`` runs there as ``docker --context a ps ...``; on several it is one line saying so."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    line = f"ps -a {F} --format '{{{{.Names}}}}'"
+    done = subprocess.run([sys.executable, "-m", "dshell", "-H", f"a={engine['docker_host']}", "-H",
+                           "b=unix:///nonexistent.sock", "-c", f"@a {line}", "-c", f"@a,b {line}"],
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert sorted(done.stdout.splitlines()[:-1]) == sorted(docker(*shlex.split(line)).stdout.splitlines())
+    assert done.stdout.splitlines()[-1].startswith("docker's ps runs on one endpoint: @a ps") and done.returncode == 1

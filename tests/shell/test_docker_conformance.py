@@ -164,6 +164,8 @@ CHANGES = [
     "network create --label " + LABEL + " {x}net2", "network connect {x}net2 {x}2", "network disconnect {x}net2 {x}2",
     "network rm {x}net2", "container prune -f --filter label=dsh-dcli-prune={t}",
     "volume prune -f --filter label=dsh-dcli-prune={t}", "network prune -f --filter label=dsh-dcli-prune={t}",
+    "create --label " + LABEL + " --name {x}new -e A=1 busybox true", "start {x}new", "wait {x}new", "rm {x}new",
+    "commit -m note {x}2 {x}img:c", "history --format '{{{{.Comment}}}}' {x}img:c", "rmi {x}img:c",
     "rm -f {x}1 {x}3b nosuch-{x}", "rm nosuch-{x}", "export -o /tmp/{x}.tar {x}2", "rm -f -v {x}2",
 ]
 

@@ -89,6 +89,35 @@ print(early, rss_mb(), decode, store, fast)
 """
 
 
+SESSION = """
+import json, random, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import dshell.client as docker
+from bench.bench_render import container
+from dshell.shell.commands.dispatch import execute
+from dshell.shell.config import Config
+from dshell.shell.session import Session
+from tests.mockdaemon import Daemon
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+rng = random.Random(1)
+raw = json.dumps([container(i, time.time(), rng) for i in range(500)], separators=(",", ":")).encode()
+daemon = Daemon({"/containers/json": docker.MockResponse(200, raw, {"Content-Type": "application/json"})})
+session = Session(Config(endpoint="unix:///mock.sock", api_version="v1.41"), results_file=Path(sys.argv[1]),
+                  clients=daemon.clients)
+session.start(background=False)
+for i in range(1, int(sys.argv[2]) + 1):
+    assert execute(session, "ContainerList all=true").error is None
+    if i == 10:
+        early = rss_mb()
+print(early, rss_mb())
+"""
+
+
 def grow(folder: Path, results: int) -> None:
     """Resident memory after 10 and after ``results`` stored 500-row results; a store against a decode."""
     out = subprocess.run([sys.executable, "-c", GROW, str(folder / "results.jsonl"), str(results), str(REPO)],
@@ -96,6 +125,11 @@ def grow(folder: Path, results: int) -> None:
     early, late, decode, store, fast = map(float, out)
     print(f"resident after 10 results  {early:7.1f} MB   after {results}: {late:7.1f} MB   ratio "
           f"{late / early:.2f}x   (goal <= 1.2x, issue 25)")
+    out = subprocess.run([sys.executable, "-c", SESSION, str(folder / "session.jsonl"), str(results), str(REPO)],
+                         capture_output=True, text=True, check=True, cwd=REPO).stdout.split()
+    early, late = map(float, out)
+    print(f"the same through the shell's session (calls to a mock daemon): {early:7.1f} MB, then {late:7.1f} MB   "
+          f"ratio {late / early:.2f}x")
     print(f"500-row ContainerList: decode {decode * 1000:6.2f} ms   store {store * 1000:6.2f} ms   ratio "
           f"{store / decode:.2f}x   (goal <= 1.5x, issue 25)")
     print(f"500-row ContainerList: decoded as the client does (msgspec when installed) {fast * 1000:6.2f} ms   "

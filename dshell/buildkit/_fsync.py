@@ -217,8 +217,9 @@ def send(call: Call, walk: Walk, progress: Any = None) -> None:
                     batch, size = [], 0
             call.send(*batch, b"")  # an empty STAT: the last one
         except OSError as exc:
-            failure.append(exc)
-            call.send(packet(ERR, data=f"{exc.filename or ''}: {exc.strerror or exc}".encode()))
+            said = f"cannot read {exc.filename or walk.root}: {exc.strerror or exc}"
+            failure.append(GrpcError(UNKNOWN, said, local=True))
+            call.send(packet(ERR, data=said.encode()))
         except (GrpcError, ConnectionError) as exc:
             failure.append(exc)
 

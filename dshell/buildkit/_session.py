@@ -39,12 +39,13 @@ class Session:
 
     ``dirs``: the folders the daemon may read, by name (``context``, ``dockerfile``); ``secrets``: id → how to
     read it; ``ssh``: id → an agent's socket; ``output``: ("local", folder) or ("tar", file or "-") for ``-o``;
-    ``lookup``: registry host → login (the docker config's, by default).
+    ``lookup``: registry host → login (the docker config's, by default); ``cleanup``: run when it closes.
     """
 
     def __init__(self, dirs: dict[str, _services.Dir], secrets: dict[str, Callable[[], bytes]] | None = None,
                  ssh: dict[str, str] | None = None, output: tuple[str, Any] | None = None,
-                 lookup: Callable[[str], dict[str, Any] | None] | None = None) -> None:
+                 lookup: Callable[[str], dict[str, Any] | None] | None = None,
+                 cleanup: list[Callable[[], None]] | None = None) -> None:
         from dshell.client import _auth
 
         self.id = new_id()
@@ -68,6 +69,8 @@ class Session:
             self.handlers[FILE_SEND] = _services.file_send(output)
         self.server: Server | None = None
         self._thread: threading.Thread | None = None
+        self._cleanup = list(cleanup or ())  # run once at close (a key agent started for the build)
+        self.agents = dict(ssh or {})  # the agents' sockets by id
 
     def _count(self, sent: int) -> None:
         self.sent = sent
@@ -98,11 +101,13 @@ class Session:
         return list(self.server.errors) if self.server else []
 
     def close(self) -> None:
-        """End the session (the daemon then forgets it)."""
+        """End the session (the daemon then forgets it) and what it started."""
         if self.server is not None:
             self.server.close()
         if self._thread is not None:
             self._thread.join(5)
+        while self._cleanup:
+            self._cleanup.pop()()
 
     def __enter__(self) -> Session:
         return self

@@ -83,21 +83,22 @@ def parse_secret(spec: str) -> tuple[str, Callable[[], bytes]]:
     return ident, path.read_bytes
 
 
-def parse_ssh(spec: str) -> tuple[str, str]:
-    """``--ssh default`` (``$SSH_AUTH_SOCK``) or ``ID=SOCKET`` as (id, agent socket); key files are not
-    supported (an agent holds the keys)."""
+def parse_ssh(spec: str) -> tuple[str, str | list[str]]:
+    """``--ssh default`` (``$SSH_AUTH_SOCK``), ``ID=SOCKET`` or ``ID=KEY[,KEY]`` as (id, an agent's socket or the
+    key files); ValueError naming what is missing."""
     ident, sep, path = spec.partition("=")
     ident = ident.strip() or "default"
     if not sep:
         path = os.environ.get("SSH_AUTH_SOCK", "")
         if not path:
-            raise ValueError(f"--ssh {spec}: SSH_AUTH_SOCK is not set (start an agent, or give ID=SOCKET)")
-    for one in path.split(","):
-        if os.path.isfile(one):
-            raise ValueError(f"--ssh {spec}: {one} is a key file; dshell forwards an agent only (ssh-add it)")
-    if not os.path.exists(path):
-        raise ValueError(f"--ssh {spec}: {path}: no such agent socket")
-    return ident, path
+            raise ValueError(f"--ssh {spec}: SSH_AUTH_SOCK is not set (start an agent, or give ID=SOCKET or ID=KEY)")
+    paths = [os.path.expanduser(p) for p in path.split(",")]
+    if all(os.path.isfile(p) for p in paths):
+        return ident, paths
+    if len(paths) > 1 or not os.path.exists(paths[0]):
+        missing = next(p for p in paths if not os.path.exists(p))
+        raise ValueError(f"--ssh {spec}: {missing}: no such agent socket or key file")
+    return ident, paths[0]
 
 
 def _secrets(value: Any) -> dict[str, Callable[[], bytes]]:
@@ -112,12 +113,28 @@ def _secrets(value: Any) -> dict[str, Callable[[], bytes]]:
     return out
 
 
-def _ssh(value: Any) -> dict[str, str]:
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
+def _ssh(value: Any) -> tuple[dict[str, str], list[Callable[[], None]]]:
+    """The agents to forward by id, and what stops the ones started here for key files."""
     if isinstance(value, str):
         value = [value]
-    return dict(parse_ssh(spec) for spec in value or ())
+    pairs = [(str(k), v) for k, v in value.items()] if isinstance(value, dict) else [parse_ssh(s) for s in value or ()]
+    agents: dict[str, str] = {}
+    stops: list[Callable[[], None]] = []
+    try:
+        for ident, where in pairs:
+            if isinstance(where, list | tuple):
+                from ._keyagent import KeyAgent
+
+                agent = KeyAgent(ident, [str(k) for k in where])
+                stops.append(agent.close)
+                agents[ident] = agent.socket
+            else:
+                agents[ident] = str(where)
+    except BaseException:
+        for stop in stops:
+            stop()
+        raise
+    return agents, stops
 
 
 def _outputs(value: Any) -> tuple[tuple[str, Any] | None, str | None]:
@@ -142,24 +159,24 @@ class Build:
         from dshell.client import ValidationError, call
 
         params = dict(params or {})
+        dirs, name = context_dirs(Path(context), params.pop("dockerfile", None))
         try:
             output, outputs = _outputs(params.pop("outputs", None))
-            secret_map, agents = _secrets(secrets), _ssh(ssh)
+            secret_map = _secrets(secrets)
+            agents, stops = _ssh(ssh)  # last: it may start agents, which the session stops
         except (ValueError, OSError) as exc:
             raise ValidationError(str(exc)) from None
-        dockerfile = params.pop("dockerfile", None)
-        dirs, name = context_dirs(Path(context), dockerfile)
         self.progress = Progress()
         self.changes: list[tuple[str, Any, Any]] = []
-        self.session = Session(dirs, secret_map, agents, output)
+        self.session = Session(dirs, secret_map, agents, output, cleanup=stops)
         self.build_id = new_id()
         request = {**params, "version": "2", "remote": "client-session", "session": self.session.id,
                    "buildid": self.build_id, "dockerfile": name}
         if outputs:
             request["outputs"] = outputs
         self.started, self.elapsed = time.monotonic(), 0.0
-        self.session.open(client)
         try:
+            self.session.open(client)
             self.outcome = call(client, {"op": "ImageBuild", "params": request, "as": "stream"})
         except BaseException:
             self.session.close()
@@ -213,10 +230,31 @@ def build(client: Any, context: str | PurePath, params: dict[str, Any] | None = 
     return running
 
 
+def _session_stream(running: Build) -> Any:
+    """The build's DockerStream (the daemon's JSON messages, as any ``as: stream`` call gives them) that ends the
+    session when its body ends or it is closed."""
+    from dshell.client import DockerStream
+
+    class SessionStream(DockerStream):
+        def read1(self, size: int = -1) -> bytes:
+            data = super().read1(size)
+            if not data:
+                running.session.close()
+            return data
+
+        def close(self) -> None:
+            super().close()
+            running.session.close()
+
+    plain = running.outcome.data
+    return SessionStream(plain._body, plain.op, plain._tty, plain.status, plain.headers)  # the same body, read once
+
+
 def client_call(client: Any, request: dict[str, Any]) -> Any:
     """``dshell.client.call`` of an ImageBuild ``version=2`` whose ``inputStream`` is a local folder: the build
     through a session. Its Outcome's data is the result (``as: data``; a failed build sets ``error`` too) or the
-    running :class:`Build` (``as: stream``: iterate for events)."""
+    daemon's stream of JSON messages, the session open until it ends or is closed (``as: stream``;
+    ``dshell.buildkit.build`` gives decoded events)."""
     from dshell.client import DockerError, ValidationError
 
     params = dict(request.get("params") or {})
@@ -230,7 +268,7 @@ def client_call(client: Any, request: dict[str, Any]) -> Any:
     if outcome.error is not None:
         return outcome
     if mode == "stream":
-        return outcome.replace(data=running)
+        return outcome.replace(data=_session_stream(running))
     result = running.result()
     error = DockerError(0, result["error"], "ImageBuild", result) if "error" in result else None
     return outcome.replace(data=result, error=error, elapsed=running.elapsed)

@@ -41,6 +41,13 @@ def _at(words: list[str], text: str) -> Any:
     if call is None:
         raise ParseError(f"{words[0]} needs a command or an op after it: usage: {AT_USAGE}")
     declared, what = declaration_of(call), words[1]
+    from .commands.docker import Docker
+
+    if isinstance(call, Docker) and len(names) == 1 and names != ("all",):  # `@b ps -a`: docker --context b ps -a
+        return OnHost(names[0], call)
+    if isinstance(call, Docker):
+        raise ParseError(f"docker's {what} runs on one endpoint: @{names[0] if names[0] != 'all' else 'NAME'} "
+                         f"{what} ... (as docker --context NAME {what}); an op runs on several: @a,b ContainerList")
     if declared is None or not declared.at:
         some = ", ".join(at_commands(False)[:8])
         raise ParseError(f"{what} does not run on an endpoint: leave out {words[0]} (@NAME goes before an op or a "
@@ -77,6 +84,11 @@ def parse_line(text: str) -> Any | None:
     is_ref = bool(words and REF_RE.fullmatch(words[0]))
     if words and not is_ref and RELATIVE_RE.fullmatch(words[0]):
         return _reference(["_", *words[1:]], query)._replace(ref=None, path=words[0])
+    if query is not None and query.lstrip().startswith("!") and words:  # `ps -a | !grep web`: to the local shell
+        from .commands.local import PipeLocal
+
+        parse_line(text[: found.pipe])  # what is wrong with the line is said before anything runs
+        return PipeLocal(text[: found.pipe].strip(), query.lstrip()[1:].strip())
     if query is not None and not is_ref and words:
         call = parse_line(text[: found.pipe])
         if isinstance(call, FanOut) and query:

@@ -183,6 +183,28 @@ def test_the_ssh_agent_is_forwarded_into_the_step(tmp_path, client, images, agen
     assert "other" in failing["error"]
 
 
+def test_key_files_are_forwarded_through_an_agent_of_their_own(tmp_path, client, images):
+    from dshell.buildkit import build
+
+    key = tmp_path / "deploy-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dsh-buildkit-keyfile", "-f", str(key)],
+                   check=True, timeout=30)
+    ctx = write(tmp_path / "ctx", {"Dockerfile": (
+        "FROM busybox\nCOPY x /x\n"
+        "RUN --mount=type=ssh,id=deploy /x/ld-linux-x86-64.so.2 --library-path /x /x/ssh-add -l\n")})
+    _ssh_add_into(ctx)
+    running = build(client, ctx, {"t": images("keyfile"), "nocache": True}, ssh=[f"deploy={key}"])
+    folder = os.path.dirname(running.session.agents["deploy"])
+    result = running.result()
+    assert "error" not in result, result.get("error")
+    step = next(s for s in result["steps"] if "ssh-add -l" in s["name"])
+    assert "dsh-buildkit-keyfile" in step["log"]
+    assert not os.path.exists(folder)  # the agent stopped, its folder removed
+    (tmp_path / "locked-key").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n")
+    with pytest.raises(ValueError, match="locked-key: ssh-add"):
+        build(client, ctx, {}, ssh=[f"deploy={tmp_path / 'locked-key'}"])
+
+
 def test_a_private_from_is_pulled_with_the_docker_config_login(tmp_path, client, buildx, images, facts, engine,
                                                                  monkeypatch):
     from dshell.buildkit import build

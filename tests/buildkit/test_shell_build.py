@@ -164,3 +164,24 @@ def test_inline_cache_goes_with_the_image_and_cache_from_reads_it_from_the_regis
         assert refused.returncode == 1 and "type=inline only" in refused.stdout + refused.stderr
     finally:
         docker_cli("rmi", "-f", ref, check=False)
+
+
+@pytest.mark.engine
+def test_a_build_tailed_in_a_pane_is_buildx_lines_and_as_stream_is_the_daemons_json(engine, shell_home, tmp_path,
+                                                                                    client, images):
+    import dshell.client as docker
+
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN echo tailed-line\n"})
+    done = _dshell(engine, f"tail ImageBuild inputStream=@{ctx} version=2 nocache=true t={images('tail')}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    run = next(line for line in lines if "RUN echo tailed-line" in line and "DONE" in line)
+    assert f"{run.split()[0]} tailed-line" in lines and any(line.startswith("writing image sha256:") for line in lines)
+    assert "moby.buildkit.trace" not in done.stdout
+    opened = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2"},
+                                  "as": "stream"})
+    assert isinstance(opened.stream, docker.DockerStream)
+    with opened.stream as stream:
+        messages = list(stream.json())
+    assert any(m.get("id") == "moby.buildkit.trace" for m in messages)
+    assert any(m.get("id") == "moby.image.id" for m in messages)

@@ -119,6 +119,10 @@ class _Call:
     def recv(self) -> bytes | None:
         return self.messages.popleft() if self.messages else None
 
+    def recv_ready(self) -> list[bytes]:
+        ready, self.messages = list(self.messages), deque()
+        return ready
+
     def send(self, message: bytes) -> None:
         self.sent.append(message)
 
@@ -204,3 +208,42 @@ def test_a_buildkit_build_result_shows_as_a_table_of_its_steps():
     failed = {**data, "error": "build failed at step #3 [2/2] RUN make with exit code 2", "image_id": None}
     assert render_text(render(failed, "ImageBuild"), 100).rstrip().endswith("with exit code 2")
     assert "STEP" not in render_text(render([{"stream": "Step 1/2 : FROM busybox\n"}], "ImageBuild"), 100)
+
+
+def test_a_build_pane_shows_each_step_once_updated_in_place_and_its_whole_log_lines():
+    from dshell.shell.panes.progress import BuildLines
+
+    lines = BuildLines()
+    running = put_bytes(1, "sha256:a") + put_bytes(3, "[1/1] RUN make") + put_message(5, _ts(100))
+    done = running + put_message(6, _ts(101, 500_000_000))
+
+    def trace(raw: bytes) -> dict:
+        return {"id": "moby.buildkit.trace", "aux": base64.b64encode(raw).decode()}
+
+    shown = lines(trace(put_message(1, running))) + lines(trace(put_message(1, running)))
+    shown += lines(trace(put_message(3, put_bytes(1, "sha256:a") + put_bytes(4, b"cc -c a"))))
+    shown += lines(trace(put_message(3, put_bytes(1, "sha256:a") + put_bytes(4, b".c\n"))))
+    shown += lines(trace(put_message(1, done))) + lines({"id": "moby.image.id", "aux": {"ID": "sha256:feed"}})
+    shown += lines({"stream": "classic text\n"})
+    assert [(line.text, line.key) for line in shown] == [
+        ("#1 [1/1] RUN make  …", "step:sha256:a"), ("#1 cc -c a.c", None),
+        ("#1 [1/1] RUN make  DONE 1.5s", "step:sha256:a"), ("writing image sha256:feed", None),
+        ("classic text", None)]
+
+
+def test_an_unreadable_folder_ends_the_copy_with_one_line_naming_it(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(_fsync.os, "scandir", scandir)
+    call = _Call([])
+    with pytest.raises(GrpcError) as failed:
+        _fsync.send(call, _fsync.Walk(str(tmp_path)))  # type: ignore[arg-type]
+    assert failed.value.local and failed.value.message == f"cannot read {tmp_path / 'locked'}: Permission denied"
+    last = _fsync.parse_packet(call.sent[-1])
+    assert last.kind == _fsync.ERR and last.data.decode() == failed.value.message

@@ -127,3 +127,14 @@ def test_stats_stream_as_docker_stats_rows_and_keep_the_figures(magics: DockerMa
     shown = cap.outputs[-1].data["text/plain"]
     row = next(line for line in shown.splitlines() if line.startswith("web "))
     assert row.split()[1] == "40.00%" and "8MiB" in row.split()
+
+
+def test_docker_questions_are_never_asked_in_a_notebook(magics: DockerMagics, daemon: Daemon) -> None:
+    """%docker never prompts: docker's prune asks [y/N]; here one line says to add -f, and nothing is sent."""
+    from dshell.magic import CommandError
+
+    with pytest.raises(CommandError, match=r"^docker container prune asks before it removes anything; add -f"):
+        magics.docker("container prune")
+    assert not any("prune" in req.path for req in daemon.seen)
+    listed = magics.docker("ps -a")
+    assert isinstance(listed, Result) and listed.op == "ContainerList" and listed.data[0]["Id"] == "abc123"

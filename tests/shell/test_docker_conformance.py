@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -163,6 +164,8 @@ CHANGES = [
     "network create --label " + LABEL + " {x}net2", "network connect {x}net2 {x}2", "network disconnect {x}net2 {x}2",
     "network rm {x}net2", "container prune -f --filter label=dsh-dcli-prune={t}",
     "volume prune -f --filter label=dsh-dcli-prune={t}", "network prune -f --filter label=dsh-dcli-prune={t}",
+    "create --label " + LABEL + " --name {x}new -e A=1 busybox true", "start {x}new", "wait {x}new", "rm {x}new",
+    "commit -m note {x}2 {x}img:c", "history --format '{{{{.Comment}}}}' {x}img:c", "rmi {x}img:c",
     "rm -f {x}1 {x}3b nosuch-{x}", "rm nosuch-{x}", "export -o /tmp/{x}.tar {x}2", "rm -f -v {x}2",
 ]
 
@@ -311,3 +314,17 @@ def test_stats_no_stream_prints_docker_table_once(state):
     every = dshell(state, "stats --no-stream")[0]
     assert f"{P}-a" in every and f"{P}-c" not in every  # running ones only (c was created, never started)
     assert dshell(state, f"stats --no-stream nosuch-{P}")[1:] == (f"Error: No such container: nosuch-{P}", 1)
+
+
+def test_a_docker_command_on_one_endpoint_as_docker_context(state, engine):
+    """``@a ps ...`` runs there as ``docker --context a ps ...``; on several it is one line saying so."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    line = f"ps -a {F} --format '{{{{.Names}}}}'"
+    done = subprocess.run([sys.executable, "-m", "dshell", "-H", f"a={engine['docker_host']}", "-H",
+                           "b=unix:///nonexistent.sock", "-c", f"@a {line}", "-c", f"@a,b {line}"],
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert sorted(done.stdout.splitlines()[:-1]) == sorted(docker(*shlex.split(line)).stdout.splitlines())
+    assert done.stdout.splitlines()[-1].startswith("docker's ps runs on one endpoint: @a ps") and done.returncode == 1

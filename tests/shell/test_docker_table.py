@@ -183,3 +183,17 @@ def test_terminal_progress_rewrites_each_layers_line_in_place_as_docker_does():
         "\x1b[2A\x1b[2K\raaa: Downloading [=====>     ]  5B/10B\r\x1b[2B",  # two lines up: aaa's, then back
         "Digest: sha256:x^[]0;t^G\n",  # a daemon's control characters are shown, never obeyed
         "Status: Downloaded newer image for busybox\n"]
+
+
+def test_a_line_piped_to_a_local_command(tmp_path):
+    from dshell.explorer import Printed
+    from dshell.shell.commands.local import PipeLocal
+    from dshell.shell.local import piped
+    from dshell.shell.reply import Reply
+
+    assert parse_line("ps -a --format '{{.Names}} | x' | !grep web") == PipeLocal(
+        "ps -a --format '{{.Names}} | x'", "grep web")
+    reply = piped(Reply(Printed("web-1\tup\ndb-1\tup")), "grep -c web; tr '\\t' ,")
+    assert str(reply.body) == "1" and reply.error is None  # grep read all of it: tr got nothing
+    reply = piped(Reply(Printed("a\nb"), error="Error: No such container: x"), "wc -l")
+    assert str(reply.body).strip() == "2" and reply.error == "Error: No such container: x" and reply.status == 1

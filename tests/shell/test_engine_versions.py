@@ -62,6 +62,10 @@ def test_volume_prune_all_is_the_all_filter_from_1_42(session: Session, engine_f
             assert printed(session, f"volume prune -f --filter label=dsh.test.vp={name}") == [
                 "Deleted Volumes:", name, "", "Total reclaimed space: 0B"]
         assert not docker_cli("volume", "ls", "-q", "--filter", f"name={name}").split()
+        asked.clear()
+        execute(session, "system prune --volumes --filter label=dsh.test.none=1")  # asks, and is told no
+        which = "all anonymous volumes" if engine_facts.api_at_least("1.42") else "all volumes"
+        assert f"  - {which} not used by at least one container\n" in asked[0]
     finally:
         docker_cli("volume", "rm", "-f", name, check=False)
 

@@ -1,4 +1,5 @@
-"""The local side: ``!cmd`` runs a command of the local shell (as IPython's ``!``), ``lcd`` sets the local working
+"""The local side: ``!cmd`` runs a command of the local shell (as IPython's ``!``), ``LINE | !cmd`` gives it what a
+dshell line prints, ``lcd`` sets the local working
 directory that ``cp``, ``build``, ``save -o``, ``load -i`` and ``--env-file`` read relative paths from."""
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ class Local(NamedTuple):
 
 
 @command_value
+class PipeLocal(NamedTuple):
+    """``LINE | !cmd``: what the dshell line ``LINE`` prints, given to a local command (``ps -a | !grep web``)."""
+
+    line: str
+    command: str
+
+
+@command_value
 class Lcd(NamedTuple):
     """``lcd [DIR]``: the local working directory."""
 
@@ -34,6 +43,13 @@ def _local(session: Session, cmd: Local, run: Runner) -> Reply:
     return run_local(cmd.command)
 
 
+def _pipe(session: Session, cmd: PipeLocal, run: Runner) -> Reply:
+    from ..local import piped
+    from .dispatch import execute
+
+    return piped(execute(session, cmd.line, run), cmd.command)
+
+
 def _lcd(session: Session, cmd: Lcd, run: Runner) -> Reply:
     from ..local import change_dir
 
@@ -44,3 +60,4 @@ register(Command("lcd", "lcd [DIR]", "the local working directory (where cp, bui
                  "read relative paths; alone: say where it is); !cmd runs a local shell command",
                  one(Lcd, optional=True), _lcd, Lcd, args=("folder",)))
 form(Local, _local)
+form(PipeLocal, _pipe)

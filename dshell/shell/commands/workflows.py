@@ -45,7 +45,7 @@ for _name, _usage, _summary, _at, _args in (
      "(ContainerArchiveInfo, PutContainerArchive / ContainerArchive); SRC/. copies a folder's contents, - is a tar "
      "on stdin or stdout", "one", ("path", "path")),
     ("build", "build [-t TAG] [-f FILE] [--build-arg K=V] [--target T] [--platform P] [--label K=V] [--pull] "
-     "[--no-cache] [--network N] [--add-host H:IP] [--secret id=ID,src=F|env=V] [--ssh default|ID=SOCK] "
+     "[--no-cache] [--network N] [--add-host H:IP] [--secret id=ID,src=F|env=V] [--ssh default|ID=SOCK|ID=KEY] "
      "[-o type=local|tar,dest=D] [--cache-from IMG] [--cache-to type=inline] [--iidfile F] [-q] "
      "[--progress auto|plain|quiet|rawjson] [--builder classic] DIR",
      "build an image from the folder DIR as docker build does: BuildKit (over a session of dshell's own), or the "

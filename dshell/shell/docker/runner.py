@@ -97,7 +97,7 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         params["body"].pop("AttachStdout", None)
         params["body"].pop("AttachStderr", None)
         p = Plan(command, (Call("ContainerCreate", params),), p.options)
-    if command.name == "volume prune":
+    if command.name in ("volume prune", "system prune"):
         p = _volume_prune(session, p)
     if p.options.get("tree"):
         p = _image_tree(session, p)
@@ -132,11 +132,15 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
 
 
 def _volume_prune(session: Session, p: Plan) -> Plan:
-    """``volume prune`` by the API version, as the docker CLI: from 1.42 ``-a`` is the ``all`` filter (anonymous
-    volumes only without it); before, every unused volume goes and there is no ``all`` to ask for."""
+    """``volume prune`` (and ``system prune --volumes``) by the API version, as the docker CLI: from 1.42 ``-a`` is
+    the ``all`` filter (anonymous volumes only without it); before, every unused volume goes and there is no
+    ``all`` to ask for. The question says which."""
     from dshell.client import version_key
 
     filters = p.calls[0].params.get("filters") or {}
+    if p.command.name == "system prune":
+        anonymous = p.options.get("volumes") and version_key(session.require_client().api_version) >= (1, 42)
+        return Plan(p.command, p.calls, {**p.options, "volumes": "anonymous"}) if anonymous else p
     if version_key(session.require_client().api_version) >= (1, 42):
         return p
     if "all" in filters:
@@ -175,7 +179,8 @@ def _question(p: Plan) -> str | None:
     if command.confirm is None:
         return None
     if command.name == "system prune":
-        volumes = "  - all volumes not used by at least one container\n" if p.options.get("volumes") else ""
+        volumes = {"anonymous": "  - all anonymous volumes not used by at least one container\n", None: ""}.get(
+            p.options.get("volumes"), "  - all volumes not used by at least one container\n")
         images = ("all images without at least one container associated to them" if p.options.get("all")
                   else "all dangling images")
         return command.confirm.replace("{volumes}", volumes).replace("{images}", images)

@@ -1,4 +1,5 @@
-"""Progress streams (image pull/push/import/build): one line per layer, updated in place."""
+"""Progress streams (image pull/push/import/build): one line per layer, updated in place; a BuildKit build's
+``moby.buildkit.trace`` messages as buildx's ``#N`` lines, a step's own line updated in place (``BuildLines``)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,47 @@ def progress_lines(value: Any) -> list[Line]:
     style = "class:pane.good" if status.startswith(DONE) else ""
     text = f"{ident}: {status} {value.get('progress') or ''}".rstrip()
     return [Line(text, style, value, key=f"layer:{ident}")]
+
+
+class BuildLines:
+    """A build stream's lines: BuildKit's progress decoded (one keyed line per step: ``#N name`` then its state and
+    time; its log lines as ``#N text``), anything else as ``progress_lines`` has it."""
+
+    def __init__(self) -> None:
+        from dshell.buildkit import Progress
+
+        self.progress = Progress()
+        self.partial: dict[str, str] = {}
+        self.said: dict[str, str] = {}  # each step's line as last given (an unchanged one is not given again)
+
+    def __call__(self, value: Any) -> list[Line]:
+        from dshell.buildkit import event
+
+        if not isinstance(value, dict) or value.get("id") not in ("moby.buildkit.trace", "moby.image.id"):
+            return progress_lines(value)
+        out: list[Line] = []
+        for kind, step, detail in self.progress.feed(event(value)):
+            if step is None:
+                if kind == "image":
+                    out.append(Line(f"writing image {detail}", "class:pane.good", value))
+                elif kind == "error":
+                    out.append(Line(str(detail), "class:pane.bad", value))
+                continue
+            if kind == "log":
+                text = self.partial.pop(step.digest, "") + detail[1].decode("utf-8", "replace")
+                *lines, rest = text.split("\n")
+                if rest:
+                    self.partial[step.digest] = rest
+                out += [Line(clean(f"#{step.number} {line}"), data=value) for line in lines]
+            elif kind in ("vertex", "end") and (step.started or step.cached or step.error):
+                line = self._step_line(step, value)
+                if self.said.get(step.digest) != line.text:
+                    self.said[step.digest] = line.text
+                    out.append(line)
+        return out
+
+    @staticmethod
+    def _step_line(step: Any, value: Any) -> Line:
+        state, style = ("ERROR", "class:pane.bad") if step.error else ("CACHED", "class:pane.good") if step.cached \
+            else (f"DONE {step.duration or 0.0:.1f}s", "class:pane.good") if step.completed else ("…", "")
+        return Line(clean(f"#{step.number} {step.name}  {state}"), style, value, key=f"step:{step.digest}")

@@ -14,7 +14,7 @@ from .events import event_lines
 from .jsonlines import JSONFormatter
 from .logs import LogFormatter
 from .model import Line
-from .progress import progress_lines
+from .progress import BuildLines, progress_lines
 from .stats import StatsLines
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _plain(lines: Lines) -> Callable[[], Lines]:
 
 JSON_OPS: dict[str, Callable[[], Lines]] = {  # op → a maker of its lines function (one per stream)
     "SystemEvents": _plain(event_lines), "ContainerStats": StatsLines, "ImageCreate": _plain(progress_lines),
-    "ImagePush": _plain(progress_lines), "ImageBuild": _plain(progress_lines), "ImageLoad": _plain(progress_lines),
+    "ImagePush": _plain(progress_lines), "ImageBuild": BuildLines, "ImageLoad": _plain(progress_lines),
     "PluginPull": _plain(progress_lines), "PluginUpgrade": _plain(progress_lines),
 }
 

@@ -5,6 +5,7 @@ docker compose's progress line; merged ``logs`` lines coloured per container."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,11 @@ class ComposeOptions:
     dry_run: bool = False
     flags: dict[str, Any] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def elapsed(self) -> float:
+        """Seconds since the line was read (a result's duration)."""
+        return time.perf_counter() - self.started
 
 
 def _take(word: str, words: list[str], names: dict[str, str], sub: str) -> tuple[str, str] | None:
@@ -192,7 +198,7 @@ def _keep(session: Session, client: Any, opts: ComposeOptions, data: Any, error:
     from ..reply import Reply
 
     params = {"project": opts.project, "files": opts.files, "flags": opts.flags, "args": opts.words}
-    result = session.keep(f"compose {opts.sub}", params, data, status=None if error else 200, elapsed=0.0,
+    result = session.keep(f"compose {opts.sub}", params, data, status=None if error else 200, elapsed=opts.elapsed(),
                           error=error, endpoint=client.uri)
     return Reply(render(result), error=error, result=result)
 
@@ -234,7 +240,7 @@ def _ls_on(session: Session, opts: ComposeOptions, run: Runner) -> Reply:
     error = "\n".join(f"{host}: {line}" for host, line in errors.items()) or None
     if len(errors) == len(names):
         return Reply(error=error)
-    result = session.keep("compose ls", {"@": names, "flags": opts.flags}, rows, status=200, elapsed=0.0,
+    result = session.keep("compose ls", {"@": names, "flags": opts.flags}, rows, status=200, elapsed=opts.elapsed(),
                           error=None, endpoint="@" + ",".join(names))
     return Reply(render(result), error=error, result=result)
 
@@ -350,5 +356,6 @@ def _logs(session: Session, client: Any, opts: ComposeOptions, p: Project) -> Re
     from ..reply import Reply
 
     params = {"project": p.name, "flags": opts.flags, "args": opts.words}
-    result = session.keep("compose logs", params, kept, status=200, elapsed=0.0, error=None, endpoint=client.uri)
+    result = session.keep("compose logs", params, kept, status=200, elapsed=opts.elapsed(), error=None,
+                          endpoint=client.uri)
     return Reply(f"{len(kept)} lines  (_{result.n})", result=result)

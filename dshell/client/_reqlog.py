@@ -17,7 +17,7 @@ _path = os.environ.get(_ENV) or None
 
 
 def _open(path: str) -> int | None:
-    from ._private import UnsafePath, private_fd
+    from dshell._private import UnsafePath, private_fd
 
     try:
         return private_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)

@@ -59,7 +59,7 @@ class SideFile:
 def private_dir(path: Path) -> None:
     """Make the folder ``path`` (and missing parents) if it is not there, ``path`` itself mode 0700; UnsafePath
     (an OSError) when it is another user's or others may write it."""
-    from dshell.client._private import private_dir as make
+    from dshell._private import private_dir as make
 
     make(path)
 
@@ -67,7 +67,7 @@ def private_dir(path: Path) -> None:
 def private_open(path: Path, mode: str) -> IO[Any]:
     """``open(path, mode)`` for "a", "ab", "w" or "wb" (UTF-8 text unless binary) never through a symlink; a
     file it creates is mode 0600; UnsafePath (an OSError) for another user's file or one others may write."""
-    from dshell.client._private import private_fd
+    from dshell._private import private_fd
 
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     return open(private_fd(path, flags), mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
@@ -171,7 +171,7 @@ class ResultStore:
         when ``repair``), a torn tail (ended with a newline, when ``repair``: call it holding the lock).
         UnsafePath (an OSError) when the folder or a file is another user's, others may write it, or a file is
         a symlink: nothing of it is read or written then."""
-        from dshell.client._private import check_private
+        from dshell._private import check_private
 
         check_private(self.path.parent, folder=True)
         check_private(self.path)

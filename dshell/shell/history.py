@@ -31,7 +31,7 @@ class RedactingFileHistory(FileHistory):
             self._stop(exc)
 
     def _append(self, data: bytes) -> None:
-        from dshell.client._private import private_dir, private_fd
+        from dshell._private import private_dir, private_fd
 
         private_dir(os.path.dirname(os.path.abspath(self.path)))
         fd = private_fd(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from dshell.client import Client, Outcome
     from dshell.explorer import Result
 
+    from ..commands.streams import Stream
     from ..session import Session
     from ..worker import Runner
 
@@ -87,9 +88,10 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
 
         return run_line(session, " ".join([command.shell, *p.words]), run)
     if p.options.get("follow"):  # logs -f: the stream command (a pane; dshell -c prints it as it comes)
-        from ..commands.dispatch import execute as run_line
+        from ..commands import runner_of
 
-        return run_line(session, _follow_line(p), run)
+        followed = _followed(p)
+        return runner_of(followed)(session, followed, run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
 
@@ -161,17 +163,18 @@ def _image_tree(session: Session, p: Plan) -> Plan:
     return Plan(p.command, tuple(Call(c.op, {**c.params, "manifests": True}) for c in p.calls), p.options)
 
 
-def _follow_line(p: Plan) -> str:
-    """The ``logs`` stream command for a followed ``logs -f``: the plan's params as its words."""
-    import shlex
+def _followed(p: Plan) -> Stream:
+    """The ``logs -f`` stream command of a followed ``container logs -f``: the plan's typed params as its call."""
+    from ..commands.streams import Stream
+    from ..grammar import OpCall
 
     if len(p.calls) != 1:
         raise PlanError("logs -f follows one container here (a pane each: logs -f a, then logs -f b); "
                         "without -f, logs a b prints each one's lines after its name")
-    call = p.calls[0]
-    words = [f"{k}={json.dumps(v) if not isinstance(v, str) else shlex.quote(v)}" for k, v in call.params.items()
-             if k not in ("id", "stdout", "stderr")]
-    return " ".join(["logs", shlex.quote(str(call.params["id"])), "follow=true", *words])
+    params = dict(p.calls[0].params)
+    target = str(params.pop("id"))
+    call = OpCall("ContainerLogs", {**params, "follow": True}, (target,))
+    return Stream("logs", ("-f", target), call, rest=(target,))
 
 
 def _question(p: Plan) -> str | None:

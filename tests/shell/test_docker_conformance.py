@@ -328,3 +328,21 @@ def test_a_docker_command_on_one_endpoint_as_docker_context(state, engine):
                           capture_output=True, text=True, timeout=120, check=False, env=env)
     assert sorted(done.stdout.splitlines()[:-1]) == sorted(docker(*shlex.split(line)).stdout.splitlines())
     assert done.stdout.splitlines()[-1].startswith("docker's ps runs on one endpoint: @a ps") and done.returncode == 1
+
+
+def test_prune_ops_ask_docker_question_at_the_prompt_too(state):
+    """VolumePrune typed as an op asks what docker volume prune asks, at the prompt only (dshell -c runs it)."""
+    docker("volume", "create", "--label", f"dsh-dcli-askop={RUN}", f"{P}-askop")
+    asked: list[str] = []
+    state.ask = lambda question: asked.append(question) or False
+    try:
+        kept = execute(state, f"VolumePrune filters=label=dsh-dcli-askop={RUN}")
+        assert (kept.error, kept.result) == (None, None) and f"{P}-askop" in docker("volume", "ls", "-q").stdout
+        assert asked == ["WARNING! This will remove all local volumes not used by at least one container.\n"
+                         "Are you sure you want to continue? [y/N] "]
+        images = execute(state, "ImagePrune filters=[dangling=false, label=nothing-dsh-dcli]")
+        assert images.result is None and asked[-1].startswith("WARNING! This will remove all images without")
+    finally:
+        state.ask = None
+    pruned = execute(state, f"VolumePrune filters=label=dsh-dcli-askop={RUN}")  # no one to ask: it runs
+    assert pruned.result is not None and pruned.result.data["VolumesDeleted"] == [f"{P}-askop"]

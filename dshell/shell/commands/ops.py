@@ -49,6 +49,12 @@ def op_call(session: Session, cmd: OpCall, run: Runner) -> Reply:
         session.note(told)
     if calls.streams(cmd.op, params):
         return follow(session, cmd.op, params, c, run)
+    if session.ask is not None and cmd.op.endswith("Prune"):  # at the prompt a prune asks as docker does
+        from ..docker.runner import op_question
+
+        question = op_question(session, cmd.op, params)
+        if question is not None and not session.ask(question):
+            return Reply()
     if cmd.op in ("ImageCreate", "ImagePush", "ImageLoad") and cmd.query is None:  # docker's progress as it comes
         from dshell.explorer import header
 

@@ -177,6 +177,24 @@ def _followed(p: Plan) -> Stream:
     return Stream("logs", ("-f", target), call, rest=(target,))
 
 
+def op_question(session: Session, op: str, params: dict[str, Any]) -> str | None:
+    """The question docker asks before the prune ``op`` (ContainerPrune, VolumePrune, ...) with ``params`` (by the
+    command table, and for volumes by the API version, as ``volume prune`` asks); None for an op docker does not
+    ask about."""
+    from .table import commands
+
+    command = next((c for c in commands().values() if c.op == op and c.confirm), None)
+    if command is None:
+        return None
+    p = Plan(command, (Call(op, params),), {"all": True} if params.get("all") else {})
+    if command.name == "volume prune":
+        try:
+            p = _volume_prune(session, p)
+        except PlanError:  # the all filter before 1.42: the daemon says what it makes of it
+            return command.confirm_all
+    return _question(p)
+
+
 def _question(p: Plan) -> str | None:
     command = p.command
     if command.confirm is None:

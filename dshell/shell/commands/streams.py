@@ -106,7 +106,8 @@ def _parse_pane(verb: str) -> Any:
         if verb == "stats" and not hosts and {"--no-stream", "stream=false"} & set(args):  # docker stats
             from .docker import Docker  # --no-stream [-a] [--format T] [NAME...]: docker's table, one sample each
 
-            return Docker(("stats", *(word_text(word) for word in args if word != "stream=false")))
+            rest = [word_text(word) for word in args if word not in ("stream=false", "--no-stream")]
+            return Docker(("stats", "--no-stream", *rest))  # stream=false is --no-stream said dshell's way
         call = _call(verb, words, usage)
         if not hosts and (answer := _once(verb, args, call)) is not None:
             return answer

@@ -339,3 +339,19 @@ def test_a_dockerfile_outside_the_context_builds_as_with_buildx(tmp_path, client
     mine = facts(ours)
     assert mine["layers"] == facts(theirs)["layers"]
     assert any(entry[0] == "srv/app.txt" for entry in mine["layers"][-1])
+
+
+def test_a_build_over_mutual_tls_serves_its_session_through_the_tls_stream(tmp_path, engine, images):
+    import dshell.client as docker
+
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nCOPY t.txt /t.txt\nRUN cat /t.txt\n",
+                                   "t.txt": "over tls\n"})
+    c = docker.client(conn={"uri": engine["tls_uri"],
+                            "mtls": {"ca": engine["ca"], "cert": engine["cert"], "key": engine["key"]}})
+    try:
+        out = docker.call(c, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2", "nocache": True,
+                                                             "t": images("tls")}})
+    finally:
+        c.close()
+    assert out.error is None, out.data
+    assert "over tls" in next(s for s in out.data["steps"] if "cat /t.txt" in s["name"])["log"]

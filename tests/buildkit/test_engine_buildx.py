@@ -290,12 +290,13 @@ def test_heredocs_build_as_buildx_builds_them_or_fail_as_it_does(tmp_path, clien
         assert out.error is not None and "\n" not in out.error.message
 
 
-def test_added_hosts_reach_the_steps_and_a_refused_build_is_an_outcome(tmp_path, client):
+def test_added_hosts_reach_the_steps_and_a_refused_build_is_an_outcome(tmp_path, client, images):
     import dshell.client as docker
 
     ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN cat /etc/hosts\n"})
     out = docker.call(client, {"op": "ImageBuild", "params": {
-        "inputStream": ctx, "version": "2", "nocache": True, "extrahosts": ["a.test:10.1.2.3", "b.test:10.4.5.6"]}})
+        "inputStream": ctx, "version": "2", "nocache": True, "extrahosts": ["a.test:10.1.2.3", "b.test:10.4.5.6"],
+        "t": images("hosts")}})
     assert out.error is None, out.data
     log = next(s["log"] for s in out.data["steps"] if "cat /etc/hosts" in s["name"])
     assert "10.1.2.3\ta.test" in log and "10.4.5.6\tb.test" in log

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dshell.explorer._fields import natural_key
+
 from ..reply import Reply
 from .plan import Call, Plan, PlanError, plan
 from .progress import progress, reference_of
@@ -99,6 +101,9 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         params["body"].pop("AttachStdout", None)
         params["body"].pop("AttachStderr", None)
         p = Plan(command, (Call("ContainerCreate", params),), p.options)
+    if command.name == "system prune" and p.options.get("volumes") and any(
+            "until" in (c.params.get("filters") or {}) for c in p.calls):
+        return Reply(error='ERROR: The "until" filter is not supported with "--volumes"')
     if command.name in ("volume prune", "system prune"):
         p = _volume_prune(session, p)
     if p.options.get("tree"):
@@ -128,6 +133,7 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.view == "progress" and len(calls) == 1:
         return progress(session, calls[0].op, calls[0].params, p.quiet, reference_of(calls[0]))
     outcomes = run(lambda: _call_all(c, calls))
+    calls = calls[:len(outcomes)]  # a command's ops stop at the first that failed
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
     return _show(p, calls, results)
@@ -199,12 +205,20 @@ def _question(p: Plan) -> str | None:
     command = p.command
     if command.confirm is None:
         return None
-    if command.name == "system prune":
-        volumes = {"anonymous": "  - all anonymous volumes not used by at least one container\n", None: ""}.get(
-            p.options.get("volumes"), "  - all volumes not used by at least one container\n")
-        images = ("all images without at least one container associated to them" if p.options.get("all")
-                  else "all dangling images")
-        return command.confirm.replace("{volumes}", volumes).replace("{images}", images)
+    if command.name == "system prune":  # its template (cli/command/system/prune.go), filters listed
+        every = bool(p.options.get("all"))
+        volumes = {"anonymous": ["all anonymous volumes not used by at least one container"], None: []}.get(
+            p.options.get("volumes"), ["all volumes not used by at least one container"])
+        warnings = ["all stopped containers", "all networks not used by at least one container", *volumes,
+                    "all images without at least one container associated to them" if every else "all dangling images",
+                    "all build cache" if every else "all dangling build cache"]
+        given = (p.calls[0].params.get("filters") or {}) if p.calls else {}
+        shown = sorted((f"{name}={value}" for name in ("label", "label!", "until") for value in given.get(name, [])),
+                       key=natural_key)
+        filters = "".join(["\n  Items to be pruned will be filtered with:", *(f"\n  - {f}" for f in shown), "\n"]) \
+            if shown else ""
+        return command.confirm.replace("{warnings}", "\n".join(f"  - {w}" for w in warnings)).replace(
+            "{filters}", filters)
     every = p.options.get("all") or any(c.params.get("all") or c.params.get("filters", {}).get("dangling") == ["false"]
                                         or c.params.get("filters", {}).get("all") == ["true"] for c in p.calls)
     return command.confirm_all if every and command.confirm_all else command.confirm
@@ -363,7 +377,8 @@ def _json_all(source: str) -> bool:
 
 
 def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
-    """Each call's outcome, in order; several run concurrently on copies of the client's pool."""
+    """Each call's outcome, in order: one per target concurrently; the ops of one command (system prune's) one
+    after the other, as docker runs them, stopping at the first that fails (the daemon runs one prune at a time)."""
     import dshell.client as docker
 
     from ..calls import LOG_READS, marked_logs
@@ -373,7 +388,14 @@ def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
             return marked_logs(c, call.op, call.params)
         return docker.call(c, {"op": call.op, "params": call.params})
 
-    return concurrently(one, calls)
+    if any(call.target is not None for call in calls):
+        return concurrently(one, calls)
+    done: list[Outcome] = []
+    for call in calls:
+        done.append(one(call))
+        if not done[-1].ok:
+            break
+    return done
 
 
 def concurrently(fn: Callable[[Any], T], items: Sequence[Any]) -> list[T]:

@@ -176,10 +176,41 @@ def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     return None
 
 
+_PRUNED = (("ContainerPrune", "Deleted Containers:", "ContainersDeleted"),
+           ("NetworkPrune", "Deleted Networks:", "NetworksDeleted"),
+           ("VolumePrune", "Deleted Volumes:", "VolumesDeleted"),
+           ("ImagePrune", "Deleted Images:", "ImagesDeleted"),
+           ("BuildPrune", "Deleted build cache objects:", "CachesDeleted"))
+
+
+def _system_prune(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker system prune: what each prune deleted, under its heading and a blank line, then one total."""
+    from dshell.explorer._format import human_size
+
+    lines: list[str] = []
+    total = 0
+    for op, heading, member in _PRUNED:
+        for _, r in ok:
+            if r.op != op or not isinstance(r.data, dict):
+                continue
+            total += int(r.data.get("SpaceReclaimed") or 0)
+            gone = r.data.get(member) or []
+            if gone:
+                lines += [heading, *(_pruned(item) for item in gone), ""]
+    return text_body([*lines, f"Total reclaimed space: {human_size(total, 4)}"])
+
+
+def _pruned(item: Any) -> str:
+    if isinstance(item, dict):  # an image: untagged: NAME / deleted: ID
+        return "\n".join(f"{label}: {item[key]}" for key, label in (("Untagged", "untagged"), ("Deleted", "deleted"))
+                         if key in item)
+    return str(item)
+
+
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
     "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
     "name": _name, "status": _status, "ports": _ports, "top": _top, "none": _none, "file": _file,
-    "logs": _logs, "scaled": _names, "stats": _stats,
+    "logs": _logs, "system-prune": _system_prune, "scaled": _names, "stats": _stats,
 }
 
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ..worker import Runner
 
 T = TypeVar("T")
+RETRIES = 5
+"""Reads and writes of a service or node spec when the daemon says it changed in between (out of sequence)."""
 CONCURRENCY = 8
 """Targets called at once (docker's own parallel operations are unbounded; a daemon copes with 8 well)."""
 _INSPECT_OPS = ("ContainerInspect", "ImageInspect", "NetworkInspect", "VolumeInspect")
@@ -259,6 +261,13 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
               for call in calls]
 
     def one(call: Call, name: str, replicas: int | None) -> tuple[list[Any], str | None]:
+        for _ in range(RETRIES):  # the object changed between read and write (a task's state): read it again
+            done = attempt(call, name, replicas)
+            if done[1] is None or "update out of sequence" not in done[1]:
+                return done
+        return done
+
+    def attempt(call: Call, name: str, replicas: int | None) -> tuple[list[Any], str | None]:
         found = docker.call(c, {"op": inspect, "params": {"id": name}})
         if not found.ok:
             return [(inspect, {"id": name}, found)], _said(kind, name, found)

@@ -116,7 +116,7 @@ def bench_pull() -> None:
     repo, tag = _pull_image(env, c)
     image = f"{repo}:{tag}"
     from dshell.shell.config import Config
-    from dshell.shell.docker.runner import progress
+    from dshell.shell.docker.progress import progress
     from dshell.shell.session import Session
 
     session = Session(Config(), results_file=None)

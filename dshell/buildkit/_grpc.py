@@ -4,8 +4,8 @@ BuildKit's session turns the usual roles around: the client opens the connection
 h2c, or a stream of the API socket on API v1.53+), then the *daemon* speaks HTTP/2 as the client and calls the
 services dshell serves. This module knows nothing of how the connection was opened. Each call runs in a thread
 of its own with a :class:`Call`: ``recv()`` the next request message (None once the daemon closed its side),
-``send(message)`` an answer. Data the daemon sends is acknowledged as it arrives (the session's calls carry
-small requests, or an export the handler writes out at once).
+``send(message)`` an answer. Data the daemon sends is acknowledged as it arrives, unless its call holds
+BUFFERED bytes its handler has not taken (an export written out slower than it comes): then when it catches up.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ._proto import ProtoError
 # gRPC status codes
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED, INTERNAL, UNAVAILABLE = 0, 1, 2, 3, 5, 12, 13, 14
 MAX_MESSAGE = 64 << 20  # a request message larger than this ends the call
+BUFFERED = 4 << 20  # bytes a call holds before the daemon must wait for its handler (an export written out)
 _log = logging.getLogger(__name__)
 
 
@@ -46,6 +47,8 @@ class Call:
         self.metadata = metadata
         self._buf = bytearray()
         self._messages: deque[bytes] = deque()
+        self.held = 0  # bytes received and not yet taken by the handler
+        self.owed = 0  # of them, the stream window not given back yet (the handler is behind: BUFFERED)
         self._ended = False  # the daemon sent END_STREAM or reset the stream
         self.cancelled = False
         self._started = False
@@ -64,6 +67,7 @@ class Call:
     # called by the server's reader, its lock held
     def _feed(self, data: bytes) -> None:
         self._buf += data
+        self.held += len(data)
         while len(self._buf) >= 5:
             size = int.from_bytes(self._buf[1:5], "big")
             if self._buf[0] != 0:
@@ -86,7 +90,11 @@ class Call:
         with self.server.lock:
             while not self._messages and not self._ended and not self.server.closed:
                 self._wake.wait()
-            return self._messages.popleft() if self._messages else None
+            if not self._messages:
+                return None
+            message = self._messages.popleft()
+            self._taken(len(message) + 5)
+            return message
 
     def recv_ready(self) -> list[bytes]:
         """Every request message that has come (waits for one); [] when the daemon has sent its last one."""
@@ -96,7 +104,15 @@ class Call:
         with self.server.lock:
             out = [first, *self._messages]
             self._messages.clear()
+            self._taken(sum(len(m) + 5 for m in out[1:]))
         return out
+
+    def _taken(self, size: int) -> None:
+        """The handler took ``size`` bytes (the lock held): the window held back is given back once it caught up."""
+        self.held -= size
+        if self.owed and self.held < BUFFERED:
+            self.server.give_window(self.stream_id, self.owed)
+            self.owed = 0
 
     def send(self, *messages: bytes) -> None:
         """Send answer messages, in one write (the response headers first, once)."""
@@ -179,16 +195,17 @@ class Server:
             self.close()
 
     def _dispatch(self, event: Any, ev: Any) -> None:
-        import h2.exceptions as h2_errors
-
         if isinstance(event, ev.RequestReceived):
             self._start_call(event.stream_id, event.headers)
         elif isinstance(event, ev.DataReceived):
             call = self.calls.get(event.stream_id)
-            if event.flow_controlled_length:  # the windows given back at once, whatever h2's thresholds
-                self.h2.increment_flow_control_window(event.flow_controlled_length)
-                with contextlib.suppress(h2_errors.StreamClosedError):
-                    self.h2.increment_flow_control_window(event.flow_controlled_length, event.stream_id)
+            size = event.flow_controlled_length
+            if size:  # windows given back explicitly, whatever h2's thresholds (they stalled a 64 KiB stream)
+                self.h2.increment_flow_control_window(size)  # the connection's at once: other calls go on
+                if call is not None and call.held + len(event.data) >= BUFFERED:
+                    call.owed += size  # the stream's when its handler has caught up: memory stays bounded
+                else:
+                    self.give_window(event.stream_id, size)
             if call is not None:
                 try:
                     call._feed(event.data)
@@ -248,6 +265,15 @@ class Server:
     def _finish_quietly(self, call: Call, code: int, message: str) -> None:
         with contextlib.suppress(Exception):
             call.finish(code, message)
+
+    def give_window(self, stream_id: int, size: int) -> None:
+        """Let the daemon send ``size`` more bytes on a stream (the lock held; flushed by the caller or here)."""
+        import h2.exceptions
+
+        with contextlib.suppress(h2.exceptions.StreamClosedError, h2.exceptions.ProtocolError):
+            self.h2.increment_flow_control_window(size, stream_id)
+            with contextlib.suppress(OSError):
+                self._flush()
 
     def send_headers(self, stream_id: int, headers: list[tuple[str, str]], end: bool = False) -> None:
         """Send headers (or trailers, with ``end``) on a stream."""

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._redact import redact
     from ._redact_line import redact_line
     from ._render import header, render
-    from ._reshape import Gestures, ReshapeError, filtered, grep, reshaped, sorted_by, with_columns
+    from ._reshape import Gestures, ReshapeError, filtered, gestures_from, grep, reshaped, sorted_by, with_columns
     from ._results import History, Result, default_history_path
     from ._saved import expression_error, use_views
     from ._secrets import secret_names
@@ -66,6 +66,7 @@ _WHERE = {  # public name -> (module, its name there)
     "Gestures": ("._reshape", "Gestures"),
     "ReshapeError": ("._reshape", "ReshapeError"),
     "reshaped": ("._reshape", "reshaped"),
+    "gestures_from": ("._reshape", "gestures_from"),
     "filtered": ("._reshape", "filtered"),
     "grep": ("._reshape", "grep"),
     "sorted_by": ("._reshape", "sorted_by"),
@@ -131,6 +132,7 @@ __all__ = [
     "expression_error",
     "filtered",
     "format_path",
+    "gestures_from",
     "grep",
     "header",
     "parse_ref",

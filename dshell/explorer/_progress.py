@@ -39,17 +39,6 @@ def full_reference(reference: str) -> str:
     return f"{name}{at}{digest}"
 
 
-def progress_lines(events: Any, quiet: bool = False, reference: str | None = None) -> list[str]:
-    """The lines docker prints for ``events`` (``quiet``: only a pull's reference)."""
-    rows = events if isinstance(events, list) else []
-    lines = [] if quiet else [line for line in map(event_line, rows) if line is not None]
-    failed = any(isinstance(e, dict) and ("error" in e or "errorDetail" in e) for e in rows)
-    if reference and not failed and any(isinstance(e, dict) and str(e.get("status", "")).startswith("Status:")
-                                        for e in rows):
-        lines.append(full_reference(reference))
-    return lines
-
-
 class TerminalProgress:
     """docker's live progress on a terminal (jsonmessage.DisplayJSONMessagesStream): a layer's line is rewritten
     in place as its events come (the cursor moved up to it and back), any other line ends the block of layers."""

@@ -270,6 +270,32 @@ class Gestures:
         return " ".join(part for part in parts if part)
 
 
+GESTURE_USAGE = "--filter EXPR, --sort COL [--reverse], --columns A,B,... or --grep PATTERN"
+_VALUED = ("--filter", "--sort", "--columns", "--grep")
+
+
+def gestures_from(words: Sequence[str]) -> Gestures:
+    """The gestures `words` ask for (each flag's value one word, its quotes already read); ReshapeError (one
+    line) for an unknown flag, a missing value or a flag given twice."""
+    found: dict[str, Any] = {}
+    items = iter(words)
+    for word in items:
+        flag, eq, inline = word.partition("=")
+        if flag == "--reverse" and not eq:
+            found["reverse"] = True
+            continue
+        if flag not in _VALUED:
+            raise ReshapeError(f"unknown {word!r}: after a result comes {GESTURE_USAGE}")
+        value = inline if eq else next(items, None)
+        if value is None or (not eq and value.startswith("--")):
+            raise ReshapeError(f"{flag} needs a value: {GESTURE_USAGE}")
+        name = flag.removeprefix("--")
+        if name in found:
+            raise ReshapeError(f"{flag} given twice")
+        found[name] = value
+    return Gestures(**found)
+
+
 def reshaped(data: Any, op: str, gestures: Gestures, what: str = "this value") -> tuple[Any, str]:
     """(`data` filtered, sorted, its columns picked, or grepped as `gestures` asks; the op of that data)."""
     if gestures.grep is not None:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from dshell.client import SpecIndex
     from dshell.explorer import Result
 
+    from .docker.table import Command as DockerCommand
+
 SYNTAX = (
     ("ContainerList all=true", "run an op: name=value params; values are true/false/null, numbers, "
                                "strings, {...} and [...] (JSON or YAML flow)"),
@@ -107,16 +109,34 @@ def docker_view() -> RenderableType:
     seen: dict[int, str] = {}
     for name, command in table.items():
         seen.setdefault(id(command), name)
-    rows = []
-    for name in seen.values():
-        command = table[name]
-        does = command.todo and f"not run yet: {command.todo}" or command.shell or ", ".join(
-            command.ops or ((command.op,) if command.op else ()))
-        rows.append((command.usage(), does))
+    rows = [(table[name].usage(), _does(table[name])) for name in seen.values()]
     typed = _table(rows, "bold", "cyan", title="docker commands that run as typed (docker's flags and output)")
     others = _table(((f"docker {name}", does) for name, does in DOCKER_COMMANDS.items() if name not in table),
                     "bold", "cyan", title="other docker CLI commands → dshell")
     return Group(typed, "", others)
+
+
+def _does(command: DockerCommand) -> str:
+    return command.todo and f"not run yet: {command.todo}" or command.shell or ", ".join(
+        command.ops or ((command.op,) if command.op else ()))
+
+
+def docker_command_view(command: DockerCommand) -> RenderableType:
+    """``help ps``: a docker command's usage, the ops it runs, what each flag does, and the flags not supported
+    with why."""
+    from rich.console import Group
+
+    flags = [(" ".join(f.names), f.target if f.option else f"{f.target}={{{f.type}}}" if f.type else
+              f"{f.target}={json.dumps(f.value) if isinstance(f.value, bool) else f.value}")
+             for f in command.unique_flags()]
+    parts: list[Any] = [_table([(command.usage(), _does(command))], "bold cyan", "")]
+    if command.aka:
+        parts.append(_table([("also", ", ".join(command.aka))], "dim", ""))
+    if flags:
+        parts.append(_table(flags, "bold", "green", title="flags"))
+    if command.unsupported:
+        parts.append(_table(sorted(command.unsupported.items()), "bold", "dim", title="not supported here"))
+    return Group(*parts)
 
 
 def settings_view(items: Iterable[tuple[str, Any]]) -> RenderableType:

@@ -290,12 +290,13 @@ def test_heredocs_build_as_buildx_builds_them_or_fail_as_it_does(tmp_path, clien
         assert out.error is not None and "\n" not in out.error.message
 
 
-def test_added_hosts_reach_the_steps_and_a_refused_build_is_an_outcome(tmp_path, client):
+def test_added_hosts_reach_the_steps_and_a_refused_build_is_an_outcome(tmp_path, client, images):
     import dshell.client as docker
 
     ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN cat /etc/hosts\n"})
     out = docker.call(client, {"op": "ImageBuild", "params": {
-        "inputStream": ctx, "version": "2", "nocache": True, "extrahosts": ["a.test:10.1.2.3", "b.test:10.4.5.6"]}})
+        "inputStream": ctx, "version": "2", "nocache": True, "extrahosts": ["a.test:10.1.2.3", "b.test:10.4.5.6"],
+        "t": images("hosts")}})
     assert out.error is None, out.data
     log = next(s["log"] for s in out.data["steps"] if "cat /etc/hosts" in s["name"])
     assert "10.1.2.3\ta.test" in log and "10.4.5.6\tb.test" in log
@@ -339,3 +340,19 @@ def test_a_dockerfile_outside_the_context_builds_as_with_buildx(tmp_path, client
     mine = facts(ours)
     assert mine["layers"] == facts(theirs)["layers"]
     assert any(entry[0] == "srv/app.txt" for entry in mine["layers"][-1])
+
+
+def test_a_build_over_mutual_tls_serves_its_session_through_the_tls_stream(tmp_path, engine, images):
+    import dshell.client as docker
+
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nCOPY t.txt /t.txt\nRUN cat /t.txt\n",
+                                   "t.txt": "over tls\n"})
+    c = docker.client(conn={"uri": engine["tls_uri"],
+                            "mtls": {"ca": engine["ca"], "cert": engine["cert"], "key": engine["key"]}})
+    try:
+        out = docker.call(c, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2", "nocache": True,
+                                                             "t": images("tls")}})
+    finally:
+        c.close()
+    assert out.error is None, out.data
+    assert "over tls" in next(s for s in out.data["steps"] if "cat /t.txt" in s["name"])["log"]

@@ -98,11 +98,12 @@ def test_a_failing_step_is_one_line_and_exit_1(engine, shell_home, tmp_path):
 
 
 @pytest.mark.engine
-def test_docker_buildkit_0_keeps_the_classic_builder_and_refuses_buildkit_flags(engine, shell_home, tmp_path):
+def test_docker_buildkit_0_keeps_the_classic_builder_and_refuses_buildkit_flags(engine, shell_home, tmp_path,
+                                                                                 images):
     ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN --mount=type=cache,target=/c true\n"})
     classic = _dshell(engine, f"build {ctx}", DOCKER_BUILDKIT="0")
     assert classic.returncode == 1 and "requires BuildKit" in classic.stdout + classic.stderr
-    assert _dshell(engine, f"build --no-cache {ctx}").returncode == 0  # the same file, on BuildKit by default
+    assert _dshell(engine, f"build --no-cache -t {images('default')} {ctx}").returncode == 0  # on BuildKit by default
     refused = _dshell(engine, f"build --builder classic --secret id=a,env=HOME {ctx}")
     assert refused.returncode == 1 and "--secret needs BuildKit" in refused.stdout + refused.stderr
 
@@ -157,7 +158,7 @@ def test_inline_cache_goes_with_the_image_and_cache_from_reads_it_from_the_regis
             image_config = json.load(saved.extractfile(manifest[0]["Config"]))  # type: ignore[arg-type]
         assert "moby.buildkit.cache.v0" in image_config  # the cache rides in the image
         docker_cli("push", ref)
-        again = _dshell(engine, f"build --cache-from {ref} --progress plain {ctx}", DOCKER_CONFIG=config)
+        again = _dshell(engine, f"build --cache-from {ref} -t {ref} --progress plain {ctx}", DOCKER_CONFIG=config)
         assert again.returncode == 0, again.stdout + again.stderr
         assert f"importing cache manifest from {ref}" in again.stdout
         refused = _dshell(engine, f"build --cache-to type=registry,ref={ref} {ctx}")
@@ -178,8 +179,8 @@ def test_a_build_tailed_in_a_pane_is_buildx_lines_and_as_stream_is_the_daemons_j
     run = next(line for line in lines if "RUN echo tailed-line" in line and "DONE" in line)
     assert f"{run.split()[0]} tailed-line" in lines and any(line.startswith("writing image sha256:") for line in lines)
     assert "moby.buildkit.trace" not in done.stdout
-    opened = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2"},
-                                  "as": "stream"})
+    opened = docker.call(client, {"op": "ImageBuild", "params": {"inputStream": ctx, "version": "2",
+                                                                 "t": images("tail-stream")}, "as": "stream"})
     assert isinstance(opened.stream, docker.DockerStream)
     with opened.stream as stream:
         messages = list(stream.json())

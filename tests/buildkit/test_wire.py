@@ -247,3 +247,57 @@ def test_an_unreadable_folder_ends_the_copy_with_one_line_naming_it(tmp_path, mo
     assert failed.value.local and failed.value.message == f"cannot read {tmp_path / 'locked'}: Permission denied"
     last = _fsync.parse_packet(call.sent[-1])
     assert last.kind == _fsync.ERR and last.data.decode() == failed.value.message
+
+
+def test_a_call_whose_handler_lags_holds_a_bounded_buffer_and_gets_every_message():
+    """An export written out slower than it comes: the daemon is made to wait, memory stays bounded."""
+    import socket
+    import time
+
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    from dshell.buildkit._grpc import BUFFERED, Server
+
+    ours, theirs = socket.socketpair()
+    release, got, calls = threading.Event(), [], []
+
+    def slow(call):
+        calls.append(call)
+        release.wait(30)
+        while (message := call.recv()) is not None:
+            got.append(len(message))
+
+    server = Server(ours, {"/t.S/M": slow})
+    threading.Thread(target=server.serve, daemon=True).start()
+    peer = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    peer.initiate_connection()
+    peer.send_headers(1, [(":method", "POST"), (":path", "/t.S/M"), (":scheme", "http"), (":authority", "x"),
+                          ("content-type", "application/grpc")])
+    message = b"\x00" + (1 << 20).to_bytes(4, "big") + b"x" * (1 << 20)
+    pending = memoryview(message * 20)
+    theirs.settimeout(0.2)
+    stalled_at = None
+    while pending:
+        theirs.sendall(peer.data_to_send())
+        room = min(peer.local_flow_control_window(1), peer.max_outbound_frame_size, len(pending))
+        if room:
+            peer.send_data(1, pending[:room].tobytes())
+            pending = pending[room:]
+            continue
+        try:
+            peer.receive_data(theirs.recv(65536))
+        except TimeoutError:
+            if stalled_at is None:
+                stalled_at = len(pending)
+                assert calls and calls[0].held <= BUFFERED + (1 << 20)  # bounded while the handler lags
+                release.set()
+    peer.end_stream(1)
+    theirs.sendall(peer.data_to_send())
+    deadline = time.monotonic() + 20
+    while len(got) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stalled_at is not None and got == [1 << 20] * 20
+    server.close()
+    theirs.close()

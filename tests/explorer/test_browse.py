@@ -206,3 +206,16 @@ def test_gestures_combine_in_one_order_and_say_what_cannot_go_together():
         reshaped(rows(), "ContainerList", Gestures(reverse=True))
     with pytest.raises(ReshapeError, match="^--grep reads text and logs; --filter"):
         reshaped("a\n", "ContainerLogs", Gestures(grep="a", sort="X"))
+
+
+def test_gestures_read_from_words():
+    from dshell.explorer import Gestures, gestures_from
+
+    assert gestures_from(["--sort", "NAMES", "--reverse", "--filter=State=running"]) == Gestures(
+        filter="State=running", sort="NAMES", reverse=True)
+    assert gestures_from(["--columns", "NAMES,app=Labels.app", "--grep", "err"]).columns == "NAMES,app=Labels.app"
+    for words, message in ((["--sort"], "--sort needs a value"), (["--sort", "--reverse"], "--sort needs a value"),
+                           (["--nope"], "unknown '--nope': after a result comes --filter EXPR"),
+                           (["--grep", "a", "--grep", "b"], "--grep given twice")):
+        with pytest.raises(ReshapeError, match=f"^{message}"):
+            gestures_from(words)

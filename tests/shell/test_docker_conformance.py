@@ -346,3 +346,18 @@ def test_prune_ops_ask_docker_question_at_the_prompt_too(state):
         state.ask = None
     pruned = execute(state, f"VolumePrune filters=label=dsh-dcli-askop={RUN}")  # no one to ask: it runs
     assert pruned.result is not None and pruned.result.data["VolumesDeleted"] == [f"{P}-askop"]
+
+
+def test_system_prune_asks_what_docker_asks_and_answers_no_here(state):
+    """docker system prune's question, its filters listed (only asked: it would prune the engine's dangling build
+    cache, which no label filter limits)."""
+    line = "system prune --filter label=dsh-dcli-sys=1 --filter \"label!=dsh-dcli-x\" --volumes"
+    cli = subprocess.run([DOCKER_20, *shlex.split(line)], input="n\n", capture_output=True, text=True, timeout=60,
+                         check=False)
+    asked: list[str] = []
+    state.ask = lambda question: asked.append(question) or False
+    try:
+        assert execute(state, line).error is None
+    finally:
+        state.ask = None
+    assert asked == [cli.stdout]

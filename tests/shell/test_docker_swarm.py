@@ -48,10 +48,14 @@ def swarm(engine) -> Iterator[Session]:
             assert init.error is None, init.error
             yield session
         finally:
+            execute(session, f"service rm {S}")
             execute(session, "swarm leave -f")
             session.close()
             if state() != "inactive":
                 docker.invoke(c, {"op": "SwarmLeave", "params": {"force": True}})
+            left = docker.invoke(c, {"op": "ContainerList", "params": {"all": True, "filters": {"name": [S]}}})
+            for task in left:  # a task's container outlives the swarm it ran in
+                docker.invoke(c, {"op": "ContainerDelete", "params": {"id": task["Id"], "force": True}})
             c.close()
 
 

@@ -197,3 +197,21 @@ def test_a_line_piped_to_a_local_command(tmp_path):
     assert str(reply.body) == "1" and reply.error is None  # grep read all of it: tr got nothing
     reply = piped(Reply(Printed("a\nb"), error="Error: No such container: x"), "wc -l")
     assert str(reply.body).strip() == "2" and reply.error == "Error: No such container: x" and reply.status == 1
+
+
+def test_system_prune_prints_each_prune_under_its_heading_and_one_total():
+    from dshell.explorer import Result
+    from dshell.shell.docker.plan import Call
+    from dshell.shell.docker.views import VIEWS
+
+    def result(op, data):
+        return Result(n=1, op=op, params={}, status=200, duration=0.0, data=data, error=None, time=0.0)
+
+    ok = [(Call("ContainerPrune", {}), result("ContainerPrune", {"ContainersDeleted": ["c1"], "SpaceReclaimed": 1500})),
+          (Call("NetworkPrune", {}), result("NetworkPrune", {"NetworksDeleted": None})),
+          (Call("ImagePrune", {}), result("ImagePrune", {
+              "ImagesDeleted": [{"Untagged": "a:1"}, {"Deleted": "sha256:x"}], "SpaceReclaimed": 2_000_000})),
+          (Call("BuildPrune", {}), result("BuildPrune", {"CachesDeleted": None, "SpaceReclaimed": 0}))]
+    shown = VIEWS["system-prune"](plan(["system", "prune", "-f"]), ok)
+    assert str(shown) == ("Deleted Containers:\nc1\n\nDeleted Images:\nuntagged: a:1\ndeleted: sha256:x\n\n"
+                          "Total reclaimed space: 2.002MB")

@@ -58,7 +58,7 @@ def op_call(session: Session, cmd: OpCall, run: Runner) -> Reply:
     if cmd.op in ("ImageCreate", "ImagePush", "ImageLoad") and cmd.query is None:  # docker's progress as it comes
         from dshell.explorer import header
 
-        from ..docker.runner import progress
+        from ..docker.progress import progress
 
         pulled = progress(session, cmd.op, params)
         return pulled if pulled.error or pulled.result is None else pulled._replace(body=header(pulled.result))

@@ -111,6 +111,12 @@ def _help(session: Session, cmd: Help, run: Runner) -> Reply:
         from ..views import docker_view
 
         return Reply(docker_view())
+    from ..docker.table import commands
+
+    if (docker := commands().get(cmd.topic)) is not None:  # help ps: docker's ps as dshell runs it
+        from ..views import docker_command_view
+
+        return Reply(docker_command_view(docker))
     return doc(session, Doc(cmd.topic), run)
 
 

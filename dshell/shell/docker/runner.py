@@ -5,13 +5,16 @@ as docker's client words it)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dshell.explorer._fields import natural_key
+
 from ..reply import Reply
 from .plan import Call, Plan, PlanError, plan
+from .progress import progress, reference_of
+from .views import ID_KEYS, VIEWS, inspect_text, message, text_body
 
 if TYPE_CHECKING:
     from dshell.client import Client, Outcome
@@ -22,12 +25,13 @@ if TYPE_CHECKING:
     from ..worker import Runner
 
 T = TypeVar("T")
+RETRIES = 5
+"""Reads and writes of a service or node spec when the daemon says it changed in between (out of sequence)."""
 CONCURRENCY = 8
 """Targets called at once (docker's own parallel operations are unbounded; a daemon copes with 8 well)."""
 _INSPECT_OPS = ("ContainerInspect", "ImageInspect", "NetworkInspect", "VolumeInspect")
 _KIND = {"ContainerInspect": "container", "ImageInspect": "image", "NetworkInspect": "network",
          "VolumeInspect": "volume"}
-_ID_KEYS = ("Id", "ID", "Name")
 
 
 def run_words(session: Session, words: list[str], run: Runner, subs: tuple[str, ...] = ()) -> Reply:
@@ -70,7 +74,7 @@ def _result_words(session: Session, word: str) -> list[str]:
     out = []
     for item in items:
         if isinstance(item, dict):
-            item = next((item[k] for k in _ID_KEYS if k in item), None)
+            item = next((item[k] for k in ID_KEYS if k in item), None)
         if isinstance(item, list):  # Names: ["/web"]
             item = item[0] if item else None
         if isinstance(item, str) and item:
@@ -99,6 +103,9 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         params["body"].pop("AttachStdout", None)
         params["body"].pop("AttachStderr", None)
         p = Plan(command, (Call("ContainerCreate", params),), p.options)
+    if command.name == "system prune" and p.options.get("volumes") and any(
+            "until" in (c.params.get("filters") or {}) for c in p.calls):
+        return Reply(error='ERROR: The "until" filter is not supported with "--volumes"')
     if command.name in ("volume prune", "system prune"):
         p = _volume_prune(session, p)
     if p.options.get("tree"):
@@ -126,8 +133,9 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         calls = run(lambda: _every_container(c, bool(p.options.get("all")), calls))
     calls = _named_bodies(session, calls)
     if command.view == "progress" and len(calls) == 1:
-        return progress(session, calls[0].op, calls[0].params, p.quiet, _reference(calls[0]))
+        return progress(session, calls[0].op, calls[0].params, p.quiet, reference_of(calls[0]))
     outcomes = run(lambda: _call_all(c, calls))
+    calls = calls[:len(outcomes)]  # a command's ops stop at the first that failed
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
     return _show(p, calls, results)
@@ -199,12 +207,20 @@ def _question(p: Plan) -> str | None:
     command = p.command
     if command.confirm is None:
         return None
-    if command.name == "system prune":
-        volumes = {"anonymous": "  - all anonymous volumes not used by at least one container\n", None: ""}.get(
-            p.options.get("volumes"), "  - all volumes not used by at least one container\n")
-        images = ("all images without at least one container associated to them" if p.options.get("all")
-                  else "all dangling images")
-        return command.confirm.replace("{volumes}", volumes).replace("{images}", images)
+    if command.name == "system prune":  # its template (cli/command/system/prune.go), filters listed
+        every = bool(p.options.get("all"))
+        volumes = {"anonymous": ["all anonymous volumes not used by at least one container"], None: []}.get(
+            p.options.get("volumes"), ["all volumes not used by at least one container"])
+        warnings = ["all stopped containers", "all networks not used by at least one container", *volumes,
+                    "all images without at least one container associated to them" if every else "all dangling images",
+                    "all build cache" if every else "all dangling build cache"]
+        given = (p.calls[0].params.get("filters") or {}) if p.calls else {}
+        shown = sorted((f"{name}={value}" for name in ("label", "label!", "until") for value in given.get(name, [])),
+                       key=natural_key)
+        filters = "".join(["\n  Items to be pruned will be filtered with:", *(f"\n  - {f}" for f in shown), "\n"]) \
+            if shown else ""
+        return command.confirm.replace("{warnings}", "\n".join(f"  - {w}" for w in warnings)).replace(
+            "{filters}", filters)
     every = p.options.get("all") or any(c.params.get("all") or c.params.get("filters", {}).get("dangling") == ["false"]
                                         or c.params.get("filters", {}).get("all") == ["true"] for c in p.calls)
     return command.confirm_all if every and command.confirm_all else command.confirm
@@ -245,6 +261,13 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
               for call in calls]
 
     def one(call: Call, name: str, replicas: int | None) -> tuple[list[Any], str | None]:
+        for _ in range(RETRIES):  # the object changed between read and write (a task's state): read it again
+            done = attempt(call, name, replicas)
+            if done[1] is None or "update out of sequence" not in done[1]:
+                return done
+        return done
+
+    def attempt(call: Call, name: str, replicas: int | None) -> tuple[list[Any], str | None]:
         found = docker.call(c, {"op": inspect, "params": {"id": name}})
         if not found.ok:
             return [(inspect, {"id": name}, found)], _said(kind, name, found)
@@ -270,15 +293,15 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
             errors.append(error)
         else:
             lines.append(f"{name} scaled to {replicas}" if replicas is not None else name)
-    return Reply(_text(lines), error="\n".join(errors) or None, result=last)
+    return Reply(text_body(lines), error="\n".join(errors) or None, result=last)
 
 
 def _said(kind: str, name: str, outcome: Outcome) -> str:
     data = outcome.data
-    message = str(data.get("message")) if isinstance(data, dict) and data.get("message") else str(outcome.status)
+    text = str(data.get("message")) if isinstance(data, dict) and data.get("message") else str(outcome.status)
     if outcome.status == 404:
         return f"Error: No such {kind}: {name}"
-    return f"Error response from daemon: {message}"
+    return f"Error response from daemon: {text}"
 
 
 def _every_container(c: Client, every: bool, calls: tuple[Call, ...]) -> tuple[Call, ...]:
@@ -363,7 +386,8 @@ def _json_all(source: str) -> bool:
 
 
 def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
-    """Each call's outcome, in order; several run concurrently on copies of the client's pool."""
+    """Each call's outcome, in order: one per target concurrently; the ops of one command (system prune's) one
+    after the other, as docker runs them, stopping at the first that fails (the daemon runs one prune at a time)."""
     import dshell.client as docker
 
     from ..calls import LOG_READS, marked_logs
@@ -373,7 +397,14 @@ def _call_all(c: Client, calls: tuple[Call, ...]) -> list[Outcome]:
             return marked_logs(c, call.op, call.params)
         return docker.call(c, {"op": call.op, "params": call.params})
 
-    return concurrently(one, calls)
+    if any(call.target is not None for call in calls):
+        return concurrently(one, calls)
+    done: list[Outcome] = []
+    for call in calls:
+        done.append(one(call))
+        if not done[-1].ok:
+            break
+    return done
 
 
 def concurrently(fn: Callable[[Any], T], items: Sequence[Any]) -> list[T]:
@@ -401,18 +432,11 @@ def _refresh(session: Session, calls: tuple[Call, ...]) -> None:
 def failure(p: Plan, call: Call, result: Result) -> str:
     """A failed call in docker's words: ``Error: No such container: web`` for a missing object of a command whose
     client says so, else ``Error response from daemon: MESSAGE``."""
-    message = _message(result)
+    said = message(result)
     target = call.target or call.params.get("id") or call.params.get("name")
     if result.status == 404 and p.command.missing and target is not None:
         return f"Error: No such {p.command.missing}: {target}"
-    return f"Error response from daemon: {message}"
-
-
-def _message(result: Result) -> str:
-    data = result.data
-    if isinstance(data, dict) and data.get("message"):
-        return str(data["message"])
-    return str(result.error or result.status or "failed")
+    return f"Error response from daemon: {said}"
 
 
 def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
@@ -421,250 +445,18 @@ def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
     errors = [failure(p, c, r) for c, r in pairs if r.failed and not _forgiven(p, c, r)]
     ok = [(c, r) for c, r in pairs if not r.failed]
     last = results[-1] if results else None
-    view = VIEWS.get(p.command.view, _table)
+    view = VIEWS.get(p.command.view, VIEWS["table"])
     try:
         body = view(p, ok)
     except ValueError as exc:  # a template this evaluator cannot run: one line, as docker says it
         return Reply(error=f"template parsing error: {exc}", result=last)
     if said:  # docker rm -f: a missing container is said and the command still succeeds
-        body = _text(([str(body)] if body is not None else []) + said)
+        body = text_body(([str(body)] if body is not None else []) + said)
     return Reply(body, error="\n".join(errors) or None, result=last)
 
 
 def _forgiven(p: Plan, call: Call, result: Result) -> bool:
     return p.command.forced_missing and result.status == 404 and bool(call.params.get("force"))
-
-
-def _text(lines: list[str]) -> Any:
-    from dshell.explorer._view import Printed
-
-    return Printed("\n".join(lines)) if lines else None
-
-
-def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    from dshell.explorer._fields import DEFAULTS, default_format, format_list
-
-    if not ok:
-        return None
-    call, result = ok[-1]
-    op = call.op
-    if p.options.get("tree"):
-        from dshell.explorer._reports import image_tree
-
-        return _text(image_tree(result.data))
-    digests = bool(p.options.get("digests"))
-    source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests)
-    if source is None and op not in DEFAULTS:
-        if p.quiet:  # docker cuts service and task ids; node, secret and config ids it prints whole
-            trunc = p.trunc and op not in ("NodeList", "SecretList", "ConfigList")
-            return _text([_short(_id_of(row), trunc) for row in result.data or ()])
-        return _table(p, ok)
-    if source is None:
-        return _table(p, ok)
-    text = format_list(op, result.data, source, p.trunc, digests)
-    return _text([text]) if text or source.startswith("table") else None
-
-
-def _id_of(row: Any) -> str:
-    return next((str(row[k]) for k in _ID_KEYS if isinstance(row, dict) and k in row), "")
-
-
-def _short(value: str, trunc: bool) -> str:
-    from dshell.explorer import short_id
-
-    return short_id(value) if trunc else value
-
-
-def _table(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    from dshell.explorer import Stack, render
-
-    parts = [render(r.data, r.op, limit=None) for _, r in ok if r.data not in (None, "", b"")]
-    return None if not parts else parts[0] if len(parts) == 1 else Stack(*parts)
-
-
-def _names(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    return _text([call.target for call, _ in ok if call.target is not None])
-
-
-def _inspect_text(p: Plan, objects: list[Any]) -> Any:
-    from dshell.explorer._gotemplate import format_rows
-
-    if p.format:
-        return _text([format_rows(p.format, objects)]) if objects else None
-    return _text([json.dumps(objects, indent=4, ensure_ascii=False)])
-
-
-def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    return _inspect_text(p, [r.data for _, r in ok])
-
-
-def _inspect_one(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    if p.format:  # docker version's template sees the server's answer as .Server (dshell is no docker client)
-        wrap = p.command.op == "SystemVersion"
-        return _inspect_text(p, [{"Client": None, "Server": r.data} if wrap else r.data for _, r in ok])
-    return _table(p, ok)
-
-
-def _id(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    lines = []
-    for _, r in ok:
-        data = r.data
-        lines.append(data if isinstance(data, str) else _id_of(data) if isinstance(data, dict) else "")
-    return _text([line for line in lines if line])
-
-
-def _name(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    return _text([str((r.data or {}).get("Name", "")) for _, r in ok if isinstance(r.data, dict)])
-
-
-def _status(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    return _text([str((r.data or {}).get("StatusCode", "")) for _, r in ok if isinstance(r.data, dict)])
-
-
-def _ports(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    lines: list[str] = []
-    want = p.options.get("port")
-    for _, r in ok:
-        ports = ((r.data or {}).get("NetworkSettings") or {}).get("Ports") or {}
-        for port in sorted(ports, key=_port_order):
-            if want and port != want and port.split("/")[0] != want:
-                continue
-            for binding in ports[port] or ():
-                host = binding.get("HostIp") or "0.0.0.0"
-                shown = f"[{host}]" if ":" in host else host
-                where = f"{shown}:{binding.get('HostPort')}"
-                lines.append(where if want else f"{port} -> {where}")
-    return _text(lines)
-
-
-def _top(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    """docker top's table: the titles and processes aligned by Go's tabwriter (at least 20 wide)."""
-    from dshell.explorer._gotemplate import tabwrite
-
-    lines: list[str] = []
-    for _, r in ok:
-        data = r.data if isinstance(r.data, dict) else {}
-        rows = [data.get("Titles") or [], *(data.get("Processes") or [])]
-        lines.append(tabwrite("\n".join("\t".join(map(str, row)) for row in rows), minwidth=20))
-    return _text(lines)
-
-
-def _port_order(port: str) -> tuple[int, str]:
-    number, _, proto = port.partition("/")
-    return (int(number) if number.isdigit() else 0, proto)
-
-
-def _progress(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    from dshell.explorer._progress import progress_lines
-
-    lines: list[str] = []
-    for call, r in ok:
-        lines += progress_lines(r.data, quiet=p.quiet, reference=_reference(call))
-    return _text(lines)
-
-
-def progress(session: Session, op: str, params: dict[str, Any], quiet: bool = False,
-             reference: str | None = None) -> Reply:
-    """A pull, push, load or import with docker's progress as it comes (each layer's line updated in place on a
-    terminal, plain lines otherwise), then the reference a pull pulled; the kept result holds the events. Ctrl-C
-    stops it: what came is kept and said."""
-    import sys
-    import time
-
-    import dshell.client as docker
-    from dshell.client._streams import stream_error
-    from dshell.explorer._progress import TerminalProgress, event_line, full_reference
-
-    c = session.require_client()
-    started = time.perf_counter()
-    opened = docker.call(c, {"op": op, "params": params, "as": "stream"})
-    if opened.stream is None:
-        result = session.store(op, params, opened)
-        return Reply(error=f"Error response from daemon: {_message(result)}", result=result)
-    out, board, events, how = sys.stdout, TerminalProgress(), [], None
-    tty = _is_terminal(out)
-    try:
-        with opened.stream as stream:
-            for event in stream.json():
-                events.append(event)
-                text = "" if quiet else board.chunk(event) if tty else (line + "\n" if (line := event_line(event))
-                                                                         is not None else "")
-                if text:
-                    out.write(text)
-                    out.flush()
-    except KeyboardInterrupt:
-        how = "stopped by Ctrl-C"
-    except OSError as exc:
-        how = f"the stream broke: {exc}"
-    error = next((m for e in events if (m := stream_error(e)) is not None), None)
-    result = session.keep(op, params, events, status=opened.status, elapsed=time.perf_counter() - started,
-                          error=error or how, endpoint=opened.endpoint)
-    if how is not None:
-        layers = sum(1 for e in events if isinstance(e, dict) and e.get("status") in ("Pull complete", "Pushed",
-                                                                                      "Already exists"))
-        return Reply(error=f"{op}: {how}; {len(events)} events ({layers} layers done) kept as _{result.n}",
-                     result=result)
-    if error is not None:
-        return Reply(error=error if op == "ImageLoad" else f"Error response from daemon: {error}", result=result)
-    done = reference and op == "ImageCreate" and "fromImage" in params and any(
-        isinstance(e, dict) and str(e.get("status", "")).startswith("Status:") for e in events)
-    return Reply(_text([full_reference(reference)]) if done and reference else None, result=result)
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def _reference(call: Call) -> str | None:
-    name = call.params.get("fromImage") or call.params.get("name")
-    if not name:
-        return None
-    tag = call.params.get("tag")
-    return f"{name}:{tag}" if tag else str(name)
-
-
-def _stats(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    """docker stats --no-stream: one table of each container's sample."""
-    from dshell.explorer._fields import DEFAULTS, format_list
-
-    samples = [r.data for _, r in ok if isinstance(r.data, dict)]
-    return _text([format_list("ContainerStats", samples, p.format or DEFAULTS["ContainerStats"], p.trunc)])
-
-
-def _logs(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    """A log's last lines at the prompt (how many came before said), all of it into a pipe, as docker logs."""
-    from dshell.explorer import LogText
-
-    texts = [(call.target, r.data) for call, r in ok if isinstance(r.data, str) and r.data]
-    if len(p.calls) > 1:  # logs a b: each line after its container's name, as compose prints a project's
-        width = max(len(str(name)) for name, _ in texts) if texts else 0
-        texts = [(name, "".join(f"{str(name).ljust(width)}  | {line}\n" for line in text.splitlines()))
-                 for name, text in texts]
-    return LogText("".join(text for _, text in texts), 200) if texts else None
-
-
-def _none(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    return None
-
-
-def _file(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    """export/save -o FILE: the tar written to FILE (nothing printed, as docker prints nothing)."""
-    from pathlib import Path
-
-    for _, r in ok:
-        data = r.data if isinstance(r.data, bytes | bytearray) else b""
-        Path(str(p.options["output"])).expanduser().write_bytes(data)
-    return None
-
-
-VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
-    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
-    "name": _name, "status": _status, "ports": _ports, "top": _top, "progress": _progress, "none": _none, "file": _file,
-    "logs": _logs, "scaled": _names, "stats": _stats,
-}
 
 
 def _inspect_any(session: Session, p: Plan, run: Runner) -> Reply:
@@ -703,9 +495,10 @@ def _inspect_any(session: Session, p: Plan, run: Runner) -> Reply:
         last = session.store(op, {"id": call.target}, outcome)
         objects.append(outcome.data)
     try:
-        body = _inspect_text(p, objects)
+        body = inspect_text(p, objects)
     except ValueError as exc:
         return Reply(error=f"template parsing error: {exc}", result=last)
     if not objects and not p.format:
-        body = _text(["[]"])
+        body = text_body(["[]"])
     return Reply(body, error="\n".join(errors) or None, result=last)
+

@@ -114,7 +114,7 @@ def register(session: Session, out: Sink | None = None, err: Sink | None = None)
 
 def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:
     """Print what ``cmd`` streams until it ends or Ctrl-C; the lines are kept as the next result."""
-    from .panes.hosts import merged
+    from .panes.hosts import merged, merged_targets, targets
     from .panes.reader import Feed, follow, keep
     from .panes.sources import binder, source
     from .reply import Reply
@@ -125,10 +125,12 @@ def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:
                            f"each tagged [host]: {cmd.verb} @{','.join(cmd.hosts)} ...")
     pane = PrintedPane(" ".join([cmd.verb, *cmd.typed]), out, err)
     feed: Feed
-    if not cmd.hosts:
-        feed = Feed(session.require_client().copy(), source(cmd, binder(session)), pane, _nothing)
-    else:
+    if cmd.hosts:
         feed = merged(session, cmd, _nothing, pane)[1]
+    elif targets(cmd):  # logs -f a b: each line after its container's name
+        feed = merged_targets(session, cmd, _nothing, pane)[1]
+    else:
+        feed = Feed(session.require_client().copy(), source(cmd, binder(session)), pane, _nothing)
     how = follow(feed, run_here, every=POLL)
     result = keep(session, feed, _error(pane))
     if not cmd.hosts and result.failed:

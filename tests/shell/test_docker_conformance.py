@@ -297,7 +297,18 @@ def test_logs_of_several_containers_each_line_after_its_name(state):
     assert (err, status) == ("", 0)
     assert f"{P}-l2".ljust(width) + "  | b1" in out.splitlines()
     assert f"{P}-e".ljust(width) + "  | out6" in out.splitlines()
-    assert "logs -f follows one container here" in dshell(state, f"logs -f {P}-e {P}-l2")[1]
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    for line in (f"logs -f {P}-e {P}-l2", f"container logs -f {P}-e {P}-l2"):  # followed: one stream, each tagged
+        done = subprocess.run([sys.executable, "-m", "dshell", "-c", line], capture_output=True, text=True,
+                              timeout=120, check=False, env=env)
+        assert done.returncode == 0, done.stderr
+        said = done.stdout.splitlines() + done.stderr.splitlines()[:-1]  # the last line says how it ended
+        assert {f"{P}-e   | stream ended", f"{P}-l2  | stream ended"} <= set(said)  # each one's end, tagged
+        shown = sorted(line for line in said if not line.endswith("| stream ended"))
+        assert shown == sorted([f"{P}-e   | out{i}" for i in range(1, 7)] + [f"{P}-e   | err1", f"{P}-l2  | b1"])
     missing = dshell(state, f"logs nosuch-{P} {P}-l2")
     assert missing[0].splitlines() == [f"{P}-l2  | b1"] and missing[1] == f"Error: No such container: nosuch-{P}"
 

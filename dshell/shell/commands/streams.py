@@ -125,7 +125,7 @@ def _once(verb: str, args: list[str], call: OpCall) -> Any:
     if verb != "logs":
         return None
     follows = call.params.get("follow") in (True, "true", "1")
-    if all(name_value(word) is None for word in args) and (not follows or len(call.args) > 1):
+    if all(name_value(word) is None for word in args) and not follows:
         from .docker import Docker  # docker's own words: its logs (of several: each one's lines after its name)
 
         return Docker(("logs", *(word_text(word) for word in args)))

@@ -176,13 +176,11 @@ def _followed(p: Plan) -> Stream:
     from ..commands.streams import Stream
     from ..grammar import OpCall
 
-    if len(p.calls) != 1:
-        raise PlanError("logs -f follows one container here (a pane each: logs -f a, then logs -f b); "
-                        "without -f, logs a b prints each one's lines after its name")
-    params = dict(p.calls[0].params)
-    target = str(params.pop("id"))
-    call = OpCall("ContainerLogs", {**params, "follow": True}, (target,))
-    return Stream("logs", ("-f", target), call, rest=(target,))
+    params = dict(p.calls[0].params)  # several containers: one pane, each line after its name
+    params.pop("id")
+    names = tuple(str(call.params["id"]) for call in p.calls)
+    call = OpCall("ContainerLogs", {**params, "follow": True}, names)
+    return Stream("logs", ("-f", *names), call, rest=names)
 
 
 def op_question(session: Session, op: str, params: dict[str, Any]) -> str | None:

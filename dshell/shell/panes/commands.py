@@ -46,6 +46,13 @@ class Panes:
 
         if cmd.hosts:
             return self._open_on_hosts(cmd)
+        from . import hosts as on
+
+        if on.targets(cmd):  # logs -f a b: one pane, each line after its container's name
+            pane, tagged = on.merged_targets(self.session, cmd, self.refresh)
+            self.area.open(pane, tagged)
+            return Reply(f"pane {len(self.area.views)}: {pane.title}  (each line after its container's name; "
+                         f"^W k keeps it, ^W x closes it)")
         client = self.session.require_client().copy()
         src = source(cmd, binder(self.session))
         pane = StreamPane(src.title)

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 class HostLines:
     """What one host's feed sees of the merged pane: its lines tagged ``[host] ``, its end one line."""
 
-    def __init__(self, pane: StreamPane, host: str, ended: Callable[[str], None]) -> None:
-        self._pane, self._tag, self._ended = pane, f"[{host}] ", ended
+    def __init__(self, pane: StreamPane, host: str, ended: Callable[[str], None], tag: str | None = None) -> None:
+        self._pane, self._tag, self._ended = pane, f"[{host}] " if tag is None else tag, ended
 
     @property
     def status(self) -> str:
@@ -134,6 +134,39 @@ def merged(session: Session, cmd: Stream, notify: Callable[[], None],
         face: Any = HostLines(pane, host, ended)
         feeds.append(Feed(session.hosts.client(host).copy(), src, face, notify))
     return pane, MergedFeed(feeds, src, pane, notify, hosts)
+
+
+def targets(cmd: Stream) -> tuple[str, ...]:
+    """The containers of ``logs -f a b`` / ``stats a b`` when there are several (else ())."""
+    args = cmd.call.args if cmd.call is not None and cmd.verb in ("logs", "stats") else ()
+    return tuple(str(arg) for arg in args) if len(args) > 1 else ()
+
+
+def merged_targets(session: Session, cmd: Stream, notify: Callable[[], None],
+                   pane: StreamPane | None = None) -> tuple[StreamPane, MergedFeed]:
+    """The pane (``pane``, else a new one) and feed of ``cmd`` on several containers of the default endpoint
+    (``logs -f a b``): a call per container, each line after its name (``a  | ...``) as compose prints a
+    project's logs; it ends when every container's stream did."""
+    names = targets(cmd)
+    assert cmd.call is not None
+    sources = [source(cmd._replace(call=cmd.call._replace(args=(name,))), binder(session)) for name in names]
+    title = " ".join([cmd.verb, *(w for w in cmd.typed if w not in ("-f", "--follow", "follow=true"))])
+    pane = pane or StreamPane(title)
+    left = [len(names)]
+    lock = threading.Lock()
+
+    def ended(status: str) -> None:
+        with lock:
+            left[0] -= 1
+            if left[0] == 0:
+                pane.finish("every container's stream ended")
+
+    width = max(len(name) for name in names)
+    client = session.require_client()
+    feeds = [Feed(client.copy(), src, HostLines(pane, name, ended, f"{name.ljust(width)}  | "), notify)  # type: ignore[arg-type]
+             for name, src in zip(names, sources, strict=True)]
+    merged_src = replace(sources[0], title=title)
+    return pane, MergedFeed(feeds, merged_src, pane, notify, list(names))
 
 
 def split(session: Session, cmd: Stream, notify: Callable[[], None]) -> list[tuple[str, StreamPane, Feed]]:

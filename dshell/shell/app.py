@@ -17,11 +17,11 @@ from .commands.dispatch import execute
 from .completion.completer import DshellCompleter
 from .completion.sources import SessionSources
 from .config import data_dir
-from .history import RedactingFileHistory
-from .keys import key_bindings
 from .lexer import DshellLexer
+from .line_history import RedactingFileHistory
 from .output import Printer
 from .panes.commands import install as install_panes
+from .prompt_keys import key_bindings
 from .reply import one_line
 from .session import Session
 from .worker import Cancelled, run_cancellable

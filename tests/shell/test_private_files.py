@@ -21,7 +21,7 @@ from rich.console import Console
 from dshell.explorer import History
 from dshell.shell.app import Shell
 from dshell.shell.config import Config
-from dshell.shell.history import RedactingFileHistory
+from dshell.shell.line_history import RedactingFileHistory
 from dshell.shell.session import Session
 
 NOWHERE = "unix:///tmp/dshell-test-no-such.sock"

@@ -82,7 +82,7 @@ def test_ops_results_refs_and_queries_on_the_engine(shell_home, engine, tmp_path
 
 @pytest.mark.engine
 def test_registry_credentials_are_never_printed_or_stored(shell_home, engine, tmp_path):
-    from dshell.shell.history import RedactingFileHistory
+    from dshell.shell.line_history import RedactingFileHistory
 
     secret = engine["registry_password"]
     repo, _, tag = engine["registry_image"].rpartition(":")

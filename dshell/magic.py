@@ -77,7 +77,8 @@ class DockerMagics(Magics):
     def _stored(self, cmd: Any) -> Result | None:
         """For ``%docker _3`` (or ``_``): the stored Result itself, so that ``.data`` is at hand."""
         history = self.session.history
-        if not isinstance(cmd, Show) or cmd.ref is None or cmd.ref.steps or cmd.query or cmd.full or not history:
+        if (not isinstance(cmd, Show) or cmd.ref is None or cmd.ref.steps or cmd.query or cmd.full or cmd.gestures
+                or not history):
             return None
         return history.last if cmd.ref.result is None else history[cmd.ref.result]
 

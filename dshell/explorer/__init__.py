@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ._query import QueryError, query
     from ._redact import redact
     from ._redact_line import redact_line
-    from ._render import header, render
+    from ._render import error_line, header, render
     from ._reshape import Gestures, ReshapeError, filtered, gestures_from, grep, reshaped, sorted_by, with_columns
     from ._results import History, Result, default_history_path
     from ._saved import expression_error, use_views
@@ -61,6 +61,7 @@ _WHERE = {  # public name -> (module, its name there)
     "redact": ("._redact", "redact"),
     "redact_line": ("._redact_line", "redact_line"),
     "secret_names": ("._secrets", "secret_names"),
+    "error_line": ("._render", "error_line"),
     "header": ("._render", "header"),
     "render": ("._render", "render"),
     "Gestures": ("._reshape", "Gestures"),
@@ -128,6 +129,7 @@ __all__ = [
     "decimal_size",
     "default_history_path",
     "diff",
+    "error_line",
     "event_text",
     "expression_error",
     "filtered",

@@ -175,6 +175,11 @@ def status_text(result: Result) -> str:
     return str(result.status)
 
 
+def error_line(result: Result) -> str:
+    """A failed result in one line, always the same shape: `[98] ContainerInspect 404 No such container: x`."""
+    return f"[{result.n}] {result.op} {error_message(result)}"
+
+
 def error_message(result: Result) -> str:
     """`404 No such container: foo`: the status and the best message available."""
     message = result.error

@@ -22,7 +22,7 @@ from .line_history import RedactingFileHistory
 from .output import Printer
 from .panes.commands import install as install_panes
 from .prompt_keys import key_bindings
-from .reply import one_line
+from .reply import Reply, one_line
 from .session import Session
 from .worker import Cancelled, run_cancellable
 
@@ -77,8 +77,10 @@ class Shell:
         )
         self._started = False
         self._exit_at_prompt = False
+        self.next_input = ""  # what the next prompt starts with (the path the navigator's y chose)
         self.prompt.app.after_render += self._after_render
         self.panes = install_panes(self)
+        session.plug("prompt", navigator=lambda cmd: self.browse(cmd.target or "_"))
 
     def _is_op(self, name: str) -> bool:
         spec = self.session.spec_index
@@ -131,7 +133,8 @@ class Shell:
             while True:
                 self._say_warnings()
                 try:
-                    text = self.prompt.prompt()
+                    text = self.prompt.prompt(default=self.next_input)
+                    self.next_input = ""
                 except KeyboardInterrupt:
                     continue
                 except EOFError:
@@ -157,6 +160,18 @@ class Shell:
         except (EOFError, KeyboardInterrupt):
             return False
         return answer.strip().lower() in ("y", "yes")
+
+    def browse(self, target: str) -> Reply:
+        """``open _N[.path]``: the navigator full-screen over it; the path its ``y`` chose starts the next prompt."""
+        from .navigator.app import navigate
+        from .navigator.opening import browser_for
+
+        if self.session.history is None:
+            self.session.require_client()  # waits for the load, and says why it failed
+        assert self.session.history is not None
+        browser, label = browser_for(self.session.history, target)
+        self.next_input = navigate(browser, label) or ""
+        return Reply()
 
     def run_line(self, text: str) -> bool:
         """Run one input and print its reply; False when the shell should end."""

@@ -64,6 +64,7 @@ class Show(NamedTuple):
     query: str | None = None
     full: bool = False
     path: str | None = None  # a path relative to where ``cd`` went: ``Networks.bridge.Gateway``
+    gestures: tuple[str, ...] = ()  # ``--sort NAMES --reverse``, ``--filter ...`` as typed: a new result of it
 
 
 @command_value

@@ -11,7 +11,7 @@ from dshell.explorer import REF_RE
 
 from .commands import at_commands, declaration_of, find
 from .commands.local import Local
-from .grammar import CATEGORY_RE, FULL_FLAGS, OP_RE, FanOut, OnHost, OpCall, ParseError, Show, host_names, op_call, ref
+from .grammar import CATEGORY_RE, OP_RE, FanOut, OnHost, OpCall, ParseError, Show, host_names, op_call, ref
 from .words import scan
 
 RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
@@ -59,6 +59,9 @@ def _at(words: list[str], text: str) -> Any:
     return OnHost(names[0], call)
 
 
+REFERENCE_USAGE = "_3.Config [--full] [| query], _3 [--filter EXPR] [--sort COL [--reverse]] [--columns A,B] [--grep P]"
+
+
 def _reference(words: list[str], query: str | None) -> Show:
     full = False
     if query is not None:
@@ -66,10 +69,12 @@ def _reference(words: list[str], query: str | None) -> Show:
             query, full = query[: -len("--full")].rstrip(), True
         if not query:
             raise ParseError("a query is missing after '|': e.g. _3 | [].Names")
-    full = full or (len(words) == 2 and words[1] in FULL_FLAGS)
-    if len(words) > 1 + full:
-        raise ParseError(f"unexpected {words[1 + full]!r} after a reference: e.g. _3.Config --full")
-    return Show(ref(words[0], "_3.Config [--full] [| query]") if words else None, query, full)
+    rest = words[1:]
+    if rest == ["all"] or "--full" in rest:  # `_3 all`, `_3 --full`, also after gestures
+        full, rest = True, ([] if rest == ["all"] else [word for word in rest if word != "--full"])
+    if rest and not rest[0].startswith("--"):
+        raise ParseError(f"unexpected {rest[0]!r} after a reference: e.g. _3.Config --full, _3 --sort NAMES")
+    return Show(ref(words[0], REFERENCE_USAGE) if words else None, query, full, gestures=tuple(rest))
 
 
 def parse_line(text: str) -> Any | None:

@@ -4,10 +4,11 @@ doubled."""
 
 from __future__ import annotations
 
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.completion.base import get_common_complete_suffix
-from prompt_toolkit.filters import emacs_insert_mode, is_searching, vi_insert_mode
+from prompt_toolkit.filters import Condition, emacs_insert_mode, is_searching, vi_insert_mode
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.search import accept_search
 
@@ -76,6 +77,12 @@ def key_bindings() -> KeyBindings:
         if before.endswith(": ") and scan(before).pending.endswith("{"):
             return  # `Key: ` came from completion: the colon is already there
         buffer.insert_text(":")
+
+    @kb.add("c-o", filter=insert & Condition(lambda: not get_app().current_buffer.text))
+    def _open_last(event: KeyPressEvent) -> None:
+        """On an empty line: the last result, full-screen (``open _``)."""
+        event.current_buffer.text = "open _"
+        event.current_buffer.validate_and_handle()
 
     @kb.add("escape", "enter", filter=insert)
     def _newline(event: KeyPressEvent) -> None:

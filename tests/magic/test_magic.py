@@ -169,3 +169,10 @@ def test_the_at_prefix_fans_out(docker, session, engine):
         assert [row["Data"] for row in r.data] == ["OK", "OK"]
     finally:
         session.hosts.remove("tls")
+
+
+def test_a_gesture_gives_its_new_result(docker):
+    listed = docker("ContainerList all=true")
+    sorted_ = docker(f"_{listed.n} --sort CREATED --reverse")
+    assert isinstance(sorted_, Result) and sorted_.n == listed.n + 1 and sorted_.op == "ContainerList"
+    assert [row["Created"] for row in sorted_.data] == sorted((row["Created"] for row in listed.data), reverse=True)

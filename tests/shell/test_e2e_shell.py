@@ -60,7 +60,7 @@ def test_complete_an_op_and_a_live_container_name(container, term):
 
 def test_daemon_and_validation_errors_are_one_line(term):
     term.run("ContainerInspect no-such-container-dshell")
-    term.wait(r"^\[1\] 404 No such container: no-such-container-dshell\s*$")
+    term.wait(r"^\[1\] ContainerInspect 404 No such container: no-such-container-dshell\s*$")
     term.run("ContainerLis")
     term.wait(r"^unknown op 'ContainerLis'.*did you mean ContainerList")
     term.run("ContainerList al=true")

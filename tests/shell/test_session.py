@@ -141,7 +141,7 @@ def test_op_calls_become_numbered_results(engine, shell_home, tmp_path):
         ok = execute(session, "ImageList")
         assert ok.result.n == 1 and ok.error is None
         failed = execute(session, "ImageInspect name=no-such-image-dshell:x")
-        assert failed.error.startswith("[2] 404 ") and failed.result.failed
+        assert failed.error.startswith("[2] ImageInspect 404 ") and failed.result.failed
         assert execute(session, "fetch get /_ping").result.data == "OK"
         queried = execute(session, "ImageList | [].RepoTags[] | contains(@, 'busybox:latest')")
         assert queried.result.n == 4 and queried.result.op == "ImageList" and str(queried.body).strip() == "true"

@@ -79,12 +79,12 @@ def op_call(session: Session, cmd: OpCall, run: Runner) -> Reply:
 
 def shown(result: Any) -> Reply:
     """The reply for a stored result: it rendered, or its error."""
-    from dshell.explorer import render
+    from dshell.explorer import error_line, render
 
     from ..reply import Reply
 
     if result.failed:
-        return Reply(error=f"[{result.n}] {result.status} {result.error}", result=result)
+        return Reply(error=error_line(result), result=result)
     return Reply(render(result), result=result)
 
 
@@ -116,7 +116,9 @@ def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Ru
     error = feed.error.removeprefix("error: ") if feed.error else None
     result = keep(session, feed, error)
     if error:
-        return Reply(error=f"[{result.n}] {result.status} {error}", result=result)
+        from dshell.explorer import error_line
+
+        return Reply(error=error_line(result), result=result)
     return Reply(Text(f"[{result.n}] {op}: {how}; {pane.lines} lines kept as _{result.n}", style="dim"),
                  result=result)
 

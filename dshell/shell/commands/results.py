@@ -1,11 +1,11 @@
-"""Commands over the kept results: ``show`` (and a reference typed alone), ``cd``, ``ls``, ``pwd``, ``history``,
-``save``, ``diff``."""
+"""Commands over the kept results: ``show`` (and a reference typed alone, maybe reshaped: ``_3 --sort NAMES``),
+``open`` (the navigator), ``cd``, ``ls``, ``pwd``, ``history``, ``save``, ``diff``."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..grammar import FULL_FLAGS, ParseError, Show, arity, command_value, none, one, ref
 from . import Command, register
@@ -53,6 +53,13 @@ class Listing(NamedTuple):
 
 
 @command_value
+class Open(NamedTuple):
+    """``open [_3[.path]]``: the navigator, full-screen (the last result without one)."""
+
+    target: str | None = None
+
+
+@command_value
 class Diff(NamedTuple):
     """``diff _A _B``: the words as typed (``shell.workflows.diff`` reads them)."""
 
@@ -96,6 +103,8 @@ def show(session: Session, cmd: Show, run: Runner) -> Reply:
         return Reply(error="nothing to show here: name a result (_3) or cd into one")
     limit = None if cmd.full else 200
     value = resolve(where, history)  # checks that the result and the path exist
+    if cmd.gestures:
+        return _reshape(session, where, value, cmd, limit)
     if not where.steps and cmd.query is None:
         result = history.last if where.result is None else history[where.result]
         return Reply(render(result, full=cmd.full, limit=limit))
@@ -104,6 +113,34 @@ def show(session: Session, cmd: Show, run: Runner) -> Reply:
     last = history.last  # `_` is that one: paths in a notebook name it by number
     named = replace(where, result=last.n) if where.result is None and last is not None else where
     return Reply(render(value, full=cmd.full, limit=limit, path=str(named)))
+
+
+def _reshape(session: Session, where: Ref, value: Any, cmd: Show, limit: int | None) -> Reply:
+    """``_3 --filter EXPR --sort COL ...``: the value reshaped, kept as the next numbered result."""
+    from dshell.explorer import gestures_from, render, reshaped
+
+    from ..reply import Reply
+    from ..words import shell_words
+
+    assert session.history is not None
+    source = session.history.last if where.result is None else session.history[where.result]
+    assert source is not None
+    named = replace(where, result=source.n)
+    gestures = gestures_from(shell_words(" ".join(cmd.gestures)))
+    data, op = reshaped(value, source.op if not where.steps else "", gestures, str(named))
+    result = session.keep(op or "Table", {"of": str(named), "gestures": str(gestures)}, data, status=None, elapsed=0.0,
+                          error=None, endpoint=source.endpoint, api_version=source.api_version)
+    return Reply(render(result, full=cmd.full, limit=limit), result=result)
+
+
+def _open(session: Session, cmd: Open, run: Runner) -> Reply:
+    from ..reply import Reply
+
+    handler = session.plugs.get("navigator")
+    if handler is None:
+        return Reply(error="open needs the interactive prompt (a full screen); here a result shows as a table or "
+                           "a tree: _3, _3 --sort COL, _3 --filter EXPR")
+    return handler(cmd)
 
 
 def _cd(session: Session, cmd: Cd, run: Runner) -> Reply:
@@ -165,6 +202,10 @@ register(Command("history", "history [N]", "the stored results (also those of ea
                  _history, Listing))
 register(Command("show", "show _3 [all]", "show a result; `all` (or `_3 --full`) shows all of it", _parse_show,
                  show, Show, args=("ref", "more")))
+register(Command("open", "open [_3[.Config]]", "a result full-screen: arrows move, Enter opens, Backspace goes "
+                 "back, / filters (text: searches, n/N), s sorts, c picks columns, y puts the path on the prompt, "
+                 "Y copies the value, q quits (Ctrl-O on an empty line: the last result)", one(Open, optional=True),
+                 _open, Open, fronts=frozenset({"prompt"}), args=("ref",)))
 register(Command("cd", "cd _3.Config | cd .. | cd Key | cd", "move into a result", one(Cd, optional=True), _cd, Cd,
                  args=("key",)))
 register(Command("ls", "ls [path]", "the keys at the current location", one(Ls, optional=True), _ls, Ls,

@@ -43,3 +43,10 @@ def test_exec_gets_the_words_a_shell_would_pass():
 def test_an_open_quote_is_one_line(line, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         shell_words(line)
+
+
+def test_run_and_build_get_the_words_a_shell_would_pass():
+    from dshell.shell.workflows.run import parse_run
+
+    words = [w.text for w in scan('--rm -e A=1 busybox sh -c "echo \\$A"').words]
+    assert parse_run(words).cmd == ["sh", "-c", "echo $A"]

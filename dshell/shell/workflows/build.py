@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..commands import usage
+from ..words import shell_words
 
 if TYPE_CHECKING:
     from ..commands.workflows import Workflow
@@ -63,7 +63,7 @@ class BuildOptions:
 def parse_build(args: Sequence[str]) -> BuildOptions:
     """``build`` words → BuildOptions; ValueError (one line) when wrong."""
     try:
-        words = shlex.split(" ".join(args))
+        words = shell_words(" ".join(args))
     except ValueError as exc:
         raise ValueError(f"build: {exc}: usage: {USAGE}") from None
     opts, rest = BuildOptions(), []

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..commands import usage
+from ..words import shell_words
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
@@ -78,7 +78,7 @@ class RunOptions:
 def parse_run(args: Sequence[str]) -> RunOptions:
     """``run`` words as typed (quoted like a shell's) → RunOptions; ValueError (one line) when wrong."""
     try:
-        words = shlex.split(" ".join(args))
+        words = shell_words(" ".join(args))
     except ValueError as exc:
         raise ValueError(f"run: {exc}: usage: {USAGE}") from None
     opts = RunOptions()

@@ -42,11 +42,11 @@ def print_now(body: Any) -> None:
 
 class Status(NamedTuple):
     """What the toolbar shows: where we are connected (the default endpoint's name, or its URI while it is the
-    only endpoint and was not named), the API version, how many results there are."""
+    only endpoint and was not named), the API version, whether loading is done (the result counts come from the
+    history itself: another window may add to it)."""
 
     endpoint: str
     api_version: str
-    results: int
     ready: bool
 
 
@@ -237,7 +237,7 @@ class Session:
         where = "connecting…" if c is None else c.uri
         if c is not None and name is not None and (name in hosts.named or len(hosts.names()) > 1):
             where = name
-        return Status(where, version, len(self.history) if self.history else 0, self._ready.is_set())
+        return Status(where, version, self._ready.is_set())
 
     def require_client(self) -> Client:
         """The connected client (once loading finished), or DshellError saying why there is none."""

@@ -108,6 +108,10 @@ def test_open_filter_sort_columns_drill_back_and_yank_on_64_containers(term, fle
     term.keys("Enter")
     term.keys("Enter")
     wait_screen(term, rf"_{n}\[\d+\]\.Labels\.dsh-nav\s+1 keys")
+    term.tmux("set-option", "-s", "set-clipboard", "on")  # tmux keeps what OSC 52 sends as a paste buffer
+    term.type("Y")  # the value under the cursor, at the user's key only
+    wait_screen(term, r"copied 6 bytes")
+    assert term.tmux("show-buffer") == tag
     term.keys("BSpace")
     term.keys("BSpace")
     wait_screen(term, r"11 of 64 rows\s+sort NAMES ↓\s+/web-1")

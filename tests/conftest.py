@@ -44,12 +44,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``@pytest.mark.only_engine("main", pins="...")``: a test that holds on one engine only runs there; on the
-    other it is skipped with the behaviour it pins as the reason."""
+    other it is deselected (not skipped: nothing of it ran), one line saying which and the behaviour it pins."""
     name = selected_engine()
+    kept: list[pytest.Item] = []
+    elsewhere: dict[str, int] = {}
     for item in items:
         mark = item.get_closest_marker("only_engine")
         if mark is not None and name not in mark.args:
-            item.add_marker(pytest.mark.skip(reason=f"only on the {'/'.join(mark.args)} engine: {mark.kwargs['pins']}"))
+            why = f"on the {'/'.join(mark.args)} engine only ({mark.kwargs['pins']})"
+            elsewhere[why] = elsewhere.get(why, 0) + 1
+            config.hook.pytest_deselected(items=[item])
+        else:
+            kept.append(item)
+    items[:] = kept
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    for why, count in elsewhere.items():
+        if reporter is not None:
+            reporter.write_line(f"{count} tests deselected here: {why}")
 
 
 class TimeLimitExceeded(Exception):

@@ -82,8 +82,10 @@ def test_a_cached_rebuild_sends_nothing_new_and_uses_the_cache(tmp_path, client,
     again = build(client, ctx, {"t": tag, "target": "final"})
     second = again.result()
     assert second["image_id"] == first["image_id"]
-    runs = [s for s in second["steps"] if s["name"].startswith("[final")]
-    assert runs and all(s["cached"] for s in runs), runs
+    # the steps that do work (RUN, COPY): BuildKit reports a FROM's vertex without the cached mark after a fresh
+    # daemon's first builds (it failed so on a purged engine in CI), though nothing of it runs again
+    runs = [s for s in second["steps"] if s["name"].startswith("[final") and " FROM " not in s["name"]]
+    assert runs and all(s["cached"] for s in runs), [(s["name"], s["cached"]) for s in runs]
     # the daemon kept the context of the shared key: no file asked again (a newer frontend reads .dockerignore
     # afresh every time)
     assert again.session.sent in (0, (ctx / ".dockerignore").stat().st_size)

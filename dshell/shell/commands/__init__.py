@@ -14,6 +14,7 @@ renderers load inside the functions that run a command).
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -61,6 +62,7 @@ _REGISTRY: dict[str, Command] = {}  # name and each alias → its declaration
 _BY_VALUE: dict[type, Command] = {}  # the value type → the declaration, for types only one command makes
 _FORMS: dict[type, Run] = {}  # values the input syntax makes itself (an op call, ``@a,b``, a reference)
 _loaded: list[bool] = []
+_loading = threading.RLock()  # re-entrant: a theme's import may look a command up
 
 
 def register(command: Command) -> Command:
@@ -79,10 +81,14 @@ def form(value: type, run: Run) -> None:
 
 
 def _load() -> None:
-    if not _loaded:
-        _loaded.append(True)
-        for theme in THEMES:
-            importlib.import_module(f"{__name__}.{theme}")
+    """Import every theme once; a thread asking meanwhile (completion's, a worker's) waits until all are in."""
+    if _loaded:
+        return
+    with _loading:
+        if not _loaded:
+            for theme in THEMES:
+                importlib.import_module(f"{__name__}.{theme}")
+            _loaded.append(True)
 
 
 def find(name: str) -> Command | None:

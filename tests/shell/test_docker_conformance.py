@@ -39,15 +39,19 @@ def docker(*args: str, check: bool = True, env: dict[str, str] | None = None) ->
     return proc
 
 
+_LABELS = re.compile(r'"Labels":"([^"]*)"')  # the CLI joins a container's labels in Go's random map order
+
+
 def normalised(text: str) -> list[str]:
-    """Lines with times and ids made tokens; when the text has a time, runs of blanks are one (a column's width
-    follows the width of its times)."""
+    """Lines with times and ids made tokens, a formatter's Labels in one order; when the text has a time, runs of
+    blanks are one (a column's width follows the width of its times)."""
     lines = text.rstrip("\n").split("\n") if text.strip() else []
     timed = any(_TIME.search(line) for line in lines)
     out = []
     for line in lines:
         line = _IDS.sub(lambda m: "ID64" if len(m.group().removeprefix("sha256:")) == 64 else "ID12",
                         _TIME.sub("T", line))
+        line = _LABELS.sub(lambda m: f'"Labels":"{",".join(sorted(m.group(1).split(",")))}"', line)
         out.append(re.sub(r" {2,}", "  ", line).rstrip() if timed else line.rstrip())
     return out
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,15 @@ def shell_home(tmp_path, monkeypatch) -> Path:
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     return tmp_path
+
+
+@pytest.fixture
+def mocked(daemon: Any, shell_home: Any) -> Iterator[Any]:
+    """A started Session over the module's ``daemon`` fixture (a ``tests.mockdaemon.Daemon``)."""
+    from dshell.shell.config import Config
+    from dshell.shell.session import Session
+
+    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
+    s.start(background=False)
+    yield s
+    s.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,7 +15,6 @@ from rich.console import Console
 
 import dshell.client as docker
 from dshell.shell.commands.dispatch import execute
-from dshell.shell.config import Config
 from dshell.shell.session import Session
 
 from ..explorer.oracle import cli
@@ -31,16 +29,14 @@ def spec152() -> dict[str, Any]:
 
 
 @pytest.fixture
-def daemon() -> Daemon:
-    return Daemon({}, api_version="1.52")
+def session(mocked: Session) -> Session:
+    """The session over this module's daemon (``tests/shell/conftest.py``)."""
+    return mocked
 
 
 @pytest.fixture
-def session(daemon: Daemon, shell_home: Any) -> Iterator[Session]:
-    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
-    s.start(background=False)
-    yield s
-    s.close()
+def daemon() -> Daemon:
+    return Daemon({}, api_version="1.52")
 
 
 def shown(body: Any) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,17 +22,15 @@ CONTAINERS = [{"Id": "abc123", "Names": ["/web"], "State": "running"}]
 
 
 @pytest.fixture
-def daemon() -> Daemon:
-    return Daemon({"/containers/json": docker.MockResponse.json(CONTAINERS),
-                   "/containers/abc123/json": docker.MockResponse.json({"Id": "abc123", "Config": {"Env": ["A=1"]}})})
+def session(mocked: Session) -> Session:
+    """The session over this module's daemon (``tests/shell/conftest.py``)."""
+    return mocked
 
 
 @pytest.fixture
-def session(daemon: Daemon, shell_home: Any) -> Iterator[Session]:
-    s = Session(Config(endpoint="unix:///mock/docker.sock"), results_file=None, clients=daemon.clients)
-    s.start(background=False)
-    yield s
-    s.close()
+def daemon() -> Daemon:
+    return Daemon({"/containers/json": docker.MockResponse.json(CONTAINERS),
+                   "/containers/abc123/json": docker.MockResponse.json({"Id": "abc123", "Config": {"Env": ["A=1"]}})})
 
 
 def test_the_version_is_negotiated_with_the_daemon(session: Session) -> None:

@@ -52,11 +52,11 @@ def _interval(words: list[str], usage: str) -> float:
     return interval
 
 
-def _call(verb: str, words: list[str], usage: str) -> OpCall:
+def _call(verb: str, words: list[str], usage: str, op_words: bool) -> OpCall:
     """The op call of a pane command's words (hosts, --split and the interval taken off)."""
     from ..dockerflags import add_filter, read_flags
 
-    if verb in ("tail", "watch"):
+    if op_words:  # tail, watch: the words are an op call
         if not words:
             raise ParseError(f"usage: {usage}")
         return op_call(words)
@@ -108,7 +108,7 @@ def _parse_pane(verb: str) -> Any:
 
             rest = [word_text(word) for word in args if word not in ("stream=false", "--no-stream")]
             return Docker(("stats", "--no-stream", *rest))  # stream=false is --no-stream said dshell's way
-        call = _call(verb, words, usage)
+        call = _call(verb, words, usage, decl.args[:1] == ("call",))
         if not hosts and (answer := _once(verb, args, call)) is not None:
             return answer
         if verb == "logs":  # a pane follows, unless told follow=false

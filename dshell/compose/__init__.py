@@ -20,5 +20,5 @@ from ._plan import config_hash
 from ._project import Project, ls, ls_on, project
 from ._steps import Step, Steps
 
-__all__ = ["COMPOSE_VERSION", "Attached", "ComposeError", "Events", "LogLine", "Logs", "Model", "Project", "Step", "Steps",
-           "config_hash", "event_line", "load", "ls", "ls_on", "project"]
+__all__ = ["COMPOSE_VERSION", "Attached", "ComposeError", "Events", "LogLine", "Logs", "Model", "Project", "Step",
+           "Steps", "config_hash", "event_line", "load", "ls", "ls_on", "project"]

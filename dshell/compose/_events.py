@@ -34,7 +34,7 @@ def compose_event(event: dict[str, Any], services: Sequence[str] = ()) -> dict[s
 
 
 def _local(nanos: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(nanos // 10**9, dt.timezone.utc).astimezone()
+    return dt.datetime.fromtimestamp(nanos // 10**9, dt.UTC).astimezone()
 
 
 def _rfc3339(nanos: int) -> str:

@@ -20,6 +20,8 @@ from . import _state
 
 WAKE = 0.25
 """Seconds the merged stream waits for a line before it looks up (for an interrupt) and waits again."""
+EXIT_WAIT = 2.0
+"""Seconds an exit line waits for the container's last lines (its log stream ends as it exits)."""
 RAINBOW = ("36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1")
 """docker compose's colours, given to containers in turn (cyan, yellow, green, magenta, blue, then intense)."""
 
@@ -81,9 +83,9 @@ def _short(cid: str, attrs: dict[str, Any]) -> str:
 
 class Logs:
     """The merged logs of ``rows`` (ContainerList rows) read on ``c``, which ``close()`` cancels (give it a
-    client of its own): iterate for LogLines as they come; ``width`` is the longest name so far. ``tail`` applies
-    to every container but those in ``whole`` (read from the start of their current run). With ``events`` (``watch_events``, opened
-    before ``rows`` were listed) it follows as docker compose does: containers of ``services`` (None: all)
+    client of its own): iterate for LogLines as they come; ``width`` is the longest name so far. ``tail``
+    applies to every container but those in ``whole`` (read from the start of their current run). With
+    ``events`` (``watch_events``, opened before ``rows`` were listed) it follows as docker compose does: containers of ``services`` (None: all)
     starting later are read from their start, exits are status lines, and it ends when every watched container
     (``rows``, then those started) has exited."""
 
@@ -100,6 +102,7 @@ class Logs:
         self._producers = 0
         self._colors: dict[str, tuple[str, str]] = {}  # container id -> (name, colour)
         self._reading: set[str] = set()  # ids whose current run is being read
+        self._readers: dict[str, threading.Thread] = {}  # id -> the thread reading its latest run
         self._watched = {row["Id"] for row in rows}
         self._services = None if services is None else set(services)
         for row in rows:
@@ -109,10 +112,12 @@ class Logs:
         if events is not None:
             self._start(self._monitor, events)
 
-    def _start(self, target: Any, *args: Any) -> None:
+    def _start(self, target: Any, *args: Any) -> threading.Thread:
         with self._lock:
             self._producers += 1
-        threading.Thread(target=target, args=args, daemon=True).start()
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        return thread
 
     def _name(self, cid: str, name: str) -> tuple[str, str]:
         with self._lock:
@@ -127,7 +132,7 @@ class Logs:
         self._name(cid, name)
         if running:
             self._reading.add(cid)
-        self._start(self._read, cid, service, {**self._params, **params})
+        self._readers[cid] = self._start(self._read, cid, service, {**self._params, **params})
 
     def _read(self, cid: str, service: str, params: dict[str, Any]) -> None:
         name, color = self._colors[cid]
@@ -180,6 +185,9 @@ class Logs:
 
     def _died(self, cid: str, service: str, attrs: dict[str, Any]) -> None:
         self._reading.discard(cid)
+        reader = self._readers.get(cid)
+        if reader is not None:  # its last lines before its exit line, as docker compose prints them
+            reader.join(EXIT_WAIT)
         state = docker.call(self.client, {"op": "ContainerInspect", "params": {"id": cid}})
         info = (state.data or {}).get("State") or {} if state.error is None else {}
         restarting = bool(info.get("Restarting") or info.get("Running"))

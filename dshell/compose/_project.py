@@ -9,10 +9,10 @@ from typing import Any
 
 import dshell.client as docker
 
-from . import _labels as L
 from . import _attach, _events, _life, _load, _logs, _plan, _state, _up, _views
-from ._errors import ComposeError
+from . import _labels as L
 from ._attach import Attached
+from ._errors import ComposeError
 from ._logs import Logs
 from ._steps import Step, Steps
 

@@ -44,6 +44,11 @@ class Panes:
         from .sources import binder, source
         from .watch import Watch
 
+        if cmd.source is not None:  # a compose project's stream
+            pane = StreamPane(cmd.source.title)
+            self.area.open(pane, Feed(self.session.require_client().copy(), cmd.source, pane, self.refresh))
+            return Reply(f"pane {len(self.area.views)}: {pane.title}  (^W k keeps it as a result, ^W s stops it, "
+                         "^W x closes it)")
         if cmd.hosts:
             return self._open_on_hosts(cmd)
         from . import hosts as on

@@ -85,9 +85,9 @@ class Logs:
     """The merged logs of ``rows`` (ContainerList rows) read on ``c``, which ``close()`` cancels (give it a
     client of its own): iterate for LogLines as they come; ``width`` is the longest name so far. ``tail``
     applies to every container but those in ``whole`` (read from the start of their current run). With
-    ``events`` (``watch_events``, opened before ``rows`` were listed) it follows as docker compose does: containers of ``services`` (None: all)
-    starting later are read from their start, exits are status lines, and it ends when every watched container
-    (``rows``, then those started) has exited."""
+    ``events`` (``watch_events``, opened before ``rows`` were listed) it follows as docker compose does:
+    containers of ``services`` (None: all) starting later are read from their start, exits are status lines,
+    and it ends when every watched container (``rows``, then those started) has exited."""
 
     def __init__(self, c: docker.Client, rows: Sequence[dict[str, Any]], follow: bool = False,
                  tail: str | None = None, timestamps: bool = False, *,

@@ -70,7 +70,9 @@ def test_attached_up_as_docker_compose_does(engine, folder, scrub, compose_cli):
         lines = said_lines(said)
         assert lines[lines.index("Attaching to web-1") + 1:][:3] == ["hello from web", "web bye",
                                                                      "web-1 exited with code 0"]
-        assert again.result.op == "compose up" and again.result.data.count("web bye\n") == 0  # data: the lines
+        assert again.result.op == "compose up"  # what the stream showed, a line each
+        assert [(d["name"], d["text"]) for d in again.result.data] == [
+            ("web-1", "hello from web"), ("web-1", "web bye"), ("web-1", "exited with code 0")]
         execute(s, f"compose -p {ours} down -t 0")
 
 
@@ -128,3 +130,61 @@ def _sorted_attributes(line: str) -> str:
     """docker compose's text line with its attributes in sorted order (it prints Go's random map order)."""
     head, _, attrs = line.rstrip(")").partition(" (")
     return f"{head} ({', '.join(sorted(attrs.split(', ')))})"
+
+
+TICKER = """\
+services:
+  web:
+    image: busybox:latest
+    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do i=$$((i+1)); echo tick-$$i; sleep 0.2; done"]
+  db:
+    image: busybox:latest
+    command: ["sh", "-c", "trap 'exit 0' TERM; echo db ready; while true; do sleep 0.2; done"]
+"""
+
+
+@pytest.fixture
+def term(engine, tmp_path: Path):
+    import os
+
+    from ..shell.tmux import Terminal
+
+    home = tmp_path / "home"
+    (home / ".config" / "dshell").mkdir(parents=True)
+    (home / ".config" / "dshell" / "config.yaml").write_text("pager: off\n")
+    terminal = Terminal({**{k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "XDG_"))},
+                         "HOME": str(home), "DOCKER_HOST": engine["docker_host"], "TERM": "xterm-256color",
+                         "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    terminal.start()
+    yield terminal
+    terminal.close()
+
+
+def test_attached_up_and_events_in_panes_beside_a_working_prompt(term, tmp_path, scrub, dclient):
+    name = f"dsh-live-{secrets.token_hex(3)}"
+    scrub(name)
+    (tmp_path / "compose.yaml").write_text(TICKER)
+    term.run(f"compose -f {tmp_path}/compose.yaml -p {name} up")
+    term.wait(r"^Attaching to db-1, web-1", timeout=30)
+    term.wait(rf"\[1\] compose -p {name} up\s+streaming")
+    term.wait(r"^web-1\s+\| tick-\d+")
+    term.wait(r"^db-1\s+\| db ready")
+    term.run(f"compose -p {name} events")  # pane 2, while pane 1 streams on
+    term.wait(rf"\[2\] compose -p {name} events\s+streaming")
+    term.run(f"compose -p {name} ps")  # the prompt works meanwhile
+    term.wait(rf"^{name}-web-1 .*Up ", timeout=15)
+    term.run(f"compose -p {name} logs -f --tail 2 web")  # pane 3: the service's logs, followed
+    term.wait(rf"\[3\] compose -p {name} logs web\s+streaming")
+    term.keys("C-w", "Up", "C-w", "Up")  # select pane 1 and stop its stream: docker compose's Ctrl-C
+    term.keys("C-w", "s")
+    term.wait(r"^Gracefully Stopping\.\.\. press Ctrl\+C again to force")
+    term.wait(rf"✔ Container {name}-web-1  Stopped", timeout=20)
+    term.wait(rf"✔ Container {name}-db-1  Stopped", timeout=20)
+    term.wait(rf"\[1\] compose -p {name} up\s+stream ended")
+    term.wait(rf"\[3\] compose -p {name} logs web\s+stream ended")  # web exited: logs -f ends, as compose's
+    term.wait(r"container die [0-9a-f]{64} \(exitCode=0, image=busybox:latest")  # pane 2 saw it, as compose does
+    term.keys("C-w", "k")
+    term.wait(r"kept as _\d+")
+    rows = docker.invoke(dclient, {"op": "ContainerList", "params": {
+        "all": True, "filters": {"label": [f"com.docker.compose.project={name}"]}}})
+    assert sorted(r["State"] for r in rows) == ["exited", "exited"]

@@ -141,4 +141,4 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
     if opts.tags and mode != "quiet":
         steps.session.note(f"tagged {', '.join(opts.tags)}")
     shown = image or ("exported to " + ", ".join(opts.outputs) if opts.outputs else "built")
-    return Reply(f"{shown}  (_{kept.n})" if mode != "quiet" else shown, result=kept)
+    return Reply(shown, result=kept, note=f"(_{kept.n})" if mode != "quiet" else None)

@@ -1,12 +1,10 @@
 """``build`` on BuildKit: the build through dshell.buildkit's session, its progress shown as
 ``docker buildx build`` shows it (on a terminal the live view, redrawn in place; else ``#N`` lines;
-``--progress rawjson`` the decoded events, ``quiet``/``-q`` nothing), more tags as ImageTag ops, ``--iidfile``;
-the kept result holds the steps, warnings and image id."""
+``--progress rawjson`` buildx's SolveStatus documents, on stderr under ``dshell -c``; ``quiet``/``-q``
+nothing), more tags as ImageTag ops, ``--iidfile``; the kept result holds the steps, warnings and image id."""
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,22 +16,19 @@ if TYPE_CHECKING:
 PROGRESS = ("auto", "tty", "plain", "quiet", "rawjson")
 
 
-def _raw(ev: dict[str, Any]) -> str:
-    """An event as one JSON line (log bytes as text, or base64 when they are not UTF-8)."""
+def _rawjson(session: Any) -> Any:
+    """Where rawjson documents go: stderr under ``dshell -c`` (as buildx writes them: stdout keeps the reply),
+    else said like any progress line."""
+    import sys
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, bytes):
-            try:
-                return value.decode()
-            except UnicodeDecodeError:
-                return {"base64": base64.b64encode(value).decode()}
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
+    from rich.text import Text
 
-    return json.dumps(plain(ev), separators=(",", ":"))
+    if session.front == "script":
+        def write(line: str) -> None:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        return write
+    return lambda line: session.say(Text(line))
 
 
 class _Live:
@@ -70,7 +65,7 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
     from rich.text import Text
 
     import dshell.client as docker
-    from dshell.buildkit import Build, plain_lines
+    from dshell.buildkit import Build, plain_lines, rawjson
     from dshell.explorer._visible import visible_line
 
     from ..reply import Reply, one_line
@@ -94,15 +89,19 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
     if mode == "tty" and live is None:
         return Reply(error="build: --progress tty needs a terminal (plain prints #N lines)")
 
+    raw_out = _rawjson(steps.session)
+
     def send() -> None:
         running = Build(steps.client, context, params, opts.secrets, opts.ssh)
         holder.append(running)
         try:
-            for ev in running:
+            for _ in running:
                 if live is not None:
                     live.draw(running.progress)
                 elif mode == "rawjson":
-                    steps.session.say(Text(_raw(ev)))
+                    line = rawjson.document(running.message)
+                    if line is not None:
+                        raw_out(line)
                 elif mode != "quiet":
                     for change in running.changes:
                         for line in plain_lines(running.progress, change, printed):

@@ -39,3 +39,28 @@ def test_build_runs_in_a_pane_while_the_prompt_answers(term, tmp_path, images, d
     term.run(f"build {bad}")
     term.wait(r"── build failed at step #\d+ \[2/2\] RUN echo going-wrong && exit 3 with exit code 3; last output: "
               r"going-wrong \(_\d+\) ──", timeout=60)
+
+
+@pytest.mark.engine
+def test_closing_a_build_pane_ends_its_session(engine, tmp_path, client):
+    import threading
+    import time
+
+    from dshell.shell.panes.model import StreamPane
+    from dshell.shell.panes.sources import Source
+
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN echo closing-1; sleep 20\n"})
+    before = set(threading.enumerate())
+    pane = StreamPane("build")
+    source = Source("build", "ImageBuild", {"inputStream": ctx, "version": "2", "nocache": True})
+    feed = source.feed(client.copy(), pane, lambda: None).start()
+    deadline = time.monotonic() + 60
+    while not any("closing-1" in line.text for line in pane.visible(100)[1]):
+        assert time.monotonic() < deadline, pane.visible(100)
+        time.sleep(0.1)
+    sessions = [t for t in set(threading.enumerate()) - before if t.name == "dshell-session"]
+    assert sessions  # the build's session serves the daemon
+    feed.close()  # ^W x
+    for thread in sessions:
+        thread.join(10)
+        assert not thread.is_alive()  # the stream closed, and with it the session

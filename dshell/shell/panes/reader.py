@@ -69,12 +69,13 @@ class Feed:
                 if self.closed:
                     stream.close()
                     return
-            fmt = self.formatter(stream)
-            self.pane.status = "streaming"
-            self.notify()
-            for chunk in stream.chunks():
-                self.pane.add(fmt.feed(chunk))
+            with stream:  # closed however it ends (a build's stream then ends its session too)
+                fmt = self.formatter(stream)
+                self.pane.status = "streaming"
                 self.notify()
+                for chunk in stream.chunks():
+                    self.pane.add(fmt.feed(chunk))
+                    self.notify()
             self.pane.add(fmt.close())
             self._end("stream ended", "class:pane.end")
         except docker.DockerError as exc:  # inside the stream

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -64,3 +65,35 @@ def test_closing_a_build_pane_ends_its_session(engine, tmp_path, client):
     for thread in sessions:
         thread.join(10)
         assert not thread.is_alive()  # the stream closed, and with it the session
+
+
+@pytest.mark.engine
+def test_a_build_pane_ends_with_a_refusal_or_an_error_in_the_stream_as_one_line(engine, shell_home, tmp_path):
+    from dshell.shell.commands.dispatch import execute
+    from dshell.shell.config import Config
+    from dshell.shell.panes.model import StreamPane
+    from dshell.shell.reply import Reply
+    from dshell.shell.session import Session
+
+    session = Session(Config(endpoint=engine["docker_host"], pager="off"), results_file=tmp_path / "r.jsonl")
+    session.start(background=False)
+    panes: list[tuple[StreamPane, Any]] = []
+
+    def show(source: Any) -> Reply:  # the prompt's pane area, without a screen
+        pane = StreamPane(source.title)
+        panes.append((pane, source.feed(session.require_client().copy(), pane, lambda: None).start()))
+        return Reply("pane")
+
+    session.plug("prompt", source=show)
+    ctx = write(tmp_path / "ctx", {"Dockerfile": "FROM busybox\nRUN true\n"})
+    try:
+        for line, said in ((f"build --platform bogus/!! {ctx}", r'build: "!!" is an invalid component of "bogus/!!"'),
+                           (f"build --target nope {ctx}", r"build failed: .*target stage nope could not be found")):
+            assert execute(session, line).body == "pane"
+            pane, feed = panes[-1]
+            feed.wait(60)
+            found = re.fullmatch(rf"{said}.* \(_(\d+)\)", pane.status)
+            assert found, pane.status
+            assert session.history is not None and session.history[int(found[1])].error  # kept, as failed
+    finally:
+        session.close()

@@ -62,7 +62,7 @@ def _terminal() -> _Live | None:
 
 def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str]) -> Reply:
     """Build with BuildKit; the reply names the image (or the failing step in one line). At the prompt, the live
-    view is a pane beside it (``_in_pane``), elsewhere the progress is printed as the build goes."""
+    view is a pane beside it (``_source``), elsewhere the progress is printed as the build goes."""
     from rich.text import Text
 
     import dshell.client as docker
@@ -173,12 +173,14 @@ def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: A
             steps.run, steps.client = run_here, feed.client  # ImageTag: in this thread, on this connection,
             steps.announcing = False  # and said in the pane, not over the prompt
             result = lines.progress.result()
-            refused = error if error is not None and "error" not in result else None
+            refused = error.removeprefix("error: ") if error is not None and "error" not in result else None
             reply = _conclude(steps, opts, stored, args, result, (feed.status or 0, feed.endpoint, refused),
                               announce=False)
         except Exception as exc:  # noqa: BLE001 - the feed's thread ends with the pane's status, not a traceback
             return f"build: {one_line(exc)}", BAD
-        return (reply.error, BAD) if reply.error else (f"built {reply.body}  (_{reply.result.n})" if reply.result
-                                                       else f"built {reply.body}", "class:pane.good")
+        if reply.error or reply.result is None:
+            return reply.error or "build: no result", BAD
+        shown = f"built {reply.body}" if str(reply.body).startswith("sha256:") else str(reply.body)
+        return f"{shown}  (_{reply.result.n})", "class:pane.good"
 
     return BuildSource(" ".join(["build", *args]), "ImageBuild", stored, conclude)

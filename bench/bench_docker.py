@@ -94,6 +94,7 @@ def bench_rm(c: docker.Client, rounds: int = 5) -> None:
 
     doomed = [f"{PREFIX}rm-{i}" for i in range(50)]
     session = Session(Config(), results_file=None)
+    session.live.stop()  # as under dshell -c: no names refreshed in the background, between or inside the timings
     session.start(background=False)
 
     def sequential(names: list[str]) -> None:

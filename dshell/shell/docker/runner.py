@@ -127,7 +127,7 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
-    if command.name in ("service update", "service scale", "node update"):
+    if command.changes_spec:
         return _read_modify_write(session, p, calls, run)
     if command.op == "ContainerStats" and not calls:  # stats: every running container (-a: every one)
         calls = run(lambda: _every_container(c, bool(p.options.get("all")), calls))
@@ -272,7 +272,7 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
         spec = found.data.get("Spec") or {}
         try:
             body = scaled(spec, name, replicas) if replicas is not None else changed(
-                spec, call.params, bool(p.options.get("force")), node)
+                spec, call.params, bool(p.options.get("force")), node, p.command.defaults)
         except PlanError as exc:
             return [(inspect, {"id": name}, found)], str(exc)
         params = {"id": name, "version": (found.data.get("Version") or {}).get("Index"), "body": body}

@@ -157,6 +157,8 @@ READS = [
     f"inspect -f '{{{{if .State.Running}}}}up{{{{else}}}}down{{{{end}}}}' {P}-a {P}-d",
     f"inspect nosuch-{P}", f"inspect -f '{{{{.Name}}}}' {P}-a nosuch-{P}", f"image inspect {P}/img:2",
     f"port {P}-b", f"port {P}-b 80", f"port {P}-a", f"top {P}-a", f"diff {P}-a", f"history {P}/img:1", f"wait {P}-d",
+    f"history -H=false {P}/img:1", f"history --human=false --no-trunc {P}/img:1",
+    f"history --format '{{{{.CreatedAt}}}} {{{{.Size}}}}' {P}/img:1",
     f"rm nosuch-{P}-1 nosuch-{P}-2", f"stop nosuch-{P}", f"rmi nosuch-{P}:1", f"network rm nosuch-{P}",
     f"volume rm nosuch-{P}", "version --format '{{.Server.Version}}'", "info --format '{{.ServerVersion}} {{.Driver}}'",
     "info --format '{{json .Swarm.LocalNodeState}}'"
@@ -204,6 +206,24 @@ def test_changes_print_what_the_docker_cli_prints(state):
         line = template.format(x=f"{P}-ds", t=f"{RUN}-ds")
         _compare(cli, dshell(state, line), line, twin=True)
     assert (len(READS) + len(CHANGES)) >= 80
+
+
+def _server_part(text: str) -> list[str]:
+    """docker version's or info's lines from ``Server:`` on, with what changes between two calls on a shared engine
+    (container and image counts) and Go's random map order (the runtimes) made one."""
+    lines = text[text.index("Server:"):].splitlines()
+    lines = [re.sub(r"^( +(?:Containers|Running|Paused|Stopped|Images): )\d+$", r"\1N", line) for line in lines]
+    return [" Runtimes: " + " ".join(sorted(line.split()[1:])) if line.startswith(" Runtimes:") else line
+            for line in lines]
+
+
+def test_version_and_info_print_docker_report_with_dshell_as_the_client(state):
+    for line in ("version", "info", "system info"):
+        cli, (out, err, status) = docker(line.split()[-1]), dshell(state, line)
+        assert (err, status) == ("", 0) and _server_part(out) == _server_part(cli.stdout), line
+        client = out[:out.index("Server:")].splitlines()
+        assert client[0] == "Client: dshell" and " Context:" in "\n".join(client), line
+    assert " API version:       1.41 (downgraded from " in dshell(state, "version")[0]  # dshell speaks 20.10's
 
 
 def test_one_shot_views_answer_once_instead_of_a_pane(state):

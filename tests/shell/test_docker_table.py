@@ -11,7 +11,6 @@ import pytest
 from dshell.shell.commands.docker import Docker
 from dshell.shell.docker.plan import PlanError, plan, size_bytes
 from dshell.shell.docker.table import commands
-from dshell.shell.dockerflags import FLAGS as STREAM_FLAGS
 from dshell.shell.parse import parse_line
 from dshell.shell.workflows import run as run_workflow
 
@@ -49,8 +48,6 @@ def test_every_flag_of_docker_help_is_mapped_or_unsupported_with_a_reason(name):
     known = set(command.flags) | set(command.unsupported)
     if command.op == "create":  # create's flags are run's: the run workflow reads them
         known |= set(run_workflow._FLAGS) | set(run_workflow._VALUES)
-    if command.shell in STREAM_FLAGS:
-        assert set(command.flags) <= set(STREAM_FLAGS[command.shell])
     missing = sorted(_help_flags(name) - known)
     assert not missing, f"docker {name}: {missing} neither mapped nor listed unsupported"
     assert all(reason.strip() for reason in command.unsupported.values())

@@ -36,7 +36,7 @@ class Plan:
     command: Command
     calls: tuple[Call, ...]
     options: dict[str, Any] = field(default_factory=dict)
-    words: tuple[str, ...] = ()  # the positional words (for a shell command or a workflow)
+    words: tuple[str, ...] = ()  # the positional words (for a workflow)
 
     @property
     def quiet(self) -> bool:
@@ -213,6 +213,9 @@ def _flag_words(command: Command, words: list[str]) -> tuple[list[tuple[Flag, st
                 rest = letters[i + 1:].removeprefix("=")
                 found.append(_one(command, name, rest or None, it))
                 break
+            if letters[i + 1:].startswith("="):  # -H=false
+                found.append(_one(command, name, letters[i + 2:], it))
+                break
             found.append((flag, name, None))
     return found, positional
 
@@ -310,7 +313,7 @@ def plan(words: list[str]) -> Plan:
     command, rest = found
     if command.todo is not None:
         raise PlanError(f"docker {command.name} is not run here yet: it {command.todo}")
-    if command.shell is not None or command.op == "create":  # the dshell command (run's parser) reads the flags
+    if command.op == "create":  # run's parser reads the flags
         return Plan(command, (), {}, tuple(rest))
     flags, positional = _flag_words(command, rest)
     params: dict[str, Any] = _deep_copy(command.set)
@@ -329,7 +332,7 @@ def plan(words: list[str]) -> Plan:
         with_defaults(params, params, command.defaults)
     targets = _fill_args(command, command.args, positional, params, options)
     each = next((a for a in command.args if a.each), None)
-    ops = command.ops or ((command.op,) if command.op else ())
+    ops = command.ops or ((command.op,) if command.op else (command.runs,) if command.runs else ())
     if each is not None:
         calls = tuple(Call(ops[0], {**_deep_copy(params), each.target: t}, t) for t in targets)
     else:

@@ -87,15 +87,18 @@ def _result_words(session: Session, word: str) -> list[str]:
 def execute(session: Session, p: Plan, run: Runner) -> Reply:
     """Run ``p``: ask first when docker asks, call, keep the results, print as docker does."""
     command = p.command
-    if command.shell is not None:
-        from ..commands.dispatch import execute as run_line
-
-        return run_line(session, " ".join([command.shell, *p.words]), run)
-    if p.options.get("follow"):  # logs -f: the stream command (a pane; dshell -c prints it as it comes)
+    if command.view == "stream" or p.options.get("follow"):  # a pane (dshell -c prints it as it comes)
         from ..commands import runner_of
 
         followed = _followed(p)
         return runner_of(followed)(session, followed, run)
+    if command.runs is not None:  # dshell's own command, its value typed from the table's params
+        from ..commands import find as find_command
+
+        decl = find_command(command.runs)
+        assert decl is not None, command.runs
+        value = decl.value(**p.calls[0].params)
+        return decl.run(session, value, run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
 
@@ -124,6 +127,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.name in ("load", "image load") and not any("imagesTarball" in c.params for c in p.calls):
         return Reply(error=f"docker {command.name} reads a tar: add -i FILE")
     calls = _calls(p)
+    if command.view in ("version", "info"):  # dshell is the client: its facts beside the server's
+        p = Plan(command, p.calls, {**p.options, "client": _client_facts(session)})
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
@@ -172,15 +177,20 @@ def _image_tree(session: Session, p: Plan) -> Plan:
 
 
 def _followed(p: Plan) -> Stream:
-    """The ``logs -f`` stream command of a followed ``container logs -f``: the plan's typed params as its call."""
+    """The pane command (``command.stream``: logs, events) of a followed ``logs -f`` or ``system events``: the plan's
+    typed params as its call."""
     from ..commands.streams import Stream
     from ..grammar import OpCall
 
+    verb = p.command.stream or "logs"
+    if verb == "events":
+        params = p.calls[0].params
+        return Stream(verb, tuple(f"{k}={v}" for k, v in params.items()), OpCall("SystemEvents", params))
     params = dict(p.calls[0].params)  # several containers: one pane, each line after its name
     params.pop("id")
     names = tuple(str(call.params["id"]) for call in p.calls)
     call = OpCall("ContainerLogs", {**params, "follow": True}, names)
-    return Stream("logs", ("-f", *names), call, rest=names)
+    return Stream(verb, ("-f", *names), call, rest=names)
 
 
 def op_question(session: Session, op: str, params: dict[str, Any]) -> str | None:
@@ -337,6 +347,14 @@ def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]
                 params[name] = int(float(params[name]))
         out.append(Call(call.op, params, call.target))
     return tuple(out)
+
+
+def _client_facts(session: Session) -> dict[str, Any]:
+    import dshell.client as docker
+
+    from .about import client_facts
+
+    return client_facts(session.here or "default", session.require_client().api_version, docker.NEWEST)
 
 
 def _own_node(session: Session) -> str:

@@ -12,7 +12,8 @@ from typing import Any
 TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform", "platforms", "duration", "port",
          "mount", "network", "mode", "image", "command")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
-           "volumes", "all", "pass", "tree", "follow", "no-resolve-image")
+           "volumes", "all", "pass", "tree", "follow", "no-resolve-image",
+           "human")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 
@@ -60,7 +61,8 @@ class Command:
     name: str
     op: str | None = None
     ops: tuple[str, ...] = ()
-    shell: str | None = None
+    runs: str | None = None  # the dshell command whose typed value the words make (context use: `use NAME`)
+    stream: str | None = None  # the dshell pane command that follows it (logs -f, system events)
     args: tuple[Arg, ...] = ()
     set: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, Flag] = field(default_factory=dict)
@@ -143,7 +145,7 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
                    for flag in names.split()}
     ops = tuple(entry.get("ops") or ())
     return Command(
-        name, op=entry.get("op"), ops=ops, shell=entry.get("shell"),
+        name, op=entry.get("op"), ops=ops, runs=entry.get("runs"), stream=entry.get("stream"),
         args=tuple(_arg(a) for a in entry.get("args") or ()),
         set=dict(entry.get("set") or {}), flags=flags, unsupported=unsupported, view=entry.get("view", "table"),
         confirm=entry.get("confirm"), confirm_all=entry.get("confirm-all"), missing=entry.get("missing"),

@@ -226,6 +226,39 @@ def test_version_and_info_print_docker_report_with_dshell_as_the_client(state):
     assert " API version:       1.41 (downgraded from " in dshell(state, "version")[0]  # dshell speaks 20.10's
 
 
+def test_start_a_prints_the_output_and_exits_with_the_container_code(state, engine):
+    """``start -a``: attached, started, the output (stderr on stderr), the container's exit code, as docker's."""
+    import os
+    import sys
+
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+    for twin in ("dk", "ds"):
+        docker("create", "--label", LABEL, "--name", f"{P}-{twin}sa", "busybox", "sh", "-c",
+               "echo out1; echo err1 >&2; echo out2; exit 3")
+    for line in ("start -a {x}sa", "start -a {x}sa {x}1", "start -a nosuch-{x}"):
+        cli = docker(*shlex.split(line.format(x=f"{P}-dk")), check=False)
+        mine = subprocess.run([sys.executable, "-m", "dshell", "-c", line.format(x=f"{P}-ds")], capture_output=True,
+                              text=True, timeout=60, check=False, env=env)
+        said = (cli.stdout + cli.stderr).replace("-dk", "-ds")  # dshell -c says a failure on stdout
+        assert (sorted((mine.stdout + mine.stderr).splitlines()), mine.returncode) == (
+            sorted(said.splitlines()), cli.returncode), line
+        if cli.returncode == 3:
+            assert (mine.stdout, mine.stderr) == (cli.stdout, cli.stderr), line
+
+
+def test_context_use_and_system_events_run_dshell_commands_with_typed_values(state, engine):
+    """The words are read once by the table: a context name or a filter with a space stays one value."""
+    import os
+    import sys
+
+    assert "no endpoint or docker context 'no such'" in dshell(state, "context use 'no such'")[1]
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+    line = f"system events --since 5m --until 0s -f 'label=dsh-dcli=no such {RUN}'"
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", line], capture_output=True, text=True, timeout=60,
+                          check=False, env=env)
+    assert done.returncode == 0 and "0 lines kept" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
 def test_one_shot_views_answer_once_instead_of_a_pane(state):
     """No front end's stream handler is plugged into this session: a pane or a printed stream would fail here."""
     big = dshell(state, f"logs {P}-e")

@@ -92,6 +92,8 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
 
         followed = _followed(p)
         return runner_of(followed)(session, followed, run)
+    if p.options.get("attach"):  # start -a: docker's attach, then start, its output, its exit code
+        return _start_attached(session, p)
     if command.runs is not None:  # dshell's own command, its value typed from the table's params
         from ..commands import find as find_command
 
@@ -144,6 +146,36 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
     return _show(p, calls, results)
+
+
+def _start_attached(session: Session, p: Plan) -> Reply:
+    """``start -a NAME`` as docker runs it: attached first (nothing it prints is lost), then started; its output
+    relayed until it exits (stdin too with ``-i`` when the container keeps it open); its exit code the status."""
+    import dshell.client as docker
+
+    from ..attach import run as attach
+    from ..targets import Target
+
+    if len(p.calls) != 1:
+        return Reply(error="you cannot start and attach multiple containers at once")
+    call = p.calls[0]
+    c = session.require_client()
+    kept: list[Any] = []
+
+    def start() -> None:
+        kept.append(session.store(call.op, call.params, started := docker.call(c, {"op": call.op,
+                                                                                    "params": call.params})))
+        if not started.ok and started.status != 304:  # 304: it was running already, as docker takes it
+            raise docker.DshellError(message(kept[-1]))
+
+    outcome = attach(c, Target("attach", str(call.target), detach_keys=call.params.get("detachKeys")), start=start,
+                     condition="next-exit")
+    result = session.keep("start", {"id": call.target, "attach": True}, outcome.as_dict(), status=200,
+                          elapsed=0.0, error=outcome.error, endpoint=c.uri)
+    if outcome.error:
+        return Reply(error=f"Error: No such container: {call.target}" if "No such container" in outcome.error
+                     else f"Error response from daemon: {outcome.error}", result=result)
+    return Reply(result=result, status=outcome.exit_code or 0)
 
 
 def _volume_prune(session: Session, p: Plan) -> Plan:

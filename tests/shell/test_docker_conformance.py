@@ -226,6 +226,22 @@ def test_version_and_info_print_docker_report_with_dshell_as_the_client(state):
     assert " API version:       1.41 (downgraded from " in dshell(state, "version")[0]  # dshell speaks 20.10's
 
 
+def test_system_df_v_prints_docker_four_tables(state):
+    """Headings, column titles and this module's objects' rows (the shared engine's others may come and go)."""
+    def mine_only(text: str) -> list[str]:
+        titles = ("REPOSITORY ", "CONTAINER ID ", "VOLUME NAME ", "CACHE ID ")
+        return [line for line in normalised(text) if line.endswith(" usage:") or line.startswith(titles)
+                or P in line]
+
+    cli, (out, err, status) = docker("system", "df", "-v"), dshell(state, "system df -v")
+    assert (err, status) == ("", 0) and len(mine_only(out)) > 10
+    mine, theirs = mine_only(out), mine_only(cli.stdout)  # the daemon lists volumes in no fixed order
+    assert [line for line in mine if line.endswith(":")] == [line for line in theirs if line.endswith(":")]
+    assert sorted(mine) == sorted(theirs)  # not the build cache's total: another helper may build meanwhile
+    assert re.search(r"^Build cache usage: [\d.]+k?M?G?B$", out, re.M)
+    assert dshell(state, "system df -v --format '{{json .}}'")[1].endswith("leave out --format (or -v)")
+
+
 def test_start_a_prints_the_output_and_exits_with_the_container_code(state, engine):
     """``start -a``: attached, started, the output (stderr on stderr), the container's exit code, as docker's."""
     import os

@@ -87,6 +87,17 @@ def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     return inspect_text(p, [r.data for _, r in ok])
 
 
+def _df(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker system df: its summary, or with -v the tables of images, containers, volumes and build cache."""
+    from dshell.explorer._df import disk_usage_verbose
+
+    if not p.options.get("verbose") or not ok or not isinstance(ok[-1][1].data, dict):
+        return _table(p, ok)
+    if p.format:
+        raise ValueError("system df -v prints docker's tables here: leave out --format (or -v)")
+    return text_body([disk_usage_verbose(ok[-1][1].data)])
+
+
 def _version(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     """docker version: dshell as the Client, the daemon's answer as the Server (a template sees both)."""
     from .about import version_text
@@ -226,8 +237,8 @@ def _pruned(item: Any) -> str:
 
 
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
-    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "version": _version, "info": _info, "id": _id,
-    "name": _name, "status": _status, "ports": _ports, "top": _top, "none": _none, "file": _file,
+    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "version": _version, "info": _info,
+    "df": _df, "id": _id, "name": _name, "status": _status, "ports": _ports, "top": _top, "none": _none, "file": _file,
     "logs": _logs, "system-prune": _system_prune, "scaled": _names, "stats": _stats,
 }
 

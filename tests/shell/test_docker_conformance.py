@@ -172,7 +172,7 @@ CHANGES = [
     "volume prune -f --filter label=dsh-dcli-prune={t}", "network prune -f --filter label=dsh-dcli-prune={t}",
     "create --label " + LABEL + " --name {x}new -e A=1 busybox true", "start {x}new", "wait {x}new", "rm {x}new",
     "commit -m note {x}2 {x}img:c", "history --format '{{{{.Comment}}}}' {x}img:c", "rmi {x}img:c",
-    "rm -f {x}1 {x}3b nosuch-{x}", "rm nosuch-{x}", "export -o /tmp/{x}.tar {x}2", "rm -f -v {x}2",
+    "rm -f {x}1 {x}3b nosuch-{x}", "rm nosuch-{x}", "export -o {d}/{x}.tar {x}2", "rm -f -v {x}2",
 ]
 
 
@@ -198,12 +198,12 @@ def test_reads_print_what_the_docker_cli_prints(state, line):
     _compare(cli, mine, line)
 
 
-def test_changes_print_what_the_docker_cli_prints(state):
+def test_changes_print_what_the_docker_cli_prints(state, tmp_path):
     """Each line run by the CLI on its twins, then by dshell on its own, in order (a line changes what the next
     sees)."""
     for template in CHANGES:
-        cli = docker(*shlex.split(template.format(x=f"{P}-dk", t=f"{RUN}-dk")), check=False)
-        line = template.format(x=f"{P}-ds", t=f"{RUN}-ds")
+        cli = docker(*shlex.split(template.format(x=f"{P}-dk", t=f"{RUN}-dk", d=tmp_path)), check=False)
+        line = template.format(x=f"{P}-ds", t=f"{RUN}-ds", d=tmp_path)
         _compare(cli, dshell(state, line), line, twin=True)
     assert (len(READS) + len(CHANGES)) >= 80
 

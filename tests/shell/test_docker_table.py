@@ -100,6 +100,7 @@ def test_docker_words_plan_typed_calls(words, calls, options):
     ("ps --bogus", "docker ps: unknown flag --bogus; supported: --all, --filter, --format"),
     ("pull --disable-content-trust x", "docker pull: --disable-content-trust is not supported here (content trust"),
     ("service create --mode global --replicas 2 busybox", "replicas can only be used with replicated"),
+    ("service inspect --pretty web", "--pretty is not supported here (docker's prose report: dshell prints the JSON"),
     ("service create -p 80:80/xyz busybox", "-p: invalid port '80:80/xyz'"),
     ("service create --publish target=80,proto=udp busybox", "--publish: invalid field 'proto=udp'"),
     ("service create --update-delay 5 busybox", "--update-delay: invalid duration '5'"),

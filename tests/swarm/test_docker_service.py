@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shlex
 import subprocess
@@ -104,3 +105,14 @@ def test_a_global_service_and_what_docker_refuses(session: Session, swarm_nodes:
                        ("service create --update-delay 10 busybox", "invalid duration '10'"),
                        ("service create --mount source=v busybox", "target is required")):
         assert said in (execute(session, line).error or ""), line
+
+
+def test_info_on_a_manager_prints_docker_swarm_lines(session: Session, swarm_nodes: list[Node]) -> None:
+    def server(text: str) -> list[str]:  # Go prints the runtimes in its random map order; tasks come and go
+        lines = text[text.index("Server:"):].splitlines()
+        lines = [re.sub(r"^( +(?:Containers|Running|Paused|Stopped|Images): )\d+$", r"\1N", line) for line in lines]
+        return [" ".join(sorted(line.split())) if line.startswith(" Runtimes:") else line for line in lines]
+
+    cli, mine = _docker_cli(swarm_nodes[0], "info"), execute(session, "info")
+    assert mine.error is None and " Is Manager: true" in mine.body.plain_text()
+    assert server(mine.body.plain_text() + "\n") == server(cli.stdout)  # dshell -c ends the text with a newline

@@ -210,9 +210,12 @@ def test_changes_print_what_the_docker_cli_prints(state, tmp_path):
 
 def _server_part(text: str) -> list[str]:
     """docker version's or info's lines from ``Server:`` on, with what changes between two calls on a shared engine
-    (container and image counts) and Go's random map order (the runtimes) made one."""
+    (container and image counts) and Go's random map order (the runtimes) made one; the lines a CLI before v23
+    printed besides (the index server, an empty Labels:) left out, as tests/explorer's info_part does."""
     lines = text[text.index("Server:"):].splitlines()
     lines = [re.sub(r"^( +(?:Containers|Running|Paused|Stopped|Images): )\d+$", r"\1N", line) for line in lines]
+    lines = [line for n, line in enumerate(lines) if not line.startswith(" Registry: ")  # a CLI before v23's
+             and not (line == " Labels:" and not lines[n + 1].startswith("  "))]  # (dshell prints the current one's)
     return [" Runtimes: " + " ".join(sorted(line.split()[1:])) if line.startswith(" Runtimes:") else line
             for line in lines]
 

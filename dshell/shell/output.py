@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import signal
-import subprocess
 import sys
-import termios
 import threading
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -24,6 +21,8 @@ PIPE_WIDTH = 10_000  # output into a pipe or a file is as wide as it is (rich's 
 
 def pager_command() -> list[str]:
     """``$DSHELL_PAGER``, else ``$PAGER``, else ``less -F -R -X``."""
+    import shlex
+
     return shlex.split(os.environ.get("DSHELL_PAGER") or os.environ.get("PAGER") or DEFAULT_PAGER)
 
 
@@ -65,6 +64,8 @@ def sigint_ignored() -> Iterator[None]:
 
 def flush_typeahead(fd: int) -> None:
     """Discard what was typed while a command ran, so no keystroke reaches the pager meant for the prompt."""
+    import termios  # here: a reply that needs no pager loads no terminal or process module
+
     with contextlib.suppress(OSError, termios.error):
         if os.isatty(fd):
             termios.tcflush(fd, termios.TCIFLUSH)
@@ -165,6 +166,8 @@ class Printer:
             self.note("(output stopped: Ctrl-C)")
 
     def _page(self, head: list[str], rest: Iterator[str]) -> None:
+        import subprocess
+
         flush_typeahead(sys.stdin.fileno() if _has_fileno(sys.stdin) else -1)
         try:
             proc = subprocess.Popen(pager_command(), stdin=subprocess.PIPE, env=pager_env(), text=True)

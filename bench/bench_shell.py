@@ -65,9 +65,9 @@ def _compare(runs: int, seconds: Callable[[list[str], dict[str, str]], float], b
         for (_, argv, env), found in zip([base, *others], times, strict=True):
             found.append(seconds(argv, env))
     for (name, _, _), found in zip([base, *others], times, strict=True):
-        print(f"{name:40s} median {statistics.median(found) * 1000:7.1f} ms  (min {min(found) * 1000:.1f})")
+        print(f"{name:44s} median {statistics.median(found) * 1000:7.1f} ms  (min {min(found) * 1000:.1f})")
     for (name, _, _), found in zip(others, times[1:], strict=True):
-        print(f"{'ratio ' + name:40s} median {statistics.median(found) / statistics.median(times[0]):.2f}x, "
+        print(f"{'ratio ' + name:44s} median {statistics.median(found) / statistics.median(times[0]):.2f}x, "
               f"min {min(found) / min(times[0]):.2f}x   ({goal})")
 
 
@@ -120,7 +120,7 @@ def one_shot(runs: int, user_install: bool) -> None:
             mine.append(("dshell -c SystemPing, user install", [str(venv / "dshell"), "-c", "SystemPing"], user))
             floors.append(("python -c pass, user install", [str(venv / "python"), "-c", "pass"], user))
             stdlib = _stdlib_of(str(venv / "python"), user)
-            floors.append(("python + the stdlib dshell -c imports, user",
+            floors.append(("python + dshell's stdlib, user install",
                            [str(venv / "python"), "-c", stdlib], user))
         mine.append(("dshell -c SystemPing, this checkout", [sys.executable, "-m", "dshell", "-c", "SystemPing"], env))
         floors.append(("python -c pass, this interpreter", [sys.executable, "-c", "pass"], env))

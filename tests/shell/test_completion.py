@@ -177,6 +177,9 @@ def test_platform_params_complete_the_platforms_of_local_images():
     ("pull busy", ["busybox:latest"], []),
     ("inspect ", ["web", "busybox:latest"], []),
     ("start -", ["-a", "--detach-keys"], []),
+    ("start -a ", ["web", "db"], []),
+    ("service create --mode ", ["replicated", "global"], []),
+    ("service update --restart-condition ", ["none", "on-failure", "any"], []),
     ("images Im", ["ImageList"], ["ls"]),
 ])
 def test_docker_commands_complete_verbs_flags_and_values(sources, text, wanted, unwanted):

@@ -11,7 +11,7 @@ import dshell.client as docker
 
 from ..reply import one_line
 from .model import Line, StreamPane
-from .sources import Produced, Source, formatter
+from .sources import Formatter, Produced, Source, formatter
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
@@ -74,11 +74,12 @@ class Feed:
             if self.closed:
                 stream.close()
                 return
-        fmt = formatter(self.source.op, stream)
-        self.pane.status = "streaming"
-        self.notify()
-        for chunk in stream.chunks():
-            yield fmt.feed(chunk)
+        with stream:  # closed however it ends (a build's stream then ends its session too)
+            fmt = self.formatter(stream)
+            self.pane.status = "streaming"
+            self.notify()
+            for chunk in stream.chunks():
+                yield fmt.feed(chunk)
         yield fmt.close()
 
     def _run(self) -> None:
@@ -97,7 +98,12 @@ class Feed:
         finally:
             self.client.close()
 
+    def formatter(self, stream: docker.DockerStream) -> Formatter:
+        """What turns the stream's chunks into lines: the op's formatter (``sources.formatter``)."""
+        return formatter(self.source.op, stream)
+
     def _end(self, status: str, style: str) -> None:
+        """Say how the stream ended (unless it was closed: then the end is the cancel's)."""
         if not self.closed:  # closed: the error is the cancel's
             if style == "class:pane.bad":
                 self.error = status

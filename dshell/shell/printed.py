@@ -129,7 +129,7 @@ def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:
     pane = PrintedPane(" ".join([cmd.verb, *cmd.typed]), out, err)
     feed: Feed
     if cmd.source is not None:  # a compose project's stream
-        feed = Feed(session.require_client().copy(), cmd.source, pane, _nothing)
+        feed = cmd.source.feed(session.require_client().copy(), pane, _nothing)
     elif cmd.hosts:
         feed = merged(session, cmd, _nothing, pane)[1]
     elif targets(cmd):  # logs -f a b: each line after its container's name

@@ -132,15 +132,11 @@ def _sorted_attributes(line: str) -> str:
     return f"{head} ({', '.join(sorted(attrs.split(', ')))})"
 
 
-TICKER = """\
-services:
-  web:
-    image: busybox:latest
-    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do i=$$((i+1)); echo tick-$$i; sleep 0.2; done"]
-  db:
-    image: busybox:latest
-    command: ["sh", "-c", "trap 'exit 0' TERM; echo db ready; while true; do sleep 0.2; done"]
-"""
+LOOP = "trap 'exit 0' TERM; {first}while true; do {body}sleep 0.2; done"  # each ends on SIGTERM at once
+TICKER = {"services": {
+    "web": {"image": "busybox:latest", "command": ["sh", "-c", LOOP.format(
+        first="i=0; ", body="i=$$((i+1)); echo tick-$$i; ")]},
+    "db": {"image": "busybox:latest", "command": ["sh", "-c", LOOP.format(first="echo db ready; ", body="")]}}}
 
 
 @pytest.fixture
@@ -163,7 +159,7 @@ def term(engine, tmp_path: Path):
 def test_attached_up_and_events_in_panes_beside_a_working_prompt(term, tmp_path, scrub, dclient):
     name = f"dsh-live-{secrets.token_hex(3)}"
     scrub(name)
-    (tmp_path / "compose.yaml").write_text(TICKER)
+    (tmp_path / "compose.yaml").write_text(json.dumps(TICKER))  # JSON is YAML
     term.run(f"compose -f {tmp_path}/compose.yaml -p {name} up")
     term.wait(r"^Attaching to db-1, web-1", timeout=30)
     term.wait(rf"\[1\] compose -p {name} up\s+streaming")

@@ -158,8 +158,11 @@ def _head(text: str) -> Head:
 
 def chunk_size(line: bytes | bytearray) -> int:
     """The size in a chunk-size line (without its CRLF; extensions ignored)."""
-    if _SIZE.fullmatch(line):  # the common case: hex digits only (int() alone would also take "0x", "_", "+")
-        return int(line, 16)
+    if line.isalnum() and len(line) <= 20 and line[1:2] not in (b"x", b"X"):  # the common case: hex (int()
+        try:  # alone would also take "_", "+", spaces, a 0x prefix)
+            return int(line, 16)
+        except ValueError:
+            raise ProtocolError(f"bad chunk size line: {bytes(line[:40])!r}") from None
     found = _CHUNK_SIZE.fullmatch(line)
     if found is None:
         raise ProtocolError(f"bad chunk size line: {bytes(line[:40])!r}")

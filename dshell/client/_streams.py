@@ -259,7 +259,10 @@ class DockerStream(StdioFrames):
 
     def chunks(self) -> Iterator[bytes]:
         """The raw body piece by piece as it arrives."""
-        while piece := self.read1():
+        if self._buf:
+            yield self.read1()
+        read1 = self._body.read1
+        while piece := read1(262144):
             yield piece
 
     # decoded views -------------------------------------------------------------------------------------

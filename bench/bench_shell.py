@@ -1,7 +1,13 @@
 """Shell speed: start to first prompt against importing prompt_toolkit, `dshell -c SystemPing` against
 `docker version`, and completion latency.
 
-    python bench/bench_shell.py [--runs N]
+    python bench/bench_shell.py [--runs N] [--no-user-install]
+
+`dshell -c SystemPing` is measured twice against the same `docker version` runs: as a user's install runs it
+(a throwaway venv, without system site-packages, with dshell installed from this tree, not editable, and its
+dependencies: the `dshell` console script) and as this checkout runs it (this interpreter, `PYTHONPATH` to the
+tree, whatever this interpreter's site-packages load at start). Every Python run is the real interpreter
+(`sys.executable`, or the venv's), never a shell shim.
 
 Prints the measurements and ratios of one run; asserts nothing (machines differ).
 """
@@ -9,12 +15,13 @@ Prints the measurements and ratios of one run; asserts nothing (machines differ)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,6 +29,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 NOWHERE = "unix:///tmp/dshell-bench-no-such.sock"
+Timed = tuple[str, list[str], dict[str, str]]
+"""A command timed: its name, argv and environment."""
 SPEC_INPUTS = [
     "", "C", "Cont", "ContainerLi", "clist", "images ", "images Im", "ContainerList ", "ContainerList a",
     "ContainerList all=", "ContainerWait condition=", "ContainerCreate body={", "ContainerCreate body={Ima",
@@ -45,33 +54,40 @@ def _spawn_seconds(argv: list[str], env: dict[str, str]) -> float:
     return took
 
 
-def _compare(runs: int, seconds: Callable[[list[str], dict[str, str]], float], env: dict[str, str],
-             base: tuple[str, list[str]], shell: tuple[str, list[str]], goal: str) -> None:
-    """Time ``shell`` against ``base`` (name, argv) ``runs`` times each, interleaved, after one warm-up run of
-    ``shell`` (the spec cache, the OS file cache); print the medians and their ratio."""
-    seconds(shell[1], env)
-    times: tuple[list[float], list[float]] = ([], [])
+def _compare(runs: int, seconds: Callable[[list[str], dict[str, str]], float], base: Timed,
+             others: list[Timed], goal: str) -> None:
+    """Time each of ``others`` against ``base`` (name, argv, env) ``runs`` times each, interleaved, after one
+    warm-up run of each (the spec cache, the OS file cache); print the medians and minimums and their ratios."""
+    for _, argv, env in others:
+        seconds(argv, env)
+    times: list[list[float]] = [[] for _ in range(len(others) + 1)]
     for _ in range(runs):
-        for argv, found in zip((base[1], shell[1]), times, strict=True):
+        for (_, argv, env), found in zip([base, *others], times, strict=True):
             found.append(seconds(argv, env))
-    for (name, _), found in zip((base, shell), times, strict=True):
-        print(f"{name:34s} median {statistics.median(found) * 1000:7.1f} ms  (min {min(found) * 1000:.1f})")
-    print(f"{'ratio':34s} {statistics.median(times[1]) / statistics.median(times[0]):.2f}x   ({goal})")
+    for (name, _, _), found in zip([base, *others], times, strict=True):
+        print(f"{name:44s} median {statistics.median(found) * 1000:7.1f} ms  (min {min(found) * 1000:.1f})")
+    for (name, _, _), found in zip(others, times[1:], strict=True):
+        print(f"{'ratio ' + name:44s} median {statistics.median(found) / statistics.median(times[0]):.2f}x, "
+              f"min {min(found) / min(times[0]):.2f}x   ({goal})")
 
 
-def _home(**extra: str) -> dict[str, str]:
-    home = tempfile.mkdtemp(prefix="dshell-bench-")
-    return {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
-            "PYTHONPATH": str(REPO), **extra}
+@contextlib.contextmanager
+def _home(**extra: str) -> Iterator[dict[str, str]]:
+    """An environment whose home, data and config are a fresh folder (removed afterwards), running this tree."""
+    with tempfile.TemporaryDirectory(prefix="dshell-bench-") as home:
+        yield {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
+               "PYTHONPATH": str(REPO), **extra}
 
 
 def startup(runs: int) -> None:
     """Start to the first prompt against importing prompt_toolkit's shortcuts."""
-    env = _home(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")  # no terminal emulator answers cursor-position requests
-    _compare(runs, _spawn_seconds, env, ("import prompt_toolkit.shortcuts", [sys.executable, "-c",
-                                                                             "import prompt_toolkit.shortcuts"]),
-             ("dshell start to first prompt", [sys.executable, "-m", "dshell", "--exit-at-prompt", "-H", NOWHERE]),
-             "goal <= 1.2x, issue 25")
+    # no terminal emulator answers cursor-position requests
+    with _home(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1") as env:
+        _compare(runs, _spawn_seconds, ("import prompt_toolkit.shortcuts",
+                                        [sys.executable, "-c", "import prompt_toolkit.shortcuts"], env),
+                 [("dshell start to first prompt",
+                   [sys.executable, "-m", "dshell", "--exit-at-prompt", "-H", NOWHERE], env)],
+                 "goal <= 1.2x, issue 25")
 
 
 def _run_seconds(argv: list[str], env: dict[str, str]) -> float:
@@ -83,8 +99,9 @@ def _run_seconds(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def one_shot(runs: int) -> None:
-    """``dshell -c SystemPing`` against ``docker version`` on the engine (both ask the daemon)."""
+def one_shot(runs: int, user_install: bool) -> None:
+    """``dshell -c SystemPing`` against ``docker version`` on the engine (both ask the daemon), as a user's
+    install runs it and as this checkout does."""
     import shutil
 
     from bench_client import docker_host
@@ -93,12 +110,50 @@ def one_shot(runs: int) -> None:
     if docker is None:
         print("dshell -c SystemPing: no docker CLI for the baseline")
         return
-    env = _home(DOCKER_HOST=docker_host())
-    env["DOCKER_CONFIG"] = f"{env['HOME']}/docker"
-    _compare(runs, _run_seconds, env, ("docker version", [docker, "version"]),
-             ("dshell -c SystemPing", [sys.executable, "-m", "dshell", "-c", "SystemPing"]), "goal <= 3x, issue 25")
-    _compare(runs, _run_seconds, env, ("docker version", [docker, "version"]),
-             ("python -c pass (the floor)", [sys.executable, "-c", "pass"]), "the interpreter alone")
+    with _home(DOCKER_HOST=docker_host()) as env, tempfile.TemporaryDirectory(prefix="dshell-bench-venv-") as tmp:
+        env["DOCKER_CONFIG"] = f"{env['HOME']}/docker"
+        mine: list[Timed] = []
+        floors: list[Timed] = []
+        if user_install:
+            venv = _user_install(Path(tmp))
+            user = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+            mine.append(("dshell -c SystemPing, user install", [str(venv / "dshell"), "-c", "SystemPing"], user))
+            floors.append(("python -c pass, user install", [str(venv / "python"), "-c", "pass"], user))
+            stdlib = _stdlib_of(str(venv / "python"), user)
+            floors.append(("python + dshell's stdlib, user install",
+                           [str(venv / "python"), "-c", stdlib], user))
+        mine.append(("dshell -c SystemPing, this checkout", [sys.executable, "-m", "dshell", "-c", "SystemPing"], env))
+        floors.append(("python -c pass, this interpreter", [sys.executable, "-c", "pass"], env))
+        base: Timed = ("docker version", [docker, "version"], env)
+        _compare(runs, _run_seconds, base, mine, "goal <= 3x, issue 25")
+        _compare(runs, _run_seconds, base, floors, "the floors: no dshell code runs")
+
+
+def _stdlib_of(python: str, env: dict[str, str]) -> str:
+    """A ``-c`` program importing the modules outside dshell that ``dshell -c SystemPing`` leaves imported (the
+    standard library it needs; run twice, so that the spec cache is made and no YAML parser counts): the interpreter
+    and those modules are a floor no change to dshell's code lowers."""
+    import subprocess
+
+    code = ("import contextlib, io, sys; before = set(sys.modules); from dshell.__main__ import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['-c', 'SystemPing'])\n"
+            "print(' '.join(sorted(m for m, module in sys.modules.items() if m not in before\n"
+            "                      and m.split('.')[0] != 'dshell' and getattr(module, '__spec__', None))))")
+    for _ in range(2):
+        found = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    return "import " + ", ".join(found.split())
+
+
+def _user_install(folder: Path) -> Path:
+    """A venv in ``folder`` (no system site-packages) with dshell installed from this tree as a user installs it
+    (not editable) with its dependencies; its bin folder."""
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True)
+    bin_dir = folder / "venv" / "bin"
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(REPO)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return bin_dir
 
 
 def _latencies(completer, inputs: list[str], rounds: int) -> list[float]:
@@ -155,12 +210,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="start-up runs of each command")
     parser.add_argument("--rounds", type=int, default=100, help="completion rounds over the inputs")
+    parser.add_argument("--no-user-install", action="store_true",
+                        help="measure this checkout only (no venv with dshell installed from the tree)")
     args = parser.parse_args()
     from bench_client import compiled  # the same byte-compiling first
 
     compiled()
     startup(args.runs)
-    one_shot(args.runs)
+    one_shot(args.runs, not args.no_user_install)
     completion(args.rounds)
 
 

@@ -168,6 +168,7 @@ class Build:
             raise ValidationError(str(exc)) from None
         self.progress = Progress()
         self.changes: list[tuple[str, Any, Any]] = []
+        self.message: dict[str, Any] = {}  # the daemon's JSON message the last event came from (rawjson prints it)
         self.session = Session(dirs, secret_map, agents, output, cleanup=stops)
         self.build_id = new_id()
         request = {**params, "version": "2", "remote": "client-session", "session": self.session.id,
@@ -191,6 +192,7 @@ class Build:
         try:
             for message in self.outcome.data.json():
                 if isinstance(message, dict):
+                    self.message = message
                     ev = event(message)
                     self.changes = self.progress.feed(ev)  # what the event changed, for a printer
                     yield ev

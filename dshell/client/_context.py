@@ -8,7 +8,6 @@ generated name (the daemon then drops it from the context, as it drops ``.docker
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
@@ -51,6 +50,8 @@ def _dockerfile_name(root: Path, dockerfile: str | PurePath | None) -> tuple[str
     try:
         return local.relative_to(root).as_posix(), None
     except ValueError:
+        import secrets
+
         return f".dockerfile.{secrets.token_hex(10)}", local
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import difflib
 import json
 import math
 import re
@@ -75,6 +74,8 @@ class Request(NamedTuple):
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates closest to ``name``, ignoring case (prefix matches first)."""
+    import difflib  # here: only a name not found needs it
+
     by_lower = {c.lower(): c for c in candidates}
     low = name.lower()
     found = [c for k, c in by_lower.items() if low and k.startswith(low)]

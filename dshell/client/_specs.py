@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import zlib
@@ -15,8 +14,8 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 7  # bumped whenever the shape of the cached index changes
-_MAGIC = b"dshell-spec-cache\n"  # then the SHA-256 of the pickle, then the pickle
+CACHE_FORMAT = 8  # bumped whenever the shape of the cached index (or of its file) changes
+_MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the pickle, then the pickle
 T = TypeVar("T")
 # Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
 # where, type). specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and
@@ -205,8 +204,9 @@ def cached_yaml(path: Path, kind: str) -> dict[str, Any]:
 def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
     """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes.
 
-    The cache file carries a SHA-256 of its pickle: one that does not verify (a flipped byte, a write cut
-    short) or does not hold a ``want`` is built again and replaced, never trusted."""
+    The cache file carries a CRC-32 and the length of its pickle (a check against damage, as the file is the
+    owner's alone; zlib's, where hashlib would load OpenSSL at every start): one that does not verify (a flipped
+    byte, a write cut short) or does not hold a ``want`` is built again and replaced, never trusted."""
     data = path.read_bytes()
     digest = f"{zlib.crc32(data):08x}{len(data):x}"
     cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.pickle"
@@ -222,8 +222,8 @@ def _read_cache(cache_file: Path, want: type[T]) -> T | None:
         raw = cache_file.read_bytes()
     except OSError:
         return None
-    head, payload = raw[:len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
-    if head != _MAGIC + hashlib.sha256(payload).digest():
+    head, payload = raw[:len(_MAGIC) + 12], raw[len(_MAGIC) + 12:]
+    if head != _check(payload):
         return None
     try:
         value = pickle.loads(payload)  # noqa: S301 - our own file, verified by its hash
@@ -241,10 +241,15 @@ def _write_cache(cache_file: Path, value: Any) -> None:
         _sweep(cache_file.parent)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            fh.write(_check(payload) + payload)
         tmp.replace(cache_file)
     except OSError:
         pass  # a read-only cache costs speed, not correctness
+
+
+def _check(payload: bytes) -> bytes:
+    """The head of a cache file holding ``payload``: the magic, the payload's CRC-32 and length."""
+    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(8, "big")
 
 
 def _sweep(folder: Path) -> None:

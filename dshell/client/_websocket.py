@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import os
 import socket
 import struct
@@ -33,6 +32,8 @@ def handshake() -> tuple[str, dict[str, str]]:
 
 def accept_for(key: str) -> str:
     """The ``Sec-WebSocket-Accept`` a server must answer to ``key``."""
+    import hashlib  # here: a start-up that opens no websocket loads no OpenSSL
+
     return base64.b64encode(hashlib.sha1(key.encode() + _GUID).digest()).decode()
 
 

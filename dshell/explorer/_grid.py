@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from . import _html as H
 from ._visible import visible_line
 
 if TYPE_CHECKING:
@@ -113,6 +112,8 @@ class Grid:
             yield gap if i != end else Segment.line()
 
     def __html__(self) -> str:
+        from . import _html as H  # here: a terminal's tables load no HTML
+
         rows = self.rows
         if self.wide:
             rows = [[self.wide[i][n] if i in self.wide else cell for i, cell in enumerate(row)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from html import escape as _escape
 from typing import Any
 
 MONO = "font-family:Menlo,'DejaVu Sans Mono',Consolas,'Courier New',monospace;font-size:12px;line-height:1.4"
@@ -27,7 +26,9 @@ _HEAD = "border-bottom:1px solid rgba(128,128,128,.6);font-weight:bold;" + _CELL
 
 def escape(text: str) -> str:
     """``text`` safe inside HTML elements and quoted attributes."""
-    return _escape(text, quote=True)
+    from html import escape as html_escape  # here: the terminal, which imports this module, needs no html
+
+    return html_escape(text, quote=True)
 
 
 def table(

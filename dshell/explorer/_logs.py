@@ -6,8 +6,6 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import _html as H
-
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
@@ -81,6 +79,8 @@ class LogText:
             yield Text.from_ansi(line, style="red" if line.startswith(STDERR_MARK) else "")
 
     def __html__(self) -> str:
+        from . import _html as H  # here: a terminal's logs load no HTML
+
         rows = [f'<div style="{H.DIM}">… {self.before:,} earlier lines</div>'] if self.before else []
         for line in self.lines:
             stderr = line.startswith(STDERR_MARK)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -152,6 +151,8 @@ def _step(value: Any, step: Step, where: Ref) -> Any:
 
 
 def _suggest(word: str, keys: Iterable[str]) -> str | None:
+    import difflib
+
     keys = list(keys)
     same_case = [key for key in keys if key.lower() == word.lower()]
     close = same_case or difflib.get_close_matches(word, keys, n=1)

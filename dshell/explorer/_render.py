@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import singledispatch
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from . import _html as H
@@ -191,6 +190,8 @@ def error_message(result: Result) -> str:
 
 
 def _reason(status: int) -> str:
+    from http import HTTPStatus  # here: only an error without a message needs the phrases
+
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._columns import Column, Columns, Row, dig, text
+if TYPE_CHECKING:
+    from ._columns import Column, Columns, Row
 
 _KEYS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -35,6 +36,8 @@ def saved_columns(op: str | None) -> Columns | None:
 def _search(expression: str) -> Callable[[Row], Any]:
     """`expression` as a function of a row: a dotted key path (`State`, `Labels.app`) read directly, anything else
     by JMESPath (None where it fails on a row, as a function given the wrong type)."""
+    from ._columns import dig  # here: setting the views (at every start) loads no table code
+
     if _KEYS.fullmatch(expression):
         return lambda row: dig(row, expression)
     import jmespath
@@ -68,6 +71,8 @@ def expression_error(expression: str) -> str | None:
 def expression_column(header: str, expression: str) -> Column:
     """A column showing `expression` (JMESPath) of each row under `header`; its value in a DataFrame and its sort
     key is the expression's value when that is a scalar."""
+    from ._columns import Column, text
+
     search = _search(expression)
 
     def value(row: Row) -> Any:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import signal
-import subprocess
 import sys
-import termios
 import threading
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -24,6 +21,8 @@ PIPE_WIDTH = 10_000  # output into a pipe or a file is as wide as it is (rich's 
 
 def pager_command() -> list[str]:
     """``$DSHELL_PAGER``, else ``$PAGER``, else ``less -F -R -X``."""
+    import shlex
+
     return shlex.split(os.environ.get("DSHELL_PAGER") or os.environ.get("PAGER") or DEFAULT_PAGER)
 
 
@@ -65,6 +64,8 @@ def sigint_ignored() -> Iterator[None]:
 
 def flush_typeahead(fd: int) -> None:
     """Discard what was typed while a command ran, so no keystroke reaches the pager meant for the prompt."""
+    import termios  # here: a reply that needs no pager loads no terminal or process module
+
     with contextlib.suppress(OSError, termios.error):
         if os.isatty(fd):
             termios.tcflush(fd, termios.TCIFLUSH)
@@ -73,9 +74,10 @@ def flush_typeahead(fd: int) -> None:
 class Printer:
     """Shows replies on a rich console; ``pager`` is auto (when taller than the screen), always or off."""
 
-    def __init__(self, console: Console | None = None, pager: str = "auto") -> None:
+    def __init__(self, console: Console | None = None, pager: str = "auto", file: IO[str] | None = None) -> None:
         self._console = console
         self.pager = pager
+        self._file = file  # where a console made on first use writes (stdout when None)
 
     @property
     def console(self) -> Console:
@@ -84,8 +86,9 @@ class Printer:
         if self._console is None:
             from rich.console import Console
 
-            console = Console()
-            self._console = console if console.is_terminal else Console(width=PIPE_WIDTH, soft_wrap=True)
+            console = Console(file=self._file)
+            self._console = console if console.is_terminal else Console(file=self._file, width=PIPE_WIDTH,
+                                                                        soft_wrap=True)
         return self._console
 
     def error(self, message: str) -> None:
@@ -109,11 +112,20 @@ class Printer:
         self.console.print(Text(visible(text), style="dim"), soft_wrap=True)
 
     def show(self, reply: Reply) -> None:
-        """The reply's error line, then its body."""
+        """The reply's error line, then its body with its note (dim: on the body's line when the body is text)."""
         if reply.error:
             self.error(reply.error)
+        if reply.note and isinstance(reply.body, str):
+            from rich.text import Text
+
+            from dshell.explorer import visible
+
+            self.body(Text(visible(reply.body)) + Text(f"  {visible(reply.note)}", style="dim"))
+            return
         if reply.body is not None:
             self.body(reply.body)
+        if reply.note:
+            self.note(reply.note)
 
     def body(self, body: Any) -> None:
         """Print ``body`` (text or a rich renderable), paged when the setting says so. The rendering is
@@ -165,6 +177,8 @@ class Printer:
             self.note("(output stopped: Ctrl-C)")
 
     def _page(self, head: list[str], rest: Iterator[str]) -> None:
+        import subprocess
+
         flush_typeahead(sys.stdin.fileno() if _has_fileno(sys.stdin) else -1)
         try:
             proc = subprocess.Popen(pager_command(), stdin=subprocess.PIPE, env=pager_env(), text=True)

@@ -114,3 +114,68 @@ def test_the_session_is_state_and_imports_no_command_module():
 def test_every_shell_module_imports_alone(module):
     """Imported first, in a fresh interpreter: a circle between modules would fail here."""
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True)
+
+
+_INDEX_CODE = """
+import importlib, json
+from dshell.shell import commands as c
+names, forms = {}, {}
+for theme in c.THEMES:
+    before_names, before_forms = set(c._REGISTRY), set(c._FORMS)
+    importlib.import_module(f"dshell.shell.commands.{theme}")
+    names.update({name: theme for name in c._REGISTRY if name not in before_names})
+    forms.update({f"{kind.__module__}.{kind.__qualname__}": theme for kind in c._FORMS
+                  if kind not in before_forms and kind not in c._BY_VALUE})
+print(json.dumps([names, forms]))
+"""
+
+
+def _index_source() -> str:
+    """``commands/_index.py`` as the declarations make it: each name and syntax form with the theme whose import (in
+    THEMES order, in a fresh interpreter) declared it."""
+    import json
+
+    out = subprocess.run([sys.executable, "-c", _INDEX_CODE], capture_output=True, text=True, check=True).stdout
+    names, forms = json.loads(out)
+    lines = ['"""Generated from the declarations by tests/shell/test_registry.py (`DSHELL_INDEX=write python -m pytest',
+             "tests/shell/test_registry.py`): the theme whose import declares each command name and each syntax form,",
+             'so that running a line imports that theme alone (``find``, ``runner_of``)."""', "", "NAMES = {"]
+    lines += [f"    {name!r}: {theme!r},".replace("'", '"') for name, theme in names.items()]
+    lines += ["}", "FORMS = {"]
+    lines += [f"    {kind!r}: {theme!r},".replace("'", '"') for kind, theme in forms.items()]
+    return "\n".join([*lines, "}", ""])
+
+
+def test_the_theme_index_is_the_declarations():
+    """Running a line loads only the theme ``_index`` names: the index must say what loading every theme says
+    (a command added, renamed or moved without regenerating it fails here)."""
+    import os
+
+    index = SHELL / "commands" / "_index.py"
+    want = _index_source()
+    if os.environ.get("DSHELL_INDEX") == "write":
+        index.write_text(want)
+    assert index.read_text() == want, "commands/_index.py is stale: DSHELL_INDEX=write python -m pytest " \
+                                      "tests/shell/test_registry.py -k theme_index"
+
+
+def test_a_line_imports_only_its_theme():
+    """An op call loads the ops theme, a docker verb the docker theme; neither loads the stream or compose themes
+    (the index at work; listing the commands then loads them all)."""
+    code = """
+import sys
+from dshell.shell.commands import names, runner_of
+from dshell.shell.parse import parse_line
+
+def themes():
+    return sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("dshell.shell.commands.")
+                  and m.rsplit(".", 1)[1] in ("streams", "compose", "ops", "docker"))
+
+runner_of(parse_line("SystemPing"))
+runner_of(parse_line("ps -a"))
+print(themes())
+names()
+print(themes())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["['docker', 'ops']", "['compose', 'docker', 'ops', 'streams']"]

@@ -8,7 +8,9 @@ parser, the lexer, completion, ``help``, ``dshell -c`` and the ``%docker`` magic
 nothing else lists command names. ``dispatch.execute`` runs a line.
 
 A declaration is cheap: theme modules import nothing heavy at their top (the client, rich and the explorer's
-renderers load inside the functions that run a command).
+renderers load inside the functions that run a command). Running one line imports only the theme that declares
+its command (or its syntax form): ``_index``, generated from the declarations and checked against them by
+``tests/shell/test_registry.py``, says which; anything that lists commands imports every theme.
 """
 
 from __future__ import annotations
@@ -91,10 +93,29 @@ def _load() -> None:
             _loaded.append(True)
 
 
+def _load_theme(theme: str) -> None:
+    """Import one theme (the one ``_index`` names), under the same lock as a load of all of them."""
+    with _loading:
+        importlib.import_module(f"{__name__}.{theme}")
+
+
 def find(name: str) -> Command | None:
     """The command called ``name`` (or aliased so), else None."""
-    _load()
+    if not _loaded:
+        from ._index import NAMES
+
+        if (theme := NAMES.get(name)) is None:
+            return None
+        _load_theme(theme)
     return _REGISTRY.get(name)
+
+
+def _form_theme(value: Any) -> str | None:
+    """The theme that declares how to run ``value``'s type, when that type is a syntax form (``_index``)."""
+    from ._index import FORMS
+
+    kind = type(value)
+    return FORMS.get(f"{kind.__module__}.{kind.__qualname__}")
 
 
 def usage(name: str) -> str:
@@ -123,20 +144,25 @@ def names() -> list[str]:
 def runner_of(value: Any) -> Run:
     """The function that runs a parsed ``value``: its command's (a value naming its command by ``name``,
     as the stream and workflow commands' do, else by its type), or its syntax form's."""
-    _load()
     named = getattr(value, "verb", None)
-    if isinstance(named, str) and named in _REGISTRY:
-        return _REGISTRY[named].run
+    if isinstance(named, str) and (declared := find(named)) is not None:
+        return declared.run
+    if (theme := _form_theme(value)) is not None:
+        _load_theme(theme)
+        return _FORMS[type(value)]
+    _load()
     found = _BY_VALUE.get(type(value))
     return found.run if found is not None else _FORMS[type(value)]
 
 
 def declaration_of(value: Any) -> Command | None:
     """The declaration of the command that made ``value`` (None for a syntax form)."""
-    _load()
     named = getattr(value, "verb", None)
-    if isinstance(named, str) and named in _REGISTRY:
-        return _REGISTRY[named]
+    if isinstance(named, str) and (declared := find(named)) is not None:
+        return declared
+    if _form_theme(value) is not None:
+        return None
+    _load()
     return _BY_VALUE.get(type(value))
 
 

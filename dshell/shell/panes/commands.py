@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..reply import Reply
     from ..session import Session
     from .reader import Feed
+    from .sources import Source
 
 
 
@@ -40,7 +41,6 @@ class Panes:
     def open(self, cmd: Stream) -> Reply:
         """Open a pane streaming what ``cmd`` names (``@a,b``: on those endpoints)."""
         from ..reply import Reply
-        from .reader import Feed
         from .sources import binder, source
         from .watch import Watch
 
@@ -59,9 +59,19 @@ class Panes:
         if cmd.interval is not None:
             feed: Feed = Watch(client, src, pane, self.refresh, cmd.interval)
         else:
-            feed = Feed(client, src, pane, self.refresh)
+            feed = src.feed(client, pane, self.refresh)
         self.area.open(pane, feed)
         return Reply(f"pane {len(self.area.views)}: {src.title}  (^W k keeps it as a result, ^W x closes it)")
+
+    def show(self, source: Source) -> Reply:
+        """Open a pane that ``source`` feeds (its ``feed``: a workflow's stream, e.g. a build, with its own end),
+        on a copy of the session's client."""
+        from ..reply import Reply
+
+        pane = StreamPane(source.title)
+        self.area.open(pane, source.feed(self.session.require_client().copy(), pane, self.refresh))
+        return Reply(f"pane {len(self.area.views)}: {source.title}  (the prompt stays yours; ^W k keeps it as a "
+                     "result, ^W x closes it)")
 
     def _open_on_hosts(self, cmd: Stream) -> Reply:
         from ..reply import Reply
@@ -143,6 +153,6 @@ def install(shell: Shell) -> Panes:
     prompt.key_bindings = merge_key_bindings([prompt.key_bindings or merge_key_bindings([]),
                                               pane_bindings(panes.area, panes.keep)])
     prompt.style = merge_styles([prompt.style, STYLE]) if prompt.style else STYLE
-    session.plug("prompt", pane=panes.open)
+    session.plug("prompt", pane=panes.open, source=panes.show)
     session.on_disconnect.append(panes.host_gone)
     return panes

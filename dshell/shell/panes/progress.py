@@ -45,10 +45,13 @@ class BuildLines:
     def __call__(self, value: Any) -> list[Line]:
         from dshell.buildkit import event
 
-        if not isinstance(value, dict) or value.get("id") not in ("moby.buildkit.trace", "moby.image.id"):
+        if not isinstance(value, dict):
+            return progress_lines(value)
+        changes = self.progress.feed(event(value))  # an error in the stream too: the build's outcome says it
+        if value.get("id") not in ("moby.buildkit.trace", "moby.image.id"):
             return progress_lines(value)
         out: list[Line] = []
-        for kind, step, detail in self.progress.feed(event(value)):
+        for kind, step, detail in changes:
             if step is None:
                 if kind == "image":
                     out.append(Line(f"writing image {detail}", "class:pane.good", value))

@@ -11,7 +11,7 @@ import dshell.client as docker
 
 from ..reply import one_line
 from .model import StreamPane
-from .sources import Source, formatter
+from .sources import Formatter, Source, formatter
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
@@ -69,12 +69,13 @@ class Feed:
                 if self.closed:
                     stream.close()
                     return
-            fmt = formatter(self.source.op, stream)
-            self.pane.status = "streaming"
-            self.notify()
-            for chunk in stream.chunks():
-                self.pane.add(fmt.feed(chunk))
+            with stream:  # closed however it ends (a build's stream then ends its session too)
+                fmt = self.formatter(stream)
+                self.pane.status = "streaming"
                 self.notify()
+                for chunk in stream.chunks():
+                    self.pane.add(fmt.feed(chunk))
+                    self.notify()
             self.pane.add(fmt.close())
             self._end("stream ended", "class:pane.end")
         except docker.DockerError as exc:  # inside the stream
@@ -86,7 +87,12 @@ class Feed:
         finally:
             self.client.close()
 
+    def formatter(self, stream: docker.DockerStream) -> Formatter:
+        """What turns the stream's chunks into lines: the op's formatter (``sources.formatter``)."""
+        return formatter(self.source.op, stream)
+
     def _end(self, status: str, style: str) -> None:
+        """Say how the stream ended (unless it was closed: then the end is the cancel's)."""
         if not self.closed:  # closed: the error is the cancel's
             if style == "class:pane.bad":
                 self.error = status

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ..commands.streams import Stream
     from ..grammar import OpCall
     from ..session import Session
+    from .model import StreamPane
+    from .reader import Feed
 
 Bind = Callable[["OpCall"], dict[str, Any]]  # an op call → its params, typed by a spec
 Lines = Callable[[Any], list[Line]]  # a JSON value → its pane lines
@@ -58,6 +60,13 @@ class Source:
     def open(self, c: docker.Client) -> docker.Outcome:
         """Start the call: its outcome, the body as a stream (or the daemon's error)."""
         return docker.call(c, {"op": self.op, "params": self.params, "as": "stream"})
+
+    def feed(self, c: docker.Client, pane: StreamPane, notify: Callable[[], None]) -> Feed:
+        """What streams the call into ``pane`` on ``c`` (which it owns): a plain Feed; a workflow's source gives
+        a feed that also concludes the workflow when the stream ends."""
+        from .reader import Feed
+
+        return Feed(c, self, pane, notify)
 
     def on(self, c: docker.Client) -> Source:
         """The call as ``c``'s daemon is sent it (in the feed's thread, before ``open``): as it is here; a

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..commands import usage
 from ..words import shell_words
+from .options import take_option
 
 if TYPE_CHECKING:
     from ..commands.workflows import Workflow
@@ -69,22 +70,10 @@ def parse_build(args: Sequence[str]) -> BuildOptions:
     opts, rest = BuildOptions(), []
     while words:
         word = words.pop(0)
-        name, eq, inline = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
-        if word in _FLAGS:
-            setattr(opts, _FLAGS[word], True)
-        elif name in _VALUES and word.startswith("-"):
-            value = inline if (eq or inline) else (words.pop(0) if words else None)
-            if value is None:
-                raise ValueError(f"{name} needs a value: usage: {USAGE}")
-            key = _VALUES[name]
-            if key in _LISTS:
-                getattr(opts, key).append(value)
-            else:
-                setattr(opts, key, value)
-        elif word.startswith("-") and word != "-":
-            raise ValueError(f"unknown option {word!r}: usage: {USAGE}")
-        else:
+        if not word.startswith("-") or word == "-":
             rest.append(word)
+        elif not take_option(opts, word, words, _FLAGS, _VALUES, _LISTS, USAGE):
+            raise ValueError(f"unknown option {word!r}: usage: {USAGE}")
     if len(rest) != 1:
         raise ValueError(f"build needs one folder (the context): usage: {USAGE}")
     opts.context = rest[0]
@@ -260,4 +249,5 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     result = steps.keep("build", {"args": list(cmd.args)}, data)
     if opts.tags:
         steps.session.note(f"tagged {', '.join(opts.tags)}")
-    return Reply(f"{out.image or 'built (the daemon named no image id)'}  (_{result.n})", result=result)
+    return Reply(out.image or None, result=result,
+                 note=f"(_{result.n})" if out.image else f"built (the daemon named no image id)  (_{result.n})")

@@ -1,12 +1,10 @@
 """``build`` on BuildKit: the build through dshell.buildkit's session, its progress shown as
 ``docker buildx build`` shows it (on a terminal the live view, redrawn in place; else ``#N`` lines;
-``--progress rawjson`` the decoded events, ``quiet``/``-q`` nothing), more tags as ImageTag ops, ``--iidfile``;
-the kept result holds the steps, warnings and image id."""
+``--progress rawjson`` buildx's SolveStatus documents, on stderr under ``dshell -c``; ``quiet``/``-q``
+nothing), more tags as ImageTag ops, ``--iidfile``; the kept result holds the steps, warnings and image id."""
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,22 +16,19 @@ if TYPE_CHECKING:
 PROGRESS = ("auto", "tty", "plain", "quiet", "rawjson")
 
 
-def _raw(ev: dict[str, Any]) -> str:
-    """An event as one JSON line (log bytes as text, or base64 when they are not UTF-8)."""
+def _rawjson(session: Any) -> Any:
+    """Where rawjson documents go: stderr under ``dshell -c`` (as buildx writes them: stdout keeps the reply),
+    else said like any progress line."""
+    import sys
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, bytes):
-            try:
-                return value.decode()
-            except UnicodeDecodeError:
-                return {"base64": base64.b64encode(value).decode()}
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
+    from rich.text import Text
 
-    return json.dumps(plain(ev), separators=(",", ":"))
+    if session.front == "script":
+        def write(line: str) -> None:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        return write
+    return lambda line: session.say(Text(line))
 
 
 class _Live:
@@ -66,11 +61,12 @@ def _terminal() -> _Live | None:
 
 
 def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str]) -> Reply:
-    """Build with BuildKit; the reply names the image (or the failing step in one line)."""
+    """Build with BuildKit; the reply names the image (or the failing step in one line). At the prompt, the live
+    view is a pane beside it (``_source``), elsewhere the progress is printed as the build goes."""
     from rich.text import Text
 
     import dshell.client as docker
-    from dshell.buildkit import Build, plain_lines
+    from dshell.buildkit import Build, parse_output, plain_lines, rawjson
     from dshell.explorer._visible import visible_line
 
     from ..reply import Reply, one_line
@@ -79,10 +75,6 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
     context = params.pop("inputStream")
     if opts.outputs:
         params["outputs"] = opts.outputs
-    holder: list[Build] = []
-    printed: dict[str, Any] = {}
-    from dshell.buildkit import parse_output
-
     try:
         kinds = [parse_output(spec) for spec in opts.outputs]
     except ValueError as exc:
@@ -90,19 +82,27 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
     if ("tar", "-") in kinds and _terminal() is not None:
         return Reply(error="build: -o type=tar,dest=- would write a tar to the terminal: redirect stdout, or give "
                            "dest=FILE")
+    show = steps.session.plugs.get("source")
+    if mode in ("auto", "tty") and steps.session.front == "prompt" and show is not None:
+        return show(_source(steps, opts, params, context, args))
     live = _terminal() if mode in ("auto", "tty") else None
     if mode == "tty" and live is None:
         return Reply(error="build: --progress tty needs a terminal (plain prints #N lines)")
+    holder: list[Build] = []
+    printed: dict[str, Any] = {}
+    raw_out = _rawjson(steps.session)
 
     def send() -> None:
         running = Build(steps.client, context, params, opts.secrets, opts.ssh)
         holder.append(running)
         try:
-            for ev in running:
+            for _ in running:
                 if live is not None:
                     live.draw(running.progress)
                 elif mode == "rawjson":
-                    steps.session.say(Text(_raw(ev)))
+                    line = rawjson.document(running.message)
+                    if line is not None:
+                        raw_out(line)
                 elif mode != "quiet":
                     for change in running.changes:
                         for line in plain_lines(running.progress, change, printed):
@@ -115,14 +115,29 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
         steps.run(send)
     except (ValueError, OSError, docker.DshellError) as exc:
         return Reply(error=f"build: {one_line(exc)}")
-    running = holder[0]
-    outcome = running.outcome
-    result = running.progress.result()
+    outcome = holder[0].outcome
+    refused = outcome.error.message if outcome.error is not None else None
+    return _conclude(steps, opts, _stored(opts, params, context), args, holder[0].progress.result(),
+                     (outcome.status, outcome.endpoint, refused), announce=mode != "quiet")
+
+
+def _stored(opts: BuildOptions, params: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The ImageBuild call as it is made and kept: the params, the context folder, the session's secrets and ssh."""
     stored = {**params, "inputStream": context, "version": "2", "secrets": opts.secrets, "ssh": opts.ssh}
-    op = steps.record("ImageBuild", {k: v for k, v in stored.items() if v}, result, outcome.status,
-                      result.get("error"), outcome.endpoint, announce=mode != "quiet")
-    if outcome.error is not None:
-        return Reply(error=f"build: {outcome.error.message} (_{op.n})", result=op)
+    return {k: v for k, v in stored.items() if v}
+
+
+def _conclude(steps: Steps, opts: BuildOptions, stored: dict[str, Any], args: list[str], result: dict[str, Any],
+              how: tuple[int, str, str | None], announce: bool) -> Reply:
+    """The build's results: the ImageBuild op with the decoded progress, more tags, ``--iidfile``, the kept
+    ``build`` result; ``how``: the call's HTTP status, endpoint and the daemon's refusal (None: it ran)."""
+    from ..reply import Reply
+
+    status, endpoint, refused = how
+    op = steps.record("ImageBuild", stored, result, status, result.get("error") or refused, endpoint,
+                      announce=announce)
+    if refused is not None:
+        return Reply(error=f"build: {refused} (_{op.n})", result=op)
     data = {"Id": result["image_id"], "tags": opts.tags, **result}
     if "error" in result:
         kept = steps.keep("build", {"args": args}, data, error=result["error"])
@@ -138,7 +153,34 @@ def run(steps: Steps, opts: BuildOptions, params: dict[str, Any], args: list[str
         Path(opts.iidfile).write_text(image, encoding="utf-8")
     data["ops"] = steps.refs()
     kept = steps.keep("build", {"args": args}, data)
-    if opts.tags and mode != "quiet":
+    if opts.tags and announce:
         steps.session.note(f"tagged {', '.join(opts.tags)}")
     shown = image or ("exported to " + ", ".join(opts.outputs) if opts.outputs else "built")
-    return Reply(f"{shown}  (_{kept.n})" if mode != "quiet" else shown, result=kept)
+    return Reply(shown, result=kept, note=f"(_{kept.n})" if announce else None)
+
+
+def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: Any, args: list[str]) -> Any:
+    """The build as a pane's source (``buildpane``): when its stream ends, the results are kept as the printed
+    build keeps them, in the feed's thread on the feed's client, and said in the pane rather than over the prompt."""
+    from ..reply import one_line
+    from ..worker import run_here
+    from .buildpane import BAD, BuildSource
+
+    stored = _stored(opts, params, context)
+
+    def conclude(feed: Any, lines: Any, error: str | None) -> tuple[str, str]:
+        try:
+            steps.run, steps.client = run_here, feed.client  # ImageTag: in this thread, on this connection,
+            steps.announcing = False  # and said in the pane, not over the prompt
+            result = lines.progress.result()
+            refused = error.removeprefix("error: ") if error is not None and "error" not in result else None
+            reply = _conclude(steps, opts, stored, args, result, (feed.status or 0, feed.endpoint, refused),
+                              announce=False)
+        except Exception as exc:  # noqa: BLE001 - the feed's thread ends with the pane's status, not a traceback
+            return f"build: {one_line(exc)}", BAD
+        if reply.error or reply.result is None:
+            return reply.error or "build: no result", BAD
+        shown = f"built {reply.body}" if str(reply.body).startswith("sha256:") else str(reply.body)
+        return f"{shown}  (_{reply.result.n})", "class:pane.good"
+
+    return BuildSource(" ".join(["build", *args]), "ImageBuild", stored, conclude)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..commands import usage
 from ..words import shell_words
+from .options import take_option
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
@@ -86,19 +87,9 @@ def parse_run(args: Sequence[str]) -> RunOptions:
         word = words.pop(0)
         if word == "--":
             break
-        name, eq, inline = word.partition("=") if word.startswith("--") else (word[:2], "", word[2:])
-        if word in _FLAGS:
-            setattr(opts, _FLAGS[word], True)
-        elif name in _VALUES:
-            value = inline if (eq or inline) else (words.pop(0) if words else None)
-            if value is None:
-                raise ValueError(f"{name} needs a value: usage: {USAGE}")
-            key = _VALUES[name]
-            if key in _LISTS:
-                getattr(opts, key).append(value)
-            else:
-                setattr(opts, key, value)
-        elif not word.startswith("--") and all(ch in _SHORT_FLAGS for ch in word[1:]):
+        if take_option(opts, word, words, _FLAGS, _VALUES, _LISTS, USAGE):
+            continue
+        if not word.startswith("--") and all(ch in _SHORT_FLAGS for ch in word[1:]):
             for ch in word[1:]:  # -it, -dit
                 setattr(opts, _SHORT_FLAGS[ch], True)
         else:
@@ -329,7 +320,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
             return _failed(started)
         data = {"Id": cid, "name": opts.name, "detached": True, "ops": steps.refs()}
         result = steps.keep("run", {"args": list(cmd.args)}, data)
-        return Reply(f"{cid}  (_{result.n})", result=result)
+        return Reply(cid, result=result, note=f"(_{result.n})")
     return _attached(session, steps, opts, cid, list(cmd.args))
 
 
@@ -353,4 +344,4 @@ def _attached(session: Session, steps: Steps, opts: RunOptions, cid: str, args: 
     text = f"{outcome.message().replace('attach ', 'run ', 1)}  (_{result.n})"
     if outcome.error:
         return Reply(error=text, result=result)
-    return Reply(text, result=result, status=outcome.exit_code or 0)
+    return Reply(result=result, status=outcome.exit_code or 0, note=text)

@@ -24,6 +24,7 @@ class Steps:
         self.run = run
         self.results: list[Result] = []
         self.started = time.perf_counter()
+        self.announcing = True  # False: the outcomes are stored, not said (a workflow ending in a pane's thread)
 
     def call(self, op: str, params: dict[str, Any]) -> Result:
         """Run ``op`` (in the runner: Ctrl-C cancels it), store and announce its outcome."""
@@ -106,7 +107,8 @@ class Steps:
         from dshell.explorer import header
 
         self.results.append(result)
-        self.session.say(header(result))
+        if self.announcing:
+            self.session.say(header(result))
         return result
 
     def refs(self) -> list[str]:

@@ -99,7 +99,8 @@ def parse_line(text: str) -> Any | None:
         if isinstance(call, FanOut) and query:
             return call._replace(call=call.call._replace(query=query))
         if not query.strip():
-            raise ParseError("nothing after '|': a query (ContainerList | [].Names) or a local command (ps -a | grep web)")
+            raise ParseError("nothing after '|': a query (ContainerList | [].Names) or a local command "
+                             "(ps -a | grep web)")
         if not isinstance(call, OpCall):  # a command that prints text (ps -a): to the local shell, as docker's
             from .commands.local import PipeLocal
 

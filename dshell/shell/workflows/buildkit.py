@@ -181,6 +181,8 @@ def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: A
         if reply.error or reply.result is None:
             return reply.error or "build: no result", BAD
         shown = f"built {reply.body}" if str(reply.body).startswith("sha256:") else str(reply.body)
+        warned = len(result["warnings"])
+        shown += f" with {warned} warning{'s' if warned > 1 else ''}" if warned else ""
         return f"{shown}  (_{reply.result.n})", "class:pane.good"
 
     return BuildSource(" ".join(["build", *args]), "ImageBuild", stored, conclude)

@@ -68,6 +68,15 @@ def main() -> None:
     bench_rm(c)
 
 
+def _machine_seconds() -> float | None:
+    """Seconds of CPU every process on this machine has used so far (Linux's /proc/stat), else None."""
+    try:
+        ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 def _daemon_seconds() -> float | None:
     """Seconds of CPU the engine's dockerd has used so far (user and system), when it runs on this machine under the
     test engine's state folder (its pid file), else None."""
@@ -86,8 +95,10 @@ def bench_rm(c: docker.Client, rounds: int = 5) -> None:
     pause that lets the daemon finish the creations), with the shell's code loaded and its connections open
     beforehand (a warm-up ``rm -f``), as the client's are.
 
-    Also prints the daemon's CPU per delete (where it runs here): that work does not shrink when the deletes
-    overlap, so on C cores the concurrent time cannot fall below 50 x that / C, whatever the client does."""
+    Also prints, per round, the cores dockerd kept busy during the sequential deletes and the cores every other
+    process did (where the daemon runs here): the daemon's work per delete does not shrink when the deletes overlap,
+    so with all C cores its own the concurrent deletes take at least (its cores / C) of the sequential time; what
+    the other processes take meanwhile, from either timing, moves the ratio both ways."""
     from dshell.shell.config import Config
     from dshell.shell.docker.runner import CONCURRENCY
     from dshell.shell.session import Session
@@ -106,7 +117,7 @@ def bench_rm(c: docker.Client, rounds: int = 5) -> None:
         assert reply.error is None, reply.error
 
     times: dict[str, list[float]] = {"sequential": [], "concurrent": []}
-    daemon: dict[str, list[float]] = {"sequential": [], "concurrent": []}
+    used: list[tuple[float, float]] = []  # per round, the cores the daemon and the other processes kept busy
     try:
         create(c, doomed[:CONCURRENCY])
         concurrent(doomed[:CONCURRENCY])  # the warm-up: the same command on a few
@@ -114,12 +125,15 @@ def bench_rm(c: docker.Client, rounds: int = 5) -> None:
             for name, run in [("sequential", sequential), ("concurrent", concurrent)][::1 if round_ % 2 else -1]:
                 create(c, doomed)
                 time.sleep(1)
-                cpu = _daemon_seconds()
+                cpu, machine = _daemon_seconds(), _machine_seconds()
                 start = time.perf_counter()
                 run(doomed)
-                times[name].append(time.perf_counter() - start)
-                if cpu is not None and (after := _daemon_seconds()) is not None:
-                    daemon[name].append((after - cpu) / len(doomed))
+                took = time.perf_counter() - start
+                times[name].append(took)
+                cpu2, machine2 = _daemon_seconds(), _machine_seconds()
+                if name == "sequential" and cpu is not None and cpu2 is not None and machine and machine2:
+                    mine = (cpu2 - cpu) / took
+                    used.append((mine, (machine2 - machine) / took - mine))
     finally:
         session.close()
         docker.invoke(c, {"op": "ContainerPrune", "params": {"filters": {"label": [LABEL]}}})
@@ -128,12 +142,10 @@ def bench_rm(c: docker.Client, rounds: int = 5) -> None:
     print(f"rm -f of 50 ({CONCURRENCY} at once): median {con * 1000:.0f} ms, 50 sequential ContainerDelete median "
           f"{seq * 1000:.0f} ms: {statistics.median(ratios):.2f}x median, {min(ratios):.2f}x min of {rounds} rounds "
           f"(each {', '.join(f'{r:.2f}' for r in ratios)}; target <= 0.5x)")
-    if daemon["sequential"] and daemon["concurrent"]:
-        cores, per = os.cpu_count() or 1, min(daemon["sequential"] + daemon["concurrent"])
-        alone, together = (statistics.median(daemon[name]) * 1000 for name in ("sequential", "concurrent"))
-        print(f"  dockerd CPU per delete: min {per * 1000:.1f} ms, median {alone:.1f} ms sequential, {together:.1f} "
-              f"ms concurrent; a sequential delete takes {seq / len(doomed) * 1000:.1f} ms (median): on {cores} cores "
-              f"the ratio cannot fall below about {per * len(doomed) / cores / seq:.2f}x")
+    cores = os.cpu_count() or 1
+    for round_, (ratio, (daemon, others)) in enumerate(zip(ratios, used, strict=False)):
+        print(f"  round {round_ + 1}: {ratio:.2f}x; during the sequential deletes dockerd kept {daemon:.2f} of {cores} "
+              f"cores busy (floor {daemon / cores:.2f}x), every other process {max(others, 0):.2f}")
 
 
 def _pull_image(env: dict[str, str], c: docker.Client) -> tuple[str, str]:

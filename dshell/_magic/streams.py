@@ -101,6 +101,13 @@ def run_stream(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
     ``@NAME`` first (``%docker logs @b web``): from the endpoint NAME."""
     if cmd.hosts:
         return _on_one(session, ip, cmd)
+    from dshell.shell.panes.hosts import merged_targets, targets
+
+    if targets(cmd):  # logs -f a b: one display, each line after its container's name
+        pane, merged = merged_targets(session, cmd, lambda: None)
+        follow(merged, (TerminalArea if in_terminal(ip) else NotebookArea)(view(pane, merged.source.op,
+                                                                                  f"{pane.title}: starting")))
+        return shown(keep(session, merged))
     src = source(cmd, binder(session))
     own = session.require_client().copy()  # the stream's own: the feed cancels it on an interrupt
     try:

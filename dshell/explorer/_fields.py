@@ -263,12 +263,25 @@ def _history(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
     created_by = str(row.get("CreatedBy") or "").replace("\t", " ")
     return {
         "ID": lambda: (short_id(layer) if layer != "<missing>" else layer) if trunc else layer,
-        "CreatedAt": lambda: datetime.fromtimestamp(row.get("Created") or 0).astimezone().isoformat(),
+        "CreatedAt": lambda: go_rfc3339(row.get("Created") or 0),
         "CreatedSince": lambda: _ago(row.get("Created")),
         "CreatedBy": lambda: ellipsis(created_by, 45) if trunc else created_by,
         "Size": lambda: human_size(row.get("Size") or 0),
         "Comment": lambda: str(row.get("Comment") or ""),
     }
+
+
+def _history_exact(row: Row, trunc: bool) -> dict[str, Callable[..., Any]]:
+    """docker history -H=false: times as RFC 3339, sizes in bytes."""
+    made = _history(row, trunc)
+    return {**made, "CreatedSince": made["CreatedAt"], "Size": lambda: str(row.get("Size") or 0)}
+
+
+def go_rfc3339(epoch: float) -> str:
+    """``time.Unix(epoch, 0).Format(time.RFC3339)`` in the local zone: ``2024-05-01T10:00:00Z`` (UTC) or with
+    its offset (``+02:00``)."""
+    text = datetime.fromtimestamp(epoch).astimezone().isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 _HISTORY_HEADER = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
@@ -352,22 +365,30 @@ def list_rows(op: str, data: Any, digests: bool = False) -> list[Row]:
     return rows
 
 
-def fields(op: str, row: Row, trunc: bool = True) -> Fields:
-    """``row`` of ``op``'s answer as docker's formatter fields (an unknown op's row: its own keys)."""
+_EXACT = {"ImageHistory": _history_exact}
+"""The fields of a list shown with -H=false (--human=false): exact times and sizes."""
+EXACT_DEFAULTS = {"ImageHistory": "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"}
+
+
+def fields(op: str, row: Row, trunc: bool = True, human: bool = True) -> Fields:
+    """``row`` of ``op``'s answer as docker's formatter fields (an unknown op's row: its own keys); ``human``
+    false: exact times and sizes (history -H=false)."""
     found = _KINDS.get(op)
     if found is None:
         plain = {key: partial(row.get, key) for key in row}
         return Fields(plain, {key: key.upper() for key in row}, tuple(row))
     make, header = found
-    made = make(row, trunc)
+    made = make(row, trunc) if human or op not in _EXACT else _EXACT[op](row, trunc)
     return Fields(made, header, tuple(name for name in made if name != "Label"))
 
 
-def default_format(op: str, quiet: bool = False, size: bool = False, digests: bool = False) -> str | None:
-    """docker's format of ``op``'s list (``-q``: the ids; ``-s``: with SIZE; ``--digests``: with DIGEST)."""
+def default_format(op: str, quiet: bool = False, size: bool = False, digests: bool = False,
+                   human: bool = True) -> str | None:
+    """docker's format of ``op``'s list (``-q``: the ids; ``-s``: with SIZE; ``--digests``: with DIGEST; not
+    ``human``: -H=false's columns)."""
     if quiet:
         return QUIET_FORMATS.get(op, QUIET) if op in DEFAULTS else None
-    found = DEFAULTS.get(op)
+    found = DEFAULTS.get(op) if human else EXACT_DEFAULTS.get(op, DEFAULTS.get(op))
     if found and size:
         found += "\t{{.Size}}"
     if found and digests:
@@ -375,10 +396,11 @@ def default_format(op: str, quiet: bool = False, size: bool = False, digests: bo
     return found
 
 
-def format_list(op: str, data: Any, source: str, trunc: bool = True, digests: bool = False) -> str:
+def format_list(op: str, data: Any, source: str, trunc: bool = True, digests: bool = False,
+                human: bool = True) -> str:
     """What docker prints for ``op``'s answer ``data`` with ``--format SOURCE`` (``json``: ``{{json .}}``)."""
     if source == "json":
         source = "{{json .}}"
-    rows = [fields(op, row, trunc) for row in list_rows(op, data, digests or "{{.Digest}}" in source)]
+    rows = [fields(op, row, trunc, human) for row in list_rows(op, data, digests or "{{.Digest}}" in source)]
     header = _KINDS[op][1] if op in _KINDS else None
     return format_rows(source, rows, header)

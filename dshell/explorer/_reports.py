@@ -264,6 +264,17 @@ def _version_rows(answer: Row) -> list[Row] | None:
     return [{"Key": label, "Value": value} for label, value in lines]
 
 
+def version_lines(answer: Row) -> list[str]:
+    """docker version's Server part for a SystemVersion answer, aligned as its tabwriter aligns it (20 wide)."""
+    from ._gotemplate import tabwrite
+
+    rows = _version_rows(answer) or []
+    lines = [f"{row['Key']} {row['Value']}".rstrip() if n == 0 else
+             row["Key"] if row["Key"].startswith(" ") and not row["Key"].startswith("  ") else
+             f"{row['Key']}\t{row['Value']}" for n, row in enumerate(rows)]
+    return tabwrite("\n".join(lines), minwidth=20, padding=1).split("\n")
+
+
 # docker events: one line each (a kept events pane, or SystemEvents with until).
 
 def _event_rows(data: Any) -> list[Row] | None:

@@ -117,7 +117,7 @@ def docker_view() -> RenderableType:
 
 
 def _does(command: DockerCommand) -> str:
-    return command.todo and f"not run yet: {command.todo}" or command.shell or ", ".join(
+    return command.todo and f"not run yet: {command.todo}" or command.runs or ", ".join(
         command.ops or ((command.op,) if command.op else ()))
 
 

@@ -42,6 +42,17 @@ def test_logs_update_one_display_and_keep_the_lines(docker, container):
     assert any("stderr</span> oops 4" in out.data["text/html"] for out in updates)
 
 
+def test_logs_f_of_several_containers_in_one_display_each_line_after_its_name(docker, container):
+    a, b = container("echo a1; sleep 0.3; echo a2"), container("echo b1")
+    width = max(len(a), len(b))
+    with capture_output() as cap:
+        result = docker(f"logs -f {a} {b}")
+    assert isinstance(result, Result) and result.status == 200
+    lines = set(result.data.splitlines())
+    assert {f"{a.ljust(width)}  | a1", f"{a.ljust(width)}  | a2", f"{b.ljust(width)}  | b1"} <= lines
+    assert "every container's stream ended" in cap.outputs[-1].data["text/plain"]
+
+
 def test_tail_any_op_with_python_values(docker, container, ip):
     ip.user_ns["logs_of"] = container("echo hello; echo world")
     time.sleep(0.5)

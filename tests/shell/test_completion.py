@@ -176,7 +176,10 @@ def test_platform_params_complete_the_platforms_of_local_images():
     ("rmi ", ["busybox:latest"], ["web"]),
     ("pull busy", ["busybox:latest"], []),
     ("inspect ", ["web", "busybox:latest"], []),
-    ("start -", ["-a"], []),  # listed, with why it is not supported
+    ("start -", ["-a", "--detach-keys"], []),
+    ("start -a ", ["web", "db"], []),
+    ("service create --mode ", ["replicated", "global"], []),
+    ("service update --restart-condition ", ["none", "on-failure", "any"], []),
     ("images Im", ["ImageList"], ["ls"]),
 ])
 def test_docker_commands_complete_verbs_flags_and_values(sources, text, wanted, unwanted):
@@ -185,5 +188,5 @@ def test_docker_commands_complete_verbs_flags_and_values(sources, text, wanted, 
 
 
 def test_unsupported_flags_say_why(sources):
-    meta = {c.text: c.meta for c in complete("start -", sources)[1]}
-    assert meta["-a"].startswith("unsupported: attach after start")
+    meta = {c.text: c.meta for c in complete("pull --", sources)[1]}
+    assert meta["--disable-content-trust"].startswith("unsupported: content trust")

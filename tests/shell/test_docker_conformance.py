@@ -157,6 +157,8 @@ READS = [
     f"inspect -f '{{{{if .State.Running}}}}up{{{{else}}}}down{{{{end}}}}' {P}-a {P}-d",
     f"inspect nosuch-{P}", f"inspect -f '{{{{.Name}}}}' {P}-a nosuch-{P}", f"image inspect {P}/img:2",
     f"port {P}-b", f"port {P}-b 80", f"port {P}-a", f"top {P}-a", f"diff {P}-a", f"history {P}/img:1", f"wait {P}-d",
+    f"history -H=false {P}/img:1", f"history --human=false --no-trunc {P}/img:1",
+    f"history --format '{{{{.CreatedAt}}}} {{{{.Size}}}}' {P}/img:1",
     f"rm nosuch-{P}-1 nosuch-{P}-2", f"stop nosuch-{P}", f"rmi nosuch-{P}:1", f"network rm nosuch-{P}",
     f"volume rm nosuch-{P}", "version --format '{{.Server.Version}}'", "info --format '{{.ServerVersion}} {{.Driver}}'",
     "info --format '{{json .Swarm.LocalNodeState}}'"
@@ -204,6 +206,76 @@ def test_changes_print_what_the_docker_cli_prints(state, tmp_path):
         line = template.format(x=f"{P}-ds", t=f"{RUN}-ds", d=tmp_path)
         _compare(cli, dshell(state, line), line, twin=True)
     assert (len(READS) + len(CHANGES)) >= 80
+
+
+def _server_part(text: str) -> list[str]:
+    """docker version's or info's lines from ``Server:`` on, with what changes between two calls on a shared engine
+    (container and image counts) and Go's random map order (the runtimes) made one; the lines a CLI before v23
+    printed besides (the index server, an empty Labels:) left out, as tests/explorer's info_part does."""
+    lines = text[text.index("Server:"):].splitlines()
+    lines = [re.sub(r"^( +(?:Containers|Running|Paused|Stopped|Images): )\d+$", r"\1N", line) for line in lines]
+    lines = [line for n, line in enumerate(lines) if not line.startswith(" Registry: ")  # a CLI before v23's
+             and not (line == " Labels:" and not lines[n + 1].startswith("  "))]  # (dshell prints the current one's)
+    return [" Runtimes: " + " ".join(sorted(line.split()[1:])) if line.startswith(" Runtimes:") else line
+            for line in lines]
+
+
+def test_version_and_info_print_docker_report_with_dshell_as_the_client(state):
+    for line in ("version", "info", "system info"):
+        cli, (out, err, status) = docker(line.split()[-1]), dshell(state, line)
+        assert (err, status) == ("", 0) and _server_part(out) == _server_part(cli.stdout), line
+        client = out[:out.index("Server:")].splitlines()
+        assert client[0] == "Client: dshell" and " Context:" in "\n".join(client), line
+    assert " API version:       1.41 (downgraded from " in dshell(state, "version")[0]  # dshell speaks 20.10's
+
+
+def test_system_df_v_prints_docker_four_tables(state):
+    """Headings, column titles and this module's objects' rows (the shared engine's others may come and go)."""
+    def mine_only(text: str) -> list[str]:
+        titles = ("REPOSITORY ", "CONTAINER ID ", "VOLUME NAME ", "CACHE ID ")
+        return [line for line in normalised(text) if line.endswith(" usage:") or line.startswith(titles)
+                or P in line]
+
+    cli, (out, err, status) = docker("system", "df", "-v"), dshell(state, "system df -v")
+    assert (err, status) == ("", 0) and len(mine_only(out)) > 10
+    mine, theirs = mine_only(out), mine_only(cli.stdout)  # the daemon lists volumes in no fixed order
+    assert [line for line in mine if line.endswith(":")] == [line for line in theirs if line.endswith(":")]
+    assert sorted(mine) == sorted(theirs)  # not the build cache's total: another helper may build meanwhile
+    assert re.search(r"^Build cache usage: [\d.]+k?M?G?B$", out, re.M)
+    assert dshell(state, "system df -v --format '{{json .}}'")[1].endswith("leave out --format (or -v)")
+
+
+def test_start_a_prints_the_output_and_exits_with_the_container_code(state, engine):
+    """``start -a``: attached, started, the output (stderr on stderr), the container's exit code, as docker's."""
+    import os
+    import sys
+
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+    for twin in ("dk", "ds"):
+        docker("create", "--label", LABEL, "--name", f"{P}-{twin}sa", "busybox", "sh", "-c",
+               "echo out1; echo err1 >&2; echo out2; exit 3")
+    for line in ("start -a {x}sa", "start -a {x}sa {x}1", "start -a nosuch-{x}"):
+        cli = docker(*shlex.split(line.format(x=f"{P}-dk")), check=False)
+        mine = subprocess.run([sys.executable, "-m", "dshell", "-c", line.format(x=f"{P}-ds")], capture_output=True,
+                              text=True, timeout=60, check=False, env=env)
+        said = (cli.stdout + cli.stderr).replace("-dk", "-ds")  # dshell -c says a failure on stdout
+        assert (sorted((mine.stdout + mine.stderr).splitlines()), mine.returncode) == (
+            sorted(said.splitlines()), cli.returncode), line
+        if cli.returncode == 3:
+            assert (mine.stdout, mine.stderr) == (cli.stdout, cli.stderr), line
+
+
+def test_context_use_and_system_events_run_dshell_commands_with_typed_values(state, engine):
+    """The words are read once by the table: a context name or a filter with a space stays one value."""
+    import os
+    import sys
+
+    assert "no endpoint or docker context 'no such'" in dshell(state, "context use 'no such'")[1]
+    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+    line = f"system events --since 5m --until 0s -f 'label=dsh-dcli=no such {RUN}'"
+    done = subprocess.run([sys.executable, "-m", "dshell", "-c", line], capture_output=True, text=True, timeout=60,
+                          check=False, env=env)
+    assert done.returncode == 0 and "0 lines kept" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def test_one_shot_views_answer_once_instead_of_a_pane(state):

@@ -11,7 +11,6 @@ import pytest
 from dshell.shell.commands.docker import Docker
 from dshell.shell.docker.plan import PlanError, plan, size_bytes
 from dshell.shell.docker.table import commands
-from dshell.shell.dockerflags import FLAGS as STREAM_FLAGS
 from dshell.shell.parse import parse_line
 from dshell.shell.workflows import run as run_workflow
 
@@ -49,8 +48,6 @@ def test_every_flag_of_docker_help_is_mapped_or_unsupported_with_a_reason(name):
     known = set(command.flags) | set(command.unsupported)
     if command.op == "create":  # create's flags are run's: the run workflow reads them
         known |= set(run_workflow._FLAGS) | set(run_workflow._VALUES)
-    if command.shell in STREAM_FLAGS:
-        assert set(command.flags) <= set(STREAM_FLAGS[command.shell])
     missing = sorted(_help_flags(name) - known)
     assert not missing, f"docker {name}: {missing} neither mapped nor listed unsupported"
     assert all(reason.strip() for reason in command.unsupported.values())
@@ -101,7 +98,14 @@ def test_docker_words_plan_typed_calls(words, calls, options):
 
 @pytest.mark.parametrize(("words", "message"), [
     ("ps --bogus", "docker ps: unknown flag --bogus; supported: --all, --filter, --format"),
-    ("start -a web", "docker start: -a is not supported here (attach after start"),
+    ("pull --disable-content-trust x", "docker pull: --disable-content-trust is not supported here (content trust"),
+    ("service create --mode global --replicas 2 busybox", "replicas can only be used with replicated"),
+    ("service inspect --pretty web", "--pretty is not supported here (docker's prose report: dshell prints the JSON"),
+    ("service create -p 80:80/xyz busybox", "-p: invalid port '80:80/xyz'"),
+    ("service create --publish target=80,proto=udp busybox", "--publish: invalid field 'proto=udp'"),
+    ("service create --update-delay 5 busybox", "--update-delay: invalid duration '5'"),
+    ("service create --mount type=bind,src=/x busybox", "--mount: target is required"),
+    ("service create --mount type=bind,dst=/x,volume-nocopy busybox", "cannot mix 'volume-*' options"),
     ("rm", "docker rm needs at least one ID: usage: rm"),
     ("rename a", "docker rename needs NAME"),
     ("stop -t soon web", "-t: 'soon' is not a int: e.g. -t 5"),
@@ -114,6 +118,39 @@ def test_words_that_do_not_fit_get_one_line(words, message):
     with pytest.raises(PlanError) as err:
         plan(words.split())
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_service_flags_read_as_the_docker_cli_reads_them():
+    body = plan(["service", "create", "--mode", "global", "-p", "8000-8001:80-81/udp", "-p",
+                 "published=9,target=90,mode=host", "--mount", "src=v,dst=/d,ro,volume-label=a=b", "--network",
+                 "name=n,alias=web", "--restart-delay", "1m30s", "--entrypoint", "sh -c", "docker.io/library/busybox",
+                 "echo", "hi"]).calls[0].params["body"]
+    assert body["Mode"] == {"Global": {}} and body["EndpointSpec"]["Ports"] == [
+        {"Protocol": "udp", "TargetPort": 80, "PublishedPort": 8000, "PublishMode": "ingress"},
+        {"Protocol": "udp", "TargetPort": 81, "PublishedPort": 8001, "PublishMode": "ingress"},
+        {"Protocol": "tcp", "PublishMode": "host", "PublishedPort": 9, "TargetPort": 90}]
+    spec = body["TaskTemplate"]["ContainerSpec"]
+    assert spec["Mounts"] == [{"Type": "volume", "Source": "v", "Target": "/d", "ReadOnly": True,
+                               "VolumeOptions": {"Labels": {"a": "b"}, "DriverConfig": {}}}]
+    assert (spec["Image"], spec["Command"], spec["Args"]) == ("busybox:latest", ["sh", "-c"], ["echo", "hi"])
+    assert body["TaskTemplate"]["Networks"] == [{"Target": "n", "Aliases": ["web"]}]
+    assert body["TaskTemplate"]["RestartPolicy"] == {"Condition": "any", "Delay": 90 * 10**9, "MaxAttempts": 0}
+
+
+def test_history_human_false_and_the_typed_rows_of_dshell_commands():
+    from dshell.shell.commands.streams import Stream
+    from dshell.shell.docker.plan import Call
+    from dshell.shell.docker.runner import _followed
+
+    assert plan(["history", "-H=false", "busybox"]).options == {"human": False}
+    assert plan(["history", "--human=false", "busybox"]).options == {"human": False}
+    events = plan(["system", "events", "-f", "label=a b", "--since", "1700000000", "--until=1700000001"])
+    assert events.calls == (Call("SystemEvents", {"filters": {"label": ["a b"]}, "since": "1700000000",
+                                                  "until": "1700000001"}),)
+    stream = _followed(events)
+    assert isinstance(stream, Stream) and (stream.verb, stream.call.op, stream.call.params) == (
+        "events", "SystemEvents", events.calls[0].params)
+    assert plan(["context", "use", "my ctx"]).calls == (Call("use", {"version": "my ctx"}),)
 
 
 def test_sizes_read_as_docker_reads_them():

@@ -16,7 +16,16 @@ _LIVE_FOR_OP = {"ImageCreate": "images", "ImagePush": "images", "ImageTag": "ima
                 "ImageGetAll": "images", "ContainerTop": "containers", "ContainerChanges": "containers",
                 "ContainerRename": "containers", "ContainerExport": "containers", "ContainerLogs": "containers",
                 "ImageCommit": "containers", "ContainerUpdate": "containers", "ContainerWait": "containers",
-                "NetworkConnect": "networks", "NetworkDisconnect": "networks"}
+                "NetworkConnect": "networks", "NetworkDisconnect": "networks", "ContainerStart": "containers",
+                "ContainerStop": "containers", "ContainerRestart": "containers", "ContainerKill": "containers",
+                "ContainerPause": "containers", "ContainerUnpause": "containers", "ContainerStats": "containers"}
+_CHOICES = {"body.Mode": ("replicated", "global"), "body.EndpointSpec.Mode": ("vip", "dnsrr"),
+            "body.TaskTemplate.RestartPolicy.Condition": ("none", "on-failure", "any"),
+            "body.UpdateConfig.FailureAction": ("pause", "continue", "rollback"),
+            "body.RollbackConfig.FailureAction": ("pause", "continue"),
+            "body.UpdateConfig.Order": ("start-first", "stop-first"),
+            "body.RollbackConfig.Order": ("start-first", "stop-first")}
+"""The values a service flag takes (docker's --mode, --restart-condition, --update-order, ...)."""
 _LIVE_FOR_MISSING = {"container": "containers", "image": "images", "network": "networks", "volume": "volumes",
                      "service": "services", "node": "nodes", "secret": "secrets", "config": "configs"}
 
@@ -70,7 +79,7 @@ def _values(command: Command, target: str, live: Live) -> list[Candidate]:
         return [Candidate(kind, "inspect --type") for kind in ("container", "image", "network", "volume")]
     if target.endswith("Container"):
         return _live(live, "containers")
-    return []
+    return [Candidate(choice, command.name) for choice in _CHOICES.get(target, ())]
 
 
 def _positional(command: Command, live: Live) -> list[Candidate]:

@@ -36,7 +36,7 @@ class Plan:
     command: Command
     calls: tuple[Call, ...]
     options: dict[str, Any] = field(default_factory=dict)
-    words: tuple[str, ...] = ()  # the positional words (for a shell command or a workflow)
+    words: tuple[str, ...] = ()  # the positional words (for a workflow)
 
     @property
     def quiet(self) -> bool:
@@ -82,6 +82,13 @@ def typed(kind: str, text: str, flag: str) -> Any:
         return oci_platform(text, flag)
     if kind == "time":
         return timestamp(text)
+    from .specopts import KINDS, SpecError
+
+    if kind in KINDS:
+        try:
+            return KINDS[kind](text, flag)
+        except SpecError as exc:
+            raise PlanError(str(exc)) from None
     return text
 
 
@@ -132,16 +139,50 @@ def _filter(params: dict[str, Any], key: str, value: str) -> None:
     _add(params, "filters", "map").setdefault(key, []).append(value)
 
 
+_LISTED = ("list", "platforms", "mount", "network")
+"""Types whose values a repeated flag collects into a list (a ``port`` value is a list: it extends one)."""
+
+
 def _fill(params: dict[str, Any], flag: Flag, value: Any, word: str) -> None:
     if flag.target.startswith("filters."):
         _filter(params, flag.target.split(".", 1)[1], str(value).lower() if isinstance(value, bool) else str(value))
-    elif flag.type in ("list", "platforms"):
+    elif flag.type in _LISTED:
         _add(params, flag.target, "list").append(value)
+    elif flag.type == "port":
+        _add(params, flag.target, "list").extend(value)
     elif flag.type == "map":
         key, val = _pair(value, word)
         _add(params, flag.target, "map")[key] = val
+    elif isinstance(value, dict):  # a ServiceMode: what other flags put there (--replicas) is kept
+        _merge_missing(_add(params, flag.target, "map"), value)
     else:
         _put(params, flag.target, value)
+
+
+def _merge_missing(into: dict[str, Any], value: dict[str, Any]) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and isinstance(into.get(key), dict):
+            _merge_missing(into[key], item)
+        else:
+            into.setdefault(key, item)
+
+
+def with_defaults(into: dict[str, Any], touched: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """Each part of ``defaults`` (a dotted path → its keys) that ``touched`` has, completed in ``into`` with the keys
+    it lacks: docker's defaults for an UpdateConfig or RestartPolicy once a flag sets one key of it."""
+    for path, keys in defaults.items():
+        here: Any = touched
+        for step in path.split("."):
+            here = here.get(step) if isinstance(here, dict) else None
+        if isinstance(here, dict):
+            _merge_missing(_add(into, path, "map"), _deep_copy(keys))
+
+
+def _one_mode(params: dict[str, Any]) -> None:
+    """A service's Mode names one mode: ``--replicas`` with ``--mode global`` is refused as docker refuses it."""
+    mode = (params.get("body") or params).get("Mode")
+    if isinstance(mode, dict) and len(mode) > 1:
+        raise PlanError("replicas can only be used with replicated or replicated-job mode")
 
 
 def _flag_words(command: Command, words: list[str]) -> tuple[list[tuple[Flag, str, Any]], list[str]]:
@@ -171,6 +212,9 @@ def _flag_words(command: Command, words: list[str]) -> tuple[list[tuple[Flag, st
             if flag.takes_value:
                 rest = letters[i + 1:].removeprefix("=")
                 found.append(_one(command, name, rest or None, it))
+                break
+            if letters[i + 1:].startswith("="):  # -H=false
+                found.append(_one(command, name, letters[i + 2:], it))
                 break
             found.append((flag, name, None))
     return found, positional
@@ -238,7 +282,7 @@ def _fill_args(command: Command, args: tuple[Arg, ...], words: list[str], base: 
         elif arg.target.startswith("filters."):
             _filter(base, arg.target.split(".", 1)[1], word)
         else:
-            _put(base, arg.target, word)
+            _put(base, arg.target, typed(arg.type, word, arg.target.split(".")[-1].upper()) if arg.type else word)
     if words:
         raise PlanError(f"docker {command.name}: unexpected {words[0]!r}: usage: {command.usage()}")
     return targets
@@ -269,7 +313,7 @@ def plan(words: list[str]) -> Plan:
     command, rest = found
     if command.todo is not None:
         raise PlanError(f"docker {command.name} is not run here yet: it {command.todo}")
-    if command.shell is not None or command.op == "create":  # the dshell command (run's parser) reads the flags
+    if command.op == "create":  # run's parser reads the flags
         return Plan(command, (), {}, tuple(rest))
     flags, positional = _flag_words(command, rest)
     params: dict[str, Any] = _deep_copy(command.set)
@@ -283,9 +327,12 @@ def plan(words: list[str]) -> Plan:
             _fill(params, flag, flag.value, name)
         else:
             _fill(params, flag, typed(flag.type, value, name) if flag.type not in ("list", "map") else value, name)
+    _one_mode(params)
+    if not command.changes_spec:  # a spec read first is completed with them when it lacks the part (update.py)
+        with_defaults(params, params, command.defaults)
     targets = _fill_args(command, command.args, positional, params, options)
     each = next((a for a in command.args if a.each), None)
-    ops = command.ops or ((command.op,) if command.op else ())
+    ops = command.ops or ((command.op,) if command.op else (command.runs,) if command.runs else ())
     if each is not None:
         calls = tuple(Call(ops[0], {**_deep_copy(params), each.target: t}, t) for t in targets)
     else:

@@ -87,15 +87,20 @@ def _result_words(session: Session, word: str) -> list[str]:
 def execute(session: Session, p: Plan, run: Runner) -> Reply:
     """Run ``p``: ask first when docker asks, call, keep the results, print as docker does."""
     command = p.command
-    if command.shell is not None:
-        from ..commands.dispatch import execute as run_line
-
-        return run_line(session, " ".join([command.shell, *p.words]), run)
-    if p.options.get("follow"):  # logs -f: the stream command (a pane; dshell -c prints it as it comes)
+    if command.view == "stream" or p.options.get("follow"):  # a pane (dshell -c prints it as it comes)
         from ..commands import runner_of
 
         followed = _followed(p)
         return runner_of(followed)(session, followed, run)
+    if p.options.get("attach"):  # start -a: docker's attach, then start, its output, its exit code
+        return _start_attached(session, p)
+    if command.runs is not None:  # dshell's own command, its value typed from the table's params
+        from ..commands import find as find_command
+
+        decl = find_command(command.runs)
+        assert decl is not None, command.runs
+        value = decl.value(**p.calls[0].params)
+        return decl.run(session, value, run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
 
@@ -124,10 +129,12 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     if command.name in ("load", "image load") and not any("imagesTarball" in c.params for c in p.calls):
         return Reply(error=f"docker {command.name} reads a tar: add -i FILE")
     calls = _calls(p)
+    if command.view in ("version", "info"):  # dshell is the client: its facts beside the server's
+        p = Plan(command, p.calls, {**p.options, "client": _client_facts(session)})
     if command.op == "inspect":
         return _inspect_any(session, p, run)
     c = session.require_client()
-    if command.name in ("service update", "service scale", "node update"):
+    if command.changes_spec:
         return _read_modify_write(session, p, calls, run)
     if command.op == "ContainerStats" and not calls:  # stats: every running container (-a: every one)
         calls = run(lambda: _every_container(c, bool(p.options.get("all")), calls))
@@ -139,6 +146,36 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
     results = [session.store(call.op, call.params, outcome) for call, outcome in zip(calls, outcomes, strict=True)]
     _refresh(session, calls)
     return _show(p, calls, results)
+
+
+def _start_attached(session: Session, p: Plan) -> Reply:
+    """``start -a NAME`` as docker runs it: attached first (nothing it prints is lost), then started; its output
+    relayed until it exits (stdin too with ``-i`` when the container keeps it open); its exit code the status."""
+    import dshell.client as docker
+
+    from ..attach import run as attach
+    from ..targets import Target
+
+    if len(p.calls) != 1:
+        return Reply(error="you cannot start and attach multiple containers at once")
+    call = p.calls[0]
+    c = session.require_client()
+    kept: list[Any] = []
+
+    def start() -> None:
+        kept.append(session.store(call.op, call.params, started := docker.call(c, {"op": call.op,
+                                                                                    "params": call.params})))
+        if not started.ok and started.status != 304:  # 304: it was running already, as docker takes it
+            raise docker.DshellError(message(kept[-1]))
+
+    outcome = attach(c, Target("attach", str(call.target), detach_keys=call.params.get("detachKeys")), start=start,
+                     condition="next-exit")
+    result = session.keep("start", {"id": call.target, "attach": True}, outcome.as_dict(), status=200,
+                          elapsed=0.0, error=outcome.error, endpoint=c.uri)
+    if outcome.error:
+        return Reply(error=f"Error: No such container: {call.target}" if "No such container" in outcome.error
+                     else f"Error response from daemon: {outcome.error}", result=result)
+    return Reply(result=result, status=outcome.exit_code or 0)
 
 
 def _volume_prune(session: Session, p: Plan) -> Plan:
@@ -172,15 +209,20 @@ def _image_tree(session: Session, p: Plan) -> Plan:
 
 
 def _followed(p: Plan) -> Stream:
-    """The ``logs -f`` stream command of a followed ``container logs -f``: the plan's typed params as its call."""
+    """The pane command (``command.stream``: logs, events) of a followed ``logs -f`` or ``system events``: the plan's
+    typed params as its call."""
     from ..commands.streams import Stream
     from ..grammar import OpCall
 
+    verb = p.command.stream or "logs"
+    if verb == "events":
+        params = p.calls[0].params
+        return Stream(verb, tuple(f"{k}={v}" for k, v in params.items()), OpCall("SystemEvents", params))
     params = dict(p.calls[0].params)  # several containers: one pane, each line after its name
     params.pop("id")
     names = tuple(str(call.params["id"]) for call in p.calls)
     call = OpCall("ContainerLogs", {**params, "follow": True}, names)
-    return Stream("logs", ("-f", *names), call, rest=names)
+    return Stream(verb, ("-f", *names), call, rest=names)
 
 
 def op_question(session: Session, op: str, params: dict[str, Any]) -> str | None:
@@ -272,7 +314,7 @@ def _read_modify_write(session: Session, p: Plan, calls: tuple[Call, ...], run: 
         spec = found.data.get("Spec") or {}
         try:
             body = scaled(spec, name, replicas) if replicas is not None else changed(
-                spec, call.params, bool(p.options.get("force")), node)
+                spec, call.params, bool(p.options.get("force")), node, p.command.defaults)
         except PlanError as exc:
             return [(inspect, {"id": name}, found)], str(exc)
         params = {"id": name, "version": (found.data.get("Version") or {}).get("Index"), "body": body}
@@ -337,6 +379,14 @@ def _named_bodies(session: Session, calls: tuple[Call, ...]) -> tuple[Call, ...]
                 params[name] = int(float(params[name]))
         out.append(Call(call.op, params, call.target))
     return tuple(out)
+
+
+def _client_facts(session: Session) -> dict[str, Any]:
+    import dshell.client as docker
+
+    from .about import client_facts
+
+    return client_facts(session.here or "default", session.require_client().api_version, docker.NEWEST)
 
 
 def _own_node(session: Session) -> str:

@@ -9,9 +9,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform", "platforms")
+TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform", "platforms", "duration", "port",
+         "mount", "network", "mode", "image", "command")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
-           "volumes", "all", "pass", "tree", "follow")
+           "volumes", "all", "pass", "tree", "follow", "no-resolve-image",
+           "human", "attach", "verbose")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 
@@ -40,7 +42,8 @@ class Flag:
 @dataclass(frozen=True)
 class Arg:
     """A positional word: ``target`` (param or body path); ``each`` one op per word; ``rest`` the remaining words
-    as a list; ``ref`` an image reference split into ``target`` and ``ref`` (``fromImage:tag``)."""
+    as a list; ``ref`` an image reference split into ``target`` and ``ref`` (``fromImage:tag``); ``type`` how the
+    word is read (``body.TaskTemplate.ContainerSpec.Image={image}``), as a flag's value."""
 
     target: str
     each: bool = False
@@ -48,6 +51,7 @@ class Arg:
     optional: bool = False
     ref: str | None = None
     option: bool = False  # an output option (port's PORT), not a param
+    type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class Command:
     name: str
     op: str | None = None
     ops: tuple[str, ...] = ()
-    shell: str | None = None
+    runs: str | None = None  # the dshell command whose typed value the words make (context use: `use NAME`)
+    stream: str | None = None  # the dshell pane command that follows it (logs -f, system events)
     args: tuple[Arg, ...] = ()
     set: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, Flag] = field(default_factory=dict)
@@ -72,6 +77,8 @@ class Command:
     aka: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()  # params (not body keys) that take the rest of the words as a list
     interspersed: bool = True  # flags may follow positional words (not for top, service create: theirs are the CMD's)
+    changes_spec: bool = False  # the flags change the object's spec, read first and sent back with its version
+    defaults: dict[str, Any] = field(default_factory=dict)  # a part's other keys once a flag sets one (UpdateConfig)
 
     def usage(self) -> str:
         """``docker rm [-f|--force] [-l|--link] ... ID...``: the supported flags and the positional words."""
@@ -88,7 +95,8 @@ def _value_name(flag: Flag) -> str:
     if not flag.takes_value:
         return ""
     names = {"filters": "k=v", "format": "TEMPLATE", "output": "FILE", "input": "FILE", "map": "k=v", "list": "VALUE",
-             "time": "TIME", "bytes": "SIZE", "cpus": "CPUS", "platforms": "PLATFORM"}
+             "time": "TIME", "bytes": "SIZE", "cpus": "CPUS", "platforms": "PLATFORM", "port": "PORT",
+             "duration": "DURATION", "mount": "MOUNT", "network": "NETWORK", "mode": "MODE", "image": "IMAGE"}
     return " " + names.get(flag.type or flag.target, (flag.type or "VALUE").upper())
 
 
@@ -121,8 +129,11 @@ def _arg(text: str) -> Arg:
     option, text = text.startswith("%"), text.lstrip("%")
     each, text = text.startswith("*"), text.lstrip("*")
     rest, text = text.endswith("..."), text.removesuffix("...")
+    text, _, kind = text.partition("={")
     target, _, ref = text.partition(":")
-    return Arg(target, each, rest, optional, ref or None, option)
+    if kind and kind.rstrip("}") not in TYPES:
+        raise ValueError(f"commands.yaml: argument {text}: unknown type {kind!r} (have {', '.join(TYPES)})")
+    return Arg(target, each, rest, optional, ref or None, option, kind.rstrip("}") or None)
 
 
 def _command(name: str, entry: dict[str, Any]) -> Command:
@@ -134,14 +145,15 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
                    for flag in names.split()}
     ops = tuple(entry.get("ops") or ())
     return Command(
-        name, op=entry.get("op"), ops=ops, shell=entry.get("shell"),
+        name, op=entry.get("op"), ops=ops, runs=entry.get("runs"), stream=entry.get("stream"),
         args=tuple(_arg(a) for a in entry.get("args") or ()),
         set=dict(entry.get("set") or {}), flags=flags, unsupported=unsupported, view=entry.get("view", "table"),
         confirm=entry.get("confirm"), confirm_all=entry.get("confirm-all"), missing=entry.get("missing"),
         todo=entry.get("todo"), filter_keys=tuple(entry.get("filter-keys") or ()),
         forced_missing=entry.get("forced-missing") == "said",
         aka=tuple(entry.get("aka") or ()), lists=tuple(entry.get("list") or ()),
-        interspersed=entry.get("interspersed", True))
+        interspersed=entry.get("interspersed", True), changes_spec=entry.get("changes") == "spec",
+        defaults=dict(entry.get("defaults") or {}))
 
 
 @cache

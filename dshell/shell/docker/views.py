@@ -41,7 +41,8 @@ def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
 
         return text_body(image_tree(result.data))
     digests = bool(p.options.get("digests"))
-    source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests)
+    human = p.options.get("human", True) is not False
+    source = p.format or default_format(op, p.quiet, bool(call.params.get("size")), digests, human)
     if source is None and op not in DEFAULTS:
         if p.quiet:  # docker cuts service and task ids; node, secret and config ids it prints whole
             trunc = p.trunc and op not in ("NodeList", "SecretList", "ConfigList")
@@ -49,7 +50,7 @@ def _list(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
         return _table(p, ok)
     if source is None:
         return _table(p, ok)
-    text = format_list(op, result.data, source, p.trunc, digests)
+    text = format_list(op, result.data, source, p.trunc, digests, human)
     return text_body([text]) if text or source.startswith("table") else None
 
 
@@ -86,11 +87,39 @@ def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     return inspect_text(p, [r.data for _, r in ok])
 
 
-def _inspect_one(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
-    if p.format:  # docker version's template sees the server's answer as .Server (dshell is no docker client)
-        wrap = p.command.op == "SystemVersion"
-        return inspect_text(p, [{"Client": None, "Server": r.data} if wrap else r.data for _, r in ok])
-    return _table(p, ok)
+def _df(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker system df: its summary, or with -v the tables of images, containers, volumes and build cache."""
+    from dshell.explorer._df import disk_usage_verbose
+
+    if not p.options.get("verbose") or not ok or not isinstance(ok[-1][1].data, dict):
+        return _table(p, ok)
+    if p.format:
+        raise ValueError("system df -v prints docker's tables here: leave out --format (or -v)")
+    return text_body([disk_usage_verbose(ok[-1][1].data)])
+
+
+def _version(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker version: dshell as the Client, the daemon's answer as the Server (a template sees both)."""
+    from .about import version_text
+
+    client = p.options["client"]
+    server = ok[-1][1].data if ok and isinstance(ok[-1][1].data, dict) else None
+    if p.format:
+        return inspect_text(p, [{"Client": client, "Server": server}])
+    return text_body([version_text(client, server)])
+
+
+def _info(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    """docker info: the Client part (dshell's) and docker's report of the daemon's answer; a template sees the
+    answer's fields and ``.ClientInfo``."""
+    from .about import info_text
+
+    client = p.options["client"]
+    info = ok[-1][1].data if ok and isinstance(ok[-1][1].data, dict) else {}
+    if p.format:
+        clients = {"Debug": False, "Context": client["Context"], "Plugins": [], "Warnings": None}
+        return inspect_text(p, [{**info, "ClientInfo": clients}])
+    return text_body([info_text(client, info)])
 
 
 def _id(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
@@ -208,8 +237,8 @@ def _pruned(item: Any) -> str:
 
 
 VIEWS: dict[str, Callable[[Plan, list[tuple[Call, Result]]], Any]] = {
-    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "inspect-one": _inspect_one, "id": _id,
-    "name": _name, "status": _status, "ports": _ports, "top": _top, "none": _none, "file": _file,
+    "list": _list, "table": _table, "names": _names, "inspect": _inspect, "version": _version, "info": _info,
+    "df": _df, "id": _id, "name": _name, "status": _status, "ports": _ports, "top": _top, "none": _none, "file": _file,
     "logs": _logs, "system-prune": _system_prune, "scaled": _names, "stats": _stats,
 }
 

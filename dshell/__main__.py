@@ -116,8 +116,9 @@ def _ask_key_password(config: Config) -> Config:
 
 
 def _run_commands(session: Session, inputs: list[str]) -> int:
-    """Run each input in turn, printing replies unpaged; the exit status is 1 when any failed, or the exit code
-    of a command that gives one (``run``'s container), as docker run does."""
+    """Run each input in turn, printing replies unpaged: the body on stdout, errors, notes and a workflow's steps
+    on stderr, as the docker CLI splits them; the exit status is 1 when any failed, or the exit code of a command
+    that gives one (``run``'s container), as docker run does."""
     from dshell.shell import printed
     from dshell.shell.commands.dispatch import execute
     from dshell.shell.output import Printer
@@ -125,12 +126,17 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
     printed.register(session)
     session.live.stop()  # nothing completes names under -c: no prefetch of containers and images
     session.start(background=False)
-    printer, status = Printer(pager="off"), 0
-    session.say = printer.line
+    printer, said, status = Printer(pager="off"), Printer(pager="off", file=sys.stderr), 0
+    session.say = said.line  # a workflow's steps: on stderr, as docker's progress is
     try:
         for text in inputs:
             reply = execute(session, text)
-            printer.show(reply)
+            if reply.error:
+                said.error(reply.error)
+            if reply.body is not None:
+                printer.body(reply.body)
+            if reply.note:
+                said.note(reply.note)
             status = reply.status or (1 if reply.error else status)
             if reply.exit:
                 break

@@ -321,4 +321,6 @@ def command(session: Session, cmd: Stream) -> Reply:
     result = session.keep(target.kind, params, outcome.as_dict(), status=None,
                           elapsed=time.perf_counter() - started, error=outcome.error, endpoint=c.uri)
     text = f"{outcome.message()}  (_{result.n})"
-    return Reply(error=text, result=result) if outcome.error else Reply(text, result=result)
+    if outcome.error:
+        return Reply(error=text, result=result)
+    return Reply(result=result, status=outcome.exit_code or 0, note=text)

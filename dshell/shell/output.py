@@ -74,9 +74,10 @@ def flush_typeahead(fd: int) -> None:
 class Printer:
     """Shows replies on a rich console; ``pager`` is auto (when taller than the screen), always or off."""
 
-    def __init__(self, console: Console | None = None, pager: str = "auto") -> None:
+    def __init__(self, console: Console | None = None, pager: str = "auto", file: IO[str] | None = None) -> None:
         self._console = console
         self.pager = pager
+        self._file = file  # where a console made on first use writes (stdout when None)
 
     @property
     def console(self) -> Console:
@@ -85,8 +86,9 @@ class Printer:
         if self._console is None:
             from rich.console import Console
 
-            console = Console()
-            self._console = console if console.is_terminal else Console(width=PIPE_WIDTH, soft_wrap=True)
+            console = Console(file=self._file)
+            self._console = console if console.is_terminal else Console(file=self._file, width=PIPE_WIDTH,
+                                                                        soft_wrap=True)
         return self._console
 
     def error(self, message: str) -> None:
@@ -110,11 +112,20 @@ class Printer:
         self.console.print(Text(visible(text), style="dim"), soft_wrap=True)
 
     def show(self, reply: Reply) -> None:
-        """The reply's error line, then its body."""
+        """The reply's error line, then its body with its note (dim: on the body's line when the body is text)."""
         if reply.error:
             self.error(reply.error)
+        if reply.note and isinstance(reply.body, str):
+            from rich.text import Text
+
+            from dshell.explorer import visible
+
+            self.body(Text(visible(reply.body)) + Text(f"  {visible(reply.note)}", style="dim"))
+            return
         if reply.body is not None:
             self.body(reply.body)
+        if reply.note:
+            self.note(reply.note)
 
     def body(self, body: Any) -> None:
         """Print ``body`` (text or a rich renderable), paged when the setting says so. The rendering is

@@ -9,13 +9,16 @@ if TYPE_CHECKING:
 
 
 class Reply(NamedTuple):
-    """What a command produced: ``body`` to show (a rich renderable or text), an ``error`` line, ``exit``."""
+    """What a command produced: ``body`` to show (a rich renderable or text: what docker would print on stdout),
+    an ``error`` line, ``exit``, and a ``note``: dshell's own words beside the body (the result it kept, how a
+    container ended), dim at the prompt, on stderr under ``dshell -c`` so that a script gets docker's output alone."""
 
     body: Any = None
     error: str | None = None
     exit: bool = False
     result: Result | None = None  # the numbered result the command made, if any
     status: int = 0  # the exit status it gives a script (``dshell -c``): run's container exit code
+    note: str | None = None
 
 
 LONGEST = 1000  # characters of an error line kept: a name a daemon sent may be a megabyte long

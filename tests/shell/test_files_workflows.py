@@ -288,11 +288,11 @@ def test_login_with_a_wrong_password_stores_nothing(engine, shell_home, tmp_path
            "DOCKER_CONFIG": str(tmp_path / "dc")}
     done = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login -u x --password-stdin {engine['registry']}"],
                           input="wrong\n", text=True, env=env, capture_output=True, timeout=60, check=False)
-    assert done.returncode == 1 and "login failed" in done.stdout
+    assert done.returncode == 1 and "login failed" in done.stderr
     assert not (tmp_path / "dc" / "config.json").exists()
     no_tty = subprocess.run([sys.executable, "-m", "dshell", "-c", f"login {engine['registry']}"],
                             stdin=subprocess.DEVNULL, text=True, env=env, capture_output=True, timeout=60, check=False)
-    assert "give -u USER" in no_tty.stdout
+    assert "give -u USER" in no_tty.stderr
 
 
 def test_paths_complete_after_at_and_in_cp_and_build(sources, tmp_path, monkeypatch):

@@ -37,7 +37,7 @@ def test_watch_says_it_needs_the_prompt_and_logs_is_printed(no_docker_env, capsy
     assert "watch needs the interactive prompt (panes); run dshell without -c" in out.out + out.err
     assert main(["--api-version", "v1.41", "-c", "logs web"]) == 1  # printed (test_printed), here: no daemon
     out = capsys.readouterr()
-    assert "cannot connect to unix:///tmp/dshell-test-no-such.sock" in out.out and "Traceback" not in out.err
+    assert "cannot connect to unix:///tmp/dshell-test-no-such.sock" in out.err and "Traceback" not in out.err
 
 
 def test_output_into_a_pipe_is_not_cut_to_80_columns(shell_home):

@@ -65,7 +65,7 @@ def _dshell(env_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_dash_dash_timeout_ends_a_call_to_a_stalled_daemon(stalled: str, tmp_path: Path) -> None:
     done = _dshell(tmp_path, "-H", stalled, "--timeout", "1", "-c", "SystemPing")
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
-    assert done.stdout.strip().endswith(f"{stalled}: read timed out")
+    assert done.stderr.strip().endswith(f"{stalled}: read timed out") and not done.stdout
     bad = _dshell(tmp_path, "--timeout", "soon", "-c", "SystemPing")
     assert bad.returncode == 2 and bad.stderr.strip() == (
         "dshell: timeout must be a number of seconds above 0, or off; got 'soon'")
@@ -75,7 +75,7 @@ def test_the_config_file_timeout_ends_a_call_to_a_stalled_daemon(stalled: str, t
     (tmp_path / ".config" / "dshell").mkdir(parents=True)
     (tmp_path / ".config" / "dshell" / "config.yaml").write_text(f"endpoint: {stalled}\ntimeout: 1\n")
     done = _dshell(tmp_path, "-c", "SystemPing")
-    assert done.returncode == 1 and done.stdout.strip().endswith("read timed out")
+    assert done.returncode == 1 and done.stderr.strip().endswith("read timed out")
 
 
 def test_set_timeout_applies_to_the_next_call(stalled: str, shell_home: Path) -> None:

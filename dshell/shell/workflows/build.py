@@ -249,4 +249,5 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     result = steps.keep("build", {"args": list(cmd.args)}, data)
     if opts.tags:
         steps.session.note(f"tagged {', '.join(opts.tags)}")
-    return Reply(f"{out.image or 'built (the daemon named no image id)'}  (_{result.n})", result=result)
+    return Reply(out.image or None, result=result,
+                 note=f"(_{result.n})" if out.image else f"built (the daemon named no image id)  (_{result.n})")

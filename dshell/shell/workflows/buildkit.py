@@ -156,7 +156,7 @@ def _conclude(steps: Steps, opts: BuildOptions, stored: dict[str, Any], args: li
     if opts.tags and announce:
         steps.session.note(f"tagged {', '.join(opts.tags)}")
     shown = image or ("exported to " + ", ".join(opts.outputs) if opts.outputs else "built")
-    return Reply(f"{shown}  (_{kept.n})" if announce else shown, result=kept)
+    return Reply(shown, result=kept, note=f"(_{kept.n})" if announce else None)
 
 
 def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: Any, args: list[str]) -> Any:

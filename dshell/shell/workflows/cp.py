@@ -248,9 +248,9 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     if error:
         return Reply(error=error, result=result)
     if dst_ctr is not None:
-        return Reply(f"copied {src_arg} to {dst_arg}  (_{result.n})", result=result)
+        return Reply(result=result, note=f"copied {src_arg} to {dst_arg}  (_{result.n})")
     if dst == "-":
         return Reply(result=result)
     entries = f"{data['files']} {'entry' if data['files'] == 1 else 'entries'}"
-    return Reply(f"copied {src_arg} to {dst_arg}: {_size(int(data['bytes']))} in {entries}  (_{result.n})",
-                 result=result)
+    return Reply(result=result, note=f"copied {src_arg} to {dst_arg}: {_size(int(data['bytes']))} in {entries}  "
+                                     f"(_{result.n})")

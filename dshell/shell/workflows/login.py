@@ -130,7 +130,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
         return Reply(error=f"login checked, but not stored: {exc}", result=checked)
     data = {"registry": server, "username": user, "stored": where, "ops": steps.refs()}
     result = steps.keep("login", {"registry": server, "username": user}, data)
-    return Reply(f"Login Succeeded: {user} at {server}, stored in {where}  (_{result.n})", result=result)
+    return Reply("Login Succeeded", result=result, note=f"{user} at {server}, stored in {where}  (_{result.n})")
 
 
 def _logout(session: Session, cmd: Workflow, run: Runner) -> Reply:
@@ -146,4 +146,4 @@ def _logout(session: Session, cmd: Workflow, run: Runner) -> Reply:
         return Reply(error=f"logout: {exc}")
     result = Steps(session, run).keep("logout", {"registry": server}, {"registry": server, "removed": had})
     text = f"Removed login credentials for {server}" if had else f"Not logged in to {server}"
-    return Reply(f"{text}  (_{result.n})", result=result)
+    return Reply(text, result=result, note=f"(_{result.n})")

@@ -320,7 +320,7 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
             return _failed(started)
         data = {"Id": cid, "name": opts.name, "detached": True, "ops": steps.refs()}
         result = steps.keep("run", {"args": list(cmd.args)}, data)
-        return Reply(f"{cid}  (_{result.n})", result=result)
+        return Reply(cid, result=result, note=f"(_{result.n})")
     return _attached(session, steps, opts, cid, list(cmd.args))
 
 
@@ -344,4 +344,4 @@ def _attached(session: Session, steps: Steps, opts: RunOptions, cid: str, args: 
     text = f"{outcome.message().replace('attach ', 'run ', 1)}  (_{result.n})"
     if outcome.error:
         return Reply(error=text, result=result)
-    return Reply(text, result=result, status=outcome.exit_code or 0)
+    return Reply(result=result, status=outcome.exit_code or 0, note=text)

@@ -17,8 +17,8 @@ PROGRESS = ("auto", "tty", "plain", "quiet", "rawjson")
 
 
 def _rawjson(session: Any) -> Any:
-    """Where rawjson documents go: stderr under ``dshell -c`` (as buildx writes them: stdout keeps the reply),
-    else said like any progress line."""
+    """Where rawjson documents go: under ``dshell -c`` on stderr as they are (as buildx writes them; not through
+    the printer of notes), else said like any progress line."""
     import sys
 
     from rich.text import Text

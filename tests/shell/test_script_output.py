@@ -56,3 +56,13 @@ def test_errors_go_to_stderr_as_the_docker_cli_puts_them(engine):
     assert (done.stdout, done.stderr, done.returncode) == ("", f"Error: No such container: nosuch-{NAME}\n", 1)
     op = dshell(engine, f"ContainerInspect id=nosuch-{NAME}")
     assert (op.stdout, op.returncode) == ("", 1) and f"404 No such container: nosuch-{NAME}" in op.stderr
+
+
+def test_stats_of_a_missing_container_prints_what_docker_stats_prints(engine, running):
+    """No table when a sample failed, the daemon's words (the 20.10 CLI's output, on the same engine)."""
+    line = f"stats --no-stream {running} nosuch-{NAME}"
+    cli = subprocess.run(["/usr/bin/docker", "-H", engine["docker_host"], *line.split()], capture_output=True,
+                         text=True, timeout=120, check=False)
+    done = dshell(engine, line)
+    assert (done.stdout, done.stderr, done.returncode) == (cli.stdout, cli.stderr, cli.returncode) == (
+        "", f"Error response from daemon: No such container: nosuch-{NAME}\n", 1)

@@ -118,3 +118,17 @@ def test_info_on_a_manager_prints_docker_swarm_lines(session: Session, swarm_nod
     cli, mine = _docker_cli(swarm_nodes[0], "info"), execute(session, "info")
     assert mine.error is None and " Is Manager: true" in mine.body.plain_text()
     assert server(mine.body.plain_text() + "\n") == server(cli.stdout)  # dshell -c ends the text with a newline
+
+
+def test_node_inspect_pretty_prints_docker_report(session: Session, swarm_nodes: list[Node]) -> None:
+    label = f"dsh-svc-{RUN}"
+    assert execute(session, f"node update --label-add {label}=x --label-add {label}-empty dshsw-n2").error is None
+    try:
+        line = "node inspect --pretty self dshsw-n2 dshsw-n3"
+        cli, mine = _docker_cli(swarm_nodes[0], line), execute(session, line)
+        assert mine.error is None and f" - {label}=x" in mine.body.plain_text()
+        assert mine.body.plain_text() + "\n" == cli.stdout
+    finally:
+        execute(session, f"node update --label-rm {label} --label-rm {label}-empty dshsw-n2")
+    pretty = execute(session, "node inspect --pretty -f '{{.ID}}' self")  # docker's node inspect: --pretty wins
+    assert pretty.body.plain_text() + "\n" == _docker_cli(swarm_nodes[0], "node inspect --pretty -f x self").stdout

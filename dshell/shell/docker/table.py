@@ -13,7 +13,7 @@ TYPES = ("str", "int", "bool", "bytes", "cpus", "time", "list", "map", "platform
          "mount", "network", "mode", "image", "command")
 OPTIONS = ("filters", "quiet", "no-trunc", "format", "force", "digests", "all-tags", "output", "input", "detach",
            "volumes", "all", "pass", "tree", "follow", "no-resolve-image",
-           "human", "attach", "verbose")
+           "human", "attach", "verbose", "pretty")
 """Flag meanings that shape the output or the command rather than fill a param."""
 _RULE = re.compile(r"(?P<target>[\w.\-]+)(?:=(?:\{(?P<type>\w+)\}|(?P<value>.+)))?")
 

@@ -84,6 +84,10 @@ def inspect_text(p: Plan, objects: list[Any]) -> Any:
 
 
 def _inspect(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
+    if p.options.get("pretty"):  # node inspect --pretty: docker's prose report of each (-f then goes unused)
+        from .pretty import node_pretty
+
+        return text_body([node_pretty(r.data) for _, r in ok if isinstance(r.data, dict)])
     return inspect_text(p, [r.data for _, r in ok])
 
 

@@ -52,3 +52,29 @@ def test_output_into_a_pipe_is_not_cut_to_80_columns(shell_home):
                           timeout=60, check=False)
     run = next(line for line in proc.stdout.splitlines() if line.startswith("run [-d]"))
     assert len(run) > 100 and run.rstrip().endswith("--dry-run shows the body"), proc.stdout
+
+
+def test_start_up_pauses_the_collector_and_gives_it_back(no_docker_env, capsys, monkeypatch):
+    """The collector is off while dshell starts, on (with start-up's objects frozen) while a command runs, and
+    as it was, with nothing frozen, once main returns: also when start-up fails or the caller had it off."""
+    import gc
+
+    from dshell.shell.commands import dispatch
+
+    seen = []
+    real = dispatch.execute
+    monkeypatch.setattr(dispatch, "execute", lambda *a, **k: seen.append((gc.isenabled(), gc.get_freeze_count()))
+                        or real(*a, **k))
+    no_docker_env.setenv("DOCKER_HOST", "unix:///tmp/dshell-test-no-such.sock")
+    assert main(["--api-version", "v1.41", "-c", "SystemPing"]) == 1
+    assert seen and seen[0][0] and seen[0][1] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["--timeout", "soon", "-c", "SystemPing"]) == 2  # a bad setting: start-up ends early
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        main(["--api-version", "v1.41", "-c", "SystemPing"])
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    capsys.readouterr()

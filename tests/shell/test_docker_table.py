@@ -150,7 +150,7 @@ def test_history_human_false_and_the_typed_rows_of_dshell_commands():
     stream = _followed(events)
     assert isinstance(stream, Stream) and (stream.verb, stream.call.op, stream.call.params) == (
         "events", "SystemEvents", events.calls[0].params)
-    assert plan(["context", "use", "my ctx"]).calls == (Call("use", {"version": "my ctx"}),)
+    assert plan(["context", "use", "my ctx"]).calls == (Call("use", {"name": "my ctx"}),)
 
 
 def test_sizes_read_as_docker_reads_them():

@@ -94,12 +94,12 @@ def execute(session: Session, p: Plan, run: Runner) -> Reply:
         return runner_of(followed)(session, followed, run)
     if p.options.get("attach"):  # start -a: docker's attach, then start, its output, its exit code
         return _start_attached(session, p)
-    if command.runs is not None:  # dshell's own command, its value typed from the table's params
+    if command.runs is not None:  # dshell's own command, its value's fields the table's params in order
         from ..commands import find as find_command
 
         decl = find_command(command.runs)
         assert decl is not None, command.runs
-        value = decl.value(**p.calls[0].params)
+        value = decl.value(*p.calls[0].params.values())
         return decl.run(session, value, run)
     if command.op == "create":
         from ..workflows.run import api_version, create_params, parse_run
@@ -215,9 +215,11 @@ def _followed(p: Plan) -> Stream:
     from ..grammar import OpCall
 
     verb = p.command.stream or "logs"
-    if verb == "events":
+    if verb == "events":  # its title says the filters and times as docker's flags
         params = p.calls[0].params
-        return Stream(verb, tuple(f"{k}={v}" for k, v in params.items()), OpCall("SystemEvents", params))
+        words = [f"--{k}={v}" for k, v in params.items() if k != "filters"]
+        words += [f"--filter={k}={v}" for k, values in (params.get("filters") or {}).items() for v in values]
+        return Stream(verb, tuple(words), OpCall("SystemEvents", params))
     params = dict(p.calls[0].params)  # several containers: one pane, each line after its name
     params.pop("id")
     names = tuple(str(call.params["id"]) for call in p.calls)

@@ -98,10 +98,13 @@ def parse_line(text: str) -> Any | None:
         call = parse_line(text[: found.pipe])
         if isinstance(call, FanOut) and query:
             return call._replace(call=call.call._replace(query=query))
-        if not isinstance(call, OpCall):
-            raise ParseError("'|' follows a result or an op call: e.g. ContainerList | [].Names")
-        if not query:
-            raise ParseError("a query is missing after '|': e.g. ContainerList | [].Names")
+        if not query.strip():
+            raise ParseError("nothing after '|': a query (ContainerList | [].Names) or a local command "
+                             "(ps -a | grep web)")
+        if not isinstance(call, OpCall):  # a command that prints text (ps -a): to the local shell, as docker's
+            from .commands.local import PipeLocal
+
+            return PipeLocal(text[: found.pipe].strip(), query.strip())
         return call._replace(query=query)
     if query is not None or is_ref:
         return _reference(words, query)

@@ -11,6 +11,7 @@ import pytest
 from dshell.shell.commands.docker import Docker
 from dshell.shell.docker.plan import PlanError, plan, size_bytes
 from dshell.shell.docker.table import commands
+from dshell.shell.grammar import ParseError
 from dshell.shell.parse import parse_line
 from dshell.shell.workflows import run as run_workflow
 
@@ -230,6 +231,12 @@ def test_a_line_piped_to_a_local_command(tmp_path):
 
     assert parse_line("ps -a --format '{{.Names}} | x' | !grep web") == PipeLocal(
         "ps -a --format '{{.Names}} | x'", "grep web")
+    assert parse_line("ps -a | grep -c web") == PipeLocal("ps -a", "grep -c web")  # as typed in a shell
+    assert parse_line("history | sort") == PipeLocal("history", "sort")
+    assert parse_line("ContainerList | sort").query == "sort"  # an op call's (and a result's) | is JMESPath
+    for line in ("ps -a |", "ps -a |  "):
+        with pytest.raises(ParseError, match="nothing after '|'"):
+            parse_line(line)
     reply = piped(Reply(Printed("web-1\tup\ndb-1\tup")), "grep -c web; tr '\\t' ,")
     assert str(reply.body) == "1" and reply.error is None  # grep read all of it: tr got nothing
     reply = piped(Reply(Printed("a\nb"), error="Error: No such container: x"), "wc -l")

@@ -66,3 +66,8 @@ def test_stats_of_a_missing_container_prints_what_docker_stats_prints(engine, ru
     done = dshell(engine, line)
     assert (done.stdout, done.stderr, done.returncode) == (cli.stdout, cli.stderr, cli.returncode) == (
         "", f"Error response from daemon: No such container: nosuch-{NAME}\n", 1)
+
+
+def test_a_docker_command_piped_to_grep_as_in_a_shell(engine, running):
+    done = dshell(engine, f"ps --filter label=dsh-script=1 --format '{{{{.Names}}}}' | grep -c {running}")
+    assert (done.stdout, done.returncode) == ("1\n", 0), done.stderr

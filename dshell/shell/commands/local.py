@@ -1,5 +1,6 @@
 """The local side: ``!cmd`` runs a command of the local shell (as IPython's ``!``), ``LINE | !cmd`` gives it what a
-dshell line prints, ``lcd`` sets the local working
+dshell line prints (after a command that prints text, ``ps -a | grep web``, the ``!`` may go: only a result or an op
+call takes a JMESPath query after ``|``), ``lcd`` sets the local working
 directory that ``cp``, ``build``, ``save -o``, ``load -i`` and ``--env-file`` read relative paths from."""
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ class Local(NamedTuple):
 
 @command_value
 class PipeLocal(NamedTuple):
-    """``LINE | !cmd``: what the dshell line ``LINE`` prints, given to a local command (``ps -a | !grep web``)."""
+    """``LINE | !cmd``: what the dshell line ``LINE`` prints, given to a local command (``ps -a | !grep web``, or
+    ``ps -a | grep web`` as in a shell when ``LINE`` is no op call)."""
 
     line: str
     command: str

@@ -8,6 +8,8 @@ yet". A response that breaks the protocol raises ProtocolError: nothing in it is
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from ._errors import ConnectionError
@@ -27,6 +29,9 @@ _FIELDS: dict[str, tuple[str, str]] = {}  # plain header lines seen -> (lower-ca
 _HEADS: dict[bytes, tuple[int, str, dict[str, str], bool]] = {}  # plain heads seen -> their Head's parts (copied)
 _HEAD_MEMO_SIZE = 4096  # larger heads are not remembered
 _STATUS_LINE = re.compile(r"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: ([^\x00\n\r\x0b\x0c]*))?", re.ASCII)
+_SIZE = re.compile(rb"[0-9A-Fa-f]{1,20}")  # a chunk size as h11 takes it
+_SIZES = re.compile(rb"[0-9A-Fa-f]{1,20}(?:\r\n[0-9A-Fa-f]{1,20})*")  # sizes joined by CRLF (none holds a CRLF)
+_WHOLE_RUN = 512  # buffered bytes from which whole chunks are taken at once (fewer cost more so than one by one)
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,20})(?:;.*)?[ \t]*")
 
 
@@ -153,8 +158,8 @@ def _head(text: str) -> Head:
 
 def chunk_size(line: bytes | bytearray) -> int:
     """The size in a chunk-size line (without its CRLF; extensions ignored)."""
-    if line.isalnum() and len(line) <= 20:  # the common case: hex digits only (int() alone would take "_", "+")
-        try:
+    if line.isalnum() and len(line) <= 20 and line[1:2] not in (b"x", b"X"):  # the common case: hex (int()
+        try:  # alone would also take "_", "+", spaces, a 0x prefix)
             return int(line, 16)
         except ValueError:
             raise ProtocolError(f"bad chunk size line: {bytes(line[:40])!r}") from None
@@ -169,26 +174,12 @@ def parse_trailers(raw: bytes) -> dict[str, str]:
     return _join(_fields(_lines(raw.decode("latin-1"))))
 
 
-def _whole_chunks(buf: bytearray, limit: int, parts: list[bytearray]) -> tuple[int, int]:
-    """Take the chunks that lie whole in ``buf`` (size line, data, CRLF) into ``parts`` while they fit in
-    ``limit``; where the first one not taken starts, and the bytes taken."""
-    pos, have, size_end = 0, 0, len(buf)
-    find = buf.find
-    while True:
-        end = find(b"\r\n", pos, pos + 18)
-        if end < 0:
-            return pos, have
-        line = buf[pos:end]
-        try:
-            size = int(line, 16) if line.isalnum() else -1  # extensions, or not a size: the careful path
-        except ValueError:
-            size = -1
-        stop = end + 2 + size
-        if size <= 0 or stop + 2 > size_end or have + size > limit or buf[stop] != 13 or buf[stop + 1] != 10:
-            return pos, have
-        parts.append(buf[end + 2:stop])
-        have += size
-        pos = stop + 2
+def _matching(sizes: list[bytearray], lengths: list[int]) -> int:
+    """How many size lines, from the first, are hex digits giving their datum's length (not 0: the last chunk)."""
+    for index, size in enumerate(sizes):
+        if not (_SIZE.fullmatch(size) and 0 < lengths[index] == int(size, 16)):
+            return index
+    return len(sizes)
 
 
 class BodyReader:
@@ -235,20 +226,27 @@ class BodyReader:
 
     def _take_chunked(self, buf: bytearray, limit: int) -> bytes | None:
         """The data of as many chunks as ``buf`` holds, up to ``limit`` bytes (a daemon sends a log line per
-        chunk: one read takes them all, with one cut of the buffer); None when it holds none yet."""
-        pos, parts, have = 0, list[bytearray](), 0
+        chunk: one read takes them all, with one cut of the buffer); None when it holds none yet.
+
+        The chunk a read began in an earlier one is finished first; then the whole chunks that follow are taken
+        at once (``_whole_chunks``, once a read, so its cost stays linear); what is left, chunk by chunk."""
+        pos, parts, have, fast = 0, list[bytearray](), 0, True
         try:
-            if not self.chunk_left and not self.crlf_due:  # whole chunks, the common case, without the states
-                pos, have = _whole_chunks(buf, limit, parts)
             while have < limit:
                 if not self.chunk_left:
                     if self.crlf_due:
                         if len(buf) - pos < 2:
                             break
-                        if buf[pos:pos + 2] != b"\r\n":
+                        if buf[pos] != 13 or buf[pos + 1] != 10:
                             raise ProtocolError(f"a chunk does not end with CRLF: {bytes(buf[pos:pos + 20])!r}")
                         pos += 2
                         self.crlf_due = False
+                    if fast and len(buf) - pos >= _WHOLE_RUN:
+                        fast = False
+                        taken, got = self._run(buf, pos, limit - have, parts)
+                        pos += taken
+                        have += got
+                        continue
                     end = buf.find(b"\r\n", pos)
                     if end - pos > MAX_HEAD or (end < 0 and len(buf) - pos > MAX_HEAD):
                         raise ProtocolError(f"a chunk-size line exceeds {MAX_HEAD // 1024} KiB")
@@ -277,6 +275,40 @@ class BodyReader:
         finally:
             del buf[:pos]
         return b"".join(parts) if parts else None
+
+    def _run(self, buf: bytearray, start: int, limit: int, parts: list[bytearray]) -> tuple[int, int]:
+        """Take the chunks that lie whole in ``buf`` from ``start`` (size line, data, CRLF) into ``parts`` while
+        they fit in ``limit``, then the start of the one cut by the buffer's end; the length of what is taken, and
+        the bytes of data in it.
+
+        Work per read, not per chunk: ``buf`` is cut at every CRLF and checked with C-level operations on the lists
+        of size lines and data. A run of pieces is a run of whole chunks exactly when each size line is hex digits
+        and each datum is as long as its size says (a datum holding a CRLF fails that and ends the run: the
+        careful path takes that chunk)."""
+        pieces = buf[start:start + 2 * limit].split(b"\r\n")
+        count = (len(pieces) - 1) // 2  # pairs followed by a CRLF
+        lengths = list(map(len, pieces[1:2 * count:2]))
+        ends = list(accumulate(lengths))
+        whole = min(count, bisect_right(ends, limit))
+        sizes = pieces[0:2 * whole:2]
+        if whole and (_SIZES.fullmatch(b"\r\n".join(sizes)) is None or 0 in lengths[:whole]
+                      or list(map(int, sizes, repeat(16))) != lengths[:whole]):
+            whole = _matching(sizes, lengths)
+        if not whole:
+            return 0, 0
+        parts += pieces[1:2 * whole:2]
+        have = ends[whole - 1]
+        taken = have + sum(map(len, sizes[:whole])) + 4 * whole
+        if whole == count and len(pieces) == 2 * count + 2 and have < limit:  # then a size line and some data
+            line, data = pieces[-2:]
+            size = int(line, 16) if _SIZE.fullmatch(line) else 0
+            if 0 < len(data) <= size:
+                data = data[:limit - have]
+                parts.append(data)
+                self.chunk_left = size - len(data)
+                self.crlf_due = not self.chunk_left
+                return taken + len(line) + 2 + len(data), have + len(data)
+        return taken, have
 
     def _take_trailers(self, buf: bytearray, start: int) -> bytes | None:
         """After the last chunk (its size line ends at ``start``): the trailers up to a blank line, then the end."""

@@ -44,26 +44,22 @@ class FrameDecoder:
             cur = stream
             parts.append(view[:pos])
             self._left -= pos
-        unpack = _FRAME_HEAD.unpack_from
-        while pos < end:
-            if end - pos < _HEADER:
-                self._head = bytes(view[pos:])
-                break
+        unpack, append, last = _FRAME_HEAD.unpack_from, parts.append, end - _HEADER
+        while pos <= last:
             stream, size = unpack(data, pos)
-            pos += _HEADER
-            stop = pos + size
-            if stop > end:  # the frame goes on in the next feed
-                self._left = stop - end
-                stop = end
-            if stop == pos:
-                continue
-            if stream != cur:
-                if parts:
-                    out.append((cur, b"".join(parts)))
-                    parts = []
-                cur = stream
-            parts.append(view[pos:stop])
-            pos = stop
+            pos += _HEADER + size
+            if size:
+                if stream != cur:
+                    if parts:
+                        out.append((cur, b"".join(parts)))
+                        parts = []
+                        append = parts.append
+                    cur = stream
+                append(view[pos - size:pos])  # cut at the end: the frame goes on in the next feed
+        if pos > end:
+            self._left = pos - end
+        elif pos < end:
+            self._head = bytes(view[pos:])
         self._stream = stream
         if parts:
             out.append((cur, b"".join(parts)))
@@ -263,7 +259,10 @@ class DockerStream(StdioFrames):
 
     def chunks(self) -> Iterator[bytes]:
         """The raw body piece by piece as it arrives."""
-        while piece := self.read1():
+        if self._buf:
+            yield self.read1()
+        read1 = self._body.read1
+        while piece := read1(262144):
             yield piece
 
     # decoded views -------------------------------------------------------------------------------------

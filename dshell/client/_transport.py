@@ -288,8 +288,8 @@ class Body:
         if self.done:
             return b""
         reader, buf = self.reader, self.conn.buf
-        try:
-            while (data := reader.take(buf, limit)) is None:
+        try:  # an empty buffer holds nothing to take (a read usually leaves none: it takes a cut chunk's start)
+            while not buf or (data := reader.take(buf, limit)) is None:
                 self._more()
                 if reader.done:
                     data = b""

@@ -78,3 +78,19 @@ def test_start_up_pauses_the_collector_and_gives_it_back(no_docker_env, capsys, 
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+def test_the_dshell_command_leaves_start_up_frozen_for_the_exit(no_docker_env, shell_home):
+    """The console script and ``python -m dshell`` (``run``) exit with start-up's objects still frozen: the
+    interpreter's last collection does not scan them again; the status is main's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import atexit, gc; from dshell.__main__ import run; "
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, gc.isenabled())); "
+            "run()")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(shell_home / "home"), "DOCKER_HOST": "unix:///tmp/dshell-no.sock",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-c", code, "-c", "SystemPing"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "frozen True True" in done.stdout, (done.stdout, done.stderr)

@@ -271,6 +271,12 @@ def _warning_data(w: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in w.items() if v not in ("", [], None)}
 
 
+def warning_line(warning: dict[str, Any]) -> str:
+    """A warning as buildx prints it: ``WARNING: FromAsCasing: ... (Dockerfile:1)``."""
+    where = f" ({warning['file']}:{warning['lines'][0]})" if warning.get("file") and warning.get("lines") else ""
+    return f"WARNING: {warning['short']}{where}"
+
+
 def plain_lines(progress: Progress, change: tuple[str, Step | None, Any], printed: dict[str, Any]) -> list[str]:
     """``docker buildx build --progress plain`` lines for one change (``printed``: what was already said): a
     step's ``#N name`` once it started, its statuses when done, its log lines with the seconds since it started,
@@ -281,8 +287,7 @@ def plain_lines(progress: Progress, change: tuple[str, Step | None, Any], printe
     if kind == "error":
         return [f"ERROR: {value}"]
     if kind == "warning":
-        where = f" ({value['file']}:{value['lines'][0]})" if value.get("file") and value.get("lines") else ""
-        return [f"WARNING: {value['short']}{where}"]
+        return [warning_line(value)]
     assert step is not None
     out: list[str] = []
     state = printed.get(step.digest)

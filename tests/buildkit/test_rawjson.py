@@ -92,9 +92,9 @@ def test_rawjson_is_what_buildx_prints(engine, shell_home, buildx, tmp_path, ima
         tag = images(f"rawjson-{label}")
         theirs = buildx(context, "--progress", "rawjson", "-t", tag, *flags.split(), check=label != "failing")
         ours = _dshell(engine, f"build --progress rawjson -t {tag} {flags} {context}")
-        assert (ours.returncode, theirs.returncode) == ((1, 1) if label == "failing" else (0, 0)), ours.stderr
-        assert ours.stdout.strip().endswith(")")  # stdout: the reply (or the failure); stderr: the documents alone
-        assert all(line.startswith("{") for line in ours.stderr.splitlines()), ours.stderr[-2000:]
+        assert (ours.returncode, theirs.returncode) == ((1, 1) if label == "failing" else (0, 0)), \
+            (ours.stderr[-1500:], theirs.stderr[-1500:])
+        assert not any(line.startswith("{") for line in ours.stdout.splitlines())  # on stderr, as buildx writes them
         runs[label] = {"ours": _summary(ours.stderr), "theirs": _summary(theirs.stderr)}
         assert runs[label]["ours"] == runs[label]["theirs"], label
     uncached, cached = runs["uncached"]["ours"], runs["cached"]["ours"]

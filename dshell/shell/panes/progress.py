@@ -43,7 +43,7 @@ class BuildLines:
         self.said: dict[str, str] = {}  # each step's line as last given (an unchanged one is not given again)
 
     def __call__(self, value: Any) -> list[Line]:
-        from dshell.buildkit import event
+        from dshell.buildkit.progress import event, warning_line
 
         if not isinstance(value, dict):
             return progress_lines(value)
@@ -52,6 +52,9 @@ class BuildLines:
             return progress_lines(value)
         out: list[Line] = []
         for kind, step, detail in changes:
+            if kind == "warning":
+                out.append(Line(clean(warning_line(detail)), "class:pane.warn", value))
+                continue
             if step is None:
                 if kind == "image":
                     out.append(Line(f"writing image {detail}", "class:pane.good", value))

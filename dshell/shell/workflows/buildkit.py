@@ -17,8 +17,8 @@ PROGRESS = ("auto", "tty", "plain", "quiet", "rawjson")
 
 
 def _rawjson(session: Any) -> Any:
-    """Where rawjson documents go: stderr under ``dshell -c`` (as buildx writes them: stdout keeps the reply),
-    else said like any progress line."""
+    """Where rawjson documents go: under ``dshell -c`` on stderr as they are (as buildx writes them; not through
+    the printer of notes), else said like any progress line."""
     import sys
 
     from rich.text import Text
@@ -181,6 +181,8 @@ def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: A
         if reply.error or reply.result is None:
             return reply.error or "build: no result", BAD
         shown = f"built {reply.body}" if str(reply.body).startswith("sha256:") else str(reply.body)
+        warned = len(result["warnings"])
+        shown += f" with {warned} warning{'s' if warned > 1 else ''}" if warned else ""
         return f"{shown}  (_{reply.result.n})", "class:pane.good"
 
     return BuildSource(" ".join(["build", *args]), "ImageBuild", stored, conclude)

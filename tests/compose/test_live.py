@@ -184,3 +184,34 @@ def test_attached_up_and_events_in_panes_beside_a_working_prompt(term, tmp_path,
     rows = docker.invoke(dclient, {"op": "ContainerList", "params": {
         "all": True, "filters": {"label": [f"com.docker.compose.project={name}"]}}})
     assert sorted(r["State"] for r in rows) == ["exited", "exited"]
+
+
+def test_ctrl_c_under_dshell_c_stops_an_attached_up_gracefully(engine, tmp_path, scrub, dclient):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    name = f"dsh-live-{secrets.token_hex(3)}"
+    scrub(name)
+    (tmp_path / "compose.yaml").write_text(json.dumps(TICKER))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}, "HOME": str(tmp_path),
+           "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-m", "dshell", "-c", f"compose -p {name} up"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:  # the attached lines as they come, then Ctrl-C
+        seen.append(line.rstrip("\n"))
+        if line.startswith("web-1  | tick-3"):
+            proc.send_signal(signal.SIGINT)
+            break
+    out, err = proc.communicate(timeout=60)
+    lines = seen + out.splitlines()
+    assert "Attaching to db-1, web-1" in lines and "db-1   | db ready" in lines, lines
+    stop = lines.index("Gracefully Stopping... press Ctrl+C again to force")
+    assert {f" ✔ Container {name}-web-1  Stopped", f" ✔ Container {name}-db-1  Stopped"} <= set(lines[stop:]), (lines, err)
+    assert "Traceback" not in err and "stopped by Ctrl-C" in err, err
+    rows = docker.invoke(dclient, {"op": "ContainerList", "params": {
+        "all": True, "filters": {"label": [f"com.docker.compose.project={name}"]}}})
+    assert sorted(r["State"] for r in rows) == ["exited", "exited"]

@@ -34,7 +34,9 @@ class Feed:
         self.api_version: str | None = None  # the one its call was bound in (its client's), once known
         self.started = time.time()
         self._lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, name=f"dshell-pane {source.title}", daemon=True)
+        self._done = threading.Event()  # set when the thread ends (is_alive() can say False too early in
+        # Python 3.11: after a Ctrl-C interrupted a join, while the thread still runs an attached up's stop)
+        self.thread = threading.Thread(target=self._main, name=f"dshell-pane {source.title}", daemon=True)
 
     @property
     def endpoint(self) -> str:
@@ -47,12 +49,18 @@ class Feed:
         return self
 
     def running(self) -> bool:
-        """Whether it still streams."""
-        return self.thread.is_alive()
+        """Whether it still streams (started and not ended)."""
+        return self.thread.ident is not None and not self._done.is_set()
 
     def wait(self, seconds: float) -> None:
         """Wait until it ends, at most ``seconds``."""
-        self.thread.join(seconds)
+        self._done.wait(seconds)
+
+    def _main(self) -> None:
+        try:
+            self._run()
+        finally:
+            self._done.set()
 
     def _batches(self) -> Iterator[list[Line]]:
         """The pane lines of the op call's stream as its chunks come (a Produced source's, as it yields them)."""

@@ -80,19 +80,21 @@ def events(opts: ComposeOptions, p: Project) -> Live:
 
 
 def up(session: Session, opts: ComposeOptions, p: Project) -> Live:
-    """``compose up`` attached: create and start (each op announced and kept, as for ``up -d``), then
-    ``Attaching to ...`` and the attached services' logs."""
-    from rich.text import Text
-
+    """``compose up`` attached: create and start (each op announced and kept, as for ``up -d``), then a stream
+    of ``Attaching to ...`` and the attached services' logs."""
+    from ..panes.model import Line
     from .compose import _int
 
     flags = opts.flags
     _, attached = p.up_attached(opts.words, bool(flags.get("build")), flags.get("attach", []),
                                 flags.get("no_attach", []), bool(flags.get("timestamps")),
                                 bool(flags.get("abort_on_exit")), flags.get("exit_code_from"), _int(opts, "timeout"))
-    session.say(Text(f"Attaching to {', '.join(attached.names)}"))
-    return Live(_stream(opts, p, lambda: _log_lines(session, opts, attached, attached.logs), attached.interrupt,
-                        attached.close), lambda: attached.code)
+    def lines() -> Iterator[list[Line]]:
+        yield [Line(f"Attaching to {', '.join(attached.names)}", data={"name": "", "text": "Attaching to",
+                                                                        "attached": attached.names})]
+        yield from _log_lines(session, opts, attached, attached.logs)
+
+    return Live(_stream(opts, p, lines, attached.interrupt, attached.close), lambda: attached.code)
 
 
 def show(session: Session, live: Live) -> Reply:

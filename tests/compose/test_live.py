@@ -72,7 +72,7 @@ def test_attached_up_as_docker_compose_does(engine, folder, scrub, compose_cli):
                                                                      "web-1 exited with code 0"]
         assert again.result.op == "compose up"  # what the stream showed, a line each
         assert [(d["name"], d["text"]) for d in again.result.data] == [
-            ("web-1", "hello from web"), ("web-1", "web bye"), ("web-1", "exited with code 0")]
+            ("", "Attaching to"), ("web-1", "hello from web"), ("web-1", "web bye"), ("web-1", "exited with code 0")]
         execute(s, f"compose -p {ours} down -t 0")
 
 
@@ -210,7 +210,8 @@ def test_ctrl_c_under_dshell_c_stops_an_attached_up_gracefully(engine, tmp_path,
     lines = seen + out.splitlines()
     assert "Attaching to db-1, web-1" in lines and "db-1   | db ready" in lines, lines
     stop = lines.index("Gracefully Stopping... press Ctrl+C again to force")
-    assert {f" ✔ Container {name}-web-1  Stopped", f" ✔ Container {name}-db-1  Stopped"} <= set(lines[stop:]), (lines, err)
+    stopped = {f" ✔ Container {name}-web-1  Stopped", f" ✔ Container {name}-db-1  Stopped"}
+    assert stopped <= set(lines[stop:]), (lines, err)
     assert "Traceback" not in err and "stopped by Ctrl-C" in err, err
     rows = docker.invoke(dclient, {"op": "ContainerList", "params": {
         "all": True, "filters": {"label": [f"com.docker.compose.project={name}"]}}})

@@ -99,6 +99,10 @@ class TerminalArea:
 def run_stream(session: Session, ip: InteractiveShell, cmd: Stream) -> Reply:
     """Stream what ``cmd`` names into a live display until it ends or is interrupted; keep it as a result.
     ``@NAME`` first (``%docker logs @b web``): from the endpoint NAME."""
+    if cmd.source is not None:  # a compose project's stream
+        feed = cmd.source.feed(session.require_client().copy(), StreamPane(cmd.source.title), lambda: None)
+        follow(feed, (TerminalArea if in_terminal(ip) else NotebookArea)(view(feed.pane, "", cmd.source.title)))
+        return shown(keep(session, feed))
     if cmd.hosts:
         return _on_one(session, ip, cmd)
     from dshell.shell.panes.hosts import merged_targets, targets

@@ -10,7 +10,9 @@ Containers, networks and volumes get the labels docker compose gives them, so ei
 other started. Imports only dshell.client's public face (and PyYAML, lazily); no UI.
 """
 
+from ._attach import Attached
 from ._errors import ComposeError
+from ._events import Events, event_line
 from ._labels import COMPOSE_VERSION
 from ._load import Model, load
 from ._logs import LogLine, Logs
@@ -18,5 +20,5 @@ from ._plan import config_hash
 from ._project import Project, ls, ls_on, project
 from ._steps import Step, Steps
 
-__all__ = ["COMPOSE_VERSION", "ComposeError", "LogLine", "Logs", "Model", "Project", "Step", "Steps",
-           "config_hash", "load", "ls", "ls_on", "project"]
+__all__ = ["COMPOSE_VERSION", "Attached", "ComposeError", "Events", "LogLine", "Logs", "Model", "Project", "Step",
+           "Steps", "config_hash", "event_line", "load", "ls", "ls_on", "project"]

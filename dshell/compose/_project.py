@@ -9,8 +9,9 @@ from typing import Any
 
 import dshell.client as docker
 
+from . import _attach, _events, _life, _load, _logs, _plan, _state, _up, _views
 from . import _labels as L
-from . import _life, _load, _plan, _state, _up, _views
+from ._attach import Attached
 from ._errors import ComposeError
 from ._logs import Logs
 from ._steps import Step, Steps
@@ -76,8 +77,22 @@ class Project:
 
     def logs(self, services: Sequence[str] = (), follow: bool = False, tail: str | None = None,
              timestamps: bool = False) -> Logs:
-        """``compose logs``: one merged stream of LogLines (``for line in p.logs(): print(line.format(...))``)."""
-        return Logs(self.client, self._rows(services), follow, tail, timestamps)
+        """``compose logs``: one merged stream of LogLines (``for line in p.logs(): print(line.format(...))``);
+        ``follow`` as docker compose follows (containers started later too, exits as status lines, until every
+        watched container has exited or ``close()``)."""
+        own = self.client.copy()
+        events = _logs.watch_events(own, self.name) if follow else None
+        try:
+            rows = self._rows(services)
+        except BaseException:
+            own.cancel()
+            raise
+        return Logs(own, rows, follow, tail, timestamps, events=events, services=list(services) or None)
+
+    def event_stream(self, services: Sequence[str] = (), since: str | None = None,
+                     until: str | None = None) -> _events.Events:
+        """``compose events``, live: docker compose's event objects as they come (``close()`` ends it)."""
+        return _events.Events(self.client.copy(), self.name, services, since, until)
 
     def events(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """``compose events`` (a window: ``until`` defaults to now): the project's container events."""
@@ -96,6 +111,28 @@ class Project:
         steps = self._steps(dry_run)
         _up.up(steps, self._model("up"), services, build)
         return steps
+
+    def up_attached(self, services: Sequence[str] = (), build: bool = False, attach: Sequence[str] = (),
+                    no_attach: Sequence[str] = (), timestamps: bool = False, abort_on_exit: bool = False,
+                    exit_code_from: str | None = None, timeout: int | None = None) -> tuple[Steps, Attached]:
+        """``up`` without ``-d``: the Steps of creating and starting, and the Attached to iterate (the merged
+        logs of the attached services until they have all exited; ``interrupt()`` stops the project)."""
+        model = self._model("up")
+        names = _attach.attached_services(services, sorted(model.services), attach, no_attach)
+        if exit_code_from is not None and exit_code_from not in model.services:
+            raise ComposeError(f"--exit-code-from: no such service: {exit_code_from}")
+        own = self.client.copy()
+        events = _logs.watch_events(own, self.name)
+        try:
+            steps = self.up(services, build)
+            started = {str(s.request["params"]["id"]) for s in steps.done
+                       if s.request.get("op") == "ContainerStart" and s.outcome is not None}
+            attached = _attach.attach(self, own, events, started, names, timestamps, abort_on_exit=abort_on_exit,
+                                      exit_code_from=exit_code_from, timeout=timeout)
+        except BaseException:
+            own.cancel()
+            raise
+        return steps, attached
 
     def down(self, volumes: bool = False, rmi: str | None = None, timeout: int | None = None,
              dry_run: bool = False) -> Steps:

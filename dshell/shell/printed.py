@@ -47,8 +47,11 @@ class Said:
         """Say each line of ``text``."""
         from rich.text import Text
 
-        for line in text.rstrip("\n").split("\n"):
-            self.session.say(Text(self.mark + line, style=self.style))
+        for line in text.rstrip("\n").split("\n"):  # a compose stream's colours are docker compose's escapes
+            shown = Text.from_ansi(self.mark + line) if "\x1b" in line else Text(self.mark + line)
+            if self.style:
+                shown.stylize(self.style)
+            self.session.say(shown)
         return len(text)
 
     def flush(self) -> None:
@@ -125,7 +128,9 @@ def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:
                            f"each tagged [host]: {cmd.verb} @{','.join(cmd.hosts)} ...")
     pane = PrintedPane(" ".join([cmd.verb, *cmd.typed]), out, err)
     feed: Feed
-    if cmd.hosts:
+    if cmd.source is not None:  # a compose project's stream
+        feed = cmd.source.feed(session.require_client().copy(), pane, _nothing)
+    elif cmd.hosts:
         feed = merged(session, cmd, _nothing, pane)[1]
     elif targets(cmd):  # logs -f a b: each line after its container's name
         feed = merged_targets(session, cmd, _nothing, pane)[1]

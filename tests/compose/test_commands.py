@@ -103,7 +103,7 @@ def test_compose_ls_on_several_hosts_and_a_command_on_one(engine, project, dclie
     said: list[Any] = []
     with session_on(engine, said) as s:
         assert execute(s, f"connect b {engine['docker_host']}").error is None
-        assert execute(s, f"compose -f {folder}/compose.yaml -p {name} up").error is None
+        assert execute(s, f"compose -f {folder}/compose.yaml -p {name} up -d").error is None
         both = execute(s, "@all compose ls")
         assert both.error is None, both.error
         mine = [r for r in both.result.data if r["Name"] == name]

@@ -129,3 +129,22 @@ def test_stats_draw_a_live_chart_and_an_interrupt_keeps_the_samples(docker, cont
     assert f"stats {name}: stopped by interrupt, {len(result.data)} samples" in updates[-1].data["text/plain"]
     assert "▁" in updates[-1].data["text/plain"] or "█" in updates[-1].data["text/plain"]  # sparklines in text
     assert len(list(parse(result.plot()._repr_html_()).iter("polyline"))) == 2
+
+
+def test_compose_up_attached_streams_into_one_display(docker, tmp_path, unique_name):
+    name = unique_name("dsh-magic")
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: busybox:latest\n    command: ["sh", "-c", "echo hello; sleep 5"]\n'
+        '  db:\n    image: busybox:latest\n    command: ["sh", "-c", "sleep 0.5; echo db done; exit 3"]\n')
+    try:
+        with capture_output() as cap:
+            result = docker(f"compose -f {tmp_path}/compose.yaml -p {name} up --abort-on-container-exit -t 0")
+        assert isinstance(result, Result) and result.op == "compose up"
+        texts = [(line["name"], line["text"]) for line in result.data]
+        assert ("web-1", "hello") in texts and ("db-1", "db done") in texts
+        assert texts.index(("db-1", "exited with code 3")) < texts.index(("", "Aborting on container exit..."))
+        assert ("", f" ✔ Container {name}-web-1  Stopped") in texts
+        assert any(out.update and "web-1  | hello" in out.data["text/plain"] for out in cap.outputs)
+    finally:
+        with capture_output():
+            docker(f"compose -p {name} down -t 0")

@@ -30,7 +30,8 @@ class Stream(NamedTuple):
     """A stream command read: ``verb``, its words as typed (``typed``: for titles; attach's and exec's own
     options), and for a pane the op ``call`` it streams, the endpoints after the name (``hosts``: ``@a,b``),
     whether a pane per host was asked for (``split``), watch's ``interval``, and the words left once those
-    were taken (``rest``)."""
+    were taken (``rest``); a stream that is no op call (a compose project's) comes as its ``source``
+    (``panes.sources.Produced``)."""
 
     verb: str
     typed: tuple[str, ...] = ()
@@ -39,6 +40,7 @@ class Stream(NamedTuple):
     split: bool = False
     interval: float | None = None
     rest: tuple[str, ...] = ()
+    source: Any = None
 
 
 def _interval(words: list[str], usage: str) -> float:

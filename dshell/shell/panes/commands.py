@@ -44,6 +44,8 @@ class Panes:
         from .sources import binder, source
         from .watch import Watch
 
+        if cmd.source is not None:  # a workflow's stream (a compose project's)
+            return self.show(cmd.source)
         if cmd.hosts:
             return self._open_on_hosts(cmd)
         from . import hosts as on
@@ -71,7 +73,7 @@ class Panes:
         pane = StreamPane(source.title)
         self.area.open(pane, source.feed(self.session.require_client().copy(), pane, self.refresh))
         return Reply(f"pane {len(self.area.views)}: {source.title}  (the prompt stays yours; ^W k keeps it as a "
-                     "result, ^W x closes it)")
+                     "result, ^W s stops it, ^W x closes it)")
 
     def _open_on_hosts(self, cmd: Stream) -> Reply:
         from ..reply import Reply

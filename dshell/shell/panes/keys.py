@@ -11,7 +11,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from .layout import PaneArea
 
 HINTS = (("^W ↑↓", "pane"), ("+/-", "size"), ("o", "split"), ("p", "pause"), ("/ n N", "search"),
-         ("k", "keep"), ("x", "close"), ("PgUp/PgDn", "scroll"))
+         ("k", "keep"), ("s", "stop"), ("x", "close"), ("PgUp/PgDn", "scroll"))
 
 
 def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
@@ -32,6 +32,10 @@ def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
                 area.current.pane.scroll(direction * area.current.pane.page)
         return act
 
+    def stop() -> None:
+        if area.current is not None:
+            area.current.feed.stop("stopped by ^W s")
+
     def pane_do(method: str, *args: object) -> Callable[[], None]:
         def act() -> None:
             if area.current is not None:
@@ -49,6 +53,7 @@ def pane_bindings(area: PaneArea, keep: Callable[[], None]) -> KeyBindings:
     on("c-w", "n", action=pane_do("next_match", True))
     on("c-w", "N", action=pane_do("next_match", False))
     on("c-w", "k", action=keep)
+    on("c-w", "s", action=stop)
     on("pageup", action=scroll(-1))
     on("pagedown", action=scroll(1))
 

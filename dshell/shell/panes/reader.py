@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import dshell.client as docker
 
 from ..reply import one_line
-from .model import StreamPane
-from .sources import Formatter, Source, formatter
+from .model import Line, StreamPane
+from .sources import Formatter, Produced, Source, formatter
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
@@ -54,30 +54,41 @@ class Feed:
         """Wait until it ends, at most ``seconds``."""
         self.thread.join(seconds)
 
+    def _batches(self) -> Iterator[list[Line]]:
+        """The pane lines of the op call's stream as its chunks come (a Produced source's, as it yields them)."""
+        if isinstance(self.source, Produced) and self.source.lines is not None:
+            self.status = 200
+            self.pane.status = "streaming"
+            yield from self.source.lines()
+            return
+        self.source = self.source.on(self.client)
+        self.api_version = self.client.api_version  # known by now, or asked here, in the feed's thread
+        opened = self.source.open(self.client)
+        self.status = opened.status
+        stream = opened.stream
+        if stream is None:
+            message = opened.error.message if opened.error else f"{opened.op} gave no stream"
+            self._end(f"error: {message}", "class:pane.bad")
+            return
+        with self._lock:
+            if self.closed:
+                stream.close()
+                return
+        with stream:  # closed however it ends (a build's stream then ends its session too)
+            fmt = self.formatter(stream)
+            self.pane.status = "streaming"
+            self.notify()
+            for chunk in stream.chunks():
+                yield fmt.feed(chunk)
+        yield fmt.close()
+
     def _run(self) -> None:
         try:
-            self.source = self.source.on(self.client)
-            self.api_version = self.client.api_version  # known by now, or asked here, in the feed's thread
-            opened = self.source.open(self.client)
-            self.status = opened.status
-            stream = opened.stream
-            if stream is None:
-                message = opened.error.message if opened.error else f"{opened.op} gave no stream"
-                self._end(f"error: {message}", "class:pane.bad")
-                return
-            with self._lock:
-                if self.closed:
-                    stream.close()
-                    return
-            with stream:  # closed however it ends (a build's stream then ends its session too)
-                fmt = self.formatter(stream)
-                self.pane.status = "streaming"
+            for batch in self._batches():
+                self.pane.add(batch)
                 self.notify()
-                for chunk in stream.chunks():
-                    self.pane.add(fmt.feed(chunk))
-                    self.notify()
-            self.pane.add(fmt.close())
-            self._end("stream ended", "class:pane.end")
+            if not self.pane.ended:
+                self._end("stream ended", "class:pane.end")
         except docker.DockerError as exc:  # inside the stream
             self._end(f"error: {exc.message}", "class:pane.bad")
         except (docker.DshellError, OSError, ValueError) as exc:
@@ -107,7 +118,21 @@ class Feed:
         """Stop streaming and close the connection."""
         with self._lock:
             self.closed = True
+        if isinstance(self.source, Produced) and self.source.close is not None:
+            self.source.close()
         self.client.cancel()  # wakes a blocked read (closing the stream alone does not)
+
+    def stop(self, why: str) -> bool:
+        """End the stream as the user asks (Ctrl-C, ^W s): a Produced source with a ``stop`` (an attached up)
+        is told, and goes on until it is done (True: its lines still come); any other is closed, its pane
+        saying ``why``."""
+        if isinstance(self.source, Produced) and self.source.stop is not None:
+            self.source.stop()
+            return True
+        self.close()
+        if not self.pane.ended:
+            self.pane.finish(why)
+        return False
 
 
 STOPPED = "stopped by Ctrl-C"
@@ -130,7 +155,11 @@ def follow(feed: Feed, run: Runner, tick: Callable[[], None] | None = None, ever
     try:
         run(wait)
     except (Cancelled, KeyboardInterrupt):
-        feed.close()
+        if feed.stop(STOPPED):  # stopping takes a while (an attached up stops its project): another one forces
+            try:
+                run(wait)
+            except (Cancelled, KeyboardInterrupt):
+                feed.close()
         return STOPPED
     return ENDED
 

@@ -3,7 +3,7 @@ the formatter that suits the op."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -72,6 +72,18 @@ class Source:
         """The call as ``c``'s daemon is sent it (in the feed's thread, before ``open``): as it is here; a
         host's of several endpoints binds its words again by that host's version (``panes.hosts``)."""
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class Produced(Source):
+    """A stream that is no single op call (a compose project's merged logs or events, an attached ``up``): the
+    batches of pane lines ``lines()`` yields, kept as the result ``op`` with ``params``; ``stop`` ends it as
+    the user asks (Ctrl-C, ^W s: an attached up then stops its project, its lines still coming), ``close``
+    at once (None: the feed's client cancelled is enough)."""
+
+    lines: Callable[[], Iterable[list[Line]]] | None = None
+    stop: Callable[[], None] | None = None
+    close: Callable[[], None] | None = None
 
 
 def formatter(op: str, stream: docker.DockerStream) -> Formatter:

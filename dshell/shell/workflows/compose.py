@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..reply import Reply
     from ..session import Session
     from ..worker import Runner
+    from .compose_live import Live
 
 # per subcommand: its flags without a value, its flags with one, what its positional words are
 SUBCOMMANDS: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
@@ -26,12 +27,17 @@ SUBCOMMANDS: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
     "top": ({}, {}, "services"),
     "images": ({}, {}, "services"),
     "port": ({}, {"--protocol": "protocol", "--index": "index"}, "service port"),
-    "events": ({}, {"--since": "since", "--until": "until"}, ""),
+    "events": ({"--json": "json"}, {"--since": "since", "--until": "until"}, "services"),
     "logs": ({"-f": "follow", "--follow": "follow", "-t": "timestamps", "--timestamps": "timestamps",
-              "--no-color": "no_color"}, {"-n": "tail", "--tail": "tail"}, "services"),
+              "--no-color": "no_color", "--no-log-prefix": "no_log_prefix"}, {"-n": "tail", "--tail": "tail"},
+             "services"),
     "config": ({}, {}, ""),
     "tree": ({}, {}, ""),
-    "up": ({"-d": "detach", "--detach": "detach", "--build": "build"}, {}, "services"),
+    "up": ({"-d": "detach", "--detach": "detach", "--build": "build", "--no-color": "no_color",
+            "--abort-on-container-exit": "abort_on_exit", "--no-log-prefix": "no_log_prefix",
+            "--timestamps": "timestamps"},
+           {"--exit-code-from": "exit_code_from", "--attach": "attach", "--no-attach": "no_attach", "-t": "timeout",
+            "--timeout": "timeout"}, "services"),
     "down": ({"-v": "volumes", "--volumes": "volumes"}, {"--rmi": "rmi", "-t": "timeout", "--timeout": "timeout"},
              ""),
     "start": ({}, {}, "services"),
@@ -50,7 +56,7 @@ SUBCOMMANDS: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
 }
 _GLOBAL_VALUES = {"-p": "project", "--project-name": "project", "-f": "files", "--file": "files",
                   "--profile": "profiles", "--env-file": "env_file", "--project-directory": "workdir"}
-_LISTS = {"files", "profiles", "env"}
+_LISTS = {"files", "profiles", "env", "attach", "no_attach"}
 WRITES = frozenset({"NetworkCreate", "VolumeCreate", "ContainerCreate", "ContainerStart", "ContainerStop",
                     "ContainerDelete", "ContainerRestart", "ContainerPause", "ContainerUnpause", "ContainerKill",
                     "NetworkConnect", "NetworkDelete", "VolumeDelete", "ImageCreate", "ImageBuild", "ImageDelete",
@@ -221,10 +227,14 @@ def command(session: Session, cmd: Any, run: Runner) -> Reply:
         if opts.hosts:
             with session.on_host(opts.hosts[0], run):
                 client = session.require_client()
-                return run(lambda: _dispatch(session, client, opts, run))
-        return run(lambda: _dispatch(session, client, opts, run))
+                out = run(lambda: _dispatch(session, client, opts, run))
+        else:
+            out = run(lambda: _dispatch(session, client, opts, run))
     except (ComposeError, ValueError) as exc:
         return Reply(error=one_line(exc))
+    from .compose_live import Live, show
+
+    return show(session, out) if isinstance(out, Live) else out
 
 
 def _ls_on(session: Session, opts: ComposeOptions, run: Runner) -> Reply:
@@ -245,8 +255,11 @@ def _ls_on(session: Session, opts: ComposeOptions, run: Runner) -> Reply:
     return Reply(render(result), error=error, result=result)
 
 
-def _dispatch(session: Session, client: Any, opts: ComposeOptions, run: Runner) -> Reply:
+def _dispatch(session: Session, client: Any, opts: ComposeOptions, run: Runner) -> Reply | Live:
+    """What the line asks, done in the worker; a live stream (``Live``) is shown by the caller, outside it."""
     import dshell.compose as compose
+
+    from . import compose_live
 
     sub, flags, words = opts.sub, opts.flags, opts.words
     if sub == "ls":
@@ -259,14 +272,19 @@ def _dispatch(session: Session, client: Any, opts: ComposeOptions, run: Runner) 
         "images": lambda: p.images(words),
         "config": lambda: masked_config(p.config()),
         "tree": p.tree,
-        "events": lambda: p.events(flags.get("since"), flags.get("until")),
         "port": lambda: p.port(words[0], int(words[1].split("/")[0]), flags.get("protocol", "tcp"),
                                _int(opts, "index") or 1),
     }
     if sub in views:
         return _keep(session, client, opts, views[sub]())
+    if sub == "events":
+        return compose_live.events(opts, p)
     if sub == "logs":
-        return _logs(session, client, opts, p)
+        return compose_live.logs(session, opts, p) if flags.get("follow") else _logs(session, client, opts, p)
+    if sub == "up" and not flags.get("detach") and not opts.dry_run:
+        live = compose_live.up(session, opts, p)
+        _keep(session, client, opts, {"project": p.name, "ops": announcer.refs})
+        return live
     return _lifecycle(session, client, opts, p, announcer)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,8 +61,17 @@ class LogText:
 
     def __init__(self, text: str, limit: int | None = None) -> None:
         self.text = text
-        self.lines = text.splitlines() if limit is None else _last_lines(text, limit)
-        self.before = _line_count(text) - len(self.lines)  # counted, not split: a 200 MB log stays one string
+        self.limit = limit
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines shown (split when first rendered: a pipe gets ``plain_text`` without them)."""
+        return self.text.splitlines() if self.limit is None else _last_lines(self.text, self.limit)
+
+    @cached_property
+    def before(self) -> int:
+        """How many lines come before those shown (counted, not split: a 200 MB log stays one string)."""
+        return 0 if self.limit is None else _line_count(self.text) - len(self.lines)
 
     def plain_text(self) -> str:
         """All of the log for a pipe or a file, as ``docker logs web 2>&1`` gives it (stderr lines unmarked;

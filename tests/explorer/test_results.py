@@ -345,3 +345,12 @@ def test_log_text_shows_its_last_lines_without_splitting_them_all() -> None:
     assert LogText("a\r\nb\rc\u2028d", limit=2).before == 2 and LogText("a\r\nb\rc\u2028d", limit=2).lines == ["c", "d"]
     assert LogText("", limit=2).lines == [] and LogText("", limit=2).before == 0
     assert LogText("x\n" * 5, limit=9).lines == ["x"] * 5
+
+
+def test_all_of_a_log_into_a_pipe_is_never_split_into_lines() -> None:
+    """``logs -n all`` into a pipe writes ``plain_text``: splitting 200,000 lines (and counting them) was wasted."""
+    from dshell.explorer._logs import LogText
+
+    whole = LogText("a\n[stderr] b\nc\x1b[31m\n", limit=None)
+    assert whole.plain_text() == "a\nb\nc^[[31m" and "lines" not in vars(whole) and "before" not in vars(whole)
+    assert whole.lines == ["a", "[stderr] b", "c\x1b[31m"] and whole.before == 0

@@ -28,6 +28,7 @@ class HostLines:
 
     def __init__(self, pane: StreamPane, host: str, ended: Callable[[str], None], tag: str | None = None) -> None:
         self._pane, self._tag, self._ended = pane, f"[{host}] " if tag is None else tag, ended
+        self.ended = False  # this host's end was said (the merged pane ends when every host's has)
 
     @property
     def status(self) -> str:
@@ -43,6 +44,7 @@ class HostLines:
 
     def finish(self, status: str, style: str = "class:pane.end") -> None:
         self._pane.add_note(Line(f"{self._tag}{status}", style))
+        self.ended = True
         self._ended(status)
 
 

@@ -235,7 +235,9 @@ def test_image_prune_and_image_delete_print_untagged_and_deleted(session: Sessio
     assert data == [{"Untagged": f"{repo}:other"}] and lines == [f"Untagged: {repo}:other"]
     same_as_cli(lines, cli({f"/images/{repo}:other": data}, "rmi", f"{repo}:other"))
     data, lines = run(session, f'ImagePrune filters={{label: ["dsh.test.tables={repo}"], dangling: ["false"]}}')
-    assert lines[:3] == ["Deleted Images:", f"untagged: {repo}:old", f"deleted: {image_id}"]
+    # in the daemon's order: Docker 28's containerd store may list the build's intermediate image (it has the
+    # label too) first, as a CI dry run met
+    assert lines[0] == "Deleted Images:" and {f"untagged: {repo}:old", f"deleted: {image_id}"} <= set(lines)
     assert lines[-2:] == ["", f"Total reclaimed space: {lines[-1].split(': ')[1]}"]
     same_as_cli(lines, cli({"/images/prune": data}, "image", "prune", "-f"))
 

@@ -115,6 +115,20 @@ def _source(session: Session, cmd: Stream) -> HostSource:
     return HostSource(" ".join([cmd.verb, *cmd.typed]), first.op, first.params, spec.version, again)
 
 
+def _countdown(pane: StreamPane, feeds: int, said: str) -> Callable[[str], None]:
+    """What each of ``feeds`` feeds calls when its stream ends: the last one ends ``pane``, saying ``said``."""
+    left = [feeds]
+    lock = threading.Lock()
+
+    def ended(status: str) -> None:
+        with lock:
+            left[0] -= 1
+            if left[0] == 0:
+                pane.finish(said)
+
+    return ended
+
+
 def merged(session: Session, cmd: Stream, notify: Callable[[], None],
            pane: StreamPane | None = None) -> tuple[StreamPane, MergedFeed]:
     """The pane (``pane``, else a new one) and feed of ``cmd`` on its hosts (``@a,b``/``@all``): its call
@@ -122,15 +136,7 @@ def merged(session: Session, cmd: Stream, notify: Callable[[], None],
     hosts = session.hosts.select(cmd.hosts)
     src = _source(session, cmd)
     pane = pane or StreamPane(src.title)
-    left = [len(hosts)]
-    lock = threading.Lock()
-
-    def ended(status: str) -> None:
-        with lock:
-            left[0] -= 1
-            if left[0] == 0:
-                pane.finish("every host's stream ended")
-
+    ended = _countdown(pane, len(hosts), "every host's stream ended")
     feeds: list[Feed] = []
     for host in hosts:
         face: Any = HostLines(pane, host, ended)
@@ -154,15 +160,7 @@ def merged_targets(session: Session, cmd: Stream, notify: Callable[[], None],
     sources = [source(cmd._replace(call=cmd.call._replace(args=(name,))), binder(session)) for name in names]
     title = " ".join([cmd.verb, *(w for w in cmd.typed if w not in ("-f", "--follow", "follow=true"))])
     pane = pane or StreamPane(title)
-    left = [len(names)]
-    lock = threading.Lock()
-
-    def ended(status: str) -> None:
-        with lock:
-            left[0] -= 1
-            if left[0] == 0:
-                pane.finish("every container's stream ended")
-
+    ended = _countdown(pane, len(names), "every container's stream ended")
     width = max(len(name) for name in names)
     client = session.require_client()
     feeds = [Feed(client.copy(), src, HostLines(pane, name, ended, f"{name.ljust(width)}  | "), notify)  # type: ignore[arg-type]

@@ -502,7 +502,7 @@ def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
         return Reply(error=f"template parsing error: {exc}", result=last)
     if said:  # docker rm -f: a missing container is said and the command still succeeds
         body = text_body(([str(body)] if body is not None else []) + said)
-    if errors and p.command.view == "stats":  # docker stats prints no table when one sample failed
+    if errors and p.command.all_or_nothing:
         body = None
     return Reply(body, error="\n".join(errors) or None, result=last)
 

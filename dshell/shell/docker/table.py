@@ -74,6 +74,7 @@ class Command:
     todo: str | None = None  # why the command does not run here yet
     filter_keys: tuple[str, ...] = ()  # what -f/--filter takes (for completion)
     forced_missing: bool = False  # with force=true a missing target is said, not failed (rm -f)
+    all_or_nothing: bool = False  # when one target failed, only the errors are printed (docker stats)
     aka: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()  # params (not body keys) that take the rest of the words as a list
     interspersed: bool = True  # flags may follow positional words (not for top, service create: theirs are the CMD's)
@@ -150,7 +151,7 @@ def _command(name: str, entry: dict[str, Any]) -> Command:
         set=dict(entry.get("set") or {}), flags=flags, unsupported=unsupported, view=entry.get("view", "table"),
         confirm=entry.get("confirm"), confirm_all=entry.get("confirm-all"), missing=entry.get("missing"),
         todo=entry.get("todo"), filter_keys=tuple(entry.get("filter-keys") or ()),
-        forced_missing=entry.get("forced-missing") == "said",
+        forced_missing=entry.get("forced-missing") == "said", all_or_nothing=entry.get("all-or-nothing", False),
         aka=tuple(entry.get("aka") or ()), lists=tuple(entry.get("list") or ()),
         interspersed=entry.get("interspersed", True), changes_spec=entry.get("changes") == "spec",
         defaults=dict(entry.get("defaults") or {}))

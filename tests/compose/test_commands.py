@@ -73,9 +73,8 @@ def test_views_and_lifecycle_at_the_prompt(engine, project, dclient):
         from dshell.explorer._view import html_of
 
         assert "<details" in html_of(render(tree.result).renderable)  # a foldable tree in a notebook
-        said.clear()
-        logs = execute(s, f"compose -p {name} logs")
-        lines = sorted(text(b).rstrip("\n") for b in said)
+        logs = execute(s, f"compose -p {name} logs")  # the lines are its output (stdout under dshell -c)
+        lines = sorted(text(logs.body).rstrip("\n").splitlines())
         assert lines == ["db-1   | db ready", "web-1  | web says hi"], lines
         assert logs.result.op == "compose logs" and len(logs.result.data) == 2
         config = execute(s, f"compose {f} config")

@@ -360,15 +360,14 @@ def _summary(params: dict[str, Any]) -> str:
 def _logs(session: Session, client: Any, opts: ComposeOptions, p: Project) -> Reply:
     from rich.text import Text
 
-    say = session.say
-    logs = p.logs(opts.words, bool(opts.flags.get("follow")), opts.flags.get("tail"),
-                  bool(opts.flags.get("timestamps")))
+    logs = p.logs(opts.words, False, opts.flags.get("tail"), bool(opts.flags.get("timestamps")))
     kept: list[dict[str, Any]] = []
+    shown: list[Text] = []
     ansi = not opts.flags.get("no_color")
     try:
         for line in logs:
             kept.append({"name": line.name, "text": line.text, "stderr": line.stderr})
-            say(Text.from_ansi(line.format(logs.width, ansi)))
+            shown.append(Text.from_ansi(line.format(logs.width, ansi)))
     finally:
         logs.close()
     from ..reply import Reply
@@ -376,4 +375,5 @@ def _logs(session: Session, client: Any, opts: ComposeOptions, p: Project) -> Re
     params = {"project": p.name, "flags": opts.flags, "args": opts.words}
     result = session.keep("compose logs", params, kept, status=200, elapsed=opts.elapsed(), error=None,
                           endpoint=client.uri)
-    return Reply(f"{len(kept)} lines  (_{result.n})", result=result)
+    body = Text("\n").join(shown) if shown else None  # the command's output: stdout under dshell -c
+    return Reply(body, result=result, note=f"{len(kept)} lines  (_{result.n})")

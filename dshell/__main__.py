@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dshell.shell.config import Config
@@ -146,8 +146,8 @@ def _ask_key_password(config: Config) -> Config:
 
 
 def _run_commands(session: Session, inputs: list[str]) -> int:
-    """Run each input in turn, printing replies unpaged: the body on stdout, errors, notes and a workflow's steps
-    on stderr, as the docker CLI splits them; the exit status is 1 when any failed, or the exit code of a command
+    """Run each input in turn, printing replies unpaged: the body (and docker's own output said as it goes) on
+    stdout, errors, notes and a workflow's steps on stderr, as the docker CLI splits them; the exit status is 1 when any failed, or the exit code of a command
     that gives one (``run``'s container), as docker run does."""
     from dshell.shell import printed
     from dshell.shell.commands.dispatch import execute
@@ -158,7 +158,13 @@ def _run_commands(session: Session, inputs: list[str]) -> int:
     session.start(background=False)
     _started()
     printer, said, status = Printer(pager="off"), Printer(pager="off", file=sys.stderr), 0
-    session.say = said.line  # a workflow's steps: on stderr, as docker's progress is
+
+    def say(line: Any) -> None:
+        """A line said as a command goes: docker's own output (``explorer.Printed``, a classic build's steps) on
+        stdout, as a reply's body; a workflow's steps and dshell's notes on stderr, as docker's progress is."""
+        (printer.body if hasattr(line, "plain_text") else said.line)(line)
+
+    session.say = say
     try:
         for text in inputs:
             reply = execute(session, text)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import dshell.client as docker
+from dshell.explorer import Printed
 from dshell.shell.bind import bind
 from dshell.shell.commands.dispatch import execute
 from dshell.shell.config import Config
@@ -219,7 +220,8 @@ def test_build_with_dockerignore_and_run_the_result(engine, shell_home, tmp_path
         assert "greeting=hi" in shown and "Successfully built" in shown
         assert '"stream"' not in shown and "⏎" not in shown
         image = reply.result.data["Id"]
-        assert image.startswith("sha256:") and _text(reply.body).startswith(image)
+        assert image.startswith("sha256:") and reply.body is None and reply.note.startswith(image)  # docker's
+        assert all(isinstance(s, Printed) for s in said[:-1])  # lines (stdout under -c) said, then its ImageBuild
         assert [r.op for r in session.history] == ["ImageBuild", "build"]
         ran = execute(session, f"run --rm {tag}")
         assert ran.error is None, ran.error

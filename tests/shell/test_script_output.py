@@ -22,6 +22,13 @@ def dshell(engine: dict[str, str], line: str) -> subprocess.CompletedProcess[str
                           env=env, check=False)
 
 
+def docker(engine: dict[str, str], *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The engine's docker CLI (the 20.10 one on the main engine), its output as it splits it."""
+    cli = "/usr/bin/docker" if engine.get("engine", "main") == "main" else engine.get("docker_cli", "docker")
+    return subprocess.run([cli, "-H", engine["docker_host"], *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env}, check=False)
+
+
 @pytest.fixture(scope="module")
 def running(engine, docker_cli):
     docker_cli("run", "-d", "--name", NAME, "--label", "dsh-script=1", "busybox", "sleep", "300")
@@ -61,9 +68,7 @@ def test_errors_go_to_stderr_as_the_docker_cli_puts_them(engine):
 def test_stats_of_a_missing_container_prints_what_docker_stats_prints(engine, running):
     """No table when a sample failed, the daemon's words (the 20.10 CLI's output, on the same engine)."""
     line = f"stats --no-stream {running} nosuch-{NAME}"
-    cli = subprocess.run(["/usr/bin/docker", "-H", engine["docker_host"], *line.split()], capture_output=True,
-                         text=True, timeout=120, check=False)
-    done = dshell(engine, line)
+    cli, done = docker(engine, *line.split()), dshell(engine, line)
     assert (done.stdout, done.stderr, done.returncode) == (cli.stdout, cli.stderr, cli.returncode) == (
         "", f"Error response from daemon: No such container: nosuch-{NAME}\n", 1)
 
@@ -71,3 +76,38 @@ def test_stats_of_a_missing_container_prints_what_docker_stats_prints(engine, ru
 def test_a_docker_command_piped_to_grep_as_in_a_shell(engine, running):
     done = dshell(engine, f"ps --filter label=dsh-script=1 --format '{{{{.Names}}}}' | grep -c {running}")
     assert (done.stdout, done.returncode) == ("1\n", 0), done.stderr
+
+
+def _steps(stdout: str) -> str:
+    """A classic build's output without the CLI's own first line (dshell streams the context: no size to say)
+    and the ids of the containers it ran (they differ from build to build)."""
+    steps = re.sub(r"\ASending build context[^\n]*\n+", "", stdout)  # its \r\r\n read as two line ends
+    return re.sub(r"(Running in|Removing intermediate container) [0-9a-f]{12}", r"\1 ID", steps)
+
+
+def test_a_classic_build_prints_its_steps_on_stdout_and_its_error_on_stderr_as_docker_build_does(engine, tmp_path):
+    tag, classic = f"{NAME}-built", {"DOCKER_BUILDKIT": "0"}
+    (tmp_path / "Dockerfile").write_text(f"FROM {engine['image']}\nLABEL dsh-script=1\nRUN echo built\n")
+    failing = tmp_path / "failing"
+    failing.mkdir()
+    (failing / "Dockerfile").write_text(f"FROM {engine['image']}\nRUN echo about to fail; exit 3\n")
+    ran: list[str] = []
+    try:
+        tags = ("-t", f"{tag}:1", "-t", f"{tag}:2")
+        docker(engine, "build", *tags, str(tmp_path), **classic)  # the cache warmed: both runs below use it
+        cli, done = docker(engine, "build", *tags, str(tmp_path), **classic), dshell(
+            engine, f"build --builder classic {' '.join(tags)} {tmp_path}")
+        assert (done.returncode, _steps(done.stdout)) == (cli.returncode, _steps(cli.stdout)), done.stderr
+        assert done.returncode == 0 and "Using cache" in done.stdout, cli.stdout + cli.stderr
+        assert f"Successfully tagged {tag}:2\n" in done.stdout and "Step 1/3" not in done.stderr, done.stderr
+        quiet = dshell(engine, f"build -q --builder classic {tmp_path}")
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}\n", quiet.stdout), quiet.stdout + quiet.stderr
+        cli, done = docker(engine, "build", str(failing), **classic), dshell(engine, f"build --builder classic {failing}")
+        ran = re.findall(r"Running in ([0-9a-f]{12})", cli.stdout + done.stdout)
+        assert (done.returncode, _steps(done.stdout)) == (cli.returncode, _steps(cli.stdout)), done.stderr
+        assert done.returncode == 3 and "about to fail\n" in done.stdout, done.stderr
+        error = "The command '/bin/sh -c echo about to fail; exit 3' returned a non-zero code: 3\n"
+        assert cli.stderr.endswith(error) and done.stderr.startswith(error), done.stderr
+    finally:
+        docker(engine, "rm", *ran)
+        docker(engine, "rmi", f"{tag}:1", f"{tag}:2")

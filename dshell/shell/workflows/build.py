@@ -1,8 +1,9 @@
 """``build [-t TAG] [-f FILE] [--build-arg K=V] ... DIR``: docker build. BuildKit by default, decided as the
 docker CLI 23+ does (``DOCKER_BUILDKIT``, the ping's ``Builder-Version``, the daemon's OS; ``workflows.buildkit``);
 ``--builder classic`` (or ``DOCKER_BUILDKIT=0``) runs one ImageBuild with the classic builder (the folder sent as
-a tar made on the fly, .dockerignore applied), its output shown line by line as the daemon writes it; more tags
-are ImageTag ops. The image id ends the result."""
+a tar made on the fly, .dockerignore applied), its output shown line by line as the daemon writes it (docker's
+own output: stdout under ``dshell -c``, as docker build prints it); more tags are ImageTag ops, each said as the
+daemon says the first. The image id ends the result."""
 
 from __future__ import annotations
 
@@ -170,8 +171,10 @@ def uses_buildkit(session: Session, opts: BuildOptions) -> bool:
 
 
 class Output:
-    """The build's JSON lines as docker build prints them: the text of ``stream`` line by line, pull progress
-    once per layer status, errors in red; ``image`` is the id the daemon reported."""
+    """The build's JSON lines as docker build prints them: the text of ``stream`` line by line, said as docker's
+    own output (``Printed``: stdout under ``dshell -c``; the colour the daemon puts around a step's stderr
+    dropped, no escape sequence obeyed), pull progress once per layer status, errors in red (dshell's words, on
+    stderr, as docker's error); ``image`` is the id the daemon reported, ``code`` the exit code of a failed step."""
 
     def __init__(self, steps: Steps) -> None:
         from .run import _Progress
@@ -180,6 +183,7 @@ class Output:
         self.progress = _Progress(steps)
         self.partial = ""
         self.image: str | None = None
+        self.code = 0
 
     def __call__(self, value: Any) -> None:
         from rich.text import Text
@@ -193,20 +197,29 @@ class Output:
             lines = (self.partial + text).split("\n")
             self.partial = lines.pop()
             for line in lines:
-                self.steps.session.say(Text(line))
+                self.say(line)
         elif value.get("error"):
+            detail = value.get("errorDetail")
+            code = detail.get("code") if isinstance(detail, dict) else None
+            self.code = code if isinstance(code, int) and 0 < code < 256 else 1  # docker build's exit status
             self.steps.session.say(Text(str(value["error"]).strip(), style="bold red"))
         elif isinstance(value.get("aux"), dict) and value["aux"].get("ID"):
             self.image = str(value["aux"]["ID"])
         else:
             self.progress(value)
 
-    def flush(self) -> None:
-        """Show a last line that had no newline."""
+    def say(self, line: str) -> None:
+        """Say one line of docker's own output."""
         from rich.text import Text
 
+        from dshell.explorer import Printed
+
+        self.steps.session.say(Printed(Text.from_ansi(line).plain))
+
+    def flush(self) -> None:
+        """Show a last line that had no newline."""
         if self.partial:
-            self.steps.session.say(Text(self.partial))
+            self.say(self.partial)
             self.partial = ""
 
 
@@ -236,18 +249,19 @@ def command(session: Session, cmd: Workflow, run: Runner) -> Reply:
     built = steps.stream("ImageBuild", params, out)
     out.flush()
     if built.failed:
-        return Reply(error=f"build failed: {built.error} (_{built.n})", result=built)
+        return Reply(error=f"build failed: {built.error} (_{built.n})", result=built, status=out.code)
     for tag in opts.tags[1:]:
         repo, sep, version = tag.rpartition(":")
         name, label = (repo, version) if sep and "/" not in version else (tag, "latest")
         tagged = steps.call("ImageTag", {"name": out.image or opts.tags[0], "repo": name, "tag": label})
         if tagged.failed:
             return Reply(error=f"build: ImageTag {tag} failed (_{tagged.n})", result=tagged)
+        if not opts.quiet:
+            out.say(f"Successfully tagged {name}:{label}")  # as the daemon said it of the first tag
     if opts.iidfile and out.image:
         Path(opts.iidfile).write_text(out.image, encoding="utf-8")
     data = {"Id": out.image, "tags": opts.tags, "ops": steps.refs()}
     result = steps.keep("build", {"args": list(cmd.args)}, data)
-    if opts.tags:
-        steps.session.note(f"tagged {', '.join(opts.tags)}")
-    return Reply(out.image or None, result=result,
-                 note=f"(_{result.n})" if out.image else f"built (the daemon named no image id)  (_{result.n})")
+    # the id is dshell's word: docker's output said it already (-q: the id alone; else "Successfully built")
+    return Reply(result=result, note=f"{out.image}  (_{result.n})" if out.image else
+                 f"built (the daemon named no image id)  (_{result.n})")

@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
 class Reply(NamedTuple):
     """What a command produced: ``body`` to show (a rich renderable or text: what docker would print on stdout),
-    an ``error`` line, ``exit``, and a ``note``: dshell's own words beside the body (the result it kept, how a
-    container ended), dim at the prompt, on stderr under ``dshell -c`` so that a script gets docker's output alone."""
+    an ``error`` line, ``exit``, and a ``note``: words beside the body, dshell's own (the result it kept, how a
+    container ended) or what docker prints on stderr (``info``'s daemon warnings), dim at the prompt, on stderr
+    under ``dshell -c`` so that a script gets docker's output alone."""
 
     body: Any = None
     error: str | None = None

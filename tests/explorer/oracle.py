@@ -11,6 +11,8 @@ import socketserver
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -61,8 +63,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_DELETE = do_HEAD = _answer
 
 
-def cli(routes: dict[str, Any], *args: str) -> str:
-    """What ``docker ARGS`` prints (stdout) when the daemon answers with `routes` (path ending -> JSON)."""
+@contextmanager
+def serving(routes: dict[str, Any]) -> Iterator[str]:
+    """The DOCKER_HOST of a daemon answering with ``routes`` (path ending -> JSON) while inside."""
     with tempfile.TemporaryDirectory(prefix="dsh-oracle-") as tmp:
         sock = str(Path(tmp) / "d.sock")
         server = _Server(sock, _Handler)
@@ -70,13 +73,25 @@ def cli(routes: dict[str, Any], *args: str) -> str:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "DOCKER_CONFIG": tmp,
-                   "DOCKER_HOST": f"unix://{sock}", "DOCKER_API_VERSION": "1.41"}
-            proc = subprocess.run([docker_binary(), *args], env=env, capture_output=True, text=True, timeout=60,
-                                  check=False, stdin=subprocess.DEVNULL)
+            yield f"unix://{sock}"
         finally:
             server.shutdown()
             server.server_close()
+
+
+def run_cli(host: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``docker ARGS`` on ``host`` (a config of its own): what it prints on stdout and stderr, its status."""
+    with tempfile.TemporaryDirectory(prefix="dsh-oracle-") as tmp:
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "DOCKER_CONFIG": tmp, "DOCKER_HOST": host,
+               "DOCKER_API_VERSION": "1.41"}
+        return subprocess.run([docker_binary(), *args], env=env, capture_output=True, text=True, timeout=60,
+                              check=False, stdin=subprocess.DEVNULL)
+
+
+def cli(routes: dict[str, Any], *args: str) -> str:
+    """What ``docker ARGS`` prints (stdout) when the daemon answers with `routes` (path ending -> JSON)."""
+    with serving(routes) as host:
+        proc = run_cli(host, *args)
     if proc.returncode != 0:
         raise RuntimeError(f"docker {' '.join(args)} -> exit {proc.returncode}: {proc.stderr.strip()}")
     return proc.stdout

@@ -111,3 +111,20 @@ def test_a_classic_build_prints_its_steps_on_stdout_and_its_error_on_stderr_as_d
     finally:
         docker(engine, "rm", *ran)
         docker(engine, "rmi", f"{tag}:1", f"{tag}:2")
+
+
+def test_info_prints_the_daemons_warnings_on_stderr_as_docker_info_does(engine):
+    """On the engine as it is (with its warnings, if it has any), then on its answer with two warnings more,
+    served as it is to the docker CLI and to dshell."""
+    import dshell.client as docker_api
+    from tests.explorer.oracle import run_cli, serving
+
+    cli, done = docker(engine, "info"), dshell(engine, "info")
+    assert (done.stderr, done.returncode) == (cli.stderr, cli.returncode) == (cli.stderr, 0)
+    answer = docker_api.call(docker_api.client(None, conn={"uri": engine["docker_host"]}), {"op": "SystemInfo"}).data
+    warnings = ["WARNING: No swap limit support", "WARNING: bridge-nf-call-iptables is disabled"]
+    with serving({"/info": {**answer, "Warnings": [*(answer.get("Warnings") or ()), *warnings]}}) as host:
+        cli, done = run_cli(host, "info"), dshell({"docker_host": host}, "info")
+    assert (done.stderr, done.returncode) == (cli.stderr, cli.returncode), done.stderr
+    assert done.stderr.endswith("\n".join(warnings) + "\n") and "WARNING" not in done.stdout, done.stdout
+    assert done.stdout[done.stdout.index("Server:"):] == cli.stdout[cli.stdout.index("Server:"):]

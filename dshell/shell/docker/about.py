@@ -40,10 +40,16 @@ def version_text(client: dict[str, Any], server: dict[str, Any] | None) -> str:
 
 
 def info_text(client: dict[str, Any], info: dict[str, Any]) -> str:
-    """docker info: the Client part (dshell, its context), docker's report of the daemon's answer, then the
-    daemon's warnings (docker prints them on stderr)."""
+    """docker info's stdout: the Client part (dshell, its context), docker's report of the daemon's answer and
+    the empty line after it (the daemon's warnings that follow are ``info_warnings``: docker prints them on
+    stderr)."""
     from dshell.explorer._info import info_lines
 
     lines = [f"Client: {client['Platform']['Name']}", f" Version:    {client['Version']}",
              f" Context:    {client['Context']}", " Debug Mode: false", ""]
-    return "\n".join([*lines, *info_lines(info), "", *(str(w) for w in info.get("Warnings") or ())])
+    return "\n".join([*lines, *info_lines(info), ""])
+
+
+def info_warnings(info: dict[str, Any]) -> str | None:
+    """The daemon's warnings, a line each, as docker info prints them after its report (on stderr)."""
+    return "\n".join(str(w) for w in info.get("Warnings") or ()) or None

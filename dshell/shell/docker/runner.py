@@ -14,7 +14,7 @@ from dshell.explorer._fields import natural_key
 from ..reply import Reply
 from .plan import Call, Plan, PlanError, plan
 from .progress import progress, reference_of
-from .views import ID_KEYS, VIEWS, inspect_text, message, text_body
+from .views import ID_KEYS, VIEWS, inspect_text, message, stderr_note, text_body
 
 if TYPE_CHECKING:
     from dshell.client import Client, Outcome
@@ -504,7 +504,7 @@ def _show(p: Plan, calls: tuple[Call, ...], results: list[Result]) -> Reply:
         body = text_body(([str(body)] if body is not None else []) + said)
     if errors and p.command.all_or_nothing:
         body = None
-    return Reply(body, error="\n".join(errors) or None, result=last)
+    return Reply(body, error="\n".join(errors) or None, result=last, note=stderr_note(p, ok))
 
 
 def _forgiven(p: Plan, call: Call, result: Result) -> bool:

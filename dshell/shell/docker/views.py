@@ -126,6 +126,16 @@ def _info(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     return text_body([info_text(client, info)])
 
 
+def stderr_note(p: Plan, ok: list[tuple[Call, Result]]) -> str | None:
+    """What the docker CLI prints on stderr beside a command's output (a reply's note): docker info's daemon
+    warnings (not with --format)."""
+    from .about import info_warnings
+
+    if p.command.view != "info" or p.format or not ok or not isinstance(ok[-1][1].data, dict):
+        return None
+    return info_warnings(ok[-1][1].data)
+
+
 def _id(p: Plan, ok: list[tuple[Call, Result]]) -> Any:
     lines = []
     for _, r in ok:

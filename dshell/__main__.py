@@ -147,8 +147,8 @@ def _ask_key_password(config: Config) -> Config:
 
 def _run_commands(session: Session, inputs: list[str]) -> int:
     """Run each input in turn, printing replies unpaged: the body (and docker's own output said as it goes) on
-    stdout, errors, notes and a workflow's steps on stderr, as the docker CLI splits them; the exit status is 1 when any failed, or the exit code of a command
-    that gives one (``run``'s container), as docker run does."""
+    stdout, errors, notes and a workflow's steps on stderr, as the docker CLI splits them; the exit status is 1
+    when any failed, or the exit code of a command that gives one (``run``'s container), as docker run does."""
     from dshell.shell import printed
     from dshell.shell.commands.dispatch import execute
     from dshell.shell.output import Printer

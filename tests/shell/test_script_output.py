@@ -16,8 +16,8 @@ pytestmark = pytest.mark.engine
 NAME = f"dsh-script-{uuid.uuid4().hex[:6]}"
 
 
-def dshell(engine: dict[str, str], line: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
+def dshell(engine: dict[str, str], line: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **environ, "DOCKER_HOST": engine["docker_host"], "PYTHONPATH": str(Path(__file__).parents[2])}
     return subprocess.run([sys.executable, "-m", "dshell", "-c", line], capture_output=True, text=True, timeout=120,
                           env=env, check=False)
 
@@ -102,7 +102,8 @@ def test_a_classic_build_prints_its_steps_on_stdout_and_its_error_on_stderr_as_d
         assert f"Successfully tagged {tag}:2\n" in done.stdout and "Step 1/3" not in done.stderr, done.stderr
         quiet = dshell(engine, f"build -q --builder classic {tmp_path}")
         assert re.fullmatch(r"sha256:[0-9a-f]{64}\n", quiet.stdout), quiet.stdout + quiet.stderr
-        cli, done = docker(engine, "build", str(failing), **classic), dshell(engine, f"build --builder classic {failing}")
+        cli = docker(engine, "build", str(failing), **classic)
+        done = dshell(engine, f"build --builder classic {failing}")
         ran = re.findall(r"Running in ([0-9a-f]{12})", cli.stdout + done.stdout)
         assert (done.returncode, _steps(done.stdout)) == (cli.returncode, _steps(cli.stdout)), done.stderr
         assert done.returncode == 3 and "about to fail\n" in done.stdout, done.stderr
@@ -111,6 +112,24 @@ def test_a_classic_build_prints_its_steps_on_stdout_and_its_error_on_stderr_as_d
     finally:
         docker(engine, "rm", *ran)
         docker(engine, "rmi", f"{tag}:1", f"{tag}:2")
+
+
+def test_a_classic_build_prints_the_pull_of_its_base_image_on_stdout_as_docker_build_does(engine, docker_cli,
+                                                                                          tmp_path):
+    base = f"{engine['registry']}/dsh-script/base:{NAME}"
+    logins = {"DOCKER_CONFIG": engine.get("docker_config") or str(Path(engine["state_dir"]) / "docker-config")}
+    docker_cli("tag", engine["image"], base)
+    docker_cli("push", base)
+    (tmp_path / "Dockerfile").write_text(f"FROM {base}\n")
+    try:
+        docker_cli("rmi", base)
+        cli = docker(engine, "build", str(tmp_path), DOCKER_BUILDKIT="0", **logins)
+        docker_cli("rmi", base)
+        done = dshell(engine, f"build --builder classic {tmp_path}", **logins)
+        assert f"Status: Downloaded newer image for {base}\n" in done.stdout, done.stdout + done.stderr
+        assert (done.returncode, _steps(done.stdout)) == (cli.returncode, _steps(cli.stdout)) == (0, _steps(cli.stdout))
+    finally:
+        docker_cli("rmi", base, check=False)
 
 
 def test_info_prints_the_daemons_warnings_on_stderr_as_docker_info_does(engine):

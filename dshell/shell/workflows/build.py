@@ -171,16 +171,14 @@ def uses_buildkit(session: Session, opts: BuildOptions) -> bool:
 
 
 class Output:
-    """The build's JSON lines as docker build prints them: the text of ``stream`` line by line, said as docker's
-    own output (``Printed``: stdout under ``dshell -c``; the colour the daemon puts around a step's stderr
-    dropped, no escape sequence obeyed), pull progress once per layer status, errors in red (dshell's words, on
-    stderr, as docker's error); ``image`` is the id the daemon reported, ``code`` the exit code of a failed step."""
+    """The build's JSON lines as docker build prints them: the text of ``stream`` line by line and a pull's lines
+    (as docker pull prints them into a pipe), said as docker's own output (``Printed``: stdout under
+    ``dshell -c``; the colour the daemon puts around a step's stderr dropped, no escape sequence obeyed), errors
+    in red (on stderr, as docker prints its error); ``image`` is the id the daemon reported, ``code`` the exit
+    code of a failed step."""
 
     def __init__(self, steps: Steps) -> None:
-        from .run import _Progress
-
         self.steps = steps
-        self.progress = _Progress(steps)
         self.partial = ""
         self.image: str | None = None
         self.code = 0
@@ -206,7 +204,10 @@ class Output:
         elif isinstance(value.get("aux"), dict) and value["aux"].get("ID"):
             self.image = str(value["aux"]["ID"])
         else:
-            self.progress(value)
+            from dshell.explorer._progress import event_line
+
+            if (pulled := event_line(value)) is not None:
+                self.say(pulled)
 
     def say(self, line: str) -> None:
         """Say one line of docker's own output."""

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dshell._options import Options
     from dshell.shell.config import Config
     from dshell.shell.session import Session
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="dshell", description="An interactive shell on the Docker Engine API.")
-    parser.add_argument("-H", "--host", action="append", metavar="[NAME=]URI",
-                        help="daemon to connect to (unix:///path, tcp://host:port, https://..., ssh://user@host); "
-                             "repeat for several named endpoints (the first is the default; `hosts` lists them)")
-    parser.add_argument("--api-version", help="API version to speak, e.g. v1.41 (default: negotiate)")
-    tls = "for mTLS to -H (else to DOCKER_HOST or the docker context)"
-    parser.add_argument("--tlscacert", help=f"CA certificate {tls}")
-    parser.add_argument("--tlscert", help=f"client certificate {tls}")
-    parser.add_argument("--tlskey", help=f"client key {tls}")
-    parser.add_argument("--timeout", metavar="SECONDS",
-                        help="fail a call when the daemon sends nothing for this long (default: no limit)")
-    parser.add_argument("--connect-timeout", metavar="SECONDS", help="how long to wait to reach the daemon")
-    parser.add_argument("--tlspass", help="the client key's password (else DSHELL_TLS_PASSWORD, else asked once)")
-    parser.add_argument("--vi", action="store_true", help="vi key bindings")
-    parser.add_argument("-c", "--command", action="append", metavar="INPUT",
-                        help="run INPUT (repeatable) and exit instead of prompting")
-    parser.add_argument("--exit-at-prompt", action="store_true", help="exit once the prompt shows (benchmarks)")
-    return parser.parse_args(argv)
+def _arguments(argv: list[str]) -> Options | int:
+    """The command line read, or the exit status when there is nothing to run: 2 when it is wrong (said in
+    one line), 0 when it asks for help (printed)."""
+    from dshell import _options
+
+    try:
+        options = _options.parse(argv)
+    except _options.UsageError as exc:
+        print(f"dshell: {exc}", file=sys.stderr)
+        return 2
+    if options.help:
+        sys.stdout.write(_options.usage())
+        return 0
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +82,9 @@ def _one_line_warnings() -> None:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = _arguments(argv)
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    if isinstance(args, int):
+        return args
     _one_line_warnings()
     from dshell.shell import stdio
     from dshell.shell.config import load_config
@@ -96,11 +92,11 @@ def _main(argv: list[str] | None) -> int:
     from dshell.shell.session import Session
 
     config = load_config()
-    overrides = {"endpoint": split_named(args.host[0])[1] if args.host else None, "api_version": args.api_version,
-                 "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey,
-                 "editing_mode": "vi" if args.vi else None,
-                 "tlspass": args.tlspass or os.environ.get("DSHELL_TLS_PASSWORD")}
-    config = replace(config, **{k: v for k, v in overrides.items() if v is not None}, hosts=tuple(args.host or ()))
+    overrides: dict[str, Any] = {
+        "endpoint": split_named(args.host[0])[1] if args.host else None, "api_version": args.api_version,
+        "tlscacert": args.tlscacert, "tlscert": args.tlscert, "tlskey": args.tlskey,
+        "editing_mode": "vi" if args.vi else None, "tlspass": args.tlspass or os.environ.get("DSHELL_TLS_PASSWORD")}
+    config = config._replace(**{k: v for k, v in overrides.items() if v is not None}, hosts=args.host)
     config = _ask_key_password(config)
     for key, value in (("timeout", args.timeout), ("connect_timeout", args.connect_timeout)):
         if value is not None:
@@ -142,18 +138,18 @@ def _ask_key_password(config: Config) -> Config:
         password = getpass.getpass(f"password for the TLS key {key}: ")
     except (EOFError, KeyboardInterrupt):
         return config
-    return replace(config, tlspass=password or None)
+    return config._replace(tlspass=password or None)
 
 
-def _run_commands(session: Session, inputs: list[str]) -> int:
+def _run_commands(session: Session, inputs: tuple[str, ...]) -> int:
     """Run each input in turn, printing replies unpaged: the body (and docker's own output said as it goes) on
     stdout, errors, notes and a workflow's steps on stderr, as the docker CLI splits them; the exit status is 1
     when any failed, or the exit code of a command that gives one (``run``'s container), as docker run does."""
-    from dshell.shell import printed
+    from dshell.shell import stdio
     from dshell.shell.commands.dispatch import execute
     from dshell.shell.output import Printer
 
-    printed.register(session)
+    stdio.print_streams(session)
     session.live.stop()  # nothing completes names under -c: no prefetch of containers and images
     session.start(background=False)
     _started()

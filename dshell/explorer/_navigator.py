@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dshell._frozen import Frozen
 
 from ._format import compact, type_label
 from ._paths import PathError, Ref, ResultSource, format_step, parse_ref, parse_steps, select, walk
@@ -27,13 +28,16 @@ class Entry(NamedTuple):
     preview: str
 
 
-@dataclass
-class Listing:
+class Listing(Frozen):
     """What `ls` shows; iterable over its entries and renderable with rich."""
 
+    __slots__ = ("entries", "more", "title")
     entries: list[Entry]
-    more: int = 0
-    title: str | None = None
+    more: int
+    title: str | None
+
+    def __init__(self, entries: list[Entry], more: int = 0, title: str | None = None) -> None:
+        self._set(entries=entries, more=more, title=title)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from dshell._frozen import Frozen
 
 from ._format import type_label
 
@@ -47,12 +48,15 @@ class ResultSource(Protocol):
     def __iter__(self) -> Any: ...
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Frozen):
     """A result selector (`None` means the last result) and the steps into its data."""
 
+    __slots__ = ("result", "steps")
     result: int | None
-    steps: tuple[Step, ...] = ()
+    steps: tuple[Step, ...]
+
+    def __init__(self, result: int | None, steps: tuple[Step, ...] = ()) -> None:
+        self._set(result=result, steps=steps)
 
     def __str__(self) -> str:
         return ("_" if self.result is None else f"_{self.result}") + "".join(map(format_step, self.steps))

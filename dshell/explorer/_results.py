@@ -8,7 +8,6 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from time import time as _now
 from typing import TYPE_CHECKING, Any
@@ -31,8 +30,8 @@ class _LazyData:
         self._slot = "_" + name
 
     def __get__(self, obj: Result | None, owner: type | None = None) -> Any:
-        if obj is None:  # dataclass asks the class for the field default
-            return None
+        if obj is None:
+            return self
         value = obj.__dict__[self._slot]
         if isinstance(value, SideFile):
             value = obj.__dict__[self._slot] = value.load()
@@ -42,20 +41,35 @@ class _LazyData:
         obj.__dict__[self._slot] = value
 
 
-@dataclass(repr=False)
 class Result:
-    """The outcome of one API call, numbered `n` in the history; renders itself with rich."""
+    """The outcome of one API call, numbered `n` in the history; renders itself with rich. Equal to a result
+    with equal fields; a plain class, as a dataclass would cost start-up its import."""
 
+    FIELDS = ("n", "op", "params", "status", "duration", "time", "data", "error", "endpoint", "api_version")
     n: int
     op: str
     params: dict[str, Any]
     status: int | None
     duration: float
     time: float
-    data: Any = _LazyData()
-    error: str | None = None
-    endpoint: str = ""
-    api_version: str = ""
+    data = _LazyData()
+    error: str | None
+    endpoint: str
+    api_version: str
+
+    def __init__(self, n: int, op: str, params: dict[str, Any], status: int | None, duration: float, time: float,
+                 data: Any = None, error: str | None = None, endpoint: str = "", api_version: str = "") -> None:
+        self.n, self.op, self.params, self.status, self.duration, self.time = n, op, params, status, duration, time
+        self.data, self.error, self.endpoint, self.api_version = data, error, endpoint, api_version
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Result and all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # params and data are mutable
+
+    def replace(self, **changes: Any) -> Result:
+        """A copy with ``changes`` (field=value) applied."""
+        return Result(**{f: changes[f] if f in changes else getattr(self, f) for f in self.FIELDS})
 
     @property
     def failed(self) -> bool:
@@ -97,7 +111,7 @@ class Result:
         return plot(self)
 
 
-_RECORD_FIELDS = tuple(f.name for f in fields(Result) if f.name != "data")
+_RECORD_FIELDS = tuple(f for f in Result.FIELDS if f != "data")
 _REQUIRED_FIELDS = ("n", "op", "params", "status", "duration", "time")
 CACHE_RESULTS = 8
 """Stored results kept in memory at most (the newest made or read); the others are read again on use."""
@@ -215,7 +229,7 @@ class History:
                 self._unsaved[result.n] = result
             else:
                 self._remember(result, size)
-        return result if masked is data else replace(result, data=data)
+        return result if masked is data else result.replace(data=data)
 
     def add_outcome(self, op: str, params: dict[str, Any] | None, outcome: Outcome, api_version: str = "") -> Result:
         """Record a client call's ``Outcome`` (its data, or its error's message) as ``add`` does: the one step

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # each setting and the values it takes (None: free text or a number)
 SETTINGS: dict[str, tuple[str, ...] | None] = {
@@ -28,9 +27,9 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
-    """Settings from the config file, then the command line, then ``set``."""
+class Config(NamedTuple):
+    """Settings from the config file, then the command line, then ``set``; ``_replace`` gives a changed copy (a
+    NamedTuple: defined at start-up without the import of dataclasses)."""
 
     editing_mode: str = "emacs"
     pager: str = "auto"  # auto: page output taller than the screen
@@ -47,9 +46,13 @@ class Config:
     fanout_timeout: float | None = 30.0  # seconds each host has to answer a fan-out or the hosts probe
     hosts: tuple[str, ...] = ()  # every -H as given (``name=URI`` or a URI); the first is ``endpoint``
     views: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # saved views: (op, ((header, JMESPath), ...))
-    tlspass: str | None = field(default=None, repr=False)
+    tlspass: str | None = None  # never in repr
     secret_names: str = ""  # comma-separated globs, added to the explorer's defaults
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        shown = (f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True) if name != "tlspass")
+        return f"Config({', '.join(shown)})"
 
     def with_setting(self, key: str, value: Any) -> Config:
         """A copy with ``key`` set; raises ValueError (one line) for an unknown key or a bad value."""
@@ -69,7 +72,7 @@ class Config:
                              if str(v).strip())
         elif value is not None:
             value = str(value)
-        return replace(self, **{key: value})
+        return self._replace(**{key: value})
 
     def conn(self) -> dict[str, Any] | None:
         """The connection the settings name (with their timeouts), or None for the client's default. TLS
@@ -110,9 +113,9 @@ class Config:
         """The connection of one of several endpoints (``-H`` given more than once): as ``conn``, but the TLS
         files apply only to those that are no unix socket."""
         if uri.startswith("unix:"):
-            plain = replace(self, endpoint=uri, hosts=(), tlscacert=None, tlscert=None, tlskey=None)
+            plain = self._replace(endpoint=uri, hosts=(), tlscacert=None, tlscert=None, tlskey=None)
             return plain.conn() or {"uri": uri}
-        return replace(self, endpoint=uri, hosts=()).conn() or {"uri": uri}
+        return self._replace(endpoint=uri, hosts=()).conn() or {"uri": uri}
 
     def items(self) -> list[tuple[str, Any]]:
         """(setting, value) pairs, for ``set`` without arguments (the TLS key's password and an endpoint's
@@ -125,7 +128,7 @@ class Config:
                 return "***"
             return without_password(value) if name == "endpoint" and value else value
 
-        return [(f.name, shown(f.name)) for f in fields(self) if f.name in SETTINGS]
+        return [(name, shown(name)) for name in self._fields if name in SETTINGS]
 
 
 def _refresh(value: Any) -> float:
@@ -185,14 +188,14 @@ def load_config(path: Path | None = None) -> Config:
     for key, value in raw.items():
         if key == "views":
             views, bad = read_views(value)
-            config = replace(config, views=views)
+            config = config._replace(views=views)
             warnings += [f"{path}: views: {problem}" for problem in bad]
             continue
         try:
             config = config.with_setting(str(key).replace("-", "_"), value)
         except ValueError as exc:
             warnings.append(f"{path}: {exc}")
-    return replace(config, warnings=tuple(warnings))
+    return config._replace(warnings=tuple(warnings))
 
 
 def read_views(raw: Any) -> tuple[tuple[tuple[str, tuple[tuple[str, str], ...]], ...], list[str]]:

@@ -10,9 +10,7 @@ only the showing is this module's.
 
 from __future__ import annotations
 
-import sys
 import threading
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dshell.explorer import STDERR_MARK
@@ -108,11 +106,6 @@ class PrintedPane(StreamPane):
         """The stream is over: its status, held but not printed (the command's reply says how it ended)."""
         self.status, self.ended = status, True
         StreamPane.add(self, [Line(f"-- {status} --", style)])
-
-
-def register(session: Session, out: Sink | None = None, err: Sink | None = None) -> None:
-    """Print the pane commands typed to ``session`` on ``out``/``err`` (default: this process's)."""
-    session.plug("script", pane=partial(stream, session, out or sys.stdout, err or sys.stderr))
 
 
 def stream(session: Session, out: Sink, err: Sink, cmd: Stream) -> Reply:

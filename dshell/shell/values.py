@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from dshell._frozen import Frozen
 from dshell.explorer import REF_RE, parse_ref
 
 from .words import QUOTES
@@ -23,11 +23,14 @@ _BOOLS = {"true": True, "false": False}
 _NULLS = {"null"}
 
 
-@dataclass(frozen=True, slots=True)
-class LocalPath:
+class LocalPath(Frozen):
     """``@path``: a local file (streamed) or folder (sent as a tar) as a binary body; ``@-`` is stdin."""
 
+    __slots__ = ("text",)
     text: str
+
+    def __init__(self, text: str) -> None:
+        self._set(text=text)
 
 
 class ValueSyntaxError(ValueError):

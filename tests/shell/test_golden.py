@@ -70,11 +70,11 @@ def replies(session: Session, lines: list[str]) -> str:
 
 
 def test_help_and_typed_lines_answer_as_before(session: Session) -> None:
-    from dshell.shell import printed
+    from dshell.shell import stdio
 
     got = replies(session, LINES)
     out, err = io.StringIO(), io.StringIO()
-    printed.register(session, out, err)
+    stdio.print_streams(session, out, err)
     got += "--- dshell -c\n" + replies(session, PRINTED) + f"--- stdout\n{out.getvalue()}--- stderr\n{err.getvalue()}"
     if os.environ.get("DSHELL_GOLDEN") == "write":
         GOLDEN.write_text(got)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from rich.console import Console
 
@@ -62,7 +60,7 @@ def test_container_list_and_ps_honour_a_saved_view(engine, shell_home, tmp_path,
     docker_cli("create", "--name", name, "--label", "dsh-nav-app=shop", "--network", "none", "busybox", "true")
     path = tmp_path / "config.yaml"
     path.write_text(VIEWS)
-    config = replace(load_config(path), endpoint=engine["docker_host"])
+    config = load_config(path)._replace(endpoint=engine["docker_host"])
     with started(config, tmp_path / "r.jsonl") as session:
         lines = shown(execute(session, f"ContainerList all=true filters={{name: [{name}]}}").body)
         assert lines[1].split() == ["NAME", "STATE", "APP"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..grammar import FULL_FLAGS, ParseError, Show, arity, command_value, none, one, ref
@@ -82,7 +81,7 @@ def _parse_show(args: list[str], usage: str) -> Show:
 
 def show(session: Session, cmd: Show, run: Runner) -> Reply:
     """Show a result, a path into one, or where ``cd`` went (a query over it, all of it with ``full``)."""
-    from dshell.explorer import query, render, resolve
+    from dshell.explorer import Ref, query, render, resolve
 
     from ..reply import Reply
 
@@ -111,13 +110,13 @@ def show(session: Session, cmd: Show, run: Runner) -> Reply:
     if cmd.query is not None:
         return Reply(render(query(value, cmd.query), full=cmd.full, limit=limit))
     last = history.last  # `_` is that one: paths in a notebook name it by number
-    named = replace(where, result=last.n) if where.result is None and last is not None else where
+    named = Ref(last.n, where.steps) if where.result is None and last is not None else where
     return Reply(render(value, full=cmd.full, limit=limit, path=str(named)))
 
 
 def _reshape(session: Session, where: Ref, value: Any, cmd: Show, limit: int | None) -> Reply:
     """``_3 --filter EXPR --sort COL ...``: the value reshaped, kept as the next numbered result."""
-    from dshell.explorer import gestures_from, render, reshaped
+    from dshell.explorer import Ref, gestures_from, render, reshaped
 
     from ..reply import Reply
     from ..words import shell_words
@@ -125,7 +124,7 @@ def _reshape(session: Session, where: Ref, value: Any, cmd: Show, limit: int | N
     assert session.history is not None
     source = session.history.last if where.result is None else session.history[where.result]
     assert source is not None
-    named = replace(where, result=source.n)
+    named = Ref(source.n, where.steps)
     gestures = gestures_from(shell_words(" ".join(cmd.gestures)))
     data, op = reshaped(value, source.op if not where.steps else "", gestures, str(named))
     result = session.keep(op or "Table", {"of": str(named), "gestures": str(gestures)}, data, status=None, elapsed=0.0,

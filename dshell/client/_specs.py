@@ -1,11 +1,12 @@
-"""Load the packaged API specs, index them, and cache the parsed index on disk (keyed by file hash)."""
+"""Load the packaged API specs, index them, and cache the parsed index on disk (keyed by file hash): each op and
+each definition marshalled apart and decoded when first asked for, as a call reads one op of a hundred."""
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -14,9 +15,10 @@ from ._errors import VersionError
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 8  # bumped whenever the shape of the cached index (or of its file) changes
-_MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the pickle, then the pickle
+CACHE_FORMAT = 9  # bumped whenever the shape of the cached index (or of its file) changes
+_MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the marshalled value, then that value
 T = TypeVar("T")
+V = TypeVar("V")
 # Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
 # where, type). specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and
 # completion know them.
@@ -74,7 +76,7 @@ class Operation(NamedTuple):
     path: str
     summary: str
     tags: tuple[str, ...]
-    params: dict[str, Param]
+    params: Mapping[str, Param]
     consumes: tuple[str, ...]
     produces: tuple[str, ...]
     responses: dict[int, Any]
@@ -89,8 +91,8 @@ class SpecIndex(NamedTuple):
     """The parsed, indexed form of one spec version."""
 
     version: str
-    ops: dict[str, Operation]
-    definitions: dict[str, Any]
+    ops: Mapping[str, Operation]
+    definitions: Mapping[str, Any]
 
     @property
     def categories(self) -> frozenset[str]:
@@ -201,15 +203,65 @@ def cached_yaml(path: Path, kind: str) -> dict[str, Any]:
     return _cached(path, kind, _load_yaml, dict)
 
 
-def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
-    """Return ``build(path)``, memoized on disk under a hash (CRC-32 and size) of the file's bytes.
+class Decoded(Mapping[str, V]):
+    """A mapping whose values are kept marshalled and decoded (by ``decode``) when first asked for."""
 
-    The cache file carries a CRC-32 and the length of its pickle (a check against damage, as the file is the
-    owner's alone; zlib's, where hashlib would load OpenSSL at every start): one that does not verify (a flipped
-    byte, a write cut short) or does not hold a ``want`` is built again and replaced, never trusted."""
+    __slots__ = ("_raw", "_decode", "_done")
+
+    def __init__(self, raw: dict[str, bytes], decode: Callable[[Any], V]) -> None:
+        self._raw, self._decode, self._done = raw, decode, dict[str, V]()
+
+    def __getitem__(self, key: str) -> V:
+        try:
+            return self._done[key]
+        except KeyError:
+            value = self._done[key] = self._decode(marshal.loads(self._raw[key]))
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} decoded when asked: {', '.join(list(self._raw)[:3])}, ...>"
+
+
+def _plain(index: SpecIndex) -> tuple[str, dict[str, bytes], dict[str, bytes]]:
+    """``index`` as the cache keeps it: each op (its params as tuples) and each definition marshalled apart."""
+    ops = {name: marshal.dumps((*op[:6], {k: tuple(p) for k, p in op.params.items()}, *op[7:]))
+           for name, op in index.ops.items()}
+    return index.version, ops, {name: marshal.dumps(schema) for name, schema in index.definitions.items()}
+
+
+def _operation(plain: tuple[Any, ...]) -> Operation:
+    return Operation._make((*plain[:6], {k: Param._make(p) for k, p in plain[6].items()}, *plain[7:]))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _index(plain: tuple[str, dict[str, bytes], dict[str, bytes]]) -> SpecIndex:
+    """The index the cache's ``_plain`` form holds."""
+    version, ops, definitions = plain
+    return SpecIndex(version, Decoded(ops, _operation), Decoded(definitions, _identity))
+
+
+def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
+    """Return ``build(path)`` (a value marshal keeps), memoized on disk under a hash (CRC-32 and size) of the
+    file's bytes.
+
+    The cache file carries a CRC-32 and the length of what it holds (a check against damage, as the file is
+    the owner's alone; zlib's, where hashlib would load OpenSSL at every start): one that does not verify (a
+    flipped byte, a write cut short) or does not hold a ``want`` is built again and replaced, never trusted."""
     data = path.read_bytes()
     digest = f"{zlib.crc32(data):08x}{len(data):x}"
-    cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.pickle"
+    cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.marshal"
     value = _read_cache(cache_file, want)
     if value is None:
         value = build(path)
@@ -226,7 +278,7 @@ def _read_cache(cache_file: Path, want: type[T]) -> T | None:
     if head != _check(payload):
         return None
     try:
-        value = pickle.loads(payload)  # noqa: S301 - our own file, verified by its hash
+        value = marshal.loads(payload)  # our own file, verified by its hash
     except Exception:  # noqa: BLE001 - a cache from another dshell: built again
         return None
     return value if isinstance(value, want) else None
@@ -235,16 +287,16 @@ def _read_cache(cache_file: Path, want: type[T]) -> T | None:
 def _write_cache(cache_file: Path, value: Any) -> None:
     """Write to a temporary, then rename (a killed write leaves no half file under the real name); sweep
     the temporaries of writers that were killed."""
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
+        payload = marshal.dumps(value)
         cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _sweep(cache_file.parent)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(_check(payload) + payload)
         tmp.replace(cache_file)
-    except OSError:
-        pass  # a read-only cache costs speed, not correctness
+    except (OSError, ValueError):
+        pass  # a read-only cache (or a value marshal cannot keep) costs speed, not correctness
 
 
 def _check(payload: bytes) -> bytes:
@@ -274,8 +326,8 @@ def _running(pid: int) -> bool:
 def load(version: str = NEWEST) -> SpecIndex:
     """The indexed spec of ``version`` (parsed once, then read from the on-disk cache)."""
     version = check_version(version)
-    return _cached(SPEC_DIR / f"{version}.yaml", "index", lambda p: build_index(_load_yaml(p), version),
-                   SpecIndex)
+    built = _cached(SPEC_DIR / f"{version}.yaml", "index", lambda p: _plain(build_index(_load_yaml(p), version)), tuple)
+    return _index(built)
 
 
 def _extract_descriptions(path: Path) -> dict[str, dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 _SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
@@ -41,6 +40,8 @@ def to_epoch(value: Any) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str) and value:
+        from datetime import datetime  # here: a start-up that shows no time does not import it
+
         try:
             return datetime.fromisoformat(value).timestamp()
         except ValueError:

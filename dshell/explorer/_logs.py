@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,8 @@ def readable_stamp(line: str) -> tuple[str, str, str]:
     if match is None:
         return "", "", line
     stamp = match.group(1)
+    from datetime import datetime  # here: showing what has no stamp does not import it
+
     try:
         when = datetime.fromisoformat(stamp).astimezone()
     except ValueError:

@@ -10,7 +10,6 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .grammar import OpCall
-from .since import TIME_PARAMS, timestamp
 from .values import parse_value, word_text
 
 if TYPE_CHECKING:
@@ -50,6 +49,8 @@ def typed(op: str, name: str, value: Any, param: Param | None) -> Any:
         return filters_map(op, value)
     if not isinstance(value, str):
         return value
+    from .since import TIME_PARAMS, timestamp  # here: an op call without words to read does not import it
+
     if name in TIME_PARAMS and param is not None:  # since=10m, until=2024-05-01T10:00: as the docker CLI reads them
         value = timestamp(word_text(value), whole=param.type == "integer")
     if name == "filters" and param is not None and param.type == "string":

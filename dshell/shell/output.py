@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -41,6 +40,8 @@ def sigint_caught() -> Iterator[threading.Event]:
     if threading.current_thread() is not threading.main_thread():
         yield pressed
         return
+    import signal  # here: a start-up that waits on nothing does not import it
+
     previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
     try:
         yield pressed
@@ -55,6 +56,8 @@ def sigint_ignored() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    import signal
+
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield

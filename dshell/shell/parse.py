@@ -114,7 +114,7 @@ def parse_line(text: str) -> Any | None:
     if head.startswith("@"):
         return _at(words, text)
     category = category_of(words)
-    if category is None:
+    if category is None and not OP_RE.fullmatch(head):  # an op's name is no docker command: its table not loaded
         from .commands.docker import docker_words
 
         if (docker := docker_words(head, words[1:], text)) is not None:

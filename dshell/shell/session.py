@@ -89,7 +89,7 @@ class Session:
         self.hosts = Endpoints(clients)
         self.hosts.timeouts = self.config.timeouts()
         self.history: History | None = None
-        self.navigator: Navigator | None = None
+        self._navigator: Navigator | None = None
         self.live = LiveNames(self._live_invoke, self.config.refresh)
         self._host_live: dict[str, tuple[LiveNames, Client]] = {}  # the other endpoints' names, when asked
         self.front = "script"  # where commands run: prompt, script (dshell -c), notebook, ipython
@@ -119,12 +119,11 @@ class Session:
 
     def _load(self) -> None:
         try:
-            from dshell.explorer import History, Navigator, default_history_path, use_views
+            from dshell.explorer import History, default_history_path, use_views
 
             use_views(dict(self.config.views))
             path = default_history_path() if self.results_file == "default" else self.results_file
             self.history = History(path)
-            self.navigator = Navigator(self.history)
             named = [split_named(text) for text in self.config.hosts]
             first = self.config.host_conn(named[0][1]) if len(named) > 1 else self.config.conn()
             self.switch(first, self.config.api_version, named[0][0] if named else None)
@@ -137,6 +136,15 @@ class Session:
         if (c := self.client) is not None:  # negotiate now, so that completion offers what the daemon speaks
             with contextlib.suppress(Exception):  # an unreachable daemon is reported when a command needs it
                 c.api_version  # noqa: B018 - asked for its effect
+
+    @property
+    def navigator(self) -> Navigator | None:
+        """``cd``/``ls``/``pwd`` over the history, made on first use; None before the history is open."""
+        with self._lock:
+            if self._navigator is None and self.history is not None:
+                from dshell.explorer import Navigator
+                self._navigator = Navigator(self.history)
+        return self._navigator
 
     def switch(self, conn: dict[str, Any] | None, api_version: str | None, name: str | None = None) -> Client:
         """Connect the default endpoint (or the one ``name``, made the default) to ``conn``."""

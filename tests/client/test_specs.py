@@ -65,20 +65,20 @@ def test_versions_differ_where_the_api_changed():
 
 
 def _build(p):
-    return _specs.build_index(_specs._load_yaml(p), "v1.41")
+    return _specs._plain(_specs.build_index(_specs._load_yaml(p), "v1.41"))
 
 
 def test_index_cache_is_keyed_by_file_hash(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     spec_file = tmp_path / "v1.41.yaml"
     spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
-    first = _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
-    assert len(list((tmp_path / "dshell" / "specs").glob("index*-v1.41-*.pickle"))) == 1
+    first = _specs._cached(spec_file, "index", _build, tuple)
+    assert len(list((tmp_path / "dshell" / "specs").glob("index*-v1.41-*.marshal"))) == 1
     calls = []
-    second = _specs._cached(spec_file, "index", lambda p: calls.append(p), _specs.SpecIndex)
-    assert calls == [] and second.ops.keys() == first.ops.keys()
+    second = _specs._cached(spec_file, "index", lambda p: calls.append(p), tuple)
+    assert calls == [] and second[1].keys() == first[1].keys()
     spec_file.write_text(spec_file.read_text() + "\n# changed\n")
-    _specs._cached(spec_file, "index", lambda p: calls.append(p), _specs.SpecIndex)
+    _specs._cached(spec_file, "index", lambda p: calls.append(p), tuple)
     assert calls == [spec_file]
 
 
@@ -90,8 +90,8 @@ def test_a_damaged_cache_is_built_again_never_trusted(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     spec_file = tmp_path / "v1.41.yaml"
     spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
-    want = _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
-    (cache_file,) = (tmp_path / "dshell" / "specs").glob("index*.pickle")
+    want = _specs._cached(spec_file, "index", _build, tuple)
+    (cache_file,) = (tmp_path / "dshell" / "specs").glob("index*.marshal")
     assert stat.S_IMODE(cache_file.stat().st_mode) == 0o600
     good = cache_file.read_bytes()
     rng = random.Random(13)
@@ -102,7 +102,7 @@ def test_a_damaged_cache_is_built_again_never_trusted(tmp_path, monkeypatch):
     for damaged in damages:
         cache_file.write_bytes(damaged)
         rebuilt.clear()
-        got = _specs._cached(spec_file, "index", lambda p: rebuilt.append(p) or _build(p), _specs.SpecIndex)
+        got = _specs._cached(spec_file, "index", lambda p: rebuilt.append(p) or _build(p), tuple)
         assert rebuilt == [spec_file] and got == want
         assert cache_file.read_bytes() == good  # replaced by a good one
 
@@ -116,11 +116,11 @@ def test_temporaries_of_killed_cache_writers_are_swept(tmp_path, monkeypatch):
                           text=True, check=True).stdout.strip()
     folder = tmp_path / "dshell" / "specs"
     folder.mkdir(parents=True)
-    (folder / f"index3-v1.41-abc.{gone}.tmp").write_bytes(b"half a pickle")
+    (folder / f"index3-v1.41-abc.{gone}.tmp").write_bytes(b"half a cache")
     spec_file = tmp_path / "v1.41.yaml"
     spec_file.write_text((ROOT / "specs" / "v1.41.yaml").read_text())
-    _specs._cached(spec_file, "index", _build, _specs.SpecIndex)
-    assert [p.suffix for p in folder.iterdir()] == [".pickle"]
+    _specs._cached(spec_file, "index", _build, tuple)
+    assert [p.suffix for p in folder.iterdir()] == [".marshal"]
 
 
 @pytest.mark.parametrize(("server", "chosen"), [("1.41", "v1.41"), ("1.99", "v1.56"), ("1.25", "v1.25"),
@@ -153,3 +153,19 @@ def test_doc_descriptions_come_from_DSHELL_SPECS(monkeypatch):
     monkeypatch.delenv("DSHELL_SPECS")
     _specs.descriptions.cache_clear()
     assert docker.doc(c, "ContainerLogs")["doc"] == "Get container logs"
+
+
+@pytest.mark.parametrize("version", ["v1.25", "v1.41", "v1.51"])
+def test_the_cached_index_is_the_built_one_decoded_op_by_op(tmp_path, monkeypatch, version):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = _specs.build_index(_specs._load_yaml(_specs.SPEC_DIR / f"{version}.yaml"), version)
+    _specs.load.cache_clear()
+    try:
+        _specs.load(version)  # made, then read back from the cache file
+        _specs.load.cache_clear()
+        read = _specs.load(version)
+        assert not read.ops._done and "SystemPing" in read.ops  # nothing decoded before it is asked for
+        assert read.ops["SystemPing"] == built.ops["SystemPing"] and list(read.ops._done) == ["SystemPing"]
+        assert read == built and dict(read.ops) == built.ops and dict(read.definitions) == built.definitions
+    finally:
+        _specs.load.cache_clear()

@@ -7,7 +7,7 @@ import re
 import shlex
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..grammar import OP_RE, ParseError, command_value
+from ..grammar import ParseError, command_value
 from . import find, form
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Docker(NamedTuple):
 
 def docker_words(head: str, args: list[str], text: str) -> Docker | None:
     """The docker command the words are, or None (a dshell command, an op, a category)."""
-    if OP_RE.fullmatch(head) or (find(head) is not None and head not in SHARED):
+    if find(head) is not None and head not in SHARED:
         return None
     if head in SHARED and (not args or args[0][:1] in SHARED[head]):
         return None

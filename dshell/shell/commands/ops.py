@@ -90,10 +90,11 @@ def shown(result: Any) -> Reply:
 
 def _is_key_here(session: Session, cmd: OpCall) -> bool:
     """Whether ``cmd`` is a lone word that is no op but a key where ``cd`` went."""
-    nav, spec = session.navigator, session.spec_index
-    if nav is None or nav.ref is None or spec is None or cmd.op in spec.ops or cmd.params or cmd.args:
+    spec = session.spec_index
+    if spec is None or cmd.op in spec.ops or cmd.params or cmd.args:
         return False
-    return cmd.op in nav.names_here()
+    nav = session.navigator
+    return nav is not None and nav.ref is not None and cmd.op in nav.names_here()
 
 
 def follow(session: Session, op: str, params: dict[str, Any], c: Client, run: Runner) -> Reply:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 
 class UnsafePath(PermissionError):
     """A data folder or file dshell refuses to use (another user's, writable by others, a symlink)."""
 
 
-def _problem(path: str | Path, st: os.stat_result) -> str | None:
+def _problem(path: StrPath, st: os.stat_result) -> str | None:
     if st.st_uid != os.geteuid():
         return (f"{path}: refused: it belongs to uid {st.st_uid}, not to you (uid {os.geteuid()}); remove it, "
                 "or point XDG_DATA_HOME at a folder of your own")
@@ -29,7 +32,7 @@ def _problem(path: str | Path, st: os.stat_result) -> str | None:
     return None
 
 
-def check_private(path: str | Path, *, folder: bool = False) -> None:
+def check_private(path: StrPath, *, folder: bool = False) -> None:
     """UnsafePath when ``path`` exists and is not the user's own, or others may write it (a file: or is a
     symlink). A folder may be reached through a symlink; what it leads to is checked."""
     try:
@@ -43,14 +46,14 @@ def check_private(path: str | Path, *, folder: bool = False) -> None:
         raise UnsafePath(problem)
 
 
-def private_dir(path: str | Path) -> None:
+def private_dir(path: StrPath) -> None:
     """Make the folder ``path`` (and missing parents) mode 0700 if it is not there; UnsafePath when it is
     another user's or others may write it."""
-    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)  # the mode is the folder's; parents get the default, as mkdir -p
     check_private(path, folder=True)
 
 
-def private_fd(path: str | Path, flags: int) -> int:
+def private_fd(path: StrPath, flags: int) -> int:
     """``os.open(path, flags)`` never following a symlink, a file it creates mode 0600; UnsafePath (the file
     closed) when what is open is not a regular file of the user's, or others may write it. A file of the user's
     that others may read is made 0600."""

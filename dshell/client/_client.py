@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _auth, _reqlog, _specs
@@ -239,7 +239,7 @@ def _buildkit_session(params: Any) -> bool:
     """Whether an ImageBuild is BuildKit's (``version=2``) with a local folder as its context: dshell then serves
     the context over a session of its own (dshell.buildkit)."""
     return (_version_2({"params": params}) and is_local(params.get("inputStream"))
-            and Path(params["inputStream"]).is_dir())
+            and os.path.isdir(params["inputStream"]))
 
 
 class Pending(NamedTuple):

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 DEFAULT_URI = "unix:///var/run/docker.sock"
 
 
-def docker_config_dir() -> Path:
+def docker_config_dir() -> str:
     """``$DOCKER_CONFIG`` or ``~/.docker``."""
-    return Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+    return os.environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
+
+
+def _read_json(*parts: str) -> Any:
+    """The JSON file at ``parts`` joined; OSError or ValueError when it cannot be read."""
+    with open(os.path.join(*parts), encoding="utf-8") as file:
+        return json.load(file)
 
 
 def load_docker_config() -> dict[str, Any]:
     """``config.json`` of the docker CLI, or {} when absent or unreadable."""
     try:
-        found = json.loads((docker_config_dir() / "config.json").read_text())
+        found = _read_json(docker_config_dir(), "config.json")
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
 
 
-def _cert_files(folder: Path) -> dict[str, str]:
-    files = {"ca": folder / "ca.pem", "cert": folder / "cert.pem", "key": folder / "key.pem"}
-    return {k: str(v) for k, v in files.items() if v.is_file()}
+def _cert_files(folder: str) -> dict[str, str]:
+    files = {"ca": "ca.pem", "cert": "cert.pem", "key": "key.pem"}
+    return {k: path for k, name in files.items() if os.path.isfile(path := os.path.join(folder, name))}
 
 
 def _from_env() -> dict[str, Any] | None:
@@ -37,7 +42,7 @@ def _from_env() -> dict[str, Any] | None:
     verify = os.environ.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
     cert_path = os.environ.get("DOCKER_CERT_PATH")
     if host.startswith(("tcp://", "https://")) and (verify or os.environ.get("DOCKER_TLS")):
-        folder = Path(cert_path) if cert_path else docker_config_dir()
+        folder = cert_path or docker_config_dir()
         conn["mtls"] = _cert_files(folder)
         if not verify:
             conn["mtls"]["verify"] = False
@@ -51,13 +56,18 @@ def contexts() -> list[str]:
     import hashlib
 
     names = []
-    for meta in (docker_config_dir() / "contexts" / "meta").glob("*/meta.json"):
+    folder = os.path.join(docker_config_dir(), "contexts", "meta")
+    try:
+        digests = os.listdir(folder)
+    except OSError:  # no contexts (or none this user may read), as the docker CLI finds none
+        digests = []
+    for digest in digests:
         try:
-            found = json.loads(meta.read_text())
+            found = _read_json(folder, digest, "meta.json")
         except (OSError, ValueError):
             continue
         name = found.get("Name") if isinstance(found, dict) else None
-        if isinstance(name, str) and hashlib.sha256(name.encode()).hexdigest() == meta.parent.name \
+        if isinstance(name, str) and hashlib.sha256(name.encode()).hexdigest() == digest \
                 and context_conn(name) is not None:
             names.append(name)
     return sorted(names)
@@ -70,16 +80,16 @@ def context_conn(name: str) -> dict[str, Any] | None:
     import hashlib
 
     digest = hashlib.sha256(name.encode()).hexdigest()
-    base = docker_config_dir() / "contexts"
+    base = os.path.join(docker_config_dir(), "contexts")
     try:
-        meta = json.loads((base / "meta" / digest / "meta.json").read_text())
+        meta = _read_json(base, "meta", digest, "meta.json")
     except (OSError, ValueError):
         return None
     endpoint = (meta.get("Endpoints") or {}).get("docker") or {}
     if not endpoint.get("Host"):
         return None
     conn: dict[str, Any] = {"uri": endpoint["Host"]}
-    tls = _cert_files(base / "tls" / digest / "docker")
+    tls = _cert_files(os.path.join(base, "tls", digest, "docker"))
     if tls:
         conn["mtls"] = tls
         if endpoint["Host"].startswith("tcp://"):

@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import ValidationError
+
+if TYPE_CHECKING:
+    from pathlib import Path, PurePath
 
 DEFAULT_DOCKERFILE = "Dockerfile"
 
 
 def is_local(value: Any) -> bool:
-    """Whether a param value is a local path to send (``pathlib.Path``)."""
-    return isinstance(value, PurePath)
+    """Whether a param value is a local path to send (a ``pathlib.Path``, any ``os.PathLike``: asked without
+    importing pathlib, which a call that sends no file does not need)."""
+    return isinstance(value, os.PathLike)
 
 
-def path_chunks(path: Path) -> Iterator[bytes]:
+def path_chunks(path: os.PathLike[str]) -> Iterator[bytes]:
     """A file's bytes, or a folder's contents as a tar, read as they are sent; ValidationError for neither."""
+    from pathlib import Path
+
     from ._tarstream import file_chunks, pack
 
+    path = Path(path)
     if path.is_dir():
         return pack(path, "")
     if path.is_file() or path.is_fifo():
@@ -38,11 +44,13 @@ def _dockerfile_name(root: Path, dockerfile: str | PurePath | None) -> tuple[str
 
     A ``Path`` is a local file (relative to the working directory, as ``docker build -f`` reads it); a string
     is a name inside the context, as the API has it."""
+    from pathlib import Path
+
     if dockerfile is None:
         if not (root / DEFAULT_DOCKERFILE).exists() and (root / "dockerfile").exists():
             return "dockerfile", None
         return DEFAULT_DOCKERFILE, None
-    if not isinstance(dockerfile, PurePath):
+    if not is_local(dockerfile):
         return str(dockerfile), None
     local = Path(os.path.realpath(dockerfile))
     if not local.is_file():
@@ -57,6 +65,8 @@ def _dockerfile_name(root: Path, dockerfile: str | PurePath | None) -> tuple[str
 
 def build_context(root: Path, dockerfile: str | PurePath | None = None) -> tuple[Iterator[bytes], str]:
     """The tar stream of the build context ``root`` and the Dockerfile's name in it."""
+    from pathlib import Path
+
     from . import _dockerignore
     from ._tarstream import pack, reading
 
@@ -86,6 +96,8 @@ def local_bodies(op: str, params: dict[str, Any]) -> dict[str, Any]:
     local = {name: value for name, value in params.items() if is_local(value)}
     if not local:
         return params
+    from pathlib import Path
+
     out = dict(params)
     for name, value in local.items():
         path = Path(value)

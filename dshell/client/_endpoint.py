@@ -3,9 +3,7 @@ TLS context; the wording of a refused connection and of TLS failures."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urlsplit
 
 from ._errors import ConnectionError
 
@@ -47,17 +45,19 @@ class Endpoint(NamedTuple):
     @classmethod
     def parse(cls, conn: dict[str, Any]) -> Endpoint:
         """Build an endpoint from a ``conn`` map: {"uri", "mtls": {ca, cert, key, password}, "timeouts"}."""
-        parts = urlsplit(conn.get("uri") or "")
         uri = without_password(conn.get("uri") or "")  # shown, logged and stored: never the password
         mtls = dict(conn.get("mtls") or {})
-        scheme = parts.scheme
         given = {k: v for k, v in (conn.get("timeouts") or {}).items() if k in Timeouts._fields}
-        if scheme != "unix":
-            given.setdefault("connect", DEFAULT_CONNECT_TIMEOUT)  # a network dial that hangs must end
+        if (path := unix_path(conn.get("uri") or "")) is not None:
+            return cls(uri, "unix", path, "docker", mtls, Timeouts(**given))
+        from urllib.parse import urlsplit  # here: its import (and ipaddress's) costs a one-shot call on a socket
+
+        parts = urlsplit(conn.get("uri") or "")
+        scheme = parts.scheme
+        given.setdefault("connect", DEFAULT_CONNECT_TIMEOUT)  # a network dial that hangs must end
         timeouts = Timeouts(**given)
         if scheme == "unix":
-            path = parts.path or parts.netloc
-            return cls(uri, "unix", path, "docker", mtls, timeouts)
+            return cls(uri, "unix", parts.path or parts.netloc, "docker", mtls, timeouts)
         if scheme in ("tcp", "http", "https"):
             if scheme == "tcp":
                 scheme = "https" if mtls else "http"
@@ -114,10 +114,19 @@ class Endpoint(NamedTuple):
         return ctx
 
 
+def unix_path(uri: str) -> str | None:
+    """The socket of a plain ``unix://`` URI, read as urlsplit reads it (its netloc, else its path); None for any
+    other URI, or one with characters urlsplit treats apart (``?``, ``#``, brackets, spaces, controls)."""
+    if not uri.startswith("unix://") or not uri.isprintable() or any(c in uri for c in " ?#[]"):
+        return None
+    netloc, slash, tail = uri[len("unix://"):].partition("/")
+    return (slash + tail) or netloc
+
+
 def key_needs_password(path: str) -> bool:
     """Whether the PEM key at ``path`` is encrypted (False when it cannot be read: loading it will say why)."""
     try:
-        with Path(path).open("rb") as f:
+        with open(path, "rb") as f:
             head = f.read(4096)
     except OSError:
         return False
@@ -135,6 +144,10 @@ def tls_reason(exc: OSError) -> str | None:
 
 def without_password(uri: str) -> str:
     """``uri`` with the password of its user part as ``***`` (``https://me:***@host``); the rest as it is."""
+    if "@" not in uri:  # no user part
+        return uri
+    from urllib.parse import urlsplit
+
     parts = urlsplit(uri)
     if parts.password is None:
         return uri

@@ -20,7 +20,7 @@ from ._config import docker_config_dir
 
 
 def _config_file() -> Path:
-    return docker_config_dir() / "config.json"
+    return Path(docker_config_dir(), "config.json")
 
 
 def _read() -> dict[str, Any]:

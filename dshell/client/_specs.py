@@ -3,17 +3,20 @@ each definition marshalled apart and decoded when first asked for, as a call rea
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._errors import VersionError
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
+if TYPE_CHECKING:
+    from _typeshed import StrPath
+
+SPEC_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "specs")
 OLDEST, NEWEST = "v1.25", "v1.56"
 CACHE_FORMAT = 9  # bumped whenever the shape of the cached index (or of its file) changes
 _MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the marshalled value, then that value
@@ -132,7 +135,8 @@ def normalize_version(version: str) -> str:
 @cache
 def versions() -> tuple[str, ...]:
     """Every API version dshell has a spec for, oldest first."""
-    return tuple(sorted((p.stem for p in SPEC_DIR.glob("v1.*.yaml")), key=version_key))
+    names = (name[:-len(".yaml")] for name in os.listdir(SPEC_DIR) if name.startswith("v1.") and name.endswith(".yaml"))
+    return tuple(sorted(names, key=version_key))
 
 
 def check_version(version: str) -> str:
@@ -144,9 +148,9 @@ def check_version(version: str) -> str:
     return version
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dshell" / "specs"
+    return os.path.join(base, "dshell", "specs")
 
 
 def _category(path: str) -> str:
@@ -190,15 +194,16 @@ def build_index(spec: dict[str, Any], version: str) -> SpecIndex:
     return SpecIndex(version=version, ops=ops, definitions=spec.get("definitions") or {})
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
+def _load_yaml(path: StrPath) -> dict[str, Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(path.read_bytes(), Loader=loader)
+    with open(path, "rb") as file:
+        data: dict[str, Any] = yaml.load(file.read(), Loader=loader)
     return data
 
 
-def cached_yaml(path: Path, kind: str) -> dict[str, Any]:
+def cached_yaml(path: StrPath, kind: str) -> dict[str, Any]:
     """The YAML file ``path`` parsed, memoized on disk as the specs are (``kind`` names the cache files)."""
     return _cached(path, kind, _load_yaml, dict)
 
@@ -252,16 +257,18 @@ def _index(plain: tuple[str, dict[str, bytes], dict[str, bytes]]) -> SpecIndex:
     return SpecIndex(version, Decoded(ops, _operation), Decoded(definitions, _identity))
 
 
-def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) -> T:
+def _cached(path: StrPath, kind: str, build: Callable[[StrPath], T], want: type[T]) -> T:
     """Return ``build(path)`` (a value marshal keeps), memoized on disk under a hash (CRC-32 and size) of the
     file's bytes.
 
     The cache file carries a CRC-32 and the length of what it holds (a check against damage, as the file is
     the owner's alone; zlib's, where hashlib would load OpenSSL at every start): one that does not verify (a
     flipped byte, a write cut short) or does not hold a ``want`` is built again and replaced, never trusted."""
-    data = path.read_bytes()
+    with open(path, "rb") as file:
+        data = file.read()
     digest = f"{zlib.crc32(data):08x}{len(data):x}"
-    cache_file = _cache_dir() / f"{kind}{CACHE_FORMAT}-{path.stem}-{digest}.marshal"
+    stem = os.path.splitext(os.path.basename(path))[0]
+    cache_file = os.path.join(_cache_dir(), f"{kind}{CACHE_FORMAT}-{stem}-{digest}.marshal")
     value = _read_cache(cache_file, want)
     if value is None:
         value = build(path)
@@ -269,9 +276,10 @@ def _cached(path: Path, kind: str, build: Callable[[Path], T], want: type[T]) ->
     return value
 
 
-def _read_cache(cache_file: Path, want: type[T]) -> T | None:
+def _read_cache(cache_file: str, want: type[T]) -> T | None:
     try:
-        raw = cache_file.read_bytes()
+        with open(cache_file, "rb") as file:
+            raw = file.read()
     except OSError:
         return None
     head, payload = raw[:len(_MAGIC) + 12], raw[len(_MAGIC) + 12:]
@@ -284,17 +292,18 @@ def _read_cache(cache_file: Path, want: type[T]) -> T | None:
     return value if isinstance(value, want) else None
 
 
-def _write_cache(cache_file: Path, value: Any) -> None:
+def _write_cache(cache_file: str, value: Any) -> None:
     """Write to a temporary, then rename (a killed write leaves no half file under the real name); sweep
     the temporaries of writers that were killed."""
     try:
         payload = marshal.dumps(value)
-        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _sweep(cache_file.parent)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        folder = os.path.dirname(cache_file)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        _sweep(folder)
+        tmp = f"{os.path.splitext(cache_file)[0]}.{os.getpid()}.tmp"
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(_check(payload) + payload)
-        tmp.replace(cache_file)
+        os.replace(tmp, cache_file)
     except (OSError, ValueError):
         pass  # a read-only cache (or a value marshal cannot keep) costs speed, not correctness
 
@@ -304,12 +313,13 @@ def _check(payload: bytes) -> bytes:
     return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(8, "big")
 
 
-def _sweep(folder: Path) -> None:
-    """Remove temporaries whose writer is gone (its pid no longer runs)."""
-    for tmp in folder.glob("*.tmp"):
-        pid = tmp.suffixes[-2].lstrip(".") if len(tmp.suffixes) > 1 else ""
+def _sweep(folder: str) -> None:
+    """Remove temporaries (``NAME.PID.tmp``) whose writer is gone (its pid no longer runs)."""
+    for name in os.listdir(folder):
+        pid = name[:-len(".tmp")].rpartition(".")[2] if name.endswith(".tmp") else ""
         if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
 
 
 def _running(pid: int) -> bool:
@@ -326,11 +336,12 @@ def _running(pid: int) -> bool:
 def load(version: str = NEWEST) -> SpecIndex:
     """The indexed spec of ``version`` (parsed once, then read from the on-disk cache)."""
     version = check_version(version)
-    built = _cached(SPEC_DIR / f"{version}.yaml", "index", lambda p: _plain(build_index(_load_yaml(p), version)), tuple)
+    path = os.path.join(SPEC_DIR, f"{version}.yaml")
+    built = _cached(path, "index", lambda p: _plain(build_index(_load_yaml(p), version)), tuple)
     return _index(built)
 
 
-def _extract_descriptions(path: Path) -> dict[str, dict[str, Any]]:
+def _extract_descriptions(path: StrPath) -> dict[str, dict[str, Any]]:
     spec = _load_yaml(path)
     out: dict[str, dict[str, Any]] = {}
     for methods in spec["paths"].values():
@@ -350,8 +361,8 @@ def descriptions(version: str, folder: str | None = None) -> dict[str, dict[str,
     folder = folder or os.environ.get("DSHELL_SPECS")
     if not folder:
         return {}
-    path = Path(folder) / f"{version}.yaml"
-    if not path.is_file():
+    path = os.path.join(folder, f"{version}.yaml")
+    if not os.path.isfile(path):
         return {}
     return _cached(path, "prose", _extract_descriptions, dict)
 

@@ -8,7 +8,6 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from time import time as _now
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from ._redact import fetched_op, redact, redact_answer
 from ._store import INLINE_LIMIT, ResultStore, SideFile
 
 if TYPE_CHECKING:
+    from _typeshed import StrPath
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from dshell.client import Outcome
@@ -129,11 +129,11 @@ def _answering_op(op: str, params: dict[str, Any] | None, status: int | None, er
     return op
 
 
-def default_history_path() -> Path:
+def default_history_path() -> str:
     """`$XDG_DATA_HOME/dshell/results.jsonl`, or `~/.local/share/dshell/results.jsonl`."""
     base = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "share"
-    return root / "dshell" / "results.jsonl"
+    root = base if os.path.isabs(base) else os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(root, "dshell", "results.jsonl")
 
 
 class History:
@@ -145,8 +145,8 @@ class History:
     used first, and read again from the file when asked for (results not saved stay in memory).
     """
 
-    def __init__(self, path: Path | None = None, *, inline_limit: int = INLINE_LIMIT) -> None:
-        self._store = ResultStore(Path(path), inline_limit) if path is not None else None
+    def __init__(self, path: StrPath | None = None, *, inline_limit: int = INLINE_LIMIT) -> None:
+        self._store = ResultStore(path, inline_limit) if path is not None else None
         self._saving = self._store is not None
         self._cache: OrderedDict[int, tuple[Result, int]] = OrderedDict()  # stored results and their size
         self._cached_bytes = 0
@@ -157,7 +157,7 @@ class History:
         self.load()
 
     @property
-    def path(self) -> Path | None:
+    def path(self) -> str | None:
         """The results file, or None when results are kept in memory only."""
         return self._store.path if self._store and self._saving else None
 

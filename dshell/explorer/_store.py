@@ -24,10 +24,12 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from json.encoder import encode_basestring
-from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ._codec import dumps, loads
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 INLINE_LIMIT = 5_000_000
 """Serialized data longer than this many characters goes to a side file."""
@@ -45,18 +47,19 @@ class SideFile:
 
     __slots__ = ("path",)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
 
     def load(self) -> Any:
         """The stored data, or a one-line note when the file is gone or damaged."""
         try:
-            return loads(self.path.read_bytes())
+            with open(self.path, "rb") as file:
+                return loads(file.read())
         except (OSError, ValueError) as exc:
             return f"(data unavailable: {self.path}: {exc})"
 
 
-def private_dir(path: Path) -> None:
+def private_dir(path: StrPath) -> None:
     """Make the folder ``path`` (and missing parents) if it is not there, ``path`` itself mode 0700; UnsafePath
     (an OSError) when it is another user's or others may write it."""
     from dshell._private import private_dir as make
@@ -64,7 +67,7 @@ def private_dir(path: Path) -> None:
     make(path)
 
 
-def private_open(path: Path, mode: str) -> IO[Any]:
+def private_open(path: StrPath, mode: str) -> IO[Any]:
     """``open(path, mode)`` for "a", "ab", "w" or "wb" (UTF-8 text unless binary) never through a symlink; a
     file it creates is mode 0600; UnsafePath (an OSError) for another user's file or one others may write."""
     from dshell._private import private_fd
@@ -138,10 +141,11 @@ class ResultStore:
     lock while a number is chosen and its line written; ``sync()`` picks up what the others appended.
     """
 
-    def __init__(self, path: Path, inline_limit: int = INLINE_LIMIT) -> None:
-        self.path = path
-        self.side_dir = path.with_suffix("")
-        self.index_path = path.with_suffix(".idx")
+    def __init__(self, path: StrPath, inline_limit: int = INLINE_LIMIT) -> None:
+        self.path = os.fspath(path)
+        self.folder = os.path.dirname(self.path) or "."
+        self.side_dir = os.path.splitext(self.path)[0]
+        self.index_path = self.side_dir + ".idx"
         self.inline_limit = inline_limit
         self.count = 0  # index entries
         self.last: tuple[int, int, int] | None = None  # the last entry
@@ -153,7 +157,7 @@ class ResultStore:
         """Hold the file's exclusive lock (between processes); True when held. Without one to be had,
         the write that follows reports the problem."""
         try:
-            private_dir(self.path.parent)
+            private_dir(self.folder)
             file = private_open(self.path, "ab")
         except OSError:
             yield False
@@ -173,11 +177,11 @@ class ResultStore:
         a symlink: nothing of it is read or written then."""
         from dshell._private import check_private
 
-        check_private(self.path.parent, folder=True)
+        check_private(self.folder, folder=True)
         check_private(self.path)
         check_private(self.index_path)
         try:
-            size = self.path.stat().st_size
+            size = os.stat(self.path).st_size
         except FileNotFoundError:
             size = 0
         entries = self._entries_on_disk(repair)
@@ -194,7 +198,7 @@ class ResultStore:
 
     def _entries_on_disk(self, repair: bool) -> int:
         try:
-            size = self.index_path.stat().st_size
+            size = os.stat(self.index_path).st_size
         except FileNotFoundError:
             return 0
         if size % _ENTRY.size and repair:  # an entry cut short by a kill: it is made again from the file
@@ -202,7 +206,7 @@ class ResultStore:
         return size // _ENTRY.size
 
     def _entry(self, i: int) -> tuple[int, int, int]:
-        with self.index_path.open("rb") as index:
+        with open(self.index_path, "rb") as index:
             index.seek(i * _ENTRY.size)
             raw = index.read(_ENTRY.size)
         return _ENTRY.unpack(raw) if len(raw) == _ENTRY.size else (0, 0, 0)
@@ -211,7 +215,7 @@ class ResultStore:
         n, offset, length = entry
         if offset + length >= size:
             return False
-        with self.path.open("rb") as file:
+        with open(self.path, "rb") as file:
             file.seek(offset)
             head = file.read(min(length, 40))
             file.seek(offset + length)
@@ -223,7 +227,7 @@ class ResultStore:
         """Index the complete lines after ``_scanned``; end a torn tail when ``repair``."""
         new: list[tuple[int, int, int]] = []
         last_n = self.last[0] if self.last else 0
-        with self.path.open("rb") as file:
+        with open(self.path, "rb") as file:
             file.seek(self._scanned)
             offset, pending = self._scanned, b""
             while chunk := file.read(_SCAN):
@@ -240,7 +244,7 @@ class ResultStore:
                 offset += start
                 pending = pending[start:]
         if new and repair:
-            private_dir(self.index_path.parent)
+            private_dir(os.path.dirname(self.index_path))
             with private_open(self.index_path, "ab") as index:
                 index.write(b"".join(_ENTRY.pack(*entry) for entry in new))
         if new:
@@ -255,7 +259,8 @@ class ResultStore:
     def numbers(self) -> list[int]:
         """The number of every indexed result, oldest first."""
         try:
-            raw = self.index_path.read_bytes()[: self.count * _ENTRY.size]
+            with open(self.index_path, "rb") as index:
+                raw = index.read(self.count * _ENTRY.size)
         except FileNotFoundError:
             return []
         return [entry[0] for entry in _ENTRY.iter_unpack(raw)]
@@ -291,11 +296,11 @@ class ResultStore:
         head = dumps(record)[:-1].encode("utf-8")
         if size is None or size > self.inline_limit:
             side = self._write_side_file(record["n"], pieces)
-            parts = [head, b', "data_file": ' + dumps(side.relative_to(self.path.parent).as_posix()).encode()]
+            parts = [head, b', "data_file": ' + dumps(os.path.relpath(side, self.folder)).encode()]
         else:
             parts = [head, b', "data": ', *pieces]
         parts = seal(parts)
-        private_dir(self.path.parent)
+        private_dir(self.folder)
         with private_open(self.path, "ab") as file:
             offset = file.tell()
             for part in parts:
@@ -307,14 +312,14 @@ class ResultStore:
         self.count, self.last, self._scanned = self.count + 1, entry, offset + size
         return size
 
-    def _write_side_file(self, n: int, payload: Iterable[bytes]) -> Path:
-        side = self.side_dir / f"{n}.json"
-        private_dir(side.parent)
-        tmp = side.with_name(f"{side.name}{_TMP}{os.getpid()}")
+    def _write_side_file(self, n: int, payload: Iterable[bytes]) -> str:
+        side = os.path.join(self.side_dir, f"{n}.json")
+        private_dir(self.side_dir)
+        tmp = f"{side}{_TMP}{os.getpid()}"
         with private_open(tmp, "wb") as out:
             for piece in payload:
                 out.write(piece)
-        tmp.replace(side)
+        os.replace(tmp, side)
         return side
 
     def sweep_side_files(self) -> None:
@@ -329,18 +334,18 @@ class ResultStore:
             stem = name.partition(".")[0]
             if _TMP in name or (stem.isdigit() and int(stem) > last_n):
                 with suppress(OSError):
-                    os.unlink(self.side_dir / name)
+                    os.unlink(os.path.join(self.side_dir, name))
 
     def read(self, entry: tuple[int, int, int]) -> tuple[dict[str, Any], Any] | None:
         """(record, data) of the line ``entry`` points at, data a `SideFile` for side-stored results; None
         when the line is damaged."""
         n, offset, length = entry
-        with self.path.open("rb") as file:
+        with open(self.path, "rb") as file:
             file.seek(offset)
             record = unseal(file.read(length))
         if record is None or record["n"] != n:
             return None
         record.pop("crc", None)
         if "data_file" in record:
-            return record, SideFile(self.path.parent / record.pop("data_file"))
+            return record, SideFile(os.path.join(self.folder, record.pop("data_file")))
         return record, record.pop("data", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit import PromptSession
@@ -64,10 +65,10 @@ class Shell:
         self.printer = Printer(console, config.pager)
         session.say = self.printer.line
         session.ask = self.ask
-        self.first_time = history is None and not (data_dir() / "history").exists()
+        self.first_time = history is None and not os.path.exists(os.path.join(data_dir(), "history"))
         self._warnings: list[str] = []  # said once the prompt is not on screen (history writes happen as it closes)
         if history is None:  # results and history: the owner's only; a history that cannot be saved is said once
-            history = RedactingFileHistory(str(data_dir() / "history"), warn=self._warnings.append)
+            history = RedactingFileHistory(os.path.join(data_dir(), "history"), warn=self._warnings.append)
         self.prompt: PromptSession[str] = PromptSession(
             self._message, multiline=True, prompt_continuation=self._continuation,
             lexer=DshellLexer(self._is_op), completer=DshellCompleter(SessionSources(session)),

@@ -5,8 +5,8 @@ resolved, positional values placed. Pure: the spec and the ref resolver are give
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .grammar import OpCall
@@ -121,7 +121,7 @@ def slot(op: Operation, params: dict[str, Any], value: Any) -> str:
     body = op.body_param
     if isinstance(value, dict | list) and body is not None and body.name not in params:
         return body.name
-    if isinstance(value, PurePath) or hasattr(value, "read"):  # @path, @-
+    if isinstance(value, os.PathLike) or hasattr(value, "read"):  # @path (a pathlib.Path), @-
         from .bodies import binary_body
 
         name = binary_body(op)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path, PurePath
 from typing import Any
 
 from .values import LocalPath
@@ -17,6 +16,8 @@ def local_value(value: LocalPath) -> Any:
     """What ``@path`` sends: a ``pathlib.Path`` (``~`` expanded), or stdin's bytes for ``@-``; ValueError when
     stdin is the terminal (nothing was piped in)."""
     if value.text != "-":
+        from pathlib import Path  # here: a line with no @path does not import it
+
         return Path(os.path.expanduser(value.text))
     if sys.stdin is None or sys.stdin.isatty():
         raise ValueError("@- reads stdin: pipe the data into `dshell -c ...` (here stdin is the terminal)")
@@ -45,8 +46,8 @@ class Sent:
 
 def storable(value: Any) -> Any:
     """A param as a result keeps it: a local path as ``@path``, a stream as ``@-``."""
-    if isinstance(value, PurePath):
-        return f"@{value}"
+    if isinstance(value, os.PathLike):  # a pathlib.Path, asked without importing pathlib
+        return f"@{os.fspath(value)}"
     if isinstance(value, Sent):
         return f"@{value.source}"
     if hasattr(value, "read") or isinstance(value, Iterator):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 # each setting and the values it takes (None: free text or a number)
 SETTINGS: dict[str, tuple[str, ...] | None] = {
@@ -155,31 +157,32 @@ def _timeout(key: str, value: Any) -> float | None:
     return seconds
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def _xdg(var: str, fallback: str) -> str:
     base = os.environ.get(var, "")
-    return Path(base) if os.path.isabs(base) else Path.home() / fallback
+    return base if os.path.isabs(base) else os.path.join(os.path.expanduser("~"), fallback)
 
 
-def config_path() -> Path:
+def config_path() -> str:
     """``$XDG_CONFIG_HOME/dshell/config.yaml`` (default ``~/.config/dshell/config.yaml``)."""
-    return _xdg("XDG_CONFIG_HOME", ".config") / "dshell" / "config.yaml"
+    return os.path.join(_xdg("XDG_CONFIG_HOME", ".config"), "dshell", "config.yaml")
 
 
-def data_dir() -> Path:
+def data_dir() -> str:
     """``$XDG_DATA_HOME/dshell`` (default ``~/.local/share/dshell``): command history lives here."""
-    return _xdg("XDG_DATA_HOME", ".local/share") / "dshell"
+    return os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), "dshell")
 
 
-def load_config(path: Path | None = None) -> Config:
+def load_config(path: StrPath | None = None) -> Config:
     """The settings in ``path`` (default: ``config_path()``); a missing file gives the defaults, and a bad
     file or setting gives the defaults for it plus a warning in ``Config.warnings``."""
     path = path or config_path()
-    if not path.is_file():
+    if not os.path.isfile(path):
         return Config()
     import yaml
 
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        with open(path, encoding="utf-8") as file:
+            raw = yaml.safe_load(file) or {}
     except (OSError, yaml.YAMLError) as exc:
         return Config(warnings=(f"{path}: not read ({str(exc).splitlines()[0]})",))
     if not isinstance(raw, dict):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from dshell.client import Client
@@ -25,14 +24,23 @@ def real_client(conn: dict[str, Any], api_version: str | None) -> Client:
     return docker.client(conn=conn, api_version=api_version)
 
 
+def _stem(path: str) -> str:
+    """A socket file's name without its extensions (``local`` for none)."""
+    return path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0] or "local"
+
+
 def auto_name(uri: str, taken: Iterable[str]) -> str:
     """A name for an endpoint given without one: the host (tcp, https, ssh) or the socket file's stem (unix),
     with ``-2``, ``-3``, ... when already taken."""
-    parts = urlsplit(uri)
-    if parts.scheme == "unix" or not parts.hostname:
-        base = (parts.path or uri).rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0] or "local"
+    from dshell.client._endpoint import unix_path
+
+    if (path := unix_path(uri)) is not None:
+        base = _stem(path or uri)
     else:
-        base = parts.hostname
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(uri)
+        base = _stem(parts.path or uri) if parts.scheme == "unix" or not parts.hostname else parts.hostname
     base = "".join(ch if ch.isalnum() or ch in "_.-" else "-" for ch in base).strip("-") or "host"
     taken = set(taken) | {"all"}
     name, n = base, 1

@@ -12,7 +12,6 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from dshell.explorer import Ref
@@ -24,6 +23,8 @@ from .reply import one_line
 from .values import LocalPath
 
 if TYPE_CHECKING:
+    from _typeshed import StrPath
+
     from dshell.client import Client, Outcome, SpecIndex
     from dshell.explorer import History, Navigator, Result
 
@@ -78,8 +79,7 @@ class _Here(threading.local):
 class Session:
     """The endpoints, a results history, a navigator and live names, and what front ends plugged in."""
 
-    def __init__(self, config: Config | None = None,
-                 results_file: Path | Literal["default"] | None = "default",
+    def __init__(self, config: Config | None = None, results_file: StrPath | Literal["default"] | None = "default",
                  clients: ClientFactory = real_client) -> None:
         """``clients`` makes each endpoint's client (tests give one over ``docker.MockTransport``)."""
         self.config = config or Config()

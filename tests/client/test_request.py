@@ -144,3 +144,22 @@ def test_bodies_that_cannot_be_sent_are_validation_errors():
     validate(op("ImageBuild"), {"inputStream": iter([b"a", b"b"])})
     with pytest.raises(ValidationError, match="fetch: the body must be .*; got int 5"):
         raw_request("post", "/x", None, None, None, 5)
+
+
+def test_quote_is_what_urllib_quotes_without_importing_it():
+    """``_request.quote`` stands in for ``urllib.parse.quote`` (whose import, with ipaddress, a one-shot call
+    pays): the same text for every character class, safe set and non-ASCII text, the same error for a lone
+    surrogate."""
+    import random
+    import urllib.parse
+
+    from dshell.client._request import quote
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0x250)] + ["😀", "中", "\u2028", "\ufeff"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        for safe in ("", "/:@", "/"):
+            assert quote(text, safe) == urllib.parse.quote(text, safe=safe)
+    with pytest.raises(UnicodeEncodeError):
+        quote("a\ud800")

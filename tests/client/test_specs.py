@@ -158,7 +158,7 @@ def test_doc_descriptions_come_from_DSHELL_SPECS(monkeypatch):
 @pytest.mark.parametrize("version", ["v1.25", "v1.41", "v1.51"])
 def test_the_cached_index_is_the_built_one_decoded_op_by_op(tmp_path, monkeypatch, version):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    built = _specs.build_index(_specs._load_yaml(_specs.SPEC_DIR / f"{version}.yaml"), version)
+    built = _specs.build_index(_specs._load_yaml(f"{_specs.SPEC_DIR}/{version}.yaml"), version)
     _specs.load.cache_clear()
     try:
         _specs.load(version)  # made, then read back from the cache file

@@ -379,3 +379,22 @@ def test_request_splitting_in_a_fetch_url_is_refused(peer, url):
     with pytest.raises(docker.ValidationError, match="percent-encode") as err:
         docker.fetch({"conn": c, "url": url})
     assert "\n" not in str(err.value) and received == []
+
+
+@pytest.mark.parametrize("uri", [
+    "unix:///var/run/docker.sock", "unix://relative.sock", "unix://host/p.sock", "unix:///", "unix://", "unix:///a b",
+    "unix:///a?b", "unix:///a#b", "unix:///a\tb", "unix:///[x]", "UNIX:///x.sock", "unix:/x.sock", "unix:x",
+    "tcp://h:1", "ssh://u@h", "https://me:pw@h:2376", "unix:///tmp/é.sock", "unix:///a\x00b",
+])
+def test_a_unix_uri_is_read_as_urlsplit_reads_it(uri):
+    """``unix_path`` reads a plain unix:// URI without urllib (its import costs a one-shot call): the socket
+    urlsplit gives, or None to leave the URI to urlsplit; the endpoint made is the same either way."""
+    from urllib.parse import urlsplit
+
+    from dshell.client._endpoint import Endpoint, unix_path
+
+    parts = urlsplit(uri)
+    fast = unix_path(uri)
+    assert fast is None or (parts.scheme == "unix" and fast == (parts.path or parts.netloc))
+    if parts.scheme == "unix":
+        assert Endpoint.parse({"uri": uri}).address == (parts.path or parts.netloc)

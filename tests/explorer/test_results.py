@@ -197,10 +197,10 @@ def test_failing_write_warns_and_keeps_results_in_memory(tmp_path: Path) -> None
 
 def test_default_history_path_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert default_history_path() == tmp_path / "dshell" / "results.jsonl"
+    assert default_history_path() == str(tmp_path / "dshell" / "results.jsonl")
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_history_path() == tmp_path / "home" / ".local" / "share" / "dshell" / "results.jsonl"
+    assert default_history_path() == str(tmp_path / "home" / ".local" / "share" / "dshell" / "results.jsonl")
 
 
 def test_result_failed_and_repr() -> None:

@@ -1,9 +1,13 @@
-"""Small immutable values without dataclasses, whose import (inspect, ast, tokenize, ...) would cost every
-start-up more than the rest of the shell's value types together."""
+"""Small immutable values made cheaply at start-up: ``Frozen`` without dataclasses, whose import (inspect, ast,
+tokenize, ...) would cost every start-up more than the rest of the shell's value types together, and ``Record``,
+``typing.NamedTuple`` without its check of each field's annotation: under ``from __future__ import annotations``
+each is a string that check compiles, which was a tenth of a ``dshell -c`` (141 fields on its path)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["Frozen", "Record"]
 
 
 class Frozen:
@@ -40,3 +44,36 @@ class Frozen:
     def __reduce__(self) -> tuple[type[Frozen], tuple[Any, ...]]:
         """Made again from its fields: copy, deepcopy and pickle work."""
         return type(self), self._values()
+
+
+if TYPE_CHECKING:
+    from typing import NamedTuple as Record
+else:
+    import collections
+
+    _KEPT = frozenset({"__module__", "__annotations__"})  # typing.NamedTuple's own, not set again
+    _PROHIBITED = frozenset({"__new__", "__init__", "__slots__", "__getnewargs__", "_fields", "_field_defaults",
+                             "_make", "_replace", "_asdict", "_source"})
+
+    class _RecordType(type):
+        """What ``typing.NamedTuple`` makes of a class body (a ``collections.namedtuple`` with the body's
+        defaults, docstring, methods and properties), its annotations kept as written."""
+
+        def __new__(cls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
+            if not bases:
+                return super().__new__(cls, name, bases, ns)
+            fields = list(ns.get("__annotations__", {}))
+            defaulted = [field for field in fields if field in ns]
+            if defaulted != fields[len(fields) - len(defaulted):]:
+                raise TypeError(f"{name}: a field without a default follows one with a default")
+            made = collections.namedtuple(name, fields, defaults=[ns[f] for f in defaulted], module=ns["__module__"])
+            made.__annotations__ = dict(ns.get("__annotations__", {}))
+            for key, value in ns.items():
+                if key in _PROHIBITED:
+                    raise AttributeError(f"{name}: cannot overwrite the NamedTuple attribute {key}")
+                if key not in _KEPT and key not in fields:
+                    setattr(made, key, value)
+            return made
+
+    class Record(metaclass=_RecordType):
+        """Subclassed as ``typing.NamedTuple`` is (and seen as it by type checkers)."""

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
+
+from dshell._frozen import Record
 
 DESCRIPTION = "An interactive shell on the Docker Engine API."
 _TLS = "for mTLS to -H (else to DOCKER_HOST or the docker context)"
 
 
-class Option(NamedTuple):
+class Option(Record):
     """One option: its flags, its metavar (None: a switch) and its help; ``many``: it may be given again."""
 
     flags: tuple[str, ...]
@@ -41,7 +43,7 @@ OPTIONS = (
 )
 
 
-class Options(NamedTuple):
+class Options(Record):
     """The command line, read."""
 
     help: bool = False

@@ -13,8 +13,9 @@ import posixpath
 import stat as st
 import threading
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
+from dshell._frozen import Record
 from dshell.client._dockerignore import Matcher, clean
 
 from ._grpc import INVALID_ARGUMENT, UNKNOWN, Call, GrpcError
@@ -35,7 +36,7 @@ def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b
             + put_bytes(4, data))
 
 
-class Packet(NamedTuple):
+class Packet(Record):
     """A decoded Packet: its type, Stat (raw, or None), id and data."""
 
     kind: int
@@ -85,7 +86,7 @@ def encode_stat(path: str, info: os.stat_result, linkname: str = "") -> bytes:
     return out
 
 
-class Stat(NamedTuple):
+class Stat(Record):
     """A decoded Stat (what an export writes)."""
 
     path: str
@@ -112,7 +113,7 @@ def decode_stat(raw: bytes) -> Stat:
     return Stat(path, mode, size, mtime, link)
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     """One entry a walk sends: its Stat and, for a regular file, where to read its bytes."""
 
     stat: bytes

@@ -7,7 +7,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from . import _auth, _reqlog, _specs
 from ._config import default_conn
@@ -242,7 +244,7 @@ def _buildkit_session(params: Any) -> bool:
             and os.path.isdir(params["inputStream"]))
 
 
-class Pending(NamedTuple):
+class Pending(Record):
     """A request on its way: ``fileno()`` is readable once its answer begins, ``read()`` gives its Outcome."""
 
     conn: Connection
@@ -305,7 +307,7 @@ _AUTH_PARAMS = frozenset({"X-Registry-Auth", "X-Registry-Config"})
 PREPARED_MAX = 256  # prepared requests a client keeps; all are dropped when it is full
 
 
-class Prepared(NamedTuple):
+class Prepared(Record):
     """A request ready to send again: its head bytes and what the log and the Outcome name it by."""
 
     method: str

@@ -3,7 +3,9 @@ TLS context; the wording of a refused connection and of TLS failures."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ._errors import ConnectionError
 
@@ -23,7 +25,7 @@ _SERVER_CERT = {  # OpenSSL verify codes -> what is wrong with the daemon's cert
 }
 
 
-class Timeouts(NamedTuple):
+class Timeouts(Record):
     """Seconds; None means no limit."""
 
     connect: float | None = None
@@ -32,7 +34,7 @@ class Timeouts(NamedTuple):
     call: float | None = None
 
 
-class Endpoint(NamedTuple):
+class Endpoint(Record):
     """Where and how to connect: ``scheme`` is unix, http, https or ssh."""
 
     uri: str

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate, repeat
-from typing import NamedTuple
+
+from dshell._frozen import Record
 
 from ._errors import ConnectionError
 
@@ -39,7 +40,7 @@ class ProtocolError(ConnectionError):
     """The daemon's answer is not valid HTTP/1.1 (its connection is closed, never reused)."""
 
 
-class Head(NamedTuple):
+class Head(Record):
     """A response's status line and headers (lower-case names; repeated ones joined with ``", "``)."""
 
     status: int

@@ -7,7 +7,9 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
+
+from dshell._frozen import Record
 
 from ._context import is_local, local_bodies, path_chunks
 from ._errors import ValidationError
@@ -29,7 +31,7 @@ def quote(text: str, safe: str = "") -> str:
     return "".join(chr(b) if b in keep else f"%{b:02X}" for b in text.encode())
 
 
-class Request(NamedTuple):
+class Request(Record):
     """A request ready for the wire."""
 
     method: str

@@ -17,8 +17,10 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
+
+from dshell._frozen import Record
 
 from ._endpoint import Endpoint
 from ._transport import Body, Connection
@@ -52,7 +54,7 @@ class Transport(Protocol):
         ...
 
 
-class MockRequest(NamedTuple):
+class MockRequest(Record):
     """A request as the mock daemon sees it."""
 
     method: str

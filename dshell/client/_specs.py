@@ -9,7 +9,9 @@ import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from dshell._frozen import Record
 
 from ._errors import VersionError
 
@@ -43,7 +45,7 @@ REPEATED_QUERY = {"ImageBuild": ("extrahosts",)}
 DOCS_URL = "https://docs.docker.com/reference/api/engine/version/{version}/#tag/{tag}/operation/{op}"
 
 
-class Param(NamedTuple):
+class Param(Record):
     """One parameter of an operation, as the spec names it."""
 
     name: str
@@ -70,7 +72,7 @@ class Param(NamedTuple):
         return out
 
 
-class Operation(NamedTuple):
+class Operation(Record):
     """One operation (operationId) of the spec."""
 
     name: str
@@ -90,7 +92,7 @@ class Operation(NamedTuple):
         return next((p for p in self.params.values() if p.location == "body"), None)
 
 
-class SpecIndex(NamedTuple):
+class SpecIndex(Record):
     """The parsed, indexed form of one spec version."""
 
     version: str

@@ -20,8 +20,10 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 from urllib.parse import urlsplit
+
+from dshell._frozen import Record
 
 from ._endpoint import Endpoint, without_password
 from ._errors import ConnectionError
@@ -30,7 +32,7 @@ PROBE_TIMEOUT = 60.0  # seconds for ssh to log in and the daemon to answer, when
 _EXIT_WAIT = 2.0
 
 
-class Target(NamedTuple):
+class Target(Record):
     """The parts of ``ssh://[user@]host[:port][/socket/path]``."""
 
     user: str | None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from dshell._frozen import Frozen
+from dshell._frozen import Frozen, Record
 
 from ._format import compact, type_label
 from ._paths import PathError, Ref, ResultSource, format_step, parse_ref, parse_steps, select, walk
@@ -20,7 +20,7 @@ LIST_LIMIT = 200
 """`ls` shows at most this many entries."""
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     """One line of an `ls`: the name to type, a type label, a one-line preview."""
 
     name: str

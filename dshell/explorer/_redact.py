@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ._secrets import (
     ARGV_KEY,
@@ -153,7 +155,7 @@ def _apply(value: Any, hits: list[_Hit]) -> Any:
 
 
 # ------------------------------------------------------------------ following the spec
-class _Plan(NamedTuple):
+class _Plan(Record):
     """Where secrets can be in a value of one schema."""
 
     secret: tuple[str, ...]  # properties masked whole

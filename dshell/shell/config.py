@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 if TYPE_CHECKING:
     from _typeshed import StrPath
@@ -29,7 +31,7 @@ SETTINGS: dict[str, tuple[str, ...] | None] = {
 MAX_REFRESH = 86400.0  # a day: longer is as good as never, shorter than a tick is a busy loop
 
 
-class Config(NamedTuple):
+class Config(Record):
     """Settings from the config file, then the command line, then ``set``; ``_replace`` gives a changed copy (a
     NamedTuple: defined at start-up without the import of dataclasses)."""
 

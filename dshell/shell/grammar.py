@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
+from dshell._frozen import Record
 from dshell.explorer import PathError, Ref, parse_ref
 
 from .values import ValueSyntaxError, parse_value, read_word
@@ -43,7 +44,7 @@ def command_value(cls: _C) -> _C:
 
 
 @command_value
-class OpCall(NamedTuple):
+class OpCall(Record):
     """``[category] Op name=value ... [positional ...]``. A value is the word as typed (text: ``shell.bind``
     types it by the op's spec) or what its syntax alone decides: a collection, a Ref (resolved at run time),
     ``@path``, or a value a command's flag gave (``logs -n 5``: ``tail``); a front end may add a value itself
@@ -57,7 +58,7 @@ class OpCall(NamedTuple):
 
 
 @command_value
-class Show(NamedTuple):
+class Show(Record):
     """A reference typed alone (``_3.Config``), maybe piped into a JMESPath query, maybe in full; ``show``."""
 
     ref: Ref | None  # None: where ``cd`` went (or ``path`` from there)
@@ -68,7 +69,7 @@ class Show(NamedTuple):
 
 
 @command_value
-class FanOut(NamedTuple):
+class FanOut(Record):
     """``@a,b Op ...`` / ``@all Op ...``: one op call on several endpoints at once."""
 
     hosts: tuple[str, ...]
@@ -76,7 +77,7 @@ class FanOut(NamedTuple):
 
 
 @command_value
-class OnHost(NamedTuple):
+class OnHost(Record):
     """``@NAME CMD ...``: a command that uses an endpoint (``exec``, ``run``, ``cp``, ``fetch``, ...) run on the
     endpoint (or docker context) NAME for this one command, as ``docker --context NAME`` runs one; the default
     endpoint stays what it was."""

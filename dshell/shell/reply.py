@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 if TYPE_CHECKING:
     from dshell.explorer import Result
 
 
-class Reply(NamedTuple):
+class Reply(Record):
     """What a command produced: ``body`` to show (a rich renderable or text: what docker would print on stdout),
     an ``error`` line, ``exit``, and a ``note``: words beside the body, dshell's own (the result it kept, how a
     container ended) or what docker prints on stderr (``info``'s daemon warnings), dim at the prompt, on stderr

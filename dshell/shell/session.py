@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
+from dshell._frozen import Record
 from dshell.explorer import Ref
 
 from .completion.live import LiveNames
@@ -41,7 +41,7 @@ def print_now(body: Any) -> None:
     Console(soft_wrap=True).print(body)
 
 
-class Status(NamedTuple):
+class Status(Record):
     """What the toolbar shows: where we are connected (the default endpoint's name, or its URI while it is the
     only endpoint and was not named), the API version, whether loading is done (the result counts come from the
     history itself: another window may add to it)."""
@@ -51,7 +51,7 @@ class Status(NamedTuple):
     ready: bool
 
 
-class Connected(NamedTuple):
+class Connected(Record):
     """What a keystroke or a worker reads of the connection, swapped whole (never mutated): the default
     endpoint's client (for ``@NAME CMD``, NAME's, with no live names' copy) and the live names' own copy of it.
     The API version is the client's alone (``known_version``)."""
@@ -193,7 +193,7 @@ class Session:
 
         secret_names(self.config.secret_names.split(","))
 
-    @contextmanager
+    @contextlib.contextmanager
     def on_host(self, host: str, run: Runner) -> Iterator[None]:
         """In this thread, ``state`` is the endpoint ``host``'s (its version asked first, in ``run``) until the
         block ends: ``@NAME CMD``."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from dshell._frozen import Record
 
 OPENERS = {"{": "}", "[": "]", "(": ")"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
@@ -11,7 +12,7 @@ QUOTES = "\"'"
 NAME_VALUE = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.*)", re.S)
 
 
-class Word(NamedTuple):
+class Word(Record):
     """A word of the input and where it sits (``start``/``end`` offsets into the scanned text)."""
 
     text: str
@@ -19,7 +20,7 @@ class Word(NamedTuple):
     end: int
 
 
-class Scan(NamedTuple):
+class Scan(Record):
     """The words before a top-level ``|``, the text after it, and what is still open at the end."""
 
     words: tuple[Word, ...]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
+
+from dshell._frozen import Record
 
 if TYPE_CHECKING:
     from ..reply import Reply
@@ -33,7 +35,7 @@ Run = Callable[["Session", Any, "Runner"], "Reply"]
 At = Literal["", "one", "several"]
 
 
-class Command(NamedTuple):
+class Command(Record):
     """A command's declaration.
 
     ``parse(words, usage)`` makes the typed value of the words after the name (a ``ParseError`` saying what

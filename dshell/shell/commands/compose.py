@@ -3,7 +3,9 @@ loaded when first run). ``@a,b compose ls`` lists every host's projects; ``@NAME
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dshell._frozen import Record
 
 from ..grammar import command_value
 from . import Command, register
@@ -17,7 +19,7 @@ USAGE = "compose [-p NAME] [-f FILE]... [--profile P] [--env-file F] [--dry-run]
 
 
 @command_value
-class Compose(NamedTuple):
+class Compose(Record):
     """``compose`` with its words as typed (an ``@a,b`` before the subcommand among them)."""
 
     args: tuple[str, ...] = ()

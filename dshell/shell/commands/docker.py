@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dshell._frozen import Record
 
 from ..grammar import ParseError, command_value
 from . import find, form
@@ -21,7 +23,7 @@ SHARED = {"diff": "_", "history": "0123456789", "save": "_"}
 
 
 @command_value
-class Docker(NamedTuple):
+class Docker(Record):
     """A docker CLI command as typed: its words, unquoted as a shell unquotes them. A ``$(...)`` is one word, its
     inner docker command in ``subs`` (the word is ``$(N)``, N its index): its output lines become targets."""
 

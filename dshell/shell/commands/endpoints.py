@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ..grammar import NO_VALUES, FanOut, OnHost, ParseError, command_value, host_name, none, one
 from . import Command, form, register, runner_of
@@ -22,7 +24,7 @@ TLS_FLAGS = {"--tlscacert": "ca", "--tlscert": "cert", "--tlskey": "key", "--tls
 
 
 @command_value
-class Use(NamedTuple):
+class Use(Record):
     """``use v1.41`` pins the API version; ``use auto`` negotiates again; ``use NAME`` makes the endpoint (or
     docker context) NAME the default."""
 
@@ -30,7 +32,7 @@ class Use(NamedTuple):
 
 
 @command_value
-class Connect(NamedTuple):
+class Connect(Record):
     """``connect [NAME] [URI] [--api-version V] [--tlscacert F --tlscert F --tlskey F --tlspass P]``: without
     NAME the default endpoint is replaced; with it one is added."""
 
@@ -45,14 +47,14 @@ class Connect(NamedTuple):
 
 
 @command_value
-class Disconnect(NamedTuple):
+class Disconnect(Record):
     """``disconnect NAME``: forget the endpoint NAME (not the default) and close its connections."""
 
     name: str
 
 
 @command_value
-class Hosts(NamedTuple):
+class Hosts(Record):
     """``hosts``: the session's endpoints with their state, daemon version and API version spoken."""
 
 

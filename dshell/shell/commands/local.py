@@ -5,7 +5,9 @@ directory that ``cp``, ``build``, ``save -o``, ``load -i`` and ``--env-file`` re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dshell._frozen import Record
 
 from ..grammar import command_value, one
 from . import Command, form, register
@@ -17,14 +19,14 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Local(NamedTuple):
+class Local(Record):
     """``!cmd``: a command for the local shell."""
 
     command: str
 
 
 @command_value
-class PipeLocal(NamedTuple):
+class PipeLocal(Record):
     """``LINE | !cmd``: what the dshell line ``LINE`` prints, given to a local command (``ps -a | !grep web``, or
     ``ps -a | grep web`` as in a shell when ``LINE`` is no op call)."""
 
@@ -33,7 +35,7 @@ class PipeLocal(NamedTuple):
 
 
 @command_value
-class Lcd(NamedTuple):
+class Lcd(Record):
     """``lcd [DIR]``: the local working directory."""
 
     target: str | None = None

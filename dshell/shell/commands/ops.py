@@ -4,7 +4,9 @@ until it ends or Ctrl-C stops it; either way what arrived is the stored result."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ..grammar import NO_VALUES, OpCall, ParseError, Show, command_value, value
 from ..words import name_value
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Fetch(NamedTuple):
+class Fetch(Record):
     """``fetch [METHOD] /path [name=value ...] [body]``: a raw request."""
 
     method: str

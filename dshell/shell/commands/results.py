@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ..grammar import FULL_FLAGS, ParseError, Show, arity, command_value, none, one, ref
 from . import Command, register
@@ -18,26 +20,26 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Cd(NamedTuple):
+class Cd(Record):
     """``cd _3.Config`` / ``cd ..`` / ``cd Config`` / ``cd`` (back to the top)."""
 
     target: str | None = None
 
 
 @command_value
-class Ls(NamedTuple):
+class Ls(Record):
     """``ls [path]``: the keys (or indices) at the current location."""
 
     target: str | None = None
 
 
 @command_value
-class Pwd(NamedTuple):
+class Pwd(Record):
     """``pwd``."""
 
 
 @command_value
-class Save(NamedTuple):
+class Save(Record):
     """``save _3 file.json`` (or .yaml)."""
 
     ref: Ref
@@ -45,21 +47,21 @@ class Save(NamedTuple):
 
 
 @command_value
-class Listing(NamedTuple):
+class Listing(Record):
     """``history [N]``: the stored results, the last N."""
 
     limit: int | None = None
 
 
 @command_value
-class Open(NamedTuple):
+class Open(Record):
     """``open [_3[.path]]``: the navigator, full-screen (the last result without one)."""
 
     target: str | None = None
 
 
 @command_value
-class Diff(NamedTuple):
+class Diff(Record):
     """``diff _A _B``: the words as typed (``shell.workflows.diff`` reads them)."""
 
     args: tuple[str, ...] = ()

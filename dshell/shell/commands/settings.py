@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dshell._frozen import Record
 
 from ..grammar import ParseError, arity, command_value, none
 from . import Command, register
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Set(NamedTuple):
+class Set(Record):
     """``set vi`` / ``set emacs`` / ``set pager off`` / ``set`` (list settings)."""
 
     key: str | None = None
@@ -22,7 +24,7 @@ class Set(NamedTuple):
 
 
 @command_value
-class Exit(NamedTuple):
+class Exit(Record):
     """``exit`` / ``quit``."""
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dshell._frozen import Record
 
 from ..grammar import arity, command_value, none, one
 from . import Command, find, register
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Doc(NamedTuple):
+class Doc(Record):
     """``doc Op [--full]``: the op's summary, params and docs URL; ``--full`` adds the upstream prose."""
 
     op: str
@@ -24,19 +26,19 @@ class Doc(NamedTuple):
 
 
 @command_value
-class Ops(NamedTuple):
+class Ops(Record):
     """``ops [category]``."""
 
     category: str | None = None
 
 
 @command_value
-class Categories(NamedTuple):
+class Categories(Record):
     """``categories``."""
 
 
 @command_value
-class Help(NamedTuple):
+class Help(Record):
     """``help [topic]`` where topic is a command or an op."""
 
     topic: str | None = None

@@ -7,7 +7,9 @@ op's params, typed) and the op call a pane streams; a front end plugs in what sh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ..grammar import OpCall, ParseError, command_value, host_names, op_call
 from ..values import word_text
@@ -26,7 +28,7 @@ LOGS_DEFAULTS: Mapping[str, Any] = {"stdout": True, "stderr": True, "tail": "100
 
 
 @command_value
-class Stream(NamedTuple):
+class Stream(Record):
     """A stream command read: ``verb``, its words as typed (``typed``: for titles; attach's and exec's own
     options), and for a pane the op ``call`` it streams, the endpoints after the name (``hosts``: ``@a,b``),
     whether a pane per host was asked for (``split``), watch's ``interval``, and the words left once those

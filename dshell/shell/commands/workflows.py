@@ -4,7 +4,9 @@ op's outcome stored (``shell.workflows``: a module each, loaded when first run).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 from ..grammar import command_value
 from . import Command, register
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @command_value
-class Workflow(NamedTuple):
+class Workflow(Record):
     """A workflow command (``verb``) with its words as typed; its module reads them with the docker CLI's
     rules for that command."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from dshell._frozen import Record
 
 from ..commands import find
 from ..grammar import CATEGORY_RE, OP_RE
@@ -24,7 +25,7 @@ SPLIT = "--split"  # a pane per endpoint: `logs @a,b NAME --split`
 REF_START = re.compile(r"_\d*(?:[.\[].*)?", re.S)
 
 
-class Context(NamedTuple):
+class Context(Record):
     """The completion context: ``word`` is the text the completion replaces."""
 
     kind: str

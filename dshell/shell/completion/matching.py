@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+
+from dshell._frozen import Record
 
 
-class Candidate(NamedTuple):
+class Candidate(Record):
     """A completion: the ``text`` that replaces the word, what to ``display``, and a ``meta`` line."""
 
     text: str

@@ -8,9 +8,10 @@ import io
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, NamedTuple
+from typing import Any
 
 import dshell.client as docker
+from dshell._frozen import Record
 
 from ..fanout import host_rows
 from ..reply import one_line
@@ -32,7 +33,7 @@ def text_lines(data: Any, op: str) -> list[str]:
     return out.getvalue().rstrip("\n").splitlines()
 
 
-class Shown(NamedTuple):
+class Shown(Record):
     """A line of a run: which it is (a table row's identity, else its place), what it says (a row's cells, else
     its text), and its text. Runs compare lines by identity and content: a row whose cells stay the same is
     unchanged even when its text moves because another row's wider cell re-aligned the columns."""

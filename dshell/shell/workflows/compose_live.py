@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from dshell._frozen import Record
 
 if TYPE_CHECKING:
     from dshell.compose import Attached, Logs, Project
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from .compose import ComposeOptions
 
 
-class Live(NamedTuple):
+class Live(Record):
     """A stream to show, and what gives the exit status once it ended (``up --exit-code-from``)."""
 
     cmd: Stream

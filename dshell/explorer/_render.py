@@ -6,11 +6,8 @@ from collections.abc import Callable
 from functools import singledispatch
 from typing import TYPE_CHECKING, Any
 
-from . import _html as H
-from ._hexdump import WIDTH, Hexdump
 from ._logs import LOG_OPS, LogText
 from ._results import Result
-from ._tree import DataTree, scalar_text
 from ._view import View, html_of
 from ._visible import visible, visible_line
 
@@ -53,12 +50,16 @@ def renderable(
 
 @singledispatch
 def _by_type(value: Any, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
+    from ._tree import scalar_text  # here and below: each kind loads its own renderer (a one-shot shows one)
+
     return scalar_text(value)
 
 
 @_by_type.register(bytes)
 @_by_type.register(bytearray)
 def _bytes(value: bytes | bytearray, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
+    from ._hexdump import WIDTH, Hexdump
+
     return Hexdump(bytes(value), None if limit is None else limit * WIDTH)
 
 
@@ -90,12 +91,16 @@ def _line_end(value: str, lines: int) -> int:
 
 @_by_type.register(dict)
 def _dict(value: dict[str, Any], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
+    from ._tree import DataTree, scalar_text
+
     return DataTree(value, limit, path) if value else scalar_text(value)
 
 
 @_by_type.register(list)
 @_by_type.register(tuple)
 def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
+    from ._tree import DataTree, scalar_text
+
     if not value:
         return scalar_text(value)
     if not full and all(isinstance(item, dict) for item in value):
@@ -139,6 +144,8 @@ class ResultView:
         return renderable(self.result.data, self.result.op, full=self.full, limit=self.limit, path=f"_{self.result.n}")
 
     def __html__(self) -> str:
+        from . import _html as H
+
         result = self.result
         if result.failed:
             return H.error_line(f"[{result.n}] {result.op}  {error_message(result)}  {_duration(result.duration)}")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell._options import Options
     from dshell.shell.config import Config
     from dshell.shell.session import Session

@@ -10,7 +10,11 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Callable
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _decode: Callable[[bytes | str], Any] | None = None  # msgspec's decoder once looked for; json.loads without it
 

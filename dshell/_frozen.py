@@ -5,7 +5,7 @@ each is a string that check compiles, which was a tenth of a ``dshell -c`` (141 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dshell._checking import TYPE_CHECKING
 
 __all__ = ["Frozen", "Record"]
 
@@ -47,6 +47,7 @@ class Frozen:
 
 
 if TYPE_CHECKING:
+    from typing import Any
     from typing import NamedTuple as Record
 else:
     import collections

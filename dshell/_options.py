@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DESCRIPTION = "An interactive shell on the Docker Engine API."
 _TLS = "for mTLS to -H (else to DOCKER_HOST or the docker context)"

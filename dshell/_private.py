@@ -12,7 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import TYPE_CHECKING
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from _typeshed import StrPath

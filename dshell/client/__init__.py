@@ -6,7 +6,9 @@
     docker.call(images, {"op": "ImageList"}).status     # the Outcome: status, headers, elapsed, data, error
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
+
+from dshell._checking import TYPE_CHECKING
 
 from ._client import Client, call, categories, client, doc, fetch, fetch_outcome, invoke, ops
 from ._config import context_conn, contexts, default_conn, load_docker_config
@@ -24,6 +26,8 @@ from ._streams import DockerStream, FrameDecoder, JSONDecoder, demux, stream_err
 from ._websocket import WebSocket
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._seam import MockRequest, MockResponse, MockTransport, Transport
 
 _LAZY = {"MockRequest", "MockResponse", "MockTransport", "Transport"}  # the test seam, loaded when asked for

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._config import load_docker_config
+
+if TYPE_CHECKING:
+    from typing import Any
 
 INDEX_SERVER = "https://index.docker.io/v1/"
 

@@ -7,8 +7,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from . import _auth, _reqlog, _specs
@@ -33,6 +33,8 @@ from ._versions import negotiate
 from ._websocket import UPGRADES, socket_for, upgraded_request
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._seam import Transport
 
 MODES = ("data", "stream", "socket")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_URI = "unix:///var/run/docker.sock"
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._errors import ValidationError
 
 if TYPE_CHECKING:
     from pathlib import Path, PurePath
+    from typing import Any
 
 DEFAULT_DOCKERFILE = "Dockerfile"
 

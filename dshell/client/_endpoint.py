@@ -3,14 +3,14 @@ TLS context; the wording of a refused connection and of TLS failures."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ._errors import ConnectionError
 
 if TYPE_CHECKING:
     import ssl
+    from typing import Any
 
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds, for a daemon over the network (tcp, https, ssh), as the docker CLI's
 _SERVER_CERT = {  # OpenSSL verify codes -> what is wrong with the daemon's certificate, and the fix

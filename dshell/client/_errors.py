@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DshellError(Exception):

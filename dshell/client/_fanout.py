@@ -7,14 +7,18 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._client import Client, Pending, start
 from ._errors import DockerConnectionError, DshellError, ValidationError
 from ._response import Outcome
 from ._transport import Cancelled
 
-FanoutRequest = dict[str, Any] | Callable[[str, Client], dict[str, Any]]
+if TYPE_CHECKING:
+    from typing import Any
+
+FanoutRequest = dict[str, "Any"] | Callable[[str, "Client"], dict[str, "Any"]]
 Answer = Outcome | DshellError
 DEADLINE = 30.0  # seconds each host has to answer a fan-out, by default
 

@@ -7,13 +7,16 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ._context import is_local, local_bodies, path_chunks
 from ._errors import ValidationError
 from ._specs import Operation, Param, SpecIndex, load, version_key, versions
+
+if TYPE_CHECKING:
+    from typing import Any
 
 USER_AGENT = "dshell/0.1"
 _TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")  # a header name

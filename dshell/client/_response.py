@@ -7,12 +7,16 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
 
 from .._fastjson import loads as fast_loads
 from ._errors import DockerError
 from ._hijack import HijackedSocket
 from ._streams import DockerStream, demux_text, json_values, stream_error
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # Ops whose 200 body is a sequence of JSON objects (progress, events): always returned as a list.
 JSON_LINES_OPS = frozenset({"ImageCreate", "ImagePush", "ImageBuild", "ImageLoad", "ImageImport", "SystemEvents",

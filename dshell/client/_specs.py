@@ -9,21 +9,24 @@ import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ._errors import VersionError
 
 if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
     from _typeshed import StrPath
+
+    T = TypeVar("T")
+    V = TypeVar("V")
 
 SPEC_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "specs")
 OLDEST, NEWEST = "v1.25", "v1.56"
 CACHE_FORMAT = 9  # bumped whenever the shape of the cached index (or of its file) changes
 _MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the marshalled value, then that value
-T = TypeVar("T")
-V = TypeVar("V")
 # Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
 # where, type). specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and
 # completion know them.
@@ -210,13 +213,14 @@ def cached_yaml(path: StrPath, kind: str) -> dict[str, Any]:
     return _cached(path, kind, _load_yaml, dict)
 
 
-class Decoded(Mapping[str, V]):
+class Decoded(Mapping[str, "V"]):
     """A mapping whose values are kept marshalled and decoded (by ``decode``) when first asked for."""
 
     __slots__ = ("_raw", "_decode", "_done")
 
     def __init__(self, raw: dict[str, bytes], decode: Callable[[Any], V]) -> None:
-        self._raw, self._decode, self._done = raw, decode, dict[str, V]()
+        self._raw, self._decode = raw, decode
+        self._done: dict[str, V] = {}
 
     def __getitem__(self, key: str) -> V:
         try:

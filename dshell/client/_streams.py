@@ -6,10 +6,14 @@ import codecs
 import json
 import struct
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._errors import DockerError
 from ._transport import Body
+
+if TYPE_CHECKING:
+    from typing import Any
 
 STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = 8

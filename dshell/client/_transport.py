@@ -16,7 +16,8 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+
+from dshell._checking import TYPE_CHECKING
 
 from ._endpoint import Endpoint, refused, tls_failure
 from ._errors import ConnectionError

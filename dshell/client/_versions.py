@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dshell._checking import TYPE_CHECKING
 
 from ._errors import DockerConnectionError, VersionError
 from ._request import Request

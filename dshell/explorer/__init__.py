@@ -7,9 +7,12 @@ asked for (the shell's start-up needs only paths).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._browse import Browser
     from ._chart import StatsChart, sparkline
     from ._columns import HOST

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._fastjson import loads as fast_loads
+
+if TYPE_CHECKING:
+    from typing import Any
 
 BYTES_TAG = "__bytes__"
 _TAG = b'"' + BYTES_TAG.encode() + b'"'

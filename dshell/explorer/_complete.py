@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._paths import PathError, ResultSource, format_step, parse_ref, select, walk
+from ._paths import PathError, format_step, parse_ref, select, walk
+
+if TYPE_CHECKING:
+    from ._paths import ResultSource
 
 MAX_CANDIDATES = 200
 _NUMBER = re.compile(r"_\d*")

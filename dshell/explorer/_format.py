@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
 _HOUR = 3600.0

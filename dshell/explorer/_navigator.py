@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 from dshell._frozen import Frozen, Record
 
 from ._format import compact, type_label
-from ._paths import PathError, Ref, ResultSource, format_step, parse_ref, parse_steps, select, walk
+from ._paths import PathError, Ref, format_step, parse_ref, parse_steps, select, walk
 
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from ._paths import ResultSource
     from ._results import Result
 
 LIST_LIMIT = 200

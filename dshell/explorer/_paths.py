@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Frozen
 
 from ._format import type_label
 
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from ._results import Result
+
+    class ResultSource(Protocol):
+        """What paths need from a history: lookup by number, the newest result, the numbers, the newest few."""
+
+        def __getitem__(self, n: int) -> Result: ...
+
+        def numbers(self) -> list[int]: ...
+
+        def recent(self, limit: int | None = None) -> list[Result]: ...
+
+        @property
+        def last(self) -> Result | None: ...
+
+        def __iter__(self) -> Any: ...
 
 Step = str | int
 """A dict key (str) or a list index (int)."""
@@ -31,21 +47,6 @@ REF_RE = re.compile(rf"_\d*(?:{_STEP.pattern})*", re.VERBOSE)
 
 class PathError(ValueError):
     """A path that does not parse or leads nowhere; the message is one line naming the failing part."""
-
-
-class ResultSource(Protocol):
-    """What paths need from a history: lookup by number, the newest result, the numbers, the newest few."""
-
-    def __getitem__(self, n: int) -> Result: ...
-
-    def numbers(self) -> list[int]: ...
-
-    def recent(self, limit: int | None = None) -> list[Result]: ...
-
-    @property
-    def last(self) -> Result | None: ...
-
-    def __iter__(self) -> Any: ...
 
 
 class Ref(Frozen):

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ._secrets import (
@@ -35,10 +35,12 @@ from ._secrets import (
 )
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell.client import SpecIndex
 
-_Path = tuple[Any, ...] | None  # a linked path: (parent path, key), None at the top
-_Hit = tuple[_Path, Any]  # where, and the masked value to put there
+_Path = tuple["Any", ...] | None  # a linked path: (parent path, key), None at the top
+_Hit = tuple[_Path, "Any"]  # where, and the masked value to put there
 
 
 def keys_for(op: str | None) -> frozenset[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import singledispatch
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._logs import LOG_OPS, LogText
 from ._results import Result
@@ -12,6 +12,8 @@ from ._view import View, html_of
 from ._visible import visible, visible_line
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
     from rich.text import Text
 
@@ -48,22 +50,26 @@ def renderable(
     return _by_type(value, full, limit, path)
 
 
-@singledispatch
 def _by_type(value: Any, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
-    from ._tree import scalar_text  # here and below: each kind loads its own renderer (a one-shot shows one)
+    """The renderable of ``value``'s kind (of its type or a base: a str subclass is text). Each kind loads its own
+    renderer, a one-shot's text none; plain ``isinstance``, as functools.singledispatch's register imports
+    typing."""
+    show = _KINDS.get(type(value)) or next((f for t, f in _KINDS.items() if isinstance(value, t)), _scalar)
+    return show(value, full, limit, path)
+
+
+def _scalar(value: Any, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
+    from ._tree import scalar_text
 
     return scalar_text(value)
 
 
-@_by_type.register(bytes)
-@_by_type.register(bytearray)
 def _bytes(value: bytes | bytearray, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     from ._hexdump import WIDTH, Hexdump
 
     return Hexdump(bytes(value), None if limit is None else limit * WIDTH)
 
 
-@_by_type.register(str)
 def _str(value: str, full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     from rich.console import Group
     from rich.text import Text
@@ -89,15 +95,12 @@ def _line_end(value: str, lines: int) -> int:
     return pos
 
 
-@_by_type.register(dict)
 def _dict(value: dict[str, Any], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     from ._tree import DataTree, scalar_text
 
     return DataTree(value, limit, path) if value else scalar_text(value)
 
 
-@_by_type.register(list)
-@_by_type.register(tuple)
 def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, path: str | None) -> ConsoleRenderable:
     from ._tree import DataTree, scalar_text
 
@@ -108,6 +111,10 @@ def _list(value: list[Any] | tuple[Any, ...], full: bool, limit: int | None, pat
 
         return generic_table(list(value), limit)
     return DataTree(value, limit, path)
+
+
+_KINDS: dict[type, Callable[[Any, bool, int | None, str | None], ConsoleRenderable]] = {
+    str: _str, bytes: _bytes, bytearray: _bytes, dict: _dict, list: _list, tuple: _list}
 
 
 class ResultView:

@@ -9,12 +9,15 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from time import time as _now
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._redact import fetched_op, redact, redact_answer
 from ._store import INLINE_LIMIT, ResultStore, SideFile
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from _typeshed import StrPath
     from rich.console import Console, ConsoleOptions, RenderResult
 

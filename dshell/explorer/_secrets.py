@@ -10,7 +10,11 @@ import json
 import re
 from collections.abc import Iterable
 from fnmatch import translate
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MASK = "***"
 # Compared after lower-casing and dropping '-' and '_', so `X-Registry-Auth` and `x_registry_auth` both match.

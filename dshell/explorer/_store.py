@@ -24,11 +24,14 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from json.encoder import encode_basestring
-from typing import IO, TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 from ._codec import dumps, loads
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from _typeshed import StrPath
 
 INLINE_LIMIT = 5_000_000

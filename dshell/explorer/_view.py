@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 EXPORT_WIDTH = 120

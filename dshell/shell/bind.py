@@ -7,12 +7,15 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 from .grammar import OpCall
 from .values import parse_value, word_text
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell.client import Operation, Param, SpecIndex
 
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}

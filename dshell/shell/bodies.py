@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
 
 from .values import LocalPath
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SYNTAX = "@path sends a local file as it is, or a folder as a tar of its contents; @- sends stdin (dshell -c)"
 

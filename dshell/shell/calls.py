@@ -4,9 +4,11 @@ as data say which stream said what."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell.client import Client, Outcome
 
 LOG_READS = ("ContainerLogs", "ServiceLogs", "TaskLogs")  # logs read back: stdout/stderr/follow params (not attach)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from _typeshed import StrPath
 
 # each setting and the values it takes (None: free text or a number)

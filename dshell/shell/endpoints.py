@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell.client import Client
 
-ClientFactory = Callable[[dict[str, Any], "str | None"], "Client"]
+ClientFactory = Callable[[dict[str, "Any"], "str | None"], "Client"]
 """Makes the client of a connection map and a pinned API version (None: negotiated)."""
 
 

@@ -6,20 +6,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 from dshell.explorer import PathError, Ref, parse_ref
 
 from .values import ValueSyntaxError, parse_value, read_word
 from .words import name_value
 
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _C = TypeVar("_C", bound=type)
+
 OP_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 CATEGORY_RE = re.compile(r"_?[a-z]+")
 FULL_FLAGS = ("--full", "all")
 HOST_NAME_RE = re.compile(r"[A-Za-z0-9][\w.-]*")
 NO_VALUES: Mapping[str, Any] = MappingProxyType({})  # the params, query or TLS files of a command without any
-_C = TypeVar("_C", bound=type)
 
 
 class ParseError(ValueError):

@@ -7,9 +7,12 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from rich.console import Console, RenderableType
 
     from .reply import Reply

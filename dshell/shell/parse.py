@@ -5,14 +5,17 @@ prompt_toolkit and of the client."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell.explorer import REF_RE
 
 from .commands import at_commands, declaration_of, find
 from .commands.local import Local
 from .grammar import CATEGORY_RE, OP_RE, FanOut, OnHost, OpCall, ParseError, Show, host_names, op_call, ref
 from .words import scan
+
+if TYPE_CHECKING:
+    from typing import Any
 
 RELATIVE_RE = re.compile(r"[A-Za-z][\w-]*(?:\.[\w-]+|\[-?\d+\]|\[\"[^\"]*\"\])+")  # Config.Env[0], from a cd
 AT_USAGE = "@NAME[,NAME...] Op ... or @all Op ..., e.g. @a,b ContainerList; @NAME CMD ..., e.g. @b exec web sh"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from dshell.explorer import Result
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
-from dshell.explorer import Ref
 
 from .completion.live import LiveNames
 from .config import Config
@@ -23,7 +22,8 @@ from .reply import one_line
 from .values import LocalPath
 
 if TYPE_CHECKING:
-    from _typeshed import StrPath
+    import os
+    from typing import Any
 
     from dshell.client import Client, Outcome, SpecIndex
     from dshell.explorer import History, Navigator, Result
@@ -79,7 +79,7 @@ class _Here(threading.local):
 class Session:
     """The endpoints, a results history, a navigator and live names, and what front ends plugged in."""
 
-    def __init__(self, config: Config | None = None, results_file: StrPath | Literal["default"] | None = "default",
+    def __init__(self, config: Config | None = None, results_file: str | os.PathLike[str] | None = "default",
                  clients: ClientFactory = real_client) -> None:
         """``clients`` makes each endpoint's client (tests give one over ``docker.MockTransport``)."""
         self.config = config or Config()
@@ -317,9 +317,9 @@ class Session:
 
     def resolve(self, value: Any) -> Any:
         """``value`` with every Ref replaced by the data it points at, and ``@path`` by the local path."""
-        if isinstance(value, Ref):
-            from dshell.explorer import resolve
+        from dshell.explorer import Ref, resolve
 
+        if isinstance(value, Ref):
             assert self.history is not None
             return resolve(value, self.history)
         if isinstance(value, dict):

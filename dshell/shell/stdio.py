@@ -5,7 +5,8 @@ session knows no front end, and ``attach`` and ``printed`` load on first use."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+
+from dshell._checking import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .commands.streams import Stream

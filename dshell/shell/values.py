@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Frozen
 from dshell.explorer import REF_RE, parse_ref
 
 from .words import QUOTES
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?0[xX][0-9a-fA-F]+|[-+]?0[oO][0-7]+|[-+]?0[bB][01]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Protocol, TypeVar
 
-T = TypeVar("T")
+from dshell._checking import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from typing import Protocol, TypeVar
 
-class Runner(Protocol):
-    """How a command runs its calls to the daemon: here (``run_here``), or in a worker it can abandon
-    (``run_cancellable``)."""
+    T = TypeVar("T")
 
-    def __call__(self, fn: Callable[[], T], /) -> T: ...
+    class Runner(Protocol):
+        """How a command runs its calls to the daemon: here (``run_here``), or in a worker it can abandon
+        (``run_cancellable``)."""
+
+        def __call__(self, fn: Callable[[], T], /) -> T: ...
 
 
 def run_here(fn: Callable[[], T]) -> T:

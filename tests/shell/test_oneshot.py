@@ -18,7 +18,7 @@ from tests.replaydaemon import ReplayDaemon
 from .tmux import REPO
 
 HEAVY = ("rich", "dataclasses", "inspect", "argparse", "shutil", "locale", "pathlib", "urllib.parse", "ipaddress",
-         "pickle", "datetime", "signal", "shlex")
+         "pickle", "datetime", "signal", "shlex", "typing")
 """What a one-shot op call does without: each costs a ``dshell -c`` more than dshell's own work on it."""
 PROBE = f"""
 import sys

@@ -18,21 +18,24 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
 
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from ..reply import Reply
     from ..session import Session
     from ..worker import Runner
+
+    At = Literal["", "one", "several"]
 
 THEMES = ("results", "endpoints", "spec", "ops", "streams", "workflows", "compose", "local", "settings", "docker")
 FRONTS = frozenset({"prompt", "script", "notebook", "ipython"})
 """Where a command can run: the dshell prompt, ``dshell -c``, a notebook's ``%docker``, a terminal IPython's."""
 
-Run = Callable[["Session", Any, "Runner"], "Reply"]
-At = Literal["", "one", "several"]
+Run = Callable[["Session", "Any", "Runner"], "Reply"]
 
 
 class Command(Record):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dshell._checking import TYPE_CHECKING
 
 from ..reply import Reply, one_line
 from ..worker import run_here
 from . import runner_of
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..session import Session
     from ..worker import Runner
 

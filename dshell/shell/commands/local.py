@@ -5,8 +5,7 @@ directory that ``cp``, ``build``, ``save -o``, ``load -i`` and ``--env-file`` re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ..grammar import command_value, one

@@ -4,8 +4,7 @@ until it ends or Ctrl-C stops it; either way what arrived is the stored result."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from dshell._checking import TYPE_CHECKING
 from dshell._frozen import Record
 
 from ..grammar import NO_VALUES, OpCall, ParseError, Show, command_value, value
@@ -14,6 +13,7 @@ from . import Command, form, register
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
     from dshell.client import Client
 

@@ -10,10 +10,14 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+
+from dshell._checking import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Names = tuple[tuple[str, str], ...]  # (value, meta)
-Invoke = Callable[[str, dict[str, Any]], Any]  # (op, params) → data
+Invoke = Callable[[str, dict[str, "Any"]], "Any"]  # (op, params) → data
 
 # the kind of live names a path param of each category takes
 CATEGORY_KIND = {

@@ -3,8 +3,6 @@ on the engine's own answers."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from dshell.shell.commands.dispatch import execute
@@ -22,7 +20,7 @@ def test_gestures_make_new_results_of_engine_answers(engine, shell_home, tmp_pat
     for n, state in ((2, "created"), (10, "created"), (1, "exited")):
         docker_cli("run" if state == "exited" else "create", "--name", f"{tag}-web-{n}", "--label", f"dsh-nav={tag}",
                    "--network", "none", "busybox", "sh", "-c", "echo one; echo two; echo three")
-    with started(replace(Config(), endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
+    with started(Config(endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
         listed = execute(session, f'ContainerList all=true filters={{"label": ["dsh-nav={tag}"]}}').result
         n = listed.n
         by_name = execute(session, f"_{n} --sort NAMES --reverse")

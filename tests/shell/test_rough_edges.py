@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from rich.console import Console
 
@@ -26,7 +24,7 @@ def test_stopping_a_stopped_container_says_already_stopped(engine, shell_home, t
     name = unique_name("dsh-nav-stop")
     cleanup_containers(name)
     docker_cli("create", "--name", name, "--network", "none", "busybox", "true")
-    with started(replace(Config(), endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
+    with started(Config(endpoint=engine["docker_host"]), tmp_path / "r.jsonl") as session:
         stop = execute(session, f"ContainerStop {name}")
         assert stop.error is None and stop.result.status == 304
         assert "ContainerStop  304 already stopped" in shown(stop.body)

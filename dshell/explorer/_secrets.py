@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from fnmatch import translate
+from functools import cache
 
 from dshell._checking import TYPE_CHECKING
 
@@ -34,17 +34,23 @@ DEFAULT_NAME_PATTERNS = ("*PASSWORD*", "*PASSWD*", "*PASSPHRASE*", "*SECRET*", "
 # scheme://user:PASSWORD@host: the authority ends at the first '/', '?' or '#'; its last '@' ends the password
 _URL_PASSWORD = re.compile(r"((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s:@]*:)[^/?#\s]+@")
 _ASSIGNMENT = re.compile(r"(?<!\S)([^\s=]+)=(\S*)")  # a NAME=value word
-_names = re.compile("|".join(translate(p) for p in DEFAULT_NAME_PATTERNS), re.IGNORECASE)
 _extra: tuple[str, ...] = ()
 
 
 def secret_names(extra: Iterable[str] = ()) -> tuple[str, ...]:
     """Set the name patterns added to the defaults (globs such as ``*_PW``; empty: the defaults only); the
     patterns in use."""
-    global _names, _extra
+    global _extra
     _extra = tuple(p.strip() for p in extra if p.strip())
-    _names = re.compile("|".join(translate(p) for p in DEFAULT_NAME_PATTERNS + _extra), re.IGNORECASE)
     return DEFAULT_NAME_PATTERNS + _extra
+
+
+@cache
+def _names(extra: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one expression, made when a name is first asked about (not at every start)."""
+    from fnmatch import translate
+
+    return re.compile("|".join(translate(p) for p in DEFAULT_NAME_PATTERNS + extra), re.IGNORECASE)
 
 
 def is_secret_key(key: Any, keys: frozenset[str]) -> bool:
@@ -59,7 +65,7 @@ def normalized(key: str) -> str:
 
 def is_secret_name(name: str) -> bool:
     """Whether a variable's name looks secret (``DB_PASSWORD``, ``GITHUB_TOKEN``)."""
-    return _names.match(name) is not None
+    return _names(_extra).match(name) is not None
 
 
 def mask_urls(text: str) -> str:

@@ -56,6 +56,7 @@ def test_every_answer_is_what_json_loads_gives(monkeypatch, stdlib: bool) -> Non
         monkeypatch.setattr(_fastjson, "_decode", json.loads)
     else:
         monkeypatch.setattr(_fastjson, "_decode", None)
+        monkeypatch.setattr(_fastjson, "_json_bytes", _fastjson.PAYS)
         _fastjson.loads(b"{}")
         assert _fastjson._decode is not json.loads, "msgspec is a test dependency: the fast path must be tested"
     rng = random.Random(25)
@@ -83,3 +84,18 @@ def test_a_big_document_leaves_the_collector_as_it_found_it() -> None:
         assert not gc.isenabled()  # paused by someone else: left paused
     finally:
         gc.enable()
+
+
+def test_msgspec_is_imported_once_json_has_decoded_what_its_import_costs() -> None:
+    """A one-shot command's small answers never import msgspec (~20 ms); a big answer does, and is decoded by
+    it from then on."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dshell import _fastjson as f\n"
+            "for _ in range(50): f.loads(b'[' + b'1,' * 20000 + b'1]')\n"
+            "print('msgspec' in sys.modules)\n"
+            "f.loads(b'[' + b'1,' * (f.PAYS // 2) + b'1]')\n"
+            "print('msgspec' in sys.modules, f._decode is not __import__('json').loads)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]

@@ -8,6 +8,7 @@ Needs the test engine (scripts/engine up). Prints medians, p99 and the ratio; as
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -86,6 +87,7 @@ def engine() -> dict[str, str]:
 def shell_env(docker_host: str) -> dict[str, str]:
     """dshell's environment: a throwaway home, the engine, no cursor-position requests."""
     home = tempfile.mkdtemp(prefix="dshell-bench-")
+    atexit.register(shutil.rmtree, home, True)  # the bench leaves nothing in /tmp
     Path(home, "config", "dshell").mkdir(parents=True)
     Path(home, "config", "dshell", "config.yaml").write_text("pager: off\n")
     return {**{k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}, "HOME": home,

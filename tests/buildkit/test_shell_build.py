@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,11 +81,17 @@ def test_build_prints_buildx_lines_and_takes_the_flags_people_use(engine, shell_
     assert f"{number} DONE" in " ".join(lines)
     assert "twelve-bytes" not in done.stdout + done.stderr
     image = iid.read_text()
-    assert image.startswith("sha256:") and done.stdout == f"{image}\n"
+    # stdout holds nothing, as buildx's (the id is dshell's note, on stderr); -q: the id alone, as buildx -q
+    assert image.startswith("sha256:") and done.stdout == "" and f"{image}  (_" in done.stderr
     inspect = json.loads(docker_cli("image", "inspect", first, second))
     assert {i["Id"] for i in inspect} == {image} and inspect[0]["Config"]["Labels"] == {"org.example.k": "v"}
     stored = (shell_home / "data" / "dshell" / "results.jsonl").read_text()
     assert "twelve-bytes" not in stored
+    third = images("shell-quiet")
+    quiet = _dshell(engine, f"build -q -t {third} --build-arg WHO=dshell --secret id=tok,env=DSH_TOK {ctx}",
+                    DSH_TOK="twelve-bytes")
+    assert quiet.returncode == 0 and re.fullmatch(r"sha256:[0-9a-f]{64}\n", quiet.stdout), quiet.stdout + quiet.stderr
+    assert json.loads(docker_cli("image", "inspect", third))[0]["Id"] == quiet.stdout.strip()
 
 
 @pytest.mark.engine

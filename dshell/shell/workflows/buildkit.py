@@ -156,7 +156,9 @@ def _conclude(steps: Steps, opts: BuildOptions, stored: dict[str, Any], args: li
     if opts.tags and announce:
         steps.session.note(f"tagged {', '.join(opts.tags)}")
     shown = image or ("exported to " + ", ".join(opts.outputs) if opts.outputs else "built")
-    return Reply(shown, result=kept, note=f"(_{kept.n})" if announce else None)
+    if not announce:  # -q: the id alone on stdout, as buildx -q prints it; a pane: its last line says it
+        return Reply(shown, result=kept)
+    return Reply(result=kept, note=f"{shown}  (_{kept.n})")  # dshell's words: buildx prints nothing on stdout
 
 
 def _source(steps: Steps, opts: BuildOptions, params: dict[str, Any], context: Any, args: list[str]) -> Any:

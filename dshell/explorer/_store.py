@@ -247,7 +247,7 @@ class ResultStore:
                 offset += start
                 pending = pending[start:]
         if new and repair:
-            private_dir(os.path.dirname(self.index_path))
+            private_dir(self.folder)
             with private_open(self.index_path, "ab") as index:
                 index.write(b"".join(_ENTRY.pack(*entry) for entry in new))
         if new:

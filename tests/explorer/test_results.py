@@ -354,3 +354,17 @@ def test_all_of_a_log_into_a_pipe_is_never_split_into_lines() -> None:
     whole = LogText("a\n[stderr] b\nc\x1b[31m\n", limit=None)
     assert whole.plain_text() == "a\nb\nc^[[31m" and "lines" not in vars(whole) and "before" not in vars(whole)
     assert whole.lines == ["a", "[stderr] b", "c\x1b[31m"] and whole.before == 0
+
+
+def test_a_history_named_by_a_relative_path_indexes_and_stores_beside_it(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``History("r.jsonl")`` (in the working folder): its index rebuilt after a loss and a big result's side
+    file both go beside it (the folder of a bare name is ".")."""
+    monkeypatch.chdir(tmp_path)
+    hist = History("r.jsonl", inline_limit=10)
+    hist.add("SystemPing", {}, 200, 0.01, "OK")
+    hist.add("SystemPing", {}, 200, 0.01, "x" * 100)  # a side file
+    (tmp_path / "r.idx").unlink()
+    again = History("r.jsonl")
+    assert again.numbers() == [1, 2] and again[2].data == "x" * 100 and (tmp_path / "r.idx").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "r.idx", "r.jsonl"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 from dshell._checking import TYPE_CHECKING
@@ -60,6 +59,8 @@ def lookup(server: str) -> dict[str, Any] | None:
         if entry.get("identitytoken"):
             return {"identitytoken": entry["identitytoken"], "serveraddress": server}
         if entry.get("auth"):
+            import base64  # here and in the modules below: a call without credentials, bytes or sockets needs none
+
             user, _, password = base64.b64decode(entry["auth"]).decode().partition(":")
             return {"username": user, "password": password, "serveraddress": server}
     if config.get("credsStore"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -117,6 +116,8 @@ def registry_auth(auth: dict[str, Any] | str | None = None, **fields: Any) -> st
     {identitytoken}; an already encoded string is returned as is."""
     if isinstance(auth, str):
         return auth
+    import base64
+
     data = {**(auth or {}), **fields}
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
 

@@ -3,8 +3,6 @@ DockerError with the parsed body."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable, Mapping
 
@@ -179,9 +177,11 @@ def _path_stat(headers: dict[str, str]) -> Any:
     value = headers.get("x-docker-container-path-stat")
     if value is None:
         return None
+    import base64
+
     try:
         return json.loads(base64.b64decode(value))
-    except (binascii.Error, ValueError, RecursionError):
+    except (ValueError, RecursionError):  # binascii.Error is a ValueError
         return value
 
 

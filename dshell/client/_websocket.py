@@ -8,7 +8,6 @@ multiplexed) as text messages of arbitrary bytes; pings are answered, a close me
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import socket
@@ -26,12 +25,15 @@ CONT, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 def handshake() -> tuple[str, dict[str, str]]:
     """A fresh ``Sec-WebSocket-Key`` and the request headers of the opening handshake."""
+    import base64
+
     key = base64.b64encode(os.urandom(16)).decode()
     return key, {"Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13"}
 
 
 def accept_for(key: str) -> str:
     """The ``Sec-WebSocket-Accept`` a server must answer to ``key``."""
+    import base64
     import hashlib  # here: a start-up that opens no websocket loads no OpenSSL
 
     return base64.b64encode(hashlib.sha1(key.encode() + _GUID).digest()).decode()

@@ -3,7 +3,6 @@ the daemon's 10,000 levels) is read and written, past the json module's recursio
 
 from __future__ import annotations
 
-import base64
 import json
 
 from dshell._checking import TYPE_CHECKING
@@ -18,6 +17,8 @@ _TAG = b'"' + BYTES_TAG.encode() + b'"'
 
 def _default(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
+        import base64
+
         return {BYTES_TAG: base64.b64encode(value).decode("ascii")}
     if isinstance(value, set | frozenset):
         return list(value)
@@ -26,6 +27,8 @@ def _default(value: Any) -> Any:
 
 def _object_hook(obj: dict[str, Any]) -> Any:
     if len(obj) == 1 and isinstance(obj.get(BYTES_TAG), str):
+        import base64
+
         return base64.b64decode(obj[BYTES_TAG])
     return obj
 

@@ -148,6 +148,7 @@ def _run_commands(session: Session, inputs: tuple[str, ...]) -> int:
     """Run each input in turn, printing replies unpaged: the body (and docker's own output said as it goes) on
     stdout, errors, notes and a workflow's steps on stderr, as the docker CLI splits them; the exit status is 1
     when any failed, or the exit code of a command that gives one (``run``'s container), as docker run does."""
+    from dshell.explorer import Printed
     from dshell.shell import stdio
     from dshell.shell.commands.dispatch import execute
     from dshell.shell.output import Printer
@@ -161,7 +162,7 @@ def _run_commands(session: Session, inputs: tuple[str, ...]) -> int:
     def say(line: Any) -> None:
         """A line said as a command goes: docker's own output (``explorer.Printed``, a classic build's steps) on
         stdout, as a reply's body; a workflow's steps and dshell's notes on stderr, as docker's progress is."""
-        (printer.body if hasattr(line, "plain_text") else said.line)(line)
+        (printer.body if isinstance(line, Printed) else said.line)(line)
 
     session.say = say
     try:

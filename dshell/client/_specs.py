@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 SPEC_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "specs")
 OLDEST, NEWEST = "v1.25", "v1.56"
-CACHE_FORMAT = 9  # bumped whenever the shape of the cached index (or of its file) changes
+CACHE_FORMAT = 10  # bumped whenever the shape of the cached index (or of its file) changes
 _MAGIC = b"dshell-spec-cache\n"  # then the CRC-32 and length of the marshalled value, then that value
 # Params the daemon reads on these ops (and the docker CLI sends) that no upstream spec version declares: (name,
 # where, type). specs/ stay a faithful reduction of upstream; the index adds them, so validation, doc and
@@ -244,13 +244,13 @@ class Decoded(Mapping[str, "V"]):
 
 def _plain(index: SpecIndex) -> tuple[str, dict[str, bytes], dict[str, bytes]]:
     """``index`` as the cache keeps it: each op (its params as tuples) and each definition marshalled apart."""
-    ops = {name: marshal.dumps((*op[:6], {k: tuple(p) for k, p in op.params.items()}, *op[7:]))
+    ops = {name: marshal.dumps({**op._asdict(), "params": {k: tuple(p) for k, p in op.params.items()}})
            for name, op in index.ops.items()}
     return index.version, ops, {name: marshal.dumps(schema) for name, schema in index.definitions.items()}
 
 
-def _operation(plain: tuple[Any, ...]) -> Operation:
-    return Operation._make((*plain[:6], {k: Param._make(p) for k, p in plain[6].items()}, *plain[7:]))
+def _operation(plain: dict[str, Any]) -> Operation:
+    return Operation(**{**plain, "params": {k: Param._make(p) for k, p in plain["params"].items()}})
 
 
 def _identity(value: Any) -> Any:
